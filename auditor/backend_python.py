@@ -1,0 +1,264 @@
+"""Running LibCST rules over one Python file: parse once, visit once with every rule, and
+compute positions only when some rule reported something."""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+import warnings
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst._nodes.internal import CodegenState
+
+from auditor.model import (
+    INTERNAL_ERROR,
+    PARSE_ERROR,
+    Edit,
+    Finding,
+    Fix,
+    Location,
+    error_finding,
+)
+from auditor.plugins import ActiveRule, Replacement, Report, Rule, RuleContext
+from auditor.source import Decoded, LineIndex, decode_python
+from auditor.suppressions import Comment
+
+decode = decode_python
+
+
+def syntax_error(text: str) -> tuple[Location, str] | None:
+    """CPython's verdict first: its messages are clearer than LibCST's, and it refuses
+    pathological nesting cleanly where LibCST's native parser may crash the process."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escape sequences are not our finding
+            ast.parse(text)
+    except SyntaxError as exc:
+        line = exc.lineno or 1
+        column = max(exc.offset or 1, 1)
+        return Location(line, column), exc.msg
+    except (RecursionError, MemoryError, ValueError) as exc:  # ValueError: NUL bytes
+        return Location(1, 1), str(exc) or "too deeply nested to parse"
+    return None
+
+
+def check_syntax(text: str) -> str | None:
+    """Whether fixed text is still a Python module both CPython and LibCST accept."""
+    error = syntax_error(text)
+    if error is not None:
+        location, message = error
+        return f"{message} at {location.line}:{location.column}"
+    try:
+        cst.parse_module(text)
+    except Exception as exc:
+        return f"LibCST cannot parse the result: {str(exc).splitlines()[0]}"
+    return None
+
+
+def comments(text: str) -> Iterator[Comment]:
+    lines = text.splitlines()
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.COMMENT:
+                line, column = token.start
+                before = lines[line - 1][:column] if line <= len(lines) else ""
+                yield Comment(line, token.string, not before.strip())
+    except (tokenize.TokenError, SyntaxError):
+        return
+
+
+def run(path: str, text: str, rules: Sequence[ActiveRule]) -> list[Finding]:
+    """Findings of `rules` on one file's text, unsorted, without fingerprints."""
+    error = syntax_error(text)
+    if error is not None:
+        location, message = error
+        return [error_finding(PARSE_ERROR, path, f"cannot parse: {message}", location)]
+    try:
+        module = cst.parse_module(text)
+    except Exception as exc:  # LibCST rejects what CPython accepts (new syntax)
+        first = str(exc).strip().splitlines()
+        return [error_finding(PARSE_ERROR, path, f"LibCST cannot parse: {first[0]}")]
+
+    wrapper = cst.MetadataWrapper(module, unsafe_skip_copy=True)
+    instances: list[tuple[ActiveRule, Rule]] = []
+    findings: list[Finding] = []
+    for active in rules:
+        try:
+            rule = active.cls(RuleContext(path, active.options))
+            assert isinstance(rule, Rule)
+        except Exception as exc:
+            findings.append(_crash(path, active.id, exc))
+            continue
+        instances.append((active, rule))
+
+    with ExitStack() as stack:
+        visiting = []
+        for active, rule in instances:
+            try:
+                stack.enter_context(rule.resolve(wrapper))
+            except Exception as exc:  # a metadata provider failed for this rule only
+                rule.failure = exc
+                continue
+            visiting.append(rule)
+        cst.visit_batched(module, visiting)
+
+    reported = [(active, rule) for active, rule in instances if rule.reports and not rule.failure]
+    spans = _Spans.compute(module, reported) if reported else None
+    index = LineIndex(text) if reported else None
+    for active, rule in instances:
+        if rule.failure is not None:
+            findings.append(_crash(path, active.id, rule.failure))
+            continue
+        for report in rule.reports:
+            assert spans is not None and index is not None
+            try:
+                findings.append(_finding(path, active, report, spans, index, module))
+            except Exception as exc:  # e.g. a replacement node LibCST cannot render
+                findings.append(_crash(path, active.id, exc))
+    return findings
+
+
+def _crash(path: str, rule_id: str, exc: BaseException) -> Finding:
+    detail = str(exc).strip().splitlines()
+    reason = f"{type(exc).__name__}: {detail[0]}" if detail else type(exc).__name__
+    message = f"rule {rule_id} failed on this file ({reason}); its findings here are missing"
+    return error_finding(INTERNAL_ERROR, path, message)
+
+
+def _finding(
+    path: str,
+    active: ActiveRule,
+    report: Report,
+    spans: _Spans,
+    index: LineIndex,
+    module: cst.Module,
+) -> Finding:
+    start = spans.syntactic[report.node][0]
+    end = spans.syntactic[report.end][1]
+    fix = None
+    if report.replacements:
+        edits = tuple(
+            sorted(_edit(spans, node, new, module) for node, new in report.replacements)
+        )
+        applicability = "safe" if active.fixes_are_safe else report.applicability
+        description = report.fix_description or f"fix {active.id}"
+        fix = Fix(tuple(e for e in edits if e.start != e.end or e.text), description, applicability)
+    return Finding(
+        rule_id=active.id,
+        severity=active.severity,
+        path=path,
+        start=index.location(start),
+        end=index.location(end),
+        message=report.message,
+        fix=fix,
+    )
+
+
+def _edit(spans: _Spans, node: cst.CSTNode, new: Replacement, module: cst.Module) -> Edit:
+    """The smallest edit that turns `node`'s code into `new`'s: unchanged leading and
+    trailing characters are left alone, so fixes rarely overlap."""
+    start, end = spans.outer[node]
+    old = spans.text[start:end]
+    state = CodegenState(
+        default_indent=module.default_indent,
+        default_newline=module.default_newline,
+        indent_tokens=list(spans.indents[node]),
+    )
+    if isinstance(new, cst.FlattenSentinel):
+        for part in new.nodes:
+            part._codegen(state)
+    elif isinstance(new, cst.CSTNode):
+        new._codegen(state)
+    replacement = "".join(state.tokens)
+    prefix = 0
+    limit = min(len(old), len(replacement))
+    while prefix < limit and old[prefix] == replacement[prefix]:
+        prefix += 1
+    suffix = 0
+    while (
+        suffix < limit - prefix
+        and old[len(old) - 1 - suffix] == replacement[len(replacement) - 1 - suffix]
+    ):
+        suffix += 1
+    return Edit(start + prefix, end - suffix, replacement[prefix : len(replacement) - suffix])
+
+
+@dataclass
+class _Spans:
+    """Character offsets of nodes, from one code-generation pass (what LibCST's
+    PositionProvider does, but counting offsets instead of splitting lines)."""
+
+    text: str
+    syntactic: dict[cst.CSTNode, tuple[int, int]]
+    outer: dict[cst.CSTNode, tuple[int, int]]
+    indents: dict[cst.CSTNode, tuple[str, ...]]
+
+    @classmethod
+    def compute(cls, module: cst.Module, reported: Sequence[tuple[ActiveRule, Rule]]) -> _Spans:
+        targets = {
+            node for _, rule in reported for r in rule.reports for node, _new in r.replacements
+        }
+        state = _SpanState(
+            default_indent=module.default_indent,
+            default_newline=module.default_newline,
+            targets=targets,
+        )
+        module._codegen(state)
+        return cls("".join(state.tokens), state.syntactic, state.outer, state.indents)
+
+
+@dataclass(frozen=False)
+class _SpanState(CodegenState):
+    targets: set[cst.CSTNode] = field(default_factory=set)
+    offset: int = 0
+    syntactic: dict[cst.CSTNode, tuple[int, int]] = field(default_factory=dict)
+    outer: dict[cst.CSTNode, tuple[int, int]] = field(default_factory=dict)
+    indents: dict[cst.CSTNode, tuple[str, ...]] = field(default_factory=dict)
+    starts: list[int] = field(default_factory=list)
+
+    def add_indent_tokens(self) -> None:
+        self.tokens.extend(self.indent_tokens)
+        for token in self.indent_tokens:
+            self.offset += len(token)
+
+    def add_token(self, value: str) -> None:
+        self.tokens.append(value)
+        self.offset += len(value)
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        self.starts.append(self.offset)
+        if node in self.targets:
+            self.indents[node] = tuple(self.indent_tokens)
+
+    def after_codegen(self, node: cst.CSTNode) -> None:
+        start = self.starts.pop()
+        # Nodes without a syntactic position of their own span what they generated.
+        self.syntactic.setdefault(node, (start, self.offset))
+        if node in self.targets:
+            self.outer[node] = (start, self.offset)
+
+    @contextmanager
+    def record_syntactic_position(
+        self,
+        node: cst.CSTNode,
+        *,
+        start_node: cst.CSTNode | None = None,
+        end_node: cst.CSTNode | None = None,
+    ) -> Iterator[None]:
+        start = self.offset
+        try:
+            yield
+        finally:
+            end = self.offset
+            if start_node is not None:
+                start = self.syntactic[start_node][0]
+            if end_node is not None:
+                end = self.syntactic[end_node][1]
+            self.syntactic[node] = (start, end)
+
+
+__all__ = ["Decoded", "check_syntax", "comments", "decode", "run"]

@@ -1,0 +1,227 @@
+"""The `audit` command. The only module that prints or exits.
+
+Exit codes: 0 nothing at or above the fail-on level; 1 findings at or above it;
+2 usage, config or input error.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import textwrap
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from auditor import __version__
+from auditor.errors import AuditError, UsageError
+from auditor.fileio import write_atomic
+from auditor.fixer import fixable
+from auditor.gate import ERROR, exit_code
+from auditor.model import Severity
+
+PROGRESS_MIN_FILES = 200
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AuditError as exc:
+            click.echo(f"audit: error: {exc.message}", err=True)
+            ctx.exit(ERROR)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="audit")
+def cli() -> None:
+    """Audit a codebase for quality issues, fix them, and track their remediation."""
+
+
+def _ids(values: Sequence[str]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _fail_on(value: str | None) -> Severity | None | bool:
+    """None: not given (use config); False: 'none' (never fail on findings)."""
+    if value is None:
+        return None
+    return False if value == "none" else Severity.parse(value)
+
+
+def _display(root: Path) -> Callable[[str], str]:
+    cwd = Path.cwd()
+
+    def display(rel: str) -> str:
+        absolute = root / rel
+        try:
+            return Path(os.path.relpath(absolute, cwd)).as_posix()
+        except ValueError:
+            return absolute.as_posix()
+
+    return display
+
+
+@contextmanager
+def _progress_bar() -> Iterator[Callable[[int], Callable[[], None]] | None]:
+    """A bar on stderr for long scans, and only on a terminal: CI logs stay clean."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+
+        def start(total: int) -> Callable[[], None]:
+            if total < PROGRESS_MIN_FILES:
+                return lambda: None
+            task = bar.add_task("scanning", total=total)
+            return lambda: bar.advance(task)
+
+        yield start
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--fix", is_flag=True, help="Apply safe fixes and write the files.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, apply unsafe fixes too.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
+@click.option("--select", multiple=True, help="Only these rule ids (comma-separated).")
+@click.option("--ignore", multiple=True, help="Not these rule ids (comma-separated).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option("--output", type=click.Path(path_type=Path), help="Write the report to FILE.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["critical", "high", "medium", "low", "none"]),
+    help="Exit 1 on findings at or above this severity [config, else critical].",
+)
+@click.option("--config", "config_file", type=click.Path(path_type=Path), help="Config file.")
+def scan(
+    paths: tuple[Path, ...],
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    output_format: str,
+    output: Path | None,
+    fail_on: str | None,
+    config_file: Path | None,
+) -> None:
+    """Scan PATHS (default: the configured include) for findings."""
+    from auditor.scan import open_project
+    from auditor.scan import scan as run_scan
+
+    project = open_project(
+        _start(paths), config_file, select=_ids(select) if select else None, ignore=_ids(ignore)
+    )
+    with _progress_bar() as progress:
+        outcome = run_scan(project, paths, fix=fix, unsafe=unsafe_fixes, diff=diff, progress=progress)
+
+    findings = outcome.findings
+    counts = {
+        "files": outcome.files,
+        "fixed": 0 if diff else len(outcome.fixed),
+        "fixable_safe": 0 if fix else sum(fixable(f, False) for f in findings),
+        "fixable_unsafe": 0
+        if fix and unsafe_fixes
+        else sum(fixable(f, True) and not fixable(f, False) for f in findings),
+    }
+    if diff:
+        click.echo("".join(outcome.diffs), nl=False)
+        click.echo(
+            f"Would fix {len(outcome.fixed)} findings in {len(outcome.changed_files)} files.",
+            err=True,
+        )
+    else:
+        if output_format == "json":
+            from reports.findings_json import render as render_json
+
+            text = render_json(findings, version=__version__, **counts)
+        else:
+            from reports.findings_text import render as render_text
+
+            text = render_text(findings, _display(project.config.root), **counts)
+        _emit(text, output)
+
+    level = _fail_on(fail_on)
+    threshold = project.config.fail_on if level is None else (level or None)
+    sys.exit(exit_code(findings, threshold))
+
+
+def _start(paths: Sequence[Path]) -> Path:
+    """Where config discovery starts: the deepest directory holding every path given."""
+    if not paths:
+        return Path.cwd()
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or directory")
+    dirs = [str(p.resolve() if p.is_dir() else p.resolve().parent) for p in paths]
+    return Path(os.path.commonpath(dirs))
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output, text.encode("utf-8"))
+
+
+@cli.command()
+@click.argument("rule_id", required=False)
+@click.option("--config", "config_file", type=click.Path(path_type=Path), help="Config file.")
+def rules(rule_id: str | None, config_file: Path | None) -> None:
+    """List the rules, or explain RULE_ID."""
+    from auditor.config import load_config
+    from auditor.plugins import load_rules
+
+    config = load_config(Path.cwd(), config_file)
+    registry = load_rules(config.plugins, config.root)
+    if rule_id is None:
+        rows = [("id", "severity", "languages", "fix", "from")]
+        for loaded in sorted(registry.values(), key=lambda r: r.cls.id):
+            cls = loaded.cls
+            fix = cls.fix_applicability if cls.fixable() else "-"
+            rows.append((cls.id, cls.severity.label, ",".join(sorted(cls.languages)), fix, loaded.origin))
+        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+        for row in rows:
+            cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+            click.echo("  ".join([*cells, row[-1]]).rstrip())
+        return
+    if rule_id not in registry:
+        raise UsageError(f"unknown rule id {rule_id!r} (see `audit rules`)")
+    click.echo(_explain(registry[rule_id].cls), nl=False)
+
+
+def _explain(cls: Any) -> str:
+    fix = f"{cls.fix_applicability} fix" if cls.fixable() else "no fix"
+    languages = ", ".join(sorted(cls.languages))
+    out = [f"{cls.id} ({cls.severity.label}; {languages}; {fix})", "", cls.explanation(), ""]
+    if cls.OPTIONS:
+        out.append("Options (under [tool.audit.rules." + cls.id + "]):")
+        out += [f"  {name} = {value!r}" for name, value in cls.OPTIONS.items()]
+        out.append("")
+    for title, examples in (("Flagged", cls.INVALID), ("Accepted", cls.VALID)):
+        for example in examples:
+            out.append(f"{title}:")
+            out.append(textwrap.indent(textwrap.dedent(example.code).strip("\n"), "    "))
+            fixed = getattr(example, "fixed", None)
+            if fixed is not None:
+                out.append("Fixed:")
+                out.append(textwrap.indent(textwrap.dedent(fixed).strip("\n"), "    "))
+            out.append("")
+    return "\n".join(out)
+
+
+def main() -> None:
+    cli(prog_name="audit")

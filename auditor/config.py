@@ -1,0 +1,266 @@
+"""Reading and validating `[tool.audit]`.
+
+The nearest `pyproject.toml` with a `[tool.audit]` table, searching upward from where the
+scan starts, is the project's config and its directory is the project root. Every error
+names the file and the key.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import subprocess
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from auditor.errors import ConfigError
+from auditor.model import Severity
+
+OptionValue = bool | int | float | str | tuple[str, ...]
+
+# As ruff's defaults: tool caches, virtual environments, vendored and built code.
+DEFAULT_EXCLUDE: tuple[str, ...] = (
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".hg",
+    ".mypy_cache",
+    ".nox",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".audit_cache",
+    ".svn",
+    ".tox",
+    ".venv",
+    "__pypackages__",
+    "_build",
+    "buck-out",
+    "build",
+    "dist",
+    "node_modules",
+    "site-packages",
+    "venv",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSettings:
+    """One `[tool.audit.rules.<id>]` table: everything but severity and enabled are options."""
+
+    severity: Severity | None = None
+    enabled: bool | None = None
+    options: Mapping[str, OptionValue] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    root: Path
+    file: Path | None = None
+    include: tuple[str, ...] = (".",)
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    extend_exclude: tuple[str, ...] = ()
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    fail_on: Severity | None = Severity.CRITICAL  # None: never fail on findings
+    issues_file: str = "issues.yaml"
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    extend_safe_fixes: tuple[str, ...] = ()
+    plugins: tuple[str, ...] = ()
+    rules: Mapping[str, RuleSettings] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def display_file(self) -> str:
+        return display_path(self.file) if self.file else "(defaults)"
+
+
+def display_path(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest pyproject.toml at or above `start` that has a [tool.audit] table."""
+    for directory in (start, *start.parents):
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file() and "audit" in _read_toml(candidate).get("tool", {}):
+            return candidate
+    return None
+
+
+def load_config(start: Path, explicit: Path | None = None) -> Config:
+    start = start.resolve()
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"{display_path(explicit)}: config file not found")
+        path = explicit.resolve()
+        document = _read_toml(path)
+        # A pyproject.toml keeps its settings under [tool.audit]; any other file is all ours.
+        if path.name == "pyproject.toml":
+            table, prefix = document.get("tool", {}).get("audit", {}), "tool.audit"
+        else:
+            table, prefix = document, ""
+        return parse_config(table, root=path.parent, file=path, prefix=prefix)
+    found = find_config(start)
+    if found is None:
+        return Config(root=_git_toplevel(start) or start)
+    return parse_config(_read_toml(found)["tool"]["audit"], root=found.parent, file=found)
+
+
+def _git_toplevel(start: Path) -> Path | None:
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(start), "rev-parse", "--show-toplevel"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:  # git is not installed
+        return None
+    return Path(out.stdout.strip()) if out.returncode == 0 else None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{display_path(path)}: invalid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{display_path(path)}: invalid TOML: not valid UTF-8") from None
+    except OSError as exc:
+        raise ConfigError(f"{display_path(path)}: cannot read: {exc.strerror}") from None
+
+
+# --- validation -----------------------------------------------------------------------
+
+
+class _Checker:
+    def __init__(self, file: Path, prefix: str) -> None:
+        self.file = file
+        self.prefix = prefix
+
+    def key(self, *parts: str) -> str:
+        return ".".join(p for p in (self.prefix, *parts) if p)
+
+    def fail(self, key: str, problem: str) -> ConfigError:
+        return ConfigError(f"{display_path(self.file)}: '{key}' {problem}")
+
+    def unknown(self, key: str, known: list[str]) -> ConfigError:
+        name = key.rsplit(".", 1)[-1]
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        return ConfigError(f"{display_path(self.file)}: unknown key '{key}'{hint}")
+
+    def strings(self, value: object, key: str) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(key, f"must be a list of strings (got {_describe(value)})")
+        return tuple(value)
+
+    def string(self, value: object, key: str) -> str:
+        if not isinstance(value, str):
+            raise self.fail(key, f"must be a string (got {_describe(value)})")
+        return value
+
+    def severity(self, value: object, key: str, *, allow_none: bool = False) -> Severity | None:
+        text = self.string(value, key)
+        if allow_none and text.strip().lower() == "none":
+            return None
+        try:
+            return Severity.parse(text)
+        except ValueError:
+            choices = "critical, high, medium, low" + (", none" if allow_none else "")
+            raise self.fail(key, f"must be one of {choices} (got {text!r})") from None
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, list):
+        return "a list with " + ", ".join(sorted({type(v).__name__ for v in value}) or ["nothing"])
+    if isinstance(value, dict):
+        return "a table"
+    return f"{type(value).__name__} {value!r}"
+
+
+def parse_config(table: object, *, root: Path, file: Path, prefix: str = "tool.audit") -> Config:
+    check = _Checker(file, prefix)
+    if not isinstance(table, dict):
+        raise check.fail(prefix, "must be a table")
+    values: dict[str, Any] = {}
+    parsers: dict[str, Callable[[object, str], None]] = {}
+
+    def strings_into(name: str) -> Callable[[object, str], None]:
+        def parse(value: object, key: str) -> None:
+            values[name] = check.strings(value, key)
+
+        return parse
+
+    for key in ("include", "exclude", "extend-exclude", "ignore", "extend-safe-fixes", "plugins"):
+        parsers[key] = strings_into(key.replace("-", "_"))
+
+    def select(value: object, key: str) -> None:
+        values["select"] = check.strings(value, key)
+
+    def fail_on(value: object, key: str) -> None:
+        values["fail_on"] = check.severity(value, key, allow_none=True)
+
+    def issues_file(value: object, key: str) -> None:
+        values["issues_file"] = check.string(value, key)
+
+    def per_file_ignores(value: object, key: str) -> None:
+        if not isinstance(value, dict):
+            raise check.fail(key, f"must be a table of glob = [rule ids] (got {_describe(value)})")
+        values["per_file_ignores"] = tuple(
+            (pattern, check.strings(ids, f"{key}.{pattern}")) for pattern, ids in value.items()
+        )
+
+    def rules(value: object, key: str) -> None:
+        if not isinstance(value, dict):
+            raise check.fail(key, f"must be a table of rule tables (got {_describe(value)})")
+        values["rules"] = MappingProxyType(
+            {rule_id: _rule_settings(check, body, f"{key}.{rule_id}") for rule_id, body in value.items()}
+        )
+
+    parsers.update(
+        {
+            "select": select,
+            "fail-on": fail_on,
+            "issues-file": issues_file,
+            "per-file-ignores": per_file_ignores,
+            "rules": rules,
+        }
+    )
+    for name, value in table.items():
+        key = check.key(name)
+        if name not in parsers:
+            raise check.unknown(key, list(parsers))
+        parsers[name](value, key)
+    return Config(root=root, file=file, **values)
+
+
+def _rule_settings(check: _Checker, body: object, key: str) -> RuleSettings:
+    if not isinstance(body, dict):
+        raise check.fail(key, f"must be a table (got {_describe(body)})")
+    severity: Severity | None = None
+    enabled: bool | None = None
+    options: dict[str, OptionValue] = {}
+    for name, value in body.items():
+        sub = f"{key}.{name}"
+        if name == "severity":
+            severity = check.severity(value, sub)
+        elif name == "enabled":
+            if not isinstance(value, bool):
+                raise check.fail(sub, f"must be true or false (got {_describe(value)})")
+            enabled = value
+        elif isinstance(value, list):
+            options[name] = check.strings(value, sub)
+        elif isinstance(value, bool | int | float | str):
+            options[name] = value
+        else:
+            raise check.fail(sub, f"must be a string, number, boolean or list (got {_describe(value)})")
+    return RuleSettings(severity, enabled, MappingProxyType(options))

@@ -1,0 +1,164 @@
+"""Which files to scan.
+
+Inside a git work tree: the files git tracks plus untracked ones it does not ignore (one
+`git ls-files` call). Elsewhere: a walk that honours every `.gitignore` on the way. Then
+the configured excludes, then a language by suffix. Symbolic links are never followed out
+of the project root.
+
+Exclude patterns apply to what is found below a path the user named, never to the named
+path itself: `audit scan examples/shop` scans it even when `examples/` is excluded, as
+ruff does for paths passed explicitly.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from auditor.errors import UsageError
+from auditor.globs import Globs
+
+LANGUAGES: dict[str, str] = {
+    ".py": "python",
+    ".pyi": "python",
+    ".js": "javascript",
+    ".jsx": "javascript",
+    ".mjs": "javascript",
+    ".cjs": "javascript",
+    ".ts": "typescript",
+    ".tsx": "typescript",
+}
+
+
+def language_of(path: str) -> str | None:
+    return LANGUAGES.get(os.path.splitext(path)[1].lower())
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class SourcePath:
+    rel: str  # posix, relative to the project root: what findings and fingerprints use
+    path: Path  # absolute, for reading and writing
+    language: str
+
+
+def discover(
+    root: Path, targets: Sequence[Path], exclude: Globs, *, use_git: bool = True
+) -> list[SourcePath]:
+    """All source files under `targets` (files or directories), sorted, each once."""
+    root = root.resolve()
+    found: dict[str, SourcePath] = {}
+    for target in targets:
+        absolute = Path(os.path.abspath(target))
+        if not absolute.exists() and not absolute.is_symlink():
+            raise UsageError(f"{target}: no such file or directory")
+        if absolute.is_dir():
+            files = _list_dir(root, absolute, use_git)
+            base = _exclusion_base(root, absolute, exclude)
+            for path in files:
+                if not _excluded(path, base, exclude):
+                    _add(found, root, path)
+        else:
+            _add(found, root, absolute, explicit=True)
+    return sorted(found.values())
+
+
+def _exclusion_base(root: Path, directory: Path, exclude: Globs) -> Path:
+    """Exclusions are matched relative to the root, unless the user named a directory that
+    is itself excluded: then relative to that directory."""
+    rel = _relative(root, directory)
+    if rel is None or rel == ".":
+        return root
+    return directory if _excluded_rel(rel, exclude) else root
+
+
+def _excluded_rel(rel: str, exclude: Globs) -> bool:
+    return exclude.match(rel + "/")
+
+
+def _excluded(path: Path, base: Path, exclude: Globs) -> bool:
+    # .gitignore semantics: a pattern that matches a directory matches everything in it.
+    rel = _relative(base, path)
+    return rel is None or exclude.match(rel)
+
+
+def _relative(base: Path, path: Path) -> str | None:
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return None
+
+
+def _add(found: dict[str, SourcePath], root: Path, path: Path, *, explicit: bool = False) -> None:
+    language = language_of(path.name)
+    if language is None:
+        return
+    rel = _relative(root, path)
+    if rel is None:
+        raise UsageError(f"{path}: outside the project root {root}")
+    if path.is_symlink():
+        target = path.resolve()
+        if _relative(root, target) is None:
+            if explicit:
+                raise UsageError(f"{path}: symbolic link points outside the project root")
+            return
+    if not path.is_file():  # a directory named x.py, a dangling link, a socket
+        if explicit:
+            raise UsageError(f"{path}: not a regular file")
+        return
+    found.setdefault(rel, SourcePath(rel, path, language))
+
+
+def _list_dir(root: Path, directory: Path, use_git: bool) -> Iterable[Path]:
+    if use_git:
+        listed = _git_files(directory)
+        if listed is not None:
+            return listed
+    return _walk(directory)
+
+
+def _git_files(directory: Path) -> list[Path] | None:
+    """Tracked and untracked-but-not-ignored files, or None outside a work tree."""
+    try:
+        result = subprocess.run(
+            ["git", "-C", str(directory), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            capture_output=True,
+            check=False,
+        )
+    except OSError:
+        return None
+    if result.returncode != 0:
+        return None
+    names = {os.fsdecode(n) for n in result.stdout.split(b"\0") if n}
+    # Deleted but still tracked files are listed too: keep only what exists (or is a link).
+    return [p for p in (directory / n for n in sorted(names)) if os.path.lexists(p)]
+
+
+def _walk(directory: Path) -> Iterator[Path]:
+    """os.walk without following directory links, pruned by each .gitignore it passes."""
+    ignores: list[tuple[Path, Globs]] = []
+    for current, dirs, files in os.walk(directory, followlinks=False):
+        here = Path(current)
+        ignores = [(base, spec) for base, spec in ignores if base == here or base in here.parents]
+        gitignore = here / ".gitignore"
+        if gitignore.is_file():
+            try:
+                lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
+            except OSError:
+                lines = []
+            ignores.append((here, Globs(lines)))
+        dirs[:] = sorted(d for d in dirs if d != ".git" and not _ignored(here / d, True, ignores))
+        for name in sorted(files):
+            path = here / name
+            if not _ignored(path, False, ignores):
+                yield path
+
+
+def _ignored(path: Path, is_dir: bool, ignores: list[tuple[Path, Globs]]) -> bool:
+    for base, spec in ignores:
+        rel = path.relative_to(base).as_posix() + ("/" if is_dir else "")
+        if spec.match(rel):
+            return True
+    return False

@@ -1,0 +1,121 @@
+"""Per file: read once, skip what no rule can match, parse once, run the rules, and return
+findings as values (suppressed ones removed, fingerprints set, sorted)."""
+
+from __future__ import annotations
+
+import importlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from functools import cache
+from types import ModuleType
+
+from auditor.discovery import SourcePath
+from auditor.globs import Globs
+from auditor.model import (
+    PARSE_ERROR,
+    READ_ERROR,
+    Finding,
+    error_finding,
+    fingerprint,
+    normalise_code,
+)
+from auditor.plugins import ActiveRule
+from auditor.source import Decoded, DecodeError, LineIndex
+from auditor.suppressions import Comment, is_suppressed, suppressions
+
+
+@dataclass(frozen=True, slots=True)
+class Backend:
+    """What the engine needs from a language: its parts are plain functions."""
+
+    decode: Callable[[bytes], Decoded]
+    run: Callable[[str, str, Sequence[ActiveRule]], list[Finding]]
+    comments: Callable[[str], Iterable[Comment]]
+    check_syntax: Callable[[str], str | None]
+
+
+_BACKEND_MODULES = {"python": "auditor.backend_python"}
+
+
+@cache
+def backend(language: str) -> Backend:
+    # Imported on first use: a scan with no file of a language never loads its parser.
+    module: ModuleType = importlib.import_module(_BACKEND_MODULES[language])
+    return Backend(
+        decode=module.decode,
+        run=module.run,
+        comments=module.comments,
+        check_syntax=module.check_syntax,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    source: SourcePath
+    findings: tuple[Finding, ...]
+    data: bytes | None = None  # the bytes read, so a fix can check nothing changed since
+    decoded: Decoded | None = None
+
+
+class Engine:
+    def __init__(
+        self,
+        rules: Sequence[ActiveRule],
+        per_file_ignores: Sequence[tuple[str, Sequence[str]]] = (),
+    ) -> None:
+        self.rules = tuple(rules)
+        self._ignores = [(Globs([pattern]), frozenset(ids)) for pattern, ids in per_file_ignores]
+        self.languages = frozenset(
+            lang for r in self.rules for lang in r.cls.languages if lang in _BACKEND_MODULES
+        )
+
+    def rules_for(self, path: str, language: str) -> tuple[ActiveRule, ...]:
+        ignored = {i for spec, ids in self._ignores if spec.match(path) for i in ids}
+        return tuple(
+            r for r in self.rules if language in r.cls.languages and r.id not in ignored
+        )
+
+    def scan_file(self, source: SourcePath) -> FileResult:
+        try:
+            data = source.path.read_bytes()
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            return FileResult(source, (error_finding(READ_ERROR, source.rel, f"cannot read: {reason}"),))
+        try:
+            decoded = backend(source.language).decode(data)
+        except DecodeError as exc:
+            finding = error_finding(PARSE_ERROR, source.rel, f"cannot decode: {exc}", exc.location)
+            return FileResult(source, (finding,), data)
+        findings = self.scan_text(source.rel, source.language, decoded.text)
+        return FileResult(source, tuple(findings), data, decoded)
+
+    def scan_text(self, path: str, language: str, text: str) -> list[Finding]:
+        rules = [r for r in self.rules_for(path, language) if _triggered(r, text)]
+        if not rules:
+            return []
+        lang = backend(language)
+        findings = lang.run(path, text, rules)
+        if not findings:
+            return []
+        if "audit:" in text:
+            active = suppressions(lang.comments(text))
+            findings = [f for f in findings if not is_suppressed(f, active)]
+        return list(_fingerprinted(sorted(findings, key=Finding.sort_key), text))
+
+
+def _triggered(rule: ActiveRule, text: str) -> bool:
+    triggers = rule.cls.triggers
+    return not triggers or any(t in text for t in triggers)
+
+
+def _fingerprinted(findings: Sequence[Finding], text: str) -> Iterator[Finding]:
+    index = LineIndex(text)
+    seen: Counter[tuple[str, str]] = Counter()
+    for finding in findings:
+        code = text[index.offset(finding.start) : index.offset(finding.end)]
+        key = (finding.rule_id, normalise_code(code))
+        occurrence = seen[key]
+        seen[key] += 1
+        yield replace(finding, fingerprint=fingerprint(finding.rule_id, finding.path, code, occurrence))
+

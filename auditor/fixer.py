@@ -1,0 +1,119 @@
+"""Applying fixes: non-overlapping edits, verified by re-parsing, repeated to a fixed
+point; and writing the result atomically."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from auditor.model import FIX_ERROR, Edit, Finding, error_finding
+
+MAX_ROUNDS = 25
+
+Scan = Callable[[str], list[Finding]]
+CheckSyntax = Callable[[str], str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class FixOutcome:
+    text: str
+    findings: tuple[Finding, ...]  # what is left after fixing, plus any fix errors
+    applied: tuple[Finding, ...]  # the findings whose fixes were applied
+
+
+def fixable(finding: Finding, unsafe: bool) -> bool:
+    return finding.fix is not None and (unsafe or finding.fix.applicability == "safe")
+
+
+def apply_edits(text: str, edits: Sequence[Edit]) -> str:
+    """`edits` must not overlap (see `select_fixes`)."""
+    parts = []
+    position = 0
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        parts.append(text[position : edit.start])
+        parts.append(edit.text)
+        position = edit.end
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+def select_fixes(findings: Sequence[Finding]) -> list[Finding]:
+    """A set of fixes whose edits do not overlap, first come first served; the others wait
+    for the next round, when they are recomputed on the new text."""
+    taken: list[Edit] = []
+    chosen = []
+    for finding in findings:
+        assert finding.fix is not None
+        edits = finding.fix.edits
+        if any(_overlap(a, b) for a in edits for b in taken):
+            continue
+        taken.extend(edits)
+        chosen.append(finding)
+    return chosen
+
+
+def _overlap(a: Edit, b: Edit) -> bool:
+    if a.start == a.end == b.start == b.end:
+        return True  # two insertions at one point: their order would be a guess
+    return a.start < b.end and b.start < a.end
+
+
+def _apply(text: str, fixes: Sequence[Finding]) -> str:
+    return apply_edits(text, [e for f in fixes if f.fix is not None for e in f.fix.edits])
+
+
+def fix_text(
+    text: str,
+    findings: Sequence[Finding],
+    scan: Scan,
+    check_syntax: CheckSyntax,
+    *,
+    unsafe: bool = False,
+) -> FixOutcome:
+    """Fix `findings` (the scan of `text`) until nothing fixable is left. A round whose
+    result does not parse is undone and the rules that broke it are refused for this file,
+    each reported as a fix-error."""
+    applied: list[Finding] = []
+    errors: list[Finding] = []
+    refused: set[str] = set()
+    for _ in range(MAX_ROUNDS):
+        candidates = [f for f in findings if fixable(f, unsafe) and f.rule_id not in refused]
+        if not candidates:
+            return FixOutcome(text, (*findings, *errors), tuple(applied))
+        chosen = select_fixes(candidates)
+        new_text = _apply(text, chosen)
+        if check_syntax(new_text) is None:
+            text = new_text
+            applied.extend(chosen)
+            findings = scan(text)
+            continue
+        # Together they break the file: find the fixes that break it alone and refuse
+        # their rules here; apply one of the rest, and recompute the others next round.
+        for finding in chosen:
+            problem = check_syntax(_apply(text, [finding]))
+            if problem is not None and finding.rule_id not in refused:
+                refused.add(finding.rule_id)
+                message = f"fix of {finding.rule_id} refused: the result does not parse ({problem})"
+                errors.append(error_finding(FIX_ERROR, finding.path, message, finding.start))
+        good = [f for f in chosen if f.rule_id not in refused]
+        if good:
+            text = _apply(text, good[:1])
+            applied.append(good[0])
+            findings = scan(text)
+    still = sorted({f.rule_id for f in findings if fixable(f, unsafe) and f.rule_id not in refused})
+    if still:
+        path = findings[0].path
+        message = f"fixes did not settle after {MAX_ROUNDS} rounds: {', '.join(still)} keeps changing the file"
+        errors.append(error_finding(FIX_ERROR, path, message))
+    return FixOutcome(text, (*findings, *errors), tuple(applied))
+
+
+def unified_diff(path: str, before: str, after: str) -> str:
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True),
+        after.splitlines(keepends=True),
+        fromfile=f"a/{path}",
+        tofile=f"b/{path}",
+    )
+    return "".join(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n" for line in lines)

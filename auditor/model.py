@@ -1,0 +1,111 @@
+"""Core value types shared by every part of auditor. No I/O here."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+Applicability = Literal["safe", "unsafe"]
+
+# Findings that report a problem with the input or with a rule, not with the code: a
+# scan that has any of them exits with code 2.
+PARSE_ERROR = "parse-error"
+READ_ERROR = "read-error"
+INTERNAL_ERROR = "internal-error"
+FIX_ERROR = "fix-error"
+ERROR_RULES = frozenset({PARSE_ERROR, READ_ERROR, INTERNAL_ERROR, FIX_ERROR})
+
+
+class Severity(enum.IntEnum):
+    """Ordered so that `>=` compares by importance."""
+
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            choices = ", ".join(s.label for s in sorted(cls, reverse=True))
+            raise ValueError(f"unknown severity {text!r} (expected one of {choices})") from None
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Location:
+    """A position in a file: line and column both 1-based, column counted in characters."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace the characters `[start, end)` of the decoded file text with `text`."""
+
+    start: int
+    end: int
+    text: str
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"invalid edit range [{self.start}, {self.end})")
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    edits: tuple[Edit, ...]
+    description: str
+    applicability: Applicability = "safe"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule_id: str
+    severity: Severity
+    path: str  # posix, relative to the project root
+    start: Location
+    end: Location
+    message: str
+    fix: Fix | None = None
+    fingerprint: str = field(default="", compare=False)
+
+    @property
+    def is_error(self) -> bool:
+        return self.rule_id in ERROR_RULES
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.start.line, self.start.column, self.rule_id)
+
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def normalise_code(code: str) -> str:
+    """The first line of the flagged code, whitespace removed: robust to reformatting,
+    and unaffected by edits further down a multi-line node (a handler's body)."""
+    first = code.strip().split("\n", 1)[0]
+    return _WHITESPACE.sub("", first)
+
+
+def fingerprint(rule_id: str, path: str, code: str, occurrence: int) -> str:
+    """Stable when unrelated lines move: no line numbers, only what was flagged and
+    which occurrence of equal code in the same file it is."""
+    key = "\x00".join((rule_id, path, normalise_code(code), str(occurrence)))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+
+
+def error_finding(rule_id: str, path: str, message: str, at: Location | None = None) -> Finding:
+    """A finding about the input or a rule failing rather than about the code. Critical,
+    so no gate lets through a file it could not judge."""
+    where = at or Location(1, 1)
+    return Finding(rule_id, Severity.CRITICAL, path, where, where, message)

@@ -1,0 +1,384 @@
+"""The rule plugin API and loading rules from entry points and local modules.
+
+A rule is a class: metadata (id, severity, message, languages, triggers, options), a
+visitor that calls `self.report(...)`, and its own VALID/INVALID examples. Built-in rules
+and third-party rules are registered the same way, in the entry-point group
+`auditor.rules`; a project can also name local modules in `[tool.audit] plugins`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import re
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import EntryPoint, entry_points
+from pathlib import Path
+from types import MappingProxyType, ModuleType
+from typing import ClassVar, TypeAlias
+
+import libcst as cst
+
+from auditor.config import Config, OptionValue, RuleSettings
+from auditor.errors import ConfigError, PluginError, UsageError
+from auditor.model import ERROR_RULES, Applicability, Severity
+
+ENTRY_POINT_GROUP = "auditor.rules"
+KNOWN_LANGUAGES = frozenset({"python", "javascript", "typescript"})
+RULE_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+
+Replacement: TypeAlias = cst.CSTNode | cst.FlattenSentinel[cst.CSTNode] | cst.RemovalSentinel
+
+
+# --- examples --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Valid:
+    """Code on which the rule must report nothing."""
+
+    code: str
+    path: str = "example.py"
+    options: Mapping[str, OptionValue] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Invalid:
+    """Code on which the rule reports exactly `count` findings, the first at `line`:`column`
+    (1-based, when given). `fixed` is the code after every fix of the rule, safe or unsafe,
+    has been applied; None means the rule offers no fix here."""
+
+    code: str
+    fixed: str | None = None
+    line: int | None = None
+    column: int | None = None
+    count: int = 1
+    path: str = "example.py"
+    options: Mapping[str, OptionValue] = field(default_factory=dict)
+
+
+# --- rule bases ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RuleContext:
+    path: str  # posix, relative to the project root
+    options: Mapping[str, OptionValue]
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What a LibCST rule reported; the engine turns it into a Finding once positions
+    are known (they are computed only for files that have reports)."""
+
+    node: cst.CSTNode
+    end: cst.CSTNode
+    message: str
+    replacements: tuple[tuple[cst.CSTNode, Replacement], ...]
+    fix_description: str | None
+    applicability: Applicability
+
+
+class BaseRule:
+    """Metadata every rule has, whatever it parses with."""
+
+    id: ClassVar[str]
+    severity: ClassVar[Severity]
+    message: ClassVar[str]
+    languages: ClassVar[frozenset[str]] = frozenset({"python"})
+    # A file that contains none of these substrings is never parsed for this rule.
+    # Empty means every file of the rule's languages.
+    triggers: ClassVar[tuple[str, ...]] = ()
+    OPTIONS: ClassVar[Mapping[str, OptionValue]] = MappingProxyType({})
+    fix_applicability: ClassVar[Applicability] = "safe"
+    fix_description: ClassVar[str | None] = None
+    VALID: ClassVar[Sequence[Valid]] = ()
+    INVALID: ClassVar[Sequence[Invalid]] = ()
+
+    def __init__(self, context: RuleContext) -> None:
+        self.context = context
+        self.options = context.options
+
+    @classmethod
+    def explanation(cls) -> str:
+        return inspect.cleandoc(cls.__doc__ or cls.message)
+
+    @classmethod
+    def fixable(cls) -> bool:
+        return any(example.fixed is not None for example in cls.INVALID)
+
+
+class Rule(BaseRule, cst.BatchableCSTVisitor):
+    """A Python rule: a LibCST visitor. Declare METADATA_DEPENDENCIES for scope, parent or
+    qualified-name metadata; positions are computed by the engine, not by the rule."""
+
+    def __init__(self, context: RuleContext) -> None:
+        BaseRule.__init__(self, context)
+        cst.BatchableCSTVisitor.__init__(self)
+        self.reports: list[Report] = []
+        self.failure: Exception | None = None
+
+    def get_visitors(self) -> Mapping[str, Callable[[cst.CSTNode], None]]:
+        """Every visitor method guarded: an exception disables this rule for the rest of
+        the file (the engine reports it) and the other rules in the batch go on."""
+        return {name: self._guarded(method) for name, method in super().get_visitors().items()}
+
+    def _guarded(self, method: Callable[[cst.CSTNode], None]) -> Callable[[cst.CSTNode], None]:
+        def guarded(node: cst.CSTNode) -> None:
+            if self.failure is None:
+                try:
+                    method(node)
+                except Exception as exc:
+                    self.failure = exc
+
+        return guarded
+
+    def report(
+        self,
+        node: cst.CSTNode,
+        message: str | None = None,
+        *,
+        end: cst.CSTNode | None = None,
+        replacement: Replacement | None = None,
+        replacements: Sequence[tuple[cst.CSTNode, Replacement]] = (),
+        fix_description: str | None = None,
+        applicability: Applicability | None = None,
+    ) -> None:
+        """Report `node` (its range ends with `end`, when given). A fix replaces `node`
+        with `replacement` and each other node with its pair in `replacements`."""
+        pairs = tuple(replacements)
+        if replacement is not None:
+            pairs = ((node, replacement), *pairs)
+        self.reports.append(
+            Report(
+                node=node,
+                end=end or node,
+                message=message or self.message,
+                replacements=pairs,
+                fix_description=fix_description or self.fix_description,
+                applicability=applicability or self.fix_applicability,
+            )
+        )
+
+
+# --- loading ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedRule:
+    cls: type[BaseRule]
+    origin: str  # "distribution[entry]" or "plugin module", for error messages
+
+
+def load_rules(plugins: Sequence[str] = (), root: Path | None = None) -> dict[str, LoadedRule]:
+    """Every rule from the entry-point group, then from the local plugin modules."""
+    loaded: dict[str, LoadedRule] = {}
+    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: (e.value, e.name)):
+        dist = ep.dist.name if ep.dist is not None else "unknown"
+        origin = f"{dist}[{ep.name}]"
+        for cls in _rules_of(_load_entry_point(ep, origin), origin):
+            _register(loaded, cls, origin)
+    for name in plugins:
+        origin = f"plugin {name}"
+        for cls in _rules_of(_import_local(name, root), origin):
+            _register(loaded, cls, origin)
+    return loaded
+
+
+def _load_entry_point(ep: EntryPoint, origin: str) -> object:
+    try:
+        return ep.load()
+    except Exception as exc:  # a plugin's import can fail in any way; contain it
+        raise PluginError(f"{origin}: failed to load {ep.value!r}: {_one_line(exc)}") from None
+
+
+def _import_local(spec: str, root: Path | None) -> object:
+    module_name, _, attr = spec.partition(":")
+    added = root is not None and str(root) not in sys.path
+    if added:
+        sys.path.insert(0, str(root))
+    try:
+        module = importlib.import_module(module_name)
+        return getattr(module, attr) if attr else module
+    except Exception as exc:
+        raise PluginError(f"plugin {spec}: failed to import: {_one_line(exc)}") from None
+    finally:
+        if added:
+            sys.path.remove(str(root))
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
+def _rules_of(obj: object, origin: str) -> list[type[BaseRule]]:
+    if isinstance(obj, ModuleType):
+        found = [
+            value
+            for value in vars(obj).values()
+            if inspect.isclass(value)
+            and issubclass(value, BaseRule)
+            and value.__module__ == obj.__name__
+            and "id" in vars(value)
+        ]
+        if not found:
+            raise PluginError(f"{origin}: module {obj.__name__} defines no rule class")
+        return found
+    if inspect.isclass(obj) and issubclass(obj, BaseRule):
+        return [obj]
+    raise PluginError(f"{origin}: {obj!r} is not a rule class (subclass auditor.plugins.Rule)")
+
+
+def _register(loaded: dict[str, LoadedRule], cls: type[BaseRule], origin: str) -> None:
+    check_rule_class(cls, origin)
+    previous = loaded.get(cls.id)
+    if previous is not None and previous.cls is not cls:
+        raise PluginError(f"{origin}: rule id {cls.id!r} is already defined by {previous.origin}")
+    loaded[cls.id] = LoadedRule(cls, origin)
+
+
+def check_rule_class(cls: type[BaseRule], origin: str) -> None:
+    """The contract a rule class must meet, checked once at load time so that a broken
+    plugin is named up front instead of failing inside a scan."""
+
+    def fail(problem: str) -> PluginError:
+        return PluginError(f"{origin}: rule {cls.__qualname__}: {problem}")
+
+    rule_id = getattr(cls, "id", None)
+    if not isinstance(rule_id, str) or not RULE_ID.match(rule_id):
+        raise fail(f"'id' must be a kebab-case string (got {rule_id!r})")
+    if rule_id in ERROR_RULES:
+        raise fail(f"'id' {rule_id!r} is reserved")
+    if not isinstance(getattr(cls, "severity", None), Severity):
+        raise fail("'severity' must be an auditor.model.Severity")
+    message = getattr(cls, "message", None)
+    if not isinstance(message, str) or not message.strip():
+        raise fail("'message' must be a non-empty string")
+    languages = cls.languages
+    if not isinstance(languages, frozenset | set | tuple) or not languages:
+        raise fail("'languages' must be a non-empty set of language names")
+    if unknown := set(languages) - KNOWN_LANGUAGES:
+        raise fail(f"unknown language(s) {sorted(unknown)} in 'languages'")
+    if "python" in languages and not issubclass(cls, Rule):
+        raise fail("a python rule must subclass auditor.plugins.Rule")
+    if not isinstance(cls.triggers, tuple) or not all(isinstance(t, str) for t in cls.triggers):
+        raise fail("'triggers' must be a tuple of strings")
+    if not isinstance(cls.OPTIONS, Mapping) or not all(
+        isinstance(k, str) and _is_option_value(v) for k, v in cls.OPTIONS.items()
+    ):
+        raise fail("'OPTIONS' must map names to bool, int, float, str or tuple of str")
+    if cls.fix_applicability not in ("safe", "unsafe"):
+        raise fail("'fix_applicability' must be 'safe' or 'unsafe'")
+    if not all(isinstance(e, Valid) for e in cls.VALID):
+        raise fail("'VALID' must hold auditor.plugins.Valid examples")
+    if not all(isinstance(e, Invalid) for e in cls.INVALID):
+        raise fail("'INVALID' must hold auditor.plugins.Invalid examples")
+
+
+def _is_option_value(value: object) -> bool:
+    if isinstance(value, tuple):
+        return all(isinstance(v, str) for v in value)
+    return isinstance(value, bool | int | float | str)
+
+
+# --- the rules of one scan ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveRule:
+    """A rule as this scan runs it: configured severity, merged options, fix safety."""
+
+    cls: type[BaseRule]
+    severity: Severity
+    options: Mapping[str, OptionValue]
+    fixes_are_safe: bool  # promoted by extend-safe-fixes
+
+    @property
+    def id(self) -> str:
+        return self.cls.id
+
+
+def resolve_rules(
+    config: Config,
+    registry: Mapping[str, LoadedRule],
+    *,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] = (),
+) -> tuple[ActiveRule, ...]:
+    """The enabled rules, sorted by id. `select`/`ignore` come from the command line:
+    `select` replaces the configured selection, `ignore` adds to the configured one."""
+    where = config.display_file
+
+    def known(ids: Sequence[str], key: str) -> None:
+        for rule_id in ids:
+            if rule_id not in registry:
+                raise ConfigError(f"{where}: unknown rule id {rule_id!r} in '{key}'")
+
+    known(config.select or (), "tool.audit.select")
+    known(config.ignore, "tool.audit.ignore")
+    known(config.extend_safe_fixes, "tool.audit.extend-safe-fixes")
+    for pattern, ids in config.per_file_ignores:
+        known(ids, f"tool.audit.per-file-ignores.{pattern}")
+    known(list(config.rules), "tool.audit.rules")
+    for option, ids in (("--select", select or ()), ("--ignore", ignore)):
+        for rule_id in ids:
+            if rule_id not in registry:
+                raise UsageError(f"{option}: unknown rule id {rule_id!r} (see `audit rules`)")
+
+    if select is not None:
+        chosen = set(select)
+    elif config.select is not None:
+        chosen = set(config.select)
+    else:
+        chosen = {i for i in registry if config.rules.get(i, RuleSettings()).enabled is not False}
+    chosen -= {*config.ignore, *ignore}
+
+    active = []
+    for rule_id in sorted(chosen):
+        cls = registry[rule_id].cls
+        settings = config.rules.get(rule_id, RuleSettings())
+        active.append(
+            ActiveRule(
+                cls=cls,
+                severity=settings.severity or cls.severity,
+                options=merge_options(cls, settings.options, where),
+                fixes_are_safe=rule_id in config.extend_safe_fixes,
+            )
+        )
+    return tuple(active)
+
+
+def merge_options(
+    cls: type[BaseRule], given: Mapping[str, OptionValue], where: str
+) -> Mapping[str, OptionValue]:
+    merged = dict(cls.OPTIONS)
+    for name, value in given.items():
+        key = f"tool.audit.rules.{cls.id}.{name}"
+        if name not in cls.OPTIONS:
+            options = ", ".join(sorted(cls.OPTIONS)) or "none"
+            raise ConfigError(f"{where}: unknown option '{key}' (options of {cls.id}: {options})")
+        default = cls.OPTIONS[name]
+        expected = _option_type(default)
+        if expected != _option_type(value) and not (expected == "number" and _is_number(value)):
+            raise ConfigError(f"{where}: '{key}' must be {expected} (got {value!r})")
+        merged[name] = float(value) if isinstance(default, float) else value  # type: ignore[arg-type]
+    return MappingProxyType(merged)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _option_type(value: object) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "a string"
+    return "a list of strings"

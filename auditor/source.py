@@ -1,0 +1,73 @@
+"""Decoding source files the way their interpreters do, and mapping offsets to positions."""
+
+from __future__ import annotations
+
+import bisect
+import codecs
+import io
+import re
+import tokenize
+from dataclasses import dataclass
+
+from auditor.model import Location
+
+NEWLINE = re.compile(r"\r\n?|\n")
+
+
+class DecodeError(ValueError):
+    """The bytes are not text in the declared (or default) encoding."""
+
+    def __init__(self, message: str, location: Location) -> None:
+        super().__init__(message)
+        self.location = location
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str  # without BOM, newlines untouched
+    encoding: str  # a codec name; "utf-8-sig" means a BOM is written back
+
+
+def decode_python(data: bytes) -> Decoded:
+    """PEP 263: a BOM or a coding line decides, else UTF-8."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError as exc:  # unknown codec name or BOM contradicting the coding line
+        raise DecodeError(str(exc), Location(exc.lineno or 1, 1)) from None
+    return Decoded(_decode(data, encoding), encoding)
+
+
+def decode_utf8(data: bytes) -> Decoded:
+    encoding = "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"
+    return Decoded(_decode(data, encoding), encoding)
+
+
+def _decode(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        head = data[: exc.start]
+        line = head.count(b"\n") + 1
+        column = exc.start - (head.rfind(b"\n") + 1) + 1
+        raise DecodeError(
+            f"not valid {encoding}: byte 0x{data[exc.start]:02x} cannot be decoded",
+            Location(line, column),
+        ) from None
+
+
+def encode(text: str, encoding: str) -> bytes:
+    return text.encode(encoding)
+
+
+class LineIndex:
+    """Offset <-> (line, column) for one text, with the same newline rules as LibCST."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0, *(m.end() for m in NEWLINE.finditer(text))]
+
+    def location(self, offset: int) -> Location:
+        line = bisect.bisect_right(self.starts, offset) - 1
+        return Location(line + 1, offset - self.starts[line] + 1)
+
+    def offset(self, location: Location) -> int:
+        return self.starts[location.line - 1] + location.column - 1

@@ -1,0 +1,62 @@
+"""`audit scan --format json`: a stable, documented schema (README, "JSON output")."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from auditor.model import Finding, Location, Severity
+
+SCHEMA = "auditor.scan/1"
+
+
+def _location(location: Location) -> dict[str, int]:
+    return {"line": location.line, "column": location.column}
+
+
+def finding_dict(finding: Finding) -> dict[str, Any]:
+    fix = finding.fix
+    return {
+        "rule_id": finding.rule_id,
+        "severity": finding.severity.label,
+        "path": finding.path,
+        "start": _location(finding.start),
+        "end": _location(finding.end),
+        "message": finding.message,
+        "fingerprint": finding.fingerprint,
+        "fix": None
+        if fix is None
+        else {
+            "description": fix.description,
+            "applicability": fix.applicability,
+            "edits": [{"start": e.start, "end": e.end, "text": e.text} for e in fix.edits],
+        },
+    }
+
+
+def render(
+    findings: Sequence[Finding],
+    *,
+    version: str,
+    files: int,
+    fixed: int = 0,
+    fixable_safe: int = 0,
+    fixable_unsafe: int = 0,
+) -> str:
+    counts = Counter(f.severity for f in findings if not f.is_error)
+    document = {
+        "schema": SCHEMA,
+        "tool": {"name": "auditor", "version": version},
+        "findings": [finding_dict(f) for f in findings],
+        "summary": {
+            "files": files,
+            "findings": sum(counts.values()),
+            "by_severity": {s.label: counts[s] for s in sorted(Severity, reverse=True)},
+            "errors": sum(1 for f in findings if f.is_error),
+            "fixed": fixed,
+            "fixable": {"safe": fixable_safe, "unsafe": fixable_unsafe},
+        },
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

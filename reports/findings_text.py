@@ -1,0 +1,83 @@
+"""`audit scan` text output: one finding a line, `path:line:col: severity rule-id message`,
+then a summary."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+from auditor.model import Finding, Severity
+
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def clean(text: str) -> str:
+    """One line, with no control characters: a scanned file's contents must not be able
+    to move the cursor or recolour the terminal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def finding_line(finding: Finding, display: Callable[[str], str]) -> str:
+    return (
+        f"{clean(display(finding.path))}:{finding.start.line}:{finding.start.column}: "
+        f"{finding.severity.label} {finding.rule_id} {clean(finding.message)}"
+    )
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def summary(
+    findings: Sequence[Finding],
+    *,
+    files: int,
+    fixed: int = 0,
+    fixable_safe: int = 0,
+    fixable_unsafe: int = 0,
+) -> list[str]:
+    errors = [f for f in findings if f.is_error]
+    issues = [f for f in findings if not f.is_error]
+    lines = []
+    if fixed:
+        lines.append(f"Fixed {_plural(fixed, 'finding')}.")
+    if issues:
+        counts = Counter(f.severity for f in issues)
+        parts = ", ".join(f"{counts[s]} {s.label}" for s in sorted(Severity, reverse=True) if counts[s])
+        in_files = _plural(len({f.path for f in issues}), "file")
+        remaining = "remaining " if fixed else ""
+        lines.append(
+            f"Found {_plural(len(issues), remaining + 'finding')} ({parts}) in {in_files}; "
+            f"{_plural(files, 'file')} scanned."
+        )
+    else:
+        lines.append(f"No findings; {_plural(files, 'file')} scanned.")
+    if errors:
+        kinds = ", ".join(sorted({f.rule_id for f in errors}))
+        lines.append(f"{_plural(len(errors), 'error')} ({kinds}): some code was not checked.")
+    if fixable_safe:
+        lines.append(f"{fixable_safe} fixable with `audit scan --fix`.")
+    if fixable_unsafe:
+        lines.append(f"{fixable_unsafe} more fixable with `audit scan --fix --unsafe-fixes`.")
+    return lines
+
+
+def render(
+    findings: Sequence[Finding],
+    display: Callable[[str], str],
+    *,
+    files: int,
+    fixed: int = 0,
+    fixable_safe: int = 0,
+    fixable_unsafe: int = 0,
+) -> str:
+    lines = [finding_line(f, display) for f in findings]
+    lines += summary(
+        findings,
+        files=files,
+        fixed=fixed,
+        fixable_safe=fixable_safe,
+        fixable_unsafe=fixable_unsafe,
+    )
+    return "\n".join(lines) + "\n"

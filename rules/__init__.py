@@ -1,0 +1,1 @@
+"""Built-in rule plugins, registered through the `auditor.rules` entry-point group."""
