@@ -138,7 +138,7 @@ def _finding(
     module: cst.Module,
 ) -> Finding:
     start = spans.syntactic[report.node][0]
-    end = spans.syntactic[report.end][1]
+    end = min(spans.syntactic[report.end][1], len(spans.text))
     fix = None
     if report.replacements:
         edits = tuple(
@@ -162,6 +162,9 @@ def _edit(spans: _Spans, node: cst.CSTNode, new: Replacement, module: cst.Module
     """The smallest edit that turns `node`'s code into `new`'s: unchanged leading and
     trailing characters are left alone, so fixes rarely overlap."""
     start, end = spans.outer[node]
+    # The module drops the newline its last statement generates when the file has none.
+    dropped = max(end - len(spans.text), 0)
+    end -= dropped
     old = spans.text[start:end]
     state = CodegenState(
         default_indent=module.default_indent,
@@ -174,6 +177,8 @@ def _edit(spans: _Spans, node: cst.CSTNode, new: Replacement, module: cst.Module
     elif isinstance(new, cst.CSTNode):
         new._codegen(state)
     replacement = "".join(state.tokens)
+    if dropped:
+        replacement = replacement.removesuffix("\n").removesuffix("\r")
     prefix = 0
     limit = min(len(old), len(replacement))
     while prefix < limit and old[prefix] == replacement[prefix]:

@@ -45,11 +45,8 @@ def _ids(values: Sequence[str]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-def _fail_on(value: str | None) -> Severity | None | bool:
-    """None: not given (use config); False: 'none' (never fail on findings)."""
-    if value is None:
-        return None
-    return False if value == "none" else Severity.parse(value)
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _display(root: Path) -> Callable[[str], str]:
@@ -139,10 +136,8 @@ def scan(
     }
     if diff:
         click.echo("".join(outcome.diffs), nl=False)
-        click.echo(
-            f"Would fix {len(outcome.fixed)} findings in {len(outcome.changed_files)} files.",
-            err=True,
-        )
+        fixes, files = len(outcome.fixed), len(outcome.changed_files)
+        click.echo(f"Would fix {_plural(fixes, 'finding')} in {_plural(files, 'file')}.", err=True)
     else:
         if output_format == "json":
             from reports.findings_json import render as render_json
@@ -154,8 +149,9 @@ def scan(
             text = render_text(findings, _display(project.config.root), **counts)
         _emit(text, output)
 
-    level = _fail_on(fail_on)
-    threshold = project.config.fail_on if level is None else (level or None)
+    threshold = project.config.fail_on
+    if fail_on is not None:
+        threshold = None if fail_on == "none" else Severity.parse(fail_on)
     sys.exit(exit_code(findings, threshold))
 
 

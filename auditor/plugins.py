@@ -12,6 +12,7 @@ import importlib
 import inspect
 import re
 import sys
+import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
@@ -43,6 +44,10 @@ class Valid:
     path: str = "example.py"
     options: Mapping[str, OptionValue] = field(default_factory=dict)
 
+    @property
+    def source(self) -> str:
+        return example_source(self.code)
+
 
 @dataclass(frozen=True, slots=True)
 class Invalid:
@@ -57,6 +62,20 @@ class Invalid:
     count: int = 1
     path: str = "example.py"
     options: Mapping[str, OptionValue] = field(default_factory=dict)
+
+    @property
+    def source(self) -> str:
+        return example_source(self.code)
+
+    @property
+    def expected(self) -> str | None:
+        return None if self.fixed is None else example_source(self.fixed)
+
+
+def example_source(code: str) -> str:
+    """Examples may be written as indented triple-quoted strings."""
+    code = textwrap.dedent(code)
+    return code[1:] if code.startswith("\n") else code
 
 
 # --- rule bases ------------------------------------------------------------------------

@@ -1,0 +1,71 @@
+"""The shared rule harness: checks a rule against its own VALID and INVALID examples.
+auditor's tests run it over every registered rule; a plugin's tests can do the same:
+
+    @pytest.mark.parametrize("example", MyRule.VALID + MyRule.INVALID)
+    def test_examples(example): check_example(MyRule, example)
+"""
+
+from __future__ import annotations
+
+from auditor.discovery import language_of
+from auditor.engine import Engine, backend
+from auditor.fixer import fix_text
+from auditor.model import Finding
+from auditor.plugins import ActiveRule, BaseRule, Invalid, Valid, merge_options
+
+
+def run_rule(cls: type[BaseRule], code: str, path: str, options: dict[str, object] | None = None) -> list[Finding]:
+    language = language_of(path)
+    assert language is not None, f"example path {path!r} has no known language"
+    active = ActiveRule(cls, cls.severity, merge_options(cls, options or {}, "example"), False)  # type: ignore[arg-type]
+    return Engine([active]).scan_text(path, language, code)
+
+
+def fix_all(cls: type[BaseRule], code: str, path: str, options: dict[str, object] | None = None) -> str:
+    """The code after every fix of the rule, safe and unsafe, to a fixed point."""
+    language = language_of(path)
+    assert language is not None
+    findings = run_rule(cls, code, path, options)
+    outcome = fix_text(
+        code,
+        findings,
+        lambda text: run_rule(cls, text, path, options),
+        backend(language).check_syntax,
+        unsafe=True,
+    )
+    errors = [f for f in outcome.findings if f.is_error]
+    assert not errors, f"fixing produced errors: {[f.message for f in errors]}"
+    return outcome.text
+
+
+def check_example(cls: type[BaseRule], example: Valid | Invalid) -> None:
+    options = dict(example.options)
+    findings = run_rule(cls, example.source, example.path, options)
+    errors = [f"{f.rule_id}: {f.message}" for f in findings if f.is_error]
+    assert not errors, f"the example did not scan cleanly: {errors}"
+    if isinstance(example, Valid):
+        assert not findings, f"expected no finding, got {_describe(findings)}"
+        return
+    assert len(findings) == example.count, (
+        f"expected {example.count} finding(s), got {_describe(findings)}"
+    )
+    assert all(f.rule_id == cls.id for f in findings)
+    first = findings[0]
+    if example.line is not None:
+        assert first.start.line == example.line, f"expected line {example.line}, got {_describe(findings)}"
+    if example.column is not None:
+        assert first.start.column == example.column, (
+            f"expected column {example.column}, got {_describe(findings)}"
+        )
+    expected = example.expected
+    if expected is None:
+        assert all(f.fix is None for f in findings), "the example says no fix, but a fix is offered"
+        return
+    assert any(f.fix is not None for f in findings), "the example expects a fix; none is offered"
+    fixed = fix_all(cls, example.source, example.path, options)
+    assert fixed == expected, f"fixed code differs:\n--- got\n{fixed}\n--- expected\n{expected}"
+    assert fix_all(cls, fixed, example.path, options) == fixed, "a second fix pass changed the code"
+
+
+def _describe(findings: list[Finding]) -> str:
+    return ", ".join(f"{f.rule_id}@{f.start.line}:{f.start.column}" for f in findings) or "none"

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from auditor.cli import cli
+
+BARE = "try:\n    run()\nexcept:\n    pass\n"
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> None:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_bytes(content.encode("utf-8"))
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[dict[str, str | bytes]], Path]:
+    """A project directory (the current directory) holding `files`."""
+    monkeypatch.chdir(tmp_path)
+
+    def make(files: dict[str, str | bytes]) -> Path:
+        write_tree(tmp_path, files)
+        return tmp_path
+
+    return make
+
+
+@pytest.fixture
+def audit() -> Callable[..., Run]:
+    """`audit ARGS...` in this process, as a user would run it."""
+
+    def run(*args: str) -> Run:
+        result = CliRunner().invoke(cli, list(args), prog_name="audit", catch_exceptions=False)
+        return Run(result.exit_code, result.stdout, result.stderr)
+
+    return run
+
+
+def audit_process(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Run:
+    """`audit` in a separate process: for what only a fresh interpreter sees (entry points)."""
+    done = subprocess.run(
+        [sys.executable, "-c", "from auditor.cli import main; main()", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+def git(root: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-C", str(root), *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={
+            "GIT_AUTHOR_NAME": "Test",
+            "GIT_AUTHOR_EMAIL": "test@example.com",
+            "GIT_COMMITTER_NAME": "Test",
+            "GIT_COMMITTER_EMAIL": "test@example.com",
+            "HOME": str(root),
+            "PATH": "/usr/bin:/bin:/usr/local/bin",
+        },
+    )
+    return done.stdout

@@ -1,0 +1,31 @@
+"""The shared harness: every registered rule against its own examples."""
+
+from __future__ import annotations
+
+import pytest
+
+from auditor.plugins import BaseRule, Invalid, Valid, load_rules
+from auditor.testing import check_example
+
+RULES = sorted((loaded.cls for loaded in load_rules().values()), key=lambda cls: cls.id)
+CASES = [
+    pytest.param(cls, example, id=f"{cls.id}-{kind}-{i}")
+    for cls in RULES
+    for kind, examples in (("valid", cls.VALID), ("invalid", cls.INVALID))
+    for i, example in enumerate(examples)
+]
+
+
+def test_builtin_rules_are_registered() -> None:
+    assert "bare-except" in {cls.id for cls in RULES}
+
+
+@pytest.mark.parametrize("cls", RULES, ids=lambda cls: cls.id)
+def test_every_rule_documents_itself(cls: type[BaseRule]) -> None:
+    assert cls.__doc__ and len(cls.__doc__.strip().splitlines()) > 3, "explain what, why and the fix"
+    assert cls.VALID and cls.INVALID, "a rule needs VALID and INVALID examples"
+
+
+@pytest.mark.parametrize(("cls", "example"), CASES)
+def test_rule_example(cls: type[BaseRule], example: Valid | Invalid) -> None:
+    check_example(cls, example)
