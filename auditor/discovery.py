@@ -99,7 +99,7 @@ def _add(found: dict[str, SourcePath], root: Path, path: Path, *, explicit: bool
     if rel is None:
         raise UsageError(f"{path}: outside the project root {root}")
     if path.is_symlink():
-        target = path.resolve()
+        target = Path(os.path.realpath(path))  # a loop does not raise here
         if _relative(root, target) is None:
             if explicit:
                 raise UsageError(f"{path}: symbolic link points outside the project root")

@@ -71,42 +71,61 @@ def fix_text(
     *,
     unsafe: bool = False,
 ) -> FixOutcome:
-    """Fix `findings` (the scan of `text`) until nothing fixable is left. A round whose
-    result does not parse is undone and the rules that broke it are refused for this file,
-    each reported as a fix-error."""
-    applied: list[Finding] = []
+    """Fix `findings` (the scan of `text`) until nothing fixable is left.
+
+    A round whose result does not parse is undone, and each rule whose fix breaks the file
+    on its own is refused for this file. A rule that keeps changing the file for
+    MAX_ROUNDS rounds is refused too, and the fixing starts over from the original text
+    without it, so a buggy rule never leaves its churn behind. Each refusal is reported
+    as a fix-error finding."""
     errors: list[Finding] = []
     refused: set[str] = set()
+    while True:
+        outcome = _fix_rounds(text, findings, scan, check_syntax, unsafe, refused, errors)
+        if outcome is not None:
+            return outcome
+
+
+def _fix_rounds(
+    text: str,
+    findings: Sequence[Finding],
+    scan: Scan,
+    check_syntax: CheckSyntax,
+    unsafe: bool,
+    refused: set[str],
+    errors: list[Finding],
+) -> FixOutcome | None:
+    applied: list[Finding] = []
     for _ in range(MAX_ROUNDS):
         candidates = [f for f in findings if fixable(f, unsafe) and f.rule_id not in refused]
         if not candidates:
             return FixOutcome(text, (*findings, *errors), tuple(applied))
         chosen = select_fixes(candidates)
         new_text = _apply(text, chosen)
-        if check_syntax(new_text) is None:
+        if check_syntax(new_text) is not None:
+            # Together they break the file: refuse the rules whose fixes break it alone,
+            # apply one of the rest, and let the others be recomputed next round.
+            for finding in chosen:
+                problem = check_syntax(_apply(text, [finding]))
+                if problem is not None and finding.rule_id not in refused:
+                    refused.add(finding.rule_id)
+                    message = f"fix of {finding.rule_id} refused: the result does not parse ({problem})"
+                    errors.append(error_finding(FIX_ERROR, finding.path, message, finding.start))
+            chosen = [f for f in chosen if f.rule_id not in refused][:1]
+            new_text = _apply(text, chosen)
+        if chosen:
             text = new_text
             applied.extend(chosen)
             findings = scan(text)
-            continue
-        # Together they break the file: find the fixes that break it alone and refuse
-        # their rules here; apply one of the rest, and recompute the others next round.
-        for finding in chosen:
-            problem = check_syntax(_apply(text, [finding]))
-            if problem is not None and finding.rule_id not in refused:
-                refused.add(finding.rule_id)
-                message = f"fix of {finding.rule_id} refused: the result does not parse ({problem})"
-                errors.append(error_finding(FIX_ERROR, finding.path, message, finding.start))
-        good = [f for f in chosen if f.rule_id not in refused]
-        if good:
-            text = _apply(text, good[:1])
-            applied.append(good[0])
-            findings = scan(text)
-    still = sorted({f.rule_id for f in findings if fixable(f, unsafe) and f.rule_id not in refused})
-    if still:
-        path = findings[0].path
-        message = f"fixes did not settle after {MAX_ROUNDS} rounds: {', '.join(still)} keeps changing the file"
-        errors.append(error_finding(FIX_ERROR, path, message))
-    return FixOutcome(text, (*findings, *errors), tuple(applied))
+    churning = {f.rule_id for f in findings if fixable(f, unsafe)} - refused
+    if not churning:  # the last round settled it
+        return FixOutcome(text, (*findings, *errors), tuple(applied))
+    for rule_id in sorted(churning):
+        refused.add(rule_id)
+        first = next(f for f in findings if f.rule_id == rule_id)
+        message = f"fix of {rule_id} refused: it still changed the file after {MAX_ROUNDS} rounds"
+        errors.append(error_finding(FIX_ERROR, first.path, message, first.start))
+    return None
 
 
 def unified_diff(path: str, before: str, after: str) -> str:

@@ -1,0 +1,107 @@
+"""The fix loop and file writing, with small rules whose fixes misbehave on purpose."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import libcst as cst
+import pytest
+
+from auditor.engine import Engine
+from auditor.fileio import ChangedOnDisk, write_atomic
+from auditor.fixer import MAX_ROUNDS, fix_text
+from auditor.model import Severity
+from auditor.plugins import ActiveRule, Rule
+from auditor.backend_python import check_syntax
+from rules.bare_except import BareExcept
+
+
+class AddCall(Rule):
+    """`a + b` becomes `add(a, b)`: nested sums give overlapping edits."""
+
+    id = "add-call"
+    severity = Severity.LOW
+    message = "use add()"
+
+    def visit_BinaryOperation(self, node: cst.BinaryOperation) -> None:
+        if isinstance(node.operator, cst.Add):
+            call = cst.Call(cst.Name("add"), [cst.Arg(node.left), cst.Arg(node.right)])
+            self.report(node, replacement=call)
+
+
+class Breaks(Rule):
+    """Replaces `boom` with code that does not parse."""
+
+    id = "breaks"
+    severity = Severity.LOW
+    message = "boom"
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value == "boom":
+            broken = cst.Name("ok")
+            object.__setattr__(broken, "value", "1 +")  # past LibCST's own validation
+            self.report(node, replacement=broken)
+
+
+class Churns(Rule):
+    """Wraps `x` in parentheses forever."""
+
+    id = "churns"
+    severity = Severity.LOW
+    message = "x"
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value == "x":
+            self.report(node, replacement=node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]))
+
+
+def fix(code: str, *rules: type[Rule]):
+    engine = Engine([ActiveRule(r, r.severity, {}, False) for r in rules])
+    findings = engine.scan_text("m.py", "python", code)
+    return fix_text(code, findings, lambda t: engine.scan_text("m.py", "python", t), check_syntax)
+
+
+def test_overlapping_fixes_are_applied_over_rounds() -> None:
+    outcome = fix("total = 1 + 2 + 3\n", AddCall)
+    assert outcome.text == "total = add(add(1, 2), 3)\n"
+    assert len(outcome.applied) == 2
+    assert outcome.findings == ()
+
+
+def test_fix_that_breaks_the_file_is_refused_and_others_still_apply() -> None:
+    code = "boom\ntry:\n    a()\nexcept:\n    pass\n"
+    outcome = fix(code, Breaks, BareExcept)
+    assert outcome.text == "boom\ntry:\n    a()\nexcept Exception:\n    pass\n"
+    errors = [(f.rule_id, f.start.line, f.message) for f in outcome.findings if f.is_error]
+    assert errors == [
+        ("fix-error", 1, "fix of breaks refused: the result does not parse (invalid syntax at 1:4)")
+    ]
+    assert [f.rule_id for f in outcome.findings if not f.is_error] == ["breaks"]
+
+
+def test_fix_that_never_settles_is_refused_and_its_churn_undone() -> None:
+    code = "x = 1\ntry:\n    a()\nexcept:\n    pass\n"
+    outcome = fix(code, Churns, BareExcept)
+    assert outcome.text == "x = 1\ntry:\n    a()\nexcept Exception:\n    pass\n"
+    errors = [f.message for f in outcome.findings if f.is_error]
+    assert errors == [f"fix of churns refused: it still changed the file after {MAX_ROUNDS} rounds"]
+
+
+def test_write_atomic_refuses_when_the_file_changed_meanwhile(tmp_path: Path) -> None:
+    target = tmp_path / "m.py"
+    target.write_bytes(b"edited by someone else\n")
+    with pytest.raises(ChangedOnDisk):
+        write_atomic(target, b"fixed\n", expected=b"what we read\n")
+    assert target.read_bytes() == b"edited by someone else\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["m.py"]
+
+
+def test_fingerprints_survive_unrelated_lines_and_tell_twins_apart() -> None:
+    engine = Engine([ActiveRule(BareExcept, BareExcept.severity, {}, False)])
+    code = "try:\n    a()\nexcept:\n    pass\ntry:\n    b()\nexcept:\n    pass\n"
+    before = [f.fingerprint for f in engine.scan_text("m.py", "python", code)]
+    after = [f.fingerprint for f in engine.scan_text("m.py", "python", "import os\n\n\n" + code)]
+    assert before == after
+    assert len(set(before)) == 2
+    elsewhere = [f.fingerprint for f in engine.scan_text("n.py", "python", code)]
+    assert set(elsewhere).isdisjoint(before)
