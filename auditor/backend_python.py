@@ -97,7 +97,7 @@ def run(path: str, text: str, rules: Sequence[ActiveRule]) -> list[Finding]:
 
     with ExitStack() as stack:
         visiting = []
-        for active, rule in instances:
+        for _, rule in instances:
             try:
                 stack.enter_context(rule.resolve(wrapper))
             except Exception as exc:  # a metadata provider failed for this rule only
@@ -141,9 +141,7 @@ def _finding(
     end = min(spans.syntactic[report.end][1], len(spans.text))
     fix = None
     if report.replacements:
-        edits = tuple(
-            sorted(_edit(spans, node, new, module) for node, new in report.replacements)
-        )
+        edits = tuple(sorted(_edit(spans, node, new, module) for node, new in report.replacements))
         applicability = "safe" if active.fixes_are_safe else report.applicability
         description = report.fix_description or f"fix {active.id}"
         fix = Fix(tuple(e for e in edits if e.start != e.end or e.text), description, applicability)

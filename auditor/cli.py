@@ -19,7 +19,7 @@ import click
 from auditor import __version__
 from auditor.errors import AuditError, UsageError
 from auditor.fileio import write_atomic
-from auditor.fixer import fixable
+from auditor.fixer import fixable, unified_diff
 from auditor.gate import ERROR, exit_code
 from auditor.model import Severity
 
@@ -123,7 +123,9 @@ def scan(
         _start(paths), config_file, select=_ids(select) if select else None, ignore=_ids(ignore)
     )
     with _progress_bar() as progress:
-        outcome = run_scan(project, paths, fix=fix, unsafe=unsafe_fixes, diff=diff, progress=progress)
+        outcome = run_scan(
+            project, paths, fix=fix, unsafe=unsafe_fixes, diff=diff, progress=progress
+        )
 
     findings = outcome.findings
     counts = {
@@ -134,9 +136,11 @@ def scan(
         if fix and unsafe_fixes
         else sum(fixable(f, True) and not fixable(f, False) for f in findings),
     }
+    display = _display(project.config.root)
     if diff:
-        click.echo("".join(outcome.diffs), nl=False)
-        fixes, files = len(outcome.fixed), len(outcome.changed_files)
+        for change in outcome.changes:
+            click.echo(unified_diff(display(change.path), change.before, change.after), nl=False)
+        fixes, files = len(outcome.fixed), len(outcome.changes)
         click.echo(f"Would fix {_plural(fixes, 'finding')} in {_plural(files, 'file')}.", err=True)
     else:
         if output_format == "json":
@@ -146,7 +150,7 @@ def scan(
         else:
             from reports.findings_text import render as render_text
 
-            text = render_text(findings, _display(project.config.root), **counts)
+            text = render_text(findings, display, **counts)
         _emit(text, output)
 
     threshold = project.config.fail_on
@@ -188,7 +192,9 @@ def rules(rule_id: str | None, config_file: Path | None) -> None:
         for loaded in sorted(registry.values(), key=lambda r: r.cls.id):
             cls = loaded.cls
             fix = cls.fix_applicability if cls.fixable() else "-"
-            rows.append((cls.id, cls.severity.label, ",".join(sorted(cls.languages)), fix, loaded.origin))
+            rows.append(
+                (cls.id, cls.severity.label, ",".join(sorted(cls.languages)), fix, loaded.origin)
+            )
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
         for row in rows:
             cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]

@@ -223,7 +223,10 @@ def parse_config(table: object, *, root: Path, file: Path, prefix: str = "tool.a
         if not isinstance(value, dict):
             raise check.fail(key, f"must be a table of rule tables (got {_describe(value)})")
         values["rules"] = MappingProxyType(
-            {rule_id: _rule_settings(check, body, f"{key}.{rule_id}") for rule_id, body in value.items()}
+            {
+                rule_id: _rule_settings(check, body, f"{key}.{rule_id}")
+                for rule_id, body in value.items()
+            }
         )
 
     parsers.update(
@@ -262,5 +265,7 @@ def _rule_settings(check: _Checker, body: object, key: str) -> RuleSettings:
         elif isinstance(value, bool | int | float | str):
             options[name] = value
         else:
-            raise check.fail(sub, f"must be a string, number, boolean or list (got {_describe(value)})")
+            raise check.fail(
+                sub, f"must be a string, number, boolean or list (got {_describe(value)})"
+            )
     return RuleSettings(severity, enabled, MappingProxyType(options))

@@ -123,7 +123,16 @@ def _git_files(directory: Path) -> list[Path] | None:
     """Tracked and untracked-but-not-ignored files, or None outside a work tree."""
     try:
         result = subprocess.run(
-            ["git", "-C", str(directory), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            [
+                "git",
+                "-C",
+                str(directory),
+                "ls-files",
+                "-z",
+                "--cached",
+                "--others",
+                "--exclude-standard",
+            ],
             capture_output=True,
             check=False,
         )

@@ -72,16 +72,16 @@ class Engine:
 
     def rules_for(self, path: str, language: str) -> tuple[ActiveRule, ...]:
         ignored = {i for spec, ids in self._ignores if spec.match(path) for i in ids}
-        return tuple(
-            r for r in self.rules if language in r.cls.languages and r.id not in ignored
-        )
+        return tuple(r for r in self.rules if language in r.cls.languages and r.id not in ignored)
 
     def scan_file(self, source: SourcePath) -> FileResult:
         try:
             data = source.path.read_bytes()
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
-            return FileResult(source, (error_finding(READ_ERROR, source.rel, f"cannot read: {reason}"),))
+            return FileResult(
+                source, (error_finding(READ_ERROR, source.rel, f"cannot read: {reason}"),)
+            )
         try:
             decoded = backend(source.language).decode(data)
         except DecodeError as exc:
@@ -117,5 +117,6 @@ def _fingerprinted(findings: Sequence[Finding], text: str) -> Iterator[Finding]:
         key = (finding.rule_id, normalise_code(code))
         occurrence = seen[key]
         seen[key] += 1
-        yield replace(finding, fingerprint=fingerprint(finding.rule_id, finding.path, code, occurrence))
-
+        yield replace(
+            finding, fingerprint=fingerprint(finding.rule_id, finding.path, code, occurrence)
+        )

@@ -109,7 +109,9 @@ def _fix_rounds(
                 problem = check_syntax(_apply(text, [finding]))
                 if problem is not None and finding.rule_id not in refused:
                     refused.add(finding.rule_id)
-                    message = f"fix of {finding.rule_id} refused: the result does not parse ({problem})"
+                    message = (
+                        f"fix of {finding.rule_id} refused: the result does not parse ({problem})"
+                    )
                     errors.append(error_finding(FIX_ERROR, finding.path, message, finding.start))
             chosen = [f for f in chosen if f.rule_id not in refused][:1]
             new_text = _apply(text, chosen)
@@ -135,4 +137,7 @@ def unified_diff(path: str, before: str, after: str) -> str:
         fromfile=f"a/{path}",
         tofile=f"b/{path}",
     )
-    return "".join(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n" for line in lines)
+    return "".join(
+        line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
+        for line in lines
+    )

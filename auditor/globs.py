@@ -28,4 +28,3 @@ class Globs:
 def globs(patterns: tuple[str, ...]) -> Globs:
     """Shared compiled patterns: rules ask for the same option globs in every file."""
     return Globs(patterns)
-

@@ -48,7 +48,7 @@ class Location:
     column: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, order=True)
 class Edit:
     """Replace the characters `[start, end)` of the decoded file text with `text`."""
 

@@ -342,8 +342,8 @@ def resolve_rules(
     for pattern, ids in config.per_file_ignores:
         known(ids, f"tool.audit.per-file-ignores.{pattern}")
     known(list(config.rules), "tool.audit.rules")
-    for option, ids in (("--select", select or ()), ("--ignore", ignore)):
-        for rule_id in ids:
+    for option, given in (("--select", select or ()), ("--ignore", ignore)):
+        for rule_id in given:
             if rule_id not in registry:
                 raise UsageError(f"{option}: unknown rule id {rule_id!r} (see `audit rules`)")
 
@@ -380,15 +380,12 @@ def merge_options(
             options = ", ".join(sorted(cls.OPTIONS)) or "none"
             raise ConfigError(f"{where}: unknown option '{key}' (options of {cls.id}: {options})")
         default = cls.OPTIONS[name]
-        expected = _option_type(default)
-        if expected != _option_type(value) and not (expected == "number" and _is_number(value)):
-            raise ConfigError(f"{where}: '{key}' must be {expected} (got {value!r})")
-        merged[name] = float(value) if isinstance(default, float) else value  # type: ignore[arg-type]
+        if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)  # TOML writes 2 for 2.0
+        if _option_type(default) != _option_type(value):
+            raise ConfigError(f"{where}: '{key}' must be {_option_type(default)} (got {value!r})")
+        merged[name] = value
     return MappingProxyType(merged)
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _option_type(value: object) -> str:
@@ -397,7 +394,7 @@ def _option_type(value: object) -> str:
     if isinstance(value, int):
         return "an integer"
     if isinstance(value, float):
-        return "number"
+        return "a number"
     if isinstance(value, str):
         return "a string"
     return "a list of strings"

@@ -4,14 +4,14 @@ output and an exit code; everything here is reusable by other commands."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from auditor.config import Config, load_config
 from auditor.discovery import SourcePath, discover
 from auditor.engine import Engine, FileResult, backend
 from auditor.fileio import ChangedOnDisk, write_atomic
-from auditor.fixer import fix_text, fixable, unified_diff
+from auditor.fixer import fix_text, fixable
 from auditor.globs import Globs
 from auditor.model import FIX_ERROR, Finding, error_finding
 from auditor.plugins import ActiveRule, LoadedRule, load_rules, resolve_rules
@@ -36,10 +36,19 @@ def open_project(
     return Project(config, registry, rules)
 
 
-def files_to_scan(config: Config, paths: Sequence[Path], languages: frozenset[str]) -> list[SourcePath]:
+def files_to_scan(
+    config: Config, paths: Sequence[Path], languages: frozenset[str]
+) -> list[SourcePath]:
     targets = list(paths) or [config.root / p for p in config.include]
     exclude = Globs((*config.exclude, *config.extend_exclude))
     return [f for f in discover(config.root, targets, exclude) if f.language in languages]
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    path: str  # relative to the project root
+    before: str
+    after: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +56,7 @@ class ScanOutcome:
     files: int
     findings: tuple[Finding, ...]  # sorted; after fixing, what is left
     fixed: tuple[Finding, ...] = ()  # findings whose fixes were applied (or would be, --diff)
-    changed_files: tuple[str, ...] = ()
-    diffs: tuple[str, ...] = field(default=())
+    changes: tuple[FileChange, ...] = ()  # files fixed (or that would be, --diff)
 
 
 def scan(
@@ -67,31 +75,28 @@ def scan(
     advance = progress(len(files)) if progress else None
     findings: list[Finding] = []
     fixed: list[Finding] = []
-    changed: list[str] = []
-    diffs: list[str] = []
+    changes: list[FileChange] = []
     for source in files:
         result = engine.scan_file(source)
         if advance:
             advance()
         if (fix or diff) and any(fixable(f, unsafe) for f in result.findings):
-            result, applied, patch = _fix_file(engine, result, unsafe=unsafe, write=not diff)
+            result, applied, change = _fix_file(engine, result, unsafe=unsafe, write=not diff)
             fixed.extend(applied)
-            if patch:
-                changed.append(source.rel)
-                diffs.append(patch)
+            if change is not None:
+                changes.append(change)
         findings.extend(result.findings)
     return ScanOutcome(
         files=len(files),
         findings=tuple(sorted(findings, key=Finding.sort_key)),
         fixed=tuple(fixed),
-        changed_files=tuple(changed),
-        diffs=tuple(diffs),
+        changes=tuple(changes),
     )
 
 
 def _fix_file(
     engine: Engine, result: FileResult, *, unsafe: bool, write: bool
-) -> tuple[FileResult, tuple[Finding, ...], str]:
+) -> tuple[FileResult, tuple[Finding, ...], FileChange | None]:
     source, decoded = result.source, result.decoded
     assert decoded is not None and result.data is not None
     lang = backend(source.language)
@@ -103,15 +108,19 @@ def _fix_file(
         unsafe=unsafe,
     )
     if outcome.text == decoded.text:
-        return replace(result, findings=outcome.findings), (), ""
-    patch = unified_diff(source.rel, decoded.text, outcome.text)
+        return replace(result, findings=outcome.findings), (), None
+    change = FileChange(source.rel, decoded.text, outcome.text)
     if not write:
-        return result, outcome.applied, patch
+        return result, outcome.applied, change
     try:
         data = outcome.text.encode(decoded.encoding)
         write_atomic(source.path, data, expected=result.data)
     except (UnicodeEncodeError, ChangedOnDisk, OSError) as exc:
-        reason = f"cannot encode as {decoded.encoding}" if isinstance(exc, UnicodeEncodeError) else str(exc)
+        reason = (
+            f"cannot encode as {decoded.encoding}"
+            if isinstance(exc, UnicodeEncodeError)
+            else str(exc)
+        )
         error = error_finding(FIX_ERROR, source.rel, f"fixed file not written: {reason}")
-        return replace(result, findings=(*result.findings, error)), (), ""
-    return replace(result, findings=outcome.findings), outcome.applied, patch
+        return replace(result, findings=(*result.findings, error)), (), None
+    return replace(result, findings=outcome.findings), outcome.applied, change

@@ -7,6 +7,9 @@ auditor's tests run it over every registered rule; a plugin's tests can do the s
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from auditor.config import OptionValue
 from auditor.discovery import language_of
 from auditor.engine import Engine, backend
 from auditor.fixer import fix_text
@@ -14,14 +17,18 @@ from auditor.model import Finding
 from auditor.plugins import ActiveRule, BaseRule, Invalid, Valid, merge_options
 
 
-def run_rule(cls: type[BaseRule], code: str, path: str, options: dict[str, object] | None = None) -> list[Finding]:
+def run_rule(
+    cls: type[BaseRule], code: str, path: str, options: Mapping[str, OptionValue] | None = None
+) -> list[Finding]:
     language = language_of(path)
     assert language is not None, f"example path {path!r} has no known language"
-    active = ActiveRule(cls, cls.severity, merge_options(cls, options or {}, "example"), False)  # type: ignore[arg-type]
+    active = ActiveRule(cls, cls.severity, merge_options(cls, options or {}, "example"), False)
     return Engine([active]).scan_text(path, language, code)
 
 
-def fix_all(cls: type[BaseRule], code: str, path: str, options: dict[str, object] | None = None) -> str:
+def fix_all(
+    cls: type[BaseRule], code: str, path: str, options: Mapping[str, OptionValue] | None = None
+) -> str:
     """The code after every fix of the rule, safe and unsafe, to a fixed point."""
     language = language_of(path)
     assert language is not None
@@ -52,7 +59,9 @@ def check_example(cls: type[BaseRule], example: Valid | Invalid) -> None:
     assert all(f.rule_id == cls.id for f in findings)
     first = findings[0]
     if example.line is not None:
-        assert first.start.line == example.line, f"expected line {example.line}, got {_describe(findings)}"
+        assert first.start.line == example.line, (
+            f"expected line {example.line}, got {_describe(findings)}"
+        )
     if example.column is not None:
         assert first.start.column == example.column, (
             f"expected column {example.column}, got {_describe(findings)}"

@@ -44,7 +44,9 @@ def summary(
         lines.append(f"Fixed {_plural(fixed, 'finding')}.")
     if issues:
         counts = Counter(f.severity for f in issues)
-        parts = ", ".join(f"{counts[s]} {s.label}" for s in sorted(Severity, reverse=True) if counts[s])
+        parts = ", ".join(
+            f"{counts[s]} {s.label}" for s in sorted(Severity, reverse=True) if counts[s]
+        )
         in_files = _plural(len({f.path for f in issues}), "file")
         remaining = "remaining " if fixed else ""
         lines.append(

@@ -32,7 +32,9 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> None:
 
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[dict[str, str | bytes]], Path]:
+def project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Callable[[dict[str, str | bytes]], Path]:
     """A project directory (the current directory) holding `files`."""
     monkeypatch.chdir(tmp_path)
 

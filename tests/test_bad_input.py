@@ -53,7 +53,10 @@ def test_unknown_coding_declaration(project, audit) -> None:
     project({"odd.py": "# coding: klingon\nx = 1\ntry:\n    a()\nexcept:\n    pass\n"})
     result = audit("scan")
     assert result.code == 2
-    assert result.out.splitlines()[0] == "odd.py:1:1: critical parse-error cannot decode: unknown encoding: klingon"
+    assert (
+        result.out.splitlines()[0]
+        == "odd.py:1:1: critical parse-error cannot decode: unknown encoding: klingon"
+    )
 
 
 def test_bom_crlf_mode_and_missing_final_newline_are_kept(project, audit) -> None:
@@ -109,7 +112,10 @@ def test_file_deleted_between_discovery_and_reading(tmp_path: Path) -> None:
     gone = SourcePath("gone.py", tmp_path / "gone.py", "python")
     result = Engine([ActiveRule(BareExcept, BareExcept.severity, {}, False)]).scan_file(gone)
     (finding,) = result.findings
-    assert (finding.rule_id, finding.message) == ("read-error", "cannot read: No such file or directory")
+    assert (finding.rule_id, finding.message) == (
+        "read-error",
+        "cannot read: No such file or directory",
+    )
 
 
 def test_directory_named_like_a_source_file_is_skipped(project, audit) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import BARE
 
 
@@ -15,18 +14,51 @@ from conftest import BARE
             "pyproject.toml: invalid TOML: Expected ']' at the end of a table declaration "
             "(at line 1, column 12)",
         ),
-        ("[tool.audit]\nexclued = []\n", "pyproject.toml: unknown key 'tool.audit.exclued' (did you mean 'exclude'?)"),
+        (
+            "[tool.audit]\nexclued = []\n",
+            "pyproject.toml: unknown key 'tool.audit.exclued' (did you mean 'exclude'?)",
+        ),
         ("[tool.audit]\nbogus = 1\n", "pyproject.toml: unknown key 'tool.audit.bogus'"),
-        ("[tool.audit]\nselect = 'bare-except'\n", "pyproject.toml: 'tool.audit.select' must be a list of strings (got str 'bare-except')"),
-        ("[tool.audit]\nexclude = [1]\n", "pyproject.toml: 'tool.audit.exclude' must be a list of strings (got a list with int)"),
-        ("[tool.audit]\nfail-on = 'urgent'\n", "pyproject.toml: 'tool.audit.fail-on' must be one of critical, high, medium, low, none (got 'urgent')"),
-        ("[tool.audit]\nselect = ['nope']\n", "pyproject.toml: unknown rule id 'nope' in 'tool.audit.select'"),
-        ("[tool.audit.per-file-ignores]\n'tests/**' = 'bare-except'\n", "pyproject.toml: 'tool.audit.per-file-ignores.tests/**' must be a list of strings (got str 'bare-except')"),
-        ("[tool.audit.rules.bare-except]\nseverity = 'huge'\n", "pyproject.toml: 'tool.audit.rules.bare-except.severity' must be one of critical, high, medium, low (got 'huge')"),
-        ("[tool.audit.rules.bare-except]\nenabled = 'no'\n", "pyproject.toml: 'tool.audit.rules.bare-except.enabled' must be true or false (got str 'no')"),
-        ("[tool.audit.rules.bare-except]\nstrict = true\n", "pyproject.toml: unknown option 'tool.audit.rules.bare-except.strict' (options of bare-except: none)"),
-        ("[tool.audit.rules.no-such-rule]\nenabled = false\n", "pyproject.toml: unknown rule id 'no-such-rule' in 'tool.audit.rules'"),
-        ("[tool.audit]\nplugins = ['no_such_module_xyz']\n", "plugin no_such_module_xyz: failed to import: ModuleNotFoundError: No module named 'no_such_module_xyz'"),
+        (
+            "[tool.audit]\nselect = 'bare-except'\n",
+            "pyproject.toml: 'tool.audit.select' must be a list of strings (got str 'bare-except')",
+        ),
+        (
+            "[tool.audit]\nexclude = [1]\n",
+            "pyproject.toml: 'tool.audit.exclude' must be a list of strings (got a list with int)",
+        ),
+        (
+            "[tool.audit]\nfail-on = 'urgent'\n",
+            "pyproject.toml: 'tool.audit.fail-on' must be one of critical, high, medium, low, none (got 'urgent')",
+        ),
+        (
+            "[tool.audit]\nselect = ['nope']\n",
+            "pyproject.toml: unknown rule id 'nope' in 'tool.audit.select'",
+        ),
+        (
+            "[tool.audit.per-file-ignores]\n'tests/**' = 'bare-except'\n",
+            "pyproject.toml: 'tool.audit.per-file-ignores.tests/**' must be a list of strings (got str 'bare-except')",
+        ),
+        (
+            "[tool.audit.rules.bare-except]\nseverity = 'huge'\n",
+            "pyproject.toml: 'tool.audit.rules.bare-except.severity' must be one of critical, high, medium, low (got 'huge')",
+        ),
+        (
+            "[tool.audit.rules.bare-except]\nenabled = 'no'\n",
+            "pyproject.toml: 'tool.audit.rules.bare-except.enabled' must be true or false (got str 'no')",
+        ),
+        (
+            "[tool.audit.rules.bare-except]\nstrict = true\n",
+            "pyproject.toml: unknown option 'tool.audit.rules.bare-except.strict' (options of bare-except: none)",
+        ),
+        (
+            "[tool.audit.rules.no-such-rule]\nenabled = false\n",
+            "pyproject.toml: unknown rule id 'no-such-rule' in 'tool.audit.rules'",
+        ),
+        (
+            "[tool.audit]\nplugins = ['no_such_module_xyz']\n",
+            "plugin no_such_module_xyz: failed to import: ModuleNotFoundError: No module named 'no_such_module_xyz'",
+        ),
     ],
 )
 def test_bad_config_is_one_line_and_exit_2(project, audit, toml: str, error: str) -> None:
@@ -69,7 +101,9 @@ def test_fail_on_from_config_and_cli_override(project, audit) -> None:
 
 
 def test_rule_severity_and_enabled(project, audit) -> None:
-    project({"pyproject.toml": "[tool.audit.rules.bare-except]\nseverity = 'low'\n", "app.py": BARE})
+    project(
+        {"pyproject.toml": "[tool.audit.rules.bare-except]\nseverity = 'low'\n", "app.py": BARE}
+    )
     result = audit("scan")
     assert result.code == 0  # low is below the default fail-on (critical)
     assert result.out.startswith("app.py:3:1: low bare-except")
@@ -116,3 +150,28 @@ def test_include_and_exclude(project, audit) -> None:
     assert [line.split(":")[0] for line in out[:-2]] == ["src/a.py"]
     # A path named on the command line is scanned even when excluded, as in ruff.
     assert audit("scan", "src/gen").out.startswith("src/gen/b.py:3:1:")
+
+
+def test_rule_option_types_are_checked_against_defaults() -> None:
+    from auditor.errors import ConfigError
+    from auditor.model import Severity
+    from auditor.plugins import Rule, merge_options
+
+    class Opts(Rule):
+        id = "opts"
+        severity = Severity.LOW
+        message = "m"
+        OPTIONS = {"allow": ("cli.py",), "ratio": 0.5, "strict": False}
+
+    merged = merge_options(Opts, {"ratio": 2, "allow": ("a", "b")}, "pyproject.toml")
+    assert dict(merged) == {"allow": ("a", "b"), "ratio": 2.0, "strict": False}
+    with pytest.raises(ConfigError) as raised:
+        merge_options(Opts, {"strict": "yes"}, "pyproject.toml")
+    assert raised.value.message == (
+        "pyproject.toml: 'tool.audit.rules.opts.strict' must be true or false (got 'yes')"
+    )
+    with pytest.raises(ConfigError) as raised:
+        merge_options(Opts, {"allow": "cli.py"}, "pyproject.toml")
+    assert raised.value.message == (
+        "pyproject.toml: 'tool.audit.rules.opts.allow' must be a list of strings (got 'cli.py')"
+    )

@@ -6,12 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import git, write_tree
 
 from auditor.config import DEFAULT_EXCLUDE
 from auditor.discovery import discover
 from auditor.errors import UsageError
 from auditor.globs import Globs
-from conftest import git, write_tree
 
 EXCLUDE = Globs(DEFAULT_EXCLUDE)
 
@@ -87,7 +87,9 @@ def test_symlinks_are_not_followed_out_of_the_root(tmp_path: Path, use_git: bool
 
 
 def test_exclude_applies_below_named_paths_not_to_them(tmp_path: Path) -> None:
-    write_tree(tmp_path, {"examples/shop/app.py": "", "examples/shop/build/gen.py": "", "src/a.py": ""})
+    write_tree(
+        tmp_path, {"examples/shop/app.py": "", "examples/shop/build/gen.py": "", "src/a.py": ""}
+    )
     exclude = Globs([*DEFAULT_EXCLUDE, "examples/"])
     assert rels(tmp_path, exclude=exclude, use_git=False) == ["src/a.py"]
     named = rels(tmp_path, tmp_path / "examples" / "shop", exclude=exclude, use_git=False)
@@ -107,6 +109,8 @@ def test_missing_path(tmp_path: Path) -> None:
 
 
 def test_unknown_suffixes_are_ignored(tmp_path: Path) -> None:
-    write_tree(tmp_path, {"a.pyc": "", "b.PY": "", "c.pyi": "", "d.mjs": "", "e.cjs": "", "f.jsx": ""})
+    write_tree(
+        tmp_path, {"a.pyc": "", "b.PY": "", "c.pyi": "", "d.mjs": "", "e.cjs": "", "f.jsx": ""}
+    )
     os.chmod(tmp_path, 0o755)
     assert rels(tmp_path, use_git=False) == ["b.PY", "c.pyi", "d.mjs", "e.cjs", "f.jsx"]

@@ -7,12 +7,12 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
+from auditor.backend_python import check_syntax
 from auditor.engine import Engine
 from auditor.fileio import ChangedOnDisk, write_atomic
 from auditor.fixer import MAX_ROUNDS, fix_text
 from auditor.model import Severity
 from auditor.plugins import ActiveRule, Rule
-from auditor.backend_python import check_syntax
 from rules.bare_except import BareExcept
 
 
@@ -52,7 +52,9 @@ class Churns(Rule):
 
     def visit_Name(self, node: cst.Name) -> None:
         if node.value == "x":
-            self.report(node, replacement=node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()]))
+            self.report(
+                node, replacement=node.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+            )
 
 
 def fix(code: str, *rules: type[Rule]):

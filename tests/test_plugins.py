@@ -8,10 +8,10 @@ import uuid
 from pathlib import Path
 
 import pytest
+from conftest import BARE, audit_process, write_tree
 
 from auditor.errors import PluginError
 from auditor.plugins import check_rule_class
-from conftest import BARE, audit_process, write_tree
 
 RULE_SOURCE = '''
 import libcst as cst
@@ -38,7 +38,9 @@ class NoTodo(Rule):
 '''
 
 
-def _installed_plugin(site: Path, dist: str, entry: str, target: str, module: str | None) -> dict[str, str]:
+def _installed_plugin(
+    site: Path, dist: str, entry: str, target: str, module: str | None
+) -> dict[str, str]:
     """A package installed the way pip leaves it: the module and a .dist-info directory
     whose entry_points.txt registers the rule. Returns the environment that sees it."""
     files = {
@@ -52,7 +54,9 @@ def _installed_plugin(site: Path, dist: str, entry: str, target: str, module: st
 
 
 def test_entry_point_plugin_is_listed_and_run(tmp_path: Path) -> None:
-    env = _installed_plugin(tmp_path / "site", "acme-rules", "no-todo", "acme_rules:NoTodo", "acme_rules")
+    env = _installed_plugin(
+        tmp_path / "site", "acme-rules", "no-todo", "acme_rules:NoTodo", "acme_rules"
+    )
     project = tmp_path / "proj"
     write_tree(project, {"app.py": "x = todo()\n" + BARE})
     listed = audit_process("rules", cwd=project, env=env)
@@ -68,7 +72,9 @@ def test_entry_point_plugin_is_listed_and_run(tmp_path: Path) -> None:
     assert audit_process("scan", "--fix", cwd=project, env=env).code == 0
     assert (project / "app.py").read_text().startswith("x = todo()\n")
     audit_process("scan", "--fix", "--unsafe-fixes", cwd=project, env=env)
-    assert (project / "app.py").read_text() == "x = None\n" + BARE.replace("except:", "except Exception:")
+    assert (project / "app.py").read_text() == "x = None\n" + BARE.replace(
+        "except:", "except Exception:"
+    )
 
 
 def test_entry_point_that_fails_to_import(tmp_path: Path) -> None:
@@ -96,10 +102,12 @@ def local_plugin(project):
 
 
 def test_local_plugin_from_config(local_plugin, audit) -> None:
-    root, name = local_plugin(RULE_SOURCE, "[tool.audit.rules.no-todo]\nname = 'later'\n")
+    root, _ = local_plugin(RULE_SOURCE, "[tool.audit.rules.no-todo]\nname = 'later'\n")
     (root / "app.py").write_text("x = later()\ny = todo()\n")
     result = audit("scan")
-    assert result.out.splitlines()[0] == "app.py:1:5: high no-todo todo() placeholder left in the code"
+    assert (
+        result.out.splitlines()[0] == "app.py:1:5: high no-todo todo() placeholder left in the code"
+    )
     assert result.code == 0  # high is below the default fail-on level
 
 
@@ -162,7 +170,10 @@ def test_rule_that_crashes_is_contained(local_plugin, audit) -> None:
         ("message = ''", "'message' must be a non-empty string"),
         ("languages = frozenset({'cobol'})", "unknown language(s) ['cobol'] in 'languages'"),
         ("triggers = 'todo'", "'triggers' must be a tuple of strings"),
-        ("OPTIONS = {'n': None}", "'OPTIONS' must map names to bool, int, float, str or tuple of str"),
+        (
+            "OPTIONS = {'n': None}",
+            "'OPTIONS' must map names to bool, int, float, str or tuple of str",
+        ),
         ("VALID = ['x = 1']", "'VALID' must hold auditor.plugins.Valid examples"),
         ("id = 'parse-error'", "'id' 'parse-error' is reserved"),
     ],

@@ -22,10 +22,33 @@ def test_builtin_rules_are_registered() -> None:
 
 @pytest.mark.parametrize("cls", RULES, ids=lambda cls: cls.id)
 def test_every_rule_documents_itself(cls: type[BaseRule]) -> None:
-    assert cls.__doc__ and len(cls.__doc__.strip().splitlines()) > 3, "explain what, why and the fix"
+    assert cls.__doc__ and len(cls.__doc__.strip().splitlines()) > 3, (
+        "explain what, why and the fix"
+    )
     assert cls.VALID and cls.INVALID, "a rule needs VALID and INVALID examples"
 
 
 @pytest.mark.parametrize(("cls", "example"), CASES)
 def test_rule_example(cls: type[BaseRule], example: Valid | Invalid) -> None:
     check_example(cls, example)
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        Valid("try:\n    a()\nexcept:\n    pass\n"),  # it is flagged
+        Invalid("x = 1\n"),  # nothing is flagged
+        Invalid("try:\n    a()\nexcept:\n    pass\n", line=2),  # wrong line
+        Invalid("try:\n    a()\nexcept:\n    pass\n", column=2),  # wrong column
+        Invalid("try:\n    a()\nexcept:\n    pass\n", count=2),  # wrong count
+        Invalid("try:\n    a()\nexcept:\n    pass\n"),  # a fix is offered but none expected
+        Invalid(
+            "try:\n    a()\nexcept:\n    pass\n", fixed="try:\n    a()\nexcept OSError:\n    pass\n"
+        ),
+    ],
+)
+def test_harness_catches_wrong_examples(wrong: Valid | Invalid) -> None:
+    from rules.bare_except import BareExcept
+
+    with pytest.raises(AssertionError):
+        check_example(BareExcept, wrong)

@@ -40,7 +40,9 @@ def test_fix_rewrites_and_second_scan_is_clean(project, audit) -> None:
     result = audit("scan", "--fix")
     assert result.code == 0
     assert result.out == "Fixed 1 finding.\nNo findings; 1 file scanned.\n"
-    assert (root / "app.py").read_text() == "import x\ntry:\n    run()\nexcept Exception:\n    pass\n"
+    assert (
+        root / "app.py"
+    ).read_text() == "import x\ntry:\n    run()\nexcept Exception:\n    pass\n"
     compile((root / "app.py").read_text(), "app.py", "exec")
     again = audit("scan")
     assert (again.code, again.out) == (0, "No findings; 1 file scanned.\n")
