@@ -119,27 +119,25 @@ def _list_dir(root: Path, directory: Path, use_git: bool) -> Iterable[Path]:
     return _walk(directory)
 
 
-def _git_files(directory: Path) -> list[Path] | None:
-    """Tracked and untracked-but-not-ignored files, or None outside a work tree."""
+def _git(directory: Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:
     try:
-        result = subprocess.run(
-            [
-                "git",
-                "-C",
-                str(directory),
-                "ls-files",
-                "-z",
-                "--cached",
-                "--others",
-                "--exclude-standard",
-            ],
-            capture_output=True,
-            check=False,
+        return subprocess.run(
+            ["git", "-C", str(directory), *args], capture_output=True, check=False
         )
-    except OSError:
+    except OSError:  # git is not installed
         return None
-    if result.returncode != 0:
+
+
+def _git_files(directory: Path) -> list[Path] | None:
+    """Tracked and untracked-but-not-ignored files; None outside a work tree, or when the
+    named directory is itself ignored (then it is walked, as any named path is scanned)."""
+    result = _git(directory, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    if result is None or result.returncode != 0:
         return None
+    if not result.stdout:
+        ignored = _git(directory, "check-ignore", "-q", ".")
+        if ignored is not None and ignored.returncode == 0:
+            return None
     names = {os.fsdecode(n) for n in result.stdout.split(b"\0") if n}
     # Deleted but still tracked files are listed too: keep only what exists (or is a link).
     return [p for p in (directory / n for n in sorted(names)) if os.path.lexists(p)]

@@ -114,3 +114,18 @@ def test_unknown_suffixes_are_ignored(tmp_path: Path) -> None:
     )
     os.chmod(tmp_path, 0o755)
     assert rels(tmp_path, use_git=False) == ["b.PY", "c.pyi", "d.mjs", "e.cjs", "f.jsx"]
+
+
+def test_a_named_directory_that_git_ignores_is_walked(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            ".gitignore": "corpus/\n",
+            "corpus/a.py": "",
+            "corpus/.gitignore": "b.py\n",
+            "corpus/b.py": "",
+        },
+    )
+    git(tmp_path, "init", "-q")
+    assert rels(tmp_path) == []
+    assert rels(tmp_path, tmp_path / "corpus") == ["corpus/a.py"]
