@@ -45,10 +45,6 @@ def _ids(values: Sequence[str]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def _display(root: Path) -> Callable[[str], str]:
     cwd = Path.cwd()
 
@@ -140,8 +136,10 @@ def scan(
     if diff:
         for change in outcome.changes:
             click.echo(unified_diff(display(change.path), change.before, change.after), nl=False)
+        from reports.findings_text import plural
+
         fixes, files = len(outcome.fixed), len(outcome.changes)
-        click.echo(f"Would fix {_plural(fixes, 'finding')} in {_plural(files, 'file')}.", err=True)
+        click.echo(f"Would fix {plural(fixes, 'finding')} in {plural(files, 'file')}.", err=True)
     else:
         if output_format == "json":
             from reports.findings_json import render as render_json

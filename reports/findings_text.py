@@ -25,7 +25,7 @@ def finding_line(finding: Finding, display: Callable[[str], str]) -> str:
     )
 
 
-def _plural(count: int, word: str) -> str:
+def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
@@ -41,23 +41,23 @@ def summary(
     issues = [f for f in findings if not f.is_error]
     lines = []
     if fixed:
-        lines.append(f"Fixed {_plural(fixed, 'finding')}.")
+        lines.append(f"Fixed {plural(fixed, 'finding')}.")
     if issues:
         counts = Counter(f.severity for f in issues)
         parts = ", ".join(
             f"{counts[s]} {s.label}" for s in sorted(Severity, reverse=True) if counts[s]
         )
-        in_files = _plural(len({f.path for f in issues}), "file")
+        in_files = plural(len({f.path for f in issues}), "file")
         remaining = "remaining " if fixed else ""
         lines.append(
-            f"Found {_plural(len(issues), remaining + 'finding')} ({parts}) in {in_files}; "
-            f"{_plural(files, 'file')} scanned."
+            f"Found {plural(len(issues), remaining + 'finding')} ({parts}) in {in_files}; "
+            f"{plural(files, 'file')} scanned."
         )
     else:
-        lines.append(f"No findings; {_plural(files, 'file')} scanned.")
+        lines.append(f"No findings; {plural(files, 'file')} scanned.")
     if errors:
         kinds = ", ".join(sorted({f.rule_id for f in errors}))
-        lines.append(f"{_plural(len(errors), 'error')} ({kinds}): some code was not checked.")
+        lines.append(f"{plural(len(errors), 'error')} ({kinds}): some code was not checked.")
     if fixable_safe:
         lines.append(f"{fixable_safe} fixable with `audit scan --fix`.")
     if fixable_unsafe:
