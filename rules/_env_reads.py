@@ -1,0 +1,371 @@
+"""Reads of environment variables in Python code, found in one place for both the
+`unvalidated-env` rule and the `audit env` inventory.
+
+What counts as a read (each yields an `EnvAccess`):
+
+- `os.environ[NAME]` where the value is used: a plain load, and `+=` (which reads before it
+  writes). Assigning to it or deleting it is not a read.
+- `os.environ.get(NAME[, default])`, `os.getenv(NAME[, default])`,
+  `os.environ.setdefault(NAME, default)`, and `os.environ.pop(NAME[, default])` when its
+  result is used (a bare `os.environ.pop("X", None)` statement only unsets the variable).
+- The whole environment: enumerated by `for`/comprehension iteration over `os.environ` or by
+  `.items()`, `.keys()`, `.values()` (kind "enumerate"); copied by `.copy()`,
+  `dict(os.environ)` or `{**os.environ}` (kind "copy", usually handed to a child process).
+
+Not reads: `"X" in os.environ`, `len(os.environ)`, `os.environ.update(...)`, passing
+`os.environ` itself as an argument, and calls whose arguments are `*args`/`**kwargs` (the
+variable cannot be known). `os.environb` and `os.getenvb` count like their str versions.
+
+Names resolve through imports and plain assignments: `from os import environ as ENV`,
+`import os as o`, `env = os.environ`, `get = os.environ.get`. A name whose binding is not
+one of these (a parameter called `environ`, a local dict) is not the environment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+import libcst as cst
+from libcst.metadata import (
+    Assignment,
+    ExpressionContext,
+    ExpressionContextProvider,
+    ParentNodeProvider,
+    PositionProvider,
+    ProviderT,
+    QualifiedNameProvider,
+    QualifiedNameSource,
+    ScopeProvider,
+)
+
+from auditor.envvars import EnvRead, ReadKind, SourceError
+from auditor.model import Location
+
+# A file containing none of these cannot read the environment through `os`.
+TRIGGERS: tuple[str, ...] = ("environ", "getenv")
+
+_MAPPINGS = frozenset({"os.environ", "os.environb"})
+_GETTERS = frozenset({"os.getenv", "os.getenvb"})
+_ENUMERATE = frozenset({"items", "keys", "values"})
+_METHODS = frozenset({"get", "setdefault", "pop", "copy", *_ENUMERATE})
+_CALLED = _METHODS | {"getenv", "getenvb"}
+# Aliases of aliases (`a = os.environ; b = a`) are followed this deep, no further.
+_MAX_ALIAS_DEPTH = 8
+
+
+@dataclass(frozen=True, slots=True)
+class EnvAccess:
+    """One read found in a module. `node` is the expression to report."""
+
+    node: cst.CSTNode
+    name: str | None  # None: a computed name, or the whole environment
+    kind: ReadKind
+    default: str | None  # the literal default's value (kind "default"); None if computed
+    default_code: str | None  # that literal as written, for messages
+    via: str  # the read as code, with the canonical module name: "os.environ.get()"
+    raises: str = "KeyError"  # what a missing variable raises (kind "required")
+
+
+class EnvReadVisitor(cst.BatchableCSTVisitor):
+    """Calls `on_env_read` for every read of the environment, in source order. A mixin for
+    LibCST visitors: it keeps no state of its own, so a rule can inherit it alongside
+    `auditor.plugins.Rule`."""
+
+    METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (
+        QualifiedNameProvider,
+        ScopeProvider,
+        ParentNodeProvider,
+        ExpressionContextProvider,
+    )
+
+    def on_env_read(self, access: EnvAccess) -> None:
+        raise NotImplementedError
+
+    # --- where reads happen --------------------------------------------------------------
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        mapping = self._mapping(node.value)
+        if mapping is None or not self._loads(node):
+            return
+        key = _single_index(node.slice)
+        name = None if key is None else _literal_string(key)
+        self.on_env_read(EnvAccess(node, name, "required", None, None, f"{mapping}[...]"))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        # Any called name may be an alias (`get = os.environ.get`); attributes are cheap to
+        # rule out by their last part before anything is resolved.
+        if isinstance(func, cst.Attribute):
+            if func.attr.value not in _CALLED:
+                return
+        elif not isinstance(func, cst.Name):
+            return
+        for target in self._resolve(func):
+            access = self._call(node, target)
+            if access is not None:
+                self.on_env_read(access)
+                return
+
+    def visit_For(self, node: cst.For) -> None:
+        self._iterated(node.iter)
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._iterated(node.iter)
+
+    def visit_StarredDictElement(self, node: cst.StarredDictElement) -> None:
+        mapping = self._mapping(node.value)
+        if mapping is not None:
+            self.on_env_read(EnvAccess(node.value, None, "copy", None, None, f"{{**{mapping}}}"))
+
+    # --- what a call reads ---------------------------------------------------------------
+
+    def _call(self, node: cst.Call, target: str) -> EnvAccess | None:
+        if target in _GETTERS:
+            return _keyed(node, target + "()", ("key", "default"), "optional")
+        if target == "builtins.dict":
+            first = node.args[0] if node.args else None
+            if first is not None and first.keyword is None and not first.star:
+                mapping = self._mapping(first.value)
+                if mapping is not None:
+                    return EnvAccess(node, None, "copy", None, None, f"dict({mapping})")
+            return None
+        mapping, _, method = target.rpartition(".")
+        if mapping not in _MAPPINGS:
+            return None
+        via = f"{target}()"
+        if method == "get":
+            return _keyed(node, via, ("key", "default"), "optional")
+        if method == "setdefault":
+            # _Environ.setdefault stores its value when the variable is unset: a None there
+            # fails in putenv with TypeError.
+            access = _keyed(node, via, ("key", "value"), None)
+            if access is not None and access.kind == "optional":
+                return EnvAccess(node, access.name, "required", None, None, via, "TypeError")
+            return access
+        if method == "pop":
+            if isinstance(self.get_metadata(ParentNodeProvider, node, None), cst.Expr):
+                return None  # the value is thrown away: this unsets, it does not read
+            return _keyed(node, via, ("key", "default"), "required")
+        if method in _ENUMERATE and not node.args:
+            return EnvAccess(node, None, "enumerate", None, None, via)
+        if method == "copy" and not node.args:
+            return EnvAccess(node, None, "copy", None, None, via)
+        return None
+
+    def _iterated(self, iterable: cst.BaseExpression) -> None:
+        mapping = self._mapping(iterable)
+        if mapping is not None:
+            via = f"for ... in {mapping}"
+            self.on_env_read(EnvAccess(iterable, None, "enumerate", None, None, via))
+
+    def _loads(self, node: cst.Subscript) -> bool:
+        context = self.get_metadata(ExpressionContextProvider, node, None)
+        if context == ExpressionContext.LOAD:
+            return True
+        parent = self.get_metadata(ParentNodeProvider, node, None)
+        # `os.environ["X"] += "y"` reads X first (and raises KeyError when it is unset).
+        return isinstance(parent, cst.AugAssign) and parent.target is node
+
+    # --- what a name means ---------------------------------------------------------------
+
+    def _mapping(self, expr: cst.BaseExpression) -> str | None:
+        found = self._resolve(expr) & _MAPPINGS
+        return min(found) if found else None
+
+    def _resolve(self, expr: cst.BaseExpression, depth: int = 0) -> frozenset[str]:
+        """The dotted names `expr` certainly refers to; empty when any binding it may
+        come from is not an import, a builtin or an alias of one."""
+        if isinstance(expr, cst.Attribute):
+            return frozenset(f"{base}.{expr.attr.value}" for base in self._resolve(expr.value))
+        if not isinstance(expr, cst.Name):
+            return frozenset()
+        names = self.get_metadata(QualifiedNameProvider, expr, set())
+        if not names:
+            return frozenset()
+        if all(q.source != QualifiedNameSource.LOCAL for q in names):
+            return frozenset(q.name for q in names)
+        return self._alias(expr, depth)
+
+    def _alias(self, name: cst.Name, depth: int) -> frozenset[str]:
+        """What a local name is bound to, when every binding that reaches this use is a
+        plain `name = <import or alias>` assignment."""
+        if depth >= _MAX_ALIAS_DEPTH:
+            return frozenset()
+        scope = self.get_metadata(ScopeProvider, name, None)
+        if scope is None:
+            return frozenset()
+        # Most local names (parameters, `d = {}`) cannot be aliases: rule them out before
+        # searching this use among every use of the name, which is linear in those uses.
+        if not any(
+            isinstance(self._assigned_value(a), cst.Name | cst.Attribute) for a in scope[name.value]
+        ):
+            return frozenset()
+        referents = [
+            a for access in scope.accesses[name] if access.node is name for a in access.referents
+        ]
+        if not referents:
+            return frozenset()
+        resolved: set[str] = set()
+        for referent in referents:
+            value = self._assigned_value(referent)
+            targets = frozenset() if value is None else self._resolve(value, depth + 1)
+            if not targets:
+                return frozenset()
+            resolved |= targets
+        return frozenset(resolved)
+
+    def _assigned_value(self, referent: object) -> cst.BaseExpression | None:
+        if not isinstance(referent, Assignment) or not isinstance(referent.node, cst.Name):
+            return None
+        parent = self.get_metadata(ParentNodeProvider, referent.node, None)
+        if isinstance(parent, cst.AnnAssign) and parent.target is referent.node:
+            return parent.value
+        if isinstance(parent, cst.AssignTarget) and parent.target is referent.node:
+            statement = self.get_metadata(ParentNodeProvider, parent, None)
+            if isinstance(statement, cst.Assign):
+                return statement.value
+        return None
+
+
+# --- arguments and literals --------------------------------------------------------------
+
+
+def _keyed(
+    node: cst.Call, via: str, parameters: tuple[str, str], without_default: ReadKind | None
+) -> EnvAccess | None:
+    """A read through `f(key, default)`. `without_default` is the kind when no default is
+    given; None when the function requires one."""
+    bound = _bind(node.args, parameters)
+    if bound is None or parameters[0] not in bound:
+        return None
+    key_param, default_param = parameters
+    name = _literal_string(bound[key_param])
+    default = bound.get(default_param)
+    if default is None:
+        if without_default is None:
+            return None  # a TypeError at every call, not a read
+        return EnvAccess(node, name, without_default, None, None, via)
+    if _is_none(default):
+        return EnvAccess(node, name, "optional", None, None, via)
+    literal = _literal(default)
+    if literal is None:
+        return EnvAccess(node, name, "default", None, None, via)
+    value, code = literal
+    return EnvAccess(node, name, "default", value, code, via)
+
+
+def _bind(
+    args: Sequence[cst.Arg], parameters: tuple[str, ...]
+) -> Mapping[str, cst.BaseExpression] | None:
+    """Arguments by parameter name, or None when they cannot be matched statically."""
+    bound: dict[str, cst.BaseExpression] = {}
+    position = 0
+    for arg in args:
+        if arg.star:
+            return None
+        if arg.keyword is None:
+            if position >= len(parameters):
+                return None
+            bound[parameters[position]] = arg.value
+            position += 1
+        else:
+            keyword = arg.keyword.value
+            if keyword not in parameters or keyword in bound:
+                return None
+            bound[keyword] = arg.value
+    return bound
+
+
+def _single_index(elements: Sequence[cst.SubscriptElement]) -> cst.BaseExpression | None:
+    if len(elements) == 1 and isinstance(elements[0].slice, cst.Index):
+        index = elements[0].slice
+        return index.value if index.star is None else None
+    return None
+
+
+def _literal_string(expr: cst.BaseExpression) -> str | None:
+    if isinstance(expr, cst.SimpleString | cst.ConcatenatedString):
+        value = expr.evaluated_value
+        if isinstance(value, bytes):  # os.environb
+            return value.decode("utf-8", "backslashreplace")
+        return value
+    return None
+
+
+def _is_none(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Name) and expr.value == "None"
+
+
+def _literal(expr: cst.BaseExpression) -> tuple[str, str] | None:
+    """(value as an environment variable would hold it, code as written), for literals."""
+    text = _literal_string(expr)
+    if text is not None:
+        return text, _code(expr)
+    if isinstance(expr, cst.Integer | cst.Float):
+        return str(expr.evaluated_value), expr.value
+    if isinstance(expr, cst.Name) and expr.value in ("True", "False"):
+        return expr.value, expr.value
+    if (
+        isinstance(expr, cst.UnaryOperation)
+        and isinstance(expr.operator, cst.Minus)
+        and isinstance(expr.expression, cst.Integer | cst.Float)
+    ):
+        return f"-{expr.expression.evaluated_value}", _code(expr)
+    return None
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)
+
+
+# --- the inventory's view ----------------------------------------------------------------
+
+
+class _Collector(EnvReadVisitor):
+    METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (
+        *EnvReadVisitor.METADATA_DEPENDENCIES,
+        PositionProvider,
+    )
+
+    def __init__(self, path: str, in_settings: bool) -> None:
+        super().__init__()
+        self.path = path
+        self.in_settings = in_settings
+        self.reads: list[EnvRead] = []
+
+    def on_env_read(self, access: EnvAccess) -> None:
+        start = self.get_metadata(PositionProvider, access.node).start
+        self.reads.append(
+            EnvRead(
+                name=access.name,
+                path=self.path,
+                location=Location(start.line, start.column + 1),
+                kind=access.kind,
+                default=access.default,
+                in_settings=self.in_settings,
+                via=access.via,
+            )
+        )
+
+
+def python_env_reads(path: str, text: str, in_settings: bool) -> tuple[EnvRead, ...]:
+    """Every read in one Python file's text, in source order. Raises SourceError when the
+    text does not parse."""
+    if not any(trigger in text for trigger in TRIGGERS):
+        return ()
+    from auditor.backend_python import syntax_error
+
+    error = syntax_error(text)
+    if error is not None:
+        location, message = error
+        raise SourceError(f"cannot parse: {message}", location)
+    try:
+        module = cst.parse_module(text)
+    except Exception as exc:  # LibCST rejects what CPython accepts (new syntax)
+        first = str(exc).strip().splitlines()
+        raise SourceError(f"LibCST cannot parse: {first[0] if first else exc}") from None
+    collector = _Collector(path, in_settings)
+    cst.MetadataWrapper(module, unsafe_skip_copy=True).visit_batched([collector])
+    return tuple(collector.reads)
