@@ -288,5 +288,93 @@ def env(
     sys.exit(ERROR if inventory.errors else 0)
 
 
+@cli.group()
+def issues() -> None:
+    """The remediation tracker in issues.yaml: check, list, sync."""
+
+
+_config_option = click.option(
+    "--config", "config_file", type=click.Path(path_type=Path), help="Config file."
+)
+_since_option = click.option(
+    "--since", metavar="REF", help="Track from this revision instead of `started`."
+)
+
+
+@issues.command("check")
+@_config_option
+def issues_check(config_file: Path | None) -> None:
+    """Validate issues.yaml: exit 0 when valid, 2 with the first error."""
+    from auditor.progress import load_project_issues
+    from auditor.scan import open_project
+
+    loaded = load_project_issues(open_project(Path.cwd(), config_file))
+    count = len(loaded.issues)
+    click.echo(f"{loaded.path}: {count} issue{'' if count == 1 else 's'}, valid.")
+
+
+@issues.command("list")
+@_config_option
+@_since_option
+def issues_list(config_file: Path | None, since: str | None) -> None:
+    """Each issue with its severity, status, open and fixed counts."""
+    from auditor.progress import tracker_state
+    from auditor.scan import open_project
+    from reports.tracker_text import render_list
+
+    _, state = tracker_state(open_project(Path.cwd(), config_file), since)
+    click.echo(render_list(state), nl=False)
+
+
+@issues.command("sync")
+@_config_option
+def issues_sync(config_file: Path | None) -> None:
+    """Append an issue to issues.yaml for each rule with untracked findings."""
+    from auditor.issues_file import NewIssue, append_issues
+    from auditor.progress import issues_path, tracker_state
+    from auditor.scan import open_project
+
+    project = open_project(Path.cwd(), config_file)
+    loaded, state = tracker_state(project)
+    active = {rule.id: rule for rule in project.rules}
+    new = []
+    for group in state.untracked:
+        rule = active[group.rule_id]
+        title = rule.cls.message[:1].upper() + rule.cls.message[1:]
+        new.append(NewIssue(group.rule_id, title, rule.severity))
+    if not new:
+        click.echo(f"{loaded.path}: every finding belongs to an issue; nothing to add.")
+        return
+    path = issues_path(project)
+    before = path.read_bytes()
+    text = append_issues(before.decode("utf-8-sig"), loaded, new)
+    write_atomic(path, text.encode("utf-8"), expected=before)
+    for item, group in zip(new, state.untracked, strict=True):
+        count = len(group.findings)
+        click.echo(
+            f"added an issue for {item.rule_id} ({count} finding{'' if count == 1 else 's'})"
+        )
+
+
+@cli.command()
+@click.option(
+    "--format", "output_format", type=click.Choice(["json"]), default="json", show_default=True
+)
+@click.option("--output", type=click.Path(path_type=Path), help="Write the report to FILE.")
+@_since_option
+@_config_option
+def report(
+    output_format: str, output: Path | None, since: str | None, config_file: Path | None
+) -> None:
+    """The remediation progress report, computed from issues.yaml and git history."""
+    import json
+
+    from auditor.progress import tracker_state
+    from auditor.scan import open_project
+
+    _, state = tracker_state(open_project(Path.cwd(), config_file), since)
+    _emit(json.dumps(state.to_json(), indent=2, ensure_ascii=False) + "\n", output)
+
+
 def main() -> None:
     cli(prog_name="audit")

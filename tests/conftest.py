@@ -69,19 +69,27 @@ def audit_process(*args: str, cwd: Path, env: dict[str, str] | None = None) -> R
     return Run(done.returncode, done.stdout, done.stderr)
 
 
-def git(root: Path, *args: str) -> str:
+def git(root: Path, *args: str, date: str | None = None) -> str:
+    """Real git with a fixed identity (and author/commit date, when given)."""
+    env = {
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.com",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.com",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "HOME": str(root),
+        "PATH": "/usr/bin:/bin:/usr/local/bin",
+    }
+    if date is not None:
+        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = date
     done = subprocess.run(
-        ["git", "-C", str(root), *args],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={
-            "GIT_AUTHOR_NAME": "Test",
-            "GIT_AUTHOR_EMAIL": "test@example.com",
-            "GIT_COMMITTER_NAME": "Test",
-            "GIT_COMMITTER_EMAIL": "test@example.com",
-            "HOME": str(root),
-            "PATH": "/usr/bin:/bin:/usr/local/bin",
-        },
+        ["git", "-C", str(root), *args], capture_output=True, text=True, check=True, env=env
     )
     return done.stdout
+
+
+def commit_all(root: Path, message: str, date: str) -> str:
+    """Stage everything and commit; returns the new commit's sha."""
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "--allow-empty", "-m", message, date=date)
+    return git(root, "rev-parse", "HEAD").strip()

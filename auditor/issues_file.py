@@ -1,0 +1,409 @@
+"""`issues.yaml`: the project's remediation tracker, loaded and validated, and edited as text
+when `audit issues sync` appends issues (comments and order are the team's: never re-dump).
+
+Every error names the file, the line and the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from auditor.errors import AuditError
+from auditor.globs import globs
+from auditor.model import Severity
+
+MAX_BYTES = 1_000_000
+STATUSES = ("auto", "done", "wont-fix", "not-started", "in-progress")
+ISSUE_ID = re.compile(r"^[A-Za-z0-9_-]+$")
+TOP_KEYS = ("project", "started", "issue-pattern", "issues")
+ISSUE_KEYS = ("id", "title", "severity", "rules", "paths", "status", "commits", "notes")
+DEFAULT_PATTERN = r"\b{id}\b"
+
+
+class IssuesError(AuditError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    id: str
+    title: str
+    severity: Severity
+    rules: tuple[str, ...]  # rule ids, or globs of them (`mypy:*`)
+    paths: tuple[str, ...] = ()  # .gitignore-style globs; empty: everywhere
+    status: str = "auto"
+    commits: tuple[str, ...] = ()
+    notes: str = ""
+    line: int = 0
+
+    def matches(self, rule_id: str, path: str) -> bool:
+        if not any(fnmatchcase(rule_id, pattern) for pattern in self.rules):
+            return False
+        return not self.paths or globs(self.paths).match(path)
+
+
+@dataclass(frozen=True, slots=True)
+class IssuesFile:
+    path: str  # as shown in messages
+    project: str
+    started: dt.date | None
+    issue_pattern: str
+    issues: tuple[Issue, ...]
+
+    def issue_for(self, rule_id: str, path: str) -> Issue | None:
+        """The first issue whose rules and paths match: order in the file decides."""
+        return next((i for i in self.issues if i.matches(rule_id, path)), None)
+
+    def mentions(self, issue: Issue) -> re.Pattern[str]:
+        return re.compile(self.issue_pattern.replace("{id}", re.escape(issue.id)))
+
+
+def load_issues(path: Path, label: str, known_rules: Collection[str] | None = None) -> IssuesFile:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IssuesError(f"{label}: cannot read: {exc.strerror}") from None
+    if len(data) > MAX_BYTES:
+        raise IssuesError(f"{label}: too large ({len(data)} bytes; the limit is {MAX_BYTES})")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise IssuesError(f"{label}: not valid UTF-8") from None
+    return parse_issues(text, label, known_rules)
+
+
+# --- parsing ---------------------------------------------------------------------------
+
+
+def parse_issues(text: str, label: str, known_rules: Collection[str] | None = None) -> IssuesFile:
+    root = _compose(text, label)
+    lines: dict[tuple[str | int, ...], int] = {}
+    _check_tree(root, (), lines, label, set())
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as exc:  # tags compose accepts but safe construction refuses
+        raise IssuesError(f"{label}:{_mark_line(exc)}: invalid YAML: {_problem(exc)}") from None
+    return _Validator(label, lines, known_rules).document(document)
+
+
+def _compose(text: str, label: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        raise IssuesError(f"{label}:{_mark_line(exc)}: invalid YAML: {_problem(exc)}") from None
+
+
+def _mark_line(exc: yaml.YAMLError) -> int:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    return mark.line + 1 if mark is not None else 1
+
+
+def _problem(exc: yaml.YAMLError) -> str:
+    return str(getattr(exc, "problem", None) or exc).strip().splitlines()[0]
+
+
+def _check_tree(
+    node: yaml.Node | None,
+    where: tuple[str | int, ...],
+    lines: dict[tuple[str | int, ...], int],
+    label: str,
+    visited: set[int],
+) -> None:
+    """Record the line of every field, and refuse what safe_load would let through
+    silently: duplicate keys (the last would win) and aliases (an alias is the same node
+    met twice; they are how billion-laughs bombs grow)."""
+    if node is None:
+        return
+    if id(node) in visited:
+        raise IssuesError(
+            f"{label}:{node.start_mark.line + 1}: anchors and aliases are not allowed"
+        )
+    visited.add(id(node))
+    lines[where] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key, value in node.value:
+            name = str(key.value)
+            line = key.start_mark.line + 1
+            if name in seen:
+                field = _field((*where, name))
+                raise IssuesError(
+                    f"{label}:{line}: {field}: duplicate key (first at line {seen[name]})"
+                )
+            seen[name] = line
+            lines[(*where, name)] = line
+            _check_tree(value, (*where, name), lines, label, visited)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _check_tree(item, (*where, index), lines, label, visited)
+
+
+def _field(where: Sequence[str | int]) -> str:
+    out = ""
+    for part in where:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out or "(document)"
+
+
+class _Validator:
+    def __init__(
+        self, label: str, lines: dict[tuple[str | int, ...], int], known: Collection[str] | None
+    ) -> None:
+        self.label = label
+        self.lines = lines
+        self.known = known
+
+    def fail(self, where: tuple[str | int, ...], problem: str) -> IssuesError:
+        probe = where
+        while probe and probe not in self.lines:
+            probe = probe[:-1]
+        line = self.lines.get(probe, 1)
+        return IssuesError(f"{self.label}:{line}: {_field(where)}: {problem}")
+
+    def unknown_keys(
+        self, mapping: dict[Any, Any], known: Sequence[str], where: tuple[str | int, ...]
+    ) -> None:
+        for key in mapping:
+            if key not in known:
+                close = difflib.get_close_matches(str(key), known, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                raise self.fail((*where, str(key)), f"unknown key{hint}")
+
+    def string(self, value: object, where: tuple[str | int, ...], *, required: bool = False) -> str:
+        if value is None and not required:
+            return ""
+        if not isinstance(value, str) or (required and not value.strip()):
+            raise self.fail(where, f"must be a non-empty string (got {_describe(value)})")
+        return value
+
+    def strings(self, value: object, where: tuple[str | int, ...]) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise self.fail(where, f"must be a list of strings (got {_describe(value)})")
+        for index, item in enumerate(value):
+            if not isinstance(item, str) or not item.strip():
+                raise self.fail(
+                    (*where, index), f"must be a non-empty string (got {_describe(item)})"
+                )
+        return tuple(value)
+
+    def document(self, document: object) -> IssuesFile:
+        if document is None:
+            document = {}
+        if not isinstance(document, dict):
+            raise self.fail(
+                (), f"must be a mapping with {', '.join(TOP_KEYS)} (got {_describe(document)})"
+            )
+        self.unknown_keys(document, TOP_KEYS, ())
+        project = self.string(document.get("project"), ("project",))
+        started = self.date(document.get("started"), ("started",))
+        pattern = self.pattern(document.get("issue-pattern", DEFAULT_PATTERN))
+        raw = document.get("issues")
+        if raw is None:
+            raw = []
+        if not isinstance(raw, list):
+            raise self.fail(("issues",), f"must be a list of issues (got {_describe(raw)})")
+        issues: list[Issue] = []
+        first_line: dict[str, int] = {}
+        for index, item in enumerate(raw):
+            issue = self.issue(item, ("issues", index))
+            if issue.id in first_line:
+                problem = f"duplicate id {issue.id!r} (first at line {first_line[issue.id]})"
+                raise self.fail(("issues", index, "id"), problem)
+            first_line[issue.id] = issue.line
+            issues.append(issue)
+        return IssuesFile(self.label, project, started, pattern, tuple(issues))
+
+    def date(self, value: object, where: tuple[str | int, ...]) -> dt.date | None:
+        if value is None:
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise self.fail(where, f"must be a date like 2025-10-11 (got {_describe(value)})")
+
+    def pattern(self, value: object) -> str:
+        where: tuple[str | int, ...] = ("issue-pattern",)
+        text = self.string(value, where, required=True)
+        if "{id}" not in text:
+            raise self.fail(where, "must contain {id}, where the issue id goes")
+        try:
+            re.compile(text.replace("{id}", "ID-1"))
+        except re.error as exc:
+            raise self.fail(where, f"is not a valid regular expression ({exc})") from None
+        return text
+
+    def issue(self, item: object, where: tuple[str | int, ...]) -> Issue:
+        if not isinstance(item, dict):
+            raise self.fail(
+                where, f"must be a mapping with id, title, severity, rules (got {_describe(item)})"
+            )
+        self.unknown_keys(item, ISSUE_KEYS, where)
+        for key in ("id", "title", "severity", "rules"):
+            if key not in item:
+                raise self.fail(where, f"missing required key '{key}'")
+        issue_id = self.string(item["id"], (*where, "id"), required=True)
+        if not ISSUE_ID.match(issue_id):
+            raise self.fail((*where, "id"), f"must match [A-Za-z0-9_-]+ (got {issue_id!r})")
+        severity_text = self.string(item["severity"], (*where, "severity"), required=True)
+        try:
+            severity = Severity.parse(severity_text)
+        except ValueError:
+            raise self.fail(
+                (*where, "severity"),
+                f"must be one of critical, high, medium, low (got {severity_text!r})",
+            ) from None
+        rules = self.strings(item["rules"], (*where, "rules"))
+        if not rules:
+            raise self.fail((*where, "rules"), "must name at least one rule")
+        for index, rule in enumerate(rules):
+            is_glob = any(ch in rule for ch in "*?[")
+            if self.known is not None and not is_glob and rule not in self.known:
+                close = difflib.get_close_matches(rule, list(self.known), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                raise self.fail((*where, "rules", index), f"unknown rule id {rule!r}{hint}")
+        paths = self.strings(item.get("paths"), (*where, "paths"))
+        for index, pattern in enumerate(paths):
+            if pattern.startswith("/") or ".." in pattern.split("/") or "\\" in pattern:
+                raise self.fail(
+                    (*where, "paths", index),
+                    f"must be a glob relative to the project root (got {pattern!r})",
+                )
+        status = self.string(item.get("status", "auto"), (*where, "status"), required=True)
+        if status not in STATUSES:
+            raise self.fail(
+                (*where, "status"), f"must be one of {', '.join(STATUSES)} (got {status!r})"
+            )
+        commits = self.strings(item.get("commits"), (*where, "commits"))
+        for index, sha in enumerate(commits):
+            if not re.fullmatch(r"[0-9a-fA-F]{4,40}", sha):
+                raise self.fail((*where, "commits", index), f"must be a commit sha (got {sha!r})")
+        return Issue(
+            id=issue_id,
+            title=self.string(item["title"], (*where, "title"), required=True),
+            severity=severity,
+            rules=rules,
+            paths=paths,
+            status=status,
+            commits=commits,
+            notes=self.string(item.get("notes"), (*where, "notes")),
+            line=self.lines.get(where, 1),
+        )
+
+
+def _describe(value: object) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"{type(value).__name__} {value!r}"
+
+
+# --- sync ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NewIssue:
+    rule_id: str
+    title: str
+    severity: Severity
+
+
+PREFIXES = {
+    Severity.CRITICAL: "CRIT",
+    Severity.HIGH: "HIGH",
+    Severity.MEDIUM: "MED",
+    Severity.LOW: "LOW",
+}
+
+
+def next_ids(existing: Collection[str], new: Sequence[NewIssue]) -> Iterator[str]:
+    taken = set(existing)
+    for item in new:
+        prefix = PREFIXES[item.severity]
+        number = 1
+        while f"{prefix}-{number}" in taken:
+            number += 1
+        taken.add(f"{prefix}-{number}")
+        yield f"{prefix}-{number}"
+
+
+def append_issues(text: str, existing: IssuesFile, new: Sequence[NewIssue]) -> str:
+    """`text` with an issue appended for each of `new`, at the end of the `issues:` list,
+    in the list's own indentation; every other byte is kept."""
+    if not new:
+        return text
+    newline = "\r\n" if "\r\n" in text else "\n"
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    ids = list(next_ids([i.id for i in existing.issues], new))
+    issues_node = None
+    if isinstance(root, yaml.MappingNode):
+        issues_node = next((v for k, v in root.value if k.value == "issues"), None)
+    if (
+        isinstance(issues_node, yaml.SequenceNode)
+        and issues_node.value
+        and issues_node.flow_style is False
+    ):
+        first = issues_node.value[0]
+        line_start = text.rfind("\n", 0, first.start_mark.index) + 1
+        dash_column = text.index("-", line_start) - line_start
+        indent = " " * dash_column
+        insert_at = _end_of_block(text, issues_node.end_mark.index)
+        block = "".join(
+            _issue_block(item, issue_id, indent, newline)
+            for item, issue_id in zip(new, ids, strict=True)
+        )
+        prefix = "" if insert_at == 0 or text[insert_at - 1] == "\n" else newline
+        return text[:insert_at] + prefix + block + text[insert_at:]
+    if issues_node is None:
+        body = "".join(
+            _issue_block(item, issue_id, "  ", newline)
+            for item, issue_id in zip(new, ids, strict=True)
+        )
+        sep = "" if not text or text.endswith("\n") else newline
+        return f"{text}{sep}issues:{newline}{body}"
+    raise IssuesError(
+        f"{existing.path}: 'issues' is empty or in flow style; add one issue by hand so sync can follow its layout"
+    )
+
+
+def _end_of_block(text: str, index: int) -> int:
+    """The end of the line where the block ends, so comments after it stay after it."""
+    if index > 0 and text[index - 1] == "\n":
+        return index
+    end = text.find("\n", index)
+    return len(text) if end == -1 else end + 1
+
+
+def _issue_block(item: NewIssue, issue_id: str, indent: str, newline: str) -> str:
+    inner = indent + "  "
+    lines = [
+        f"{indent}- id: {issue_id}",
+        f"{inner}title: {_yaml_string(item.title)}",
+        f"{inner}severity: {item.severity.label}",
+        f"{inner}rules: [{item.rule_id}]",
+        f"{inner}status: auto",
+    ]
+    return newline.join(lines) + newline
+
+
+def _yaml_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"

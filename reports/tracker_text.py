@@ -1,0 +1,38 @@
+"""`audit issues list`: the tracker's state as a table for the terminal."""
+
+from __future__ import annotations
+
+from auditor.tracker import TrackerState
+from reports.findings_text import clean, plural
+
+
+def render_list(state: TrackerState) -> str:
+    rows = [("id", "severity", "status", "open", "fixed", "done", "title")]
+    for issue in state.issues:
+        status = issue.status + (" (!)" if issue.contradiction else "")
+        rows.append(
+            (
+                issue.id,
+                issue.severity,
+                status,
+                str(len(issue.open)),
+                str(len(issue.fixed)),
+                f"{issue.percent}%",
+                clean(issue.title),
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    lines = [
+        "  ".join([*(c.ljust(w) for c, w in zip(row, widths, strict=False)), row[-1]]).rstrip()
+        for row in rows
+    ]
+    lines += [f"{i.id}: {clean(i.contradiction)}" for i in state.issues if i.contradiction]
+    for group in state.untracked:
+        lines.append(f"untracked: {group.rule_id}: {plural(len(group.findings), 'finding')}")
+    summary = f"{plural(state.fixed, 'finding')} fixed, {state.open} open ({state.percent}% done)"
+    if state.history:
+        summary += f" over {plural(state.commits_scanned, 'commit')}"
+    lines.append(summary + ".")
+    if state.history_note:
+        lines.append(f"note: {state.history_note}")
+    return "\n".join(lines) + "\n"

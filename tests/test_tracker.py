@@ -1,0 +1,366 @@
+"""The tracker over a real, scripted git history: which commits fixed which findings of
+which issue, renames, a reintroduced finding, a merge, and status and progress."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import commit_all, git, write_tree
+
+TODO_RULE = '''
+import libcst as cst
+from auditor.model import Severity
+from auditor.plugins import Invalid, Rule, Valid
+
+
+class NoTodo(Rule):
+    """Flags calls of todo(): placeholders that must not ship."""
+
+    id = "no-todo"
+    severity = Severity.HIGH
+    message = "todo() placeholder left in the code"
+    triggers = ("todo",)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Name) and node.func.value == "todo":
+            self.report(node)
+
+    VALID = [Valid("done()\\n")]
+    INVALID = [Invalid("todo()\\n")]
+'''
+
+ISSUES = """\
+# the team's tracker
+project: Demo shop
+started: 2025-10-11
+issues:
+  - id: CRIT-1
+    title: Bare except blocks
+    severity: critical
+    rules: [bare-except]
+    status: auto
+  - id: HIGH-1   # placeholders
+    title: Placeholders
+    severity: high
+    rules: [no-todo]
+"""
+
+APP = """\
+def load():
+    try:
+        return read()
+    except:
+        return None
+
+
+def save():
+    try:
+        write()
+    except:
+        pass
+
+
+def sync():
+    try:
+        push()
+    except:
+        pass
+"""
+
+WEB = "def view():\n    todo()\n    return todo()\n"
+
+
+def fix_handler(text: str, line: int) -> str:
+    lines = text.splitlines(keepends=True)
+    lines[line - 1] = lines[line - 1].replace("except:", "except Exception:")
+    return "".join(lines)
+
+
+@pytest.fixture
+def history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """The scripted history; returns the commit shas by name."""
+    root = tmp_path
+    monkeypatch.chdir(root)
+    git(root, "init", "-q", "-b", "main")
+    write_tree(
+        root,
+        {
+            "pyproject.toml": "[tool.audit]\nplugins = ['tracker_todo_rule']\n",
+            "tracker_todo_rule.py": TODO_RULE,
+            "issues.yaml": ISSUES,
+            "app.py": APP,
+            "web.py": WEB,
+        },
+    )
+    shas = {"c0": commit_all(root, "initial import", "2025-10-01T10:00:00+00:00")}
+    (root / "app.py").write_text(fix_handler(fix_handler(APP, 4), 11))
+    shas["c1"] = commit_all(
+        root, "fix: name exceptions in load and save (CRIT-1)", "2025-10-12T10:00:00+00:00"
+    )
+    (root / "core").mkdir()
+    git(root, "mv", "app.py", "core/app.py")
+    shas["c2"] = commit_all(root, "refactor: move app.py into core/", "2025-10-13T10:00:00+00:00")
+    (root / "core/app.py").write_text(fix_handler(fix_handler(fix_handler(APP, 4), 11), 18))
+    (root / "web.py").write_text("def view():\n    done()\n    return todo()\n")
+    shas["c3"] = commit_all(
+        root,
+        "fix: sync handler and first placeholder (CRIT-1, HIGH-1)",
+        "2025-10-14T10:00:00+00:00",
+    )
+    (root / "core/app.py").write_text(fix_handler(fix_handler(APP, 4), 11))
+    shas["c4"] = commit_all(root, "feat: retry in sync", "2025-10-15T10:00:00+00:00")
+    git(root, "checkout", "-q", "-b", "feature")
+    (root / "web.py").write_text("def view():\n    done()\n    return done()\n")
+    shas["f1"] = commit_all(root, "replace the last placeholder", "2025-10-16T10:00:00+00:00")
+    git(root, "checkout", "-q", "main")
+    (root / "README.md").write_text("# demo\n")
+    shas["c5"] = commit_all(root, "docs: readme", "2025-10-17T10:00:00+00:00")
+    git(
+        root,
+        "merge",
+        "-q",
+        "--no-ff",
+        "feature",
+        "-m",
+        "Merge branch 'feature' (HIGH-1)",
+        date="2025-10-18T10:00:00+00:00",
+    )
+    shas["merge"] = git(root, "rev-parse", "HEAD").strip()
+    return shas
+
+
+def test_report_json_links_commits_findings_and_status(history, audit) -> None:
+    result = audit("report", "--format", "json")
+    assert result.code == 0, result.err
+    state = json.loads(result.out)
+    crit, high = state["issues"]
+
+    assert (crit["id"], crit["status"], crit["percent"]) == ("CRIT-1", "in-progress", 66)
+    assert [(f["path"], f["line"], f["column"]) for f in crit["open"]] == [("core/app.py", 18, 5)]
+    assert [(f["path"], f["line"], f["fixed_by"]) for f in crit["fixed"]] == [
+        ("app.py", 4, history["c1"]),
+        ("app.py", 11, history["c1"]),
+    ]
+    assert [(c["short"], c["reasons"], c["fixed"]) for c in crit["commits"]] == [
+        (history["c1"][:7], ["message", "fix"], 2),
+        (history["c3"][:7], ["message", "fix"], 1),
+    ]
+    c1 = crit["commits"][0]
+    assert (c1["subject"], c1["date"], c1["files"], c1["insertions"], c1["deletions"]) == (
+        "fix: name exceptions in load and save (CRIT-1)",
+        "2025-10-12T10:00:00+00:00",
+        1,
+        2,
+        2,
+    )
+    assert crit["files_fixed"] == ["app.py"]
+    assert (crit["first_fix"], crit["last_fix"]) == ("2025-10-12T10:00:00+00:00",) * 2
+
+    assert (high["id"], high["status"], high["percent"], high["open"]) == (
+        "HIGH-1",
+        "complete",
+        100,
+        [],
+    )
+    assert [(f["line"], f["fixed_by"]) for f in high["fixed"]] == [
+        (2, history["c3"]),
+        (3, history["merge"]),
+    ]
+    # The merge counts on the first-parent line, with its diff against the first parent.
+    assert [
+        (c["short"], c["reasons"], c["files"], c["insertions"], c["deletions"])
+        for c in high["commits"]
+    ] == [
+        (history["c3"][:7], ["message", "fix"], 2, 2, 2),
+        (history["merge"][:7], ["message", "fix"], 1, 1, 1),
+    ]
+
+    assert (state["status"], state["open"], state["fixed"], state["percent"]) == (
+        "in-progress",
+        1,
+        4,
+        80,
+    )
+    assert state["totals"] == [
+        {"severity": "critical", "issues": 1, "complete": 0, "open": 1, "fixed": 2},
+        {"severity": "high", "issues": 1, "complete": 1, "open": 0, "fixed": 2},
+        {"severity": "medium", "issues": 0, "complete": 0, "open": 0, "fixed": 0},
+        {"severity": "low", "issues": 0, "complete": 0, "open": 0, "fixed": 0},
+    ]
+    assert [(p["sha"], p["open"]["critical"], p["open"]["high"]) for p in state["timeline"]] == [
+        (None, 3, 2),
+        (history["c1"], 1, 2),
+        (history["c2"], 1, 2),
+        (history["c3"], 0, 1),
+        (history["c4"], 1, 1),
+        (history["c5"], 1, 1),
+        (history["merge"], 1, 0),
+    ]
+    assert (state["head"], state["last_updated"], state["history"]) == (
+        history["merge"],
+        "2025-10-18T10:00:00+00:00",
+        True,
+    )
+
+
+def test_issues_list(history, audit) -> None:
+    result = audit("issues", "list")
+    assert result.out == (
+        "id      severity  status       open  fixed  done  title\n"
+        "CRIT-1  critical  in-progress  1     2      66%   Bare except blocks\n"
+        "HIGH-1  high      complete     0     2      100%  Placeholders\n"
+        "4 findings fixed, 1 open (80% done) over 6 commits.\n"
+    )
+
+
+def test_since_moves_the_start(history, audit) -> None:
+    state = json.loads(audit("report", "--since", history["c3"]).out)
+    crit, high = state["issues"]
+    assert (len(crit["open"]), len(crit["fixed"]), crit["status"]) == (1, 0, "not-started")
+    assert [c["short"] for c in high["commits"]] == [history["merge"][:7]]
+    bad = audit("report", "--since", "no-such-ref")
+    assert bad.code == 2
+    assert bad.err.startswith("audit: error: --since no-such-ref: ")
+
+
+def test_dirty_work_tree_is_never_touched(history, audit, tmp_path: Path) -> None:
+    (tmp_path / "web.py").write_text("todo()\n")
+    before = git(tmp_path, "status", "--porcelain")
+    state = json.loads(audit("report").out)
+    assert state["issues"][1]["open"] == []  # HEAD's state, not the work tree's
+    assert git(tmp_path, "status", "--porcelain") == before
+    assert (tmp_path / "web.py").read_text() == "todo()\n"
+
+
+def test_declared_done_with_open_findings_is_a_contradiction(
+    history, audit, tmp_path: Path
+) -> None:
+    text = (
+        (tmp_path / "issues.yaml").read_text().replace("    status: auto\n", "    status: done\n")
+    )
+    (tmp_path / "issues.yaml").write_text(text)
+    commit_all(tmp_path, "mark CRIT-1 done", "2025-10-19T10:00:00+00:00")
+    crit = json.loads(audit("report").out)["issues"][0]
+    assert (crit["status"], crit["contradiction"]) == (
+        "complete",
+        "marked done, but 1 finding(s) are open",
+    )
+    assert "CRIT-1: marked done, but 1 finding(s) are open" in audit("issues", "list").out
+
+
+def test_without_git_the_tracker_reports_the_current_state(project, audit) -> None:
+    project(
+        {"issues.yaml": ISSUES.replace("rules: [no-todo]", "rules: [bare-except]"), "app.py": APP}
+    )
+    result = audit("issues", "list")
+    assert result.out.splitlines()[-2:] == [
+        "0 findings fixed, 3 open (0% done).",
+        "note: not a git repository: showing the current state only",
+    ]
+
+
+def test_shallow_clone_reports_the_current_state(
+    history, audit, tmp_path: Path, monkeypatch
+) -> None:
+    clone = tmp_path.parent / f"{tmp_path.name}-shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{tmp_path}", str(clone))
+    monkeypatch.chdir(clone)
+    state = json.loads(audit("report").out)
+    assert (state["history"], state["history_note"]) == (
+        False,
+        "shallow clone: history is incomplete, showing the current state only",
+    )
+    assert [len(i["open"]) for i in state["issues"]] == [1, 0]
+
+
+def test_sync_appends_issues_and_keeps_the_file(history, audit, tmp_path: Path) -> None:
+    (tmp_path / "issues.yaml").write_text(
+        ISSUES.replace(
+            "  - id: HIGH-1   # placeholders\n    title: Placeholders\n    severity: high\n    rules: [no-todo]\n",
+            "",
+        )
+    )
+    commit_all(tmp_path, "drop HIGH-1", "2025-10-19T10:00:00+00:00")
+    (tmp_path / "web.py").write_text("todo()\n")
+    commit_all(tmp_path, "new placeholder", "2025-10-20T10:00:00+00:00")
+    result = audit("issues", "sync")
+    assert (result.code, result.out) == (0, "added an issue for no-todo (1 finding)\n")
+    assert (tmp_path / "issues.yaml").read_text() == (
+        "# the team's tracker\nproject: Demo shop\nstarted: 2025-10-11\nissues:\n"
+        "  - id: CRIT-1\n    title: Bare except blocks\n    severity: critical\n"
+        "    rules: [bare-except]\n    status: auto\n"
+        "  - id: HIGH-1\n    title: 'Todo() placeholder left in the code'\n    severity: high\n"
+        "    rules: [no-todo]\n    status: auto\n"
+    )
+    assert audit("issues", "check").out == "issues.yaml: 2 issues, valid.\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        (
+            "issues:\n  - id: A\n    title: t\n    severity: urgent\n    rules: [bare-except]\n",
+            "issues.yaml:4: issues[0].severity: must be one of critical, high, medium, low (got 'urgent')",
+        ),
+        (
+            "issues:\n  - id: A\n    title: t\n    severity: low\n    rules: [bare-excpt]\n",
+            "issues.yaml:5: issues[0].rules[0]: unknown rule id 'bare-excpt' (did you mean 'bare-except'?)",
+        ),
+        (
+            "issues:\n  - {id: A, title: t, severity: low, rules: [bare-except]}\n"
+            "  - {id: A, title: u, severity: low, rules: [bare-except]}\n",
+            "issues.yaml:3: issues[1].id: duplicate id 'A' (first at line 2)",
+        ),
+        (
+            "issues:\n  - id: A\n    title: t\n    severity: low\n    rules: [bare-except]\n    paths: ['../x']\n",
+            "issues.yaml:6: issues[0].paths[0]: must be a glob relative to the project root (got '../x')",
+        ),
+        (
+            "issues:\n  - id: A\n    title: t\n    severity: low\n    rules: bare-except\n",
+            "issues.yaml:5: issues[0].rules: must be a list of strings (got str 'bare-except')",
+        ),
+        (
+            "issues:\n  - id: A\n    title: t\n    severity: low\n    rules: [bare-except]\n    owner: me\n",
+            "issues.yaml:6: issues[0].owner: unknown key",
+        ),
+        ("project: x\nproject: y\n", "issues.yaml:2: project: duplicate key (first at line 1)"),
+        (
+            "issues: [\n",
+            "issues.yaml:2: invalid YAML: expected the node content, but found '<stream end>'",
+        ),
+        (
+            "project: !!python/object/apply:os.system ['echo pwned']\n",
+            "issues.yaml:1: invalid YAML: could not determine a constructor for the tag "
+            "'tag:yaml.org,2002:python/object/apply:os.system'",
+        ),
+        (
+            "a: &a ['x','x']\nb: &b [*a,*a]\nc: [*b,*b]\n",
+            "issues.yaml:1: anchors and aliases are not allowed",
+        ),
+        (
+            "started: soon\n",
+            "issues.yaml:1: started: must be a date like 2025-10-11 (got str 'soon')",
+        ),
+        (
+            "issue-pattern: 'fixes'\n",
+            "issues.yaml:1: issue-pattern: must contain {id}, where the issue id goes",
+        ),
+    ],
+)
+def test_malformed_issues_file(project, audit, text: str, error: str) -> None:
+    project({"issues.yaml": text})
+    for command in (("issues", "check"), ("issues", "list"), ("report",)):
+        result = audit(*command)
+        assert (result.code, result.out, result.err) == (2, "", f"audit: error: {error}\n")
+
+
+def test_missing_issues_file(project, audit) -> None:
+    project({"app.py": "x = 1\n"})
+    result = audit("issues", "check")
+    assert (result.code, result.err) == (
+        2,
+        "audit: error: issues.yaml: no such file (set `issues-file` under [tool.audit])\n",
+    )
