@@ -102,7 +102,7 @@ class EnvReadVisitor(cst.BatchableCSTVisitor):
                 return
         elif not isinstance(func, cst.Name):
             return
-        for target in self._resolve(func):
+        for target in sorted(self._resolve(func)):
             access = self._call(node, target)
             if access is not None:
                 self.on_env_read(access)
@@ -178,7 +178,8 @@ class EnvReadVisitor(cst.BatchableCSTVisitor):
         """The dotted names `expr` certainly refers to; empty when any binding it may
         come from is not an import, a builtin or an alias of one."""
         if isinstance(expr, cst.Attribute):
-            return frozenset(f"{base}.{expr.attr.value}" for base in self._resolve(expr.value))
+            bases = self._resolve(expr.value, depth)
+            return frozenset(f"{base}.{expr.attr.value}" for base in bases)
         if not isinstance(expr, cst.Name):
             return frozenset()
         names = self.get_metadata(QualifiedNameProvider, expr, set())

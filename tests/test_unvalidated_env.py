@@ -106,6 +106,8 @@ def test_whole_environment_iteration_is_reported_but_copies_are_not() -> None:
         'x = os.environ["X"]\n',  # `os` is not imported: not the os module
         'class C:\n    environ = {}\n    x = environ["X"]\n',
         "import os\nx = os.environ.get\n",  # a reference, not a call
+        'import os\nx = x.y\nx["A"]\na = b\nb = a\na["B"]\n',  # cycles end
+        'import os\n\ndef f(env=os.environ):\n    return env["X"]\n',  # only `=` aliases
     ],
 )
 def test_not_reads(code: str) -> None:
