@@ -187,11 +187,16 @@ def rules(rule_id: str | None, config_file: Path | None) -> None:
     registry = load_rules(config.plugins, config.root)
     if rule_id is None:
         rows = [("id", "severity", "languages", "fix", "from")]
-        for loaded in sorted(registry.values(), key=lambda r: r.cls.id):
-            cls = loaded.cls
-            fix = cls.fix_applicability if cls.fixable() else "-"
+        for loaded in sorted(registry.values(), key=lambda r: r.id):
+            severities = dict.fromkeys(cls.severity.label for cls in loaded.classes)
             rows.append(
-                (cls.id, cls.severity.label, ",".join(sorted(cls.languages)), fix, loaded.origin)
+                (
+                    loaded.id,
+                    "/".join(severities),
+                    ",".join(sorted(loaded.languages)),
+                    _fix_summary(loaded.classes),
+                    loaded.origin,
+                )
             )
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
         for row in rows:
@@ -200,7 +205,20 @@ def rules(rule_id: str | None, config_file: Path | None) -> None:
         return
     if rule_id not in registry:
         raise UsageError(f"unknown rule id {rule_id!r} (see `audit rules`)")
-    click.echo(_explain(registry[rule_id].cls), nl=False)
+    click.echo("\n".join(_explain(cls) for cls in registry[rule_id].classes), nl=False)
+
+
+def _fix_summary(classes: Sequence[Any]) -> str:
+    """The fix column: "safe", "unsafe" or "-"; when only some implementations fix, which
+    languages they fix in ("safe(python)"). No spaces: the table splits on them."""
+    fixing = [cls for cls in classes if cls.fixable()]
+    if not fixing:
+        return "-"
+    kinds = "/".join(dict.fromkeys(cls.fix_applicability for cls in fixing))
+    if len(fixing) == len(classes):
+        return kinds
+    languages = ",".join(sorted(lang for cls in fixing for lang in cls.languages))
+    return f"{kinds}({languages})"
 
 
 def _explain(cls: Any) -> str:

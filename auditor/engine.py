@@ -35,18 +35,25 @@ class Backend:
     check_syntax: Callable[[str], str | None]
 
 
-_BACKEND_MODULES = {"python": "auditor.backend_python"}
+# "module" or "module:attribute": an object with the four functions of a Backend.
+_BACKEND_MODULES = {
+    "python": "auditor.backend_python",
+    "javascript": "auditor.backend_treesitter:JAVASCRIPT",
+    "typescript": "auditor.backend_treesitter:TYPESCRIPT",
+}
 
 
 @cache
 def backend(language: str) -> Backend:
     # Imported on first use: a scan with no file of a language never loads its parser.
-    module: ModuleType = importlib.import_module(_BACKEND_MODULES[language])
+    module_name, _, attribute = _BACKEND_MODULES[language].partition(":")
+    module: ModuleType = importlib.import_module(module_name)
+    source = getattr(module, attribute) if attribute else module
     return Backend(
-        decode=module.decode,
-        run=module.run,
-        comments=module.comments,
-        check_syntax=module.check_syntax,
+        decode=source.decode,
+        run=source.run,
+        comments=source.comments,
+        check_syntax=source.check_syntax,
     )
 
 

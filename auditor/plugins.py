@@ -8,6 +8,7 @@ and third-party rules are registered the same way, in the entry-point group
 
 from __future__ import annotations
 
+import bisect
 import importlib
 import inspect
 import re
@@ -18,16 +19,20 @@ from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from types import MappingProxyType, ModuleType
-from typing import ClassVar, TypeAlias
+from typing import TYPE_CHECKING, ClassVar, TypeAlias
 
 import libcst as cst
 
 from auditor.config import Config, OptionValue, RuleSettings
 from auditor.errors import ConfigError, PluginError, UsageError
-from auditor.model import ERROR_RULES, Applicability, Severity
+from auditor.model import ERROR_RULES, Applicability, Edit, Severity
+
+if TYPE_CHECKING:  # a Python-only scan never imports tree-sitter
+    from tree_sitter import Node
 
 ENTRY_POINT_GROUP = "auditor.rules"
 KNOWN_LANGUAGES = frozenset({"python", "javascript", "typescript"})
+TREE_SITTER_LANGUAGES = frozenset({"javascript", "typescript"})
 RULE_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
 Replacement: TypeAlias = cst.CSTNode | cst.FlattenSentinel[cst.CSTNode] | cst.RemovalSentinel
@@ -182,13 +187,164 @@ class Rule(BaseRule, cst.BatchableCSTVisitor):
         )
 
 
+# --- JavaScript and TypeScript -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFile:
+    """One JS/TS file as its rules see it: the text, its UTF-8 bytes and the tree-sitter
+    tree. Tree-sitter counts UTF-8 bytes; findings and edits count characters, so every
+    position a rule hands back goes through `offset`."""
+
+    path: str
+    text: str
+    data: bytes
+    grammar: str  # "javascript", "typescript" or "tsx"
+    root: Node
+    # For each non-ASCII character: the byte offset just after it and how many bytes more
+    # than characters the text has up to there. Empty for ASCII text: bytes are characters.
+    byte_ends: tuple[int, ...] = ()
+    surplus: tuple[int, ...] = ()
+
+    def offset(self, byte: int) -> int:
+        """The character offset of a byte offset."""
+        i = bisect.bisect_right(self.byte_ends, byte) - 1
+        return byte if i < 0 else byte - self.surplus[i]
+
+    def span(self, node: Node) -> tuple[int, int]:
+        return self.offset(node.start_byte), self.offset(node.end_byte)
+
+    def code(self, node: Node) -> str:
+        return self.data[node.start_byte : node.end_byte].decode("utf-8")
+
+
+@dataclass(frozen=True, slots=True)
+class TreeSitterReport:
+    """What a JS/TS rule reported, in character offsets."""
+
+    start: int
+    end: int
+    message: str
+    edits: tuple[Edit, ...]
+    fix_description: str | None
+    applicability: Applicability
+
+
+class TreeSitterRule(BaseRule):
+    """A JavaScript/TypeScript rule over the tree-sitter tree. Define `visit_<node type>`
+    methods (`visit_call_expression`, `visit_catch_clause`, ...): the backend finds the
+    nodes of those types with one query per file and calls the methods in document order,
+    after `self.file` is set. Fixes are `Edit`s; `replace`, `insert_before` and
+    `insert_after` build them from nodes."""
+
+    languages: ClassVar[frozenset[str]] = TREE_SITTER_LANGUAGES
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self.reports: list[TreeSitterReport] = []
+        self._file: ParsedFile | None = None
+
+    @property
+    def file(self) -> ParsedFile:
+        assert self._file is not None, "the backend sets the file before visiting"
+        return self._file
+
+    def begin(self, file: ParsedFile) -> None:
+        """Called once before the visit; override to prepare per-file state."""
+        self._file = file
+
+    @classmethod
+    def visited_types(cls) -> frozenset[str]:
+        return frozenset(
+            name.removeprefix("visit_")
+            for name in dir(cls)
+            if name.startswith("visit_") and callable(getattr(cls, name))
+        )
+
+    def visitor(self, node_type: str) -> Callable[[Node], None]:
+        method: Callable[[Node], None] = getattr(self, f"visit_{node_type}")
+        return method
+
+    def code(self, node: Node) -> str:
+        return self.file.code(node)
+
+    def replace(self, node: Node, text: str) -> Edit:
+        start, end = self.file.span(node)
+        return Edit(start, end, text)
+
+    def insert_before(self, node: Node, text: str) -> Edit:
+        start = self.file.offset(node.start_byte)
+        return Edit(start, start, text)
+
+    def insert_after(self, node: Node, text: str) -> Edit:
+        end = self.file.offset(node.end_byte)
+        return Edit(end, end, text)
+
+    def report(
+        self,
+        node: Node,
+        message: str | None = None,
+        *,
+        end: Node | None = None,
+        edits: Sequence[Edit] = (),
+        fix_description: str | None = None,
+        applicability: Applicability | None = None,
+    ) -> None:
+        """Report `node` (its range ends with `end`, when given); `edits` fix it."""
+        self.reports.append(
+            TreeSitterReport(
+                start=self.file.offset(node.start_byte),
+                end=self.file.offset((end or node).end_byte),
+                message=message or self.message,
+                edits=tuple(sorted(edits)),
+                fix_description=fix_description or self.fix_description,
+                applicability=applicability or self.fix_applicability,
+            )
+        )
+
+
 # --- loading ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
-class LoadedRule:
+class Implementation:
     cls: type[BaseRule]
     origin: str  # "distribution[entry]" or "plugin module", for error messages
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedRule:
+    """Every implementation of one rule id, Python's first: one per language family
+    (Python's `print` and JavaScript's `console.log` are both console-logging), their
+    languages disjoint."""
+
+    implementations: tuple[Implementation, ...]
+
+    @property
+    def id(self) -> str:
+        return self.implementations[0].cls.id
+
+    @property
+    def classes(self) -> tuple[type[BaseRule], ...]:
+        return tuple(impl.cls for impl in self.implementations)
+
+    @property
+    def languages(self) -> frozenset[str]:
+        return frozenset(lang for cls in self.classes for lang in cls.languages)
+
+    @property
+    def origin(self) -> str:
+        return ",".join(dict.fromkeys(impl.origin for impl in self.implementations))
+
+    @property
+    def options(self) -> Mapping[str, OptionValue]:
+        """The options a `[tool.audit.rules.<id>]` table may set: those of any
+        implementation (each receives only its own)."""
+        merged: dict[str, OptionValue] = {}
+        for cls in self.classes:
+            for name, value in cls.OPTIONS.items():
+                merged.setdefault(name, value)
+        return MappingProxyType(merged)
 
 
 def load_rules(plugins: Sequence[str] = (), root: Path | None = None) -> dict[str, LoadedRule]:
@@ -254,9 +410,30 @@ def _rules_of(obj: object, origin: str) -> list[type[BaseRule]]:
 def _register(loaded: dict[str, LoadedRule], cls: type[BaseRule], origin: str) -> None:
     check_rule_class(cls, origin)
     previous = loaded.get(cls.id)
-    if previous is not None and previous.cls is not cls:
-        raise PluginError(f"{origin}: rule id {cls.id!r} is already defined by {previous.origin}")
-    loaded[cls.id] = LoadedRule(cls, origin)
+    if previous is None:
+        loaded[cls.id] = LoadedRule((Implementation(cls, origin),))
+        return
+    if cls in previous.classes:
+        return
+    for impl in previous.implementations:
+        if set(impl.cls.languages) & set(cls.languages):
+            raise PluginError(f"{origin}: rule id {cls.id!r} is already defined by {impl.origin}")
+        for name, value in cls.OPTIONS.items():
+            other = impl.cls.OPTIONS.get(name)
+            if other is not None and _option_type(other) != _option_type(value):
+                raise PluginError(
+                    f"{origin}: rule {cls.id!r}: option {name!r} is {_option_type(value)} "
+                    f"here but {_option_type(other)} in {impl.origin}"
+                )
+    implementations = sorted(
+        (*previous.implementations, Implementation(cls, origin)), key=_family_order
+    )
+    loaded[cls.id] = LoadedRule(tuple(implementations))
+
+
+def _family_order(impl: Implementation) -> tuple[bool, list[str]]:
+    """Python first, then the others by language: listings do not depend on load order."""
+    return "python" not in impl.cls.languages, sorted(impl.cls.languages)
 
 
 def check_rule_class(cls: type[BaseRule], origin: str) -> None:
@@ -283,6 +460,8 @@ def check_rule_class(cls: type[BaseRule], origin: str) -> None:
         raise fail(f"unknown language(s) {sorted(unknown)} in 'languages'")
     if "python" in languages and not issubclass(cls, Rule):
         raise fail("a python rule must subclass auditor.plugins.Rule")
+    if set(languages) & TREE_SITTER_LANGUAGES and not issubclass(cls, TreeSitterRule):
+        raise fail("a javascript or typescript rule must subclass auditor.plugins.TreeSitterRule")
     if not isinstance(cls.triggers, tuple) or not all(isinstance(t, str) for t in cls.triggers):
         raise fail("'triggers' must be a tuple of strings")
     if not isinstance(cls.OPTIONS, Mapping) or not all(
@@ -327,8 +506,9 @@ def resolve_rules(
     select: Sequence[str] | None = None,
     ignore: Sequence[str] = (),
 ) -> tuple[ActiveRule, ...]:
-    """The enabled rules, sorted by id. `select`/`ignore` come from the command line:
-    `select` replaces the configured selection, `ignore` adds to the configured one."""
+    """The enabled rules, sorted by id, one per implementation (per language family).
+    `select`/`ignore` come from the command line: `select` replaces the configured
+    selection, `ignore` adds to the configured one."""
     where = config.display_file
 
     def known(ids: Sequence[str], key: str) -> None:
@@ -357,17 +537,31 @@ def resolve_rules(
 
     active = []
     for rule_id in sorted(chosen):
-        cls = registry[rule_id].cls
+        loaded = registry[rule_id]
         settings = config.rules.get(rule_id, RuleSettings())
-        active.append(
-            ActiveRule(
-                cls=cls,
-                severity=settings.severity or cls.severity,
-                options=merge_options(cls, settings.options, where),
-                fixes_are_safe=rule_id in config.extend_safe_fixes,
+        _check_option_names(loaded, settings.options, where)
+        for cls in loaded.classes:
+            own = {k: v for k, v in settings.options.items() if k in cls.OPTIONS}
+            active.append(
+                ActiveRule(
+                    cls=cls,
+                    severity=settings.severity or cls.severity,
+                    options=merge_options(cls, own, where),
+                    fixes_are_safe=rule_id in config.extend_safe_fixes,
+                )
             )
-        )
     return tuple(active)
+
+
+def _check_option_names(loaded: LoadedRule, given: Mapping[str, OptionValue], where: str) -> None:
+    known = loaded.options
+    for name in given:
+        if name not in known:
+            options = ", ".join(sorted(known)) or "none"
+            raise ConfigError(
+                f"{where}: unknown option 'tool.audit.rules.{loaded.id}.{name}' "
+                f"(options of {loaded.id}: {options})"
+            )
 
 
 def merge_options(

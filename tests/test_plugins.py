@@ -60,7 +60,8 @@ def test_entry_point_plugin_is_listed_and_run(tmp_path: Path) -> None:
     project = tmp_path / "proj"
     write_tree(project, {"app.py": "x = todo()\n" + BARE})
     listed = audit_process("rules", cwd=project, env=env)
-    assert "no-todo      high      python     unsafe  acme-rules[no-todo]" in listed.out
+    row = next(line for line in listed.out.splitlines() if line.startswith("no-todo "))
+    assert row.split() == ["no-todo", "high", "python", "unsafe", "acme-rules[no-todo]"]
     result = audit_process("scan", cwd=project, env=env)
     assert result.code == 1
     assert result.out.splitlines()[:2] == [

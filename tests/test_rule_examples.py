@@ -7,9 +7,19 @@ import pytest
 from auditor.plugins import BaseRule, Invalid, Valid, load_rules
 from auditor.testing import check_example
 
-RULES = sorted((loaded.cls for loaded in load_rules().values()), key=lambda cls: cls.id)
+# Every implementation of every id: an id may have one per language family.
+RULES = sorted(
+    (cls for loaded in load_rules().values() for cls in loaded.classes),
+    key=lambda cls: (cls.id, sorted(cls.languages)),
+)
+
+
+def _name(cls: type[BaseRule]) -> str:
+    return f"{cls.id}[{'python' if 'python' in cls.languages else 'js'}]"
+
+
 CASES = [
-    pytest.param(cls, example, id=f"{cls.id}-{kind}-{i}")
+    pytest.param(cls, example, id=f"{_name(cls)}-{kind}-{i}")
     for cls in RULES
     for kind, examples in (("valid", cls.VALID), ("invalid", cls.INVALID))
     for i, example in enumerate(examples)
@@ -20,7 +30,7 @@ def test_builtin_rules_are_registered() -> None:
     assert "bare-except" in {cls.id for cls in RULES}
 
 
-@pytest.mark.parametrize("cls", RULES, ids=lambda cls: cls.id)
+@pytest.mark.parametrize("cls", RULES, ids=_name)
 def test_every_rule_documents_itself(cls: type[BaseRule]) -> None:
     assert cls.__doc__ and len(cls.__doc__.strip().splitlines()) > 3, (
         "explain what, why and the fix"

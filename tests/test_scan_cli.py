@@ -138,7 +138,14 @@ def test_rules_lists_and_explains(project, audit) -> None:
     project({})
     table = audit("rules").out.splitlines()
     assert table[0].split() == ["id", "severity", "languages", "fix", "from"]
-    assert table[1].split() == ["bare-except", "critical", "python", "safe", "auditor[bare-except]"]
+    # bare-except has a Python implementation (with a fix) and a JS/TS one (without).
+    assert table[1].split() == [
+        "bare-except",
+        "critical",
+        "javascript,python,typescript",
+        "safe(python)",
+        "auditor[bare-except],auditor[bare-except-js]",
+    ]
     explained = audit("rules", "bare-except").out
     assert explained.startswith("bare-except (critical; python; safe fix)\n\nFinds `except:`")
     assert "Fixed:\n    try:\n        run()\n    except Exception:\n" in explained

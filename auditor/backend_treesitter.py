@@ -1,0 +1,282 @@
+"""Running JavaScript and TypeScript rules on tree-sitter trees: parse once per file, find
+the nodes every rule visits with one query, and turn byte positions into characters.
+
+The grammar follows the file's suffix: `.ts` is TypeScript, `.tsx` TypeScript with JSX,
+and every JavaScript suffix (`.js`, `.jsx`, `.mjs`, `.cjs`) the JavaScript grammar, which
+parses JSX. A tree with an ERROR or MISSING node is a parse error: the rules do not run on
+it, since tree-sitter's recovery would hand them a guessed tree.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import tree_sitter as ts
+import tree_sitter_javascript
+import tree_sitter_typescript
+
+from auditor.model import INTERNAL_ERROR, PARSE_ERROR, Finding, Fix, error_finding
+from auditor.plugins import (
+    ActiveRule,
+    ParsedFile,
+    RuleContext,
+    TreeSitterReport,
+    TreeSitterRule,
+)
+from auditor.source import Decoded, LineIndex, decode_utf8
+from auditor.suppressions import Comment
+
+decode = decode_utf8
+
+_GRAMMAR_OF_SUFFIX = {
+    ".ts": "typescript",
+    ".mts": "typescript",
+    ".cts": "typescript",
+    ".tsx": "tsx",
+}
+_LANGUAGE_FACTORIES: dict[str, Callable[[], object]] = {
+    "javascript": tree_sitter_javascript.language,
+    "typescript": tree_sitter_typescript.language_typescript,
+    "tsx": tree_sitter_typescript.language_tsx,
+}
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_SNIPPET = 20
+
+
+def grammar_of(path: str) -> str:
+    return _GRAMMAR_OF_SUFFIX.get(os.path.splitext(path)[1].lower(), "javascript")
+
+
+@cache
+def language(grammar: str) -> ts.Language:
+    return ts.Language(_LANGUAGE_FACTORIES[grammar]())
+
+
+_local = threading.local()
+
+
+def _parser(grammar: str) -> ts.Parser:
+    # A parser holds mutable state: one per thread and grammar.
+    parsers: dict[str, ts.Parser] = _local.__dict__.setdefault("parsers", {})
+    parser = parsers.get(grammar)
+    if parser is None:
+        parser = parsers[grammar] = ts.Parser(language(grammar))
+    return parser
+
+
+def parse(text: str, grammar: str) -> tuple[bytes, ts.Tree]:
+    data = text.encode("utf-8")
+    return data, _parser(grammar).parse(data)
+
+
+def parsed_file(path: str, text: str, grammar: str | None = None) -> ParsedFile:
+    """Parse `text` (with the grammar of `path` unless given) for rules and readers."""
+    grammar = grammar or grammar_of(path)
+    data, tree = parse(text, grammar)
+    byte_ends, surplus = _byte_map(text)
+    return ParsedFile(path, text, data, grammar, tree.root_node, byte_ends, surplus)
+
+
+def _byte_map(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    if text.isascii():
+        return (), ()
+    ends: list[int] = []
+    surplus: list[int] = []
+    extra = 0
+    for match in _NON_ASCII.finditer(text):
+        char_end = match.end()
+        extra += len(match.group().encode("utf-8")) - 1
+        ends.append(char_end + extra)
+        surplus.append(extra)
+    return tuple(ends), tuple(surplus)
+
+
+def first_error(root: ts.Node) -> ts.Node | None:
+    """The first ERROR or MISSING node in document order, looking only inside subtrees
+    that tree-sitter marks as holding one."""
+    if not root.has_error:
+        return None
+    node = root
+    while True:
+        if node.is_error or node.is_missing:
+            return node
+        child = next((c for c in node.children if c.has_error or c.is_missing), None)
+        if child is None:
+            return node  # has_error with no culprit below: blame the node itself
+        node = child
+
+
+def describe_error(file: ParsedFile, node: ts.Node) -> str:
+    if node.is_missing:
+        return f"cannot parse: missing {node.type!r}"
+    code = file.code(node).strip()
+    first = code.split("\n", 1)[0][:_SNIPPET]
+    return f"cannot parse: unexpected {first!r}" if first else "cannot parse: syntax error"
+
+
+def parse_error(file: ParsedFile) -> Finding | None:
+    node = first_error(file.root)
+    if node is None:
+        return None
+    at = LineIndex(file.text).location(file.offset(node.start_byte))
+    return error_finding(PARSE_ERROR, file.path, describe_error(file, node), at)
+
+
+# --- running rules ------------------------------------------------------------------------
+
+
+@cache
+def _query(grammar: str, node_types: frozenset[str]) -> ts.Query | None:
+    """One query for every node type the rules visit: the tree is walked in C, and only
+    the nodes some rule wants come back to Python."""
+    lang = language(grammar)
+    known = sorted(t for t in node_types if lang.id_for_node_kind(t, True) is not None)
+    if not known:
+        return None
+    return ts.Query(lang, "[" + " ".join(f"({t})" for t in known) + "] @node")
+
+
+def _nodes(file: ParsedFile, node_types: frozenset[str]) -> list[ts.Node]:
+    query = _query(file.grammar, node_types)
+    if query is None:
+        return []
+    nodes = ts.QueryCursor(query).captures(file.root).get("node", [])
+    # Outer nodes before the nodes they contain, as a tree walk would visit them.
+    return sorted(nodes, key=lambda n: (n.start_byte, -n.end_byte))
+
+
+def run(path: str, text: str, rules: Sequence[ActiveRule]) -> list[Finding]:
+    """Findings of `rules` on one file's text, unsorted, without fingerprints."""
+    file = parsed_file(path, text)
+    error = parse_error(file)
+    if error is not None:
+        return [error]
+
+    findings: list[Finding] = []
+    running: list[tuple[ActiveRule, TreeSitterRule]] = []
+    for active in rules:
+        try:
+            rule = active.cls(RuleContext(path, active.options))
+            assert isinstance(rule, TreeSitterRule)
+            rule.begin(file)
+        except Exception as exc:
+            findings.append(_crash(path, active.id, exc))
+            continue
+        running.append((active, rule))
+
+    dispatch: dict[str, list[tuple[int, Callable[[ts.Node], None]]]] = {}
+    for i, (_, rule) in enumerate(running):
+        for node_type in type(rule).visited_types():
+            dispatch.setdefault(node_type, []).append((i, rule.visitor(node_type)))
+    failures: dict[int, Exception] = {}
+    for node in _nodes(file, frozenset(dispatch)):
+        for i, visit in dispatch[node.type]:
+            if i in failures:
+                continue
+            try:
+                visit(node)
+            except Exception as exc:  # this rule stops here; the others go on
+                failures[i] = exc
+
+    index = LineIndex(text)
+    for i, (active, rule) in enumerate(running):
+        if i in failures:
+            findings.append(_crash(path, active.id, failures[i]))
+            continue
+        findings.extend(_finding(path, active, report, index) for report in rule.reports)
+    return findings
+
+
+def _crash(path: str, rule_id: str, exc: BaseException) -> Finding:
+    detail = str(exc).strip().splitlines()
+    reason = f"{type(exc).__name__}: {detail[0]}" if detail else type(exc).__name__
+    message = f"rule {rule_id} failed on this file ({reason}); its findings here are missing"
+    return error_finding(INTERNAL_ERROR, path, message)
+
+
+def _finding(path: str, active: ActiveRule, report: TreeSitterReport, index: LineIndex) -> Finding:
+    fix = None
+    if report.edits:
+        applicability = "safe" if active.fixes_are_safe else report.applicability
+        description = report.fix_description or f"fix {active.id}"
+        fix = Fix(report.edits, description, applicability)
+    return Finding(
+        rule_id=active.id,
+        severity=active.severity,
+        path=path,
+        start=index.location(report.start),
+        end=index.location(report.end),
+        message=report.message,
+        fix=fix,
+    )
+
+
+# --- what the engine and the fixer need per language ---------------------------------------
+
+
+def _comments(text: str, grammars: Sequence[str]) -> Iterator[Comment]:
+    file = _best_parse(text, grammars)
+    query = _query(file.grammar, frozenset({"comment"}))
+    if query is None:
+        return
+    index = LineIndex(text)
+    for node in ts.QueryCursor(query).captures(file.root).get("node", []):
+        location = index.location(file.offset(node.start_byte))
+        line_start = index.starts[location.line - 1]
+        before = text[line_start : line_start + location.column - 1]
+        yield Comment(location.line, file.code(node), not before.strip())
+
+
+def _best_parse(text: str, grammars: Sequence[str]) -> ParsedFile:
+    """The first grammar that parses `text` cleanly, else the first: the engine and the
+    fixer name the language, not the file, and `.ts` and `.tsx` differ."""
+    first: ParsedFile | None = None
+    for grammar in grammars:
+        file = parsed_file("", text, grammar)
+        if not file.root.has_error:
+            return file
+        first = first or file
+    assert first is not None
+    return first
+
+
+def _check_syntax(text: str, grammars: Sequence[str]) -> str | None:
+    """None when `text` parses without ERROR or MISSING nodes in one of `grammars`; else
+    what is wrong, in the first grammar."""
+    file = _best_parse(text, grammars)
+    node = first_error(file.root)
+    if node is None:
+        return None
+    at = LineIndex(text).location(file.offset(node.start_byte))
+    return f"{describe_error(file, node)} at {at.line}:{at.column}"
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageBackend:
+    """The four functions the engine loads for one language (see auditor.engine.Backend)."""
+
+    grammars: tuple[str, ...]  # those a file of the language may be written in
+
+    def decode(self, data: bytes) -> Decoded:
+        return decode_utf8(data)
+
+    def run(self, path: str, text: str, rules: Sequence[ActiveRule]) -> list[Finding]:
+        return run(path, text, rules)
+
+    def comments(self, text: str) -> Iterator[Comment]:
+        return _comments(text, self.grammars)
+
+    def check_syntax(self, text: str) -> str | None:
+        return _check_syntax(text, self.grammars)
+
+
+JAVASCRIPT = LanguageBackend(("javascript",))
+# A fixed .ts file and a fixed .tsx file look the same to the fixer: either dialect will do.
+TYPESCRIPT = LanguageBackend(("typescript", "tsx"))
+
+__all__ = ["JAVASCRIPT", "TYPESCRIPT", "Decoded", "grammar_of", "parse", "parsed_file", "run"]

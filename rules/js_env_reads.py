@@ -1,0 +1,220 @@
+"""Reads of environment variables in JavaScript and TypeScript, found in one place for the
+`unvalidated-env` rule and the `audit env` inventory.
+
+The environment is `process.env` (with `process` the global, or imported from `process` or
+`node:process`) and `import.meta.env` (Vite and friends). What counts as a read:
+
+- `process.env.NAME`, `process.env["NAME"]`, `process.env?.NAME` (kind "optional": a
+  missing variable is `undefined`), or "default" when the read is the left side of
+  `?? x` or `|| x`; `process.env[name]` has a computed name.
+- Destructuring: `const { A, B: b = "1", ...rest } = process.env` (also in an assignment)
+  reads A (optional) and B (default "1"); the rest is a copy.
+- The whole environment: `Object.keys/values/entries(process.env)` and
+  `for (k in process.env)` (kind "enumerate"); `{ ...process.env }` (kind "copy").
+
+Not reads: assigning (`process.env.X = "1"`) or deleting a variable, `"X" in process.env`,
+and passing `process.env` itself along.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from auditor.envvars import EnvRead, ReadKind, SourceError
+from auditor.plugins import ParsedFile
+from auditor.source import LineIndex
+from rules.js_scope import Scopes, import_source, string_value
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+# A file containing none of these cannot read the environment.
+TRIGGERS: tuple[str, ...] = ("process", "import.meta")
+
+_PROCESS_MODULES = frozenset({"process", "node:process"})
+_ENUMERATE = frozenset({"Object.keys", "Object.values", "Object.entries"})
+_LITERALS = frozenset({"string", "number", "true", "false", "null", "template_string"})
+
+
+@dataclass(frozen=True, slots=True)
+class JsEnvAccess:
+    """One read found in a file. `node` is the expression to report."""
+
+    node: Node
+    name: str | None  # None: a computed name, or the whole environment
+    kind: ReadKind
+    default: str | None  # the literal default's value (kind "default"); None if computed
+    default_code: str | None  # that literal as written, for messages
+    via: str  # how the environment was reached: "process.env" or "import.meta.env"
+
+
+def env_accesses(file: ParsedFile, scopes: Scopes | None = None) -> Iterator[JsEnvAccess]:
+    """Every read in one parsed file, in source order."""
+    scopes = scopes or Scopes(file)
+    for env in _environments(file, scopes):
+        yield from _reads(file, env)
+
+
+def _environments(file: ParsedFile, scopes: Scopes) -> Iterator[Node]:
+    """The `process.env` and `import.meta.env` expressions, found from the text `env`."""
+    data = file.data
+    start = data.find(b"env")
+    while start != -1:
+        node = file.root.descendant_for_byte_range(start, start + 3)
+        start = data.find(b"env", start + 3)
+        if node is None or node.type != "property_identifier" or file.code(node) != "env":
+            continue
+        member = node.parent
+        if member is None or member.type != "member_expression":
+            continue
+        owner = member.child_by_field_name("object")
+        if owner is None:
+            continue
+        if owner.type == "meta_property" or (
+            owner.type == "identifier"
+            and file.code(owner) == "process"
+            and _is_process(scopes, owner)
+        ):
+            yield member
+
+
+def _is_process(scopes: Scopes, ref: Node) -> bool:
+    binding = scopes.resolve(ref, "process")
+    return binding is None or import_source(binding) in _PROCESS_MODULES
+
+
+def _via(file: ParsedFile, env: Node) -> str:
+    owner = env.child_by_field_name("object")
+    return (
+        "import.meta.env" if owner is not None and owner.type == "meta_property" else "process.env"
+    )
+
+
+def _reads(file: ParsedFile, env: Node) -> Iterator[JsEnvAccess]:
+    via = _via(file, env)
+    parent = env.parent
+    if parent is None:
+        return
+    kind = parent.type
+    if kind == "member_expression" and _is_field(parent, "object", env):
+        prop = parent.child_by_field_name("property")
+        if prop is not None and _is_read(parent):
+            yield _read(file, parent, file.code(prop), via)
+    elif kind == "subscript_expression" and _is_field(parent, "object", env):
+        index = parent.child_by_field_name("index")
+        if index is not None and _is_read(parent):
+            yield _read(file, parent, string_value(index), via)
+    elif (kind == "variable_declarator" and _is_field(parent, "value", env)) or (
+        kind == "assignment_expression" and _is_field(parent, "right", env)
+    ):
+        pattern = parent.child_by_field_name("name" if kind == "variable_declarator" else "left")
+        if pattern is not None and pattern.type == "object_pattern":
+            yield from _destructured(file, pattern, via)
+    elif kind == "spread_element":
+        yield JsEnvAccess(env, None, "copy", None, None, via)
+    elif kind == "for_in_statement" and _is_field(parent, "right", env):
+        operator = parent.child_by_field_name("operator")
+        if operator is not None and operator.type == "in":
+            yield JsEnvAccess(env, None, "enumerate", None, None, via)
+    elif kind == "arguments":
+        call = parent.parent
+        function = call.child_by_field_name("function") if call is not None else None
+        if function is not None and file.code(function) in _ENUMERATE:
+            yield JsEnvAccess(env, None, "enumerate", None, None, via)
+
+
+def _is_read(access: Node) -> bool:
+    parent = access.parent
+    if parent is None:
+        return True
+    if parent.type == "assignment_expression" and _is_field(parent, "left", access):
+        return False
+    return not (parent.type == "unary_expression" and _operator(parent) == "delete")
+
+
+def _read(file: ParsedFile, access: Node, name: str | None, via: str) -> JsEnvAccess:
+    parent = access.parent
+    if (
+        parent is not None
+        and parent.type == "binary_expression"
+        and _operator(parent) in {"??", "||"}
+        and _is_field(parent, "left", access)
+    ):
+        fallback = parent.child_by_field_name("right")
+        default, code = _literal(file, fallback)
+        return JsEnvAccess(access, name, "default", default, code, via)
+    return JsEnvAccess(access, name, "optional", None, None, via)
+
+
+def _destructured(file: ParsedFile, pattern: Node, via: str) -> Iterator[JsEnvAccess]:
+    for prop in pattern.named_children:
+        if prop.type == "shorthand_property_identifier_pattern":
+            yield JsEnvAccess(prop, file.code(prop), "optional", None, None, via)
+        elif prop.type == "object_assignment_pattern":
+            left = prop.child_by_field_name("left")
+            default, code = _literal(file, prop.child_by_field_name("right"))
+            name = file.code(left) if left is not None else None
+            yield JsEnvAccess(prop, name, "default", default, code, via)
+        elif prop.type == "pair_pattern":
+            key = prop.child_by_field_name("key")
+            value = prop.child_by_field_name("value")
+            name = None
+            if key is not None:
+                name = file.code(key) if key.type == "property_identifier" else string_value(key)
+            if value is not None and value.type == "assignment_pattern":
+                default, code = _literal(file, value.child_by_field_name("right"))
+                yield JsEnvAccess(prop, name, "default", default, code, via)
+            else:
+                yield JsEnvAccess(prop, name, "optional", None, None, via)
+        elif prop.type == "rest_pattern":
+            yield JsEnvAccess(prop, None, "copy", None, None, via)
+
+
+def _literal(file: ParsedFile, node: Node | None) -> tuple[str | None, str | None]:
+    """A literal fallback's value and code; (None, None) for a computed one."""
+    if node is None or node.type not in _LITERALS:
+        return None, None
+    code = file.code(node)
+    if node.type in {"string", "template_string"}:
+        value = string_value(node)
+        return (value, code) if value is not None else (None, None)
+    return code, code
+
+
+def _operator(node: Node) -> str | None:
+    operator = node.child_by_field_name("operator")
+    return operator.type if operator is not None else None
+
+
+def _is_field(parent: Node, field: str, child: Node) -> bool:
+    value = parent.child_by_field_name(field)
+    return value is not None and value.id == child.id
+
+
+def js_env_reads(path: str, text: str, in_settings: bool) -> tuple[EnvRead, ...]:
+    """Every read in one JS/TS file's text, for `audit env`. Raises SourceError when the
+    text does not parse."""
+    if not any(trigger in text for trigger in TRIGGERS):
+        return ()
+    from auditor.backend_treesitter import describe_error, first_error, parsed_file
+
+    file = parsed_file(path, text)
+    error = first_error(file.root)
+    index = LineIndex(text)
+    if error is not None:
+        at = index.location(file.offset(error.start_byte))
+        raise SourceError(describe_error(file, error), at)
+    return tuple(
+        EnvRead(
+            name=access.name,
+            path=path,
+            location=index.location(file.offset(access.node.start_byte)),
+            kind=access.kind,
+            default=access.default,
+            in_settings=in_settings,
+            via=access.via,
+        )
+        for access in env_accesses(file)
+    )

@@ -1,0 +1,171 @@
+"""unvalidated-env for JavaScript and TypeScript: `process.env` and `import.meta.env` read
+outside the settings modules."""
+
+from __future__ import annotations
+
+import re
+
+from auditor.model import Severity
+from auditor.plugins import Invalid, ParsedFile, RuleContext, TreeSitterRule, Valid
+from rules.js_env_reads import TRIGGERS, JsEnvAccess, env_accesses
+from rules.js_paths import matches
+
+SETTINGS_MODULES = "settings-modules"
+# `**/config.{js,ts}`, `**/env.{js,ts}` and `**/*.config.{js,mjs,ts}`, spelt out: the
+# globs have .gitignore syntax, without braces (the rule expands braces a user writes).
+DEFAULT_SETTINGS_MODULES = (
+    "**/config.js",
+    "**/config.ts",
+    "**/env.js",
+    "**/env.ts",
+    "**/*.config.js",
+    "**/*.config.mjs",
+    "**/*.config.ts",
+)
+_PLAIN_NAME = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*\Z")
+_MAX_DEFAULT = 40
+
+
+class JsUnvalidatedEnv(TreeSitterRule):
+    """Finds environment variables read outside the settings modules in JavaScript and
+    TypeScript: `process.env.NAME`, `process.env["NAME"]`, `process.env[name]`,
+    destructuring (`const { API_URL, PORT = "3000" } = process.env`), the same through
+    `import.meta.env`, and enumerating the whole environment (`Object.keys(process.env)`,
+    `for (k in process.env)`). `process` is resolved by scope: a parameter or local named
+    `process` is not Node's, an import from `process`/`node:process` is. Writes
+    (`process.env.X = "1"`), `delete`, `"X" in process.env` and copies
+    (`{ ...process.env }`, a destructuring rest) are not reported.
+
+    Why: a variable read where it is used is checked only when that line runs: a missing
+    one is `undefined`, which flows on silently (`fetch(undefined + "/orders")`) until
+    something fails far away. Read every variable once in a settings module (the
+    `settings-modules` globs, by default `**/config.{js,ts}`, `**/env.{js,ts}` and
+    `**/*.config.{js,mjs,ts}`), validate it there (zod, envalid, a hand-written check)
+    so the app fails at startup, and import the typed value.
+
+    Example: `fetch(`${process.env.API_URL}/orders`)` in `app/orders.ts` is flagged; put
+    `export const API_URL = required("API_URL")` in `src/config.ts` and import it.
+
+    No fix: where the value belongs is a design decision. `audit env` lists every variable
+    the code reads, Python and JS/TS alike, and writes `.env.example`.
+    """
+
+    id = "unvalidated-env"
+    severity = Severity.HIGH
+    languages = frozenset({"javascript", "typescript"})
+    message = "environment variable read outside a settings module"
+    triggers = TRIGGERS
+    OPTIONS = {SETTINGS_MODULES: DEFAULT_SETTINGS_MODULES}
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        patterns = self.options[SETTINGS_MODULES]
+        assert isinstance(patterns, tuple)
+        self._in_settings = matches(context.path, patterns)
+
+    def begin(self, file: ParsedFile) -> None:
+        super().begin(file)
+        if self._in_settings:
+            return
+        for access in env_accesses(file):
+            if access.kind != "copy":
+                self.report(access.node, describe(access))
+
+    VALID = (
+        Valid("process.env.NODE_ENV = 'test';\ndelete process.env.DEBUG;\n", path="example.js"),
+        Valid("if ('DEBUG' in process.env) {\n  run();\n}\n", path="example.ts"),
+        Valid("spawn('ls', [], { env: { ...process.env, LANG: 'C' } });\n", path="example.js"),
+        Valid("function f(process) {\n  return process.env.X;\n}\n", path="example.js"),
+        Valid("const env = { X: 1 };\nenv.X;\nconst s = 'process.env.X';\n", path="example.ts"),
+        Valid("export const API_URL = process.env.API_URL;\n", path="src/config.ts"),
+        Valid("export const PORT = process.env.PORT ?? '3000';\n", path="src/env.js"),
+        Valid("export default { base: process.env.BASE };\n", path="vite.config.mjs"),
+        Valid(
+            "const url = import.meta.env.VITE_API;\n",
+            path="web/settings/api.ts",
+            options={SETTINGS_MODULES: ("web/settings/**",)},
+        ),
+        Valid(
+            "const DB = process.env.DB;\n",
+            path="app/conf.js",
+            options={SETTINGS_MODULES: ("**/conf.{js,ts}",)},
+        ),
+        Valid(
+            "export const Banner = () => <p>{props.env.TITLE}</p>;\n",
+            path="example.tsx",
+        ),
+    )
+
+    INVALID = (
+        Invalid("const url = process.env.API_URL;\n", path="example.js", line=1, column=13),
+        Invalid(
+            "const key = process.env['STRIPE_KEY'];\nconst v = process.env[name];\n",
+            path="example.ts",
+            line=1,
+            column=13,
+            count=2,
+        ),
+        Invalid(
+            "const { API_URL, PORT = '3000', 'X-Y': xy, ...rest } = process.env;\n",
+            path="example.ts",
+            line=1,
+            column=9,
+            count=3,
+        ),
+        Invalid(
+            "export function Api() {\n  return <a href={`${import.meta.env.VITE_API}/docs`}>"
+            "docs</a>;\n}\n",
+            path="example.tsx",
+            line=2,
+            column=22,
+        ),
+        Invalid(
+            "const port = Number(process.env.PORT || 8080);\nconst mode = process?.env?.MODE;\n",
+            path="example.js",
+            line=1,
+            column=21,
+            count=2,
+        ),
+        Invalid(
+            "import process from 'node:process';\nprocess.env.HOME;\n",
+            path="example.mjs",
+            line=2,
+            column=1,
+        ),
+        Invalid("for (const k in process.env) {\n  use(k);\n}\n", path="example.js", line=1),
+        Invalid(
+            "const DB = process.env.DB;\n",
+            path="src/config.ts",
+            options={SETTINGS_MODULES: ("settings/**",)},
+            line=1,
+            column=12,
+        ),
+    )
+
+
+def describe(access: JsEnvAccess) -> str:
+    """The finding's message: which variable, and what happens when it is missing."""
+    if access.kind == "enumerate":
+        return (
+            f"every environment variable is read ({access.via}) outside a settings module; "
+            "read the ones you need, and validate them, in a settings module"
+        )
+    if access.name is None:
+        subject = "an environment variable with a computed name"
+    elif _PLAIN_NAME.match(access.name):
+        subject = f"environment variable {access.name}"
+    else:
+        subject = f"environment variable {access.name!r}"
+    if access.kind == "optional":
+        outcome = "silently gives undefined"
+    elif access.default_code is None:
+        outcome = "falls back to a computed default"
+    else:
+        code = access.default_code
+        if len(code) > _MAX_DEFAULT:
+            code = code[: _MAX_DEFAULT - 3] + "..."
+        outcome = f"falls back to the default {code}"
+    return (
+        f"{subject} ({access.via}) is read outside a settings module: if it is unset, this "
+        f"{outcome}; read and validate it once, in a settings module"
+    )
