@@ -376,22 +376,37 @@ def issues_sync(config_file: Path | None) -> None:
 
 @cli.command()
 @click.option(
-    "--format", "output_format", type=click.Choice(["json"]), default="json", show_default=True
+    "--format",
+    "output_format",
+    type=click.Choice(["markdown", "html", "json"]),
+    default="markdown",
+    show_default=True,
 )
-@click.option("--output", type=click.Path(path_type=Path), help="Write the report to FILE.")
+@click.option(
+    "--output", type=click.Path(path_type=Path), help="Write to FILE [config: report-output]."
+)
 @_since_option
 @_config_option
 def report(
     output_format: str, output: Path | None, since: str | None, config_file: Path | None
 ) -> None:
     """The remediation progress report, computed from issues.yaml and git history."""
-    import json
-
     from auditor.progress import tracker_state
     from auditor.scan import open_project
 
-    _, state = tracker_state(open_project(Path.cwd(), config_file), since)
-    _emit(json.dumps(state.to_json(), indent=2, ensure_ascii=False) + "\n", output)
+    project = open_project(Path.cwd(), config_file)
+    _, state = tracker_state(project, since)
+    if output_format == "json":
+        import json
+
+        text = json.dumps(state.to_json(), indent=2, ensure_ascii=False) + "\n"
+    else:
+        from reports.progress import render_html, render_markdown
+
+        text = render_html(state) if output_format == "html" else render_markdown(state)
+    if output is None and project.config.report_output:
+        output = project.config.root / project.config.report_output
+    _emit(text, output)
 
 
 def main() -> None:

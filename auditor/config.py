@@ -68,6 +68,7 @@ class Config:
     ignore: tuple[str, ...] = ()
     fail_on: Severity | None = Severity.CRITICAL  # None: never fail on findings
     issues_file: str = "issues.yaml"
+    report_output: str | None = None  # where `audit report` writes when no --output
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     extend_safe_fixes: tuple[str, ...] = ()
     plugins: tuple[str, ...] = ()
@@ -212,6 +213,9 @@ def parse_config(table: object, *, root: Path, file: Path, prefix: str = "tool.a
     def issues_file(value: object, key: str) -> None:
         values["issues_file"] = check.string(value, key)
 
+    def report_output(value: object, key: str) -> None:
+        values["report_output"] = check.string(value, key)
+
     def per_file_ignores(value: object, key: str) -> None:
         if not isinstance(value, dict):
             raise check.fail(key, f"must be a table of glob = [rule ids] (got {_describe(value)})")
@@ -234,6 +238,7 @@ def parse_config(table: object, *, root: Path, file: Path, prefix: str = "tool.a
             "select": select,
             "fail-on": fail_on,
             "issues-file": issues_file,
+            "report-output": report_output,
             "per-file-ignores": per_file_ignores,
             "rules": rules,
         }

@@ -93,3 +93,6 @@ def commit_all(root: Path, message: str, date: str) -> str:
     git(root, "add", "-A")
     git(root, "commit", "-q", "--allow-empty", "-m", message, date=date)
     return git(root, "rev-parse", "HEAD").strip()
+
+
+from scripted import history  # noqa: E402,F401  (the fixture, shared by several modules)

@@ -6,12 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import git, write_tree
 
 from auditor.config import DEFAULT_EXCLUDE
 from auditor.discovery import discover
 from auditor.errors import UsageError
 from auditor.globs import Globs
+from conftest import git, write_tree
 
 EXCLUDE = Globs(DEFAULT_EXCLUDE)
 

@@ -8,10 +8,10 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import BARE, audit_process, write_tree
 
 from auditor.errors import PluginError
 from auditor.plugins import check_rule_class
+from conftest import BARE, audit_process, write_tree
 
 RULE_SOURCE = '''
 import libcst as cst
