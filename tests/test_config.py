@@ -109,7 +109,7 @@ def test_rule_severity_and_enabled(project, audit) -> None:
     assert result.code == 0  # low is below the default fail-on (critical)
     assert result.out.startswith("app.py:3:1: low bare-except")
     project({"pyproject.toml": "[tool.audit.rules.bare-except]\nenabled = false\n"})
-    assert audit("scan").out == "No findings; 0 files scanned.\n"
+    assert audit("scan").out == "No findings; 1 file scanned.\n"
     # An explicit --select wins over enabled = false.
     assert audit("scan", "--select", "bare-except").code == 1
 
@@ -121,7 +121,7 @@ def test_select_ignore_and_per_file_ignores(project, audit) -> None:
             "app.py": BARE,
         }
     )
-    assert audit("scan").out == "No findings; 0 files scanned.\n"
+    assert audit("scan").out == "No findings; 1 file scanned.\n"
     project(
         {
             "pyproject.toml": "[tool.audit.per-file-ignores]\n'legacy/**' = ['bare-except']\n",

@@ -107,7 +107,7 @@ def test_paths_are_shown_relative_to_the_current_directory(project, audit, monke
 
 def test_select_and_ignore(project, audit) -> None:
     project({"app.py": BARE})
-    assert audit("scan", "--ignore", "bare-except").out == "No findings; 0 files scanned.\n"
+    assert audit("scan", "--ignore", "bare-except").out == "No findings; 1 file scanned.\n"
     assert audit("scan", "--select", "bare-except").code == 1
     unknown = audit("scan", "--select", "nope")
     assert (unknown.code, unknown.err) == (
