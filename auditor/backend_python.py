@@ -153,6 +153,7 @@ def _finding(
         end=index.location(end),
         message=report.message,
         fix=fix,
+        scope=spans.scopes.get(report.node, ""),
     )
 
 
@@ -199,6 +200,7 @@ class _Spans:
     syntactic: dict[cst.CSTNode, tuple[int, int]]
     outer: dict[cst.CSTNode, tuple[int, int]]
     indents: dict[cst.CSTNode, tuple[str, ...]]
+    scopes: dict[cst.CSTNode, str]
 
     @classmethod
     def compute(cls, module: cst.Module, reported: Sequence[tuple[ActiveRule, Rule]]) -> _Spans:
@@ -209,15 +211,20 @@ class _Spans:
             default_indent=module.default_indent,
             default_newline=module.default_newline,
             targets=targets,
+            flagged={r.node for _, rule in reported for r in rule.reports},
         )
         module._codegen(state)
-        return cls("".join(state.tokens), state.syntactic, state.outer, state.indents)
+        text = "".join(state.tokens)
+        return cls(text, state.syntactic, state.outer, state.indents, state.scopes)
 
 
 @dataclass(frozen=False)
 class _SpanState(CodegenState):
     targets: set[cst.CSTNode] = field(default_factory=set)
+    flagged: set[cst.CSTNode] = field(default_factory=set)
     offset: int = 0
+    scope: list[str] = field(default_factory=list)  # enclosing class and function names
+    scopes: dict[cst.CSTNode, str] = field(default_factory=dict)
     syntactic: dict[cst.CSTNode, tuple[int, int]] = field(default_factory=dict)
     outer: dict[cst.CSTNode, tuple[int, int]] = field(default_factory=dict)
     indents: dict[cst.CSTNode, tuple[str, ...]] = field(default_factory=dict)
@@ -236,9 +243,15 @@ class _SpanState(CodegenState):
         self.starts.append(self.offset)
         if node in self.targets:
             self.indents[node] = tuple(self.indent_tokens)
+        if node in self.flagged:
+            self.scopes[node] = ".".join(self.scope)
+        if isinstance(node, cst.FunctionDef | cst.ClassDef):
+            self.scope.append(node.name.value)
 
     def after_codegen(self, node: cst.CSTNode) -> None:
         start = self.starts.pop()
+        if isinstance(node, cst.FunctionDef | cst.ClassDef):
+            self.scope.pop()
         # Nodes without a syntactic position of their own span what they generated.
         self.syntactic.setdefault(node, (start, self.offset))
         if node in self.targets:

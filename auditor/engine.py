@@ -16,9 +16,9 @@ from auditor.model import (
     PARSE_ERROR,
     READ_ERROR,
     Finding,
+    content_key,
     error_finding,
     fingerprint,
-    normalise_code,
 )
 from auditor.plugins import ActiveRule
 from auditor.source import Decoded, DecodeError, LineIndex
@@ -116,14 +116,20 @@ def _triggered(rule: ActiveRule, text: str) -> bool:
     return not triggers or any(t in text for t in triggers)
 
 
-def _fingerprinted(findings: Sequence[Finding], text: str) -> Iterator[Finding]:
+def occurrences(findings: Sequence[Finding], text: str) -> list[tuple[str, int]]:
+    """For each finding (sorted by position), its content key and which occurrence of
+    that key in the file it is: the path-free part of its identity."""
     index = LineIndex(text)
     seen: Counter[tuple[str, str]] = Counter()
+    keys = []
     for finding in findings:
-        code = text[index.offset(finding.start) : index.offset(finding.end)]
-        key = (finding.rule_id, normalise_code(code))
-        occurrence = seen[key]
-        seen[key] += 1
-        yield replace(
-            finding, fingerprint=fingerprint(finding.rule_id, finding.path, code, occurrence)
-        )
+        key = content_key(finding, text[index.offset(finding.start) : index.offset(finding.end)])
+        keys.append((key, seen[(finding.rule_id, key)]))
+        seen[(finding.rule_id, key)] += 1
+    return keys
+
+
+def _fingerprinted(findings: Sequence[Finding], text: str) -> Iterator[Finding]:
+    for finding, (key, occurrence) in zip(findings, occurrences(findings, text), strict=True):
+        fp = fingerprint(finding.rule_id, finding.path, key, occurrence)
+        yield replace(finding, fingerprint=fp)

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import git
 
-from auditor.engine import Engine, backend
-from auditor.model import Finding, fingerprint, normalise_code
-from auditor.source import DecodeError, LineIndex
+from auditor.engine import Engine, backend, occurrences
+from auditor.model import Finding
+from auditor.source import DecodeError
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,19 +180,14 @@ class _Objects:
 # --- walking ---------------------------------------------------------------------------
 
 
-ContentKey = tuple[str, str, int]  # rule, normalised code, occurrence: no path, no line
+ContentKey = tuple[str, str, int]  # rule, content key, occurrence: no path, no line
 
 
 def content_keys(findings: Sequence[Finding], text: str) -> list[ContentKey]:
-    index = LineIndex(text)
-    seen: dict[tuple[str, str], int] = {}
-    keys = []
-    for finding in findings:
-        code = normalise_code(text[index.offset(finding.start) : index.offset(finding.end)])
-        occurrence = seen.get((finding.rule_id, code), 0)
-        seen[(finding.rule_id, code)] = occurrence + 1
-        keys.append((finding.rule_id, code, occurrence))
-    return keys
+    return [
+        (f.rule_id, key, n)
+        for f, (key, n) in zip(findings, occurrences(findings, text), strict=True)
+    ]
 
 
 Entry = tuple[ContentKey, Sighting]
@@ -442,6 +437,3 @@ def walk(
         )
     finally:
         repo.close()
-
-
-__all__ = ["CommitRecord", "History", "Sighting", "fingerprint", "walk", "without_history"]

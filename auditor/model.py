@@ -78,6 +78,9 @@ class Finding:
     message: str
     fix: Fix | None = None
     fingerprint: str = field(default="", compare=False)
+    # The enclosing classes and functions ("Booking.__init__"): it tells equal code in
+    # different places apart, so fingerprints survive edits elsewhere in the file.
+    scope: str = ""
 
     @property
     def is_error(self) -> bool:
@@ -90,6 +93,12 @@ class Finding:
 _WHITESPACE = re.compile(r"\s+")
 
 
+def content_key(finding: Finding, code: str) -> str:
+    """What identifies a finding within its file, without its path or position: where it
+    is (its scope) and what the flagged code says."""
+    return f"{finding.scope}:{normalise_code(code)}"
+
+
 def normalise_code(code: str) -> str:
     """The first line of the flagged code, whitespace removed: robust to reformatting,
     and unaffected by edits further down a multi-line node (a handler's body)."""
@@ -97,10 +106,10 @@ def normalise_code(code: str) -> str:
     return _WHITESPACE.sub("", first)
 
 
-def fingerprint(rule_id: str, path: str, code: str, occurrence: int) -> str:
-    """Stable when unrelated lines move: no line numbers, only what was flagged and
-    which occurrence of equal code in the same file it is."""
-    key = "\x00".join((rule_id, path, normalise_code(code), str(occurrence)))
+def fingerprint(rule_id: str, path: str, key: str, occurrence: int) -> str:
+    """Stable when unrelated lines move: no line numbers, only the rule, the file, what
+    was flagged where (`content_key`), and which occurrence of that it is."""
+    key = "\x00".join((rule_id, path, key, str(occurrence)))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from auditor.config import display_path
 from auditor.discovery import language_of
 from auditor.engine import Engine
-from auditor.globs import Globs
 from auditor.errors import UsageError
+from auditor.globs import Globs
 from auditor.history import GitError, History, repository_of, walk, without_history
 from auditor.issues_file import IssuesError, IssuesFile, load_issues
 from auditor.scan import Project, scan

@@ -107,3 +107,14 @@ def test_fingerprints_survive_unrelated_lines_and_tell_twins_apart() -> None:
     assert len(set(before)) == 2
     elsewhere = [f.fingerprint for f in engine.scan_text("n.py", "python", code)]
     assert set(elsewhere).isdisjoint(before)
+
+
+def test_fingerprints_tell_equal_code_apart_by_scope() -> None:
+    engine = Engine([ActiveRule(BareExcept, BareExcept.severity, {}, False)])
+    body = "    try:\n        a()\n    except:\n        pass\n"
+    code = f"def load():\n{body}\n\ndef save():\n{body}"
+    before = {f.scope: f.fingerprint for f in engine.scan_text("m.py", "python", code)}
+    # A new identical handler above them, in a new function: the old ones keep theirs.
+    after = engine.scan_text("m.py", "python", f"def first():\n{body}\n\n{code}")
+    assert [f.scope for f in after] == ["first", "load", "save"]
+    assert {f.scope: f.fingerprint for f in after if f.scope != "first"} == before
