@@ -82,8 +82,31 @@ def _python_reader() -> Reader:
     return python_env_reads
 
 
-_READERS: dict[str, Callable[[], Reader]] = {"python": _python_reader}
+def _js_reader() -> Reader:
+    # The detection the JS/TS unvalidated-env rule reports from.
+    from rules.js_env_reads import js_env_reads
+
+    return js_env_reads
+
+
+_READERS: dict[str, Callable[[], Reader]] = {
+    "python": _python_reader,
+    "javascript": _js_reader,
+    "typescript": _js_reader,
+}
 LANGUAGES = frozenset(_READERS)
+
+
+def js_settings_modules(config: Config) -> tuple[str, ...]:
+    """The settings modules of JS/TS files, as the JS/TS unvalidated-env rule sees them:
+    the configured `settings-modules` (shared by every implementation of the rule), else
+    that rule's own defaults; `{a,b}` alternatives expanded."""
+    from rules.js_paths import expand_all
+    from rules.js_unvalidated_env import DEFAULT_SETTINGS_MODULES, SETTINGS_MODULES
+
+    settings = config.rules.get("unvalidated-env")
+    configured = settings.options.get(SETTINGS_MODULES) if settings is not None else None
+    return expand_all(configured if isinstance(configured, tuple) else DEFAULT_SETTINGS_MODULES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +157,7 @@ def read_inventory(
     reads: list[EnvRead] = []
     errors: list[Finding] = []
     files = files_to_scan(config, paths, LANGUAGES)
+    js_settings = js_settings_modules(config)
     for source in files:
         try:
             data = source.path.read_bytes()
@@ -143,7 +167,8 @@ def read_inventory(
             continue
         try:
             text = backend(source.language).decode(data).text
-            reads.extend(reads_in_text(source.rel, source.language, text, settings_modules))
+            own = settings_modules if source.language == "python" else js_settings
+            reads.extend(reads_in_text(source.rel, source.language, text, own))
         except DecodeError as exc:
             errors.append(
                 error_finding(PARSE_ERROR, source.rel, f"cannot decode: {exc}", exc.location)
