@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from auditor import __version__
+from auditor.config import display_path
 from auditor.errors import AuditError, UsageError
 from auditor.fileio import write_atomic
 from auditor.fixer import fixable, unified_diff
@@ -88,7 +89,7 @@ def _progress_bar() -> Iterator[Callable[[int], Callable[[], None]] | None]:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "sarif", "github"]),
     default="text",
     show_default=True,
 )
@@ -97,6 +98,20 @@ def _progress_bar() -> Iterator[Callable[[int], Callable[[], None]] | None]:
     "--fail-on",
     type=click.Choice(["critical", "high", "medium", "low", "none"]),
     help="Exit 1 on findings at or above this severity [config, else critical].",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path),
+    help="Report only findings not in this baseline (see `audit baseline`).",
+)
+@click.option(
+    "--update-baseline", is_flag=True, help="With --baseline, drop the entries that are fixed."
+)
+@click.option(
+    "--new-since", metavar="REF", help="Report only findings absent at the merge base of REF."
+)
+@click.option(
+    "--include-suppressed", is_flag=True, help="SARIF: include suppressed findings, marked."
 )
 @click.option("--config", "config_file", type=click.Path(path_type=Path), help="Config file.")
 def scan(
@@ -109,21 +124,64 @@ def scan(
     output_format: str,
     output: Path | None,
     fail_on: str | None,
+    baseline: Path | None,
+    update_baseline: bool,
+    new_since: str | None,
+    include_suppressed: bool,
     config_file: Path | None,
 ) -> None:
     """Scan PATHS (default: the configured include) for findings."""
     from auditor.scan import open_project
     from auditor.scan import scan as run_scan
+    from reports.findings_text import plural
 
+    if update_baseline and baseline is None:
+        raise UsageError("--update-baseline needs --baseline FILE")
     project = open_project(
         _start(paths), config_file, select=_ids(select) if select else None, ignore=_ids(ignore)
     )
+    entries = _read_baseline(baseline) if baseline is not None else None
     with _progress_bar() as progress:
         outcome = run_scan(
             project, paths, fix=fix, unsafe=unsafe_fixes, diff=diff, progress=progress
         )
 
-    findings = outcome.findings
+    findings = list(outcome.findings)
+    notes: list[str] = []
+    extra: dict[str, Any] = {}
+    if new_since is not None:
+        from auditor.gate import not_in
+        from auditor.progress import existing_since
+
+        old = existing_since(project, new_since, outcome)
+        findings = not_in(findings, old)
+        hidden = len(outcome.findings) - len(findings)
+        notes.append(
+            f"{plural(hidden, 'finding')} already at the merge base of {new_since}: not shown."
+        )
+        extra["new_since"] = {"ref": new_since, "hidden": hidden}
+    if entries is not None and baseline is not None:
+        from auditor.gate import apply_baseline, render_baseline
+
+        before = len(findings)
+        findings, gone = apply_baseline(findings, entries)
+        notes.append(f"{plural(before - len(findings), 'finding')} in the baseline: not shown.")
+        if gone:
+            notes.append(f"{plural(len(gone), 'baseline finding')} fixed:")
+            notes += [f"  {e.path}: {e.rule_id} {e.code}" for e in gone]
+        if update_baseline and gone:
+            kept = set(entries) - set(gone)
+            write_atomic(baseline, render_baseline(kept).encode("utf-8"))
+            notes.append(f"{baseline}: {plural(len(gone), 'fixed entry')} removed.")
+        extra["baseline"] = {
+            "file": str(baseline),
+            "hidden": before - len(findings),
+            "fixed": [
+                {"fingerprint": e.fingerprint, "rule_id": e.rule_id, "path": e.path, "code": e.code}
+                for e in gone
+            ],
+        }
+
     counts = {
         "files": outcome.files,
         "fixed": 0 if diff else len(outcome.fixed),
@@ -136,25 +194,117 @@ def scan(
     if diff:
         for change in outcome.changes:
             click.echo(unified_diff(display(change.path), change.before, change.after), nl=False)
-        from reports.findings_text import plural
-
         fixes, files = len(outcome.fixed), len(outcome.changes)
         click.echo(f"Would fix {plural(fixes, 'finding')} in {plural(files, 'file')}.", err=True)
     else:
-        if output_format == "json":
-            from reports.findings_json import render as render_json
-
-            text = render_json(findings, version=__version__, **counts)
-        else:
-            from reports.findings_text import render as render_text
-
-            text = render_text(findings, display, **counts)
-        _emit(text, output)
+        _emit(
+            _render_findings(
+                output_format,
+                findings,
+                project,
+                display,
+                counts,
+                notes,
+                extra,
+                outcome.suppressed if include_suppressed else (),
+            ),
+            output,
+        )
 
     threshold = project.config.fail_on
     if fail_on is not None:
         threshold = None if fail_on == "none" else Severity.parse(fail_on)
     sys.exit(exit_code(findings, threshold))
+
+
+def _read_baseline(path: Path) -> Any:
+    from auditor.gate import BaselineError, parse_baseline
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BaselineError(f"{path}: cannot read the baseline: {exc.strerror}") from None
+    return parse_baseline(text, str(path))
+
+
+def _render_findings(
+    output_format: str,
+    findings: Sequence[Any],
+    project: Any,
+    display: Callable[[str], str],
+    counts: dict[str, int],
+    notes: list[str],
+    extra: dict[str, Any],
+    suppressed: Sequence[Any],
+) -> str:
+    if output_format == "json":
+        from reports.findings_json import render as render_json
+
+        return render_json(findings, version=__version__, extra=extra, **counts)
+    if output_format == "sarif":
+        from reports.sarif import RuleInfo
+        from reports.sarif import render as render_sarif
+
+        by_id: dict[str, list[Any]] = {}
+        for rule in project.rules:  # one entry per id, whatever the languages
+            by_id.setdefault(rule.id, []).append(rule)
+        infos = [
+            RuleInfo(
+                id=rule_id,
+                name="".join(part.title() for part in rule_id.split("-")),
+                summary=impls[0].cls.message,
+                description="\n\n".join(r.cls.explanation() for r in impls),
+                severity=max(r.severity for r in impls),
+            )
+            for rule_id, impls in by_id.items()
+        ]
+        root_uri = project.config.root.resolve().as_uri() + "/"
+        return render_sarif(
+            findings, infos, version=__version__, root_uri=root_uri, suppressed=suppressed
+        )
+    if output_format == "github":
+        from reports.github import render as render_github
+
+        return render_github(findings, display)
+    from reports.findings_text import render as render_text
+
+    return render_text(findings, display, notes=notes, **counts)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Where to write it [default: .audit-baseline.json at the project root].",
+)
+@click.option("--config", "config_file", type=click.Path(path_type=Path), help="Config file.")
+def baseline(paths: tuple[Path, ...], output: Path | None, config_file: Path | None) -> None:
+    """Write the current findings' fingerprints to a baseline file, for `scan --baseline`."""
+    from auditor.gate import BaselineEntry, excerpt, render_baseline
+    from auditor.scan import open_project
+    from auditor.scan import scan as run_scan
+
+    project = open_project(_start(paths), config_file)
+    outcome = run_scan(project, paths)
+    errors = [f for f in outcome.findings if f.is_error]
+    if errors:
+        display = _display(project.config.root)
+        from reports.findings_text import finding_line
+
+        for finding in errors:
+            click.echo(finding_line(finding, display), err=True)
+        raise UsageError("some files could not be scanned; no baseline written")
+    entries = [
+        BaselineEntry(f.path, f.rule_id, f.fingerprint, excerpt(outcome.texts[f.path], f))
+        for f in outcome.findings
+    ]
+    target = output if output is not None else project.config.root / ".audit-baseline.json"
+    write_atomic(target, render_baseline(entries).encode("utf-8"))
+    count = len(entries)
+    click.echo(
+        f"{display_path(target)}: {count} finding{'' if count == 1 else 's'} in the baseline."
+    )
 
 
 def _start(paths: Sequence[Path]) -> Path:

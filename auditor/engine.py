@@ -63,6 +63,7 @@ class FileResult:
     findings: tuple[Finding, ...]
     data: bytes | None = None  # the bytes read, so a fix can check nothing changed since
     decoded: Decoded | None = None
+    suppressed: tuple[Finding, ...] = ()  # silenced by `audit: ignore` comments
 
 
 class Engine:
@@ -94,21 +95,31 @@ class Engine:
         except DecodeError as exc:
             finding = error_finding(PARSE_ERROR, source.rel, f"cannot decode: {exc}", exc.location)
             return FileResult(source, (finding,), data)
-        findings = self.scan_text(source.rel, source.language, decoded.text)
-        return FileResult(source, tuple(findings), data, decoded)
+        kept, suppressed = self.scan_text_all(source.rel, source.language, decoded.text)
+        return FileResult(source, tuple(kept), data, decoded, tuple(suppressed))
 
     def scan_text(self, path: str, language: str, text: str) -> list[Finding]:
+        return self.scan_text_all(path, language, text)[0]
+
+    def scan_text_all(
+        self, path: str, language: str, text: str
+    ) -> tuple[list[Finding], list[Finding]]:
+        """The findings, and apart from them the ones suppressed by comments."""
         rules = [r for r in self.rules_for(path, language) if _triggered(r, text)]
         if not rules:
-            return []
+            return [], []
         lang = backend(language)
-        findings = lang.run(path, text, rules)
-        if not findings:
-            return []
-        if "audit:" in text:
-            active = suppressions(lang.comments(text))
-            findings = [f for f in findings if not is_suppressed(f, active)]
-        return list(_fingerprinted(sorted(findings, key=Finding.sort_key), text))
+        found = lang.run(path, text, rules)
+        if not found:
+            return [], []
+        # Fingerprints before suppression: silencing one finding must not shift the
+        # occurrence numbers, and so the fingerprints, of the others.
+        findings = list(_fingerprinted(sorted(found, key=Finding.sort_key), text))
+        if "audit:" not in text:
+            return findings, []
+        active = suppressions(lang.comments(text))
+        kept = [f for f in findings if not is_suppressed(f, active)]
+        return kept, [f for f in findings if is_suppressed(f, active)]
 
 
 def _triggered(rule: ActiveRule, text: str) -> bool:

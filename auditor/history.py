@@ -206,6 +206,43 @@ class _State:
                 yield sighting
 
 
+def map_lines(old: str, new: str) -> dict[int, int]:
+    """Old line number -> new line number, for the lines a change left alone."""
+    matcher = difflib.SequenceMatcher(None, old.splitlines(), new.splitlines(), autojunk=False)
+    mapping = {}
+    for block in matcher.get_matching_blocks():
+        for offset in range(block.size):
+            mapping[block.a + offset + 1] = block.b + offset + 1
+    return mapping
+
+
+def pair(
+    old: Sequence[tuple[ContentKey, Finding]],
+    new: Sequence[tuple[ContentKey, Finding]],
+    line_map: dict[int, int],
+) -> dict[int, int]:
+    """Which new finding is which old one (new index -> old index). Equal code is told
+    apart by where it sits: the unchanged lines map old line numbers to new ones, so fixing
+    the first of three identical `except:` handlers fixes the first, not the last. What the
+    line map cannot place is paired in order."""
+    waiting: dict[tuple[str, str], list[int]] = {}
+    for index, ((rule, key, _), _finding) in enumerate(old):
+        waiting.setdefault((rule, key), []).append(index)
+    pairs: dict[int, int] = {}
+    for index, ((rule, key, _), finding) in enumerate(new):
+        candidates = waiting.get((rule, key), [])
+        for candidate in candidates:
+            if line_map.get(old[candidate][1].start.line) == finding.start.line:
+                pairs[index] = candidate
+                candidates.remove(candidate)
+                break
+    for index, ((rule, key, _), _finding) in enumerate(new):
+        candidates = waiting.get((rule, key), [])
+        if index not in pairs and candidates:
+            pairs[index] = candidates.pop(0)
+    return pairs
+
+
 class Walker:
     def __init__(
         self, repo: git.Repo, prefix: str, engine: Engine, language_of: Callable[[str], str | None]
@@ -302,42 +339,21 @@ class Walker:
         new_blob: str,
         path: str,
     ) -> dict[int, Sighting]:
-        """Which new finding is which old one. Equal code is told apart by where it sits:
-        the lines that did not change map old line numbers to new ones, so fixing the
-        first of three identical `except:` handlers fixes the first, not the last. What
-        the line map cannot place is paired in order."""
-        line_map = self._line_map(old_blob, new_blob, path) if old_blob else {}
-        waiting: dict[tuple[str, str], list[Sighting]] = {}
-        for (rule, code, _), sighting in previous:
-            waiting.setdefault((rule, code), []).append(sighting)
-        pairs: dict[int, Sighting] = {}
-        for index, ((rule, code, _), finding) in enumerate(scanned):
-            candidates = waiting.get((rule, code), [])
-            for candidate in candidates:
-                if line_map.get(candidate.finding.start.line) == finding.start.line:
-                    pairs[index] = candidate
-                    candidates.remove(candidate)
-                    break
-        for index, ((rule, code, _), _finding) in enumerate(scanned):
-            candidates = waiting.get((rule, code), [])
-            if index not in pairs and candidates:
-                pairs[index] = candidates.pop(0)
-        return pairs
-
-    def _line_map(self, old_blob: str, new_blob: str, path: str) -> dict[int, int]:
-        language = self.language_of(path)
-        assert language is not None
-        try:
-            old = backend(language).decode(self.objects.blob(old_blob)).text.splitlines()
-            new = backend(language).decode(self.objects.blob(new_blob)).text.splitlines()
-        except DecodeError:
-            return {}
-        matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-        mapping = {}
-        for block in matcher.get_matching_blocks():
-            for offset in range(block.size):
-                mapping[block.a + offset + 1] = block.b + offset + 1
-        return mapping
+        line_map: dict[int, int] = {}
+        if old_blob:
+            language = self.language_of(path)
+            assert language is not None
+            try:
+                old_text = backend(language).decode(self.objects.blob(old_blob)).text
+                new_text = backend(language).decode(self.objects.blob(new_blob)).text
+            except DecodeError:
+                pass
+            else:
+                line_map = map_lines(old_text, new_text)
+        old = [(key, sighting.finding) for key, sighting in previous]
+        return {
+            new: previous[old_index][1] for new, old_index in pair(old, scanned, line_map).items()
+        }
 
     def _renames(
         self,
@@ -435,5 +451,58 @@ def walk(
             head_date=head_date,
             scans=len(walker.scanned),
         )
+    finally:
+        repo.close()
+
+
+def existing_at_merge_base(
+    top: Path,
+    project_root: Path,
+    ref: str,
+    engine: Engine,
+    language_of: Callable[[str], str | None],
+    current: Sequence[tuple[str, str, Sequence[Finding]]],
+) -> set[str]:
+    """The fingerprints of current findings that already existed at the merge base of
+    `ref` and HEAD, read from git's blobs. `current` holds (path, text, findings) for
+    each file with findings. Files renamed since the base are followed; equal code is
+    paired by position, as in the history."""
+    relative = project_root.resolve().relative_to(top.resolve()).as_posix()
+    prefix = "" if relative == "." else relative + "/"
+    repo = _repo(top)
+    try:
+        base = _git(repo, "merge-base", ref, "HEAD").strip()
+        walker = Walker(repo, prefix, engine, language_of)
+        listing = walker.listing(base)
+        renamed: dict[str, str] = {}
+        parts = _git(repo, "diff", "-M", "--name-status", "-z", base, "--", prefix or ".").split(
+            "\0"
+        )
+        index = 0
+        while index < len(parts) - 1:
+            if parts[index].startswith(("R", "C")):
+                old, new = parts[index + 1][len(prefix) :], parts[index + 2][len(prefix) :]
+                renamed[new] = old
+                index += 3
+            else:
+                index += 2
+        existing: set[str] = set()
+        for path, text, findings in current:
+            base_path = renamed.get(path, path)
+            blob = listing.get(base_path)
+            language = language_of(path)
+            if blob is None or language is None:
+                continue  # a new file: everything in it is new
+            scanned = walker.scan(base_path, blob)
+            if scanned is None:
+                continue
+            try:
+                base_text = backend(language).decode(walker.objects.blob(blob)).text
+            except DecodeError:
+                continue
+            keyed = list(zip(content_keys(findings, text), findings, strict=True))
+            line_map = map_lines(base_text, text)
+            existing.update(findings[i].fingerprint for i in pair(scanned, keyed, line_map))
+        return existing
     finally:
         repo.close()

@@ -6,13 +6,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from auditor.config import display_path
-from auditor.discovery import language_of
 from auditor.engine import Engine
 from auditor.errors import UsageError
-from auditor.globs import Globs
-from auditor.history import GitError, History, repository_of, walk, without_history
+from auditor.history import (
+    GitError,
+    History,
+    existing_at_merge_base,
+    repository_of,
+    walk,
+    without_history,
+)
 from auditor.issues_file import IssuesError, IssuesFile, load_issues
-from auditor.scan import Project, scan
+from auditor.model import Finding
+from auditor.scan import Project, ScanOutcome, language_filter, scan
 from auditor.tracker import TrackerState, build_state
 
 
@@ -37,17 +43,7 @@ def history_of(project: Project, issues: IssuesFile, since: str | None = None) -
     engine = Engine(project.rules, config.per_file_ignores)
     if top is None:
         return without_history(reason, scan(project, []).findings)
-    exclude = Globs((*config.exclude, *config.extend_exclude))
-    includes = tuple(p.strip("/") for p in config.include)
-
-    def scanned_language(rel: str) -> str | None:
-        language = language_of(rel)
-        if language not in engine.languages or exclude.match(rel):
-            return None
-        if not any(i in ("", ".") or rel == i or rel.startswith(i + "/") for i in includes):
-            return None
-        return language
-
+    scanned_language = language_filter(config, engine)
     try:
         return walk(top, config.root, engine, scanned_language, started=issues.started, since=since)
     except GitError as exc:
@@ -58,3 +54,24 @@ def history_of(project: Project, issues: IssuesFile, since: str | None = None) -
 def tracker_state(project: Project, since: str | None = None) -> tuple[IssuesFile, TrackerState]:
     issues = load_project_issues(project)
     return issues, build_state(issues, history_of(project, issues, since))
+
+
+def existing_since(project: Project, ref: str, outcome: ScanOutcome) -> set[str]:
+    """Fingerprints of the scan's findings that were already there at the merge base of
+    `ref` and HEAD (`audit scan --new-since REF`)."""
+    config = project.config
+    top, reason = repository_of(config.root)
+    if top is None:
+        raise UsageError(f"--new-since {ref}: {reason.split(':')[0]}")
+    engine = Engine(project.rules, config.per_file_ignores)
+    by_path: dict[str, list[Finding]] = {}
+    for finding in outcome.findings:
+        if not finding.is_error:
+            by_path.setdefault(finding.path, []).append(finding)
+    current = [(path, outcome.texts[path], found) for path, found in by_path.items()]
+    try:
+        return existing_at_merge_base(
+            top, config.root, ref, engine, language_filter(config, engine), current
+        )
+    except GitError as exc:
+        raise UsageError(f"--new-since {ref}: {exc}") from None

@@ -3,18 +3,19 @@ output and an exit code; everything here is reusable by other commands."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from auditor.config import Config, load_config
-from auditor.discovery import SourcePath, discover
+from auditor.discovery import SourcePath, discover, language_of
 from auditor.engine import Engine, FileResult, backend
 from auditor.fileio import ChangedOnDisk, write_atomic
 from auditor.fixer import fix_text, fixable
 from auditor.globs import Globs
 from auditor.model import FIX_ERROR, Finding, error_finding
 from auditor.plugins import ActiveRule, LoadedRule, load_rules, resolve_rules
+from auditor.source import Decoded
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,23 @@ def files_to_scan(
     return [f for f in discover(config.root, targets, exclude) if f.language in languages]
 
 
+def language_filter(config: Config, engine: Engine) -> Callable[[str], str | None]:
+    """For files named by their path in git (history, --new-since): the language a scan
+    of the project would read the file as, or None when it would not read it."""
+    exclude = Globs((*config.exclude, *config.extend_exclude))
+    includes = tuple(p.strip("/") for p in config.include)
+
+    def scanned_language(rel: str) -> str | None:
+        language = language_of(rel)
+        if language not in engine.languages or exclude.match(rel):
+            return None
+        if not any(i in ("", ".") or rel == i or rel.startswith(i + "/") for i in includes):
+            return None
+        return language
+
+    return scanned_language
+
+
 @dataclass(frozen=True, slots=True)
 class FileChange:
     path: str  # relative to the project root
@@ -57,6 +75,8 @@ class ScanOutcome:
     findings: tuple[Finding, ...]  # sorted; after fixing, what is left
     fixed: tuple[Finding, ...] = ()  # findings whose fixes were applied (or would be, --diff)
     changes: tuple[FileChange, ...] = ()  # files fixed (or that would be, --diff)
+    suppressed: tuple[Finding, ...] = ()  # silenced by `audit: ignore` comments
+    texts: Mapping[str, str] = field(default_factory=dict)  # path -> text, files with findings
 
 
 def scan(
@@ -74,6 +94,8 @@ def scan(
     files = files_to_scan(project.config, paths, engine.languages)
     advance = progress(len(files)) if progress else None
     findings: list[Finding] = []
+    suppressed: list[Finding] = []
+    texts: dict[str, str] = {}
     fixed: list[Finding] = []
     changes: list[FileChange] = []
     for source in files:
@@ -86,11 +108,16 @@ def scan(
             if change is not None:
                 changes.append(change)
         findings.extend(result.findings)
+        suppressed.extend(result.suppressed)
+        if result.decoded is not None and (result.findings or result.suppressed):
+            texts[source.rel] = result.decoded.text
     return ScanOutcome(
         files=len(files),
         findings=tuple(sorted(findings, key=Finding.sort_key)),
         fixed=tuple(fixed),
         changes=tuple(changes),
+        suppressed=tuple(sorted(suppressed, key=Finding.sort_key)),
+        texts=texts,
     )
 
 
@@ -123,4 +150,9 @@ def _fix_file(
         )
         error = error_finding(FIX_ERROR, source.rel, f"fixed file not written: {reason}")
         return replace(result, findings=(*result.findings, error)), (), None
-    return replace(result, findings=outcome.findings), outcome.applied, change
+    fixed_text = Decoded(outcome.text, decoded.encoding)
+    suppressed = result.suppressed
+    if suppressed:  # their positions moved with the fixes
+        suppressed = tuple(engine.scan_text_all(source.rel, source.language, outcome.text)[1])
+    updated = replace(result, findings=outcome.findings, decoded=fixed_text, suppressed=suppressed)
+    return updated, outcome.applied, change

@@ -23,7 +23,12 @@ COMPLETE = "complete"
 IN_PROGRESS = "in-progress"
 NOT_STARTED = "not-started"
 WONT_FIX = "wont-fix"
-_DECLARED = {"done": COMPLETE, "wont-fix": WONT_FIX, "not-started": NOT_STARTED, "in-progress": IN_PROGRESS}
+_DECLARED = {
+    "done": COMPLETE,
+    "wont-fix": WONT_FIX,
+    "not-started": NOT_STARTED,
+    "in-progress": IN_PROGRESS,
+}
 SEVERITIES = tuple(s.label for s in sorted(Severity, reverse=True))
 
 
@@ -291,7 +296,9 @@ def _totals(states: Sequence[IssueState]) -> tuple[SeverityTotal, ...]:
         SeverityTotal(
             severity=label,
             issues=sum(1 for s in states if s.severity == label),
-            complete=sum(1 for s in states if s.severity == label and s.status in (COMPLETE, WONT_FIX)),
+            complete=sum(
+                1 for s in states if s.severity == label and s.status in (COMPLETE, WONT_FIX)
+            ),
             open=sum(len(s.open) for s in states if s.severity == label),
             fixed=sum(len(s.fixed) for s in states if s.severity == label),
         )

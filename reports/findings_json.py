@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from auditor.model import Finding, Location, Severity
@@ -44,6 +44,7 @@ def render(
     fixed: int = 0,
     fixable_safe: int = 0,
     fixable_unsafe: int = 0,
+    extra: Mapping[str, Any] | None = None,
 ) -> str:
     counts = Counter(f.severity for f in findings if not f.is_error)
     document = {
@@ -59,4 +60,5 @@ def render(
             "fixable": {"safe": fixable_safe, "unsafe": fixable_unsafe},
         },
     }
+    document.update(extra or {})
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

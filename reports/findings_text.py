@@ -73,8 +73,10 @@ def render(
     fixed: int = 0,
     fixable_safe: int = 0,
     fixable_unsafe: int = 0,
+    notes: Sequence[str] = (),
 ) -> str:
     lines = [finding_line(f, display) for f in findings]
+    lines += [clean(note) for note in notes]
     lines += summary(
         findings,
         files=files,

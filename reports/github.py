@@ -1,0 +1,44 @@
+"""`audit scan --format github`: GitHub Actions workflow commands, one annotation a finding.
+
+Values are escaped as the runner expects, so a message or path from a scanned file cannot
+end the command early or start another one (`::` in a comment, a newline in a string).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from auditor.model import Finding, Severity
+
+COMMANDS = {
+    Severity.CRITICAL: "error",
+    Severity.HIGH: "error",
+    Severity.MEDIUM: "warning",
+    Severity.LOW: "notice",
+}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(finding: Finding, display: Callable[[str], str]) -> str:
+    command = "error" if finding.is_error else COMMANDS[finding.severity]
+    properties = {
+        "file": display(finding.path),
+        "line": str(finding.start.line),
+        "col": str(finding.start.column),
+        "endLine": str(finding.end.line),
+        "endColumn": str(finding.end.column),
+        "title": f"{finding.rule_id} ({finding.severity.label})",
+    }
+    joined = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
+    return f"::{command} {joined}::{escape_data(finding.message)}"
+
+
+def render(findings: Sequence[Finding], display: Callable[[str], str]) -> str:
+    return "".join(annotation(f, display) + "\n" for f in findings)

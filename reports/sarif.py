@@ -1,0 +1,151 @@
+"""`audit scan --format sarif`: SARIF 2.1.0 as GitHub code scanning reads it.
+
+One run; the driver lists every rule of the scan; results carry the rule, a level from the
+severity, a 1-based region relative to the project root (`%SRCROOT%`), our fingerprint as
+a partial fingerprint, and the fix as artifact changes (character offsets, counted in
+Unicode code points like our columns: `columnKind` says so).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from auditor.model import Finding, Severity
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {
+    Severity.CRITICAL: "error",
+    Severity.HIGH: "error",
+    Severity.MEDIUM: "warning",
+    Severity.LOW: "note",
+}
+# GitHub sorts and filters alerts by this number (0.1-10) when it is present.
+SECURITY_SEVERITY = {
+    Severity.CRITICAL: "9.0",
+    Severity.HIGH: "7.0",
+    Severity.MEDIUM: "5.0",
+    Severity.LOW: "2.0",
+}
+INFORMATION_URI = "https://github.com/auditor-dev/auditor"
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    id: str
+    name: str  # a PascalCase name, as SARIF viewers show it
+    summary: str  # one line
+    description: str  # the rule's explanation
+    severity: Severity
+
+
+def _rule(info: RuleInfo) -> dict[str, Any]:
+    return {
+        "id": info.id,
+        "name": info.name,
+        "shortDescription": {"text": info.summary},
+        "fullDescription": {"text": info.description.split("\n\n")[0].replace("\n", " ")},
+        "help": {"text": info.description, "markdown": info.description},
+        "defaultConfiguration": {"level": LEVELS[info.severity]},
+        "properties": {
+            "severity": info.severity.label,
+            "security-severity": SECURITY_SEVERITY[info.severity],
+            "tags": ["auditor", info.severity.label],
+        },
+    }
+
+
+def _region(finding: Finding) -> dict[str, int]:
+    return {
+        "startLine": finding.start.line,
+        "startColumn": finding.start.column,
+        "endLine": finding.end.line,
+        "endColumn": finding.end.column,
+    }
+
+
+def _artifact(path: str) -> dict[str, str]:
+    return {"uri": path, "uriBaseId": "%SRCROOT%"}
+
+
+def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "ruleId": finding.rule_id,
+        "level": "error" if finding.is_error else LEVELS[finding.severity],
+        "message": {"text": finding.message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": _artifact(finding.path),
+                    "region": _region(finding),
+                }
+            }
+        ],
+        "partialFingerprints": {"auditor/v1": finding.fingerprint},
+        "properties": {"severity": finding.severity.label},
+    }
+    if finding.rule_id in index:
+        result["ruleIndex"] = index[finding.rule_id]
+    if finding.fix is not None:
+        result["fixes"] = [
+            {
+                "description": {"text": finding.fix.description},
+                "artifactChanges": [
+                    {
+                        "artifactLocation": _artifact(finding.path),
+                        "replacements": [
+                            {
+                                "deletedRegion": {
+                                    "charOffset": e.start,
+                                    "charLength": e.end - e.start,
+                                },
+                                "insertedContent": {"text": e.text},
+                            }
+                            for e in finding.fix.edits
+                        ],
+                    }
+                ],
+                "properties": {"applicability": finding.fix.applicability},
+            }
+        ]
+    return result
+
+
+def render(
+    findings: Sequence[Finding],
+    rules: Sequence[RuleInfo],
+    *,
+    version: str,
+    root_uri: str,
+    suppressed: Sequence[Finding] = (),
+) -> str:
+    """`root_uri`: the project root as a file URI ending in '/'. `suppressed` findings are
+    included marked as suppressed in the source (GitHub then shows them as dismissed)."""
+    ordered = sorted(rules, key=lambda r: r.id)
+    index = {rule.id: i for i, rule in enumerate(ordered)}
+    log = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "auditor",
+                        "version": version,
+                        "informationUri": INFORMATION_URI,
+                        "rules": [_rule(r) for r in ordered],
+                    }
+                },
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": root_uri}},
+                "columnKind": "unicodeCodePoints",
+                "results": [_result(f, index) for f in findings]
+                + [
+                    {**_result(f, index), "suppressions": [{"kind": "inSource"}]}
+                    for f in suppressed
+                ],
+            }
+        ],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
