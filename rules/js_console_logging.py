@@ -75,10 +75,12 @@ class JsConsoleLogging(TreeSitterRule):
         assert isinstance(method_map, tuple)
         self._methods = parse_method_map(method_map)
         self._scopes: Scopes | None = None
+        self._import: Edit | None = None
 
     def begin(self, file: ParsedFile) -> None:
         super().begin(file)
         self._scopes = Scopes(file)
+        self._import = None
 
     def visit_call_expression(self, node: Node) -> None:
         if self._skip:
@@ -114,7 +116,9 @@ class JsConsoleLogging(TreeSitterRule):
             start, end = self.file.span(method)
             edits.append(Edit(start + 1, end - 1, level))
         if binding is None:
-            edits.append(import_edit(self.file, logger.statement))
+            # The same insertion for every call in the file, computed once.
+            self._import = self._import or import_edit(self.file, logger.statement)
+            edits.append(self._import)
         self.report(
             node,
             f"{called} writes to the console; use `{logger.name}.{level}`",
