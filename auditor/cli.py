@@ -113,6 +113,15 @@ def _progress_bar() -> Iterator[Callable[[int], Callable[[], None]] | None]:
 @click.option(
     "--include-suppressed", is_flag=True, help="SARIF: include suppressed findings, marked."
 )
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), help="Worker processes [default: the cores]."
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path),
+    help="Where the result cache lives [default: .audit_cache at the project root].",
+)
 @click.option("--config", "config_file", type=click.Path(path_type=Path), help="Config file.")
 def scan(
     paths: tuple[Path, ...],
@@ -128,6 +137,9 @@ def scan(
     update_baseline: bool,
     new_since: str | None,
     include_suppressed: bool,
+    jobs: int | None,
+    no_cache: bool,
+    cache_dir: Path | None,
     config_file: Path | None,
 ) -> None:
     """Scan PATHS (default: the configured include) for findings."""
@@ -143,7 +155,15 @@ def scan(
     entries = _read_baseline(baseline) if baseline is not None else None
     with _progress_bar() as progress:
         outcome = run_scan(
-            project, paths, fix=fix, unsafe=unsafe_fixes, diff=diff, progress=progress
+            project,
+            paths,
+            fix=fix,
+            unsafe=unsafe_fixes,
+            diff=diff,
+            progress=progress,
+            jobs=jobs,
+            cache_dir=None if no_cache else cache_dir or project.config.root / ".audit_cache",
+            keep_texts=new_since is not None,
         )
 
     findings = list(outcome.findings)
@@ -286,7 +306,7 @@ def baseline(paths: tuple[Path, ...], output: Path | None, config_file: Path | N
     from auditor.scan import scan as run_scan
 
     project = open_project(_start(paths), config_file)
-    outcome = run_scan(project, paths)
+    outcome = run_scan(project, paths, keep_texts=True)
     errors = [f for f in outcome.findings if f.is_error]
     if errors:
         display = _display(project.config.root)

@@ -73,6 +73,7 @@ class Engine:
         per_file_ignores: Sequence[tuple[str, Sequence[str]]] = (),
     ) -> None:
         self.rules = tuple(rules)
+        self.per_file_ignores = tuple((pattern, tuple(ids)) for pattern, ids in per_file_ignores)
         self._ignores = [(Globs([pattern]), frozenset(ids)) for pattern, ids in per_file_ignores]
         self.languages = frozenset(
             lang for r in self.rules for lang in r.cls.languages if lang in _BACKEND_MODULES
@@ -83,6 +84,11 @@ class Engine:
         return tuple(r for r in self.rules if language in r.cls.languages and r.id not in ignored)
 
     def scan_file(self, source: SourcePath) -> FileResult:
+        result = self.read(source)
+        return result if result.decoded is None else self.scan_decoded(result)
+
+    def read(self, source: SourcePath) -> FileResult:
+        """The file's bytes and text, or a read-error / parse-error finding."""
         try:
             data = source.path.read_bytes()
         except OSError as exc:
@@ -95,8 +101,13 @@ class Engine:
         except DecodeError as exc:
             finding = error_finding(PARSE_ERROR, source.rel, f"cannot decode: {exc}", exc.location)
             return FileResult(source, (finding,), data)
-        kept, suppressed = self.scan_text_all(source.rel, source.language, decoded.text)
-        return FileResult(source, tuple(kept), data, decoded, tuple(suppressed))
+        return FileResult(source, (), data, decoded)
+
+    def scan_decoded(self, result: FileResult) -> FileResult:
+        assert result.decoded is not None
+        source = result.source
+        kept, suppressed = self.scan_text_all(source.rel, source.language, result.decoded.text)
+        return replace(result, findings=tuple(kept), suppressed=tuple(suppressed))
 
     def scan_text(self, path: str, language: str, text: str) -> list[Finding]:
         return self.scan_text_all(path, language, text)[0]

@@ -3,10 +3,15 @@ output and an exit code; everything here is reusable by other commands."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import multiprocessing as mp
+import os
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from auditor.cache import Cache, Entry, blob_id, rule_set_key, stat_of
 from auditor.config import Config, load_config
 from auditor.discovery import SourcePath, discover, language_of
 from auditor.engine import Engine, FileResult, backend
@@ -79,6 +84,93 @@ class ScanOutcome:
     texts: Mapping[str, str] = field(default_factory=dict)  # path -> text, files with findings
 
 
+@dataclass(frozen=True, slots=True)
+class _Task:
+    source: SourcePath
+    cached: Entry | None  # the last result for this path, valid if the content is the same
+
+
+@dataclass(frozen=True, slots=True)
+class _Done:
+    """One file's outcome, as plain data (it crosses process boundaries)."""
+
+    rel: str
+    findings: tuple[Finding, ...]
+    suppressed: tuple[Finding, ...] = ()
+    text: str | None = None
+    fixed: tuple[Finding, ...] = ()
+    change: FileChange | None = None
+    entry: Entry | None = None  # to cache: the result for the file as it is on disk now
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    engine: Engine
+    fix: bool
+    unsafe: bool
+    diff: bool
+    keep_texts: bool
+
+    def run(self, task: _Task) -> _Done:
+        source = task.source
+        stat = stat_of(source.path)
+        result = self.engine.read(source)
+        if result.decoded is None or result.data is None:
+            return _Done(source.rel, result.findings)
+        blob = blob_id(result.data)
+        cached = task.cached
+        if cached is not None and cached.blob == blob and not self._wants_fix(cached.findings):
+            result = replace(result, findings=cached.findings, suppressed=cached.suppressed)
+        else:
+            result = self.engine.scan_decoded(result)
+        entry = _entry_for(blob, stat, result) if stat else None
+        fixed: tuple[Finding, ...] = ()
+        change = None
+        if self._wants_fix(result.findings):
+            result, fixed, change = _fix_file(
+                self.engine, result, unsafe=self.unsafe, write=not self.diff
+            )
+            if change is not None and not self.diff:
+                entry = None  # the file changed: its new stat is not known here
+        keep = self.keep_texts and bool(result.findings or result.suppressed)
+        text = result.decoded.text if keep and result.decoded else None
+        return _Done(source.rel, result.findings, result.suppressed, text, fixed, change, entry)
+
+    def _wants_fix(self, findings: Sequence[Finding]) -> bool:
+        return (self.fix or self.diff) and any(fixable(f, self.unsafe) for f in findings)
+
+
+def _entry_for(blob: str, stat: tuple[int, int], result: FileResult) -> Entry | None:
+    if any(f.is_error for f in result.findings):
+        return None  # read and rule errors are retried next time
+    size, mtime_ns = stat
+    # A file written within the clock's resolution of now may change again with the same
+    # mtime and size: force a content check next time ("racy git").
+    if time.time_ns() - mtime_ns < 2_000_000_000:
+        mtime_ns = 0
+    return Entry(blob, size, mtime_ns, result.findings, result.suppressed)
+
+
+_WORKER_JOB: _Job | None = None
+
+
+def _worker_start(job: _Job) -> None:
+    global _WORKER_JOB
+    _WORKER_JOB = job
+
+
+def _worker_run(tasks: list[_Task]) -> list[_Done]:
+    assert _WORKER_JOB is not None
+    return [_WORKER_JOB.run(task) for task in tasks]
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+PARALLEL_MIN_FILES = 64  # below this, starting processes costs more than it saves
+
+
 def scan(
     project: Project,
     paths: Sequence[Path],
@@ -87,38 +179,80 @@ def scan(
     unsafe: bool = False,
     diff: bool = False,
     progress: Callable[[int], Callable[[], None]] | None = None,
+    jobs: int | None = None,
+    cache_dir: Path | None = None,
+    keep_texts: bool = False,
 ) -> ScanOutcome:
     """Scan, and with `fix` write fixed files; with `diff` compute the diffs instead and
-    leave every file and the findings as they are on disk."""
+    leave every file and the findings as they are on disk. `cache_dir` None: no cache.
+    `keep_texts`: keep the text of files with findings (for baselines and --new-since)."""
     engine = Engine(project.rules, project.config.per_file_ignores)
     files = files_to_scan(project.config, paths, engine.languages)
     advance = progress(len(files)) if progress else None
-    findings: list[Finding] = []
-    suppressed: list[Finding] = []
-    texts: dict[str, str] = {}
-    fixed: list[Finding] = []
-    changes: list[FileChange] = []
+    cache = (
+        Cache(cache_dir, rule_set_key(engine.rules, engine.per_file_ignores)) if cache_dir else None
+    )
+    job = _Job(engine, fix, unsafe, diff, keep_texts)
+
+    done: list[_Done] = []
+    tasks: list[_Task] = []
     for source in files:
-        result = engine.scan_file(source)
-        if advance:
-            advance()
-        if (fix or diff) and any(fixable(f, unsafe) for f in result.findings):
-            result, applied, change = _fix_file(engine, result, unsafe=unsafe, write=not diff)
-            fixed.extend(applied)
-            if change is not None:
-                changes.append(change)
-        findings.extend(result.findings)
-        suppressed.extend(result.suppressed)
-        if result.decoded is not None and (result.findings or result.suppressed):
-            texts[source.rel] = result.decoded.text
+        hit = None
+        if cache is not None:
+            stat = stat_of(source.path)
+            hit = cache.lookup(source.rel, *stat) if stat else None
+        if (
+            hit is not None
+            and not job._wants_fix(hit.findings)
+            and not (keep_texts and hit.findings)
+        ):
+            done.append(_Done(source.rel, hit.findings, hit.suppressed))
+            if advance:
+                advance()
+        else:
+            cached = cache.entries.get(source.rel) if cache is not None else None
+            tasks.append(_Task(source, cached))
+    for outcome in _run(job, tasks, jobs or default_jobs(), advance):
+        done.append(outcome)
+        if cache is not None and outcome.entry is not None:
+            cache.store(outcome.rel, outcome.entry)
+    if cache is not None:
+        cache.save()
+
+    findings = [f for d in done for f in d.findings]
     return ScanOutcome(
         files=len(files),
         findings=tuple(sorted(findings, key=Finding.sort_key)),
-        fixed=tuple(fixed),
-        changes=tuple(changes),
-        suppressed=tuple(sorted(suppressed, key=Finding.sort_key)),
-        texts=texts,
+        fixed=tuple(f for d in done for f in d.fixed),
+        changes=tuple(sorted((d.change for d in done if d.change), key=lambda c: c.path)),
+        suppressed=tuple(sorted((f for d in done for f in d.suppressed), key=Finding.sort_key)),
+        texts={d.rel: d.text for d in done if d.text is not None},
     )
+
+
+def _run(
+    job: _Job, tasks: list[_Task], jobs: int, advance: Callable[[], None] | None
+) -> Iterator[_Done]:
+    """Each task's outcome; over a process pool when there are enough files. Files are
+    sent in chunks, so the cost of crossing processes is paid per chunk, not per file."""
+    if jobs <= 1 or len(tasks) < PARALLEL_MIN_FILES or "fork" not in mp.get_all_start_methods():
+        for task in tasks:
+            yield job.run(task)
+            if advance:
+                advance()
+        return
+    size = max(8, min(64, len(tasks) // (jobs * 4) or 1))
+    chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
+    # fork: the workers inherit the loaded rules, local plugins included, unpickled.
+    context = mp.get_context("fork")
+    with ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_worker_start, initargs=(job,)
+    ) as pool:
+        for outcomes in pool.map(_worker_run, chunks):
+            for outcome in outcomes:
+                yield outcome
+                if advance:
+                    advance()
 
 
 def _fix_file(

@@ -1,0 +1,202 @@
+"""Results per file, kept between runs in `.audit_cache/` at the project root.
+
+A result is valid for one file content (its git blob id, so history scans and work-tree
+scans share entries) under one rule set: the rules, their severities and options, the
+per-file ignores and auditor's version, hashed into the cache file's name. A file whose
+size and mtime are unchanged is not even read; one whose content is unchanged is not parsed.
+
+The cache is JSON: a cache folder from a cloned repository cannot run code when loaded.
+Concurrent runs each write the whole file atomically; the last one wins, none corrupts it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from auditor import __version__
+from auditor.fileio import write_atomic
+from auditor.model import Edit, Finding, Fix, Location, Severity
+from auditor.plugins import ActiveRule
+
+FORMAT = 1
+MAX_ENTRIES = 100_000
+KEEP_RULE_SETS = 4  # cache files of other rule sets kept (switching --select back and forth)
+
+
+def blob_id(data: bytes) -> str:
+    """git's object id for a file with these bytes."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+def rule_set_key(
+    rules: Sequence[ActiveRule], per_file_ignores: Iterable[tuple[str, Sequence[str]]]
+) -> str:
+    described = [
+        [
+            r.id,
+            r.cls.__module__,
+            r.cls.__qualname__,
+            r.severity.label,
+            sorted((k, repr(v)) for k, v in r.options.items()),
+            r.fixes_are_safe,
+        ]
+        for r in rules
+    ]
+    text = json.dumps(
+        [FORMAT, __version__, described, [[p, list(ids)] for p, ids in per_file_ignores]],
+        sort_keys=True,
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    blob: str
+    size: int
+    mtime_ns: int
+    findings: tuple[Finding, ...]
+    suppressed: tuple[Finding, ...]
+
+
+class Cache:
+    def __init__(self, directory: Path, key: str) -> None:
+        self.directory = directory
+        self.path = directory / f"results-{key}.json"
+        self.entries: dict[str, Entry] = {}
+        self.used: set[str] = set()
+        self.dirty = False
+        self._load()
+
+    def _load(self) -> None:
+        try:
+            document = json.loads(self.path.read_text(encoding="utf-8"))
+            if document.get("format") != FORMAT:
+                return
+            for rel, raw in document["files"].items():
+                self.entries[rel] = _entry(rel, raw)
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            self.entries = {}  # unreadable or from another version: start afresh
+
+    def lookup(self, rel: str, size: int, mtime_ns: int) -> Entry | None:
+        entry = self.entries.get(rel)
+        if entry is not None and entry.size == size and entry.mtime_ns == mtime_ns:
+            self.used.add(rel)
+            return entry
+        return None
+
+    def by_content(self, rel: str, blob: str) -> Entry | None:
+        entry = self.entries.get(rel)
+        return entry if entry is not None and entry.blob == blob else None
+
+    def store(self, rel: str, entry: Entry) -> None:
+        self.entries[rel] = entry
+        self.used.add(rel)
+        self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        kept = {rel: self.entries[rel] for rel in self.used if rel in self.entries}
+        for rel, entry in self.entries.items():
+            if len(kept) >= MAX_ENTRIES:
+                break
+            kept.setdefault(rel, entry)
+        document = {"format": FORMAT, "files": {rel: _raw(e) for rel, e in sorted(kept.items())}}
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            gitignore = self.directory / ".gitignore"
+            if not gitignore.exists():
+                gitignore.write_text("# created by auditor: the cache is never committed\n*\n")
+            write_atomic(self.path, json.dumps(document, separators=(",", ":")).encode())
+            self._prune()
+        except OSError:
+            pass  # a read-only checkout scans without a cache
+
+    def _prune(self) -> None:
+        others = sorted(
+            (p for p in self.directory.glob("results-*.json") if p != self.path),
+            key=lambda p: p.stat().st_mtime,
+            reverse=True,
+        )
+        for stale in others[KEEP_RULE_SETS:]:
+            stale.unlink(missing_ok=True)
+
+
+def _raw(entry: Entry) -> list[Any]:
+    return [
+        entry.blob,
+        entry.size,
+        entry.mtime_ns,
+        [_finding_raw(f) for f in entry.findings],
+        [_finding_raw(f) for f in entry.suppressed],
+    ]
+
+
+def _finding_raw(f: Finding) -> list[Any]:
+    fix = (
+        None
+        if f.fix is None
+        else [
+            f.fix.description,
+            f.fix.applicability,
+            [[e.start, e.end, e.text] for e in f.fix.edits],
+        ]
+    )
+    return [
+        f.rule_id,
+        int(f.severity),
+        f.start.line,
+        f.start.column,
+        f.end.line,
+        f.end.column,
+        f.message,
+        f.fingerprint,
+        f.scope,
+        fix,
+    ]
+
+
+def _entry(rel: str, raw: list[Any]) -> Entry:
+    blob, size, mtime_ns, findings, suppressed = raw
+    return Entry(
+        str(blob),
+        int(size),
+        int(mtime_ns),
+        tuple(_finding(rel, f) for f in findings),
+        tuple(_finding(rel, f) for f in suppressed),
+    )
+
+
+def _finding(rel: str, raw: list[Any]) -> Finding:
+    rule_id, severity, line, column, end_line, end_column, message, fingerprint, scope, fix = raw
+    return Finding(
+        rule_id=str(rule_id),
+        severity=Severity(severity),
+        path=rel,
+        start=Location(int(line), int(column)),
+        end=Location(int(end_line), int(end_column)),
+        message=str(message),
+        fix=None
+        if fix is None
+        else Fix(
+            tuple(Edit(int(s), int(e), str(t)) for s, e, t in fix[2]),
+            str(fix[0]),
+            "unsafe" if fix[1] == "unsafe" else "safe",
+        ),
+        fingerprint=str(fingerprint),
+        scope=str(scope),
+    )
+
+
+def stat_of(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns

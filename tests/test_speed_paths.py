@@ -1,0 +1,113 @@
+"""The result cache and the process pool change how fast a scan is, never what it says."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import libcst
+import pytest
+
+from conftest import BARE
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts calls of LibCST's real parser in this process (scans run with --jobs 1)."""
+    count = [0]
+    real = libcst.parse_module
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        count[0] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(libcst, "parse_module", counting)
+    return count
+
+
+def many_files(count: int) -> dict[str, str | bytes]:
+    files: dict[str, str | bytes] = {}
+    for i in range(count):
+        body = BARE if i % 3 == 0 else "x = 1\ntry:\n    y()\nexcept ValueError:\n    pass\n"
+        files[f"pkg{i % 7}/mod_{i}.py"] = body + ("print(x)\n" if i % 5 == 0 else "")
+    return files
+
+
+def test_output_is_the_same_whatever_the_job_count(project, audit) -> None:
+    project(many_files(150))
+    one = audit("scan", "--jobs", "1", "--no-cache", "--format", "json")
+    two = audit("scan", "--jobs", "2", "--no-cache", "--format", "json")
+    assert one.code == two.code == 1
+    assert one.out == two.out
+    assert json.loads(one.out)["summary"]["findings"] == 50 + 30
+
+
+def test_fix_in_parallel_matches_sequential(project, audit, tmp_path: Path) -> None:
+    files = many_files(100)
+    project(files)
+    assert audit("scan", "--fix", "--jobs", "2", "--fail-on", "none").code == 0
+    parallel = {p: (tmp_path / p).read_text() for p in files}
+    project(files)
+    assert audit("scan", "--fix", "--jobs", "1", "--fail-on", "none").code == 0
+    assert parallel == {p: (tmp_path / p).read_text() for p in files}
+
+
+def test_warm_cache_parses_nothing_and_reports_the_same(project, audit, parses) -> None:
+    project(many_files(20))
+    cold = audit("scan", "--jobs", "1")
+    parsed_cold = parses[0]
+    assert parsed_cold == 20
+    warm = audit("scan", "--jobs", "1")
+    assert parses[0] == parsed_cold
+    assert (warm.code, warm.out) == (cold.code, cold.out)
+
+
+def test_one_changed_file_is_the_only_one_parsed(project, audit, parses, tmp_path: Path) -> None:
+    project(many_files(20))
+    audit("scan", "--jobs", "1")
+    before = parses[0]
+    changed = tmp_path / "pkg1/mod_1.py"
+    changed.write_text(BARE)
+    result = audit("scan", "--jobs", "1")
+    assert parses[0] == before + 1
+    assert "pkg1/mod_1.py:3:1: critical bare-except" in result.out
+
+
+def test_touched_but_unchanged_file_is_not_parsed(project, audit, parses, tmp_path: Path) -> None:
+    project(many_files(5))
+    audit("scan", "--jobs", "1")
+    before = parses[0]
+    target = tmp_path / "pkg0/mod_0.py"
+    os.utime(target, ns=(1_000_000_000, 1_000_000_000))
+    assert audit("scan", "--jobs", "1").code == 1
+    assert parses[0] == before
+
+
+def test_changed_options_or_rules_do_not_reuse_results(
+    project, audit, parses, tmp_path: Path
+) -> None:
+    project(many_files(5))
+    audit("scan", "--jobs", "1")
+    before = parses[0]
+    audit("scan", "--jobs", "1", "--ignore", "console-logging")
+    assert parses[0] > before
+
+
+def test_a_corrupt_cache_is_ignored(project, audit, tmp_path: Path) -> None:
+    project({"app.py": BARE})
+    first = audit("scan")
+    for cache_file in (tmp_path / ".audit_cache").glob("results-*.json"):
+        cache_file.write_text('{"format": 1, "files": {"app.py": ["x"]}}')
+    assert audit("scan").out == first.out
+    for cache_file in (tmp_path / ".audit_cache").glob("results-*.json"):
+        cache_file.write_bytes(b"\x00\xff not json")
+    assert audit("scan").out == first.out
+
+
+def test_no_cache_writes_nothing(project, audit, tmp_path: Path) -> None:
+    project({"app.py": BARE})
+    audit("scan", "--no-cache")
+    assert not (tmp_path / ".audit_cache").exists()
+    audit("scan", "--cache-dir", "elsewhere")
+    assert list((tmp_path / "elsewhere").glob("results-*.json"))
