@@ -1,0 +1,382 @@
+"""ignored-kwargs: `**kwargs` read only by literal keys, so unknown keywords vanish."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import libcst as cst
+
+from auditor.model import Severity
+from auditor.plugins import Invalid, Replacement, Valid
+from rules._kwargs_flow import (
+    KwargsRule,
+    LazyNames,
+    Sinks,
+    analyse,
+    bound_names,
+    dotted,
+    is_docstring,
+)
+
+# The check relies on these builtins; a module or function rebinding one gets no fix.
+BUILTINS_USED = frozenset({"set", "sorted", "TypeError"})
+NAME_CHOICES = ("unexpected", "unexpected_kwargs")
+
+
+class IgnoredKwargs(KwargsRule):
+    """Finds public functions (a name without a leading underscore, or `__init__`) whose
+    `**kwargs` is only read by literal keys (`kwargs.get("a")`, `kwargs["b"]`,
+    `kwargs.pop("c")`, `"d" in kwargs`) and never passed on, iterated or stored.
+
+    Why: Python rejects an unknown keyword argument with `TypeError`; such a function
+    accepts it and silently ignores it, so `book(romm=12)` runs without the room and the
+    typo surfaces much later, if ever.
+
+        def book(**kwargs):
+            room = kwargs.get("room")
+
+    A parameter that is never used is not a finding (it is there for signature
+    compatibility), nor is one annotated `**kwargs: Unpack[TypedDict]`.
+
+    Fix (unsafe): insert, at the top of the body (after the docstring), a check that
+    raises `TypeError` naming the unexpected keyword arguments, allowing exactly the keys
+    the body reads:
+
+        def book(**kwargs):
+            unexpected = set(kwargs) - {"room"}
+            if unexpected:
+                raise TypeError(f"book() got unexpected keyword arguments: {sorted(unexpected)}")
+            room = kwargs.get("room")
+
+    Unsafe because the allow-list is inferred: callers passing other keywords on purpose
+    (an override called with its base class's keywords) now fail. Better still, name the
+    parameters (`def book(*, room=None)`).
+    """
+
+    id = "ignored-kwargs"
+    severity = Severity.MEDIUM
+    message = "`**kwargs` is only read by literal keys; unknown keyword arguments are ignored"
+    fix_applicability = "unsafe"
+    fix_description = "raise TypeError on unexpected keyword arguments"
+
+    def prepare(self, module: cst.Module) -> None:
+        self._calls: CallSites | None = None  # a full walk: only for the rare candidates
+
+    @property
+    def calls(self) -> CallSites:
+        if self._calls is None:
+            self._calls = CallSites.of(self.module)
+        return self._calls
+
+    def module_names(self) -> frozenset[str]:
+        """Names bound at the module's top level."""
+        return frozenset(
+            name
+            for statement in self.module.body
+            for name in (
+                (statement.name.value,)
+                if isinstance(statement, cst.FunctionDef | cst.ClassDef)
+                else bound_names(statement)
+            )
+        )
+
+    def check(
+        self,
+        function: cst.FunctionDef,
+        param: cst.Param,
+        qualname: str,
+        shadowed: LazyNames,
+    ) -> None:
+        use = analyse(function, param, Sinks(), shadowed)
+        if use.other_use or use.rebound or not use.literal_keys:
+            return
+        if self._meant_to_ignore(function, use.literal_keys):
+            return
+        keys = sorted(use.literal_keys)
+        shown = ", ".join(_string(k) for k in keys)
+        message = (
+            f"`**{use.name}` of `{qualname}()` is only read by literal keys ({shown}); "
+            "unknown or misspelt keyword arguments are silently ignored"
+        )
+        if BUILTINS_USED & (self.module_names() | bound_names(function)):
+            self.report(param, message)
+            return
+        checks = self._checks(function, use.name, keys, qualname)
+        self.report(
+            param,
+            message,
+            replacements=_insert_first(function.body, checks),
+            fix_description=f"raise TypeError on keyword arguments other than {shown}",
+        )
+
+    def _meant_to_ignore(self, function: cst.FunctionDef, keys: Sequence[str]) -> bool:
+        """Functions whose callers pass more keywords than they read, by design: an
+        override of a hook the base class calls with every option (`Command.handle`), a
+        signal receiver (signals may add arguments), a function this module calls with
+        other keywords or a `**` mapping (`get_context_data(item=..., request=...)`)."""
+        name = function.name.value
+        owner = self.enclosing_class(directly=True)
+        overrides = owner is not None and self.classes.may_override(owner.name.value, name)
+        if overrides and name != "__init__":
+            return True
+        if is_receiver(function) or name in self.calls.connected:
+            return True
+        if name in self.calls.splatted:
+            return True
+        named = {p.name.value for p in _named_params(function.params)}
+        return bool(self.calls.keywords.get(name, set()) - named - set(keys))
+
+    def _checks(
+        self, function: cst.FunctionDef, param: str, keys: Sequence[str], qualname: str
+    ) -> list[cst.BaseStatement]:
+        """`unexpected = set(kwargs) - {...}` and the `if ...: raise TypeError(...)`,
+        parsed with the module's newline and indentation."""
+        name = _free_name(function)
+        newline = self.module.default_newline
+        indent = self.module.default_indent
+        allowed = "{" + ", ".join(_string(k) for k in keys) + "}"
+        text = (
+            f"{name} = set({param}) - {allowed}{newline}"
+            f"if {name}:{newline}"
+            f'{indent}raise TypeError(f"{qualname}() got unexpected keyword arguments: '
+            f'{{sorted({name})}}"){newline}'
+        )
+        parsed = cst.parse_module(text, config=self.module.config_for_parsing)
+        return list(parsed.body)
+
+    VALID = (
+        # Passed on, stored or iterated: not ignored.
+        Valid("def f(**kwargs):\n    a = kwargs.get('a')\n    return g(a, **kwargs)\n"),
+        Valid(
+            "class A:\n    def __init__(self, **kw):\n        self.b = kw['b']\n        self.kw = kw\n"
+        ),
+        Valid("def f(**kwargs):\n    for key in kwargs:\n        print(kwargs['a'], key)\n"),
+        Valid("def f(**kwargs):\n    if kwargs.get('a'):\n        return len(kwargs)\n"),
+        # Read by a key that is not a literal.
+        Valid("def f(**kwargs):\n    return kwargs.get(KEY)\n"),
+        # Never used: kept for signature compatibility.
+        Valid("def receiver(sender, **kwargs):\n    log(sender)\n"),
+        # Private functions; Unpack[TypedDict].
+        Valid("def _f(**kwargs):\n    return kwargs.get('a')\n"),
+        Valid("def f(**kwargs: Unpack[Options]):\n    return kwargs.get('a')\n"),
+        # Rebound before use.
+        Valid("def f(**kwargs):\n    kwargs = dict(DEFAULTS)\n    return kwargs['a']\n"),
+        # A copy is a use: what the copy does is not followed.
+        Valid("def f(**kwargs):\n    options = dict(kwargs)\n    return options['a']\n"),
+        # Closure use in a nested function that passes it on.
+        Valid(
+            "def f(**kwargs):\n    a = kwargs.get('a')\n"
+            "    def g():\n        return h(**kwargs)\n    return g\n"
+        ),
+        # Already checked (what the fix writes).
+        Valid(
+            "def f(**kwargs):\n    unexpected = set(kwargs) - {'a'}\n    if unexpected:\n"
+            "        raise TypeError(unexpected)\n    return kwargs.get('a')\n"
+        ),
+        # locals() lets every variable escape.
+        Valid("def f(**kwargs):\n    a = kwargs.get('a')\n    return render(locals())\n"),
+    )
+
+    INVALID = (
+        Invalid(
+            """
+            def book(room, **kwargs):
+                notes = kwargs.get("notes", "")
+                if "urgent" in kwargs:
+                    notify(kwargs["urgent"])
+                return Booking(room, notes, kwargs.pop("guests", 1))
+            """,
+            fixed="""
+            def book(room, **kwargs):
+                unexpected = set(kwargs) - {"guests", "notes", "urgent"}
+                if unexpected:
+                    raise TypeError(f"book() got unexpected keyword arguments: {sorted(unexpected)}")
+                notes = kwargs.get("notes", "")
+                if "urgent" in kwargs:
+                    notify(kwargs["urgent"])
+                return Booking(room, notes, kwargs.pop("guests", 1))
+            """,
+            line=1,
+            column=16,
+        ),
+        # After the docstring; comments and blank lines stay with their statement.
+        Invalid(
+            '''
+            def book(**kw):
+                """Book a room."""
+
+                # the room is required
+                return kw["room"]
+            ''',
+            fixed='''
+            def book(**kw):
+                """Book a room."""
+                unexpected = set(kw) - {"room"}
+                if unexpected:
+                    raise TypeError(f"book() got unexpected keyword arguments: {sorted(unexpected)}")
+
+                # the room is required
+                return kw["room"]
+            ''',
+        ),
+        # A one-line suite becomes a block; a method is named by its qualified name; a
+        # local `unexpected` is not clobbered.
+        Invalid(
+            """
+            class Service:
+                def book(self, unexpected=None, **kwargs): return kwargs.get('room')  # why
+            """,
+            fixed="""
+            class Service:
+                def book(self, unexpected=None, **kwargs):
+                    unexpected_kwargs = set(kwargs) - {"room"}
+                    if unexpected_kwargs:
+                        raise TypeError(f"Service.book() got unexpected keyword arguments: {sorted(unexpected_kwargs)}")
+                    return kwargs.get('room')  # why
+            """,
+            line=2,
+            column=37,
+        ),
+        # `__init__` is public; a nested function reads its enclosing kwargs by key.
+        Invalid(
+            "class A:\n\tdef __init__(self, **kw):\n\t\tdef get():\n\t\t\treturn kw.get('x')\n"
+            "\t\tself.get = get\n",
+            fixed='class A:\n\tdef __init__(self, **kw):\n\t\tunexpected = set(kw) - {"x"}\n'
+            '\t\tif unexpected:\n\t\t\traise TypeError(f"A.__init__() got unexpected keyword'
+            ' arguments: {sorted(unexpected)}")\n'
+            "\t\tdef get():\n\t\t\treturn kw.get('x')\n\t\tself.get = get\n",
+        ),
+        Invalid(
+            "def outer():\r\n    def inner(**kw):\r\n        del kw['a']\r\n    return inner\r\n",
+            fixed='def outer():\r\n    def inner(**kw):\r\n        unexpected = set(kw) - {"a"}\r\n'
+            '        if unexpected:\r\n            raise TypeError(f"outer.<locals>.inner() got'
+            ' unexpected keyword arguments: {sorted(unexpected)}")\r\n'
+            "        del kw['a']\r\n    return inner\r\n",
+            line=2,
+        ),
+        # A docstring in a one-line suite stays first.
+        Invalid(
+            "def f(**kw): 'Doc.'; return kw['a']\n",
+            fixed="def f(**kw):\n    'Doc.'\n    unexpected = set(kw) - {\"a\"}\n"
+            '    if unexpected:\n        raise TypeError(f"f() got unexpected keyword arguments:'
+            " {sorted(unexpected)}\")\n    return kw['a']\n",
+        ),
+        # A module that rebinds a builtin the check needs gets the finding, no fix.
+        Invalid("sorted = None\n\ndef f(**kw):\n    return kw['a']\n", line=3),
+    )
+
+
+def is_receiver(function: cst.FunctionDef) -> bool:
+    """A signal receiver: `@receiver(...)`, or the `sender` parameter of the protocol."""
+    for decorator in function.decorators:
+        expr = decorator.decorator
+        name = dotted(expr.func if isinstance(expr, cst.Call) else expr) or ""
+        if name.rpartition(".")[2] == "receiver":
+            return True
+    return any(p.name.value == "sender" for p in _named_params(function.params))
+
+
+def _named_params(params: cst.Parameters) -> list[cst.Param]:
+    return [*params.posonly_params, *params.params, *params.kwonly_params]
+
+
+@dataclass(frozen=True, slots=True)
+class CallSites:
+    """How the module calls functions, by their simple name."""
+
+    keywords: Mapping[str, set[str]]  # keyword names passed
+    splatted: frozenset[str]  # called with a `**` mapping
+    connected: frozenset[str]  # passed to `.connect(...)`: signal receivers
+
+    @classmethod
+    def of(cls, module: cst.Module) -> CallSites:
+        collector = _CallCollector()
+        module.visit(collector)
+        return cls(
+            collector.keywords, frozenset(collector.splatted), frozenset(collector.connected)
+        )
+
+
+class _CallCollector(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.keywords: dict[str, set[str]] = {}
+        self.splatted: set[str] = set()
+        self.connected: set[str] = set()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        name = _simple_name(node.func)
+        if name is None:
+            return
+        for arg in node.args:
+            if arg.keyword is not None:
+                self.keywords.setdefault(name, set()).add(arg.keyword.value)
+            elif arg.star == "**":
+                self.splatted.add(name)
+        if name == "connect" and node.args and node.args[0].keyword is None:
+            receiver = _simple_name(node.args[0].value)
+            if receiver is not None:
+                self.connected.add(receiver)
+
+
+def _simple_name(expr: cst.BaseExpression) -> str | None:
+    if isinstance(expr, cst.Name):
+        return expr.value
+    if isinstance(expr, cst.Attribute):
+        return expr.attr.value
+    return None
+
+
+def _insert_first(
+    body: cst.BaseSuite, checks: Sequence[cst.BaseStatement]
+) -> list[tuple[cst.CSTNode, Replacement]]:
+    """Replacements putting `checks` first in `body`, after a docstring."""
+    if isinstance(body, cst.IndentedBlock):
+        first = body.body[0]
+        if is_docstring(first):
+            return [(first, cst.FlattenSentinel([first, *checks]))]
+        return [(first, cst.FlattenSentinel([*checks, first]))]
+    assert isinstance(body, cst.SimpleStatementSuite)
+    smalls = list(body.body)
+    lines: list[cst.BaseStatement] = []
+    if len(smalls) > 1 and is_docstring(smalls[0]):
+        docstring = smalls.pop(0).with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
+        lines.append(cst.SimpleStatementLine(body=[docstring]))
+    rest = cst.SimpleStatementLine(body=smalls, trailing_whitespace=body.trailing_whitespace)
+    block = cst.IndentedBlock(body=[*lines, *checks, rest])
+    return [(body, block)]
+
+
+def _free_name(function: cst.FunctionDef) -> str:
+    """A variable name the function does not use, so the check shadows nothing."""
+    used = _names(function)
+    for name in NAME_CHOICES:
+        if name not in used:
+            return name
+    n = 2
+    while f"{NAME_CHOICES[-1]}_{n}" in used:
+        n += 1
+    return f"{NAME_CHOICES[-1]}_{n}"
+
+
+def _names(node: cst.CSTNode) -> set[str]:
+    collector = _NameCollector()
+    node.visit(collector)
+    return collector.names
+
+
+class _NameCollector(cst.CSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.names.add(node.value)
+
+
+def _string(value: str) -> str:
+    """A double-quoted literal where that is plain, else Python's own repr."""
+    if value.isprintable() and '"' not in value and "\\" not in value:
+        return f'"{value}"'
+    return repr(value)
