@@ -213,6 +213,7 @@ def _finding(path: str, active: ActiveRule, report: TreeSitterReport, index: Lin
         end=index.location(report.end),
         message=report.message,
         fix=fix,
+        scope=report.scope,
     )
 
 

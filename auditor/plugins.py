@@ -228,6 +228,22 @@ class TreeSitterReport:
     edits: tuple[Edit, ...]
     fix_description: str | None
     applicability: Applicability
+    scope: str = ""  # enclosing function and class names, outermost first: "Cart.total"
+
+
+_SCOPE_NODES = frozenset(
+    {
+        "function_declaration",
+        "generator_function_declaration",
+        "function_expression",
+        "generator_function",
+        "class_declaration",
+        "abstract_class_declaration",
+        "class",
+        "method_definition",
+    }
+)
+_ANONYMOUS_SCOPES = frozenset({"arrow_function", "function_expression", "function", "class"})
 
 
 class TreeSitterRule(BaseRule):
@@ -299,8 +315,27 @@ class TreeSitterRule(BaseRule):
                 edits=tuple(sorted(edits)),
                 fix_description=fix_description or self.fix_description,
                 applicability=applicability or self.fix_applicability,
+                scope=self.scope_of(node),
             )
         )
+
+    def scope_of(self, node: Node) -> str:
+        """The names of the functions, methods and classes around `node`, as Python's
+        fingerprints use them; a function or class bound by `const f = () => ...` is
+        named by its variable."""
+        names = []
+        child, parent = node, node.parent
+        while parent is not None:
+            if parent.type in _SCOPE_NODES:
+                name = parent.child_by_field_name("name")
+                if name is not None:
+                    names.append(self.code(name))
+            elif parent.type == "variable_declarator" and child.type in _ANONYMOUS_SCOPES:
+                name = parent.child_by_field_name("name")
+                if name is not None and name.type == "identifier":
+                    names.append(self.code(name))
+            child, parent = parent, parent.parent
+        return ".".join(reversed(names))
 
 
 # --- loading ---------------------------------------------------------------------------

@@ -464,3 +464,27 @@ def test_a_bad_logger_import_is_reported_not_guessed(project, audit) -> None:
         "a.js:1:1: critical internal-error rule console-logging failed on this file "
         "(ValueError: logger-import \"import { a, b } from './log'\" must be one import"
     )
+
+
+def test_findings_carry_their_enclosing_scope_for_fingerprints() -> None:
+    code = textwrap.dedent(
+        """\
+        class Cart {
+          total() {
+            console.log(1);
+          }
+        }
+        const f = () => {
+          console.log(1);
+        };
+        function g() {
+          return function () {
+            console.log(1);
+          };
+        }
+        console.log(1);
+        """
+    )
+    findings = run_rule(JsConsoleLogging, code, "a.ts")
+    assert [f.scope for f in findings] == ["Cart.total", "f", "g", ""]
+    assert len({f.fingerprint for f in findings}) == 4
