@@ -269,11 +269,16 @@ class LanguageBackend:
     def run(self, path: str, text: str, rules: Sequence[ActiveRule]) -> list[Finding]:
         return run(path, text, rules)
 
-    def comments(self, text: str) -> Iterator[Comment]:
-        return _comments(text, self.grammars)
+    def comments(self, text: str, path: str | None = None) -> Iterator[Comment]:
+        return _comments(text, self._grammars(path))
 
-    def check_syntax(self, text: str) -> str | None:
-        return _check_syntax(text, self.grammars)
+    def check_syntax(self, text: str, path: str | None = None) -> str | None:
+        return _check_syntax(text, self._grammars(path))
+
+    def _grammars(self, path: str | None) -> tuple[str, ...]:
+        """The file's own grammar when its path is known: a fixed .ts file must still
+        parse as TypeScript, not merely as TSX."""
+        return (grammar_of(path),) if path else self.grammars
 
 
 JAVASCRIPT = LanguageBackend(("javascript",))

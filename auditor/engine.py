@@ -31,8 +31,9 @@ class Backend:
 
     decode: Callable[[bytes], Decoded]
     run: Callable[[str, str, Sequence[ActiveRule]], list[Finding]]
-    comments: Callable[[str], Iterable[Comment]]
-    check_syntax: Callable[[str], str | None]
+    # (text, path): the path picks a dialect where a language has several (.ts, .tsx)
+    comments: Callable[[str, str], Iterable[Comment]]
+    check_syntax: Callable[[str, str], str | None]
 
 
 # "module" or "module:attribute": an object with the four functions of a Backend.
@@ -128,7 +129,7 @@ class Engine:
         findings = list(_fingerprinted(sorted(found, key=Finding.sort_key), text))
         if "audit:" not in text:
             return findings, []
-        active = suppressions(lang.comments(text))
+        active = suppressions(lang.comments(text, path))
         kept = [f for f in findings if not is_suppressed(f, active)]
         return kept, [f for f in findings if is_suppressed(f, active)]
 

@@ -3,6 +3,7 @@ point; and writing the result atomically."""
 
 from __future__ import annotations
 
+import bisect
 import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -41,16 +42,24 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
 def select_fixes(findings: Sequence[Finding]) -> list[Finding]:
     """A set of fixes whose edits do not overlap, first come first served; the others wait
     for the next round, when they are recomputed on the new text."""
-    taken: list[Edit] = []
+    taken: list[Edit] = []  # sorted by position, pairwise disjoint
     chosen = []
     for finding in findings:
         assert finding.fix is not None
         edits = finding.fix.edits
-        if any(_overlap(a, b) for a in edits for b in taken):
+        # Edits of one fix never overlap each other, so only the taken ones matter.
+        if any(_collides(edit, taken) for edit in edits):
             continue
-        taken.extend(edits)
+        for edit in edits:
+            bisect.insort(taken, edit)
         chosen.append(finding)
     return chosen
+
+
+def _collides(edit: Edit, taken: list[Edit]) -> bool:
+    """Whether `edit` overlaps a taken edit: only its neighbours in position can."""
+    at = bisect.bisect_left(taken, edit)
+    return any(_overlap(edit, taken[i]) for i in (at - 1, at) if 0 <= i < len(taken))
 
 
 def _overlap(a: Edit, b: Edit) -> bool:

@@ -265,7 +265,7 @@ def _fix_file(
         decoded.text,
         result.findings,
         lambda text: engine.scan_text(source.rel, source.language, text),
-        lang.check_syntax,
+        lambda text: lang.check_syntax(text, source.rel),
         unsafe=unsafe,
     )
     if outcome.text == decoded.text:

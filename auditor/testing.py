@@ -37,7 +37,7 @@ def fix_all(
         code,
         findings,
         lambda text: run_rule(cls, text, path, options),
-        backend(language).check_syntax,
+        lambda text: backend(language).check_syntax(text, path),
         unsafe=True,
     )
     errors = [f for f in outcome.findings if f.is_error]

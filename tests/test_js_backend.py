@@ -488,3 +488,11 @@ def test_findings_carry_their_enclosing_scope_for_fingerprints() -> None:
     findings = run_rule(JsConsoleLogging, code, "a.ts")
     assert [f.scope for f in findings] == ["Cart.total", "f", "g", ""]
     assert len({f.fingerprint for f in findings}) == 4
+
+
+def test_check_syntax_uses_the_files_own_dialect() -> None:
+    from auditor.backend_treesitter import TYPESCRIPT
+
+    cast = "let x = <number>y;\n"  # a type assertion in .ts, an unclosed element in .tsx
+    assert TYPESCRIPT.check_syntax(cast, "a.ts") is None
+    assert TYPESCRIPT.check_syntax(cast, "a.tsx") is not None
