@@ -222,6 +222,24 @@ class ClassTable:
                     changed = True
         return frozenset(found)
 
+    def overridden(self, name: str, method: str) -> bool:
+        """Whether a subclass defined here overrides `name.method`."""
+        return any(
+            method in self.methods.get(other, ()) and name in self._ancestors(other)
+            for other in self.bases
+            if other != name
+        )
+
+    def _ancestors(self, name: str) -> set[str]:
+        found: set[str] = set()
+        todo = list(self.bases.get(name, ()))
+        while todo:
+            base = todo.pop()
+            if base not in found:
+                found.add(base)
+                todo.extend(self.bases.get(base, ()))
+        return found
+
     def may_override(self, name: str, method: str) -> bool:
         """Whether `name.method` may override a base class's method: a base defined here
         has it, or a base is defined elsewhere (we cannot see its methods)."""
@@ -828,10 +846,10 @@ class _Flow(cst.CSTVisitor):
 
     def _arguments(self, node: cst.Call, callee: str | None) -> None:
         for arg in node.args:
-            whole = arg.keyword is None and arg.star != "*" and self.carries(arg.value)
-            if whole and callee is not None and self.sinks.is_validator(callee):
+            carried = arg.star != "*" and self.carries(arg.value)
+            if carried and callee is not None and self.sinks.is_validator(callee):
                 self.validated = True
-            elif arg.star == "**" and whole:
+            elif arg.star == "**" and carried:
                 target = self._sink_callee(node.func, callee)
                 if target is not None:
                     self._sink(node, f"passed to {target}")

@@ -36,8 +36,13 @@ class IgnoredKwargs(KwargsRule):
         def book(**kwargs):
             room = kwargs.get("room")
 
-    A parameter that is never used is not a finding (it is there for signature
-    compatibility), nor is one annotated `**kwargs: Unpack[TypedDict]`.
+    Not findings, because their callers pass more keywords than they read by design: a
+    parameter that is never used (signature compatibility); a method that may override a
+    base class's (a base defined in another module, or one here with that method: hooks
+    such as `Command.handle(**options)` receive every option); a signal receiver
+    (`@receiver(...)`, a `sender` parameter, or passed to `.connect(...)`: signals may add
+    arguments); a function this module calls with other keywords or with a `**` mapping.
+    Nor is a parameter annotated `**kwargs: Unpack[TypedDict]`.
 
     Fix (unsafe): insert, at the top of the body (after the docstring), a check that
     raises `TypeError` naming the unexpected keyword arguments, allowing exactly the keys
@@ -117,9 +122,10 @@ class IgnoredKwargs(KwargsRule):
         other keywords or a `**` mapping (`get_context_data(item=..., request=...)`)."""
         name = function.name.value
         owner = self.enclosing_class(directly=True)
-        overrides = owner is not None and self.classes.may_override(owner.name.value, name)
-        if overrides and name != "__init__":
-            return True
+        if owner is not None and name != "__init__":
+            cls = owner.name.value
+            if self.classes.may_override(cls, name) or self.classes.overridden(cls, name):
+                return True
         if is_receiver(function) or name in self.calls.connected:
             return True
         if name in self.calls.splatted:
@@ -173,6 +179,50 @@ class IgnoredKwargs(KwargsRule):
         Valid(
             "def f(**kwargs):\n    unexpected = set(kwargs) - {'a'}\n    if unexpected:\n"
             "        raise TypeError(unexpected)\n    return kwargs.get('a')\n"
+        ),
+        # Callers pass more than the function reads, by design.
+        Valid(
+            """
+            class Command(BaseCommand):
+                def handle(self, *args, **options):
+                    return options["database"]
+            """
+        ),
+        Valid(
+            """
+            class Base:
+                def render(self, **context):
+                    return context.get("title")
+
+            class Page(Base):
+                def render(self, **context):
+                    return context.get("body")
+            """
+        ),
+        Valid(
+            """
+            @receiver(post_save)
+            def on_save(**kwargs):
+                log(kwargs["instance"])
+
+            def on_delete(sender, **kwargs):
+                log(kwargs["instance"])
+
+            def on_login(**kwargs):
+                log(kwargs["user"])
+
+            user_logged_in.connect(on_login)
+            """
+        ),
+        Valid(
+            """
+            class Feed:
+                def get_context_data(self, **kwargs):
+                    return {"item": kwargs.get("item")}
+
+                def render(self, item, request):
+                    return self.get_context_data(item=item, request=request)
+            """
         ),
         # locals() lets every variable escape.
         Valid("def f(**kwargs):\n    a = kwargs.get('a')\n    return render(locals())\n"),
@@ -261,6 +311,28 @@ class IgnoredKwargs(KwargsRule):
             fixed="def f(**kw):\n    'Doc.'\n    unexpected = set(kw) - {\"a\"}\n"
             '    if unexpected:\n        raise TypeError(f"f() got unexpected keyword arguments:'
             " {sorted(unexpected)}\")\n    return kw['a']\n",
+        ),
+        # `__init__` is checked even with a base from elsewhere: the base never calls it;
+        # callers passing only known keys do not hide the finding.
+        Invalid(
+            """
+            class Point(Geometry):
+                def __init__(self, *coords, **kwargs):
+                    self.srid = kwargs.get("srid")
+
+            origin = Point(0, 0, srid=4326)
+            """,
+            fixed="""
+            class Point(Geometry):
+                def __init__(self, *coords, **kwargs):
+                    unexpected = set(kwargs) - {"srid"}
+                    if unexpected:
+                        raise TypeError(f"Point.__init__() got unexpected keyword arguments: {sorted(unexpected)}")
+                    self.srid = kwargs.get("srid")
+
+            origin = Point(0, 0, srid=4326)
+            """,
+            line=2,
         ),
         # A module that rebinds a builtin the check needs gets the finding, no fix.
         Invalid("sorted = None\n\ndef f(**kw):\n    return kw['a']\n", line=3),

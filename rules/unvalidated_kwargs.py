@@ -83,16 +83,20 @@ class UnvalidatedKwargs(KwargsRule):
             "update().*.values",
             "*.update().*.values",
         ),
+        "extend-sinks": (),
         "models": (),
         "model-bases": ("models.Model", "Model", "Base", "DeclarativeBase", "SQLModel", "Document"),
+        "extend-model-bases": (),
         "validators": (),
         "validator-bases": ("BaseModel",),
     }
 
     def prepare(self, module: cst.Module) -> None:
-        models = self.classes.derived(self.strings("model-bases"))
+        models = self.classes.derived(
+            self.strings("model-bases") + self.strings("extend-model-bases")
+        )
         self.sinks = Sinks(
-            calls=self.strings("sinks"),
+            calls=self.strings("sinks") + self.strings("extend-sinks"),
             models=self.strings("models"),
             validators=self.strings("validators"),
             local_models=models,
