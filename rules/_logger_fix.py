@@ -8,8 +8,8 @@ run a print at import time, so the fixed module still imports.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import libcst as cst
 from libcst.metadata import Assignment, GlobalScope, QualifiedName, QualifiedNameSource, Scope
@@ -29,26 +29,44 @@ class LoggerPlan:
     # The statement to replace so that the binding exists; None when it already does.
     insertion: tuple[cst.CSTNode, Replacement] | None = None
     problem: str | None = None  # why the module's logger cannot be used: no fix
+    # An existing binding: its top-level index, and that of the first statement that may
+    # run this module's functions at import time.
+    bound_at: int = -1
+    first_code: int = 0
+    # Prints that run at import time, with the index of their top-level statement.
+    immediate: Mapping[cst.Call, int] = field(default_factory=dict)
+
+    def unusable(self, call: cst.Call) -> str | None:
+        """Why `call` cannot use the binding; None when it can."""
+        if self.problem is not None or self.bound_at < 0:
+            return self.problem
+        statement = self.immediate.get(call)
+        if statement is not None and statement < self.bound_at:
+            return f"the module's logger `{self.name}` is bound after this statement runs"
+        if statement is None and self.first_code < self.bound_at:
+            return (
+                f"the module's logger `{self.name}` is bound after code that may call this "
+                "at import time; bind it right after the imports"
+            )
+        return None
 
 
 def plan_logger(
     module: cst.Module, scope: GlobalScope, qualified: QualifiedNames, is_print: IsPrint
 ) -> LoggerPlan:
     body = module.body
-    danger = _first_import_time_use(body, _code_names(scope), is_print)
+    immediate, first_code = _import_time_uses(body, _code_names(scope), is_print)
     existing = list(_logger_bindings(body, qualified))
     for index, name in existing:
         # Rebinding (or `global` writes elsewhere) would make the name mean something else.
-        if len(scope.assignments[name]) == 1 and index < danger:
-            return LoggerPlan(name)
+        if len(scope.assignments[name]) == 1:
+            return LoggerPlan(name, bound_at=index, first_code=first_code, immediate=immediate)
     if existing:
         name = existing[0][1]
-        return LoggerPlan(
-            name,
-            problem=f"the module's logger `{name}` is rebound or bound after code that runs "
-            "at import time; bind it once, right after the imports",
-        )
+        return LoggerPlan(name, problem=f"the module's logger `{name}` is bound more than once")
 
+    # The new binding goes before any statement that may print at import time.
+    danger = min([first_code, *immediate.values()])
     start = _header_end(body)
     imports = [i for i in range(start, danger) if _import_like(body[i])]
     anchor = imports[-1] if imports else start - 1
@@ -146,15 +164,21 @@ def _code_names(scope: GlobalScope) -> frozenset[str]:
     )
 
 
-def _first_import_time_use(
+def _import_time_uses(
     body: Sequence[cst.BaseStatement], code_names: frozenset[str], is_print: IsPrint
-) -> int:
+) -> tuple[dict[cst.Call, int], int]:
+    """The prints that run at import time, each with the index of its top-level statement,
+    and the index of the first statement that may run this module's own code then
+    (len(body) when none does)."""
+    immediate: dict[cst.Call, int] = {}
+    first_code = len(body)
     for index, statement in enumerate(body):
         finder = _ImportTimeUse(code_names, is_print)
         statement.visit(finder)
-        if finder.found:
-            return index
-    return len(body)
+        immediate.update(dict.fromkeys(finder.prints, index))
+        if finder.runs_code:
+            first_code = min(first_code, index)
+    return immediate, first_code
 
 
 class _ImportTimeUse(cst.CSTVisitor):
@@ -166,13 +190,15 @@ class _ImportTimeUse(cst.CSTVisitor):
         super().__init__()
         self.code_names = code_names
         self.is_print = is_print
-        self.found = False
+        self.prints: list[cst.Call] = []
+        self.runs_code = False
 
     def visit_Call(self, node: cst.Call) -> None:
-        self.found = self.found or self.is_print(node)
+        if self.is_print(node):
+            self.prints.append(node)
 
     def visit_Name(self, node: cst.Name) -> None:
-        self.found = self.found or node.value in self.code_names
+        self.runs_code = self.runs_code or node.value in self.code_names
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
         node.value.visit(self)

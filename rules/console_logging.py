@@ -7,13 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Literal
 
 import libcst as cst
-from libcst.metadata import (
-    GlobalScope,
-    ParentNodeProvider,
-    QualifiedName,
-    QualifiedNameProvider,
-    ScopeProvider,
-)
+from libcst.metadata import GlobalScope, QualifiedName, ScopeProvider
 
 from auditor.config import OptionValue
 from auditor.globs import globs
@@ -74,7 +68,10 @@ class ConsoleLogging(Rule):
     triggers = ("print",)
     fix_applicability = "unsafe"
     OPTIONS = {"allow": (), "stdout-level": "info", "stderr-level": "error"}
-    METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, ParentNodeProvider)
+    # Qualified names are asked of the scope for the few nodes that need them: resolving
+    # QualifiedNameProvider (and ParentNodeProvider) for every node of every file that
+    # merely contains "print" made the rule several times slower.
+    METADATA_DEPENDENCIES = (ScopeProvider,)
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
@@ -87,26 +84,51 @@ class ConsoleLogging(Rule):
         self.allowed_file = globs((*TEST_FILES, *allow)).match(context.path)
         self.module: cst.Module | None = None
         self.plan: LoggerPlan | None = None
+        self.main_bodies: set[cst.BaseSuite] = set()
+        self.main_depth = 0  # inside the body of `if __name__ == "__main__":`
+        self.fstring_depth = 0
 
     def visit_Module(self, node: cst.Module) -> None:
         self.module = node
+
+    def visit_If(self, node: cst.If) -> None:
+        if _is_main_test(node.test):
+            self.main_bodies.add(node.body)  # not its `else`/`elif`
+
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        self.main_depth += node in self.main_bodies
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
+        self.main_depth -= original_node in self.main_bodies
+
+    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
+        self.main_depth += node in self.main_bodies
+
+    def leave_SimpleStatementSuite(self, original_node: cst.SimpleStatementSuite) -> None:
+        self.main_depth -= original_node in self.main_bodies
+
+    def visit_FormattedString(self, node: cst.FormattedString) -> None:
+        self.fstring_depth += 1
+
+    def leave_FormattedString(self, original_node: cst.FormattedString) -> None:
+        self.fstring_depth -= 1
 
     def visit_Call(self, node: cst.Call) -> None:
         if self.allowed_file or not self.is_builtin_print(node):
             return
         stream = self.stream(node)
-        if stream is None or self.under_main_guard(node):
+        if stream is None or self.main_depth:
             return
         parts = _message(node)
         if isinstance(parts, str):
             self.report(node, f"{self.message} (no fix: {parts})")
             return
-        if self.in_fstring(node):
+        if self.fstring_depth:
             # The new format string's quotes could end the f-string (before Python 3.12).
             self.report(node, f"{self.message} (no fix: a print inside an f-string)")
             return
         plan = self.logger_plan()
-        problem = plan.problem
+        problem = plan.unusable(node)
         scope = self.get_metadata(ScopeProvider, node, None)
         if problem is None and (scope is None or not sees_module_binding(scope, plan.name)):
             problem = f"`{plan.name}` means something else here"
@@ -133,7 +155,8 @@ class ConsoleLogging(Rule):
     # --- resolution ---------------------------------------------------------------------
 
     def qualified_names(self, node: cst.CSTNode) -> frozenset[QualifiedName]:
-        return frozenset(self.get_metadata(QualifiedNameProvider, node, set()))
+        scope = self.get_metadata(ScopeProvider, node, None)
+        return frozenset(scope.get_qualified_names_for(node)) if scope else frozenset()
 
     def is_builtin_print(self, call: cst.Call) -> bool:
         func = call.func
@@ -156,21 +179,6 @@ class ConsoleLogging(Rule):
         if names and names <= STDERR:
             return "stderr"
         return None
-
-    def under_main_guard(self, node: cst.CSTNode) -> bool:
-        child = node
-        parent = self.get_metadata(ParentNodeProvider, child, None)
-        while parent is not None:
-            if isinstance(parent, cst.If) and child is parent.body and _is_main_test(parent.test):
-                return True
-            child, parent = parent, self.get_metadata(ParentNodeProvider, parent, None)
-        return False
-
-    def in_fstring(self, node: cst.CSTNode) -> bool:
-        parent = self.get_metadata(ParentNodeProvider, node, None)
-        while parent is not None and not isinstance(parent, cst.FormattedString):
-            parent = self.get_metadata(ParentNodeProvider, parent, None)
-        return parent is not None
 
     def logger_plan(self) -> LoggerPlan:
         if self.plan is None:
@@ -208,7 +216,7 @@ class ConsoleLogging(Rule):
         Valid("print('x')\n", path="tools/seed.py", options={"allow": ("tools/",)}),
         # Writes to a file, not the console.
         Valid("with open(path, 'w') as fh:\n    print('total', total, file=fh)\n"),
-        Valid("import sys\n\nprint('x', file=buffer)\nprint('y', file=sys.stdout.buffer)\n"),
+        Valid("import sys\n\nprint('x', file=buffer)\nprint('y', file=self.stdout)\n"),
     )
 
     INVALID = (
@@ -387,10 +395,40 @@ class ConsoleLogging(Rule):
             "def setup():\n    logger.info('setup')\n\nsetup()\nimport sys\n",
         ),
         # An existing logger bound after code that may print at import time is not
-        # usable; the message says how to make it so.
+        # usable there; the message says how to make it so.
         Invalid(
             "import logging\n\ndef setup():\n    print('setup')\n\nsetup()\n"
             "log = logging.getLogger(__name__)\n",
+        ),
+        Invalid(
+            """
+            import logging
+
+            try:
+                import numpy
+            except ImportError:
+                print("numpy is missing")
+            log = logging.getLogger(__name__)
+
+
+            def f():
+                print("x")
+            """,
+            fixed="""
+            import logging
+
+            try:
+                import numpy
+            except ImportError:
+                print("numpy is missing")
+            log = logging.getLogger(__name__)
+
+
+            def f():
+                log.info("x")
+            """,
+            line=6,
+            count=2,
         ),
         # The fixed call's `log` would be the parameter: no fix there, a fix elsewhere.
         Invalid(
