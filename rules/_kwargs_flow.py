@@ -153,13 +153,18 @@ class _Bindings(cst.CSTVisitor):
 
 
 def target_names(target: cst.BaseExpression) -> Iterator[str]:
+    return (name.value for name in _names_in(target))
+
+
+def _names_in(target: cst.BaseExpression) -> Iterator[cst.Name]:
+    """The names an assignment target binds: `a`, `a, (b, *c)`."""
     if isinstance(target, cst.Name):
-        yield target.value
+        yield target
     elif isinstance(target, cst.Tuple | cst.List):
         for element in target.elements:
-            yield from target_names(element.value)
+            yield from _names_in(element.value)
     elif isinstance(target, cst.StarredElement):
-        yield from target_names(target.value)
+        yield from _names_in(target.value)
 
 
 def is_docstring(statement: cst.BaseStatement | cst.BaseSmallStatement) -> bool:
@@ -243,21 +248,12 @@ class ClassTable:
     def may_override(self, name: str, method: str) -> bool:
         """Whether `name.method` may override a base class's method: a base defined here
         has it, or a base is defined elsewhere (we cannot see its methods)."""
-        seen: set[str] = set()
-        todo = list(self.bases.get(name, ()))
-        while todo:
-            base = todo.pop()
-            if base in seen:
-                continue
-            seen.add(base)
-            if base not in self.bases:
-                if base not in TRIVIAL_BASES:
-                    return True
-            elif method in self.methods.get(base, ()):
-                return True
-            else:
-                todo.extend(self.bases[base])
-        return False
+        return any(
+            base not in TRIVIAL_BASES
+            if base not in self.bases
+            else method in self.methods.get(base, ())
+            for base in self._ancestors(name)
+        )
 
 
 def _class_defs(nodes: Iterable[cst.CSTNode]) -> Iterator[cst.ClassDef]:
@@ -274,8 +270,6 @@ def _blocks(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     body = getattr(node, "body", None)
     if isinstance(body, cst.BaseSuite):
         yield from body.body
-    elif isinstance(body, Sequence) and isinstance(node, cst.BaseSuite):
-        yield from body
     for clause in ("orelse", "finalbody"):
         part = getattr(node, clause, None)
         if isinstance(part, cst.CSTNode):
@@ -559,17 +553,16 @@ class _Flow(cst.CSTVisitor):
             target.visit(self)
 
     def _key_store(self, target: cst.Subscript) -> None:
-        """`self.data[k] = v` or `obj.__dict__[k] = v` inside a loop over the keys."""
+        """`obj.__dict__[k] = v` (or `self.data[k] = v`, a store) in a loop over the keys."""
         if len(target.slice) != 1 or not isinstance(target.slice[0].slice, cst.Index):
             return
         key = target.slice[0].slice.value
-        store = target.value
-        if (
-            isinstance(key, cst.Name)
-            and key.value in self.key_loops
-            and (isinstance(store, cst.Attribute) or is_object_namespace(store))
-        ):
-            self._sink(target, f"written key by key into `{_code(store)}`")
+        if not isinstance(key, cst.Name) or key.value not in self.key_loops:
+            return
+        if is_object_namespace(target.value):
+            self._sink(target, f"written key by key into `{_code(target.value)}`")
+        else:
+            self._store(target, target.value, "written key by key into", None)
 
     def visit_Assign(self, node: cst.Assign) -> bool:
         node.value.visit(self)
@@ -816,10 +809,9 @@ class _Flow(cst.CSTVisitor):
             self.use.other_use = True  # every local escapes, the mapping too
         if isinstance(func, cst.Attribute):
             self._method_call(node, func)
-        if callee == "setattr" and len(node.args) >= 2:
-            key = node.args[1].value
-            if isinstance(key, cst.Name) and key.value in self.key_loops:
-                self._sink(node, "written attribute by attribute with `setattr()`")
+        key = _setattr_key(node, callee)
+        if isinstance(key, cst.Name) and key.value in self.key_loops:
+            self._sink(node, "written attribute by attribute with `setattr()`")
         self._arguments(node, callee)
 
     def _method_call(self, node: cst.Call, func: cst.Attribute) -> None:
@@ -892,14 +884,16 @@ class _MembershipTests(cst.CSTVisitor):
             left = target.comparator
 
 
-def _names_in(target: cst.BaseExpression) -> Iterator[cst.Name]:
-    if isinstance(target, cst.Name):
-        yield target
-    elif isinstance(target, cst.Tuple | cst.List):
-        for element in target.elements:
-            yield from _names_in(element.value)
-    elif isinstance(target, cst.StarredElement):
-        yield from _names_in(target.value)
+def _setattr_key(node: cst.Call, callee: str | None) -> cst.BaseExpression | None:
+    """The attribute name argument of `setattr(o, name, v)`, `object.__setattr__(o, name,
+    v)` or `o.__setattr__(name, v)`."""
+    if callee in ("setattr", "object.__setattr__"):
+        position = 1
+    elif isinstance(node.func, cst.Attribute) and node.func.attr.value == "__setattr__":
+        position = 0
+    else:
+        return None
+    return node.args[position].value if len(node.args) > position else None
 
 
 def _rejects(body: cst.CSTNode, key: str) -> bool:

@@ -27,9 +27,12 @@ class UnvalidatedKwargs(KwargsRule):
     `__init__`) whose `**kwargs` reaches something that accepts any field name, with no
     validation before it:
 
-    - written wholesale onto an object or into stored state: `setattr(obj, k, v)` in a loop
-      over the keys, `obj.__dict__.update(kwargs)`, `vars(obj).update(kwargs)`,
-      `self.x = kwargs` (or a copy: `dict(kwargs)`, `{**kwargs, ...}`), `self.x.update(kwargs)`;
+    - written wholesale onto an object: `setattr(obj, k, v)` in a loop over the keys,
+      `obj.__dict__.update(kwargs)`, `vars(obj).update(kwargs)`;
+    - kept whole in stored state, `self.x = kwargs` (or a copy: `dict(kwargs)`,
+      `{**kwargs, ...}`) or `self.x.update(kwargs)`, when a method of the class then writes
+      `self.x` wholesale in one of these ways (a mapping kept as a mapping, an options
+      bag read by key, sets no field: Django stores about thirty such);
     - splatted into a sink (the `sinks` option: ORM entry points such as
       `*.objects.create`, `*.filter_by`, SQLAlchemy `insert(...).values`), or into the
       constructor of a model class: one named in `models`, or a class defined in the same
@@ -307,6 +310,17 @@ class UnvalidatedKwargs(KwargsRule):
                     setattr(holder, name, value)
             """
         ),
+        Valid(
+            """
+            class Options:
+                def __init__(self, **kwargs):
+                    for key, value in kwargs.items():
+                        self.values[key] = value
+
+                def get(self, key):
+                    return self.values[key]
+            """
+        ),
         # Reading literal keys is not mass assignment (ignored-kwargs may apply).
         Valid(
             """
@@ -494,6 +508,17 @@ class UnvalidatedKwargs(KwargsRule):
                 return Booking.objects.create(**kwargs)
             """,
             line=3,
+        ),
+        # Frozen objects are written through object.__setattr__.
+        Invalid(
+            """
+            class Frozen:
+                def __init__(self, **kwargs):
+                    for key, value in kwargs.items():
+                        object.__setattr__(self, key, value)
+            """,
+            line=4,
+            column=13,
         ),
         # A membership test against the object's own attributes validates nothing.
         Invalid(
