@@ -4,12 +4,15 @@ compute positions only when some rule reported something."""
 from __future__ import annotations
 
 import ast
+import bisect
+import difflib
 import io
+import itertools
 import tokenize
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
@@ -107,7 +110,7 @@ def run(path: str, text: str, rules: Sequence[ActiveRule]) -> list[Finding]:
         cst.visit_batched(module, visiting)
 
     reported = [(active, rule) for active, rule in instances if rule.reports and not rule.failure]
-    spans = _Spans.compute(module, reported) if reported else None
+    spans = _Spans.compute(module, reported, text) if reported else None
     index = LineIndex(text) if reported else None
     for active, rule in instances:
         if rule.failure is not None:
@@ -119,10 +122,6 @@ def run(path: str, text: str, rules: Sequence[ActiveRule]) -> list[Finding]:
                 findings.append(_finding(path, active, report, spans, index, module))
             except Exception as exc:  # e.g. a replacement node LibCST cannot render
                 findings.append(_crash(path, active.id, exc))
-    if spans is not None and spans.text != text:
-        # LibCST did not reproduce the file exactly (libcst 1.9 drops the space in
-        # `except (A, B) :`): offsets past that point are wrong, so no edit can be trusted.
-        findings = [replace(f, fix=None) if f.fix is not None else f for f in findings]
     return findings
 
 
@@ -141,8 +140,8 @@ def _finding(
     index: LineIndex,
     module: cst.Module,
 ) -> Finding:
-    start = spans.syntactic[report.node][0]
-    end = min(spans.syntactic[report.end][1], len(spans.text))
+    start = spans.to_source(spans.syntactic[report.node][0])
+    end = spans.to_source(min(spans.syntactic[report.end][1], len(spans.text)))
     fix = None
     if report.replacements:
         edits = tuple(sorted(_edit(spans, node, new, module) for node, new in report.replacements))
@@ -168,6 +167,8 @@ def _edit(spans: _Spans, node: cst.CSTNode, new: Replacement, module: cst.Module
     # The module drops the newline its last statement generates when the file has none.
     dropped = max(end - len(spans.text), 0)
     end -= dropped
+    # Compared with LibCST's own reprint of the node, not the source: where LibCST does
+    # not reproduce a file exactly, the same slip is in both and cancels out.
     old = spans.text[start:end]
     state = CodegenState(
         default_indent=module.default_indent,
@@ -192,7 +193,48 @@ def _edit(spans: _Spans, node: cst.CSTNode, new: Replacement, module: cst.Module
         and old[len(old) - 1 - suffix] == replacement[len(replacement) - 1 - suffix]
     ):
         suffix += 1
-    return Edit(start + prefix, end - suffix, replacement[prefix : len(replacement) - suffix])
+    return Edit(
+        spans.to_source(start + prefix),
+        spans.to_source(end - suffix),
+        replacement[prefix : len(replacement) - suffix],
+    )
+
+
+def _identity(offset: int) -> int:
+    return offset
+
+
+def offset_map(generated: str, source: str) -> Callable[[int], int]:
+    """Offsets in LibCST's reprint of a file -> offsets in the file. LibCST 1.9 does not
+    always reproduce its input (it drops the space in `except A :`), and every position
+    after such a spot would be off. Lines are aligned first, then characters inside the
+    few lines that differ; an offset inside a difference maps to where the difference
+    starts."""
+    g_lines = generated.splitlines(keepends=True)
+    s_lines = source.splitlines(keepends=True)
+    g_starts = [0, *itertools.accumulate(len(line) for line in g_lines)]
+    s_starts = [0, *itertools.accumulate(len(line) for line in s_lines)]
+    runs: list[tuple[int, int, int]] = []  # (generated offset, source offset, length)
+    lines = difflib.SequenceMatcher(None, g_lines, s_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in lines.get_opcodes():
+        g0, s0 = g_starts[i1], s_starts[j1]
+        if tag == "equal":
+            runs.append((g0, s0, g_starts[i2] - g0))
+            continue
+        chars = difflib.SequenceMatcher(
+            None, generated[g0 : g_starts[i2]], source[s0 : s_starts[j2]], autojunk=False
+        )
+        runs.extend((g0 + a, s0 + b, size) for a, b, size in chars.get_matching_blocks() if size)
+    starts = [run[0] for run in runs]
+
+    def to_source(offset: int) -> int:
+        at = bisect.bisect_right(starts, offset) - 1
+        if at < 0:
+            return 0
+        g0, s0, size = runs[at]
+        return s0 + min(offset - g0, size)
+
+    return to_source
 
 
 @dataclass
@@ -200,14 +242,18 @@ class _Spans:
     """Character offsets of nodes, from one code-generation pass (what LibCST's
     PositionProvider does, but counting offsets instead of splitting lines)."""
 
-    text: str
+    text: str  # as LibCST generates it: the source, but for LibCST's reprinting bugs
+    source: str
+    to_source: Callable[[int], int]  # an offset in `text` -> the same place in `source`
     syntactic: dict[cst.CSTNode, tuple[int, int]]
     outer: dict[cst.CSTNode, tuple[int, int]]
     indents: dict[cst.CSTNode, tuple[str, ...]]
     scopes: dict[cst.CSTNode, str]
 
     @classmethod
-    def compute(cls, module: cst.Module, reported: Sequence[tuple[ActiveRule, Rule]]) -> _Spans:
+    def compute(
+        cls, module: cst.Module, reported: Sequence[tuple[ActiveRule, Rule]], source: str
+    ) -> _Spans:
         targets = {
             node for _, rule in reported for r in rule.reports for node, _new in r.replacements
         }
@@ -219,7 +265,10 @@ class _Spans:
         )
         module._codegen(state)
         text = "".join(state.tokens)
-        return cls(text, state.syntactic, state.outer, state.indents, state.scopes)
+        to_source = _identity if text == source else offset_map(text, source)
+        return cls(
+            text, source, to_source, state.syntactic, state.outer, state.indents, state.scopes
+        )
 
 
 @dataclass(frozen=False)

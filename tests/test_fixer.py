@@ -118,3 +118,14 @@ def test_fingerprints_tell_equal_code_apart_by_scope() -> None:
     after = engine.scan_text("m.py", "python", f"def first():\n{body}\n\n{code}")
     assert [f.scope for f in after] == ["first", "load", "save"]
     assert {f.scope: f.fingerprint for f in after if f.scope != "first"} == before
+
+
+def test_positions_and_fixes_survive_libcst_reprinting_a_file_differently() -> None:
+    # LibCST 1.9 reprints `except (A, B) :` without the space: every offset after it
+    # would be one off. Positions and edits are mapped back onto the real text.
+    code = "try:\n    a()\nexcept (A, B) :\n    pass\ntry:\n    b()\nexcept:\n    pass\n"
+    engine = Engine([ActiveRule(BareExcept, BareExcept.severity, {}, False)])
+    (finding,) = engine.scan_text("m.py", "python", code)
+    assert (finding.start.line, finding.start.column, finding.end.column) == (7, 1, 7)
+    outcome = fix(code, BareExcept)
+    assert outcome.text == code.replace("except:", "except Exception:")
