@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,26 @@ def blob_id(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
+def _code_stamp(rules: Sequence[ActiveRule]) -> list[tuple[str, int, int]]:
+    """Size and mtime of the code that produces findings: auditor's own modules and each
+    rule's module. An edited rule or engine (an editable install, a local plugin) must not
+    be answered from results its old code computed."""
+    here = Path(__file__).parent
+    files = {here / name for name in os.listdir(here) if name.endswith(".py")}
+    for rule in rules:
+        module_file = getattr(sys.modules.get(rule.cls.__module__), "__file__", None)
+        if module_file:
+            files.add(Path(module_file))
+    stamp = []
+    for path in sorted(files):
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        stamp.append((str(path), st.st_size, st.st_mtime_ns))
+    return stamp
+
+
 def rule_set_key(
     rules: Sequence[ActiveRule], per_file_ignores: Iterable[tuple[str, Sequence[str]]]
 ) -> str:
@@ -48,10 +69,8 @@ def rule_set_key(
         ]
         for r in rules
     ]
-    text = json.dumps(
-        [FORMAT, __version__, described, [[p, list(ids)] for p, ids in per_file_ignores]],
-        sort_keys=True,
-    )
+    ignores = [[p, list(ids)] for p, ids in per_file_ignores]
+    text = json.dumps([FORMAT, __version__, described, ignores, _code_stamp(rules)], sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

@@ -58,14 +58,22 @@ def ast_bare_excepts(root: Path) -> set[tuple[str, int, int]]:
     return found
 
 
+def _is_main_test(test: ast.expr) -> bool:
+    """`__name__ == "__main__"`, either way round, and nothing looser."""
+    if not (
+        isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)
+    ):
+        return False
+    sides = [test.left, test.comparators[0]]
+    names = [s for s in sides if isinstance(s, ast.Name) and s.id == "__name__"]
+    strings = [s for s in sides if isinstance(s, ast.Constant) and s.value == "__main__"]
+    return len(names) == 1 and len(strings) == 1
+
+
 def main_block_lines(tree: ast.Module) -> set[int]:
     lines: set[int] = set()
     for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.If)
-            and "__name__" in ast.unparse(node.test)
-            and "__main__" in ast.unparse(node.test)
-        ):
+        if isinstance(node, ast.If) and _is_main_test(node.test):
             for child in node.body:
                 lines.update(range(child.lineno, (child.end_lineno or child.lineno) + 1))
     return lines

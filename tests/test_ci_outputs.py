@@ -70,12 +70,12 @@ def test_sarif_validates_against_the_schema(project, audit, sarif_schema) -> Non
     rule_ids = [r["id"] for r in run["tool"]["driver"]["rules"]]
     assert rule_ids == sorted(rule_ids) and "bare-except" in rule_ids
     by_rule = {r["ruleId"]: r for r in run["results"]}
-    bare = [
+    bare = next(
         r
         for r in run["results"]
         if r["ruleId"] == "bare-except"
         and r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "app.py"
-    ][0]
+    )
     assert bare["level"] == "error"
     assert bare["locations"][0]["physicalLocation"]["region"] == {
         "startLine": 5,

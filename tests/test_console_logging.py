@@ -243,12 +243,14 @@ def test_fixed_module_shapes(project, audit, name: str, expected: str) -> None:
     assert expected in (root / name).read_text()
 
 
-def test_no_fix_where_libcst_does_not_reproduce_the_file(project, audit) -> None:
-    # libcst 1.9 writes `except (A, B) :` without the space: every offset after it would
-    # be one off, and an edit one character early can still parse (`xx` for `x`).
+def test_fix_where_libcst_does_not_reproduce_the_file(project, audit) -> None:
+    # libcst 1.9 writes `except (A, B) :` without the space; the engine maps LibCST's
+    # offsets back onto the file, so the fix lands in the right place and the space stays.
     code = "try:\n    a()\nexcept (A, B) :\n    pass\ny = 1; print(x)\n"
     root = project({"app.py": code})
     result = audit("scan", "--fix", "--unsafe-fixes", *SELECT)
-    assert result.code == 1
-    assert "console-logging" in result.out and "fix-error" not in result.out
-    assert (root / "app.py").read_text() == code
+    assert (result.code, "fix-error" in result.out) == (0, False)
+    assert (root / "app.py").read_text() == (
+        "import logging\n\nlogger = logging.getLogger(__name__)\n"
+        'try:\n    a()\nexcept (A, B) :\n    pass\ny = 1; logger.info("%s", x)\n'
+    )
