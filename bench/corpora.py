@@ -18,6 +18,7 @@ class Corpus:
     requirement: str  # what `pip download` fetches: an exact pin
     package: str  # the package directory inside the sdist, relative to its top folder
     import_root: str = "."  # the sys.path entry that makes `package` importable
+    dependencies: tuple[str, ...] = ()  # what importing its modules needs
 
     @property
     def name(self) -> str:
@@ -25,8 +26,8 @@ class Corpus:
 
 
 # Older libraries, written before linters flagged these patterns: many findings.
-REPORTLAB = Corpus("reportlab==3.5.59", "src/reportlab", "src")
-NLTK = Corpus("nltk==3.5", "nltk")
+REPORTLAB = Corpus("reportlab==3.5.59", "src/reportlab", "src", ("pillow",))
+NLTK = Corpus("nltk==3.5", "nltk", ".", ("regex", "click", "joblib", "tqdm", "numpy"))
 DJANGO = Corpus("Django==5.2.8", "django")
 
 

@@ -29,10 +29,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpora import NLTK, REPORTLAB, Corpus, fetch
+from corpora import NLTK, REPORTLAB, Corpus, cache_dir, fetch
 
 BIN = Path(sys.executable).parent
-TEST_FILE = re.compile(r"(^|/)(tests?/|test_[^/]*\.py$|[^/]*_test\.py$|conftest\.py$)")
+# The allowed places the console-logging spec names: test_*.py, *_test.py, tests/, conftest.py.
+TEST_FILE = re.compile(r"(^|/)(tests/|test_[^/]*\.py$|[^/]*_test\.py$|conftest\.py$)")
 
 
 def python_files(root: Path) -> Iterator[Path]:
@@ -152,7 +153,7 @@ def allowed_print(root: Path, path: str, line: int) -> str | None:
     return None
 
 
-def importable(import_root: Path, modules: list[str]) -> set[str]:
+def importable(import_roots: list[Path], modules: list[str]) -> set[str]:
     script = (
         "import importlib, json, signal, sys\n"
         "ok = []\n"
@@ -173,12 +174,38 @@ def importable(import_root: Path, modules: list[str]) -> set[str]:
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, "PYTHONPATH": str(import_root), "MPLBACKEND": "Agg"},
+        env={
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(map(str, import_roots)),
+            "MPLBACKEND": "Agg",
+        },
         stdin=subprocess.DEVNULL,
         timeout=3600,
     )
     lines = done.stdout.strip().splitlines()
     return set(json.loads(lines[-1])) if lines else set()
+
+
+def install_dependencies(corpus: Corpus) -> Path:
+    """The corpus's runtime dependencies in a folder of their own (cached), so that its
+    modules can be imported from the scratch copy rather than from an installed release."""
+    target = cache_dir() / "deps" / corpus.requirement
+    if corpus.dependencies and not (target / ".complete").exists():
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "-q",
+                "--target",
+                str(target),
+                *corpus.dependencies,
+            ],
+            check=True,
+        )
+        (target / ".complete").touch()
+    return target
 
 
 def module_name(import_root: Path, path: Path) -> str:
@@ -232,7 +259,8 @@ def check(corpus: Corpus) -> bool:
         import_root = copy / corpus.import_root
         before = snapshot(target)
         modules = sorted(module_name(import_root, p) for p in before)
-        imported_before = importable(import_root, modules)
+        deps = install_dependencies(corpus)
+        imported_before = importable([import_root, deps], modules)
         fix = [
             sys.executable,
             "-m",
@@ -266,7 +294,7 @@ def check(corpus: Corpus) -> bool:
         if compiled.returncode:
             print(compiled.stdout[-2000:])
         changed_modules = [module_name(import_root, p) for p in changed]
-        imported_after = importable(import_root, changed_modules)
+        imported_after = importable([import_root, deps], changed_modules)
         broken = sorted(set(changed_modules) & imported_before - imported_after)
         print(
             f"imports: {len(set(changed_modules) & imported_before)} changed modules imported before, {len(broken)} broken after"

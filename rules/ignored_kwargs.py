@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import libcst as cst
+import libcst.matchers as m
 
 from auditor.model import Severity
 from auditor.plugins import Invalid, Replacement, Valid
@@ -93,6 +94,8 @@ class IgnoredKwargs(KwargsRule):
         qualname: str,
         shadowed: LazyNames,
     ) -> None:
+        if _local_helper(function, self.scopes[:-1]):
+            return
         use = analyse(function, param, Sinks(), shadowed)
         if use.other_use or use.rebound or not use.literal_keys:
             return
@@ -152,6 +155,12 @@ class IgnoredKwargs(KwargsRule):
         return list(parsed.body)
 
     VALID = (
+        Valid(
+            "def test_inventory():\n"
+            "    def read(path, **more):\n"
+            "        return path, more.get('default')\n"
+            "    assert read('a', default=1)\n"
+        ),
         # Passed on, stored or iterated: not ignored.
         Valid("def f(**kwargs):\n    a = kwargs.get('a')\n    return g(a, **kwargs)\n"),
         Valid(
@@ -452,3 +461,15 @@ def _string(value: str) -> str:
     if value.isprintable() and '"' not in value and "\\" not in value:
         return f'"{value}"'
     return repr(value)
+
+
+def _local_helper(function: cst.FunctionDef, outer: Sequence[cst.CSTNode]) -> bool:
+    """A function nested in another one and only ever called there: every caller is in
+    plain sight, none is outside. One that is returned, stored or passed on escapes."""
+    enclosing = next((s for s in reversed(outer) if isinstance(s, cst.FunctionDef)), None)
+    if enclosing is None:
+        return False
+    name = function.name.value
+    uses = m.findall(enclosing, m.Name(value=name))
+    calls = m.findall(enclosing, m.Call(func=m.Name(value=name)))
+    return len(uses) == len(calls) + 1  # the `def` itself, and calls only
