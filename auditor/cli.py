@@ -397,7 +397,7 @@ def _explain(cls: Any) -> str:
     out = [f"{cls.id} ({cls.severity.label}; {languages}; {fix})", "", cls.explanation(), ""]
     if cls.OPTIONS:
         out.append("Options (under [tool.audit.rules." + cls.id + "]):")
-        out += [f"  {name} = {value!r}" for name, value in cls.OPTIONS.items()]
+        out += [f"  {name} = {_toml(value)}" for name, value in cls.OPTIONS.items()]
         out.append("")
     for title, examples in (("Flagged", cls.INVALID), ("Accepted", cls.VALID)):
         for example in examples:
@@ -577,6 +577,17 @@ def report(
     if output is None and project.config.report_output:
         output = project.config.root / project.config.report_output
     _emit(text, output)
+
+
+def _toml(value: object) -> str:
+    """An option's default as it would be written in pyproject.toml."""
+    import json
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(json.dumps(v) for v in value) + "]"
+    return json.dumps(value)
 
 
 def main() -> None:
