@@ -96,14 +96,12 @@ def main() -> None:
         print(
             f"built {args.commits} commits over {args.files} files in {time.perf_counter() - started:.1f} s"
         )
-        distinct = {
-            line
-            for line in git(
-                root, "log", "--format=", "--raw", "--no-abbrev", "--first-parent", "-m"
-            ).splitlines()
-            if line
-        }
-        blobs = len({line.split()[3] for line in distinct}) + args.files
+        versions = set()
+        for sha in git(root, "rev-list", "HEAD").split():
+            for line in git(root, "ls-tree", "-r", sha).splitlines():
+                meta, path = line.split("\t", 1)
+                if path.endswith(".py"):
+                    versions.add((meta.split()[2], path))
         parses = 0
         real_parse = libcst.parse_module
 
@@ -120,7 +118,7 @@ def main() -> None:
         elapsed = time.perf_counter() - started
         print(
             f"history walk: {elapsed:.2f} s for {len(history.commits)} commits; "
-            f"{history.scans} blobs scanned (distinct file versions in the history: about {blobs}); "
+            f"{history.scans} blobs scanned (distinct (blob, path) pairs in the history: {len(versions)}); "
             f"{parses} LibCST parses"
         )
     finally:
