@@ -1,0 +1,229 @@
+"""auditor against ruff, fixit and semgrep on the same corpus, in one run, as ratios.
+
+    python bench/speed.py [--corpus django|reportlab|nltk] [--repeat 3]
+
+Fetches the pinned corpus from PyPI and installs fixit and semgrep into venvs of their own in
+the cache folder (never the repository). Runs, on the corpus's package directory:
+(1) `audit scan` cold (no cache), (2) `audit scan` warm (cache filled, nothing changed),
+(3) `audit scan` warm with one file changed, (4) `fixit lint` with one trivial rule,
+(5) `semgrep` with local rules equivalent to ours, (6) `ruff check --no-cache --select
+E722,T201`. Prints the median wall time, the CPU time and the peak memory (largest single
+process) of each, and the ratios to auditor's cold and warm runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpora import DJANGO, NLTK, REPORTLAB, Corpus, cache_dir, fetch
+
+BIN = Path(sys.executable).parent
+FIXIT = "fixit==2.2.1"
+SEMGREP = "semgrep==1.185.0"
+
+# The same four concerns as our rules, as far as semgrep's patterns can say them.
+SEMGREP_RULES = """\
+rules:
+  - id: bare-except
+    languages: [python]
+    severity: ERROR
+    message: bare except
+    pattern: |
+      try:
+        ...
+      except:
+        ...
+  - id: console-logging
+    languages: [python]
+    severity: ERROR
+    message: print
+    pattern: print(...)
+  - id: unvalidated-env
+    languages: [python]
+    severity: WARNING
+    message: environment read
+    pattern-either:
+      - pattern: os.environ[...]
+      - pattern: os.environ.get(...)
+      - pattern: os.getenv(...)
+  - id: unvalidated-kwargs
+    languages: [python]
+    severity: ERROR
+    message: kwargs written wholesale
+    pattern-either:
+      - pattern: |
+          def $F(..., **$KW):
+            ...
+            for $K, $V in $KW.items():
+              ...
+              setattr($O, $K, $V)
+      - pattern: |
+          def $F(..., **$KW):
+            ...
+            $O.__dict__.update($KW)
+"""
+
+
+@dataclass
+class Measure:
+    name: str
+    wall: list[float]
+    cpu: list[float]
+    rss_mib: list[float]
+
+    def median(self, values: list[float]) -> float:
+        return statistics.median(values)
+
+
+def tool(requirement: str, command: str) -> Path:
+    """A command from its own venv in the cache folder (fixit and semgrep pin conflicting
+    dependencies, so they cannot share one)."""
+    venv = cache_dir() / "tools" / requirement
+    if not (venv / ".complete").exists():
+        shutil.rmtree(venv, ignore_errors=True)
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "-q", requirement], check=True)
+        (venv / ".complete").touch()
+    return venv / "bin" / command
+
+
+def run_once(command: list[str], cwd: Path) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (the process and its reaped children) and peak RSS."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert process.stderr is not None
+    err = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - started
+    if process.returncode not in (0, 1):
+        raise RuntimeError(f"{command[0]} failed ({process.returncode}): {err.decode()[-500:]}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def measure(
+    name: str, command: list[str], cwd: Path, repeat: int, before: list[str] | None = None
+) -> Measure:
+    result = Measure(name, [], [], [])
+    for _ in range(repeat):
+        if before:
+            subprocess.run(before, cwd=cwd, check=True, capture_output=True)
+        wall, cpu, rss = run_once(command, cwd)
+        result.wall.append(wall)
+        result.cpu.append(cpu)
+        result.rss_mib.append(rss)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--corpus", default="django", choices=["django", "reportlab", "nltk"])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    corpus: Corpus = {"django": DJANGO, "reportlab": REPORTLAB, "nltk": NLTK}[args.corpus]
+    fixit = tool(FIXIT, "fixit")
+    semgrep = tool(SEMGREP, "semgrep")
+    source = fetch(corpus) / corpus.package
+    work = Path(tempfile.mkdtemp(prefix="audit-speed-"))
+    try:
+        target = work / "corpus"
+        shutil.copytree(source, target)
+        files = sum(1 for _ in target.rglob("*.py"))
+        lines = sum(p.read_bytes().count(b"\n") for p in target.rglob("*.py"))
+        rules_file = work / "semgrep.yml"
+        rules_file.write_text(SEMGREP_RULES)
+        cache = work / "cache"
+        audit = [str(BIN / "audit"), "scan", str(target), "--fail-on", "none"]
+        subprocess.run(
+            [*audit, "--cache-dir", str(cache)], capture_output=True, check=False
+        )  # fill it
+        touched = next(iter(sorted(target.rglob("*.py"))))
+        touch = [
+            sys.executable,
+            "-c",
+            f"import pathlib; p = pathlib.Path({str(touched)!r}); p.write_text(p.read_text() + '\\n')",
+        ]
+        measures = [
+            measure("audit scan (cold)", [*audit, "--no-cache"], work, args.repeat),
+            measure("audit scan (warm)", [*audit, "--cache-dir", str(cache)], work, args.repeat),
+            measure(
+                "audit scan (1 file changed)",
+                [*audit, "--cache-dir", str(cache)],
+                work,
+                args.repeat,
+                touch,
+            ),
+            measure(
+                "fixit lint (1 trivial rule)",
+                [
+                    str(fixit),
+                    "lint",
+                    "--rules",
+                    "fixit.rules.avoid_or_in_except",
+                    str(target),
+                ],
+                work,
+                args.repeat,
+            ),
+            measure(
+                "semgrep (4 local rules)",
+                [
+                    str(semgrep),
+                    "scan",
+                    "--metrics=off",
+                    "--disable-version-check",
+                    "--config",
+                    str(rules_file),
+                    "--quiet",
+                    str(target),
+                ],
+                work,
+                args.repeat,
+            ),
+            measure(
+                "ruff --no-cache E722,T201",
+                [
+                    str(BIN / "ruff"),
+                    "check",
+                    "--no-cache",
+                    "--isolated",
+                    "--select",
+                    "E722,T201",
+                    "--exit-zero",
+                    str(target),
+                ],
+                work,
+                args.repeat,
+            ),
+        ]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    cold = statistics.median(measures[0].wall)
+    warm = statistics.median(measures[1].wall)
+    print(
+        f"{corpus.requirement} {corpus.package}/: {files} files, {lines} lines; {os.cpu_count()} cores; median of {args.repeat}"
+    )
+    print(
+        f"{'':30} {'wall s':>8} {'cpu s':>8} {'peak MiB':>9} {'÷ audit cold':>13} {'÷ audit warm':>13}"
+    )
+    for m in measures:
+        wall = statistics.median(m.wall)
+        print(
+            f"{m.name:30} {wall:8.2f} {statistics.median(m.cpu):8.2f} {max(m.rss_mib):9.0f} "
+            f"{wall / cold:13.2f} {wall / warm:13.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
