@@ -62,6 +62,92 @@ def check_syntax(text: str, path: str | None = None) -> str | None:
     return None
 
 
+def check_fix(before: str, after: str, edits: Sequence[Edit], path: str = "") -> str | None:
+    """Why fixed text must not be written, or None. It must parse, and every statement no
+    edit touches must still be there, the same, at its place (shifted by the edits) and
+    under the same parents: an edit may change what it covers and nothing else, so it must
+    not, say, pull the next line into an expression with a trailing backslash."""
+    problem = check_syntax(after)
+    if problem is not None:
+        return f"the result does not parse ({problem})"
+    return _changed_outside(before, after, edits)
+
+
+def _changed_outside(before: str, after: str, edits: Sequence[Edit]) -> str | None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            old_tree, new_tree = ast.parse(before), ast.parse(after)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None  # the original did not parse with CPython: nothing to compare
+    spans = sorted((e.start, e.end, len(e.text)) for e in edits)
+    old_at, new_at = _Offsets(before), _Offsets(after)
+    placed = {new_at.start(node): (node, parents) for node, parents in _statements(new_tree, ())}
+
+    def touched(start: int, end: int) -> bool:
+        return any((s < end and e > start) or (s == e and start < s < end) for s, e, _ in spans)
+
+    def shifted(offset: int) -> int:
+        return offset + sum(size - (e - s) for s, e, size in spans if e <= offset)
+
+    pending = [(node, parents) for node, parents in _children(old_tree, ())]
+    while pending:
+        node, parents = pending.pop()
+        start, end = old_at.start(node), old_at.end(node)
+        if touched(start, end):
+            pending.extend(_children(node, (*parents, type(node).__name__)))
+            continue
+        match = placed.get(shifted(start))
+        if match is None or match[1] != parents or _dump(match[0]) != _dump(node):
+            return f"it changes code outside its edits (the statement at line {node.lineno})"
+    return None
+
+
+def _dump(node: ast.AST) -> str:
+    return ast.dump(node, include_attributes=False)
+
+
+def _children(
+    node: ast.AST, parents: tuple[str, ...]
+) -> Iterator[tuple[ast.stmt, tuple[str, ...]]]:
+    """The statements directly inside `node` (through handlers and match cases)."""
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.stmt):
+            yield child, parents
+        else:
+            yield from _children(child, parents)
+
+
+def _statements(
+    node: ast.AST, parents: tuple[str, ...]
+) -> Iterator[tuple[ast.stmt, tuple[str, ...]]]:
+    for child, above in _children(node, parents):
+        yield child, above
+        yield from _statements(child, (*above, type(child).__name__))
+
+
+class _Offsets:
+    """Character offsets of ast nodes (ast counts columns in UTF-8 bytes)."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines(keepends=True)
+        self.starts = [0, *itertools.accumulate(len(line) for line in self.lines)]
+
+    def _offset(self, line: int, byte_column: int) -> int:
+        text = self.lines[line - 1] if line <= len(self.lines) else ""
+        column = len(text.encode("utf-8")[:byte_column].decode("utf-8", "ignore"))
+        return self.starts[line - 1] + column
+
+    def start(self, node: ast.stmt) -> int:
+        first = min(
+            [node, *getattr(node, "decorator_list", ())], key=lambda n: (n.lineno, n.col_offset)
+        )
+        return self._offset(first.lineno, first.col_offset)
+
+    def end(self, node: ast.stmt) -> int:
+        return self._offset(node.end_lineno or node.lineno, node.end_col_offset or 0)
+
+
 def comments(text: str, path: str | None = None) -> Iterator[Comment]:
     lines = text.splitlines()
     try:
@@ -330,4 +416,4 @@ class _SpanState(CodegenState):
             self.syntactic[node] = (start, end)
 
 
-__all__ = ["Decoded", "check_syntax", "comments", "decode", "run"]
+__all__ = ["Decoded", "check_fix", "check_syntax", "comments", "decode", "run"]

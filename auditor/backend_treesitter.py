@@ -20,7 +20,7 @@ import tree_sitter as ts
 import tree_sitter_javascript
 import tree_sitter_typescript
 
-from auditor.model import INTERNAL_ERROR, PARSE_ERROR, Finding, Fix, error_finding
+from auditor.model import INTERNAL_ERROR, PARSE_ERROR, Edit, Finding, Fix, error_finding
 from auditor.plugins import (
     ActiveRule,
     ParsedFile,
@@ -274,6 +274,10 @@ class LanguageBackend:
 
     def check_syntax(self, text: str, path: str | None = None) -> str | None:
         return _check_syntax(text, self._grammars(path))
+
+    def check_fix(self, before: str, after: str, edits: Sequence[Edit], path: str) -> str | None:
+        problem = self.check_syntax(after, path)
+        return None if problem is None else f"the result does not parse ({problem})"
 
     def _grammars(self, path: str | None) -> tuple[str, ...]:
         """The file's own grammar when its path is known: a fixed .ts file must still

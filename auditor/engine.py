@@ -15,6 +15,7 @@ from auditor.globs import Globs
 from auditor.model import (
     PARSE_ERROR,
     READ_ERROR,
+    Edit,
     Finding,
     content_key,
     error_finding,
@@ -33,7 +34,8 @@ class Backend:
     run: Callable[[str, str, Sequence[ActiveRule]], list[Finding]]
     # (text, path): the path picks a dialect where a language has several (.ts, .tsx)
     comments: Callable[[str, str], Iterable[Comment]]
-    check_syntax: Callable[[str, str], str | None]
+    # (before, after, edits, path): why a fixed text must not be written, or None
+    check_fix: Callable[[str, str, Sequence[Edit], str], str | None]
 
 
 # "module" or "module:attribute": an object with the four functions of a Backend.
@@ -54,7 +56,7 @@ def backend(language: str) -> Backend:
         decode=source.decode,
         run=source.run,
         comments=source.comments,
-        check_syntax=source.check_syntax,
+        check_fix=source.check_fix,
     )
 
 

@@ -13,7 +13,9 @@ from auditor.model import FIX_ERROR, Edit, Finding, error_finding
 MAX_ROUNDS = 25
 
 Scan = Callable[[str], list[Finding]]
-CheckSyntax = Callable[[str], str | None]
+# (text before, text after, the edits between them) -> what is wrong with the result, or
+# None: it must parse, and change nothing the edits did not mean to change.
+Check = Callable[[str, str, Sequence[Edit]], str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,29 +70,34 @@ def _overlap(a: Edit, b: Edit) -> bool:
     return a.start < b.end and b.start < a.end
 
 
+def _edits(fixes: Sequence[Finding]) -> list[Edit]:
+    return [e for f in fixes if f.fix is not None for e in f.fix.edits]
+
+
 def _apply(text: str, fixes: Sequence[Finding]) -> str:
-    return apply_edits(text, [e for f in fixes if f.fix is not None for e in f.fix.edits])
+    return apply_edits(text, _edits(fixes))
 
 
 def fix_text(
     text: str,
     findings: Sequence[Finding],
     scan: Scan,
-    check_syntax: CheckSyntax,
+    check: Check,
     *,
     unsafe: bool = False,
 ) -> FixOutcome:
     """Fix `findings` (the scan of `text`) until nothing fixable is left.
 
-    A round whose result does not parse is undone, and each rule whose fix breaks the file
-    on its own is refused for this file. A rule that keeps changing the file for
+    A round whose result does not pass `check` (it does not parse, or it changed code
+    outside the edits) is undone, and each rule whose fix fails the check on its own is
+    refused for this file. A rule that keeps changing the file for
     MAX_ROUNDS rounds is refused too, and the fixing starts over from the original text
     without it, so a buggy rule never leaves its churn behind. Each refusal is reported
     as a fix-error finding."""
     errors: list[Finding] = []
     refused: set[str] = set()
     while True:
-        outcome = _fix_rounds(text, findings, scan, check_syntax, unsafe, refused, errors)
+        outcome = _fix_rounds(text, findings, scan, check, unsafe, refused, errors)
         if outcome is not None:
             return outcome
 
@@ -99,7 +106,7 @@ def _fix_rounds(
     text: str,
     findings: Sequence[Finding],
     scan: Scan,
-    check_syntax: CheckSyntax,
+    check: Check,
     unsafe: bool,
     refused: set[str],
     errors: list[Finding],
@@ -111,16 +118,14 @@ def _fix_rounds(
             return FixOutcome(text, (*findings, *errors), tuple(applied))
         chosen = select_fixes(candidates)
         new_text = _apply(text, chosen)
-        if check_syntax(new_text) is not None:
-            # Together they break the file: refuse the rules whose fixes break it alone,
-            # apply one of the rest, and let the others be recomputed next round.
+        if check(text, new_text, _edits(chosen)) is not None:
+            # Together they fail: refuse the rules whose fixes fail alone, apply one of
+            # the rest, and let the others be recomputed next round.
             for finding in chosen:
-                problem = check_syntax(_apply(text, [finding]))
+                problem = check(text, _apply(text, [finding]), _edits([finding]))
                 if problem is not None and finding.rule_id not in refused:
                     refused.add(finding.rule_id)
-                    message = (
-                        f"fix of {finding.rule_id} refused: the result does not parse ({problem})"
-                    )
+                    message = f"fix of {finding.rule_id} refused: {problem}"
                     errors.append(error_finding(FIX_ERROR, finding.path, message, finding.start))
             chosen = [f for f in chosen if f.rule_id not in refused][:1]
             new_text = _apply(text, chosen)

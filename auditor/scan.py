@@ -265,7 +265,7 @@ def _fix_file(
         decoded.text,
         result.findings,
         lambda text: engine.scan_text(source.rel, source.language, text),
-        lambda text: lang.check_syntax(text, source.rel),
+        lambda before, after, edits: lang.check_fix(before, after, edits, source.rel),
         unsafe=unsafe,
     )
     if outcome.text == decoded.text:

@@ -37,7 +37,7 @@ def fix_all(
         code,
         findings,
         lambda text: run_rule(cls, text, path, options),
-        lambda text: backend(language).check_syntax(text, path),
+        lambda before, after, edits: backend(language).check_fix(before, after, edits, path),
         unsafe=True,
     )
     errors = [f for f in outcome.findings if f.is_error]

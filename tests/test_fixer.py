@@ -7,11 +7,11 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from auditor.backend_python import check_syntax
+from auditor.backend_python import check_fix
 from auditor.engine import Engine
 from auditor.fileio import ChangedOnDisk, write_atomic
-from auditor.fixer import MAX_ROUNDS, fix_text
-from auditor.model import Severity
+from auditor.fixer import MAX_ROUNDS, apply_edits, fix_text
+from auditor.model import Edit, Severity
 from auditor.plugins import ActiveRule, Rule
 from rules.bare_except import BareExcept
 
@@ -43,6 +43,21 @@ class Breaks(Rule):
             self.report(node, replacement=broken)
 
 
+class Swallows(Rule):
+    """Replaces `boom` with text ending in a backslash: the next line joins the expression.
+    The result parses, but a statement the fix never touched is gone."""
+
+    id = "swallows"
+    severity = Severity.LOW
+    message = "boom"
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if node.value == "boom":
+            broken = cst.Name("ok")
+            object.__setattr__(broken, "value", "boom + \\")  # past LibCST's own validation
+            self.report(node, replacement=broken)
+
+
 class Churns(Rule):
     """Wraps `x` in parentheses forever."""
 
@@ -60,7 +75,7 @@ class Churns(Rule):
 def fix(code: str, *rules: type[Rule]):
     engine = Engine([ActiveRule(r, r.severity, {}, False) for r in rules])
     findings = engine.scan_text("m.py", "python", code)
-    return fix_text(code, findings, lambda t: engine.scan_text("m.py", "python", t), check_syntax)
+    return fix_text(code, findings, lambda t: engine.scan_text("m.py", "python", t), check_fix)
 
 
 def test_overlapping_fixes_are_applied_over_rounds() -> None:
@@ -129,3 +144,28 @@ def test_positions_and_fixes_survive_libcst_reprinting_a_file_differently() -> N
     assert (finding.start.line, finding.start.column, finding.end.column) == (7, 1, 7)
     outcome = fix(code, BareExcept)
     assert outcome.text == code.replace("except:", "except Exception:")
+
+
+def test_fix_that_changes_code_outside_its_edits_is_refused() -> None:
+    code = "boom\nz\ntry:\n    a()\nexcept:\n    pass\n"
+    outcome = fix(code, Swallows, BareExcept)
+    assert outcome.text == code.replace("except:", "except Exception:")
+    errors = [(f.start.line, f.message) for f in outcome.findings if f.is_error]
+    assert errors == [
+        (1, "fix of swallows refused: it changes code outside its edits (the statement at line 2)")
+    ]
+
+
+def test_check_fix_allows_what_fixes_do() -> None:
+    before = "import os\n\n\ndef f():\n    print(x)\n    return 1\n"
+    after = "import os\nimport logging\n\nlogger = logging.getLogger(__name__)\n\n\ndef f():\n    logger.info('%s', x)\n    return 1\n"
+    edits = [
+        Edit(10, 10, "import logging\n\nlogger = logging.getLogger(__name__)\n"),
+        Edit(25, 31, "logger.info('%s', "),
+    ]
+    assert apply_edits(before, edits) == after
+    assert check_fix(before, after, edits) is None
+    # The same text, claimed to come from an edit of the import only: `f` changed unseen.
+    assert check_fix(before, after, edits[:1]) == (
+        "it changes code outside its edits (the statement at line 4)"
+    )

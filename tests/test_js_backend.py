@@ -86,13 +86,17 @@ def test_the_scan_goes_on_after_a_parse_error(project, audit) -> None:
 
 
 def test_check_syntax_refuses_error_and_missing_nodes() -> None:
-    js, ts = backend("javascript"), backend("typescript")
+    from auditor.backend_treesitter import JAVASCRIPT as js
+    from auditor.backend_treesitter import TYPESCRIPT as ts
+
     assert js.check_syntax("logger.info(1);\n") is None
     assert js.check_syntax("logger.info(1;\n") == "cannot parse: missing ')' at 1:14"
     assert js.check_syntax("let x: number = 1;\n") == "cannot parse: unexpected 'x' at 1:5"
     assert ts.check_syntax("let x: number = <number>y;\n") is None  # .ts
     assert ts.check_syntax("const a = <div>{x}</div>;\n") is None  # .tsx
     assert ts.check_syntax("const = 1;\n") is not None
+    fixed = backend("typescript").check_fix("a;\n", "a(;\n", [], "x.ts")
+    assert fixed == "the result does not parse (cannot parse: missing ')' at 1:3)"
 
 
 # --- positions and edits in characters ----------------------------------------------------
