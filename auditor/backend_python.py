@@ -8,6 +8,7 @@ import bisect
 import difflib
 import io
 import itertools
+import sys
 import tokenize
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -160,8 +161,21 @@ def comments(text: str, path: str | None = None) -> Iterator[Comment]:
         return
 
 
+# LibCST walks its trees recursively, a few frames per level of nesting: code CPython
+# accepts (190 nested calls) needs more than the default 1,000 frames.
+sys.setrecursionlimit(max(sys.getrecursionlimit(), 20_000))
+
+
 def run(path: str, text: str, rules: Sequence[ActiveRule]) -> list[Finding]:
     """Findings of `rules` on one file's text, unsorted, without fingerprints."""
+    try:
+        return _run(path, text, rules)
+    except RecursionError:
+        message = "too deeply nested for LibCST to analyse; no rule ran on this file"
+        return [error_finding(PARSE_ERROR, path, message)]
+
+
+def _run(path: str, text: str, rules: Sequence[ActiveRule]) -> list[Finding]:
     error = syntax_error(text)
     if error is not None:
         location, message = error

@@ -69,6 +69,9 @@ class Config:
     fail_on: Severity | None = Severity.CRITICAL  # None: never fail on findings
     issues_file: str = "issues.yaml"
     report_output: str | None = None  # where `audit report` writes when no --output
+    # Bigger files are not parsed: LibCST needs about 400 bytes of memory per byte of
+    # source, so a generated 10 MB module would take minutes and gigabytes.
+    max_file_size: int = 1_000_000
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     extend_safe_fixes: tuple[str, ...] = ()
     plugins: tuple[str, ...] = ()
@@ -216,6 +219,13 @@ def parse_config(table: object, *, root: Path, file: Path, prefix: str = "tool.a
     def report_output(value: object, key: str) -> None:
         values["report_output"] = check.string(value, key)
 
+    def max_file_size(value: object, key: str) -> None:
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise check.fail(
+                key, f"must be a number of bytes, 0 for no limit (got {_describe(value)})"
+            )
+        values["max_file_size"] = value
+
     def per_file_ignores(value: object, key: str) -> None:
         if not isinstance(value, dict):
             raise check.fail(key, f"must be a table of glob = [rule ids] (got {_describe(value)})")
@@ -239,6 +249,7 @@ def parse_config(table: object, *, root: Path, file: Path, prefix: str = "tool.a
             "fail-on": fail_on,
             "issues-file": issues_file,
             "report-output": report_output,
+            "max-file-size": max_file_size,
             "per-file-ignores": per_file_ignores,
             "rules": rules,
         }

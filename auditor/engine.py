@@ -74,8 +74,10 @@ class Engine:
         self,
         rules: Sequence[ActiveRule],
         per_file_ignores: Sequence[tuple[str, Sequence[str]]] = (),
+        max_file_size: int = 0,
     ) -> None:
         self.rules = tuple(rules)
+        self.max_file_size = max_file_size  # bytes; 0: no limit
         self.per_file_ignores = tuple((pattern, tuple(ids)) for pattern, ids in per_file_ignores)
         self._ignores = [(Globs([pattern]), frozenset(ids)) for pattern, ids in per_file_ignores]
         self.languages = frozenset(
@@ -93,6 +95,13 @@ class Engine:
     def read(self, source: SourcePath) -> FileResult:
         """The file's bytes and text, or a read-error / parse-error finding."""
         try:
+            size = source.path.stat().st_size
+            if self.max_file_size and size > self.max_file_size:
+                message = (
+                    f"not scanned: {size:,} bytes is over the max-file-size limit of "
+                    f"{self.max_file_size:,} (exclude the file, or raise the limit)"
+                )
+                return FileResult(source, (error_finding(READ_ERROR, source.rel, message),))
             data = source.path.read_bytes()
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__

@@ -4,11 +4,38 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
+
+fcntl: ModuleType | None
+try:
+    import fcntl
+except ImportError:  # Windows: compare-and-swap without the lock
+    fcntl = None
 
 
 class ChangedOnDisk(Exception):
     pass
+
+
+@contextmanager
+def _locked(path: Path | None) -> Iterator[None]:
+    """An exclusive lock on the file while its content is compared and replaced, so two
+    fixers cannot both see the old content and both replace it (the second would lose the
+    first one's fix). The loser then sees new content and refuses."""
+    if path is None or fcntl is None:
+        yield
+        return
+    try:
+        handle = path.open("rb")
+    except OSError:
+        yield
+        return
+    with handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        yield  # closing the file releases the lock
 
 
 def write_atomic(path: Path, data: bytes, *, expected: bytes | None = None) -> None:
@@ -27,9 +54,12 @@ def write_atomic(path: Path, data: bytes, *, expected: bytes | None = None) -> N
             os.fsync(handle.fileno())
         if mode is not None:
             os.chmod(temp, mode)
-        if expected is not None and path.read_bytes() != expected:
-            raise ChangedOnDisk(f"{path}: changed on disk while it was being fixed; left as it is")
-        os.replace(temp, path)
+        with _locked(path if expected is not None else None):
+            if expected is not None and path.read_bytes() != expected:
+                raise ChangedOnDisk(
+                    f"{path}: changed on disk while it was being fixed; left as it is"
+                )
+            os.replace(temp, path)
     except BaseException:
         if os.path.exists(temp):
             os.unlink(temp)

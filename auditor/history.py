@@ -19,7 +19,7 @@ from pathlib import Path
 import git
 
 from auditor.engine import Engine, backend, occurrences
-from auditor.model import Finding
+from auditor.model import Finding, Location
 from auditor.source import DecodeError
 
 
@@ -275,8 +275,12 @@ class Walker:
         language = self.language_of(rel)
         assert language is not None
         result: list[tuple[ContentKey, Finding]] | None
+        data = self.objects.blob(blob)
+        limit = self.engine.max_file_size
         try:
-            text = backend(language).decode(self.objects.blob(blob)).text
+            if limit and len(data) > limit:
+                raise DecodeError("over max-file-size", Location(1, 1))  # unknown, as unparsable
+            text = backend(language).decode(data).text
         except DecodeError:
             result = None
         else:

@@ -40,7 +40,7 @@ def history_of(project: Project, issues: IssuesFile, since: str | None = None) -
     no usable history (outside git, shallow clone, no commits)."""
     config = project.config
     top, reason = repository_of(config.root)
-    engine = Engine(project.rules, config.per_file_ignores)
+    engine = Engine(project.rules, config.per_file_ignores, config.max_file_size)
     if top is None:
         return without_history(reason, scan(project, []).findings)
     scanned_language = language_filter(config, engine)
@@ -63,7 +63,7 @@ def existing_since(project: Project, ref: str, outcome: ScanOutcome) -> set[str]
     top, reason = repository_of(config.root)
     if top is None:
         raise UsageError(f"--new-since {ref}: {reason.split(':')[0]}")
-    engine = Engine(project.rules, config.per_file_ignores)
+    engine = Engine(project.rules, config.per_file_ignores, config.max_file_size)
     by_path: dict[str, list[Finding]] = {}
     for finding in outcome.findings:
         if not finding.is_error:

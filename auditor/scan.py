@@ -186,7 +186,8 @@ def scan(
     """Scan, and with `fix` write fixed files; with `diff` compute the diffs instead and
     leave every file and the findings as they are on disk. `cache_dir` None: no cache.
     `keep_texts`: keep the text of files with findings (for baselines and --new-since)."""
-    engine = Engine(project.rules, project.config.per_file_ignores)
+    config = project.config
+    engine = Engine(project.rules, config.per_file_ignores, config.max_file_size)
     files = files_to_scan(project.config, paths, engine.languages)
     advance = progress(len(files)) if progress else None
     cache = (
