@@ -28,7 +28,7 @@ class Corpus:
 # Older libraries, written before linters flagged these patterns: many findings.
 REPORTLAB = Corpus("reportlab==3.5.59", "src/reportlab", "src", ("pillow",))
 NLTK = Corpus("nltk==3.5", "nltk", ".", ("regex", "click", "joblib", "tqdm", "numpy"))
-DJANGO = Corpus("Django==5.2.8", "django")
+DJANGO = Corpus("Django==5.2.8", "django", ".", ("asgiref", "sqlparse"))
 
 
 def cache_dir() -> Path:

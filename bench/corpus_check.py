@@ -1,6 +1,6 @@
 """Recall and fix safety of the Python rules on real, pinned code bases.
 
-    python bench/corpus_check.py [reportlab==3.5.59 nltk==3.5 ...]
+    python bench/corpus_check.py [reportlab nltk django]
 
 For each corpus:
 1. `bare-except` findings against every `except:` handler counted with the `ast` module
@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpora import NLTK, REPORTLAB, Corpus, cache_dir, fetch
+from corpora import DJANGO, NLTK, REPORTLAB, Corpus, cache_dir, fetch
 
 BIN = Path(sys.executable).parent
 # The allowed places the console-logging spec names: test_*.py, *_test.py, tests/, conftest.py.
@@ -275,14 +275,16 @@ def check(corpus: Corpus) -> bool:
         first = subprocess.run(fix, capture_output=True, text=True, check=False)
         after = snapshot(target)
         changed = sorted(p for p in before if before[p] != after.get(p))
+        out = first.stdout.splitlines()
+        applied = next((int(line.split()[1]) for line in out if line.startswith("Fixed ")), 0)
+        crashes = [line for line in out if " internal-error " in line]
+        refused = [line for line in out if " fix-error " in line]
+        errors = crashes + refused
         print(
-            f"fix: {len(changed)} files changed; audit exit {first.returncode}; summary: {first.stdout.strip().splitlines()[-1:]}"
+            f"fix: {len(before)} files scanned, {applied} fixes applied, {len(changed)} files "
+            f"changed, {len(crashes)} crashes, {len(refused)} refused fixes; audit exit {first.returncode}"
         )
-        errors = [
-            line
-            for line in first.stdout.splitlines()
-            if " fix-error " in line or " internal-error " in line
-        ]
+        print(f"  left: {out[-1] if out else ''}")
         for line in errors:
             print(f"  {line}")
         compiled = subprocess.run(
@@ -315,7 +317,9 @@ def check(corpus: Corpus) -> bool:
 
 
 def main(argv: list[str]) -> int:
-    chosen = [c for c in (REPORTLAB, NLTK) if not argv or c.requirement in argv or c.name in argv]
+    chosen = [
+        c for c in (REPORTLAB, NLTK, DJANGO) if not argv or c.requirement in argv or c.name in argv
+    ]
     results = [check(c) for c in chosen]
     return 0 if all(results) else 1
 
