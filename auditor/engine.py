@@ -147,7 +147,9 @@ class Engine:
 
 def _triggered(rule: ActiveRule, text: str) -> bool:
     triggers = rule.cls.triggers
-    return not triggers or any(t in text for t in triggers)
+    return not triggers or any(
+        t in text if isinstance(t, str) else t.search(text) is not None for t in triggers
+    )
 
 
 def occurrences(findings: Sequence[Finding], text: str) -> list[tuple[str, int]]:

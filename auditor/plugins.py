@@ -114,7 +114,7 @@ class BaseRule:
     languages: ClassVar[frozenset[str]] = frozenset({"python"})
     # A file that contains none of these substrings is never parsed for this rule.
     # Empty means every file of the rule's languages.
-    triggers: ClassVar[tuple[str, ...]] = ()
+    triggers: ClassVar[tuple[str | re.Pattern[str], ...]] = ()
     OPTIONS: ClassVar[Mapping[str, OptionValue]] = MappingProxyType({})
     fix_applicability: ClassVar[Applicability] = "safe"
     fix_description: ClassVar[str | None] = None
@@ -497,8 +497,10 @@ def check_rule_class(cls: type[BaseRule], origin: str) -> None:
         raise fail("a python rule must subclass auditor.plugins.Rule")
     if set(languages) & TREE_SITTER_LANGUAGES and not issubclass(cls, TreeSitterRule):
         raise fail("a javascript or typescript rule must subclass auditor.plugins.TreeSitterRule")
-    if not isinstance(cls.triggers, tuple) or not all(isinstance(t, str) for t in cls.triggers):
-        raise fail("'triggers' must be a tuple of strings")
+    if not isinstance(cls.triggers, tuple) or not all(
+        isinstance(t, str | re.Pattern) for t in cls.triggers
+    ):
+        raise fail("'triggers' must be a tuple of strings or compiled patterns")
     if not isinstance(cls.OPTIONS, Mapping) or not all(
         isinstance(k, str) and _is_option_value(v) for k, v in cls.OPTIONS.items()
     ):

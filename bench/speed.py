@@ -167,9 +167,9 @@ def main() -> None:
                 "fixit lint (1 trivial rule)",
                 [
                     str(fixit),
-                    "lint",
                     "--rules",
                     "fixit.rules.avoid_or_in_except",
+                    "lint",
                     str(target),
                 ],
                 work,

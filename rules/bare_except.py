@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import libcst as cst
@@ -27,7 +28,9 @@ class BareExcept(Rule):
     id = "bare-except"
     severity = Severity.CRITICAL
     message = "bare `except:` also catches KeyboardInterrupt and SystemExit; name the exceptions"
-    triggers = ("except",)
+    # `except` then only whitespace before the colon: files whose handlers all name a
+    # type (most files) are never parsed for this rule.
+    triggers = (re.compile(r"\bexcept\s*:"),)
     fix_description = "name the exception type"
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:

@@ -342,6 +342,20 @@ class UnvalidatedKwargs(KwargsRule):
     )
 
     INVALID = (
+        # A signature over several lines, with calls in its defaults (the trigger).
+        Invalid(
+            """
+            def create(
+                owner=current(user()),
+                **fields,
+            ):
+                booking = Booking()
+                for key, value in fields.items():
+                    setattr(booking, key, value)
+            """,
+            line=7,
+            column=9,
+        ),
         Invalid(
             """
             def update_booking(booking, **kwargs):

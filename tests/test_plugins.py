@@ -170,7 +170,7 @@ def test_rule_that_crashes_is_contained(local_plugin, audit) -> None:
         ("severity = 'high'", "'severity' must be an auditor.model.Severity"),
         ("message = ''", "'message' must be a non-empty string"),
         ("languages = frozenset({'cobol'})", "unknown language(s) ['cobol'] in 'languages'"),
-        ("triggers = 'todo'", "'triggers' must be a tuple of strings"),
+        ("triggers = 'todo'", "'triggers' must be a tuple of strings or compiled patterns"),
         (
             "OPTIONS = {'n': None}",
             "'OPTIONS' must map names to bool, int, float, str or tuple of str",
