@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Mapping, Sequence
 from typing import Literal
@@ -65,7 +66,9 @@ class ConsoleLogging(Rule):
     id = "console-logging"
     severity = Severity.CRITICAL
     message = "`print` writes to the console; log through the module's logger instead"
-    triggers = ("print",)
+    # A call of a bare `print`, or anything naming `builtins`: method calls (`.print(`)
+    # and names such as `pprint(` or `print_help(` never make a file worth parsing.
+    triggers = (re.compile(r"(?<![\w.])print\s*\("), "builtins")
     fix_applicability = "unsafe"
     OPTIONS = {"allow": (), "stdout-level": "info", "stderr-level": "error"}
     # Qualified names are asked of the scope for the few nodes that need them: resolving

@@ -94,10 +94,10 @@ class IgnoredKwargs(KwargsRule):
         qualname: str,
         shadowed: LazyNames,
     ) -> None:
-        if _local_helper(function, self.scopes[:-1]):
-            return
         use = analyse(function, param, Sinks(), shadowed)
         if use.other_use or use.rebound or not use.literal_keys:
+            return
+        if _local_helper(function, self.scopes[:-1]):  # last: it walks the outer function
             return
         if self._meant_to_ignore(function, use.literal_keys):
             return
