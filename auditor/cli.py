@@ -230,6 +230,14 @@ def scan(
             ),
             output,
         )
+    if diff or output_format != "text" or output is not None:
+        # The report went elsewhere or is for machines: say on stderr, one line each,
+        # which files could not be checked, so a person reading the log sees it.
+        from reports.findings_text import finding_line
+
+        for finding in findings:
+            if finding.is_error:
+                click.echo(f"audit: {finding_line(finding, display)}", err=True)
 
     threshold = project.config.fail_on
     if fail_on is not None:

@@ -130,8 +130,13 @@ def _git_toplevel(start: Path) -> Path | None:
     return Path(out.stdout.strip()) if out.returncode == 0 else None
 
 
+MAX_CONFIG_BYTES = 10_000_000  # a config file this large is not a config file
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
+        if path.stat().st_size > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{display_path(path)}: too large to be a config file")
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:

@@ -113,3 +113,32 @@ def test_two_fixers_at_once_never_lose_a_fix(tmp_path: Path) -> None:
         assert ("except Exception:" in text) == (not refused_except), name
         assert ('logger.info("%s", 1)' in text) == (not refused_print), name
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".audit-tmp")]
+
+
+def test_errors_are_also_told_on_stderr_for_machine_formats(project, audit) -> None:
+    project({"broken.py": "print(\n", "plain.py": BARE})
+    result = audit("scan", "--format", "json", "--no-cache")
+    assert result.code == 2
+    assert (
+        result.err
+        == "audit: broken.py:1:6: critical parse-error cannot parse: '(' was never closed\n"
+    )
+    assert audit("scan", "--no-cache").err == ""  # the text report already shows it
+
+
+def test_mixed_newlines_are_kept_line_by_line(project, audit, tmp_path: Path) -> None:
+    source = b"import os\r\nx = 1\ntry:\r\n    a()\nexcept:\r\n    pass\n"
+    project({"mixed.py": source})
+    assert audit("scan", "--fix", "--no-cache").code == 0
+    assert (tmp_path / "mixed.py").read_bytes() == source.replace(b"except:", b"except Exception:")
+
+
+def test_a_huge_pyproject_is_refused(project, audit, tmp_path: Path) -> None:
+    project({"app.py": BARE})
+    with (tmp_path / "pyproject.toml").open("w") as handle:
+        handle.write("[tool.audit]\n" + "# padding\n" * 1_100_000)
+    result = audit("scan")
+    assert (result.code, result.err) == (
+        2,
+        "audit: error: pyproject.toml: too large to be a config file\n",
+    )
