@@ -9,6 +9,7 @@ from auditor.model import Severity
 from auditor.plugins import Invalid, ParsedFile, RuleContext, TreeSitterRule, Valid
 from rules.js_env_reads import TRIGGERS, JsEnvAccess, env_accesses
 from rules.js_paths import matches
+from rules.unvalidated_env import env_message
 
 SETTINGS_MODULES = "settings-modules"
 # `**/config.{js,ts}`, `**/env.{js,ts}` and `**/*.config.{js,mjs,ts}`, spelt out: the
@@ -23,7 +24,6 @@ DEFAULT_SETTINGS_MODULES = (
     "**/*.config.ts",
 )
 _PLAIN_NAME = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*\Z")
-_MAX_DEFAULT = 40
 
 
 class JsUnvalidatedEnv(TreeSitterRule):
@@ -145,27 +145,6 @@ class JsUnvalidatedEnv(TreeSitterRule):
 
 def describe(access: JsEnvAccess) -> str:
     """The finding's message: which variable, and what happens when it is missing."""
-    if access.kind == "enumerate":
-        return (
-            f"every environment variable is read ({access.via}) outside a settings module; "
-            "read the ones you need, and validate them, in a settings module"
-        )
-    if access.name is None:
-        subject = "an environment variable with a computed name"
-    elif _PLAIN_NAME.match(access.name):
-        subject = f"environment variable {access.name}"
-    else:
-        subject = f"environment variable {access.name!r}"
-    if access.kind == "optional":
-        outcome = "silently gives undefined"
-    elif access.default_code is None:
-        outcome = "falls back to a computed default"
-    else:
-        code = access.default_code
-        if len(code) > _MAX_DEFAULT:
-            code = code[: _MAX_DEFAULT - 3] + "..."
-        outcome = f"falls back to the default {code}"
-    return (
-        f"{subject} ({access.via}) is read outside a settings module: if it is unset, this "
-        f"{outcome}; read and validate it once, in a settings module"
+    return env_message(
+        access.kind, access.name, access.default_code, None, "undefined", _PLAIN_NAME, access.via
     )

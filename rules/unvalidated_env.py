@@ -124,29 +124,49 @@ class UnvalidatedEnv(EnvReadVisitor, Rule):
 
 def describe(access: EnvAccess) -> str:
     """The finding's message: which variable, and what happens when it is missing."""
-    if access.kind == "enumerate":
+    raised = f"raises {access.raises}" if access.kind == "required" else None
+    via = access.via if access.kind == "enumerate" else None  # how is obvious for one name
+    return env_message(
+        access.kind, access.name, access.default_code, raised, "None", _PLAIN_NAME, via
+    )
+
+
+def env_message(
+    kind: str,
+    name: str | None,
+    default_code: str | None,
+    raised: str | None,
+    missing: str,
+    plain_name: re.Pattern[str],
+    via: str | None = None,
+) -> str:
+    """What an environment read outside a settings module risks, in one message shared by
+    the Python and the JS/TS rule: `missing` is what an unset variable becomes (None,
+    undefined), `raised` what a required read raises, `via` how it was read, if shown."""
+    how = f" ({via})" if via else ""
+    if kind == "enumerate":
         return (
-            f"every environment variable is read ({access.via}) outside a settings module; "
+            f"every environment variable is read{how} outside a settings module; "
             "read the ones you need, and validate them, in a settings module"
         )
-    if access.name is None:
+    if name is None:
         subject = "an environment variable with a computed name"
-    elif _PLAIN_NAME.match(access.name):
-        subject = f"environment variable {access.name}"
+    elif plain_name.match(name):
+        subject = f"environment variable {name}"
     else:
-        subject = f"environment variable {access.name!r}"
-    if access.kind == "required":
-        outcome = f"raises {access.raises}"
-    elif access.kind == "optional":
-        outcome = "silently gives None"
-    elif access.default_code is None:
+        subject = f"environment variable {name!r}"
+    if raised is not None:
+        outcome = raised
+    elif kind == "optional":
+        outcome = f"silently gives {missing}"
+    elif default_code is None:
         outcome = "falls back to a computed default"
     else:
-        code = access.default_code
+        code = default_code
         if len(code) > _MAX_DEFAULT:
             code = code[: _MAX_DEFAULT - 3] + "..."
         outcome = f"falls back to the default {code}"
     return (
-        f"{subject} is read outside a settings module: if it is unset, this {outcome}; "
+        f"{subject}{how} is read outside a settings module: if it is unset, this {outcome}; "
         "read and validate it once, in a settings module"
     )
