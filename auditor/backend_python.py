@@ -18,15 +18,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
-from auditor.model import (
-    INTERNAL_ERROR,
-    PARSE_ERROR,
-    Edit,
-    Finding,
-    Fix,
-    Location,
-    error_finding,
-)
+from auditor.model import PARSE_ERROR, Edit, Finding, Fix, Location, error_finding, rule_crash
 from auditor.plugins import ActiveRule, Replacement, Report, Rule, RuleContext
 from auditor.source import Decoded, LineIndex, decode_python
 from auditor.suppressions import Comment
@@ -194,7 +186,7 @@ def _run(path: str, text: str, rules: Sequence[ActiveRule]) -> list[Finding]:
             rule = active.cls(RuleContext(path, active.options))
             assert isinstance(rule, Rule)
         except Exception as exc:
-            findings.append(_crash(path, active.id, exc))
+            findings.append(rule_crash(path, active.id, exc))
             continue
         instances.append((active, rule))
 
@@ -214,22 +206,15 @@ def _run(path: str, text: str, rules: Sequence[ActiveRule]) -> list[Finding]:
     index = LineIndex(text) if reported else None
     for active, rule in instances:
         if rule.failure is not None:
-            findings.append(_crash(path, active.id, rule.failure))
+            findings.append(rule_crash(path, active.id, rule.failure))
             continue
         for report in rule.reports:
             assert spans is not None and index is not None
             try:
                 findings.append(_finding(path, active, report, spans, index, module))
             except Exception as exc:  # e.g. a replacement node LibCST cannot render
-                findings.append(_crash(path, active.id, exc))
+                findings.append(rule_crash(path, active.id, exc))
     return findings
-
-
-def _crash(path: str, rule_id: str, exc: BaseException) -> Finding:
-    detail = str(exc).strip().splitlines()
-    reason = f"{type(exc).__name__}: {detail[0]}" if detail else type(exc).__name__
-    message = f"rule {rule_id} failed on this file ({reason}); its findings here are missing"
-    return error_finding(INTERNAL_ERROR, path, message)
 
 
 def _finding(

@@ -20,7 +20,7 @@ import tree_sitter as ts
 import tree_sitter_javascript
 import tree_sitter_typescript
 
-from auditor.model import INTERNAL_ERROR, PARSE_ERROR, Edit, Finding, Fix, error_finding
+from auditor.model import PARSE_ERROR, Edit, Finding, Fix, error_finding, rule_crash
 from auditor.plugins import (
     ActiveRule,
     ParsedFile,
@@ -165,7 +165,7 @@ def run(path: str, text: str, rules: Sequence[ActiveRule]) -> list[Finding]:
             assert isinstance(rule, TreeSitterRule)
             rule.begin(file)
         except Exception as exc:
-            findings.append(_crash(path, active.id, exc))
+            findings.append(rule_crash(path, active.id, exc))
             continue
         running.append((active, rule))
 
@@ -186,17 +186,10 @@ def run(path: str, text: str, rules: Sequence[ActiveRule]) -> list[Finding]:
     index = LineIndex(text)
     for i, (active, rule) in enumerate(running):
         if i in failures:
-            findings.append(_crash(path, active.id, failures[i]))
+            findings.append(rule_crash(path, active.id, failures[i]))
             continue
         findings.extend(_finding(path, active, report, index) for report in rule.reports)
     return findings
-
-
-def _crash(path: str, rule_id: str, exc: BaseException) -> Finding:
-    detail = str(exc).strip().splitlines()
-    reason = f"{type(exc).__name__}: {detail[0]}" if detail else type(exc).__name__
-    message = f"rule {rule_id} failed on this file ({reason}); its findings here are missing"
-    return error_finding(INTERNAL_ERROR, path, message)
 
 
 def _finding(path: str, active: ActiveRule, report: TreeSitterReport, index: LineIndex) -> Finding:

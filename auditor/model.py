@@ -113,6 +113,18 @@ def fingerprint(rule_id: str, path: str, key: str, occurrence: int) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
 
 
+def one_line(exc: BaseException) -> str:
+    """An exception as one line: its type and the first line of its message."""
+    detail = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {detail[0]}" if detail else type(exc).__name__
+
+
+def rule_crash(path: str, rule_id: str, exc: BaseException) -> Finding:
+    """A rule raised on this file: its findings here are missing, the others are not."""
+    message = f"rule {rule_id} failed on this file ({one_line(exc)}); its findings here are missing"
+    return error_finding(INTERNAL_ERROR, path, message)
+
+
 def error_finding(rule_id: str, path: str, message: str, at: Location | None = None) -> Finding:
     """A finding about the input or a rule failing rather than about the code. Critical,
     so no gate lets through a file it could not judge."""

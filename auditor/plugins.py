@@ -25,7 +25,7 @@ import libcst as cst
 
 from auditor.config import Config, OptionValue, RuleSettings
 from auditor.errors import ConfigError, PluginError, UsageError
-from auditor.model import ERROR_RULES, Applicability, Edit, Severity
+from auditor.model import ERROR_RULES, Applicability, Edit, Severity, one_line
 
 if TYPE_CHECKING:  # a Python-only scan never imports tree-sitter
     from tree_sitter import Node
@@ -401,7 +401,7 @@ def _load_entry_point(ep: EntryPoint, origin: str) -> object:
     try:
         return ep.load()
     except Exception as exc:  # a plugin's import can fail in any way; contain it
-        raise PluginError(f"{origin}: failed to load {ep.value!r}: {_one_line(exc)}") from None
+        raise PluginError(f"{origin}: failed to load {ep.value!r}: {one_line(exc)}") from None
 
 
 def _import_local(spec: str, root: Path | None) -> object:
@@ -413,15 +413,10 @@ def _import_local(spec: str, root: Path | None) -> object:
         module = importlib.import_module(module_name)
         return getattr(module, attr) if attr else module
     except Exception as exc:
-        raise PluginError(f"plugin {spec}: failed to import: {_one_line(exc)}") from None
+        raise PluginError(f"plugin {spec}: failed to import: {one_line(exc)}") from None
     finally:
         if added:
             sys.path.remove(str(root))
-
-
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
 def _rules_of(obj: object, origin: str) -> list[type[BaseRule]]:
