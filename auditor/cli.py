@@ -122,6 +122,12 @@ def _progress_bar() -> Iterator[Callable[[int], Callable[[], None]] | None]:
     type=click.Path(path_type=Path),
     help="Where the result cache lives [default: .audit_cache at the project root].",
 )
+@click.option(
+    "--sources/--no-sources",
+    "use_sources",
+    default=None,
+    help="Run the configured sources (ruff, mypy, SARIF) too [config: run-sources].",
+)
 @click.option("--config", "config_file", type=click.Path(path_type=Path), help="Config file.")
 def scan(
     paths: tuple[Path, ...],
@@ -140,6 +146,7 @@ def scan(
     jobs: int | None,
     no_cache: bool,
     cache_dir: Path | None,
+    use_sources: bool | None,
     config_file: Path | None,
 ) -> None:
     """Scan PATHS (default: the configured include) for findings."""
@@ -164,22 +171,30 @@ def scan(
             jobs=jobs,
             cache_dir=None if no_cache else cache_dir or project.config.root / ".audit_cache",
             keep_texts=new_since is not None,
+            sources=_sources_wanted(use_sources, project.config.run_sources) and not diff,
         )
+    _report_sources(outcome.sources)
 
     findings = list(outcome.findings)
     notes: list[str] = []
     extra: dict[str, Any] = {}
+    if outcome.sources:
+        notes.append(_sources_note(outcome.sources))
+        extra["sources"] = [_source_json(report) for report in outcome.sources]
     if new_since is not None:
         from auditor.gate import not_in
         from auditor.progress import existing_since
 
         old = existing_since(project, new_since, outcome)
-        findings = not_in(findings, old)
+        findings = not_in(findings, old.fingerprints)
         hidden = len(outcome.findings) - len(findings)
         notes.append(
             f"{plural(hidden, 'finding')} already at the merge base of {new_since}: not shown."
         )
+        notes += old.notes
         extra["new_since"] = {"ref": new_since, "hidden": hidden}
+        if outcome.sources:
+            extra["new_since"]["snapshots"] = old.snapshots
     if entries is not None and baseline is not None:
         from auditor.gate import apply_baseline, render_baseline
 
@@ -227,6 +242,7 @@ def scan(
                 notes,
                 extra,
                 outcome.suppressed if include_suppressed else (),
+                outcome.sources,
             ),
             output,
         )
@@ -242,7 +258,42 @@ def scan(
     threshold = project.config.fail_on
     if fail_on is not None:
         threshold = None if fail_on == "none" else Severity.parse(fail_on)
-    sys.exit(exit_code(findings, threshold))
+    code = exit_code(findings, threshold)
+    sys.exit(ERROR if any(not r.ok for r in outcome.sources) else code)
+
+
+def _sources_wanted(flag: bool | None, configured: bool) -> bool:
+    return configured if flag is None else flag
+
+
+def _report_sources(reports: Sequence[Any]) -> None:
+    """A failed source is one error line on stderr, naming it; its warnings, one each."""
+    for report in reports:
+        if report.error is not None:
+            click.echo(f"audit: error: source {report.name}: {report.error}", err=True)
+        for warning in report.warnings:
+            click.echo(f"audit: warning: source {report.name}: {warning}", err=True)
+
+
+def _sources_note(reports: Sequence[Any]) -> str:
+    from reports.findings_text import plural
+
+    parts = [
+        f"{r.name} {plural(len(r.findings), 'finding')}" if r.ok else f"{r.name} failed"
+        for r in reports
+    ]
+    return "Sources: " + ", ".join(parts) + "."
+
+
+def _source_json(report: Any) -> dict[str, Any]:
+    return {
+        "name": report.name,
+        "kind": report.kind,
+        "findings": len(report.findings),
+        "suppressed": len(report.suppressed),
+        "error": report.error,
+        "warnings": list(report.warnings),
+    }
 
 
 def _read_baseline(path: Path) -> Any:
@@ -264,7 +315,9 @@ def _render_findings(
     notes: list[str],
     extra: dict[str, Any],
     suppressed: Sequence[Any],
+    sources: Sequence[Any] = (),
 ) -> str:
+    failed = [(f"source {r.name}", r.error) for r in sources if r.error is not None]
     if output_format == "json":
         from reports.findings_json import render as render_json
 
@@ -286,17 +339,56 @@ def _render_findings(
             )
             for rule_id, impls in by_id.items()
         ]
+        infos += _source_rule_infos(sources, [*findings, *suppressed])
         root_uri = project.config.root.resolve().as_uri() + "/"
         return render_sarif(
-            findings, infos, version=__version__, root_uri=root_uri, suppressed=suppressed
+            findings,
+            infos,
+            version=__version__,
+            root_uri=root_uri,
+            suppressed=suppressed,
+            failures=[f"{title}: {message}" for title, message in failed],
         )
     if output_format == "github":
         from reports.github import render as render_github
 
-        return render_github(findings, display)
+        return render_github(findings, display, failed)
     from reports.findings_text import render as render_text
 
     return render_text(findings, display, notes=notes, **counts)
+
+
+def _source_rule_infos(sources: Sequence[Any], findings: Sequence[Any]) -> list[Any]:
+    """SARIF rule entries for the sources' rules that have findings in this run."""
+    import re
+
+    from reports.sarif import RuleInfo
+
+    infos = []
+    for report in sources:
+        severities: dict[str, Severity] = {}
+        for finding in findings:
+            if finding.rule_id.startswith(report.name + ":"):
+                known = severities.get(finding.rule_id, finding.severity)
+                severities[finding.rule_id] = max(known, finding.severity)
+        for rule_id, severity in sorted(severities.items()):
+            doc = report.rules.get(rule_id)
+            summary = doc.summary if doc is not None else rule_id.split(":", 1)[1]
+            described = doc.description if doc is not None and doc.description else summary
+            infos.append(
+                RuleInfo(
+                    id=rule_id,
+                    name="".join(
+                        p[:1].upper() + p[1:] for p in re.split(r"[^A-Za-z0-9]+", rule_id)
+                    ),
+                    summary=summary,
+                    description=f"{described}\n\nReported by the source `{report.name}` "
+                    f"({report.kind}), imported by auditor.",
+                    severity=severity,
+                    help_uri=doc.help_uri if doc is not None else "",
+                )
+            )
+    return infos
 
 
 @cli.command()
@@ -306,15 +398,29 @@ def _render_findings(
     type=click.Path(path_type=Path),
     help="Where to write it [default: .audit-baseline.json at the project root].",
 )
+@click.option(
+    "--sources/--no-sources",
+    "use_sources",
+    default=None,
+    help="Include the configured sources' findings [config: run-sources].",
+)
 @click.option("--config", "config_file", type=click.Path(path_type=Path), help="Config file.")
-def baseline(paths: tuple[Path, ...], output: Path | None, config_file: Path | None) -> None:
+def baseline(
+    paths: tuple[Path, ...], output: Path | None, use_sources: bool | None, config_file: Path | None
+) -> None:
     """Write the current findings' fingerprints to a baseline file, for `scan --baseline`."""
     from auditor.gate import BaselineEntry, excerpt, render_baseline
     from auditor.scan import open_project
     from auditor.scan import scan as run_scan
 
     project = open_project(_start(paths), config_file)
-    outcome = run_scan(project, paths, keep_texts=True)
+    outcome = run_scan(
+        project,
+        paths,
+        keep_texts=True,
+        sources=_sources_wanted(use_sources, project.config.run_sources),
+    )
+    _report_sources(outcome.sources)
     errors = [f for f in outcome.findings if f.is_error]
     if errors:
         display = _display(project.config.root)
@@ -323,8 +429,10 @@ def baseline(paths: tuple[Path, ...], output: Path | None, config_file: Path | N
         for finding in errors:
             click.echo(finding_line(finding, display), err=True)
         raise UsageError("some files could not be scanned; no baseline written")
+    if any(not report.ok for report in outcome.sources):
+        raise UsageError("a source failed; no baseline written")
     entries = [
-        BaselineEntry(f.path, f.rule_id, f.fingerprint, excerpt(outcome.texts[f.path], f))
+        BaselineEntry(f.path, f.rule_id, f.fingerprint, excerpt(outcome.texts.get(f.path, ""), f))
         for f in outcome.findings
     ]
     target = output if output is not None else project.config.root / ".audit-baseline.json"
@@ -333,6 +441,37 @@ def baseline(paths: tuple[Path, ...], output: Path | None, config_file: Path | N
     click.echo(
         f"{display_path(target)}: {count} finding{'' if count == 1 else 's'} in the baseline."
     )
+
+
+@cli.command()
+@click.option("--config", "config_file", type=click.Path(path_type=Path), help="Config file.")
+def snapshot(config_file: Path | None) -> None:
+    """Record the findings of every source and of the rules at HEAD, as a git note
+    (refs/notes/audit) that the tracker's history and `scan --new-since` read. The work
+    tree must not differ from HEAD in the files they read. Exit 2 when a source failed
+    (the others are recorded)."""
+    from auditor.scan import open_project
+    from auditor.snapshots import NOTES_REF, take
+    from reports.findings_text import plural
+
+    project = open_project(Path.cwd(), config_file)
+    taken = take(project)
+    display = _display(project.config.root)
+    from reports.findings_text import finding_line
+
+    for finding in taken.rules:
+        if finding.is_error:  # not recorded; the history reads these files from git
+            click.echo(f"audit: {finding_line(finding, display)}", err=True)
+    _report_sources(taken.sources)
+    parts = [f"rules {plural(len(taken.rules), 'finding')}"]
+    parts += [
+        f"{r.name} {plural(len(r.findings), 'finding')}" if r.ok else f"{r.name} failed"
+        for r in taken.sources
+    ]
+    click.echo(f"Snapshot of {taken.commit[:7]} stored in {NOTES_REF}: {', '.join(parts)}.")
+    click.echo(f"Share it with: git push origin {NOTES_REF}")
+    errors = any(not r.ok for r in taken.sources) or any(f.is_error for f in taken.rules)
+    sys.exit(ERROR if errors else 0)
 
 
 def _start(paths: Sequence[Path]) -> Path:
@@ -525,7 +664,8 @@ def issues_list(config_file: Path | None, since: str | None) -> None:
 @issues.command("sync")
 @_config_option
 def issues_sync(config_file: Path | None) -> None:
-    """Append an issue to issues.yaml for each rule with untracked findings."""
+    """Append an issue to issues.yaml for each rule with untracked findings (for a
+    source's findings, one issue for the source: `rules: ['mypy:*']`)."""
     from auditor.issues_file import NewIssue, append_issues
     from auditor.progress import issues_path, tracker_state
     from auditor.scan import open_project
@@ -533,11 +673,24 @@ def issues_sync(config_file: Path | None) -> None:
     project = open_project(Path.cwd(), config_file)
     loaded, state = tracker_state(project)
     active = {rule.id: rule for rule in project.rules}
-    new = []
+    new: list[NewIssue] = []
+    counts: dict[str, int] = {}
+    by_source: dict[str, list[Any]] = {}
     for group in state.untracked:
-        rule = active[group.rule_id]
+        source, colon, _ = group.rule_id.partition(":")
+        if colon:
+            by_source.setdefault(source, []).extend(group.findings)
+            continue
+        rule = active.get(group.rule_id)
+        if rule is None:
+            continue  # a rule no longer enabled: nothing to name the issue after
         title = rule.cls.message[:1].upper() + rule.cls.message[1:]
         new.append(NewIssue(group.rule_id, title, rule.severity))
+        counts[group.rule_id] = len(group.findings)
+    for source, found in sorted(by_source.items()):
+        severity = max(Severity.parse(f.severity) for f in found)
+        new.append(NewIssue(f"{source}:*", f"Findings of {source}", severity))
+        counts[f"{source}:*"] = len(found)
     if not new:
         click.echo(f"{loaded.path}: every finding belongs to an issue; nothing to add.")
         return
@@ -545,8 +698,8 @@ def issues_sync(config_file: Path | None) -> None:
     before = path.read_bytes()
     text = append_issues(before.decode("utf-8-sig"), loaded, new)
     write_atomic(path, text.encode("utf-8"), expected=before)
-    for item, group in zip(new, state.untracked, strict=True):
-        count = len(group.findings)
+    for item in new:
+        count = counts[item.rule_id]
         click.echo(
             f"added an issue for {item.rule_id} ({count} finding{'' if count == 1 else 's'})"
         )

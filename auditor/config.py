@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
+import shlex
 import subprocess
 import tomllib
 from collections.abc import Callable, Mapping
@@ -57,6 +59,34 @@ class RuleSettings:
     options: Mapping[str, OptionValue] = field(default_factory=lambda: MappingProxyType({}))
 
 
+SOURCE_KINDS = ("ruff", "mypy", "sarif")
+SOURCE_NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
+# The keys each kind of source accepts (besides `kind`).
+SOURCE_KEYS: dict[str, tuple[str, ...]] = {
+    "ruff": ("command", "args", "select", "paths", "timeout", "severity"),
+    "mypy": ("command", "args", "paths", "timeout", "severity"),
+    "sarif": ("command", "file", "timeout", "severity"),
+}
+DEFAULT_SOURCE_TIMEOUT = 600.0
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSettings:
+    """One `[tool.audit.sources.<name>]` table: another analyser whose findings auditor
+    imports, with rule ids namespaced by `name` (`ruff:E722`)."""
+
+    name: str
+    kind: str  # one of SOURCE_KINDS
+    command: tuple[str, ...] = ()  # for ruff, mypy: the program (default: the tool); sarif: all
+    args: tuple[str, ...] = ()  # for ruff, mypy: added to the command line
+    select: tuple[str, ...] | None = None  # for ruff: its --select
+    paths: tuple[str, ...] | None = None  # for ruff, mypy: what to check; None: `include`
+    file: str | None = None  # sarif: read the log from this file (after `command`, if any)
+    timeout: float = DEFAULT_SOURCE_TIMEOUT  # seconds
+    severity: Severity | None = None  # every finding's severity, unless `severities` match
+    severities: tuple[tuple[str, Severity], ...] = ()  # (code or glob, severity), in order
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     root: Path
@@ -76,6 +106,8 @@ class Config:
     extend_safe_fixes: tuple[str, ...] = ()
     plugins: tuple[str, ...] = ()
     rules: Mapping[str, RuleSettings] = field(default_factory=lambda: MappingProxyType({}))
+    sources: tuple[SourceSettings, ...] = ()
+    run_sources: bool = False  # `audit scan` runs the sources without --sources
 
     @property
     def display_file(self) -> str:
@@ -248,6 +280,18 @@ def parse_config(table: object, *, root: Path, file: Path, prefix: str = "tool.a
             }
         )
 
+    def sources(value: object, key: str) -> None:
+        if not isinstance(value, dict):
+            raise check.fail(key, f"must be a table of source tables (got {_describe(value)})")
+        values["sources"] = tuple(
+            _source_settings(check, name, body, f"{key}.{name}") for name, body in value.items()
+        )
+
+    def run_sources(value: object, key: str) -> None:
+        if not isinstance(value, bool):
+            raise check.fail(key, f"must be true or false (got {_describe(value)})")
+        values["run_sources"] = value
+
     parsers.update(
         {
             "select": select,
@@ -257,6 +301,8 @@ def parse_config(table: object, *, root: Path, file: Path, prefix: str = "tool.a
             "max-file-size": max_file_size,
             "per-file-ignores": per_file_ignores,
             "rules": rules,
+            "sources": sources,
+            "run-sources": run_sources,
         }
     )
     for name, value in table.items():
@@ -290,3 +336,67 @@ def _rule_settings(check: _Checker, body: object, key: str) -> RuleSettings:
                 sub, f"must be a string, number, boolean or list (got {_describe(value)})"
             )
     return RuleSettings(severity, enabled, MappingProxyType(options))
+
+
+def _source_settings(check: _Checker, name: str, body: object, key: str) -> SourceSettings:
+    if not SOURCE_NAME.match(name):
+        raise check.fail(
+            key,
+            "is not a valid source name: lower-case letters, digits, '-' and '_', "
+            "starting with a letter (it prefixes rule ids: name:code)",
+        )
+    if not isinstance(body, dict):
+        raise check.fail(key, f"must be a table (got {_describe(body)})")
+    if "kind" not in body:
+        raise check.fail(key, f"needs a 'kind': one of {', '.join(SOURCE_KINDS)}")
+    kind = check.string(body["kind"], f"{key}.kind")
+    if kind not in SOURCE_KINDS:
+        raise check.fail(f"{key}.kind", f"must be one of {', '.join(SOURCE_KINDS)} (got {kind!r})")
+    allowed = SOURCE_KEYS[kind]
+    values: dict[str, Any] = {}
+    for option, value in body.items():
+        sub = f"{key}.{option}"
+        if option == "kind":
+            continue
+        if option not in allowed:
+            if any(option in keys for keys in SOURCE_KEYS.values()):
+                raise check.fail(sub, f"does not apply to a source of kind {kind!r}")
+            raise check.unknown(sub, ["kind", *allowed])
+        if option == "command":
+            if isinstance(value, str):
+                try:
+                    command = tuple(shlex.split(value))
+                except ValueError as exc:
+                    raise check.fail(sub, f"cannot be split into words: {exc}") from None
+            else:
+                command = check.strings(value, sub)
+            if not command or not command[0]:
+                raise check.fail(sub, "must name a program")
+            values["command"] = command
+        elif option in ("args", "select", "paths"):
+            values[option] = check.strings(value, sub)
+        elif option == "file":
+            values["file"] = check.string(value, sub)
+            if not values["file"]:
+                raise check.fail(sub, "must be a path relative to the project root")
+        elif option == "timeout":
+            if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
+                raise check.fail(sub, f"must be a number of seconds (got {_describe(value)})")
+            values["timeout"] = float(value)
+        elif option == "severity":
+            if isinstance(value, dict):
+                values["severities"] = tuple(
+                    (code, _severity(check, level, f"{sub}.{code}"))
+                    for code, level in value.items()
+                )
+            else:
+                values["severity"] = _severity(check, value, sub)
+    if kind == "sarif" and "command" not in values and "file" not in values:
+        raise check.fail(key, "needs a 'command' that prints SARIF, a 'file' to read, or both")
+    return SourceSettings(name=name, kind=kind, **values)
+
+
+def _severity(check: _Checker, value: object, key: str) -> Severity:
+    severity = check.severity(value, key)
+    assert severity is not None
+    return severity

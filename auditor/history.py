@@ -15,12 +15,16 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import git
 
 from auditor.engine import Engine, backend, occurrences
 from auditor.model import Finding, Location
 from auditor.source import DecodeError
+
+if TYPE_CHECKING:
+    from auditor.snapshots import SourceHistory
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +55,7 @@ class CommitRecord:
 @dataclass(frozen=True, slots=True)
 class History:
     available: bool
-    reason: str  # why there is no history, when there is none
+    reason: str  # why there is no history, when there is none; else a note on it, or ""
     baseline: tuple[Sighting, ...]  # what was open when tracking started
     commits: tuple[CommitRecord, ...]  # oldest first, after the baseline
     head: tuple[Sighting, ...]  # what is open at HEAD (or in the work tree, without history)
@@ -402,9 +406,11 @@ def walk(
     *,
     started: dt.date | None = None,
     since: str | None = None,
+    sources: SourceHistory | None = None,
 ) -> History:
     """History from `since` (a revision), else from the first commit on or after `started`,
-    else from the first commit, to HEAD."""
+    else from the first commit, to HEAD. `sources` adds the findings of sources, from
+    snapshots; its note about them becomes the history's `reason`."""
     relative = project_root.resolve().relative_to(top.resolve()).as_posix()
     prefix = "" if relative == "." else relative + "/"
     repo = _repo(top)
@@ -427,9 +433,15 @@ def walk(
         if base is not None:
             state, _, _ = walker.advance(state, base)
         baseline = tuple(state.sightings())
+        if sources is not None:
+            baseline += tuple(sources.start(repo, walker, base, [c.sha for c in commits]))
         records = []
         for commit in commits:
             state, appeared, disappeared = walker.advance(state, commit.sha)
+            if sources is not None:
+                more_appeared, more_disappeared = sources.advance(commit.sha)
+                appeared += more_appeared
+                disappeared += more_disappeared
             records.append(
                 CommitRecord(
                     sha=commit.sha,
@@ -445,12 +457,17 @@ def walk(
             )
         head_sha = commits[-1].sha if commits else base
         head_date = commits[-1].date if commits else None
+        head = tuple(state.sightings())
+        reason = ""
+        if sources is not None:
+            head += tuple(sources.head())
+            reason = sources.note([c.sha for c in commits], head_sha)
         return History(
             available=True,
-            reason="",
+            reason=reason,
             baseline=baseline,
             commits=tuple(records),
-            head=tuple(state.sightings()),
+            head=head,
             head_sha=head_sha,
             head_date=head_date,
             scans=len(walker.scanned),

@@ -67,7 +67,12 @@ class IssuesFile:
         return re.compile(self.issue_pattern.replace("{id}", re.escape(issue.id)))
 
 
-def load_issues(path: Path, label: str, known_rules: Collection[str] | None = None) -> IssuesFile:
+def load_issues(
+    path: Path,
+    label: str,
+    known_rules: Collection[str] | None = None,
+    sources: Collection[str] = (),
+) -> IssuesFile:
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -78,13 +83,20 @@ def load_issues(path: Path, label: str, known_rules: Collection[str] | None = No
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise IssuesError(f"{label}: not valid UTF-8") from None
-    return parse_issues(text, label, known_rules)
+    return parse_issues(text, label, known_rules, sources)
 
 
 # --- parsing ---------------------------------------------------------------------------
 
 
-def parse_issues(text: str, label: str, known_rules: Collection[str] | None = None) -> IssuesFile:
+def parse_issues(
+    text: str,
+    label: str,
+    known_rules: Collection[str] | None = None,
+    sources: Collection[str] = (),
+) -> IssuesFile:
+    """`known_rules`: the rule ids `rules` may name (None: any); `sources`: the configured
+    sources, whose findings' ids are namespaced (`mypy:arg-type`, `ruff:*`)."""
     root = _compose(text, label)
     lines: dict[tuple[str | int, ...], int] = {}
     _check_tree(root, (), lines, label, set())
@@ -92,7 +104,7 @@ def parse_issues(text: str, label: str, known_rules: Collection[str] | None = No
         document = yaml.safe_load(text)
     except yaml.YAMLError as exc:  # tags compose accepts but safe construction refuses
         raise IssuesError(f"{label}:{_mark_line(exc)}: invalid YAML: {_problem(exc)}") from None
-    return _Validator(label, lines, known_rules).document(document)
+    return _Validator(label, lines, known_rules, sources).document(document)
 
 
 def _compose(text: str, label: str) -> yaml.Node | None:
@@ -156,11 +168,41 @@ def _field(where: Sequence[str | int]) -> str:
 
 class _Validator:
     def __init__(
-        self, label: str, lines: dict[tuple[str | int, ...], int], known: Collection[str] | None
+        self,
+        label: str,
+        lines: dict[tuple[str | int, ...], int],
+        known: Collection[str] | None,
+        sources: Collection[str] = (),
     ) -> None:
         self.label = label
         self.lines = lines
         self.known = known
+        self.sources = sources
+
+    def rule(self, rule: str, where: tuple[str | int, ...]) -> None:
+        """An unknown rule id, or a namespaced one (`mypy:arg-type`, `mypy:*`) of a source
+        that is not configured, is an error; other globs match what they match."""
+        if self.known is None:
+            return
+        namespace, colon, code = rule.partition(":")
+        if colon:
+            if any(ch in namespace for ch in "*?["):
+                return
+            if namespace not in self.sources:
+                configured = ", ".join(sorted(self.sources)) or "none"
+                raise self.fail(
+                    where,
+                    f"{rule!r} names the source {namespace!r}, which is not configured under "
+                    f"[tool.audit.sources] (configured: {configured})",
+                )
+            if not code:
+                raise self.fail(where, f"{rule!r} needs a rule code after the source name")
+            return
+        if any(ch in rule for ch in "*?[") or rule in self.known:
+            return
+        close = difflib.get_close_matches(rule, list(self.known), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise self.fail(where, f"unknown rule id {rule!r}{hint}")
 
     def fail(self, where: tuple[str | int, ...], problem: str) -> IssuesError:
         probe = where
@@ -273,11 +315,7 @@ class _Validator:
         if not rules:
             raise self.fail((*where, "rules"), "must name at least one rule")
         for index, rule in enumerate(rules):
-            is_glob = any(ch in rule for ch in "*?[")
-            if self.known is not None and not is_glob and rule not in self.known:
-                close = difflib.get_close_matches(rule, list(self.known), n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
-                raise self.fail((*where, "rules", index), f"unknown rule id {rule!r}{hint}")
+            self.rule(rule, (*where, "rules", index))
         paths = self.strings(item.get("paths"), (*where, "paths"))
         for index, pattern in enumerate(paths):
             if pattern.startswith("/") or ".." in pattern.split("/") or "\\" in pattern:
@@ -399,10 +437,15 @@ def _issue_block(item: NewIssue, issue_id: str, indent: str, newline: str) -> st
         f"{indent}- id: {issue_id}",
         f"{inner}title: {_yaml_string(item.title)}",
         f"{inner}severity: {item.severity.label}",
-        f"{inner}rules: [{item.rule_id}]",
+        f"{inner}rules: [{_rule_item(item.rule_id)}]",
         f"{inner}status: auto",
     ]
     return newline.join(lines) + newline
+
+
+def _rule_item(rule_id: str) -> str:
+    """A rule id in a flow list: plain when kebab-case, quoted when namespaced or a glob."""
+    return rule_id if re.fullmatch(r"[a-z0-9-]+", rule_id) else _yaml_string(rule_id)
 
 
 def _yaml_string(text: str) -> str:

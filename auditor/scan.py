@@ -21,6 +21,7 @@ from auditor.globs import Globs
 from auditor.model import FIX_ERROR, Finding, error_finding
 from auditor.plugins import ActiveRule, LoadedRule, load_rules, resolve_rules
 from auditor.source import Decoded
+from auditor.sources import SourceReport, finish, in_scope, start, stop
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,7 @@ class ScanOutcome:
     changes: tuple[FileChange, ...] = ()  # files fixed (or that would be, --diff)
     suppressed: tuple[Finding, ...] = ()  # silenced by `audit: ignore` comments
     texts: Mapping[str, str] = field(default_factory=dict)  # path -> text, files with findings
+    sources: tuple[SourceReport, ...] = ()  # each source run (`--sources`), failed or not
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,18 +184,69 @@ def scan(
     jobs: int | None = None,
     cache_dir: Path | None = None,
     keep_texts: bool = False,
+    sources: bool = False,
 ) -> ScanOutcome:
     """Scan, and with `fix` write fixed files; with `diff` compute the diffs instead and
     leave every file and the findings as they are on disk. `cache_dir` None: no cache.
-    `keep_texts`: keep the text of files with findings (for baselines and --new-since)."""
+    `keep_texts`: keep the text of files with findings (for baselines and --new-since).
+    `sources`: run the configured sources too, while the rules run (after fixing, when
+    fixes are written: a source must see the files as they end up)."""
     config = project.config
     engine = Engine(project.rules, config.per_file_ignores, config.max_file_size)
     files = files_to_scan(project.config, paths, engine.languages)
+    alongside = sources and not (fix and not diff)
+    started = [start(s, config) for s in config.sources] if alongside else []
+    try:
+        done = _scan_files(
+            engine,
+            files,
+            _Job(engine, fix, unsafe, diff, keep_texts),
+            progress=progress,
+            jobs=jobs,
+            cache_dir=cache_dir,
+        )
+        if sources and not alongside:
+            started = [start(s, config) for s in config.sources]
+        covered = in_scope(config, paths)
+        reports = tuple(finish(running, config, covered) for running in started)
+    finally:
+        for running in started:
+            stop(running)  # only does something when interrupted: the rest have finished
+
+    findings = [f for d in done for f in d.findings]
+    findings += [f for report in reports for f in report.findings]
+    suppressed = [f for d in done for f in d.suppressed]
+    suppressed += [f for report in reports for f in report.suppressed]
+    texts = {d.rel: d.text for d in done if d.text is not None}
+    if keep_texts:
+        for report in reports:
+            texts.update(report.texts)
+    return ScanOutcome(
+        files=len(files),
+        findings=tuple(sorted(findings, key=Finding.sort_key)),
+        fixed=tuple(f for d in done for f in d.fixed),
+        changes=tuple(sorted((d.change for d in done if d.change), key=lambda c: c.path)),
+        suppressed=tuple(sorted(suppressed, key=Finding.sort_key)),
+        texts=texts,
+        sources=reports,
+    )
+
+
+def _scan_files(
+    engine: Engine,
+    files: Sequence[SourcePath],
+    job: _Job,
+    *,
+    progress: Callable[[int], Callable[[], None]] | None,
+    jobs: int | None,
+    cache_dir: Path | None,
+) -> list[_Done]:
+    """The built-in rules' outcome for each file, from the cache where it is valid."""
     advance = progress(len(files)) if progress else None
     cache = (
         Cache(cache_dir, rule_set_key(engine.rules, engine.per_file_ignores)) if cache_dir else None
     )
-    job = _Job(engine, fix, unsafe, diff, keep_texts)
+    keep_texts = job.keep_texts
 
     done: list[_Done] = []
     tasks: list[_Task] = []
@@ -219,16 +272,7 @@ def scan(
             cache.store(outcome.rel, outcome.entry)
     if cache is not None:
         cache.save()
-
-    findings = [f for d in done for f in d.findings]
-    return ScanOutcome(
-        files=len(files),
-        findings=tuple(sorted(findings, key=Finding.sort_key)),
-        fixed=tuple(f for d in done for f in d.fixed),
-        changes=tuple(sorted((d.change for d in done if d.change), key=lambda c: c.path)),
-        suppressed=tuple(sorted((f for d in done for f in d.suppressed), key=Finding.sort_key)),
-        texts={d.rel: d.text for d in done if d.text is not None},
-    )
+    return done
 
 
 def _run(

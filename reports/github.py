@@ -40,5 +40,17 @@ def annotation(finding: Finding, display: Callable[[str], str]) -> str:
     return f"::{command} {joined}::{escape_data(finding.message)}"
 
 
-def render(findings: Sequence[Finding], display: Callable[[str], str]) -> str:
-    return "".join(annotation(f, display) + "\n" for f in findings)
+def failure(title: str, message: str) -> str:
+    """An error annotation not tied to a file: something that could not run."""
+    return f"::error title={escape_property(title)}::{escape_data(message)}"
+
+
+def render(
+    findings: Sequence[Finding],
+    display: Callable[[str], str],
+    failures: Sequence[tuple[str, str]] = (),
+) -> str:
+    """`failures`: (title, message) of what could not run (a source), as error annotations."""
+    lines = [annotation(f, display) for f in findings]
+    lines += [failure(*item) for item in failures]
+    return "".join(line + "\n" for line in lines)

@@ -39,10 +39,11 @@ class RuleInfo:
     summary: str  # one line
     description: str  # the rule's explanation
     severity: Severity
+    help_uri: str = ""  # documentation, for rules of sources that give one
 
 
 def _rule(info: RuleInfo) -> dict[str, Any]:
-    return {
+    rule: dict[str, Any] = {
         "id": info.id,
         "name": info.name,
         "shortDescription": {"text": info.summary},
@@ -55,6 +56,9 @@ def _rule(info: RuleInfo) -> dict[str, Any]:
             "tags": ["auditor", info.severity.label],
         },
     }
+    if info.help_uri:
+        rule["helpUri"] = info.help_uri
+    return rule
 
 
 def _region(finding: Finding) -> dict[str, int]:
@@ -120,32 +124,36 @@ def render(
     version: str,
     root_uri: str,
     suppressed: Sequence[Finding] = (),
+    failures: Sequence[str] = (),
 ) -> str:
     """`root_uri`: the project root as a file URI ending in '/'. `suppressed` findings are
-    included marked as suppressed in the source (GitHub then shows them as dismissed)."""
+    included marked as suppressed in the source (GitHub then shows them as dismissed).
+    `failures`: what could not run (a source), as error notifications of an unsuccessful
+    invocation."""
     ordered = sorted(rules, key=lambda r: r.id)
     index = {rule.id: i for i, rule in enumerate(ordered)}
-    log = {
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "auditor",
+                "version": version,
+                "informationUri": INFORMATION_URI,
+                "rules": [_rule(r) for r in ordered],
+            }
+        },
+        "originalUriBaseIds": {"%SRCROOT%": {"uri": root_uri}},
+        "columnKind": "unicodeCodePoints",
+        "results": [_result(f, index) for f in findings]
+        + [{**_result(f, index), "suppressions": [{"kind": "inSource"}]} for f in suppressed],
+    }
+    if failures:
+        run["invocations"] = [
             {
-                "tool": {
-                    "driver": {
-                        "name": "auditor",
-                        "version": version,
-                        "informationUri": INFORMATION_URI,
-                        "rules": [_rule(r) for r in ordered],
-                    }
-                },
-                "originalUriBaseIds": {"%SRCROOT%": {"uri": root_uri}},
-                "columnKind": "unicodeCodePoints",
-                "results": [_result(f, index) for f in findings]
-                + [
-                    {**_result(f, index), "suppressions": [{"kind": "inSource"}]}
-                    for f in suppressed
+                "executionSuccessful": False,
+                "toolExecutionNotifications": [
+                    {"level": "error", "message": {"text": text}} for text in failures
                 ],
             }
-        ],
-    }
+        ]
+    log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
