@@ -495,12 +495,20 @@ class SourceHistory:
                 f"no snapshot of {', '.join(never)} on the tracked history: their findings "
                 "are not counted (record them with `audit snapshot`)"
             )
-        order = {sha: i for i, sha in enumerate(commits)}
         for track in self.tracks:
             if track.commit is None or track.commit == head or head is None:
                 continue
-            behind = len(commits) - 1 - order[track.commit] if track.commit in order else None
-            when = f", {behind} commit{'' if behind == 1 else 's'} before HEAD" if behind else ""
+            assert self.snapshots is not None
+            behind = int(
+                _git(
+                    self.snapshots.repo,
+                    "rev-list",
+                    "--count",
+                    "--first-parent",
+                    f"{track.commit}..{head}",
+                )
+            )
+            when = f", {behind} commit{'' if behind == 1 else 's'} before HEAD"
             parts.append(f"findings of {track.name} as of the snapshot of {track.commit[:7]}{when}")
         if self.snapshots is not None:
             parts += self.snapshots.problems

@@ -748,7 +748,10 @@ def _mypy_output(running: _Running, config: Config, code: int, stdout: str, stde
         code, stdout, stderr = _run_now(argv, running, config.root)
         text_mode = True
     if code not in (0, 1):
-        parsed = _try(parse_mypy_text if text_mode else parse_mypy_json, stdout)
+        # A blocking error's output ends with a summary line ("Found 1 error in 1 file
+        # (errors prevented further checking)"): read the results, not the summary.
+        results = "\n".join(line for line in stdout.splitlines() if not line.startswith("Found "))
+        parsed = _try(parse_mypy_text if text_mode else parse_mypy_json, results)
         blocking = [r for r in parsed.raws if r.level == "error"] if parsed else []
         if blocking:
             first = blocking[0]
