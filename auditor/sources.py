@@ -760,7 +760,10 @@ def _mypy_output(running: _Running, config: Config, code: int, stdout: str, stde
                 f"mypy stopped at a blocking error: {where}: {first.message} [{first.code}]"
             )
         raise _failed(running.argv[0], code, "" if parsed else stdout, stderr)
-    return parse_mypy_text(stdout) if text_mode else parse_mypy_json(stdout)
+    parsed = parse_mypy_text(stdout) if text_mode else parse_mypy_json(stdout)
+    if code == 1 and not any(r.level == "error" for r in parsed.raws):
+        raise _failed(running.argv[0], code, stdout, stderr)  # 1 means errors found
+    return parsed
 
 
 def _try(parse: Callable[[str], Parsed], text: str) -> Parsed | None:

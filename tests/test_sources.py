@@ -251,6 +251,33 @@ def test_mypy_text_output_parses_as_the_json_does(project, tmp_path: Path) -> No
     ]
 
 
+OLD_MYPY = """\
+import os
+import sys
+
+# mypy before 1.11: no --output json (argparse's error, exit 2); else the real mypy.
+if "--output" in sys.argv:
+    sys.stderr.write("usage: mypy [-h] [-v] [-V] [more options; see below]\\n"
+                     "mypy: error: unrecognized arguments: --output json\\n")
+    sys.exit(2)
+mypy = os.path.join(os.path.dirname(sys.executable), "mypy")
+os.execv(mypy, [mypy, *sys.argv[1:]])
+"""
+
+
+def test_a_mypy_without_json_output_is_read_as_text(project, audit) -> None:
+    config = CONFIG.replace(
+        'kind = "mypy"\n',
+        f'kind = "mypy"\ncommand = [{json.dumps(sys.executable)}, "old_mypy.py"]\n',
+    )
+    project({"pyproject.toml": config, "app.py": APP, "old_mypy.py": OLD_MYPY})
+    findings = scan_json(audit, "--sources", "app.py")["findings"]
+    assert [r for r in rows(findings) if r[0].startswith("mypy")] == [
+        ("mypy:list-item", "high", "app.py", 10, 12, 10, 15),
+        ("mypy:assignment", "high", "app.py", 11, 18, 11, 21),
+    ]
+
+
 # --- failures: one line naming the source, the rest goes on -----------------------------
 
 
