@@ -171,7 +171,7 @@ def scan(
             jobs=jobs,
             cache_dir=None if no_cache else cache_dir or project.config.root / ".audit_cache",
             keep_texts=new_since is not None,
-            sources=_sources_wanted(use_sources, project.config.run_sources) and not diff,
+            sources=_sources_wanted(use_sources, project.config) and not diff,
         )
     _report_sources(outcome.sources)
 
@@ -262,8 +262,15 @@ def scan(
     sys.exit(ERROR if any(not r.ok for r in outcome.sources) else code)
 
 
-def _sources_wanted(flag: bool | None, configured: bool) -> bool:
-    return configured if flag is None else flag
+def _sources_wanted(flag: bool | None, config: Any) -> bool:
+    """--sources / --no-sources, else `run-sources`. Asking for sources when none is
+    configured is a usage error, not a silent no-op."""
+    if flag and not config.sources:
+        raise UsageError(
+            f"--sources: no source is configured in {config.display_file} "
+            "(add a [tool.audit.sources.<name>] table)"
+        )
+    return bool(config.run_sources) if flag is None else flag
 
 
 def _report_sources(reports: Sequence[Any]) -> None:
@@ -418,7 +425,7 @@ def baseline(
         project,
         paths,
         keep_texts=True,
-        sources=_sources_wanted(use_sources, project.config.run_sources),
+        sources=_sources_wanted(use_sources, project.config),
     )
     _report_sources(outcome.sources)
     errors = [f for f in outcome.findings if f.is_error]

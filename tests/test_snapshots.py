@@ -341,3 +341,21 @@ def test_new_since_compares_with_the_snapshot_of_the_merge_base(linted, audit) -
     ]
     document = json.loads(audit("scan", "--sources", "--new-since", "main", "--format", "json").out)
     assert document["new_since"] == {"ref": "main", "hidden": 2, "snapshots": {"ruff": base}}
+
+
+def test_without_git_the_tracker_runs_the_sources(project, audit) -> None:
+    project(
+        {
+            "pyproject.toml": MYPY_CONFIG.replace(
+                "[tool.audit]\n", "[tool.audit]\nrun-sources = true\n"
+            ),
+            "issues.yaml": ISSUES,
+            "shop.py": SHOP,
+        }
+    )
+    assert audit("issues", "list").out == (
+        "id       severity  status       open  fixed  done  title\n"
+        "TYPES-1  high      not-started  3     0      0%    mypy strict errors\n"
+        "0 findings fixed, 3 open (0% done).\n"
+        "note: not a git repository: showing the current state only\n"
+    )

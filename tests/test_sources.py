@@ -136,8 +136,26 @@ def test_text_output_and_run_sources_default(project, audit, tmp_path: Path) -> 
         "1 fixable with `audit scan --fix`.\n"
     )
     assert "ruff:" not in audit("scan", "--no-sources", "--fail-on", "none").out
+    (tmp_path / "pyproject.toml").write_text("[tool.audit]\n")
+    result = audit("scan", "--sources")
+    assert (result.code, result.err) == (
+        2,
+        "audit: error: --sources: no source is configured in pyproject.toml (add a "
+        "[tool.audit.sources.<name>] table)\n",
+    )
     # The gate counts source findings like any other.
     assert audit("scan", "--fail-on", "high").code == 1
+
+
+def test_with_fix_the_sources_see_the_fixed_files(project, audit, tmp_path: Path) -> None:
+    project({"pyproject.toml": CONFIG, "app.py": APP})
+    result = audit("scan", "--sources", "--fix", "--format", "json", "--fail-on", "none")
+    assert "except Exception:" in (tmp_path / "app.py").read_text()
+    assert [f["rule_id"] for f in json.loads(result.out)["findings"]] == [
+        "ruff:F401",
+        "mypy:list-item",
+        "mypy:assignment",
+    ]
 
 
 def test_fingerprints_follow_the_content(project, audit, tmp_path: Path) -> None:
