@@ -679,7 +679,11 @@ def issues_sync(config_file: Path | None) -> None:
 
     project = open_project(Path.cwd(), config_file)
     loaded, state = tracker_state(project)
-    active = {rule.id: rule for rule in project.rules}
+    from auditor.discovery import language_of
+
+    implementations: dict[str, list[Any]] = {}
+    for rule in project.rules:
+        implementations.setdefault(rule.id, []).append(rule)
     new: list[NewIssue] = []
     counts: dict[str, int] = {}
     by_source: dict[str, list[Any]] = {}
@@ -688,9 +692,12 @@ def issues_sync(config_file: Path | None) -> None:
         if colon:
             by_source.setdefault(source, []).extend(group.findings)
             continue
-        rule = active.get(group.rule_id)
-        if rule is None:
+        candidates = implementations.get(group.rule_id)
+        if not candidates:
             continue  # a rule no longer enabled: nothing to name the issue after
+        # Named after the implementation for the language most of its findings are in.
+        languages = [language_of(f.path) for f in group.findings]
+        rule = max(candidates, key=lambda r: sum(lang in r.cls.languages for lang in languages))
         title = rule.cls.message[:1].upper() + rule.cls.message[1:]
         new.append(NewIssue(group.rule_id, title, rule.severity))
         counts[group.rule_id] = len(group.findings)

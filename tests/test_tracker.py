@@ -244,3 +244,14 @@ def test_missing_issues_file(project, audit) -> None:
         2,
         "audit: error: issues.yaml: no such file (set `issues-file` under [tool.audit])\n",
     )
+
+
+def test_sync_names_the_issue_after_the_language_of_its_findings(project, audit) -> None:
+    project({"issues.yaml": "project: x\nissues: []\n", "app.py": APP})
+    text = "project: x\nissues:\n  - id: LOW-1\n    title: t\n    severity: low\n    rules: [unvalidated-env]\n"
+    project({"issues.yaml": text})
+    assert audit("issues", "sync").out == "added an issue for bare-except (3 findings)\n"
+    assert (
+        "    title: 'Bare `except:` also catches KeyboardInterrupt"
+        in (Path.cwd() / "issues.yaml").read_text()
+    )
