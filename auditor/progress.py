@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.config import display_path
-from auditor.engine import Engine
 from auditor.errors import UsageError
 from auditor.history import (
     GitError,
@@ -44,7 +43,7 @@ def history_of(project: Project, issues: IssuesFile, since: str | None = None) -
     no usable history (outside git, shallow clone, no commits)."""
     config = project.config
     top, reason = repository_of(config.root)
-    engine = Engine(project.rules, config.per_file_ignores, config.max_file_size)
+    engine = project.engine()
     if top is None:
         # The current state, sources included when they run by default.
         outcome = scan(project, [], sources=config.run_sources)
@@ -87,7 +86,7 @@ def existing_since(project: Project, ref: str, outcome: ScanOutcome) -> Existing
     top, reason = repository_of(config.root)
     if top is None:
         raise UsageError(f"--new-since {ref}: {reason.split(':')[0]}")
-    engine = Engine(project.rules, config.per_file_ignores, config.max_file_size)
+    engine = project.engine()
     by_path: dict[str, list[Finding]] = {}
     for finding in outcome.findings:
         if not finding.is_error and ":" not in finding.rule_id:  # sources: below

@@ -30,6 +30,9 @@ class Project:
     registry: dict[str, LoadedRule]
     rules: tuple[ActiveRule, ...]
 
+    def engine(self) -> Engine:
+        return Engine(self.rules, self.config.per_file_ignores, self.config.max_file_size)
+
 
 def open_project(
     start: Path,
@@ -192,7 +195,7 @@ def scan(
     `sources`: run the configured sources too, while the rules run (after fixing, when
     fixes are written: a source must see the files as they end up)."""
     config = project.config
-    engine = Engine(project.rules, config.per_file_ignores, config.max_file_size)
+    engine = project.engine()
     files = files_to_scan(project.config, paths, engine.languages)
     alongside = sources and not (fix and not diff)
     started = [start(s, config) for s in config.sources] if alongside else []

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
 import libcst as cst
+import libcst.matchers as m
 
 from auditor.config import OptionValue
 from auditor.plugins import Rule, RuleContext
@@ -923,34 +924,11 @@ class _KeyGuards(cst.CSTVisitor):
 
 
 def _mentions(node: cst.CSTNode, name: str) -> bool:
-    finder = _NameFinder(name)
-    node.visit(finder)
-    return finder.found
-
-
-class _NameFinder(cst.CSTVisitor):
-    def __init__(self, name: str) -> None:
-        super().__init__()
-        self.name = name
-        self.found = False
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.found = self.found or node.value == self.name
+    return bool(m.findall(node, m.Name(value=name)))
 
 
 def _raises(body: cst.CSTNode) -> bool:
-    finder = _RaiseFinder()
-    body.visit(finder)
-    return finder.found
-
-
-class _RaiseFinder(cst.CSTVisitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.found = False
-
-    def visit_Raise(self, node: cst.Raise) -> None:
-        self.found = True
+    return bool(m.findall(body, m.Raise()))
 
 
 _EMPTY_MODULE = cst.Module(body=())

@@ -12,6 +12,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
+import libcst.matchers as m
 from libcst.metadata import Assignment, GlobalScope, QualifiedName, QualifiedNameSource, Scope
 
 from auditor.plugins import Replacement
@@ -309,19 +310,7 @@ def _calm_tests(statement: cst.BaseStatement) -> bool:
 
 
 def _contains_call(node: cst.CSTNode) -> bool:
-    finder = _CallFinder()
-    node.visit(finder)
-    return finder.found
-
-
-class _CallFinder(cst.CSTVisitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.found = False
-
-    def visit_Call(self, node: cst.Call) -> bool:
-        self.found = True
-        return False
+    return bool(m.findall(node, m.Call()))
 
 
 def _existing_factory(

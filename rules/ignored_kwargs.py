@@ -442,18 +442,7 @@ def _free_name(function: cst.FunctionDef) -> str:
 
 
 def _names(node: cst.CSTNode) -> set[str]:
-    collector = _NameCollector()
-    node.visit(collector)
-    return collector.names
-
-
-class _NameCollector(cst.CSTVisitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.names: set[str] = set()
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.names.add(node.value)
+    return {name.value for name in m.findall(node, m.Name()) if isinstance(name, cst.Name)}
 
 
 def _string(value: str) -> str:
