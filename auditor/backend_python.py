@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
+from auditor.ast_index import AstIndex
 from auditor.model import PARSE_ERROR, Edit, Finding, Fix, Location, error_finding, rule_crash
 from auditor.plugins import ActiveRule, Replacement, Report, Rule, RuleContext
 from auditor.source import Decoded, LineIndex, decode_python
@@ -26,20 +27,25 @@ from auditor.suppressions import Comment
 decode = decode_python
 
 
-def syntax_error(text: str) -> tuple[Location, str] | None:
-    """CPython's verdict first: its messages are clearer than LibCST's, and it refuses
-    pathological nesting cleanly where LibCST's native parser may crash the process."""
+def parse_ast(text: str) -> ast.Module | tuple[Location, str]:
+    """CPython's tree, or its verdict on the syntax error. CPython goes first: its
+    messages are clearer than LibCST's, it refuses pathological nesting cleanly where
+    LibCST's native parser may crash the process, and its tree lets rules skip LibCST."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # invalid escape sequences are not our finding
-            ast.parse(text)
+            return ast.parse(text)
     except SyntaxError as exc:
         line = exc.lineno or 1
         column = max(exc.offset or 1, 1)
         return Location(line, column), exc.msg
     except (RecursionError, MemoryError, ValueError) as exc:  # ValueError: NUL bytes
         return Location(1, 1), str(exc) or "too deeply nested to parse"
-    return None
+
+
+def syntax_error(text: str) -> tuple[Location, str] | None:
+    parsed = parse_ast(text)
+    return None if isinstance(parsed, ast.Module) else parsed
 
 
 def check_syntax(text: str, path: str | None = None) -> str | None:
@@ -158,20 +164,43 @@ def comments(text: str, path: str | None = None) -> Iterator[Comment]:
 sys.setrecursionlimit(max(sys.getrecursionlimit(), 20_000))
 
 
-def run(path: str, text: str, rules: Sequence[ActiveRule]) -> list[Finding]:
-    """Findings of `rules` on one file's text, unsorted, without fingerprints."""
+def run(path: str, text: str, rules: Sequence[ActiveRule], prefilter: bool = True) -> list[Finding]:
+    """Findings of `rules` on one file's text, unsorted, without fingerprints. With
+    `prefilter`, rules whose `could_match` rejects the file's `ast` tree do not run."""
     try:
-        return _run(path, text, rules)
+        return _run(path, text, rules, prefilter)
     except RecursionError:
         message = "too deeply nested for LibCST to analyse; no rule ran on this file"
         return [error_finding(PARSE_ERROR, path, message)]
 
 
-def _run(path: str, text: str, rules: Sequence[ActiveRule]) -> list[Finding]:
-    error = syntax_error(text)
-    if error is not None:
-        location, message = error
+def _candidates(rules: Sequence[ActiveRule], tree: ast.Module, path: str) -> list[ActiveRule]:
+    """The rules that may report something in the file, by their `could_match`."""
+    index = AstIndex(tree)
+    kept = []
+    for active in rules:
+        cls = active.cls
+        try:
+            could = not issubclass(cls, Rule) or cls.could_match(
+                index, RuleContext(path, active.options)
+            )
+        except Exception:
+            could = True  # the rule runs, and reports its own failure if it has one
+        if could:
+            kept.append(active)
+    return kept
+
+
+def _run(path: str, text: str, rules: Sequence[ActiveRule], prefilter: bool) -> list[Finding]:
+    tree = parse_ast(text)
+    if not isinstance(tree, ast.Module):
+        location, message = tree
         return [error_finding(PARSE_ERROR, path, f"cannot parse: {message}", location)]
+    if prefilter:
+        rules = _candidates(rules, tree, path)
+        if not rules:
+            return []
+    del tree  # LibCST's tree is about to be built: one tree at a time in memory
     try:
         module = cst.parse_module(text)
     except Exception as exc:  # LibCST rejects what CPython accepts (new syntax)

@@ -150,8 +150,9 @@ def _nodes(file: ParsedFile, node_types: frozenset[str]) -> list[ts.Node]:
     return sorted(nodes, key=lambda n: (n.start_byte, -n.end_byte))
 
 
-def run(path: str, text: str, rules: Sequence[ActiveRule]) -> list[Finding]:
-    """Findings of `rules` on one file's text, unsorted, without fingerprints."""
+def run(path: str, text: str, rules: Sequence[ActiveRule], prefilter: bool = True) -> list[Finding]:
+    """Findings of `rules` on one file's text, unsorted, without fingerprints. (JS/TS rules
+    have no prefilter beyond their triggers.)"""
     file = parsed_file(path, text)
     error = parse_error(file)
     if error is not None:
@@ -259,8 +260,10 @@ class LanguageBackend:
     def decode(self, data: bytes) -> Decoded:
         return decode_utf8(data)
 
-    def run(self, path: str, text: str, rules: Sequence[ActiveRule]) -> list[Finding]:
-        return run(path, text, rules)
+    def run(
+        self, path: str, text: str, rules: Sequence[ActiveRule], prefilter: bool = True
+    ) -> list[Finding]:
+        return run(path, text, rules, prefilter)
 
     def comments(self, text: str, path: str | None = None) -> Iterator[Comment]:
         return _comments(text, self._grammars(path))

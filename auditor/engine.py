@@ -31,7 +31,9 @@ class Backend:
     """What the engine needs from a language: its parts are plain functions."""
 
     decode: Callable[[bytes], Decoded]
-    run: Callable[[str, str, Sequence[ActiveRule]], list[Finding]]
+    # (path, text, rules, prefilter): prefilter False runs every rule given, even those
+    # whose cheap checks say the file cannot match (the rule harness tests the rule itself)
+    run: Callable[[str, str, Sequence[ActiveRule], bool], list[Finding]]
     # (text, path): the path picks a dialect where a language has several (.ts, .tsx)
     comments: Callable[[str, str], Iterable[Comment]]
     # (before, after, edits, path): why a fixed text must not be written, or None
@@ -75,8 +77,11 @@ class Engine:
         rules: Sequence[ActiveRule],
         per_file_ignores: Sequence[tuple[str, Sequence[str]]] = (),
         max_file_size: int = 0,
+        *,
+        prefilter: bool = True,
     ) -> None:
         self.rules = tuple(rules)
+        self.prefilter = prefilter
         self.max_file_size = max_file_size  # bytes; 0: no limit
         self.per_file_ignores = tuple((pattern, tuple(ids)) for pattern, ids in per_file_ignores)
         self._ignores = [(Globs([pattern]), frozenset(ids)) for pattern, ids in per_file_ignores]
@@ -128,11 +133,13 @@ class Engine:
         self, path: str, language: str, text: str
     ) -> tuple[list[Finding], list[Finding]]:
         """The findings, and apart from them the ones suppressed by comments."""
-        rules = [r for r in self.rules_for(path, language) if _triggered(r, text)]
+        rules = [
+            r for r in self.rules_for(path, language) if not self.prefilter or _triggered(r, text)
+        ]
         if not rules:
             return [], []
         lang = backend(language)
-        found = lang.run(path, text, rules)
+        found = lang.run(path, text, rules, self.prefilter)
         if not found:
             return [], []
         # Fingerprints before suppression: silencing one finding must not shift the

@@ -30,6 +30,8 @@ from auditor.model import ERROR_RULES, Applicability, Edit, Severity, one_line
 if TYPE_CHECKING:  # a Python-only scan never imports tree-sitter
     from tree_sitter import Node
 
+    from auditor.ast_index import AstIndex
+
 ENTRY_POINT_GROUP = "auditor.rules"
 KNOWN_LANGUAGES = frozenset({"python", "javascript", "typescript"})
 TREE_SITTER_LANGUAGES = frozenset({"javascript", "typescript"})
@@ -143,6 +145,14 @@ class Rule(BaseRule, cst.BatchableCSTVisitor):
         cst.BatchableCSTVisitor.__init__(self)
         self.reports: list[Report] = []
         self.failure: Exception | None = None
+
+    @classmethod
+    def could_match(cls, tree: AstIndex, context: RuleContext) -> bool:
+        """Whether the rule may report anything in this file, judged from its `ast` tree
+        before LibCST parses it: a cheap, conservative check that says False only when
+        the rule certainly reports nothing. The shared harness checks that every INVALID
+        example passes it and that the rule itself, run without it, finds no VALID one."""
+        return True
 
     def get_visitors(self) -> Mapping[str, Callable[[cst.CSTNode], None]]:
         """Every visitor method guarded: an exception disables this rule for the rest of

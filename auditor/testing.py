@@ -18,12 +18,19 @@ from auditor.plugins import ActiveRule, BaseRule, Invalid, Valid, merge_options
 
 
 def run_rule(
-    cls: type[BaseRule], code: str, path: str, options: Mapping[str, OptionValue] | None = None
+    cls: type[BaseRule],
+    code: str,
+    path: str,
+    options: Mapping[str, OptionValue] | None = None,
+    *,
+    prefilter: bool = True,
 ) -> list[Finding]:
+    """The rule's findings; without `prefilter`, the rule runs even where its triggers and
+    `could_match` say it need not."""
     language = language_of(path)
     assert language is not None, f"example path {path!r} has no known language"
     active = ActiveRule(cls, cls.severity, merge_options(cls, options or {}, "example"), False)
-    return Engine([active]).scan_text(path, language, code)
+    return Engine([active], prefilter=prefilter).scan_text(path, language, code)
 
 
 def fix_all(
@@ -46,10 +53,17 @@ def fix_all(
 
 
 def check_example(cls: type[BaseRule], example: Valid | Invalid) -> None:
+    """The rule itself, run without its prefilters, must be right on the example; and the
+    prefilters (triggers, `could_match`) must not hide a finding the rule makes."""
     options = dict(example.options)
-    findings = run_rule(cls, example.source, example.path, options)
+    findings = run_rule(cls, example.source, example.path, options, prefilter=False)
     errors = [f"{f.rule_id}: {f.message}" for f in findings if f.is_error]
     assert not errors, f"the example did not scan cleanly: {errors}"
+    filtered = run_rule(cls, example.source, example.path, options)
+    assert filtered == findings, (
+        f"the prefilters hide findings: {_describe(findings)} without them, "
+        f"{_describe(filtered)} with them"
+    )
     if isinstance(example, Valid):
         assert not findings, f"expected no finding, got {_describe(findings)}"
         return

@@ -23,6 +23,8 @@ one of these (a parameter called `environ`, a local dict) is not the environment
 
 from __future__ import annotations
 
+import ast
+
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
@@ -40,11 +42,37 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
+from auditor.ast_index import AstIndex
 from auditor.envvars import EnvRead, ReadKind, SourceError
 from auditor.model import Location
 
 # A file containing none of these cannot read the environment through `os`.
 TRIGGERS: tuple[str, ...] = ("environ", "getenv")
+# The names through which any read of the environment goes (in `os`).
+ENV_NAMES = frozenset({"environ", "environb", "getenv", "getenvb"})
+
+
+def imports_env(tree: AstIndex) -> bool:
+    """Whether the module can reach the environment at all: `from os import environ` (or
+    getenv, or *), or `os.environ` / `os.getenv` through a name `import os` binds. Reads
+    are resolved to `os.*` qualified names, so a module without either has none. (A
+    WSGI `environ` parameter alone does not make a framework module worth the scope
+    analysis.)"""
+    for node in tree.nodes(ast.ImportFrom):
+        if node.module == "os" and not node.level:
+            if any(a.name in ENV_NAMES or a.name == "*" for a in node.names):
+                return True
+    bound = {
+        alias.asname or "os"
+        for node in tree.nodes(ast.Import)
+        for alias in node.names
+        if alias.name == "os" or (alias.name.startswith("os.") and not alias.asname)
+    }
+    return bool(bound) and any(
+        n.attr in ENV_NAMES and isinstance(n.value, ast.Name) and n.value.id in bound
+        for n in tree.nodes(ast.Attribute)
+    )
+
 
 _MAPPINGS = frozenset({"os.environ", "os.environb"})
 _GETTERS = frozenset({"os.getenv", "os.getenvb"})

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Sequence
 
 import libcst as cst
 
 from auditor.model import Severity
-from auditor.plugins import Invalid, Rule, Valid
+from auditor.ast_index import AstIndex
+from auditor.plugins import Invalid, Rule, RuleContext, Valid
 
 
 class BareExcept(Rule):
@@ -32,6 +34,10 @@ class BareExcept(Rule):
     # type (most files) are never parsed for this rule.
     triggers = (re.compile(r"\bexcept\s*:"),)
     fix_description = "name the exception type"
+
+    @classmethod
+    def could_match(cls, tree: AstIndex, context: RuleContext) -> bool:
+        return any(handler.type is None for handler in tree.nodes(ast.ExceptHandler))
 
     def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
         if node.type is not None:

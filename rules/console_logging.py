@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import warnings
 from collections.abc import Mapping, Sequence
@@ -10,6 +11,7 @@ from typing import Literal
 import libcst as cst
 from libcst.metadata import GlobalScope, QualifiedName, ScopeProvider
 
+from auditor.ast_index import AstIndex
 from auditor.config import OptionValue
 from auditor.globs import globs
 from auditor.model import Severity
@@ -76,15 +78,25 @@ class ConsoleLogging(Rule):
     # merely contains "print" made the rule several times slower.
     METADATA_DEPENDENCIES = (ScopeProvider,)
 
+    @classmethod
+    def could_match(cls, tree: AstIndex, context: RuleContext) -> bool:
+        if _allowed_file(context):
+            return False
+        for call in tree.nodes(ast.Call):
+            func = call.func
+            if (isinstance(func, ast.Name) and func.id == "print") or (
+                isinstance(func, ast.Attribute) and func.attr == "print"
+            ):
+                return True
+        return False
+
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
         self.levels: dict[Stream, str] = {
             "stdout": _level(self.options, "stdout-level"),
             "stderr": _level(self.options, "stderr-level"),
         }
-        allow = self.options["allow"]
-        assert isinstance(allow, tuple)
-        self.allowed_file = globs((*TEST_FILES, *allow)).match(context.path)
+        self.allowed_file = _allowed_file(context)
         self.module: cst.Module | None = None
         self.plan: LoggerPlan | None = None
         self.main_bodies: set[cst.BaseSuite] = set()
@@ -566,6 +578,13 @@ def _keyword(call: cst.Call, name: str) -> cst.BaseExpression | None:
         if arg.keyword is not None and arg.keyword.value == name:
             return arg.value
     return None
+
+
+def _allowed_file(context: RuleContext) -> bool:
+    """A test file or one the `allow` option names: printing is its business."""
+    allow = context.options["allow"]
+    assert isinstance(allow, tuple)
+    return globs((*TEST_FILES, *allow)).match(context.path)
 
 
 def _is_main_test(test: cst.BaseExpression) -> bool:

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import libcst as cst
 import libcst.matchers as m
 
+from auditor.ast_index import AstIndex
 from auditor.model import Severity
-from auditor.plugins import Invalid, Replacement, Valid
+from auditor.plugins import Invalid, Replacement, RuleContext, Valid
 from rules._kwargs_flow import (
     KwargsRule,
     LazyNames,
@@ -19,6 +20,7 @@ from rules._kwargs_flow import (
     dotted,
     is_docstring,
 )
+from rules._kwargs_prefilter import may_ignore_kwargs
 
 # The check relies on these builtins; a module or function rebinding one gets no fix.
 BUILTINS_USED = frozenset({"set", "sorted", "TypeError"})
@@ -65,6 +67,10 @@ class IgnoredKwargs(KwargsRule):
     message = "`**kwargs` is only read by literal keys; unknown keyword arguments are ignored"
     fix_applicability = "unsafe"
     fix_description = "raise TypeError on unexpected keyword arguments"
+
+    @classmethod
+    def could_match(cls, tree: AstIndex, context: RuleContext) -> bool:
+        return may_ignore_kwargs(tree)
 
     def prepare(self, module: cst.Module) -> None:
         self._calls: CallSites | None = None  # a full walk: only for the rare candidates

@@ -6,11 +6,12 @@ import re
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from auditor.ast_index import AstIndex
 from auditor.config import OptionValue
 from auditor.envvars import in_settings_module
 from auditor.model import Severity
 from auditor.plugins import Invalid, Rule, RuleContext, Valid
-from rules._env_reads import TRIGGERS, EnvAccess, EnvReadVisitor
+from rules._env_reads import TRIGGERS, imports_env, EnvAccess, EnvReadVisitor
 
 SETTINGS_MODULES = "settings-modules"
 DEFAULT_SETTINGS_MODULES = ("**/settings.py", "**/config.py", "**/conf.py", "**/settings/**")
@@ -55,6 +56,12 @@ class UnvalidatedEnv(EnvReadVisitor, Rule):
     message = "environment variable read outside a settings module"
     triggers = TRIGGERS
     OPTIONS = MappingProxyType({SETTINGS_MODULES: DEFAULT_SETTINGS_MODULES})
+
+    @classmethod
+    def could_match(cls, tree: AstIndex, context: RuleContext) -> bool:
+        if in_settings_module(context.path, settings_modules(context.options)):
+            return False
+        return imports_env(tree)
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
+from auditor.ast_index import AstIndex
 from auditor.model import Severity
-from auditor.plugins import Invalid, Valid
+from auditor.plugins import Invalid, RuleContext, Valid
 from rules._kwargs_flow import (
     KwargsRule,
     LazyNames,
@@ -15,6 +16,7 @@ from rules._kwargs_flow import (
     analyse,
     stored_sinks,
 )
+from rules._kwargs_prefilter import may_mass_assign
 
 ADVICE = (
     "accept only known keys first (an allow-list check, `**kwargs: Unpack[TypedDict]`, "
@@ -93,6 +95,18 @@ class UnvalidatedKwargs(KwargsRule):
         "validators": (),
         "validator-bases": ("BaseModel",),
     }
+
+    @classmethod
+    def could_match(cls, tree: AstIndex, context: RuleContext) -> bool:
+        options = context.options
+
+        def strings(name: str) -> tuple[str, ...]:
+            value = options.get(name)
+            return value if isinstance(value, tuple) else ()
+
+        sinks = strings("sinks") + strings("extend-sinks")
+        classes = strings("models") + strings("model-bases") + strings("extend-model-bases")
+        return may_mass_assign(tree, sinks, classes)
 
     def prepare(self, module: cst.Module) -> None:
         models = self.classes.derived(

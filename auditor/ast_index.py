@@ -1,0 +1,48 @@
+"""A file's `ast` tree, walked once and grouped by node type, for the rules' cheap
+`could_match` checks: CPython parses a file about five times faster than LibCST, so a
+rule that can tell from the `ast` tree that it has nothing to report spares the file
+LibCST's parse, traversal and metadata."""
+
+from __future__ import annotations
+
+import ast
+from typing import TypeVar
+
+T = TypeVar("T", bound=ast.AST)
+
+
+class AstIndex:
+    def __init__(self, tree: ast.Module) -> None:
+        self.tree = tree
+        self._by_type: dict[type[ast.AST], list[ast.AST]] | None = None
+        self._identifiers: frozenset[str] | None = None
+
+    def nodes(self, kind: type[T]) -> list[T]:
+        """Every node of exactly this type (not subclasses), in no particular order."""
+        if self._by_type is None:
+            by_type: dict[type[ast.AST], list[ast.AST]] = {}
+            for node in ast.walk(self.tree):
+                kind_of = type(node)
+                found = by_type.get(kind_of)
+                if found is None:
+                    by_type[kind_of] = [node]
+                else:
+                    found.append(node)
+            self._by_type = by_type
+        return self._by_type.get(kind, [])  # type: ignore[return-value]
+
+    def identifiers(self) -> frozenset[str]:
+        """Every name the code uses or binds: names, attribute names, imported names and
+        their aliases, function, class and parameter names."""
+        if self._identifiers is None:
+            found: set[str] = {n.id for n in self.nodes(ast.Name)}
+            found.update(n.attr for n in self.nodes(ast.Attribute))
+            for alias in self.nodes(ast.alias):
+                found.update(alias.name.split("."))
+                if alias.asname:
+                    found.add(alias.asname)
+            for kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+                found.update(d.name for d in self.nodes(kind))  # type: ignore[attr-defined]
+            found.update(a.arg for a in self.nodes(ast.arg))
+            self._identifiers = frozenset(found)
+        return self._identifiers

@@ -1,0 +1,176 @@
+"""Cheap checks on the `ast` tree that rule out files the kwargs rules cannot report on.
+
+A `def` with a `**` parameter is in about 30 % of a framework's files, but a finding needs
+much more: for `ignored-kwargs`, a parameter read by a literal key and not used in any
+other way in its function's own scope; for `unvalidated-kwargs`, something in the file that
+can receive a whole mapping (`setattr`, `__dict__`, `vars`, a call with `**` or `defaults=`
+to a name shaped like a configured sink, a model or a class of the file). Each check errs
+towards True: it only says False where `_kwargs_flow`'s analysis could find nothing.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator, Sequence
+from fnmatch import fnmatchcase
+
+from auditor.ast_index import AstIndex
+
+KEY_METHODS = frozenset({"get", "pop", "setdefault"})
+# What writes a mapping onto an object field by field.
+OBJECT_WRITERS = frozenset({"setattr", "__setattr__", "__dict__", "vars"})
+FIELD_KEYWORDS = frozenset({"defaults", "create_defaults"})
+_NESTED_SCOPES = (
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.Lambda,
+    ast.ClassDef,
+    ast.ListComp,
+    ast.SetComp,
+    ast.GeneratorExp,
+    ast.DictComp,
+)
+
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+def kwargs_functions(tree: AstIndex) -> Iterator[tuple[Function, str]]:
+    """Public functions with a `**` parameter, and the parameter's name."""
+    for kind in (ast.FunctionDef, ast.AsyncFunctionDef):
+        for function in tree.nodes(kind):
+            kwarg = function.args.kwarg
+            name = function.name
+            if kwarg is not None and (not name.startswith("_") or name == "__init__"):
+                yield function, kwarg.arg
+
+
+def may_ignore_kwargs(tree: AstIndex) -> bool:
+    """Whether some public function reads its `**` parameter by a literal key and uses it
+    in no other way in its own scope (any other use, or a rebinding, clears it)."""
+    return any(_only_read_by_key(f, name) for f, name in kwargs_functions(tree))
+
+
+def _only_read_by_key(function: Function, name: str) -> bool:
+    reads = {id(base) for base in _key_read_bases(function, name)}
+    if not reads:
+        return False
+    return all(id(node) in reads for node in _own_names(function.body, name))
+
+
+def _key_read_bases(function: Function, name: str) -> Iterator[ast.Name]:
+    """The `kwargs` of `kwargs["k"]`, `kwargs.get("k")` (pop, setdefault), `"k" in kwargs`,
+    nested scopes included."""
+    for node in ast.walk(function):
+        if isinstance(node, ast.Subscript):
+            if _is_name(node.value, name) and _is_str(node.slice):
+                yield node.value  # type: ignore[misc]
+        elif isinstance(node, ast.Call):
+            func = node.func
+            if (
+                isinstance(func, ast.Attribute)
+                and func.attr in KEY_METHODS
+                and _is_name(func.value, name)
+                and node.args
+                and _is_str(node.args[0])
+            ):
+                yield func.value  # type: ignore[misc]
+        elif isinstance(node, ast.Compare):
+            if (
+                len(node.ops) == 1
+                and isinstance(node.ops[0], ast.In | ast.NotIn)
+                and _is_str(node.left)
+                and _is_name(node.comparators[0], name)
+            ):
+                yield node.comparators[0]  # type: ignore[misc]
+
+
+def _own_names(statements: Sequence[ast.stmt], name: str) -> Iterator[ast.Name]:
+    """Occurrences of `name` in the function's own scope, nested scopes left out."""
+    pending: list[ast.AST] = list(statements)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Name):
+            if node.id == name:
+                yield node
+        elif not isinstance(node, _NESTED_SCOPES):
+            pending.extend(ast.iter_child_nodes(node))
+
+
+def may_mass_assign(tree: AstIndex, sinks: Sequence[str], classes: Sequence[str]) -> bool:
+    """Whether something that can receive a whole mapping is in a top-level statement
+    with a public function that has a `**` parameter: the analysis follows the mapping
+    through that function and, once stored on `self`, through its class's methods.
+    `sinks`: the sink call patterns; `classes`: the model class patterns."""
+    regions = _regions(tree)
+    if not regions:
+        return False
+
+    def inside(node: ast.expr) -> bool:
+        return any(first <= node.lineno <= last for first, last in regions)
+
+    if any(n.id in OBJECT_WRITERS and inside(n) for n in tree.nodes(ast.Name)) or any(
+        n.attr in OBJECT_WRITERS and inside(n) for n in tree.nodes(ast.Attribute)
+    ):
+        return True
+    # A sink or model is called by its last name part, or through a local alias
+    # (`save = X.objects.create`) assigned from an expression ending in it.
+    lasts = {_last(p) for p in (*sinks, *classes)}
+    local = {c.name for c in tree.nodes(ast.ClassDef)}
+
+    def sink_like(expr: ast.expr) -> bool:
+        last = _name_of(expr)
+        return last is not None and (
+            last in local or any(fnmatchcase(last, pattern) for pattern in lasts)
+        )
+
+    aliases = {
+        target.id
+        for node in (
+            *tree.nodes(ast.Assign),
+            *tree.nodes(ast.AnnAssign),
+            *tree.nodes(ast.NamedExpr),
+        )
+        if node.value is not None and sink_like(node.value)
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        if isinstance(target, ast.Name)
+    }
+    return any(
+        any(k.arg is None or k.arg in FIELD_KEYWORDS for k in call.keywords)
+        and (sink_like(call.func) or _name_of(call.func) in aliases)
+        and inside(call)
+        for call in tree.nodes(ast.Call)
+    )
+
+
+def _regions(tree: AstIndex) -> list[tuple[int, int]]:
+    """The line ranges of the top-level statements holding a public `**` function."""
+    functions = [f for f, _name in kwargs_functions(tree)]
+    regions = []
+    for statement in tree.tree.body:
+        first = min(
+            (d.lineno for d in getattr(statement, "decorator_list", ())), default=statement.lineno
+        )
+        last = statement.end_lineno or statement.lineno
+        if any(first <= f.lineno <= last for f in functions):
+            regions.append((first, last))
+    return regions
+
+
+def _last(pattern: str) -> str:
+    return pattern.rpartition(".")[2].removesuffix("()") or "*"
+
+
+def _name_of(expr: ast.expr) -> str | None:
+    if isinstance(expr, ast.Name):
+        return expr.id
+    if isinstance(expr, ast.Attribute):
+        return expr.attr
+    return None
+
+
+def _is_name(expr: ast.expr, name: str) -> bool:
+    return isinstance(expr, ast.Name) and expr.id == name
+
+
+def _is_str(expr: ast.expr) -> bool:
+    return isinstance(expr, ast.Constant) and isinstance(expr.value, str)
