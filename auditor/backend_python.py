@@ -19,6 +19,7 @@ import libcst as cst
 from libcst._nodes.internal import CodegenState
 
 from auditor.ast_index import AstIndex
+from auditor.cst_walk import walk_batched
 from auditor.model import PARSE_ERROR, Edit, Finding, Fix, Location, error_finding, rule_crash
 from auditor.plugins import ActiveRule, Replacement, Report, Rule, RuleContext
 from auditor.source import Decoded, LineIndex, decode_python
@@ -228,7 +229,7 @@ def _run(path: str, text: str, rules: Sequence[ActiveRule], prefilter: bool) -> 
                 rule.failure = exc
                 continue
             visiting.append(rule)
-        cst.visit_batched(module, visiting)
+        walk_batched(module, visiting)
 
     reported = [(active, rule) for active, rule in instances if rule.reports and not rule.failure]
     spans = _Spans.compute(module, reported, text) if reported else None

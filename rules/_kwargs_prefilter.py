@@ -15,11 +15,8 @@ from collections.abc import Iterator, Sequence
 from fnmatch import fnmatchcase
 
 from auditor.ast_index import AstIndex
+from rules._kwargs_flow import FIELD_KEYWORDS, KEY_METHODS, TRIVIAL_BASES
 
-KEY_METHODS = frozenset({"get", "pop", "setdefault"})
-# What writes a mapping onto an object field by field.
-OBJECT_WRITERS = frozenset({"setattr", "__setattr__", "__dict__", "vars"})
-FIELD_KEYWORDS = frozenset({"defaults", "create_defaults"})
 _NESTED_SCOPES = (
     ast.FunctionDef,
     ast.AsyncFunctionDef,
@@ -46,8 +43,32 @@ def kwargs_functions(tree: AstIndex) -> Iterator[tuple[Function, str]]:
 
 def may_ignore_kwargs(tree: AstIndex) -> bool:
     """Whether some public function reads its `**` parameter by a literal key and uses it
-    in no other way in its own scope (any other use, or a rebinding, clears it)."""
-    return any(_only_read_by_key(f, name) for f, name in kwargs_functions(tree))
+    in no other way in its own scope (any other use, or a rebinding, clears it), and is
+    not a method that may override one of a base class defined elsewhere (hooks receive
+    every option by design)."""
+    overriding = _may_override(tree)
+    return any(
+        id(f) not in overriding and _only_read_by_key(f, name) for f, name in kwargs_functions(tree)
+    )
+
+
+def _may_override(tree: AstIndex) -> set[int]:
+    """Methods (other than `__init__`) of classes with a base defined in another module."""
+    local = {c.name for c in tree.nodes(ast.ClassDef)}
+    found = set()
+    for owner in tree.nodes(ast.ClassDef):
+        if any(_foreign_base(base, local) for base in owner.bases):
+            found.update(
+                id(s)
+                for s in owner.body
+                if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef) and s.name != "__init__"
+            )
+    return found
+
+
+def _foreign_base(base: ast.expr, local: set[str]) -> bool:
+    name = _dotted(base)
+    return name is not None and name not in local and name not in TRIVIAL_BASES
 
 
 def _only_read_by_key(function: Function, name: str) -> bool:
@@ -108,10 +129,13 @@ def may_mass_assign(tree: AstIndex, sinks: Sequence[str], classes: Sequence[str]
     def inside(node: ast.expr) -> bool:
         return any(first <= node.lineno <= last for first, last in regions)
 
-    if any(n.id in OBJECT_WRITERS and inside(n) for n in tree.nodes(ast.Name)) or any(
-        n.attr in OBJECT_WRITERS and inside(n) for n in tree.nodes(ast.Attribute)
-    ):
+    if any(_writes_fields(call) and inside(call) for call in tree.nodes(ast.Call)):
         return True
+    if any(
+        isinstance(n.value, ast.Attribute) and n.value.attr == "__dict__" and inside(n)
+        for n in tree.nodes(ast.Subscript)
+    ):
+        return True  # `obj.__dict__[key] = value`
     # A sink or model is called by its last name part, or through a local alias
     # (`save = X.objects.create`) assigned from an expression ending in it.
     lasts = {_last(p) for p in (*sinks, *classes)}
@@ -154,6 +178,34 @@ def _regions(tree: AstIndex) -> list[tuple[int, int]]:
         if any(first <= f.lineno <= last for f in functions):
             regions.append((first, last))
     return regions
+
+
+def _writes_fields(call: ast.Call) -> bool:
+    """`setattr(o, key, v)` (or `object.__setattr__(o, key, v)`, `o.__setattr__(key, v)`)
+    with a variable key, `o.__dict__.update(...)`, `vars(o).update(...)`."""
+    func = call.func
+    if isinstance(func, ast.Name) and func.id == "setattr":
+        return len(call.args) > 1 and isinstance(call.args[1], ast.Name)
+    if not isinstance(func, ast.Attribute):
+        return False
+    if func.attr == "__setattr__":
+        position = 1 if _dotted(func) == "object.__setattr__" else 0
+        return len(call.args) > position and isinstance(call.args[position], ast.Name)
+    if func.attr == "update":
+        receiver = func.value
+        return (isinstance(receiver, ast.Attribute) and receiver.attr == "__dict__") or (
+            isinstance(receiver, ast.Call) and _dotted(receiver.func) == "vars"
+        )
+    return False
+
+
+def _dotted(expr: ast.expr) -> str | None:
+    if isinstance(expr, ast.Name):
+        return expr.id
+    if isinstance(expr, ast.Attribute):
+        base = _dotted(expr.value)
+        return None if base is None else f"{base}.{expr.attr}"
+    return None
 
 
 def _last(pattern: str) -> str:

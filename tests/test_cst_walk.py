@@ -1,0 +1,90 @@
+"""The fast read-only walk calls visitors exactly as libcst.visit_batched does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import libcst as cst
+import pytest
+
+from auditor.cst_walk import TRIVIA, children, walk_batched
+
+SOURCES = sorted((Path(__file__).parent.parent / "auditor").glob("*.py"))
+NODE_TYPES = [
+    name
+    for name in dir(cst)
+    if isinstance(getattr(cst, name), type) and issubclass(getattr(cst, name), cst.CSTNode)
+]
+
+
+class Recorder(cst.BatchableCSTVisitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.log: list[tuple[str, str, int]] = []
+
+
+def recorder(types: list[str]) -> type[Recorder]:
+    """A visitor class with visit_ and leave_ methods for `types`."""
+
+    def method(kind: str, name: str) -> object:
+        def record(self: Recorder, node: cst.CSTNode) -> None:
+            self.log.append((kind, name, id(node)))
+
+        record.__name__ = f"{kind}_{name}"  # how LibCST finds visitor methods
+        return record
+
+    methods = {f"visit_{n}": method("visit", n) for n in types}
+    methods.update({f"leave_{n}": method("leave", n) for n in types})
+    return type("R", (Recorder,), methods)
+
+
+@pytest.mark.parametrize(
+    "types",
+    [
+        NODE_TYPES,  # every node, trivia included: nothing is skipped
+        [n for n in NODE_TYPES if not issubclass(getattr(cst, n), TRIVIA)],
+        ["FunctionDef", "ClassDef", "Call", "Name", "ExceptHandler", "Subscript"],
+    ],
+    ids=["all", "no-trivia", "few"],
+)
+def test_same_calls_in_the_same_order_as_libcst(types: list[str]) -> None:
+    cls = recorder(types)
+    for path in SOURCES:
+        module = cst.parse_module(path.read_text(encoding="utf-8"))
+        expected, got = cls(), cls()
+        cst.visit_batched(module, [expected])
+        walk_batched(module, [got])
+        assert got.log == expected.log, path.name
+        assert got.log
+
+
+def test_children_are_libcsts_children() -> None:
+    module = cst.parse_module(SOURCES[0].read_text(encoding="utf-8"))
+    pending: list[cst.CSTNode] = [module]
+    while pending:
+        node = pending.pop()
+        expected = list(node.children)
+        assert [id(c) for c in children(node)] == [id(c) for c in expected]
+        pending.extend(expected)
+
+
+def test_attribute_visitors_are_left_to_libcst() -> None:
+    class Args(cst.BatchableCSTVisitor):
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen: list[str] = []
+
+        def visit_Call_args(self, node: cst.Call) -> None:
+            self.seen.append(cst.Module([]).code_for_node(node.func))
+
+    visitor = Args()
+    walk_batched(cst.parse_module("f(1)\ng.h(2)\n"), [visitor])
+    assert visitor.seen == ["f", "g.h"]
+
+
+def test_deep_nesting_does_not_exhaust_the_stack() -> None:
+    module = cst.parse_module("x = " + "(" * 150 + "1" + ")" * 150 + "\n")
+    cls = recorder(["Integer"])
+    visitor = cls()
+    walk_batched(module, [visitor])
+    assert [entry[:2] for entry in visitor.log] == [("visit", "Integer"), ("leave", "Integer")]
