@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 
 import libcst as cst
+from libcst.metadata import ParentNodeProvider
 
 Method = Callable[[cst.CSTNode], object]
 # `visit_required(self, "name", self.name, visitor)` and its siblings, in source order.
@@ -164,3 +165,32 @@ def walk_batched(module: cst.Module, visitors: Sequence[cst.BatchableCSTVisitor]
             elif isinstance(value, tuple | list):
                 stack.extend(v for v in value if isinstance(v, node_type))
         stack[start:] = stack[start:][::-1]  # children popped in order
+
+
+def parents(module: cst.Module) -> dict[cst.CSTNode, cst.CSTNode]:
+    """Each node's parent: what `ParentNodeProvider` computes, with one walk that does not
+    rebuild nodes (the provider rebuilds every node twice)."""
+    found: dict[cst.CSTNode, cst.CSTNode] = {}
+    pending: list[cst.CSTNode] = [module]
+    while pending:
+        node = pending.pop()
+        for child in children(node):
+            found[child] = node
+            pending.append(child)
+    return found
+
+
+def provide_parents(wrapper: cst.MetadataWrapper, dependencies: Iterable[object]) -> None:
+    """Give `wrapper` its ParentNodeProvider metadata from `parents` when some rule needs
+    it (directly or through another provider). LibCST computes only what is missing from
+    the wrapper's metadata; should its internals change, it computes this itself."""
+    needed = set()
+    todo = list(dependencies)
+    while todo:
+        provider = todo.pop()
+        if provider not in needed:
+            needed.add(provider)
+            todo.extend(getattr(provider, "METADATA_DEPENDENCIES", ()))
+    metadata = getattr(wrapper, "_metadata", None)
+    if ParentNodeProvider in needed and isinstance(metadata, dict):
+        metadata[ParentNodeProvider] = parents(wrapper.module)

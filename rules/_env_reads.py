@@ -24,7 +24,6 @@ one of these (a parameter called `environ`, a local dict) is not the environment
 from __future__ import annotations
 
 import ast
-
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
@@ -32,12 +31,9 @@ from typing import ClassVar
 import libcst as cst
 from libcst.metadata import (
     Assignment,
-    ExpressionContext,
-    ExpressionContextProvider,
     ParentNodeProvider,
     PositionProvider,
     ProviderT,
-    QualifiedNameProvider,
     QualifiedNameSource,
     ScopeProvider,
 )
@@ -58,10 +54,12 @@ def imports_env(tree: AstIndex) -> bool:
     are resolved to `os.*` qualified names, so a module without either has none. (A
     WSGI `environ` parameter alone does not make a framework module worth the scope
     analysis.)"""
-    for node in tree.nodes(ast.ImportFrom):
-        if node.module == "os" and not node.level:
-            if any(a.name in ENV_NAMES or a.name == "*" for a in node.names):
-                return True
+    if any(
+        node.module == "os" and not node.level and (a.name in ENV_NAMES or a.name == "*")
+        for node in tree.nodes(ast.ImportFrom)
+        for a in node.names
+    ):
+        return True
     bound = {
         alias.asname or "os"
         for node in tree.nodes(ast.Import)
@@ -101,12 +99,10 @@ class EnvReadVisitor(cst.BatchableCSTVisitor):
     LibCST visitors: it keeps no state of its own, so a rule can inherit it alongside
     `auditor.plugins.Rule`."""
 
-    METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (
-        QualifiedNameProvider,
-        ScopeProvider,
-        ParentNodeProvider,
-        ExpressionContextProvider,
-    )
+    # Qualified names are asked of the scope for the few names that need them (what
+    # QualifiedNameProvider does for every node of the module), and whether a subscript
+    # is read is told by its parents (ExpressionContextProvider is a third traversal).
+    METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (ScopeProvider, ParentNodeProvider)
 
     def on_env_read(self, access: EnvAccess) -> None:
         raise NotImplementedError
@@ -189,12 +185,18 @@ class EnvReadVisitor(cst.BatchableCSTVisitor):
             self.on_env_read(EnvAccess(iterable, None, "enumerate", None, None, via))
 
     def _loads(self, node: cst.Subscript) -> bool:
-        context = self.get_metadata(ExpressionContextProvider, node, None)
-        if context == ExpressionContext.LOAD:
-            return True
+        """Whether the subscript is read: not a target of an assignment, a loop, a `with`
+        or a `del`, alone or inside an unpacked tuple or list. `os.environ["X"] += "y"`
+        reads X first (and raises KeyError when it is unset)."""
+        child: cst.CSTNode = node
         parent = self.get_metadata(ParentNodeProvider, node, None)
-        # `os.environ["X"] += "y"` reads X first (and raises KeyError when it is unset).
-        return isinstance(parent, cst.AugAssign) and parent.target is node
+        while isinstance(parent, cst.Element | cst.StarredElement | cst.Tuple | cst.List):
+            child, parent = parent, self.get_metadata(ParentNodeProvider, parent, None)
+        if isinstance(parent, cst.AsName):
+            return parent.name is not child
+        if isinstance(parent, cst.AssignTarget | cst.AnnAssign | cst.For | cst.CompFor | cst.Del):
+            return parent.target is not child
+        return True
 
     # --- what a name means ---------------------------------------------------------------
 
@@ -210,7 +212,8 @@ class EnvReadVisitor(cst.BatchableCSTVisitor):
             return frozenset(f"{base}.{expr.attr.value}" for base in bases)
         if not isinstance(expr, cst.Name):
             return frozenset()
-        names = self.get_metadata(QualifiedNameProvider, expr, set())
+        scope = self.get_metadata(ScopeProvider, expr, None)
+        names = scope.get_qualified_names_for(expr) if scope is not None else set()
         if not names:
             return frozenset()
         if all(q.source != QualifiedNameSource.LOCAL for q in names):

@@ -95,14 +95,13 @@ def _key_read_bases(function: Function, name: str) -> Iterator[ast.Name]:
                 and _is_str(node.args[0])
             ):
                 yield func.value  # type: ignore[misc]
-        elif isinstance(node, ast.Compare):
-            if (
-                len(node.ops) == 1
-                and isinstance(node.ops[0], ast.In | ast.NotIn)
-                and _is_str(node.left)
-                and _is_name(node.comparators[0], name)
-            ):
-                yield node.comparators[0]  # type: ignore[misc]
+        elif isinstance(node, ast.Compare) and (
+            len(node.ops) == 1
+            and isinstance(node.ops[0], ast.In | ast.NotIn)
+            and _is_str(node.left)
+            and _is_name(node.comparators[0], name)
+        ):
+            yield node.comparators[0]  # type: ignore[misc]
 
 
 def _own_names(statements: Sequence[ast.stmt], name: str) -> Iterator[ast.Name]:

@@ -8,8 +8,8 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from auditor.model import Severity
 from auditor.ast_index import AstIndex
+from auditor.model import Severity
 from auditor.plugins import Invalid, Rule, RuleContext, Valid
 
 

@@ -11,7 +11,7 @@ from auditor.config import OptionValue
 from auditor.envvars import in_settings_module
 from auditor.model import Severity
 from auditor.plugins import Invalid, Rule, RuleContext, Valid
-from rules._env_reads import TRIGGERS, imports_env, EnvAccess, EnvReadVisitor
+from rules._env_reads import TRIGGERS, EnvAccess, EnvReadVisitor, imports_env
 
 SETTINGS_MODULES = "settings-modules"
 DEFAULT_SETTINGS_MODULES = ("**/settings.py", "**/config.py", "**/conf.py", "**/settings/**")
@@ -75,6 +75,8 @@ class UnvalidatedEnv(EnvReadVisitor, Rule):
     VALID = (
         Valid('import os\nos.environ["DEBUG"] = "1"\n'),
         Valid('import os\ndel os.environ["DEBUG"]\n'),
+        Valid('import os\nos.environ["A"], [os.environ["B"], *rest] = "1", ["2"]\n'),
+        Valid('import os\nfor os.environ["STEP"] in ("1", "2"):\n    run()\n'),
         Valid('import os\nos.environ.pop("DEBUG", None)\nos.environ.update(A="1")\n'),
         Valid('import os\nif "DEBUG" in os.environ:\n    pass\n'),
         Valid("import os\nimport subprocess\nsubprocess.run(['ls'], env=os.environ.copy())\n"),

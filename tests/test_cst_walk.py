@@ -6,8 +6,9 @@ from pathlib import Path
 
 import libcst as cst
 import pytest
+from libcst.metadata import ParentNodeProvider
 
-from auditor.cst_walk import TRIVIA, children, walk_batched
+from auditor.cst_walk import TRIVIA, children, parents, provide_parents, walk_batched
 
 SOURCES = sorted((Path(__file__).parent.parent / "auditor").glob("*.py"))
 NODE_TYPES = [
@@ -88,3 +89,22 @@ def test_deep_nesting_does_not_exhaust_the_stack() -> None:
     visitor = cls()
     walk_batched(module, [visitor])
     assert [entry[:2] for entry in visitor.log] == [("visit", "Integer"), ("leave", "Integer")]
+
+
+def test_parents_are_libcsts_parents() -> None:
+    for path in SOURCES[:5]:
+        module = cst.parse_module(path.read_text(encoding="utf-8"))
+        expected = cst.MetadataWrapper(module, unsafe_skip_copy=True).resolve(ParentNodeProvider)
+        got = parents(module)
+        assert len(got) == len(expected)
+        assert all(got[node] is parent for node, parent in expected.items())
+
+
+def test_provided_parents_are_used_by_libcst() -> None:
+    module = cst.parse_module("def f():\n    return g(1)\n")
+    wrapper = cst.MetadataWrapper(module, unsafe_skip_copy=True)
+    provide_parents(wrapper, [ParentNodeProvider])
+    provided = wrapper._metadata[ParentNodeProvider]
+    assert wrapper.resolve(ParentNodeProvider) is provided  # not computed again
+    (call,) = [node for node in provided if isinstance(node, cst.Call)]
+    assert isinstance(provided[call], cst.Return)
