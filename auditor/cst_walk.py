@@ -146,14 +146,14 @@ def walk_batched(module: cst.Module, visitors: Sequence[cst.BatchableCSTVisitor]
     while stack:
         item = stack.pop()
         if item is None:
-            node = stack.pop()
-            for method in handlers(type(node))[1]:  # type: ignore[arg-type]
-                method(node)  # type: ignore[arg-type]
+            node = typing.cast(cst.CSTNode, stack.pop())
+            for after in handlers(type(node))[1]:
+                after(node)
             continue
         kind = type(item)
         enter, leave = handlers(kind)
-        for method in enter:
-            method(item)
+        for before in enter:
+            before(item)
         if leave:
             stack.append(item)
             stack.append(None)

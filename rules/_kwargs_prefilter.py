@@ -33,12 +33,12 @@ Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 def kwargs_functions(tree: AstIndex) -> Iterator[tuple[Function, str]]:
     """Public functions with a `**` parameter, and the parameter's name."""
-    for kind in (ast.FunctionDef, ast.AsyncFunctionDef):
-        for function in tree.nodes(kind):
-            kwarg = function.args.kwarg
-            name = function.name
-            if kwarg is not None and (not name.startswith("_") or name == "__init__"):
-                yield function, kwarg.arg
+    functions: list[Function] = [*tree.nodes(ast.FunctionDef), *tree.nodes(ast.AsyncFunctionDef)]
+    for function in functions:
+        kwarg = function.args.kwarg
+        name = function.name
+        if kwarg is not None and (not name.startswith("_") or name == "__init__"):
+            yield function, kwarg.arg
 
 
 def may_ignore_kwargs(tree: AstIndex) -> bool:
@@ -55,7 +55,7 @@ def may_ignore_kwargs(tree: AstIndex) -> bool:
 def _may_override(tree: AstIndex) -> set[int]:
     """Methods (other than `__init__`) of classes with a base defined in another module."""
     local = {c.name for c in tree.nodes(ast.ClassDef)}
-    found = set()
+    found: set[int] = set()
     for owner in tree.nodes(ast.ClassDef):
         if any(_foreign_base(base, local) for base in owner.bases):
             found.update(
@@ -146,15 +146,16 @@ def may_mass_assign(tree: AstIndex, sinks: Sequence[str], classes: Sequence[str]
             last in local or any(fnmatchcase(last, pattern) for pattern in lasts)
         )
 
+    bindings: list[tuple[list[ast.expr], ast.expr | None]] = [
+        *((node.targets, node.value) for node in tree.nodes(ast.Assign)),
+        *(([node.target], node.value) for node in tree.nodes(ast.AnnAssign)),
+        *(([node.target], node.value) for node in tree.nodes(ast.NamedExpr)),
+    ]
     aliases = {
         target.id
-        for node in (
-            *tree.nodes(ast.Assign),
-            *tree.nodes(ast.AnnAssign),
-            *tree.nodes(ast.NamedExpr),
-        )
-        if node.value is not None and sink_like(node.value)
-        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        for targets, value in bindings
+        if value is not None and sink_like(value)
+        for target in targets
         if isinstance(target, ast.Name)
     }
     return any(
