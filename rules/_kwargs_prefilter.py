@@ -146,10 +146,10 @@ def may_mass_assign(tree: AstIndex, sinks: Sequence[str], classes: Sequence[str]
             last in local or any(fnmatchcase(last, pattern) for pattern in lasts)
         )
 
-    bindings: list[tuple[list[ast.expr], ast.expr | None]] = [
+    bindings: list[tuple[Sequence[ast.expr], ast.expr | None]] = [
         *((node.targets, node.value) for node in tree.nodes(ast.Assign)),
-        *(([node.target], node.value) for node in tree.nodes(ast.AnnAssign)),
-        *(([node.target], node.value) for node in tree.nodes(ast.NamedExpr)),
+        *(((node.target,), node.value) for node in tree.nodes(ast.AnnAssign)),
+        *(((node.target,), node.value) for node in tree.nodes(ast.NamedExpr)),
     ]
     aliases = {
         target.id
