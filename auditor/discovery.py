@@ -112,6 +112,8 @@ def _add(found: dict[str, SourcePath], root: Path, path: Path, *, explicit: bool
 
 
 def _list_dir(root: Path, directory: Path, use_git: bool) -> Iterable[Path]:
+    """The files of our languages under `directory`: the suffix is checked first, as most
+    files of a tree (data, docs, locales) have none of them and the rest costs more."""
     if use_git:
         listed = _git_files(directory)
         if listed is not None:
@@ -139,6 +141,7 @@ def _git_files(directory: Path) -> list[Path] | None:
         if ignored is not None and ignored.returncode == 0:
             return None
     names = {os.fsdecode(n) for n in result.stdout.split(b"\0") if n}
+    names = {n for n in names if language_of(n) is not None}
     # Deleted but still tracked files are listed too: keep only what exists (or is a link).
     return [p for p in (directory / n for n in sorted(names)) if os.path.lexists(p)]
 
@@ -158,6 +161,8 @@ def _walk(directory: Path) -> Iterator[Path]:
             ignores.append((here, Globs(lines)))
         dirs[:] = sorted(d for d in dirs if d != ".git" and not _ignored(here / d, True, ignores))
         for name in sorted(files):
+            if language_of(name) is None:
+                continue
             path = here / name
             if not _ignored(path, False, ignores):
                 yield path
