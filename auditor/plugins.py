@@ -19,9 +19,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from types import MappingProxyType, ModuleType
-from typing import TYPE_CHECKING, ClassVar, TypeAlias
-
-import libcst as cst
+from typing import TYPE_CHECKING, ClassVar
 
 from auditor.config import Config, OptionValue, RuleSettings
 from auditor.errors import ConfigError, PluginError, UsageError
@@ -30,15 +28,27 @@ from auditor.model import ERROR_RULES, Applicability, Edit, Severity, one_line
 if TYPE_CHECKING:  # a Python-only scan never imports tree-sitter
     from tree_sitter import Node
 
-    from auditor.ast_index import AstIndex
+    from auditor.cst_rule import Replacement as Replacement
+    from auditor.cst_rule import Report as Report
+    from auditor.cst_rule import Rule as Rule
+
+_CST_RULE_NAMES = frozenset({"Rule", "Report", "Replacement"})
+
+
+def __getattr__(name: str) -> object:
+    """`Rule`, `Report` and `Replacement` live in auditor.cst_rule, imported (with LibCST)
+    when first asked for: `from auditor.plugins import Rule` keeps working."""
+    if name in _CST_RULE_NAMES:
+        from auditor import cst_rule
+
+        return getattr(cst_rule, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 ENTRY_POINT_GROUP = "auditor.rules"
 KNOWN_LANGUAGES = frozenset({"python", "javascript", "typescript"})
 TREE_SITTER_LANGUAGES = frozenset({"javascript", "typescript"})
 RULE_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
-
-Replacement: TypeAlias = cst.CSTNode | cst.FlattenSentinel[cst.CSTNode] | cst.RemovalSentinel
-
 
 # --- examples --------------------------------------------------------------------------
 
@@ -94,19 +104,6 @@ class RuleContext:
     options: Mapping[str, OptionValue]
 
 
-@dataclass(frozen=True, slots=True)
-class Report:
-    """What a LibCST rule reported; the engine turns it into a Finding once positions
-    are known (they are computed only for files that have reports)."""
-
-    node: cst.CSTNode
-    end: cst.CSTNode
-    message: str
-    replacements: tuple[tuple[cst.CSTNode, Replacement], ...]
-    fix_description: str | None
-    applicability: Applicability
-
-
 class BaseRule:
     """Metadata every rule has, whatever it parses with."""
 
@@ -134,67 +131,6 @@ class BaseRule:
     @classmethod
     def fixable(cls) -> bool:
         return any(example.fixed is not None for example in cls.INVALID)
-
-
-class Rule(BaseRule, cst.BatchableCSTVisitor):
-    """A Python rule: a LibCST visitor. Declare METADATA_DEPENDENCIES for scope, parent or
-    qualified-name metadata; positions are computed by the engine, not by the rule."""
-
-    def __init__(self, context: RuleContext) -> None:
-        BaseRule.__init__(self, context)
-        cst.BatchableCSTVisitor.__init__(self)
-        self.reports: list[Report] = []
-        self.failure: Exception | None = None
-
-    @classmethod
-    def could_match(cls, tree: AstIndex, context: RuleContext) -> bool:
-        """Whether the rule may report anything in this file, judged from its `ast` tree
-        before LibCST parses it: a cheap, conservative check that says False only when
-        the rule certainly reports nothing. The shared harness checks that every INVALID
-        example passes it and that the rule itself, run without it, finds no VALID one."""
-        return True
-
-    def get_visitors(self) -> Mapping[str, Callable[[cst.CSTNode], None]]:
-        """Every visitor method guarded: an exception disables this rule for the rest of
-        the file (the engine reports it) and the other rules in the batch go on."""
-        return {name: self._guarded(method) for name, method in super().get_visitors().items()}
-
-    def _guarded(self, method: Callable[[cst.CSTNode], None]) -> Callable[[cst.CSTNode], None]:
-        def guarded(node: cst.CSTNode) -> None:
-            if self.failure is None:
-                try:
-                    method(node)
-                except Exception as exc:
-                    self.failure = exc
-
-        return guarded
-
-    def report(
-        self,
-        node: cst.CSTNode,
-        message: str | None = None,
-        *,
-        end: cst.CSTNode | None = None,
-        replacement: Replacement | None = None,
-        replacements: Sequence[tuple[cst.CSTNode, Replacement]] = (),
-        fix_description: str | None = None,
-        applicability: Applicability | None = None,
-    ) -> None:
-        """Report `node` (its range ends with `end`, when given). A fix replaces `node`
-        with `replacement` and each other node with its pair in `replacements`."""
-        pairs = tuple(replacements)
-        if replacement is not None:
-            pairs = ((node, replacement), *pairs)
-        self.reports.append(
-            Report(
-                node=node,
-                end=end or node,
-                message=message or self.message,
-                replacements=pairs,
-                fix_description=fix_description or self.fix_description,
-                applicability=applicability or self.fix_applicability,
-            )
-        )
 
 
 # --- JavaScript and TypeScript -----------------------------------------------------------
@@ -498,7 +434,7 @@ def check_rule_class(cls: type[BaseRule], origin: str) -> None:
         raise fail("'languages' must be a non-empty set of language names")
     if unknown := set(languages) - KNOWN_LANGUAGES:
         raise fail(f"unknown language(s) {sorted(unknown)} in 'languages'")
-    if "python" in languages and not issubclass(cls, Rule):
+    if "python" in languages and not issubclass(cls, _cst_rule()):
         raise fail("a python rule must subclass auditor.plugins.Rule")
     if set(languages) & TREE_SITTER_LANGUAGES and not issubclass(cls, TreeSitterRule):
         raise fail("a javascript or typescript rule must subclass auditor.plugins.TreeSitterRule")
@@ -516,6 +452,12 @@ def check_rule_class(cls: type[BaseRule], origin: str) -> None:
         raise fail("'VALID' must hold auditor.plugins.Valid examples")
     if not all(isinstance(e, Invalid) for e in cls.INVALID):
         raise fail("'INVALID' must hold auditor.plugins.Invalid examples")
+
+
+def _cst_rule() -> type[BaseRule]:
+    from auditor.cst_rule import Rule
+
+    return Rule
 
 
 def _is_option_value(value: object) -> bool:

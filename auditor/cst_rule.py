@@ -1,0 +1,93 @@
+"""The Python rule base: a LibCST visitor. Kept apart from `auditor.plugins` (which
+re-exports it) so that loading the rule metadata, the CLI and a warm scan do not import
+LibCST."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeAlias
+
+import libcst as cst
+
+from auditor.model import Applicability
+from auditor.plugins import BaseRule, RuleContext
+
+if TYPE_CHECKING:
+    from auditor.ast_index import AstIndex
+
+Replacement: TypeAlias = cst.CSTNode | cst.FlattenSentinel[cst.CSTNode] | cst.RemovalSentinel
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What a LibCST rule reported; the engine turns it into a Finding once positions
+    are known (they are computed only for files that have reports)."""
+
+    node: cst.CSTNode
+    end: cst.CSTNode
+    message: str
+    replacements: tuple[tuple[cst.CSTNode, Replacement], ...]
+    fix_description: str | None
+    applicability: Applicability
+
+
+class Rule(BaseRule, cst.BatchableCSTVisitor):
+    """A Python rule: a LibCST visitor. Declare METADATA_DEPENDENCIES for scope, parent or
+    qualified-name metadata; positions are computed by the engine, not by the rule."""
+
+    def __init__(self, context: RuleContext) -> None:
+        BaseRule.__init__(self, context)
+        cst.BatchableCSTVisitor.__init__(self)
+        self.reports: list[Report] = []
+        self.failure: Exception | None = None
+
+    @classmethod
+    def could_match(cls, tree: AstIndex, context: RuleContext) -> bool:
+        """Whether the rule may report anything in this file, judged from its `ast` tree
+        before LibCST parses it: a cheap, conservative check that says False only when
+        the rule certainly reports nothing. The shared harness checks that every INVALID
+        example passes it and that the rule itself, run without it, finds no VALID one."""
+        return True
+
+    def get_visitors(self) -> Mapping[str, Callable[[cst.CSTNode], None]]:
+        """Every visitor method guarded: an exception disables this rule for the rest of
+        the file (the engine reports it) and the other rules in the batch go on."""
+        return {name: self._guarded(method) for name, method in super().get_visitors().items()}
+
+    def _guarded(self, method: Callable[[cst.CSTNode], None]) -> Callable[[cst.CSTNode], None]:
+        def guarded(node: cst.CSTNode) -> None:
+            if self.failure is None:
+                try:
+                    method(node)
+                except Exception as exc:
+                    self.failure = exc
+
+        return guarded
+
+    def report(
+        self,
+        node: cst.CSTNode,
+        message: str | None = None,
+        *,
+        end: cst.CSTNode | None = None,
+        replacement: Replacement | None = None,
+        replacements: Sequence[tuple[cst.CSTNode, Replacement]] = (),
+        fix_description: str | None = None,
+        applicability: Applicability | None = None,
+    ) -> None:
+        """Report `node` (its range ends with `end`, when given). A fix replaces `node`
+        with `replacement` and each other node with its pair in `replacements`."""
+        pairs = tuple(replacements)
+        if replacement is not None:
+            pairs = ((node, replacement), *pairs)
+        self.reports.append(
+            Report(
+                node=node,
+                end=end or node,
+                message=message or self.message,
+                replacements=pairs,
+                fix_description=fix_description or self.fix_description,
+                applicability=applicability or self.fix_applicability,
+            )
+        )
