@@ -1,8 +1,5 @@
 """auditor: codebase quality audit and remediation tracker."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("auditor")
-except PackageNotFoundError:  # running from a checkout that was never installed
-    __version__ = "0+unknown"
+# The one place the version is written (pyproject.toml reads it): a constant, because
+# asking importlib.metadata costs every command a fifth of its startup.
+__version__ = "0.1.0"

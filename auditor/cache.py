@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from auditor import __version__
 from auditor.fileio import write_atomic
 from auditor.model import Edit, Finding, Fix, Location, Severity
 from auditor.plugins import ActiveRule
+from auditor.rule_manifest import module_file
 
 FORMAT = 1
 MAX_ENTRIES = 100_000
@@ -42,9 +42,9 @@ def _code_stamp(rules: Sequence[ActiveRule]) -> list[tuple[str, int, int]]:
     here = Path(__file__).parent
     files = {here / name for name in os.listdir(here) if name.endswith(".py")}
     for rule in rules:
-        module_file = getattr(sys.modules.get(rule.cls.__module__), "__file__", None)
-        if module_file:
-            files.add(Path(module_file))
+        found = module_file(rule.cls)
+        if found:
+            files.add(Path(found))
     stamp = []
     for path in sorted(files):
         try:

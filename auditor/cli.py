@@ -150,14 +150,19 @@ def scan(
     config_file: Path | None,
 ) -> None:
     """Scan PATHS (default: the configured include) for findings."""
-    from auditor.scan import open_project
+    from auditor.scan import CACHE_DIR, open_project
     from auditor.scan import scan as run_scan
     from reports.findings_text import plural
 
     if update_baseline and baseline is None:
         raise UsageError("--update-baseline needs --baseline FILE")
     project = open_project(
-        _start(paths), config_file, select=_ids(select) if select else None, ignore=_ids(ignore)
+        _start(paths),
+        config_file,
+        select=_ids(select) if select else None,
+        ignore=_ids(ignore),
+        use_cache=not no_cache,
+        cache_dir=cache_dir,
     )
     entries = _read_baseline(baseline) if baseline is not None else None
     with _progress_bar() as progress:
@@ -169,7 +174,7 @@ def scan(
             diff=diff,
             progress=progress,
             jobs=jobs,
-            cache_dir=None if no_cache else cache_dir or project.config.root / ".audit_cache",
+            cache_dir=None if no_cache else cache_dir or project.config.root / CACHE_DIR,
             keep_texts=new_since is not None,
             sources=_sources_wanted(use_sources, project.config) and not diff,
         )
@@ -185,6 +190,7 @@ def scan(
         from auditor.gate import not_in
         from auditor.progress import existing_since
 
+        project = project.realized()  # the merge base's files are parsed
         old = existing_since(project, new_since, outcome)
         findings = not_in(findings, old.fingerprints)
         hidden = len(outcome.findings) - len(findings)

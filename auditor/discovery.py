@@ -85,10 +85,14 @@ def _excluded(path: Path, base: Path, exclude: Globs) -> bool:
 
 
 def _relative(base: Path, path: Path) -> str | None:
-    try:
-        return path.relative_to(base).as_posix()
-    except ValueError:
+    """`path.relative_to(base).as_posix()`, or None; on strings, as this runs per file."""
+    b, p = str(base), str(path)
+    if p == b:
+        return "."
+    prefix = b if b.endswith(os.sep) else b + os.sep
+    if not p.startswith(prefix):
         return None
+    return p[len(prefix) :].replace(os.sep, "/")
 
 
 def _add(found: dict[str, SourcePath], root: Path, path: Path, *, explicit: bool = False) -> None:
@@ -98,13 +102,13 @@ def _add(found: dict[str, SourcePath], root: Path, path: Path, *, explicit: bool
     rel = _relative(root, path)
     if rel is None:
         raise UsageError(f"{path}: outside the project root {root}")
-    if path.is_symlink():
+    if os.path.islink(path):
         target = Path(os.path.realpath(path))  # a loop does not raise here
         if _relative(root, target) is None:
             if explicit:
                 raise UsageError(f"{path}: symbolic link points outside the project root")
             return
-    if not path.is_file():  # a directory named x.py, a dangling link, a socket
+    if not os.path.isfile(path):  # a directory named x.py, a dangling link, a socket
         if explicit:
             raise UsageError(f"{path}: not a regular file")
         return
@@ -147,30 +151,38 @@ def _git_files(directory: Path) -> list[Path] | None:
 
 
 def _walk(directory: Path) -> Iterator[Path]:
-    """os.walk without following directory links, pruned by each .gitignore it passes."""
-    ignores: list[tuple[Path, Globs]] = []
-    for current, dirs, files in os.walk(directory, followlinks=False):
-        here = Path(current)
-        ignores = [(base, spec) for base, spec in ignores if base == here or base in here.parents]
-        gitignore = here / ".gitignore"
-        if gitignore.is_file():
+    """os.walk without following directory links, pruned by each .gitignore it passes.
+    On strings: a tree has many more directories and files than sources."""
+    ignores: list[tuple[str, Globs]] = []
+    for here, dirs, files in os.walk(directory, followlinks=False):
+        ignores = [(base, spec) for base, spec in ignores if _within(here, base)]
+        if ".gitignore" in files:
             try:
-                lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
+                with open(
+                    os.path.join(here, ".gitignore"), encoding="utf-8", errors="replace"
+                ) as f:
+                    lines = f.read().splitlines()
             except OSError:
                 lines = []
             ignores.append((here, Globs(lines)))
-        dirs[:] = sorted(d for d in dirs if d != ".git" and not _ignored(here / d, True, ignores))
+        dirs[:] = sorted(
+            d for d in dirs if d != ".git" and not _ignored(os.path.join(here, d), True, ignores)
+        )
         for name in sorted(files):
             if language_of(name) is None:
                 continue
-            path = here / name
+            path = os.path.join(here, name)
             if not _ignored(path, False, ignores):
-                yield path
+                yield Path(path)
 
 
-def _ignored(path: Path, is_dir: bool, ignores: list[tuple[Path, Globs]]) -> bool:
+def _within(path: str, base: str) -> bool:
+    return path == base or path.startswith(base.rstrip(os.sep) + os.sep)
+
+
+def _ignored(path: str, is_dir: bool, ignores: list[tuple[str, Globs]]) -> bool:
     for base, spec in ignores:
-        rel = path.relative_to(base).as_posix() + ("/" if is_dir else "")
+        rel = path[len(base.rstrip(os.sep)) + 1 :].replace(os.sep, "/") + ("/" if is_dir else "")
         if spec.match(rel):
             return True
     return False

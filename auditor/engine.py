@@ -22,6 +22,7 @@ from auditor.model import (
     fingerprint,
 )
 from auditor.plugins import ActiveRule
+from auditor.rule_manifest import is_stub
 from auditor.source import Decoded, DecodeError, LineIndex
 from auditor.suppressions import Comment, is_suppressed, suppressions
 
@@ -85,6 +86,8 @@ class Engine:
         self.max_file_size = max_file_size  # bytes; 0: no limit
         self.per_file_ignores = tuple((pattern, tuple(ids)) for pattern, ids in per_file_ignores)
         self._ignores = [(Globs([pattern]), frozenset(ids)) for pattern, ids in per_file_ignores]
+        # Stand-ins from the rule manifest can key the cache but not scan (Project.realized).
+        self.stubbed = any(is_stub(r.cls) for r in self.rules)
         self.languages = frozenset(
             lang for r in self.rules for lang in r.cls.languages if lang in _BACKEND_MODULES
         )
@@ -133,6 +136,8 @@ class Engine:
         self, path: str, language: str, text: str
     ) -> tuple[list[Finding], list[Finding]]:
         """The findings, and apart from them the ones suppressed by comments."""
+        if self.stubbed:
+            raise RuntimeError("the rules are stand-ins from the manifest: realize them first")
         rules = [
             r for r in self.rules_for(path, language) if not self.prefilter or _triggered(r, text)
         ]

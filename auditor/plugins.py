@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import bisect
 import importlib
-import inspect
 import re
 import sys
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from types import MappingProxyType, ModuleType
 from typing import TYPE_CHECKING, ClassVar
@@ -26,6 +24,8 @@ from auditor.errors import ConfigError, PluginError, UsageError
 from auditor.model import ERROR_RULES, Applicability, Edit, Severity, one_line
 
 if TYPE_CHECKING:  # a Python-only scan never imports tree-sitter
+    from importlib.metadata import EntryPoint
+
     from tree_sitter import Node
 
     from auditor.cst_rule import Replacement as Replacement
@@ -126,6 +126,8 @@ class BaseRule:
 
     @classmethod
     def explanation(cls) -> str:
+        import inspect
+
         return inspect.cleandoc(cls.__doc__ or cls.message)
 
     @classmethod
@@ -331,6 +333,8 @@ class LoadedRule:
 def load_rules(plugins: Sequence[str] = (), root: Path | None = None) -> dict[str, LoadedRule]:
     """Every rule from the entry-point group, then from the local plugin modules."""
     loaded: dict[str, LoadedRule] = {}
+    from importlib.metadata import entry_points
+
     for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: (e.value, e.name)):
         dist = ep.dist.name if ep.dist is not None else "unknown"
         origin = f"{dist}[{ep.name}]"
@@ -370,7 +374,7 @@ def _rules_of(obj: object, origin: str) -> list[type[BaseRule]]:
         found = [
             value
             for value in vars(obj).values()
-            if inspect.isclass(value)
+            if isinstance(value, type)
             and issubclass(value, BaseRule)
             and value.__module__ == obj.__name__
             and "id" in vars(value)
@@ -378,7 +382,7 @@ def _rules_of(obj: object, origin: str) -> list[type[BaseRule]]:
         if not found:
             raise PluginError(f"{origin}: module {obj.__name__} defines no rule class")
         return found
-    if inspect.isclass(obj) and issubclass(obj, BaseRule):
+    if isinstance(obj, type) and issubclass(obj, BaseRule):
         return [obj]
     raise PluginError(f"{origin}: {obj!r} is not a rule class (subclass auditor.plugins.Rule)")
 

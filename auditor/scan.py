@@ -11,7 +11,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from auditor import rule_manifest
 from auditor.cache import Cache, Entry, blob_id, rule_set_key, stat_of
 from auditor.config import Config, load_config
 from auditor.discovery import SourcePath, discover, language_of
@@ -21,8 +23,13 @@ from auditor.fixer import fix_text, fixable
 from auditor.globs import Globs
 from auditor.model import FIX_ERROR, Finding, error_finding
 from auditor.plugins import ActiveRule, LoadedRule, load_rules, resolve_rules
+from auditor.rule_manifest import is_stub
+
+if TYPE_CHECKING:
+    from auditor.sources import SourceReport
 from auditor.source import Decoded
-from auditor.sources import SourceReport, finish, in_scope, start, stop
+
+CACHE_DIR = ".audit_cache"  # at the project root, unless --cache-dir says otherwise
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,9 +37,24 @@ class Project:
     config: Config
     registry: dict[str, LoadedRule]
     rules: tuple[ActiveRule, ...]
+    select: Sequence[str] | None = None
+    ignore: Sequence[str] = ()
 
     def engine(self) -> Engine:
         return Engine(self.rules, self.config.per_file_ignores, self.config.max_file_size)
+
+    @property
+    def stubbed(self) -> bool:
+        """Whether the rules are metadata from the manifest, without their code."""
+        return any(is_stub(r.cls) for r in self.rules)
+
+    def realized(self) -> Project:
+        """The project with the rules' real classes (imported now), ready to parse."""
+        if not self.stubbed:
+            return self
+        registry = load_rules(self.config.plugins, self.config.root)
+        rules = resolve_rules(self.config, registry, select=self.select, ignore=self.ignore)
+        return replace(self, registry=registry, rules=rules)
 
 
 def open_project(
@@ -40,11 +62,24 @@ def open_project(
     config_file: Path | None = None,
     select: Sequence[str] | None = None,
     ignore: Sequence[str] = (),
+    *,
+    use_cache: bool = False,
+    cache_dir: Path | None = None,
 ) -> Project:
+    """With `use_cache`, the rule manifest in the cache folder (`cache_dir`, default
+    `.audit_cache` at the root) may stand in for importing the rules (see
+    auditor.rule_manifest): call `realized()` before parsing anything."""
     config = load_config(start, config_file)
-    registry = load_rules(config.plugins, config.root)
+    rule_cache = (cache_dir or config.root / CACHE_DIR) if use_cache else None
+    registry = None
+    if rule_cache is not None and not config.plugins:
+        registry = rule_manifest.load(rule_cache)
+    if registry is None:
+        registry = load_rules(config.plugins, config.root)
+        if rule_cache is not None and not config.plugins:
+            rule_manifest.save(rule_cache, registry)
     rules = resolve_rules(config, registry, select=select, ignore=ignore)
-    return Project(config, registry, rules)
+    return Project(config, registry, rules, select, ignore)
 
 
 def files_to_scan(
@@ -150,11 +185,31 @@ def _entry_for(blob: str, stat: tuple[int, int], result: FileResult) -> Entry | 
     if any(f.is_error for f in result.findings):
         return None  # read and rule errors are retried next time
     size, mtime_ns = stat
-    # A file written within the clock's resolution of now may change again with the same
-    # mtime and size: force a content check next time ("racy git").
-    if time.time_ns() - mtime_ns < 2_000_000_000:
-        mtime_ns = 0
-    return Entry(blob, size, mtime_ns, result.findings, result.suppressed)
+    return Entry(blob, size, _trusted(mtime_ns), result.findings, result.suppressed)
+
+
+def _trusted(mtime_ns: int) -> int:
+    """A file written within the clock's resolution of now may change again with the same
+    mtime and size: 0 forces a content check next time ("racy git")."""
+    return 0 if time.time_ns() - mtime_ns < 2_000_000_000 else mtime_ns
+
+
+def _unchanged(cache: Cache, source: SourcePath, stat: tuple[int, int]) -> Entry | None:
+    """The entry of a file whose stat changed but whose content did not (touched, checked
+    out again, or written too recently to trust its mtime), re-stamped: a read and a hash
+    here spare a task, and in a warm run importing the rules."""
+    entry = cache.entries.get(source.rel)
+    if entry is None or entry.size != stat[0]:
+        return None
+    try:
+        data = source.path.read_bytes()
+    except OSError:
+        return None
+    if blob_id(data) != entry.blob:
+        return None
+    fresh = replace(entry, mtime_ns=_trusted(stat[1]))
+    cache.store(source.rel, fresh)
+    return fresh
 
 
 _WORKER_JOB: _Job | None = None
@@ -211,21 +266,27 @@ def scan(
     config = project.config
     engine = project.engine()
     files = files_to_scan(project.config, paths, engine.languages)
+    sources = sources and bool(config.sources)
+    if sources:
+        from auditor.sources import finish, in_scope, start, stop
     alongside = sources and not (fix and not diff)
     started = [start(s, config) for s in config.sources] if alongside else []
     try:
         done = _scan_files(
             engine,
+            (lambda: project.realized().engine()) if project.stubbed else None,
             files,
             _Job(engine, fix, unsafe, diff, keep_texts),
             progress=progress,
             jobs=jobs,
             cache_dir=cache_dir,
         )
-        if sources and not alongside:
-            started = [start(s, config) for s in config.sources]
-        covered = in_scope(config, paths)
-        reports = tuple(finish(running, config, covered) for running in started)
+        reports: tuple[SourceReport, ...] = ()
+        if sources:
+            if not alongside:
+                started = [start(s, config) for s in config.sources]
+            covered = in_scope(config, paths)
+            reports = tuple(finish(running, config, covered) for running in started)
     finally:
         for running in started:
             stop(running)  # only does something when interrupted: the rest have finished
@@ -251,6 +312,7 @@ def scan(
 
 def _scan_files(
     engine: Engine,
+    realize: Callable[[], Engine] | None,
     files: Sequence[SourcePath],
     job: _Job,
     *,
@@ -272,6 +334,8 @@ def _scan_files(
         if cache is not None:
             stat = stat_of(source.path)
             hit = cache.lookup(source.rel, *stat) if stat else None
+            if hit is None and stat is not None:
+                hit = _unchanged(cache, source, stat)
         if (
             hit is not None
             and not job._wants_fix(hit.findings)
@@ -283,6 +347,11 @@ def _scan_files(
         else:
             cached = cache.entries.get(source.rel) if cache is not None else None
             tasks.append(_Task(source, cached))
+    if tasks and realize is not None:
+        # Something to parse: the rules' code is needed now (and imported before the
+        # workers fork, so they inherit it).
+        engine = realize()
+        job = replace(job, engine=engine)
     for outcome in _run(job, tasks, jobs or default_jobs(), advance):
         done.append(outcome)
         if cache is not None and outcome.entry is not None:

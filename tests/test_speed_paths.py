@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import libcst
 import pytest
 
-from conftest import BARE
+from conftest import BARE, git
 
 
 @pytest.fixture
@@ -112,3 +114,71 @@ def test_no_cache_writes_nothing(project, audit, tmp_path: Path) -> None:
     assert not (tmp_path / ".audit_cache").exists()
     audit("scan", "--cache-dir", "elsewhere")
     assert list((tmp_path / "elsewhere").glob("results-*.json"))
+
+
+WARM_IMPORTS = """
+import sys
+from auditor.cli import main
+try:
+    main()
+except SystemExit as exit:
+    heavy = sorted({m.split(".")[0] for m in sys.modules} & {"libcst", "tree_sitter", "rules"})
+    print("imported:", heavy, "exit:", exit.code)
+"""
+
+
+def warm_run(root: Path, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", WARM_IMPORTS, "scan", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.stdout.splitlines()[-1]
+
+
+def test_a_warm_scan_imports_no_parser_and_no_rule(project, tmp_path: Path) -> None:
+    project({"app.py": BARE, "web/ui.js": "console.log(1);\n"})
+    assert warm_run(tmp_path) == "imported: ['libcst', 'rules', 'tree_sitter'] exit: 1"
+    assert (tmp_path / ".audit_cache" / "rules.json").is_file()
+    assert warm_run(tmp_path) == "imported: [] exit: 1"
+    (tmp_path / "app.py").write_text(BARE + "\n")  # one changed file: Python only
+    assert warm_run(tmp_path) == "imported: ['libcst', 'rules'] exit: 1"
+
+
+def test_the_manifest_answers_as_the_rules_do(project, audit, tmp_path: Path) -> None:
+    project(many_files(30))
+    first = audit("scan", "--format", "json", "--select", "bare-except,console-logging")
+    (tmp_path / "pkg0" / "mod_0.py").write_text(BARE + "print(1)\n")
+    second = audit("scan", "--format", "json", "--select", "bare-except,console-logging")
+    fresh = audit(
+        "scan", "--no-cache", "--format", "json", "--select", "bare-except,console-logging"
+    )
+    assert second.out == fresh.out != first.out
+
+
+def test_a_stale_or_corrupt_manifest_is_rebuilt(project, tmp_path: Path) -> None:
+    project({"app.py": BARE})
+    warm_run(tmp_path)
+    manifest = tmp_path / ".audit_cache" / "rules.json"
+    data = json.loads(manifest.read_text())
+    data["stamp"][0][-1] += 1  # a rule module edited since
+    manifest.write_text(json.dumps(data))
+    (tmp_path / "app.py").write_text(BARE + "\n")
+    assert warm_run(tmp_path) == "imported: ['libcst', 'rules'] exit: 1"
+    assert json.loads(manifest.read_text())["stamp"] != data["stamp"]
+    manifest.write_bytes(b"\xff{ not json")
+    assert warm_run(tmp_path) == "imported: ['libcst', 'rules'] exit: 1"
+    assert warm_run(tmp_path) == "imported: [] exit: 1"
+
+
+def test_a_warm_scan_with_new_since_uses_the_real_rules(project, tmp_path: Path) -> None:
+    project({"app.py": BARE})
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "init")
+    warm_run(tmp_path)
+    (tmp_path / "new.py").write_text(BARE)
+    last = warm_run(tmp_path, "--new-since", "HEAD")
+    assert last == "imported: ['libcst', 'rules'] exit: 1"

@@ -1,0 +1,197 @@
+"""The installed rules' metadata, kept in the cache folder between runs, so that a scan
+answered wholly from the result cache never imports the rules (nor LibCST behind them).
+
+Valid while the entry points of `auditor.rules` and every source file of the packages
+that define the rules (and of auditor) are as they were: any change there, an upgrade, an
+edited rule, a new plugin, and the rules are imported again and the manifest rewritten.
+Projects with local plugin modules (`plugins = [...]`) do not use it.
+
+What it gives are stand-in classes (`RuleStub`) with a rule's metadata and no visitor:
+enough to resolve the configuration and to compute the result cache's key. A scan that has
+a file to parse swaps them for the real classes first (`Project.realized`)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, ClassVar
+
+from auditor import __version__
+from auditor.fileio import write_atomic
+from auditor.model import Severity
+from auditor.plugins import ENTRY_POINT_GROUP, BaseRule, Implementation, LoadedRule
+
+FORMAT = 1
+NAME = "rules.json"
+
+
+class RuleStub(BaseRule):
+    """A rule's metadata without its code."""
+
+    module_file: ClassVar[str] = ""
+
+
+def module_file(cls: type[BaseRule]) -> str | None:
+    """The file of the module that defines `cls` (a stub knows it without the import)."""
+    if issubclass(cls, RuleStub):
+        return cls.module_file
+    module = sys.modules.get(cls.__module__)
+    found = getattr(module, "__file__", None)
+    return found if isinstance(found, str) else None
+
+
+def is_stub(cls: type[BaseRule]) -> bool:
+    return issubclass(cls, RuleStub)
+
+
+def _installed() -> list[list[Any]]:
+    """What says the installed plugins are as they were, without importlib.metadata (a
+    fifth of a warm scan's time to import and query): the mtime of every directory on
+    sys.path (installing or removing a distribution adds or removes a folder there)."""
+    stamp: list[list[Any]] = []
+    # "" is the current directory (`python -c`), whose mtime a scan changes itself.
+    for entry in filter(None, sys.path):
+        try:
+            stamp.append([entry, os.stat(entry).st_mtime_ns])
+        except OSError:
+            stamp.append([entry, None])
+    return stamp
+
+
+def _entry_point_files(registry: Mapping[str, LoadedRule]) -> list[list[Any]] | None:
+    """The `entry_points.txt` of every distribution that registers rules, stamped; None
+    when one cannot be found (then no manifest is written)."""
+    from importlib.metadata import entry_points
+
+    files = set()
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        folder = getattr(ep.dist, "_path", None)  # PathDistribution's dist-info folder
+        if folder is None:
+            return None
+        files.add(os.path.join(str(folder), "entry_points.txt"))
+    return _stat_files(sorted(files))
+
+
+def _stat_files(files: Iterable[str]) -> list[list[Any]]:
+    stamp: list[list[Any]] = []
+    for file in files:
+        try:
+            st = os.stat(file)
+            stamp.append([file, st.st_size, st.st_mtime_ns])
+        except OSError:
+            stamp.append([file, None])
+    return stamp
+
+
+def _stamp(directories: Iterable[str]) -> list[list[Any]]:
+    """Size and mtime of every Python file directly in `directories`."""
+    stamp: list[list[Any]] = []
+    for directory in sorted(set(directories)):
+        try:
+            names = sorted(n for n in os.listdir(directory) if n.endswith(".py"))
+        except OSError:
+            stamp.append([directory, None])
+            continue
+        for name in names:
+            try:
+                st = os.stat(os.path.join(directory, name))
+            except OSError:
+                continue
+            stamp.append([directory, name, st.st_size, st.st_mtime_ns])
+    return stamp
+
+
+def load(cache_dir: Path) -> dict[str, LoadedRule] | None:
+    """The registry from the manifest, with stub classes; None when it is missing, stale
+    or unreadable."""
+    try:
+        data = json.loads((cache_dir / NAME).read_text(encoding="utf-8"))
+        if data.get("format") != FORMAT or data.get("version") != __version__:
+            return None
+        if data.get("installed") != _installed():
+            return None
+        entry_point_files = data.get("entry_point_files", [])
+        if entry_point_files != _stat_files(record[0] for record in entry_point_files):
+            return None
+        if data.get("stamp") != _stamp(data.get("directories", [])):
+            return None
+        registry: dict[str, LoadedRule] = {}
+        for rule_id, implementations in data["rules"].items():
+            registry[rule_id] = LoadedRule(
+                tuple(Implementation(_stub(record), record["origin"]) for record in implementations)
+            )
+        return registry
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def save(cache_dir: Path, registry: Mapping[str, LoadedRule]) -> None:
+    """Best effort: a cache folder that cannot be written only costs the next run time."""
+    rules: dict[str, list[dict[str, Any]]] = {}
+    directories = {os.path.dirname(os.path.abspath(__file__))}
+    for rule_id, loaded in registry.items():
+        records = []
+        for impl in loaded.implementations:
+            cls = impl.cls
+            file = module_file(cls)
+            if file is None or is_stub(cls):
+                return
+            directories.add(os.path.dirname(os.path.abspath(file)))
+            records.append(
+                {
+                    "origin": impl.origin,
+                    "module": cls.__module__,
+                    "qualname": cls.__qualname__,
+                    "file": file,
+                    "id": cls.id,
+                    "severity": cls.severity.label,
+                    "message": cls.message,
+                    "languages": sorted(cls.languages),
+                    "options": {k: v for k, v in cls.OPTIONS.items()},
+                    "fix_applicability": cls.fix_applicability,
+                    "fix_description": cls.fix_description,
+                }
+            )
+        rules[rule_id] = records
+    entry_point_files = _entry_point_files(registry)
+    if entry_point_files is None:
+        return
+    data = {
+        "format": FORMAT,
+        "version": __version__,
+        "installed": _installed(),
+        "entry_point_files": entry_point_files,
+        "directories": sorted(directories),
+        "stamp": _stamp(directories),
+        "rules": rules,
+    }
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        write_atomic(cache_dir / NAME, json.dumps(data, indent=1).encode("utf-8"))
+    except OSError:
+        pass
+
+
+def _stub(record: Mapping[str, Any]) -> type[BaseRule]:
+    options = {
+        name: tuple(value) if isinstance(value, list) else value
+        for name, value in record["options"].items()
+    }
+    attributes = {
+        "__module__": record["module"],
+        "__qualname__": record["qualname"],
+        "__doc__": None,
+        "module_file": record["file"],
+        "id": record["id"],
+        "severity": Severity.parse(record["severity"]),
+        "message": record["message"],
+        "languages": frozenset(record["languages"]),
+        "OPTIONS": MappingProxyType(options),
+        "fix_applicability": record["fix_applicability"],
+        "fix_description": record["fix_description"],
+    }
+    return type(record["qualname"].rpartition(".")[2], (RuleStub,), attributes)
