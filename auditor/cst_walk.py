@@ -22,6 +22,7 @@ import libcst as cst
 from libcst.metadata import ParentNodeProvider
 
 Method = Callable[[cst.CSTNode], object]
+N = typing.TypeVar("N", bound=cst.CSTNode)
 # `visit_required(self, "name", self.name, visitor)` and its siblings, in source order.
 _FIELD = re.compile(r"visit_\w+\(\s*self\s*,\s*[\"'](\w+)[\"']")
 
@@ -194,3 +195,25 @@ def provide_parents(wrapper: cst.MetadataWrapper, dependencies: Iterable[object]
     metadata = getattr(wrapper, "_metadata", None)
     if ParentNodeProvider in needed and isinstance(metadata, dict):
         metadata[ParentNodeProvider] = parents(wrapper.module)
+
+
+def find_all(node: cst.CSTNode, kind: type[N], where: Callable[[N], bool] | None = None) -> list[N]:
+    """The nodes of type `kind` in `node`'s subtree (itself included) for which `where`
+    holds, in pre-order: `libcst.matchers.findall` without importing the matchers (a fifth
+    of a second) and without rebuilding the tree. Trivia (whitespace, brackets, operators)
+    are not searched."""
+    found: list[N] = []
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, kind) and (where is None or where(current)):
+            found.append(current)
+        start = len(pending)
+        for name in content_fields(type(current)):
+            value = getattr(current, name)
+            if isinstance(value, cst.CSTNode):
+                pending.append(value)
+            elif isinstance(value, tuple | list):
+                pending.extend(v for v in value if isinstance(v, cst.CSTNode))
+        pending[start:] = pending[start:][::-1]
+    return found

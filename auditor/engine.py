@@ -4,6 +4,7 @@ findings as values (suppressed ones removed, fingerprints set, sorted)."""
 from __future__ import annotations
 
 import importlib
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -138,8 +139,11 @@ class Engine:
         """The findings, and apart from them the ones suppressed by comments."""
         if self.stubbed:
             raise RuntimeError("the rules are stand-ins from the manifest: realize them first")
+        searched: dict[str | re.Pattern[str], bool] = {}
         rules = [
-            r for r in self.rules_for(path, language) if not self.prefilter or _triggered(r, text)
+            r
+            for r in self.rules_for(path, language)
+            if not self.prefilter or _triggered(r, text, searched)
         ]
         if not rules:
             return [], []
@@ -157,11 +161,24 @@ class Engine:
         return kept, [f for f in findings if is_suppressed(f, active)]
 
 
-def _triggered(rule: ActiveRule, text: str) -> bool:
+def _triggered(
+    rule: ActiveRule, text: str, searched: dict[str | re.Pattern[str], bool] | None = None
+) -> bool:
+    """Whether one of the rule's triggers occurs in `text`; `searched` remembers answers
+    for the file, as rules share triggers (the two kwargs rules, say)."""
     triggers = rule.cls.triggers
-    return not triggers or any(
-        t in text if isinstance(t, str) else t.search(text) is not None for t in triggers
-    )
+    if not triggers:
+        return True
+    memo = {} if searched is None else searched
+    for trigger in triggers:
+        found = memo.get(trigger)
+        if found is None:
+            found = memo[trigger] = (
+                trigger in text if isinstance(trigger, str) else trigger.search(text) is not None
+            )
+        if found:
+            return True
+    return False
 
 
 def occurrences(findings: Sequence[Finding], text: str) -> list[tuple[str, int]]:

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
 import libcst as cst
-import libcst.matchers as m
 
 from auditor.config import OptionValue
+from auditor.cst_walk import find_all
 from auditor.plugins import Rule, RuleContext
 
 # Calls that return a shallow or deep copy of their (first) mapping argument.
@@ -924,11 +924,11 @@ class _KeyGuards(cst.CSTVisitor):
 
 
 def _mentions(node: cst.CSTNode, name: str) -> bool:
-    return bool(m.findall(node, m.Name(value=name)))
+    return bool(find_all(node, cst.Name, lambda n: n.value == name))
 
 
 def _raises(body: cst.CSTNode) -> bool:
-    return bool(m.findall(body, m.Raise()))
+    return bool(find_all(body, cst.Raise))
 
 
 _EMPTY_MODULE = cst.Module(body=())
@@ -953,7 +953,7 @@ class KwargsRule(Rule):
     # A `def` whose parameters include `**`: `**` alone occurs in most lines of most
     # files (calls, powers), a `**name` parameter in few. Parentheses nested three deep
     # in defaults (`x=f(g(h()))`) are followed; brackets need no following.
-    triggers = (re.compile(rf"\bdef\s+\w+\s*\({_PARAMS}\*\*"),)
+    triggers = (re.compile(rf"def\s+\w+\s*\({_PARAMS}\*\*"),)
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator, Sequence
-from fnmatch import fnmatchcase
 
 from auditor.ast_index import AstIndex
-from rules._kwargs_flow import FIELD_KEYWORDS, KEY_METHODS, TRIVIAL_BASES
+from rules._kwargs_flow import FIELD_KEYWORDS, KEY_METHODS, TRIVIAL_BASES, matches, names_class
 
 _NESTED_SCOPES = (
     ast.FunctionDef,
@@ -120,7 +119,7 @@ def may_mass_assign(tree: AstIndex, sinks: Sequence[str], classes: Sequence[str]
     """Whether something that can receive a whole mapping is in a top-level statement
     with a public function that has a `**` parameter: the analysis follows the mapping
     through that function and, once stored on `self`, through its class's methods.
-    `sinks`: the sink call patterns; `classes`: the model class patterns."""
+    `sinks`: the sink call patterns; `classes`: the `models` option's class patterns."""
     regions = _regions(tree)
     if not regions:
         return False
@@ -135,16 +134,18 @@ def may_mass_assign(tree: AstIndex, sinks: Sequence[str], classes: Sequence[str]
         for n in tree.nodes(ast.Subscript)
     ):
         return True  # `obj.__dict__[key] = value`
-    # A sink or model is called by its last name part, or through a local alias
-    # (`save = X.objects.create`) assigned from an expression ending in it.
-    lasts = {_last(p) for p in (*sinks, *classes)}
+    # A call of a sink, a model or a class of the file (what `Sinks.sink` accepts, before
+    # shadowing is considered), directly or through a local alias (`save =
+    # X.objects.create`).
     local = {c.name for c in tree.nodes(ast.ClassDef)}
 
     def sink_like(expr: ast.expr) -> bool:
-        last = _name_of(expr)
-        return last is not None and (
-            last in local or any(fnmatchcase(last, pattern) for pattern in lasts)
-        )
+        callee = _callee(expr)
+        if callee is None:
+            return False
+        if matches(callee, sinks):
+            return True
+        return not callee.endswith(")") and (callee in local or names_class(callee, classes))
 
     bindings: list[tuple[Sequence[ast.expr], ast.expr | None]] = [
         *((node.targets, node.value) for node in tree.nodes(ast.Assign)),
@@ -208,8 +209,17 @@ def _dotted(expr: ast.expr) -> str | None:
     return None
 
 
-def _last(pattern: str) -> str:
-    return pattern.rpartition(".")[2].removesuffix("()") or "*"
+def _callee(expr: ast.expr) -> str | None:
+    """`_kwargs_flow.dotted` for `ast`: `a.b.c`, a call in the chain written `f()`."""
+    if isinstance(expr, ast.Name):
+        return expr.id
+    if isinstance(expr, ast.Attribute):
+        base = _callee(expr.value)
+        return None if base is None else f"{base}.{expr.attr}"
+    if isinstance(expr, ast.Call):
+        base = _callee(expr.func)
+        return None if base is None else f"{base}()"
+    return None
 
 
 def _name_of(expr: ast.expr) -> str | None:

@@ -12,9 +12,9 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
-import libcst.matchers as m
 from libcst.metadata import Assignment, GlobalScope, QualifiedName, QualifiedNameSource, Scope
 
+from auditor.cst_walk import find_all
 from auditor.plugins import Replacement
 
 LOGGING_MODULE = QualifiedName("logging", QualifiedNameSource.IMPORT)
@@ -310,7 +310,7 @@ def _calm_tests(statement: cst.BaseStatement) -> bool:
 
 
 def _contains_call(node: cst.CSTNode) -> bool:
-    return bool(m.findall(node, m.Call()))
+    return bool(find_all(node, cst.Call))
 
 
 def _existing_factory(

@@ -69,8 +69,9 @@ class ConsoleLogging(Rule):
     severity = Severity.CRITICAL
     message = "`print` writes to the console; log through the module's logger instead"
     # A call of a bare `print`, or anything naming `builtins`: method calls (`.print(`)
-    # and names such as `pprint(` or `print_help(` never make a file worth parsing.
-    triggers = (re.compile(r"(?<![\w.])print\s*\("), "builtins")
+    # and names such as `pprint(` or `print_help(` never make a file worth parsing. The
+    # look-behind comes after the literal, so that the search looks for `print` first.
+    triggers = (re.compile(r"print(?<![\w.]print)\s*\("), "builtins")
     fix_applicability = "unsafe"
     OPTIONS = {"allow": (), "stdout-level": "info", "stderr-level": "error"}
     # Qualified names are asked of the scope for the few nodes that need them: resolving

@@ -6,9 +6,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import libcst as cst
-import libcst.matchers as m
 
 from auditor.ast_index import AstIndex
+from auditor.cst_walk import find_all
 from auditor.model import Severity
 from auditor.plugins import Invalid, Replacement, RuleContext, Valid
 from rules._kwargs_flow import (
@@ -448,7 +448,7 @@ def _free_name(function: cst.FunctionDef) -> str:
 
 
 def _names(node: cst.CSTNode) -> set[str]:
-    return {name.value for name in m.findall(node, m.Name()) if isinstance(name, cst.Name)}
+    return {name.value for name in find_all(node, cst.Name)}
 
 
 def _string(value: str) -> str:
@@ -465,6 +465,8 @@ def _local_helper(function: cst.FunctionDef, outer: Sequence[cst.CSTNode]) -> bo
     if enclosing is None:
         return False
     name = function.name.value
-    uses = m.findall(enclosing, m.Name(value=name))
-    calls = m.findall(enclosing, m.Call(func=m.Name(value=name)))
+    uses = find_all(enclosing, cst.Name, lambda n: n.value == name)
+    calls = find_all(
+        enclosing, cst.Call, lambda c: isinstance(c.func, cst.Name) and c.func.value == name
+    )
     return len(uses) == len(calls) + 1  # the `def` itself, and calls only

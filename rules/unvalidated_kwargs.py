@@ -105,8 +105,7 @@ class UnvalidatedKwargs(KwargsRule):
             return value if isinstance(value, tuple) else ()
 
         sinks = strings("sinks") + strings("extend-sinks")
-        classes = strings("models") + strings("model-bases") + strings("extend-model-bases")
-        return may_mass_assign(tree, sinks, classes)
+        return may_mass_assign(tree, sinks, strings("models"))
 
     def prepare(self, module: cst.Module) -> None:
         models = self.classes.derived(

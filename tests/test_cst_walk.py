@@ -8,7 +8,14 @@ import libcst as cst
 import pytest
 from libcst.metadata import ParentNodeProvider
 
-from auditor.cst_walk import TRIVIA, children, parents, provide_parents, walk_batched
+from auditor.cst_walk import (
+    TRIVIA,
+    children,
+    find_all,
+    parents,
+    provide_parents,
+    walk_batched,
+)
 
 SOURCES = sorted((Path(__file__).parent.parent / "auditor").glob("*.py"))
 NODE_TYPES = [
@@ -108,3 +115,14 @@ def test_provided_parents_are_used_by_libcst() -> None:
     assert wrapper.resolve(ParentNodeProvider) is provided  # not computed again
     (call,) = [node for node in provided if isinstance(node, cst.Call)]
     assert isinstance(provided[call], cst.Return)
+
+
+def test_find_all_is_matchers_findall() -> None:
+    import libcst.matchers as m
+
+    module = cst.parse_module(SOURCES[1].read_text(encoding="utf-8"))
+    for kind, matcher in ((cst.Name, m.Name()), (cst.Call, m.Call()), (cst.Raise, m.Raise())):
+        assert [id(n) for n in find_all(module, kind)] == [
+            id(n) for n in m.findall(module, matcher)
+        ]
+    assert find_all(module, cst.Module) == [module]
