@@ -19,7 +19,7 @@ import libcst as cst
 from libcst._nodes.internal import CodegenState
 
 from auditor.ast_index import AstIndex
-from auditor.cst_walk import provide_parents, walk_batched
+from auditor.cst_walk import provide_parents, read_only_visits, walk_batched
 from auditor.model import PARSE_ERROR, Edit, Finding, Fix, Location, error_finding, rule_crash
 from auditor.plugins import ActiveRule, Replacement, Report, Rule, RuleContext
 from auditor.source import Decoded, LineIndex, decode_python
@@ -222,6 +222,7 @@ def _run(path: str, text: str, rules: Sequence[ActiveRule], prefilter: bool) -> 
 
     provide_parents(wrapper, (p for _, rule in instances for p in rule.METADATA_DEPENDENCIES))
     with ExitStack() as stack:
+        stack.enter_context(read_only_visits())  # metadata providers and rule helpers
         visiting = []
         for _, rule in instances:
             try:

@@ -48,12 +48,13 @@ TRIGGERS: tuple[str, ...] = ("environ", "getenv")
 ENV_NAMES = frozenset({"environ", "environb", "getenv", "getenvb"})
 
 
-def imports_env(tree: AstIndex) -> bool:
-    """Whether the module can reach the environment at all: `from os import environ` (or
-    getenv, or *), or `os.environ` / `os.getenv` through a name `import os` binds. Reads
-    are resolved to `os.*` qualified names, so a module without either has none. (A
-    WSGI `environ` parameter alone does not make a framework module worth the scope
-    analysis.)"""
+def may_read_env(tree: AstIndex) -> bool:
+    """Whether the module may read the environment: it imports `environ` or `getenv` (or
+    *) from `os`, or uses `os.environ` / `os.getenv` through a name `import os` binds,
+    other than to write it (`os.environ["X"] = ...`, `del`, `.update(...)`, `.clear()`),
+    test membership or copy it whole. Reads are resolved to `os.*` qualified names, so a
+    module without any of these has none (a WSGI `environ` parameter alone does not make
+    a framework module worth the scope analysis)."""
     if any(
         node.module == "os" and not node.level and (a.name in ENV_NAMES or a.name == "*")
         for node in tree.nodes(ast.ImportFrom)
@@ -66,10 +67,42 @@ def imports_env(tree: AstIndex) -> bool:
         for alias in node.names
         if alias.name == "os" or (alias.name.startswith("os.") and not alias.asname)
     }
-    return bool(bound) and any(
-        n.attr in ENV_NAMES and isinstance(n.value, ast.Name) and n.value.id in bound
+    if not bound:
+        return False
+    references = [
+        n
         for n in tree.nodes(ast.Attribute)
-    )
+        if n.attr in ENV_NAMES and isinstance(n.value, ast.Name) and n.value.id in bound
+    ]
+    if not references:
+        return False
+    not_reads = _not_reads(tree)
+    return any(id(n) not in not_reads for n in references)
+
+
+def _not_reads(tree: AstIndex) -> set[int]:
+    """The expressions a module uses as a whole mapping without reading a variable."""
+    updated = {id(n.target) for n in tree.nodes(ast.AugAssign)}  # `+=` reads first
+    found = {
+        id(n.value)
+        for n in tree.nodes(ast.Subscript)
+        if isinstance(n.ctx, ast.Store | ast.Del) and id(n) not in updated
+    }
+    for call in tree.nodes(ast.Call):
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr in _WRITES:
+            found.add(id(func.value))
+        elif isinstance(func, ast.Name) and func.id == "dict" and len(call.args) == 1:
+            found.add(id(call.args[0]))
+    for compare in tree.nodes(ast.Compare):
+        if all(isinstance(op, ast.In | ast.NotIn) for op in compare.ops):
+            found.update(id(c) for c in compare.comparators)
+    for mapping in tree.nodes(ast.Dict):
+        found.update(id(v) for k, v in zip(mapping.keys, mapping.values, strict=True) if k is None)
+    return found
+
+
+_WRITES = frozenset({"update", "clear", "copy", "__setitem__", "__delitem__"})
 
 
 _MAPPINGS = frozenset({"os.environ", "os.environb"})

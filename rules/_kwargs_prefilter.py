@@ -115,11 +115,14 @@ def _own_names(statements: Sequence[ast.stmt], name: str) -> Iterator[ast.Name]:
             pending.extend(ast.iter_child_nodes(node))
 
 
-def may_mass_assign(tree: AstIndex, sinks: Sequence[str], classes: Sequence[str]) -> bool:
+def may_mass_assign(
+    tree: AstIndex, sinks: Sequence[str], classes: Sequence[str], model_bases: Sequence[str]
+) -> bool:
     """Whether something that can receive a whole mapping is in a top-level statement
     with a public function that has a `**` parameter: the analysis follows the mapping
     through that function and, once stored on `self`, through its class's methods.
-    `sinks`: the sink call patterns; `classes`: the `models` option's class patterns."""
+    `sinks`: the sink call patterns; `classes`: the `models` option's class patterns;
+    `model_bases`: the bases that make a class of the file a model."""
     regions = _regions(tree)
     if not regions:
         return False
@@ -127,17 +130,32 @@ def may_mass_assign(tree: AstIndex, sinks: Sequence[str], classes: Sequence[str]
     def inside(node: ast.expr) -> bool:
         return any(first <= node.lineno <= last for first, last in regions)
 
-    if any(_writes_fields(call) and inside(call) for call in tree.nodes(ast.Call)):
+    calls = [call for call in tree.nodes(ast.Call) if inside(call)]
+    if any(_updates_namespace(call) for call in calls):
         return True
-    if any(
-        isinstance(n.value, ast.Attribute) and n.value.attr == "__dict__" and inside(n)
+    # Field by field, the key a loop variable: `for k, v in kwargs.items(): setattr(o, k, v)`
+    # or `o.__dict__[k] = v`.
+    keys = [(key, call.lineno) for call in calls if (key := _setattr_key(call)) is not None]
+    keys += [
+        (n.slice.id, n.lineno)
         for n in tree.nodes(ast.Subscript)
-    ):
-        return True  # `obj.__dict__[key] = value`
+        if isinstance(n.value, ast.Attribute)
+        and n.value.attr == "__dict__"
+        and isinstance(n.slice, ast.Name)
+        and inside(n)
+    ]
+    if keys:
+        loops = _loops(tree)
+        if any(
+            first <= line <= last and key in names
+            for key, line in keys
+            for first, last, names in loops
+        ):
+            return True
     # A call of a sink, a model or a class of the file (what `Sinks.sink` accepts, before
     # shadowing is considered), directly or through a local alias (`save =
     # X.objects.create`).
-    local = {c.name for c in tree.nodes(ast.ClassDef)}
+    local = _local_models(tree, model_bases)
 
     def sink_like(expr: ast.expr) -> bool:
         callee = _callee(expr)
@@ -181,23 +199,49 @@ def _regions(tree: AstIndex) -> list[tuple[int, int]]:
     return regions
 
 
-def _writes_fields(call: ast.Call) -> bool:
-    """`setattr(o, key, v)` (or `object.__setattr__(o, key, v)`, `o.__setattr__(key, v)`)
-    with a variable key, `o.__dict__.update(...)`, `vars(o).update(...)`."""
+def _updates_namespace(call: ast.Call) -> bool:
+    """`o.__dict__.update(...)`, `vars(o).update(...)`."""
+    func = call.func
+    if not isinstance(func, ast.Attribute) or func.attr != "update":
+        return False
+    receiver = func.value
+    return (isinstance(receiver, ast.Attribute) and receiver.attr == "__dict__") or (
+        isinstance(receiver, ast.Call) and _dotted(receiver.func) == "vars"
+    )
+
+
+def _setattr_key(call: ast.Call) -> str | None:
+    """The variable naming the attribute in `setattr(o, key, v)`,
+    `object.__setattr__(o, key, v)` or `o.__setattr__(key, v)`."""
     func = call.func
     if isinstance(func, ast.Name) and func.id == "setattr":
-        return len(call.args) > 1 and isinstance(call.args[1], ast.Name)
-    if not isinstance(func, ast.Attribute):
-        return False
-    if func.attr == "__setattr__":
+        position = 1
+    elif isinstance(func, ast.Attribute) and func.attr == "__setattr__":
         position = 1 if _dotted(func) == "object.__setattr__" else 0
-        return len(call.args) > position and isinstance(call.args[position], ast.Name)
-    if func.attr == "update":
-        receiver = func.value
-        return (isinstance(receiver, ast.Attribute) and receiver.attr == "__dict__") or (
-            isinstance(receiver, ast.Call) and _dotted(receiver.func) == "vars"
-        )
-    return False
+    else:
+        return None
+    key = call.args[position] if len(call.args) > position else None
+    return key.id if isinstance(key, ast.Name) else None
+
+
+def _loops(tree: AstIndex) -> list[tuple[int, int, set[str]]]:
+    """The line ranges of `for` loops and comprehensions, with the names they bind."""
+    loops: list[ast.For | ast.AsyncFor] = [*tree.nodes(ast.For), *tree.nodes(ast.AsyncFor)]
+    found = [(n.lineno, n.end_lineno or n.lineno, _names(n.target)) for n in loops]
+    comprehensions: list[ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp] = [
+        *tree.nodes(ast.ListComp),
+        *tree.nodes(ast.SetComp),
+        *tree.nodes(ast.GeneratorExp),
+        *tree.nodes(ast.DictComp),
+    ]
+    for comp in comprehensions:
+        names = set().union(*(_names(g.target) for g in comp.generators))
+        found.append((comp.lineno, comp.end_lineno or comp.lineno, names))
+    return found
+
+
+def _names(target: ast.expr) -> set[str]:
+    return {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
 
 
 def _dotted(expr: ast.expr) -> str | None:
@@ -207,6 +251,29 @@ def _dotted(expr: ast.expr) -> str | None:
         base = _dotted(expr.value)
         return None if base is None else f"{base}.{expr.attr}"
     return None
+
+
+def _local_models(tree: AstIndex, model_bases: Sequence[str]) -> set[str]:
+    """The classes of the file with a model base, directly or through a class of the file
+    (`ClassTable.derived`, on the `ast` tree)."""
+    bases: dict[str, set[str]] = {}
+    for node in tree.nodes(ast.ClassDef):
+        bases.setdefault(node.name, set()).update(
+            name for base in node.bases if (name := _callee(base)) is not None
+        )
+    found: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for name, parents in bases.items():
+            if name not in found and any(
+                p in found if p in bases else names_class(p, model_bases)
+                for p in parents
+                if p != name
+            ):
+                found.add(name)
+                changed = True
+    return found
 
 
 def _callee(expr: ast.expr) -> str | None:

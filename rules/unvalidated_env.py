@@ -11,7 +11,7 @@ from auditor.config import OptionValue
 from auditor.envvars import in_settings_module
 from auditor.model import Severity
 from auditor.plugins import Invalid, Rule, RuleContext, Valid
-from rules._env_reads import TRIGGERS, EnvAccess, EnvReadVisitor, imports_env
+from rules._env_reads import TRIGGERS, EnvAccess, EnvReadVisitor, may_read_env
 
 SETTINGS_MODULES = "settings-modules"
 DEFAULT_SETTINGS_MODULES = ("**/settings.py", "**/config.py", "**/conf.py", "**/settings/**")
@@ -61,7 +61,7 @@ class UnvalidatedEnv(EnvReadVisitor, Rule):
     def could_match(cls, tree: AstIndex, context: RuleContext) -> bool:
         if in_settings_module(context.path, settings_modules(context.options)):
             return False
-        return imports_env(tree)
+        return may_read_env(tree)
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)

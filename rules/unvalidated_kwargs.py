@@ -105,7 +105,8 @@ class UnvalidatedKwargs(KwargsRule):
             return value if isinstance(value, tuple) else ()
 
         sinks = strings("sinks") + strings("extend-sinks")
-        return may_mass_assign(tree, sinks, strings("models"))
+        bases = strings("model-bases") + strings("extend-model-bases")
+        return may_mass_assign(tree, sinks, strings("models"), bases)
 
     def prepare(self, module: cst.Module) -> None:
         models = self.classes.derived(

@@ -14,6 +14,7 @@ from auditor.cst_walk import (
     find_all,
     parents,
     provide_parents,
+    read_only_visits,
     walk_batched,
 )
 
@@ -126,3 +127,53 @@ def test_find_all_is_matchers_findall() -> None:
             id(n) for n in m.findall(module, matcher)
         ]
     assert find_all(module, cst.Module) == [module]
+
+
+class Everything(cst.CSTVisitor):
+    """Records every call LibCST makes on a visitor, attribute visits included."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.log: list[tuple[str, int, str]] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.log.append(("visit", id(node), ""))
+        return not isinstance(node, cst.Lambda)  # a visitor may prune subtrees
+
+    def on_leave(self, original_node: cst.CSTNode) -> None:
+        self.log.append(("leave", id(original_node), ""))
+
+    def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
+        self.log.append(("visit_attribute", id(node), attribute))
+
+    def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
+        self.log.append(("leave_attribute", id(original_node), attribute))
+
+
+def test_read_only_visits_make_the_same_calls_and_metadata() -> None:
+    from libcst.metadata import ExpressionContextProvider, ScopeProvider
+
+    for path in SOURCES[:8]:
+        module = cst.parse_module(path.read_text(encoding="utf-8"))
+        expected, got = Everything(), Everything()
+        module.visit(expected)
+        wrapper = cst.MetadataWrapper(module, unsafe_skip_copy=True)
+        contexts = dict(wrapper.resolve(ExpressionContextProvider))
+        scopes = {node: type(scope) for node, scope in wrapper.resolve(ScopeProvider).items()}
+        with read_only_visits():
+            assert module.visit(got) is module
+            fresh = cst.MetadataWrapper(module, unsafe_skip_copy=True)
+            assert dict(fresh.resolve(ExpressionContextProvider)) == contexts
+            resolved = fresh.resolve(ScopeProvider).items()
+            assert {node: type(scope) for node, scope in resolved} == scopes
+        assert got.log == expected.log, path.name
+    assert cst.CSTNode.visit is not None and "read_only" not in cst.CSTNode.visit.__name__
+
+
+def test_transformers_still_rebuild_under_read_only_visits() -> None:
+    class Rename(cst.CSTTransformer):
+        def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.Name:
+            return updated_node.with_changes(value="y")
+
+    with read_only_visits():
+        assert cst.parse_module("x = x + 1\n").visit(Rename()).code == "y = y + 1\n"
