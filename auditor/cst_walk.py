@@ -21,6 +21,7 @@ from functools import cache
 
 import libcst as cst
 from libcst.metadata import ParentNodeProvider
+from libcst.metadata import wrapper as metadata_wrapper
 
 Method = Callable[[cst.CSTNode], object]
 N = typing.TypeVar("N", bound=cst.CSTNode)
@@ -133,6 +134,12 @@ def walk_batched(module: cst.Module, visitors: Sequence[cst.BatchableCSTVisitor]
     if has_attribute_methods(methods):
         cst.visit_batched(module, visitors)
         return
+    if set(methods) <= {"visit_Module", "leave_Module"}:
+        # Metadata providers that run their own visitor from visit_Module (scope, parents,
+        # expression context): nothing else to call, no tree to walk.
+        for method in (*methods.get("visit_Module", ()), *methods.get("leave_Module", ())):
+            method(module)
+        return
     fields_of = (
         child_fields
         if any(_is_trivia_name(name.partition("_")[2]) for name in methods)
@@ -231,6 +238,7 @@ def find_all(node: cst.CSTNode, kind: type[N], where: Callable[[N], bool] | None
 
 
 _LIBCST_VISIT = cst.CSTNode.visit
+_LIBCST_VISIT_BATCHED = metadata_wrapper.visit_batched  # type: ignore[attr-defined]
 
 
 def _read_only_visit(self: cst.CSTNode, visitor: typing.Any) -> typing.Any:
@@ -256,12 +264,29 @@ def _read_only_visit(self: cst.CSTNode, visitor: typing.Any) -> typing.Any:
     return self
 
 
+def _provider_walk(
+    module: cst.CSTNode,
+    visitors: Iterable[cst.BatchableCSTVisitor],
+    before_visit: object = None,
+    after_leave: object = None,
+) -> cst.CSTNode:
+    """What MetadataWrapper runs batchable metadata providers with, as `walk_batched`."""
+    if before_visit is not None or after_leave is not None or not isinstance(module, cst.Module):
+        return _LIBCST_VISIT_BATCHED(module, visitors, before_visit, after_leave)  # type: ignore[arg-type]
+    walk_batched(module, list(visitors))
+    return module
+
+
 @contextlib.contextmanager
 def read_only_visits() -> Iterator[None]:
-    """While active, `CSTVisitor`s visit without rebuilding nodes (see `_read_only_visit`):
-    LibCST's scope analysis and the rules' own sub-walks run about twice as fast."""
+    """While active, `CSTVisitor`s visit without rebuilding nodes (see `_read_only_visit`),
+    and metadata providers are run by `walk_batched`: LibCST's scope analysis no longer
+    walks the tree twice (once to call the provider's visit_Module, once in it), and the
+    rules' own sub-walks run faster."""
     cst.CSTNode.visit = _read_only_visit  # type: ignore[method-assign]
+    metadata_wrapper.visit_batched = _provider_walk  # type: ignore[attr-defined,assignment]
     try:
         yield
     finally:
         cst.CSTNode.visit = _LIBCST_VISIT  # type: ignore[method-assign]
+        metadata_wrapper.visit_batched = _LIBCST_VISIT_BATCHED  # type: ignore[attr-defined]

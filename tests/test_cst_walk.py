@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import libcst as cst
@@ -177,3 +178,31 @@ def test_transformers_still_rebuild_under_read_only_visits() -> None:
 
     with read_only_visits():
         assert cst.parse_module("x = x + 1\n").visit(Rename()).code == "y = y + 1\n"
+
+
+def test_metadata_under_read_only_visits_is_libcsts() -> None:
+    from libcst.metadata import PositionProvider, ScopeProvider
+
+    module = cst.parse_module(SOURCES[2].read_text(encoding="utf-8"))
+    providers = [ScopeProvider, PositionProvider]
+    expected = cst.MetadataWrapper(module, unsafe_skip_copy=True).resolve_many(providers)
+    with read_only_visits():
+        got = cst.MetadataWrapper(module, unsafe_skip_copy=True).resolve_many(providers)
+    assert dict(got[PositionProvider]) == dict(expected[PositionProvider])
+
+    def described(scopes: object) -> list[tuple[str, str, int, int]]:
+        assert isinstance(scopes, Mapping)
+        return sorted(
+            {
+                (
+                    type(node).__name__,
+                    type(scope).__name__,
+                    len(list(scope.assignments)),
+                    len(list(scope.accesses)),
+                )
+                for node, scope in scopes.items()
+                if scope is not None
+            }
+        )
+
+    assert described(got[ScopeProvider]) == described(expected[ScopeProvider])

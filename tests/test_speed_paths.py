@@ -182,3 +182,16 @@ def test_a_warm_scan_with_new_since_uses_the_real_rules(project, tmp_path: Path)
     (tmp_path / "new.py").write_text(BARE)
     last = warm_run(tmp_path, "--new-since", "HEAD")
     assert last == "imported: ['libcst', 'rules'] exit: 1"
+
+
+def test_help_imports_no_parser_renderer_or_git(tmp_path: Path) -> None:
+    code = (
+        "import sys\nfrom auditor.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = {'libcst', 'tree_sitter', 'jinja2', 'git', 'rich', 'yaml', 'rules'}\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, "--help"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert done.stdout.splitlines()[-1] == "[]"
