@@ -12,7 +12,7 @@ import sys
 import tokenize
 import warnings
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -257,8 +257,8 @@ def _finding(
     index: LineIndex,
     module: cst.Module,
 ) -> Finding:
-    start = spans.to_source(spans.syntactic[report.node][0])
-    end = spans.to_source(min(spans.syntactic[report.end][1], len(spans.text)))
+    start = spans.to_source(spans.syntactic[id(report.node)][0])
+    end = spans.to_source(min(spans.syntactic[id(report.end)][1], len(spans.text)))
     fix = None
     if report.replacements:
         edits = tuple(sorted(_edit(spans, node, new, module) for node, new in report.replacements))
@@ -273,14 +273,14 @@ def _finding(
         end=index.location(end),
         message=report.message,
         fix=fix,
-        scope=spans.scopes.get(report.node, ""),
+        scope=spans.scopes.get(id(report.node), ""),
     )
 
 
 def _edit(spans: _Spans, node: cst.CSTNode, new: Replacement, module: cst.Module) -> Edit:
     """The smallest edit that turns `node`'s code into `new`'s: unchanged leading and
     trailing characters are left alone, so fixes rarely overlap."""
-    start, end = spans.outer[node]
+    start, end = spans.outer[id(node)]
     # The module drops the newline its last statement generates when the file has none.
     dropped = max(end - len(spans.text), 0)
     end -= dropped
@@ -290,7 +290,7 @@ def _edit(spans: _Spans, node: cst.CSTNode, new: Replacement, module: cst.Module
     state = CodegenState(
         default_indent=module.default_indent,
         default_newline=module.default_newline,
-        indent_tokens=list(spans.indents[node]),
+        indent_tokens=list(spans.indents[id(node)]),
     )
     if isinstance(new, cst.FlattenSentinel):
         for part in new.nodes:
@@ -357,28 +357,30 @@ def offset_map(generated: str, source: str) -> Callable[[int], int]:
 @dataclass
 class _Spans:
     """Character offsets of nodes, from one code-generation pass (what LibCST's
-    PositionProvider does, but counting offsets instead of splitting lines)."""
+    PositionProvider does, but counting offsets instead of splitting lines). Keyed by
+    `id(node)`: a CSTNode's `__hash__` is a Python call, and this pass makes two lookups
+    per node of the file; the tree is alive while the ids are used."""
 
     text: str  # as LibCST generates it: the source, but for LibCST's reprinting bugs
     source: str
     to_source: Callable[[int], int]  # an offset in `text` -> the same place in `source`
-    syntactic: dict[cst.CSTNode, tuple[int, int]]
-    outer: dict[cst.CSTNode, tuple[int, int]]
-    indents: dict[cst.CSTNode, tuple[str, ...]]
-    scopes: dict[cst.CSTNode, str]
+    syntactic: dict[int, tuple[int, int]]
+    outer: dict[int, tuple[int, int]]
+    indents: dict[int, tuple[str, ...]]
+    scopes: dict[int, str]
 
     @classmethod
     def compute(
         cls, module: cst.Module, reported: Sequence[tuple[ActiveRule, Rule]], source: str
     ) -> _Spans:
         targets = {
-            node for _, rule in reported for r in rule.reports for node, _new in r.replacements
+            id(node) for _, rule in reported for r in rule.reports for node, _new in r.replacements
         }
         state = _SpanState(
             default_indent=module.default_indent,
             default_newline=module.default_newline,
             targets=targets,
-            flagged={r.node for _, rule in reported for r in rule.reports},
+            flagged={id(r.node) for _, rule in reported for r in rule.reports},
         )
         module._codegen(state)
         text = "".join(state.tokens)
@@ -388,16 +390,19 @@ class _Spans:
         )
 
 
+_NAMED_SCOPES = frozenset({cst.FunctionDef, cst.ClassDef})
+
+
 @dataclass(frozen=False)
 class _SpanState(CodegenState):
-    targets: set[cst.CSTNode] = field(default_factory=set)
-    flagged: set[cst.CSTNode] = field(default_factory=set)
+    targets: set[int] = field(default_factory=set)
+    flagged: set[int] = field(default_factory=set)
     offset: int = 0
     scope: list[str] = field(default_factory=list)  # enclosing class and function names
-    scopes: dict[cst.CSTNode, str] = field(default_factory=dict)
-    syntactic: dict[cst.CSTNode, tuple[int, int]] = field(default_factory=dict)
-    outer: dict[cst.CSTNode, tuple[int, int]] = field(default_factory=dict)
-    indents: dict[cst.CSTNode, tuple[str, ...]] = field(default_factory=dict)
+    scopes: dict[int, str] = field(default_factory=dict)
+    syntactic: dict[int, tuple[int, int]] = field(default_factory=dict)
+    outer: dict[int, tuple[int, int]] = field(default_factory=dict)
+    indents: dict[int, tuple[str, ...]] = field(default_factory=dict)
     starts: list[int] = field(default_factory=list)
 
     def add_indent_tokens(self) -> None:
@@ -411,40 +416,62 @@ class _SpanState(CodegenState):
 
     def before_codegen(self, node: cst.CSTNode) -> None:
         self.starts.append(self.offset)
-        if node in self.targets:
-            self.indents[node] = tuple(self.indent_tokens)
-        if node in self.flagged:
-            self.scopes[node] = ".".join(self.scope)
-        if isinstance(node, cst.FunctionDef | cst.ClassDef):
-            self.scope.append(node.name.value)
+        key = id(node)
+        if key in self.targets:
+            self.indents[key] = tuple(self.indent_tokens)
+        if key in self.flagged:
+            self.scopes[key] = ".".join(self.scope)
+        if type(node) in _NAMED_SCOPES:
+            self.scope.append(node.name.value)  # type: ignore[attr-defined]
 
     def after_codegen(self, node: cst.CSTNode) -> None:
         start = self.starts.pop()
-        if isinstance(node, cst.FunctionDef | cst.ClassDef):
+        if type(node) in _NAMED_SCOPES:
             self.scope.pop()
         # Nodes without a syntactic position of their own span what they generated.
-        self.syntactic.setdefault(node, (start, self.offset))
-        if node in self.targets:
-            self.outer[node] = (start, self.offset)
+        key = id(node)
+        if key not in self.syntactic:
+            self.syntactic[key] = (start, self.offset)
+        if key in self.targets:
+            self.outer[key] = (start, self.offset)
 
-    @contextmanager
-    def record_syntactic_position(
+    def record_syntactic_position(  # type: ignore[override]
         self,
         node: cst.CSTNode,
         *,
         start_node: cst.CSTNode | None = None,
         end_node: cst.CSTNode | None = None,
-    ) -> Iterator[None]:
-        start = self.offset
-        try:
-            yield
-        finally:
-            end = self.offset
-            if start_node is not None:
-                start = self.syntactic[start_node][0]
-            if end_node is not None:
-                end = self.syntactic[end_node][1]
-            self.syntactic[node] = (start, end)
+    ) -> _Record:
+        return _Record(self, node, start_node, end_node)
+
+
+class _Record:
+    """`record_syntactic_position`'s context manager; a class, because LibCST enters one
+    for most nodes, and generator-based context managers cost three times as much."""
+
+    __slots__ = ("end_node", "node", "start", "start_node", "state")
+
+    def __init__(
+        self,
+        state: _SpanState,
+        node: cst.CSTNode,
+        start_node: cst.CSTNode | None,
+        end_node: cst.CSTNode | None,
+    ) -> None:
+        self.state, self.node, self.start_node, self.end_node = state, node, start_node, end_node
+        self.start = 0
+
+    def __enter__(self) -> None:
+        self.start = self.state.offset
+
+    def __exit__(self, *exc: object) -> None:
+        state = self.state
+        start, end = self.start, state.offset
+        if self.start_node is not None:
+            start = state.syntactic[id(self.start_node)][0]
+        if self.end_node is not None:
+            end = state.syntactic[id(self.end_node)][1]
+        state.syntactic[id(self.node)] = (start, end)
 
 
 __all__ = ["Decoded", "check_fix", "check_syntax", "comments", "decode", "run"]
