@@ -120,6 +120,18 @@ def children(node: cst.CSTNode) -> list[cst.CSTNode]:
     return found
 
 
+def content_children(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """`children` without trivia (whitespace, brackets, separators, operators)."""
+    found: list[cst.CSTNode] = []
+    for name in content_fields(type(node)):
+        value = getattr(node, name)
+        if isinstance(value, cst.CSTNode):
+            found.append(value)
+        elif isinstance(value, tuple | list):
+            found.extend(value)
+    return found
+
+
 def has_attribute_methods(methods: Iterable[str]) -> bool:
     return any("_" in name.partition("_")[2] for name in methods)
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import Assignment, GlobalScope, QualifiedName, QualifiedNameSource, Scope
 
-from auditor.cst_walk import find_all
+from auditor.cst_walk import content_children, find_all
 from auditor.plugins import Replacement
 
 LOGGING_MODULE = QualifiedName("logging", QualifiedNameSource.IMPORT)
@@ -123,27 +123,19 @@ def sees_module_binding(scope: Scope, name: str) -> bool:
 
 def used_names(module: cst.Module) -> frozenset[str]:
     """Every identifier the module uses as a variable in any scope: a new module-level name
-    must be none of them, or some function would see its own variable instead."""
-    collector = _Names()
-    module.visit(collector)
-    return frozenset(collector.names)
-
-
-class _Names(cst.CSTVisitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.names: set[str] = set()
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.names.add(node.value)
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)  # `x.logger` uses `x`, not a variable `logger`
-        return False
-
-    def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)  # a keyword argument's name is not a variable
-        return False
+    must be none of them, or some function would see its own variable instead. (`x.logger`
+    uses `x`, not a variable `logger`; nor is a keyword argument's name a variable.)"""
+    names: set[str] = set()
+    pending: list[cst.CSTNode] = [module]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, cst.Name):
+            names.add(node.value)
+        elif isinstance(node, cst.Attribute | cst.Arg):
+            pending.append(node.value)
+        else:
+            pending.extend(content_children(node))
+    return frozenset(names)
 
 
 def _free_name(preferred: Sequence[str], used: Collection[str]) -> str:
