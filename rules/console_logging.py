@@ -83,12 +83,17 @@ class ConsoleLogging(Rule):
     def could_match(cls, tree: AstIndex, context: RuleContext) -> bool:
         if _allowed_file(context):
             return False
+        mains: list[tuple[tuple[int, int], tuple[int, int]]] | None = None
         for call in tree.nodes(ast.Call):
             func = call.func
             if (isinstance(func, ast.Name) and func.id == "print") or (
                 isinstance(func, ast.Attribute) and func.attr == "print"
             ):
-                return True
+                if mains is None:
+                    mains = [_body_span(n) for n in tree.nodes(ast.If) if _is_main_ast(n.test)]
+                at = (call.lineno, call.col_offset)
+                if not any(first <= at < last for first, last in mains):
+                    return True
         return False
 
     def __init__(self, context: RuleContext) -> None:
@@ -598,6 +603,35 @@ def _is_main_test(test: cst.BaseExpression) -> bool:
         return False
     sides = (test.left, target.comparator)
     return any(_is_name(a, "__name__") and _text(b) == "__main__" for a, b in (sides, sides[::-1]))
+
+
+def _is_main_ast(test: ast.expr) -> bool:
+    """`_is_main_test` on the `ast` tree, where it may only say less: the literal must be
+    written exactly `"__main__"` or `'__main__'` (ast joins implicit concatenations)."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return any(_is_main_ast(value) for value in test.values)
+    if not isinstance(test, ast.Compare) or len(test.ops) != 1:
+        return False
+    if not isinstance(test.ops[0], ast.Eq):
+        return False
+    sides = (test.left, test.comparators[0])
+    return any(
+        isinstance(a, ast.Name)
+        and a.id == "__name__"
+        and isinstance(b, ast.Constant)
+        and b.value == "__main__"
+        and b.end_lineno == b.lineno
+        and (b.end_col_offset or 0) - b.col_offset == len('"__main__"')
+        for a, b in (sides, sides[::-1])
+    )
+
+
+def _body_span(node: ast.If) -> tuple[tuple[int, int], tuple[int, int]]:
+    first, last = node.body[0], node.body[-1]
+    return (first.lineno, first.col_offset), (
+        last.end_lineno or last.lineno,
+        last.end_col_offset or 0,
+    )
 
 
 def _is_name(node: cst.BaseExpression, name: str) -> bool:
