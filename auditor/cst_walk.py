@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 
 import libcst as cst
+from libcst import MaybeSentinel
 from libcst.metadata import ParentNodeProvider
 from libcst.metadata import wrapper as metadata_wrapper
 
@@ -111,24 +112,27 @@ def _is_trivia_name(name: str) -> bool:
 def children(node: cst.CSTNode) -> list[cst.CSTNode]:
     """`node.children`, without rebuilding `node`."""
     found: list[cst.CSTNode] = []
-    for name in child_fields(type(node)):
-        value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            found.append(value)
-        elif isinstance(value, tuple | list):
-            found.extend(v for v in value if isinstance(v, cst.CSTNode))
+    _add_children(found, node, child_fields(type(node)))
     return found
+
+
+def _add_children(found: list[cst.CSTNode], node: cst.CSTNode, fields: Iterable[str]) -> None:
+    # A child field holds a node, a sequence of nodes, None or MaybeSentinel (what LibCST's
+    # visit_required / _optional / _sentinel / _sequence take): no isinstance against
+    # CSTNode, an ABC, whose checks cost a Python call each.
+    for name in fields:
+        value = getattr(node, name)
+        kind = type(value)
+        if kind is tuple or kind is list:
+            found.extend(value)
+        elif value is not None and kind is not MaybeSentinel:
+            found.append(value)
 
 
 def content_children(node: cst.CSTNode) -> list[cst.CSTNode]:
     """`children` without trivia (whitespace, brackets, separators, operators)."""
     found: list[cst.CSTNode] = []
-    for name in content_fields(type(node)):
-        value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
-            found.append(value)
-        elif isinstance(value, tuple | list):
-            found.extend(value)
+    _add_children(found, node, content_fields(type(node)))
     return found
 
 
@@ -173,7 +177,6 @@ def walk_batched(module: cst.Module, visitors: Sequence[cst.BatchableCSTVisitor]
     # Iterative, with an explicit stack: deep trees must not exhaust Python's. A node is
     # pushed back under a None marker so that its leave methods run after its children.
     stack: list[cst.CSTNode | None] = [module]
-    node_type = cst.CSTNode
     while stack:
         item = stack.pop()
         if item is None:
@@ -189,12 +192,7 @@ def walk_batched(module: cst.Module, visitors: Sequence[cst.BatchableCSTVisitor]
             stack.append(item)
             stack.append(None)
         start = len(stack)
-        for name in fields_of(kind):
-            value = getattr(item, name)
-            if isinstance(value, node_type):
-                stack.append(value)
-            elif isinstance(value, tuple | list):
-                stack.extend(v for v in value if isinstance(v, node_type))
+        _add_children(stack, item, fields_of(kind))  # type: ignore[arg-type]
         stack[start:] = stack[start:][::-1]  # children popped in order
 
 
@@ -239,12 +237,7 @@ def find_all(node: cst.CSTNode, kind: type[N], where: Callable[[N], bool] | None
         if isinstance(current, kind) and (where is None or where(current)):
             found.append(current)
         start = len(pending)
-        for name in content_fields(type(current)):
-            value = getattr(current, name)
-            if isinstance(value, cst.CSTNode):
-                pending.append(value)
-            elif isinstance(value, tuple | list):
-                pending.extend(v for v in value if isinstance(v, cst.CSTNode))
+        _add_children(pending, current, content_fields(type(current)))
         pending[start:] = pending[start:][::-1]
     return found
 
@@ -258,7 +251,10 @@ def _read_only_visit(self: cst.CSTNode, visitor: typing.Any) -> typing.Any:
     providers and the rules' helpers are): the same calls in the same order, but the node
     is not rebuilt, since a `CSTVisitor`'s visit returns the original node anyway.
     Transformers go through LibCST's own visit."""
-    if not isinstance(visitor, cst.CSTVisitor):
+    read_only = _READ_ONLY.get(type(visitor))
+    if read_only is None:
+        read_only = _READ_ONLY[type(visitor)] = isinstance(visitor, cst.CSTVisitor)
+    if not read_only:
         return _LIBCST_VISIT(self, visitor)
     if visitor.on_visit(self):
         for name, helper in _field_helpers(type(self)).items():
@@ -266,14 +262,18 @@ def _read_only_visit(self: cst.CSTNode, visitor: typing.Any) -> typing.Any:
             if value is None and helper != "visit_optional":
                 continue  # a sequence LibCST visits only when present (`format_spec`)
             visitor.on_visit_attribute(self, name)
-            if isinstance(value, cst.CSTNode):
-                value.visit(visitor)
-            elif isinstance(value, tuple | list):
+            kind = type(value)
+            if kind is tuple or kind is list:
                 for child in value:
                     child.visit(visitor)
+            elif value is not None and kind is not MaybeSentinel:
+                value.visit(visitor)
             visitor.on_leave_attribute(self, name)
     visitor.on_leave(self)
     return self
+
+
+_READ_ONLY: dict[type, bool] = {}
 
 
 def _provider_walk(
