@@ -151,12 +151,19 @@ def _git_files(directory: Path) -> list[Path] | None:
 
 
 def _walk(directory: Path) -> Iterator[Path]:
-    """os.walk without following directory links, pruned by each .gitignore it passes.
-    On strings: a tree has many more directories and files than sources."""
-    ignores: list[tuple[str, Globs]] = []
-    for here, dirs, files in os.walk(directory, followlinks=False):
-        ignores = [(base, spec) for base, spec in ignores if _within(here, base)]
-        if ".gitignore" in files:
+    """The files under `directory`, without following directory links, pruned by each
+    .gitignore on the way. On strings and `os.scandir` entries (whose type needs no extra
+    stat): a tree has many more folders and files than sources."""
+    pending: list[tuple[str, tuple[tuple[str, Globs], ...]]] = [(str(directory), ())]
+    while pending:
+        here, inherited = pending.pop()
+        try:
+            with os.scandir(here) as listing:
+                entries = list(listing)
+        except OSError:
+            continue
+        ignores = inherited
+        if any(entry.name == ".gitignore" for entry in entries):
             try:
                 with open(
                     os.path.join(here, ".gitignore"), encoding="utf-8", errors="replace"
@@ -164,23 +171,22 @@ def _walk(directory: Path) -> Iterator[Path]:
                     lines = f.read().splitlines()
             except OSError:
                 lines = []
-            ignores.append((here, Globs(lines)))
-        dirs[:] = sorted(
-            d for d in dirs if d != ".git" and not _ignored(os.path.join(here, d), True, ignores)
-        )
-        for name in sorted(files):
-            if language_of(name) is None:
+            ignores = (*inherited, (here, Globs(lines)))
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
                 continue
-            path = os.path.join(here, name)
-            if not _ignored(path, False, ignores):
-                yield Path(path)
+            if is_dir:
+                if entry.name != ".git" and not (ignores and _ignored(entry.path, True, ignores)):
+                    pending.append((entry.path, ignores))
+            elif language_of(entry.name) is not None and not (
+                ignores and _ignored(entry.path, False, ignores)
+            ):
+                yield Path(entry.path)
 
 
-def _within(path: str, base: str) -> bool:
-    return path == base or path.startswith(base.rstrip(os.sep) + os.sep)
-
-
-def _ignored(path: str, is_dir: bool, ignores: list[tuple[str, Globs]]) -> bool:
+def _ignored(path: str, is_dir: bool, ignores: Iterable[tuple[str, Globs]]) -> bool:
     for base, spec in ignores:
         rel = path[len(base.rstrip(os.sep)) + 1 :].replace(os.sep, "/") + ("/" if is_dir else "")
         if spec.match(rel):

@@ -53,8 +53,10 @@ def _installed() -> list[list[Any]]:
     fifth of a warm scan's time to import and query): the mtime of every directory on
     sys.path (installing or removing a distribution adds or removes a folder there)."""
     stamp: list[list[Any]] = []
-    # "" is the current directory (`python -c`), whose mtime a scan changes itself.
-    for entry in filter(None, sys.path):
+    # sys.path[0] is the running script's folder, or the current directory for `python -c`
+    # and `-m` (whose mtime a scan changes itself): it differs between ways of starting
+    # auditor, and distributions are not installed there.
+    for entry in filter(None, sys.path[1:]):
         try:
             stamp.append([entry, os.stat(entry).st_mtime_ns])
         except OSError:
