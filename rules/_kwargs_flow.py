@@ -210,24 +210,7 @@ class ClassTable:
     def derived(
         self, known: Sequence[str], excluded: frozenset[str] = frozenset()
     ) -> frozenset[str]:
-        """Classes with a base matching `known` (a base defined here is judged by its own
-        bases instead, so a local `class BaseModel(models.Model)` is a model), to a fixed
-        point."""
-        found: set[str] = set()
-        changed = True
-        while changed:
-            changed = False
-            for name, parents in self.bases.items():
-                if name in found or name in excluded:
-                    continue
-                if any(
-                    p in found if p in self.bases else names_class(p, known)
-                    for p in parents
-                    if p != name
-                ):
-                    found.add(name)
-                    changed = True
-        return frozenset(found)
+        return derived_classes(self.bases, known, excluded)
 
     def overridden(self, name: str, method: str) -> bool:
         """Whether a subclass defined here overrides `name.method`."""
@@ -256,6 +239,29 @@ class ClassTable:
             else method in self.methods.get(base, ())
             for base in self._ancestors(name)
         )
+
+
+def derived_classes(
+    bases: Mapping[str, Iterable[str]],
+    known: Sequence[str],
+    excluded: frozenset[str] = frozenset(),
+) -> frozenset[str]:
+    """The classes (of `bases`: a module's class names and their bases' dotted names) with
+    a base matching `known`; a base defined in the module is judged by its own bases
+    instead, so a local `class BaseModel(models.Model)` is a model. To a fixed point."""
+    found: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for name, parents in bases.items():
+            if name in found or name in excluded:
+                continue
+            if any(
+                p in found if p in bases else names_class(p, known) for p in parents if p != name
+            ):
+                found.add(name)
+                changed = True
+    return frozenset(found)
 
 
 def _class_defs(nodes: Iterable[cst.CSTNode]) -> Iterator[cst.ClassDef]:

@@ -14,7 +14,14 @@ import ast
 from collections.abc import Iterator, Sequence
 
 from auditor.ast_index import AstIndex
-from rules._kwargs_flow import FIELD_KEYWORDS, KEY_METHODS, TRIVIAL_BASES, matches, names_class
+from rules._kwargs_flow import (
+    FIELD_KEYWORDS,
+    KEY_METHODS,
+    TRIVIAL_BASES,
+    derived_classes,
+    matches,
+    names_class,
+)
 
 _NESTED_SCOPES = (
     ast.FunctionDef,
@@ -66,7 +73,7 @@ def _may_override(tree: AstIndex) -> set[int]:
 
 
 def _foreign_base(base: ast.expr, local: set[str]) -> bool:
-    name = _dotted(base)
+    name = _callee(base)
     return name is not None and name not in local and name not in TRIVIAL_BASES
 
 
@@ -206,7 +213,7 @@ def _updates_namespace(call: ast.Call) -> bool:
         return False
     receiver = func.value
     return (isinstance(receiver, ast.Attribute) and receiver.attr == "__dict__") or (
-        isinstance(receiver, ast.Call) and _dotted(receiver.func) == "vars"
+        isinstance(receiver, ast.Call) and _callee(receiver.func) == "vars"
     )
 
 
@@ -217,7 +224,7 @@ def _setattr_key(call: ast.Call) -> str | None:
     if isinstance(func, ast.Name) and func.id == "setattr":
         position = 1
     elif isinstance(func, ast.Attribute) and func.attr == "__setattr__":
-        position = 1 if _dotted(func) == "object.__setattr__" else 0
+        position = 1 if _callee(func) == "object.__setattr__" else 0
     else:
         return None
     key = call.args[position] if len(call.args) > position else None
@@ -244,36 +251,14 @@ def _names(target: ast.expr) -> set[str]:
     return {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
 
 
-def _dotted(expr: ast.expr) -> str | None:
-    if isinstance(expr, ast.Name):
-        return expr.id
-    if isinstance(expr, ast.Attribute):
-        base = _dotted(expr.value)
-        return None if base is None else f"{base}.{expr.attr}"
-    return None
-
-
-def _local_models(tree: AstIndex, model_bases: Sequence[str]) -> set[str]:
-    """The classes of the file with a model base, directly or through a class of the file
-    (`ClassTable.derived`, on the `ast` tree)."""
+def _local_models(tree: AstIndex, model_bases: Sequence[str]) -> frozenset[str]:
+    """The classes of the file that are models (`ClassTable.derived`, on the `ast` tree)."""
     bases: dict[str, set[str]] = {}
     for node in tree.nodes(ast.ClassDef):
         bases.setdefault(node.name, set()).update(
             name for base in node.bases if (name := _callee(base)) is not None
         )
-    found: set[str] = set()
-    changed = True
-    while changed:
-        changed = False
-        for name, parents in bases.items():
-            if name not in found and any(
-                p in found if p in bases else names_class(p, model_bases)
-                for p in parents
-                if p != name
-            ):
-                found.add(name)
-                changed = True
-    return found
+    return derived_classes(bases, model_bases)
 
 
 def _callee(expr: ast.expr) -> str | None:
