@@ -25,7 +25,7 @@ from auditor.fileio import write_atomic
 from auditor.model import Severity
 from auditor.plugins import ENTRY_POINT_GROUP, BaseRule, Implementation, LoadedRule
 
-FORMAT = 1
+FORMAT = 2
 NAME = "rules.json"
 
 
@@ -152,6 +152,7 @@ def save(cache_dir: Path, registry: Mapping[str, LoadedRule]) -> None:
                     "id": cls.id,
                     "severity": cls.severity.label,
                     "message": cls.message,
+                    "doc": cls.__doc__,  # `audit rules` and SARIF explain a rule with it
                     "languages": sorted(cls.languages),
                     "options": {k: v for k, v in cls.OPTIONS.items()},
                     "fix_applicability": cls.fix_applicability,
@@ -186,7 +187,7 @@ def _stub(record: Mapping[str, Any]) -> type[BaseRule]:
     attributes = {
         "__module__": record["module"],
         "__qualname__": record["qualname"],
-        "__doc__": None,
+        "__doc__": record["doc"],
         "module_file": record["file"],
         "id": record["id"],
         "severity": Severity.parse(record["severity"]),

@@ -195,3 +195,13 @@ def test_help_imports_no_parser_renderer_or_git(tmp_path: Path) -> None:
         [sys.executable, "-c", code, "--help"], cwd=tmp_path, capture_output=True, text=True
     )
     assert done.stdout.splitlines()[-1] == "[]"
+
+
+def test_sarif_from_the_manifest_describes_rules_as_the_rules_do(project, audit) -> None:
+    project({"app.py": BARE, "web/ui.js": "console.log(1);\n"})
+    cold = audit("scan", "--no-cache", "--format", "sarif")
+    audit("scan")  # writes the manifest and the results
+    warm = audit("scan", "--format", "sarif")
+    assert warm.out == cold.out
+    help_text = json.loads(warm.out)["runs"][0]["tool"]["driver"]["rules"][0]["help"]["text"]
+    assert "Why: a bare `except:` also catches `KeyboardInterrupt`" in help_text
