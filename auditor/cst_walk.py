@@ -83,6 +83,17 @@ TRIVIA: tuple[type[cst.CSTNode], ...] = (
 )
 
 
+@cache
+def available() -> bool:
+    """Whether LibCST's sources can be read (they can, unless installed as bytecode only):
+    without them, everything here falls back to LibCST's own, slower, traversals."""
+    try:
+        _field_helpers(cst.Module)
+    except LookupError:
+        return False
+    return True
+
+
 def _node_classes(hint: object) -> Iterator[type]:
     if isinstance(hint, type):
         if issubclass(hint, cst.CSTNode):
@@ -111,6 +122,8 @@ def _is_trivia_name(name: str) -> bool:
 
 def children(node: cst.CSTNode) -> list[cst.CSTNode]:
     """`node.children`, without rebuilding `node`."""
+    if not available():
+        return list(node.children)
     found: list[cst.CSTNode] = []
     _add_children(found, node, child_fields(type(node)))
     return found
@@ -131,6 +144,8 @@ def _add_children(found: list[cst.CSTNode], node: cst.CSTNode, fields: Iterable[
 
 def content_children(node: cst.CSTNode) -> list[cst.CSTNode]:
     """`children` without trivia (whitespace, brackets, separators, operators)."""
+    if not available():
+        return list(node.children)
     found: list[cst.CSTNode] = []
     _add_children(found, node, content_fields(type(node)))
     return found
@@ -147,7 +162,7 @@ def walk_batched(module: cst.Module, visitors: Sequence[cst.BatchableCSTVisitor]
     for visitor in visitors:
         for name, method in visitor.get_visitors().items():
             methods.setdefault(name, []).append(method)
-    if has_attribute_methods(methods):
+    if has_attribute_methods(methods) or not available():
         cst.visit_batched(module, visitors)
         return
     if set(methods) <= {"visit_Module", "leave_Module"}:
@@ -237,7 +252,7 @@ def find_all(node: cst.CSTNode, kind: type[N], where: Callable[[N], bool] | None
         if isinstance(current, kind) and (where is None or where(current)):
             found.append(current)
         start = len(pending)
-        _add_children(pending, current, content_fields(type(current)))
+        pending.extend(content_children(current))
         pending[start:] = pending[start:][::-1]
     return found
 
@@ -295,6 +310,9 @@ def read_only_visits() -> Iterator[None]:
     and metadata providers are run by `walk_batched`: LibCST's scope analysis no longer
     walks the tree twice (once to call the provider's visit_Module, once in it), and the
     rules' own sub-walks run faster."""
+    if not available():
+        yield
+        return
     cst.CSTNode.visit = _read_only_visit  # type: ignore[method-assign]
     metadata_wrapper.visit_batched = _provider_walk  # type: ignore[attr-defined,assignment]
     try:

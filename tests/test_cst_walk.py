@@ -206,3 +206,31 @@ def test_metadata_under_read_only_visits_is_libcsts() -> None:
         )
 
     assert described(got[ScopeProvider]) == described(expected[ScopeProvider])
+
+
+def test_without_libcsts_sources_everything_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    import inspect
+
+    from auditor import cst_walk
+
+    def no_source(obj: object) -> str:
+        raise OSError("bytecode only")
+
+    for cached in (cst_walk.available, cst_walk._field_helpers, cst_walk.content_fields):
+        cached.cache_clear()
+    monkeypatch.setattr(inspect, "getsource", no_source)
+    try:
+        assert not cst_walk.available()
+        module = cst.parse_module("def f(x):\n    return g(x)\n")
+        cls = recorder(["Call", "Name"])
+        expected, got = cls(), cls()
+        cst.visit_batched(module, [expected])
+        with read_only_visits():
+            walk_batched(module, [got])
+            assert cst.CSTNode.visit is cst_walk._LIBCST_VISIT
+        assert got.log == expected.log
+        assert [n.value for n in find_all(module, cst.Name)] == ["f", "x", "g", "x"]
+        assert children(module) == list(module.children)
+    finally:
+        for cached in (cst_walk.available, cst_walk._field_helpers, cst_walk.content_fields):
+            cached.cache_clear()
