@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,6 +45,8 @@ def write_atomic(path: Path, data: bytes, *, expected: bytes | None = None) -> N
         mode: int | None = path.stat().st_mode & 0o7777
     except FileNotFoundError:
         mode = None
+    import tempfile  # here: a warm scan that writes nothing does not load it
+
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".audit-tmp")
     try:
         with os.fdopen(fd, "wb") as handle:

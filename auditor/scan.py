@@ -4,11 +4,9 @@ output and an exit code; everything here is reusable by other commands."""
 from __future__ import annotations
 
 import gc
-import multiprocessing as mp
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -373,6 +371,12 @@ def _run(
 ) -> Iterator[_Done]:
     """Each task's outcome; over a process pool when there are enough files. Files are
     sent in chunks, so the cost of crossing processes is paid per chunk, not per file."""
+    if not tasks:
+        return
+    # Imported here: a scan answered from the cache starts no process.
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
     if jobs <= 1 or len(tasks) < PARALLEL_MIN_FILES or "fork" not in mp.get_all_start_methods():
         thresholds = _collect_less()
         try:
