@@ -23,7 +23,7 @@ from auditor import __version__
 from auditor.fileio import write_atomic
 from auditor.model import Edit, Finding, Fix, Location, Severity
 from auditor.plugins import ActiveRule
-from auditor.rule_manifest import module_file
+from auditor.rule_manifest import code_stamp
 
 FORMAT = 1
 MAX_ENTRIES = 100_000
@@ -33,26 +33,6 @@ KEEP_RULE_SETS = 4  # cache files of other rule sets kept (switching --select ba
 def blob_id(data: bytes) -> str:
     """git's object id for a file with these bytes."""
     return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
-
-
-def _code_stamp(rules: Sequence[ActiveRule]) -> list[tuple[str, int, int]]:
-    """Size and mtime of the code that produces findings: auditor's own modules and each
-    rule's module. An edited rule or engine (an editable install, a local plugin) must not
-    be answered from results its old code computed."""
-    here = Path(__file__).parent
-    files = {here / name for name in os.listdir(here) if name.endswith(".py")}
-    for rule in rules:
-        found = module_file(rule.cls)
-        if found:
-            files.add(Path(found))
-    stamp = []
-    for path in sorted(files):
-        try:
-            st = path.stat()
-        except OSError:
-            continue
-        stamp.append((str(path), st.st_size, st.st_mtime_ns))
-    return stamp
 
 
 def rule_set_key(
@@ -70,7 +50,9 @@ def rule_set_key(
         for r in rules
     ]
     ignores = [[p, list(ids)] for p, ids in per_file_ignores]
-    text = json.dumps([FORMAT, __version__, described, ignores, _code_stamp(rules)], sort_keys=True)
+    text = json.dumps(
+        [FORMAT, __version__, described, ignores, code_stamp(r.cls for r in rules)], sort_keys=True
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

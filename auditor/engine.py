@@ -23,7 +23,7 @@ from auditor.model import (
     fingerprint,
 )
 from auditor.plugins import ActiveRule
-from auditor.rule_manifest import is_stub
+from auditor.rule_manifest import any_stub
 from auditor.source import Decoded, DecodeError, LineIndex
 from auditor.suppressions import Comment, is_suppressed, suppressions
 
@@ -88,7 +88,7 @@ class Engine:
         self.per_file_ignores = tuple((pattern, tuple(ids)) for pattern, ids in per_file_ignores)
         self._ignores = [(Globs([pattern]), frozenset(ids)) for pattern, ids in per_file_ignores]
         # Stand-ins from the rule manifest can key the cache but not scan (Project.realized).
-        self.stubbed = any(is_stub(r.cls) for r in self.rules)
+        self.stubbed = any_stub(self.rules)
         self.languages = frozenset(
             lang for r in self.rules for lang in r.cls.languages if lang in _BACKEND_MODULES
         )

@@ -23,9 +23,9 @@ from typing import Any, ClassVar
 from auditor import __version__
 from auditor.fileio import write_atomic
 from auditor.model import Severity
-from auditor.plugins import ENTRY_POINT_GROUP, BaseRule, Implementation, LoadedRule
+from auditor.plugins import ENTRY_POINT_GROUP, ActiveRule, BaseRule, Implementation, LoadedRule
 
-FORMAT = 2
+FORMAT = 3
 NAME = "rules.json"
 
 
@@ -64,7 +64,7 @@ def _installed() -> list[list[Any]]:
     return stamp
 
 
-def _entry_point_files(registry: Mapping[str, LoadedRule]) -> list[list[Any]] | None:
+def _entry_point_files() -> list[list[Any]] | None:
     """The `entry_points.txt` of every distribution that registers rules, stamped; None
     when one cannot be found (then no manifest is written)."""
     from importlib.metadata import entry_points
@@ -89,22 +89,38 @@ def _stat_files(files: Iterable[str]) -> list[list[Any]]:
     return stamp
 
 
-def _stamp(directories: Iterable[str]) -> list[list[Any]]:
-    """Size and mtime of every Python file directly in `directories`."""
-    stamp: list[list[Any]] = []
-    for directory in sorted(set(directories)):
-        try:
-            names = sorted(n for n in os.listdir(directory) if n.endswith(".py"))
-        except OSError:
-            stamp.append([directory, None])
+def code_files(classes: Iterable[type[BaseRule]]) -> list[str]:
+    """The code that produces findings: auditor's own modules, and for each rule class
+    every module of its package (helpers shared by rules hold logic and options too), or
+    its module alone when it is not in a package (a plugin beside the project's files)."""
+    directories = {os.path.dirname(os.path.abspath(__file__))}
+    files = set()
+    for cls in classes:
+        found = module_file(cls)
+        if found is None:
             continue
-        for name in names:
-            try:
-                st = os.stat(os.path.join(directory, name))
-            except OSError:
-                continue
-            stamp.append([directory, name, st.st_size, st.st_mtime_ns])
-    return stamp
+        if "." in cls.__module__:
+            directories.add(os.path.dirname(os.path.abspath(found)))
+        else:
+            files.add(os.path.abspath(found))
+    for directory in directories:
+        try:
+            names = os.listdir(directory)
+        except OSError:
+            continue
+        files.update(os.path.join(directory, n) for n in names if n.endswith(".py"))
+    return sorted(files)
+
+
+def code_stamp(classes: Iterable[type[BaseRule]]) -> list[list[Any]]:
+    """Size and mtime of `code_files`: an edited rule, helper or engine (an editable
+    install, a local plugin) must not be answered from what its old code computed."""
+    return _stat_files(code_files(classes))
+
+
+def any_stub(rules: Iterable[ActiveRule]) -> bool:
+    """Whether any of the rules is a stand-in from the manifest (it cannot scan)."""
+    return any(is_stub(r.cls) for r in rules)
 
 
 def load(cache_dir: Path) -> dict[str, LoadedRule] | None:
@@ -119,7 +135,7 @@ def load(cache_dir: Path) -> dict[str, LoadedRule] | None:
         entry_point_files = data.get("entry_point_files", [])
         if entry_point_files != _stat_files(record[0] for record in entry_point_files):
             return None
-        if data.get("stamp") != _stamp(data.get("directories", [])):
+        if data.get("stamp") != _stat_files(record[0] for record in data.get("stamp", [])):
             return None
         registry: dict[str, LoadedRule] = {}
         for rule_id, implementations in data["rules"].items():
@@ -134,7 +150,6 @@ def load(cache_dir: Path) -> dict[str, LoadedRule] | None:
 def save(cache_dir: Path, registry: Mapping[str, LoadedRule]) -> None:
     """Best effort: a cache folder that cannot be written only costs the next run time."""
     rules: dict[str, list[dict[str, Any]]] = {}
-    directories = {os.path.dirname(os.path.abspath(__file__))}
     for rule_id, loaded in registry.items():
         records = []
         for impl in loaded.implementations:
@@ -142,7 +157,6 @@ def save(cache_dir: Path, registry: Mapping[str, LoadedRule]) -> None:
             file = module_file(cls)
             if file is None or is_stub(cls):
                 return
-            directories.add(os.path.dirname(os.path.abspath(file)))
             records.append(
                 {
                     "origin": impl.origin,
@@ -160,7 +174,7 @@ def save(cache_dir: Path, registry: Mapping[str, LoadedRule]) -> None:
                 }
             )
         rules[rule_id] = records
-    entry_point_files = _entry_point_files(registry)
+    entry_point_files = _entry_point_files()
     if entry_point_files is None:
         return
     data = {
@@ -168,8 +182,9 @@ def save(cache_dir: Path, registry: Mapping[str, LoadedRule]) -> None:
         "version": __version__,
         "installed": _installed(),
         "entry_point_files": entry_point_files,
-        "directories": sorted(directories),
-        "stamp": _stamp(directories),
+        "stamp": code_stamp(
+            impl.cls for loaded in registry.values() for impl in loaded.implementations
+        ),
         "rules": rules,
     }
     try:

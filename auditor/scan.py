@@ -21,7 +21,7 @@ from auditor.fixer import fix_text, fixable
 from auditor.globs import Globs
 from auditor.model import FIX_ERROR, Finding, error_finding
 from auditor.plugins import ActiveRule, LoadedRule, load_rules, resolve_rules
-from auditor.rule_manifest import is_stub
+from auditor.rule_manifest import any_stub
 
 if TYPE_CHECKING:
     from auditor.sources import SourceReport
@@ -44,7 +44,7 @@ class Project:
     @property
     def stubbed(self) -> bool:
         """Whether the rules are metadata from the manifest, without their code."""
-        return any(is_stub(r.cls) for r in self.rules)
+        return any_stub(self.rules)
 
     def realized(self) -> Project:
         """The project with the rules' real classes (imported now), ready to parse."""

@@ -11,7 +11,7 @@ from pathlib import Path
 import libcst
 import pytest
 
-from conftest import BARE, git
+from conftest import BARE, audit_process, git
 
 
 @pytest.fixture
@@ -205,3 +205,42 @@ def test_sarif_from_the_manifest_describes_rules_as_the_rules_do(project, audit)
     assert warm.out == cold.out
     help_text = json.loads(warm.out)["runs"][0]["tool"]["driver"]["rules"][0]["help"]["text"]
     assert "Why: a bare `except:` also catches `KeyboardInterrupt`" in help_text
+
+
+HELPED_RULE = '''
+import libcst as cst
+from auditor.model import Severity
+from auditor.plugins import Rule
+
+from acme.words import MESSAGE
+
+
+class NoTodo(Rule):
+    """Flags calls of todo()."""
+
+    id = "no-todo"
+    severity = Severity.HIGH
+    message = "todo() left in the code"
+    triggers = ("todo",)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Name) and node.func.value == "todo":
+            self.report(node, MESSAGE)
+'''
+
+
+def test_an_edited_helper_of_a_rule_is_not_answered_from_the_cache(project, tmp_path: Path) -> None:
+    project(
+        {
+            "pyproject.toml": "[tool.audit]\nplugins = ['acme.rules']\n",
+            "acme/__init__.py": "",
+            "acme/rules.py": HELPED_RULE,
+            "acme/words.py": 'MESSAGE = "old words"\n',
+            "app.py": "todo()\n",
+        }
+    )
+    first = audit_process("scan", "app.py", cwd=tmp_path)
+    assert "app.py:1:1: high no-todo old words" in first.out
+    (tmp_path / "acme/words.py").write_text('MESSAGE = "newer words"\n')
+    second = audit_process("scan", "app.py", cwd=tmp_path)
+    assert "app.py:1:1: high no-todo newer words" in second.out
