@@ -127,6 +127,7 @@ class ScanOutcome:
 class _Task:
     source: SourcePath
     cached: Entry | None  # the last result for this path, valid if the content is the same
+    size: int  # bytes, when listed: the pool starts with the largest files
 
 
 @dataclass(frozen=True, slots=True)
@@ -329,11 +330,9 @@ def _scan_files(
     tasks: list[_Task] = []
     for source in files:
         hit = None
-        if cache is not None:
-            stat = stat_of(source.path)
-            hit = cache.lookup(source.rel, *stat) if stat else None
-            if hit is None and stat is not None:
-                hit = _unchanged(cache, source, stat)
+        stat = stat_of(source.path)
+        if cache is not None and stat is not None:
+            hit = cache.lookup(source.rel, *stat) or _unchanged(cache, source, stat)
         if (
             hit is not None
             and not job._wants_fix(hit.findings)
@@ -344,7 +343,7 @@ def _scan_files(
                 advance()
         else:
             cached = cache.entries.get(source.rel) if cache is not None else None
-            tasks.append(_Task(source, cached))
+            tasks.append(_Task(source, cached, stat[0] if stat else 0))
     if tasks and realize is not None:
         # Something to parse: the rules' code is needed now (and imported before the
         # workers fork, so they inherit it).
@@ -357,13 +356,6 @@ def _scan_files(
     if cache is not None:
         cache.save()
     return sorted(done, key=lambda d: d.rel)  # whatever order the workers finished in
-
-
-def _size(task: _Task) -> int:
-    try:
-        return task.source.path.stat().st_size
-    except OSError:
-        return 0
 
 
 def _run(
@@ -390,7 +382,7 @@ def _run(
         return
     # Largest files first, in small chunks: the costly files finish early and the cheap
     # ones even out the workers' loads (sorting by size is a fair guess of cost).
-    tasks = sorted(tasks, key=_size, reverse=True)
+    tasks = sorted(tasks, key=lambda task: task.size, reverse=True)
     size = max(1, min(16, len(tasks) // (jobs * 8)))
     chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
     # fork: the workers inherit the loaded rules, local plugins included, unpickled.
