@@ -51,15 +51,21 @@ def syntax_error(text: str) -> tuple[Location, str] | None:
 
 def check_syntax(text: str, path: str | None = None) -> str | None:
     """Whether fixed text is still a Python module both CPython and LibCST accept."""
-    error = syntax_error(text)
-    if error is not None:
-        location, message = error
+    parsed = _parsed(text)
+    return parsed if isinstance(parsed, str) else None
+
+
+def _parsed(text: str) -> ast.Module | str:
+    """CPython's tree of text LibCST accepts too, or why either refuses it."""
+    tree = parse_ast(text)
+    if not isinstance(tree, ast.Module):
+        location, message = tree
         return f"{message} at {location.line}:{location.column}"
     try:
         cst.parse_module(text)
     except Exception as exc:
         return f"LibCST cannot parse the result: {str(exc).splitlines()[0]}"
-    return None
+    return tree
 
 
 def check_fix(before: str, after: str, edits: Sequence[Edit], path: str = "") -> str | None:
@@ -67,17 +73,19 @@ def check_fix(before: str, after: str, edits: Sequence[Edit], path: str = "") ->
     edit touches must still be there, the same, at its place (shifted by the edits) and
     under the same parents: an edit may change what it covers and nothing else, so it must
     not, say, pull the next line into an expression with a trailing backslash."""
-    problem = check_syntax(after)
-    if problem is not None:
-        return f"the result does not parse ({problem})"
-    return _changed_outside(before, after, edits)
+    parsed = _parsed(after)
+    if isinstance(parsed, str):
+        return f"the result does not parse ({parsed})"
+    return _changed_outside(before, after, parsed, edits)
 
 
-def _changed_outside(before: str, after: str, edits: Sequence[Edit]) -> str | None:
+def _changed_outside(
+    before: str, after: str, new_tree: ast.Module, edits: Sequence[Edit]
+) -> str | None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            old_tree, new_tree = ast.parse(before), ast.parse(after)
+            old_tree = ast.parse(before)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None  # the original did not parse with CPython: nothing to compare
     spans = sorted((e.start, e.end, len(e.text)) for e in edits)
