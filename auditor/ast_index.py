@@ -15,7 +15,6 @@ class AstIndex:
     def __init__(self, tree: ast.Module) -> None:
         self.tree = tree
         self._by_type: dict[type[ast.AST], list[ast.AST]] | None = None
-        self._identifiers: frozenset[str] | None = None
 
     def nodes(self, kind: type[T]) -> list[T]:
         """Every node of exactly this type (not subclasses), in no particular order."""
@@ -30,19 +29,3 @@ class AstIndex:
                     found.append(node)
             self._by_type = by_type
         return self._by_type.get(kind, [])  # type: ignore[return-value]
-
-    def identifiers(self) -> frozenset[str]:
-        """Every name the code uses or binds: names, attribute names, imported names and
-        their aliases, function, class and parameter names."""
-        if self._identifiers is None:
-            found: set[str] = {n.id for n in self.nodes(ast.Name)}
-            found.update(n.attr for n in self.nodes(ast.Attribute))
-            for alias in self.nodes(ast.alias):
-                found.update(alias.name.split("."))
-                if alias.asname:
-                    found.add(alias.asname)
-            for kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
-                found.update(d.name for d in self.nodes(kind))  # type: ignore[attr-defined]
-            found.update(a.arg for a in self.nodes(ast.arg))
-            self._identifiers = frozenset(found)
-        return self._identifiers
