@@ -150,7 +150,7 @@ def scan(
     config_file: Path | None,
 ) -> None:
     """Scan PATHS (default: the configured include) for findings."""
-    from auditor.scan import CACHE_DIR, open_project
+    from auditor.scan import open_project
     from auditor.scan import scan as run_scan
     from reports.findings_text import plural
 
@@ -174,7 +174,7 @@ def scan(
             diff=diff,
             progress=progress,
             jobs=jobs,
-            cache_dir=None if no_cache else cache_dir or project.config.root / CACHE_DIR,
+            cache_dir=project.cache_dir,
             keep_texts=new_since is not None,
             sources=_sources_wanted(use_sources, project.config) and not diff,
         )

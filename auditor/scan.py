@@ -37,6 +37,7 @@ class Project:
     rules: tuple[ActiveRule, ...]
     select: Sequence[str] | None = None
     ignore: Sequence[str] = ()
+    cache_dir: Path | None = None  # where results and the rule manifest live; None: no cache
 
     def engine(self) -> Engine:
         return Engine(self.rules, self.config.per_file_ignores, self.config.max_file_size)
@@ -68,16 +69,15 @@ def open_project(
     `.audit_cache` at the root) may stand in for importing the rules (see
     auditor.rule_manifest): call `realized()` before parsing anything."""
     config = load_config(start, config_file)
-    rule_cache = (cache_dir or config.root / CACHE_DIR) if use_cache else None
-    registry = None
-    if rule_cache is not None and not config.plugins:
-        registry = rule_manifest.load(rule_cache)
+    cache = (cache_dir or config.root / CACHE_DIR) if use_cache else None
+    manifest = cache if cache is not None and not config.plugins else None
+    registry = rule_manifest.load(manifest) if manifest is not None else None
     if registry is None:
         registry = load_rules(config.plugins, config.root)
-        if rule_cache is not None and not config.plugins:
-            rule_manifest.save(rule_cache, registry)
+        if manifest is not None:
+            rule_manifest.save(manifest, registry)
     rules = resolve_rules(config, registry, select=select, ignore=ignore)
-    return Project(config, registry, rules, select, ignore)
+    return Project(config, registry, rules, select, ignore, cache)
 
 
 def files_to_scan(

@@ -37,7 +37,7 @@ from auditor.discovery import language_of
 from auditor.errors import UsageError
 from auditor.history import GitError, Sighting, Walker, _git, map_lines, pair
 from auditor.model import Finding, Location, Severity
-from auditor.scan import Project, scan
+from auditor.scan import CACHE_DIR, Project, scan
 from auditor.sources import BROKEN_FILE_CODES, ContentKey, SourceReport, in_scope
 
 NOTES_REF = "refs/notes/audit"
@@ -372,7 +372,7 @@ def take(project: Project) -> Taken:
     config = project.config
     top, head = _top(config.root)
     check_clean(config, top)
-    outcome = scan(project, [], sources=True, cache_dir=config.root / ".audit_cache")
+    outcome = scan(project, [], sources=True, cache_dir=config.root / CACHE_DIR)
     rules = tuple(f for f in outcome.findings if ":" not in f.rule_id)
     key = project_key(top, config.root)
     existing = read_note(top, head)
