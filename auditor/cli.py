@@ -661,16 +661,31 @@ def issues_check(config_file: Path | None) -> None:
     click.echo(f"{loaded.path}: {count} issue{'' if count == 1 else 's'}, valid.")
 
 
+def _tracker_project(config_file: Path | None, no_cache: bool = False) -> Any:
+    """The project, its history cache in the cache folder unless `no_cache`."""
+    from dataclasses import replace
+
+    from auditor.scan import CACHE_DIR, open_project
+
+    project = open_project(Path.cwd(), config_file)
+    return replace(project, cache_dir=None if no_cache else project.config.root / CACHE_DIR)
+
+
+_no_cache_option = click.option(
+    "--no-cache", is_flag=True, help="Walk the whole history again; keep nothing."
+)
+
+
 @issues.command("list")
 @_config_option
 @_since_option
-def issues_list(config_file: Path | None, since: str | None) -> None:
+@_no_cache_option
+def issues_list(config_file: Path | None, since: str | None, no_cache: bool) -> None:
     """Each issue with its severity, status, open and fixed counts."""
     from auditor.progress import tracker_state
-    from auditor.scan import open_project
     from reports.tracker_text import render_list
 
-    _, state = tracker_state(open_project(Path.cwd(), config_file), since)
+    _, state = tracker_state(_tracker_project(config_file, no_cache), since)
     click.echo(render_list(state), nl=False)
 
 
@@ -684,7 +699,7 @@ def issues_sync(config_file: Path | None) -> None:
     from auditor.scan import open_project
 
     project = open_project(Path.cwd(), config_file)
-    loaded, state = tracker_state(project)
+    loaded, state = tracker_state(project, head_only=True)  # what is untracked now
     from auditor.discovery import language_of
 
     implementations: dict[str, list[Any]] = {}
@@ -725,39 +740,97 @@ def issues_sync(config_file: Path | None) -> None:
         )
 
 
+_REPORT_SUFFIXES = {"markdown": ".md", "html": ".html", "json": ".json"}
+
+
 @cli.command()
 @click.option(
     "--format",
-    "output_format",
+    "output_formats",
     type=click.Choice(["markdown", "html", "json"]),
-    default="markdown",
-    show_default=True,
+    multiple=True,
+    help="markdown (default), html or json; repeat for several, each with its --output.",
 )
 @click.option(
-    "--output", type=click.Path(path_type=Path), help="Write to FILE [config: report-output]."
+    "--output",
+    "outputs",
+    type=click.Path(path_type=Path),
+    multiple=True,
+    help="Write to FILE [config: report-output]; one per --format, in the same order.",
+)
+@click.option(
+    "--output-dir",
+    type=click.Path(path_type=Path),
+    help="Write every --format into DIR as progress.md, progress.html, progress.json.",
 )
 @_since_option
+@click.option(
+    "--area-depth",
+    type=click.IntRange(1, 10),
+    default=1,
+    show_default=True,
+    help="Directory levels that make an area in the per-area breakdown.",
+)
+@click.option(
+    "--trend",
+    type=click.Choice(["auto", "week", "month"]),
+    default="auto",
+    show_default=True,
+    help="The trend table's period (auto: months for ranges over half a year).",
+)
+@_no_cache_option
 @_config_option
 def report(
-    output_format: str, output: Path | None, since: str | None, config_file: Path | None
+    output_formats: tuple[str, ...],
+    outputs: tuple[Path, ...],
+    output_dir: Path | None,
+    since: str | None,
+    area_depth: int,
+    trend: str,
+    no_cache: bool,
+    config_file: Path | None,
 ) -> None:
-    """The remediation progress report, computed from issues.yaml and git history."""
+    """The remediation progress report, computed from issues.yaml and git history. The
+    history is walked once for every format asked for, and kept in the cache folder."""
     from auditor.progress import tracker_state
-    from auditor.scan import open_project
 
-    project = open_project(Path.cwd(), config_file)
-    _, state = tracker_state(project, since)
+    formats = output_formats or ("markdown",)
+    if len(set(formats)) != len(formats):
+        raise UsageError("--format: each format at most once")
+    if outputs and output_dir is not None:
+        raise UsageError("--output and --output-dir: give one or the other")
+    if outputs and len(outputs) != len(formats):
+        raise UsageError(
+            f"--output: {len(outputs)} given for {len(formats)} format(s); give one per --format"
+        )
+    if not outputs and output_dir is None and len(formats) > 1:
+        raise UsageError("several --format values need an --output each, or --output-dir")
+    project = _tracker_project(config_file, no_cache)
+    _, state = tracker_state(project, since, area_depth=area_depth, trend=trend)
+    targets: list[Path | None]
+    if output_dir is not None:
+        targets = [output_dir / f"progress{_REPORT_SUFFIXES[f]}" for f in formats]
+    elif outputs:
+        targets = list(outputs)
+    elif project.config.report_output:
+        targets = [project.config.root / project.config.report_output]
+    else:
+        targets = [None]
+    if output_dir is not None:
+        output_dir.mkdir(parents=True, exist_ok=True)
+    texts = [_render_report(state, f) for f in formats]
+    for text, target in zip(texts, targets, strict=True):
+        _emit(text, target)
+
+
+def _render_report(state: Any, output_format: str) -> str:
     if output_format == "json":
         import json
 
-        text = json.dumps(state.to_json(), indent=2, ensure_ascii=False) + "\n"
-    else:
-        from reports.progress import render_html, render_markdown
+        return json.dumps(state.to_json(), indent=2, ensure_ascii=False) + "\n"
+    from reports.progress import render_html, render_markdown
 
-        text = render_html(state) if output_format == "html" else render_markdown(state)
-    if output is None and project.config.report_output:
-        output = project.config.root / project.config.report_output
-    _emit(text, output)
+    return render_html(state) if output_format == "html" else render_markdown(state)
 
 
 def _toml(value: object) -> str:

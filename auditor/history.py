@@ -1,29 +1,47 @@
 """The findings of every commit on the first-parent line, read from git's blobs (never by
-checking out the work tree), and how each finding appeared and disappeared over time.
+checking out the work tree), and what became of each finding from one commit to the next.
 
-A finding's identity follows its content: it is keyed by path and a path-free content key
-(rule, flagged code, occurrence), and a file renamed in a commit carries its findings'
-identities to the new path. A blob already scanned at the same path is never scanned again.
+A finding keeps its identity while its code stays what it is (`auditor.outcomes`: untouched
+lines, equal tokens, edits in place, moves between files). Each change is an event: a
+disappearance is `fixed`, `removed` (its file left) or `moved`; an appearance is `new`,
+`reopened` or `first-seen` (its file became readable). A file that cannot be read at a
+commit (a syntax error, undecodable, over the size limit) keeps its last known findings
+as unknown: nothing in it is fixed or found until it can be read again, and what is gone
+then was fixed somewhere in that span, by no single commit.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import os
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import git
 
 from auditor.engine import Engine, backend, occurrences
-from auditor.model import Finding, Location
-from auditor.source import DecodeError
+from auditor.identity import token_key
+from auditor.model import Finding
+from auditor.outcomes import (
+    FIRST_SEEN,
+    FIXED,
+    MOVED,
+    NEW,
+    REMOVED,
+    REOPENED,
+    Keyed,
+    LineDiff,
+    pair_equal,
+    pair_in_file,
+)
+from auditor.source import DecodeError, LineIndex
 
 if TYPE_CHECKING:
+    from auditor.history_cache import HistoryCache
     from auditor.snapshots import SourceHistory
 
 
@@ -36,20 +54,40 @@ class Sighting:
 
 
 @dataclass(frozen=True, slots=True)
+class Event:
+    """What became of one finding at one commit (`auditor.outcomes` names the kinds)."""
+
+    kind: str
+    sighting: Sighting  # as last seen (a disappearance) or as seen now (an appearance)
+    # A disappearance found when its file became readable again: it happened somewhere
+    # after this commit, the first at which the file could not be read.
+    unknown_since: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class CommitRecord:
     sha: str
     subject: str
     message: str
-    date: str  # author date, ISO 8601
+    date: str  # committer date, ISO 8601: when it landed on this line
+    author: str
     files: int  # changed files, insertions, deletions against the first parent
     insertions: int
     deletions: int
-    appeared: tuple[Sighting, ...] = ()
-    disappeared: tuple[Sighting, ...] = ()
+    events: tuple[Event, ...] = ()
+    unreadable: int = 0  # tracked files that could not be read at this commit
 
     @property
     def short(self) -> str:
         return self.sha[:7]
+
+    @property
+    def appeared(self) -> tuple[Sighting, ...]:
+        return tuple(e.sighting for e in self.events if e.kind in (NEW, REOPENED, FIRST_SEEN))
+
+    @property
+    def disappeared(self) -> tuple[Sighting, ...]:
+        return tuple(e.sighting for e in self.events if e.kind in (FIXED, REMOVED))
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,11 +100,18 @@ class History:
     head_sha: str | None = None
     head_date: str | None = None
     scans: int = 0  # blobs scanned: each (blob, path) once
+    base_sha: str | None = None  # the state tracking starts from; None: an empty tree
+    since: str | None = None  # the --since revision, as given
+    baseline_unreadable: int = 0
+    head_unreadable: tuple[str, ...] = ()  # tracked files HEAD's version of cannot be read
+    ever_unreadable: int = 0  # distinct tracked files unreadable at some tracked commit
+    cached_commits: int = 0  # commits answered from the history cache
 
 
 def without_history(reason: str, findings: Sequence[Finding]) -> History:
     current = tuple(Sighting(f.fingerprint, f) for f in findings if not f.is_error)
-    return History(False, reason, (), (), current)
+    unreadable = tuple(sorted({f.path for f in findings if f.is_error}))
+    return History(False, reason, (), (), current, head_unreadable=unreadable)
 
 
 # --- reading git (GitPython: one persistent `git cat-file` for objects) ----------------
@@ -107,7 +152,8 @@ def repository_of(path: Path) -> tuple[Path | None, str]:
 @dataclass(frozen=True, slots=True)
 class _Commit:
     sha: str
-    date: str
+    date: str  # committer date
+    author: str
     subject: str
     message: str
     files: int = 0
@@ -129,12 +175,12 @@ def first_parent_commits(repo: git.Repo, revision_range: str) -> list[_Commit]:
         "--first-parent",
         "--diff-merges=first-parent",
         "--shortstat",
-        "--format=%x1e%H%x1f%aI%x1f%B%x1f",
+        "--format=%x1e%H%x1f%cI%x1f%an%x1f%B%x1f",
         revision_range,
     )
     commits = []
     for chunk in out.split("\x1e")[1:]:
-        sha, date, message, stat = chunk.split("\x1f")
+        sha, date, author, message, stat = chunk.split("\x1f")
         match = _SHORTSTAT.search(stat)
         files, insertions, deletions = (int(g or 0) for g in match.groups()) if match else (0, 0, 0)
         message = message.strip()
@@ -142,6 +188,7 @@ def first_parent_commits(repo: git.Repo, revision_range: str) -> list[_Commit]:
             _Commit(
                 sha=sha,
                 date=date,
+                author=author,
                 subject=message.splitlines()[0] if message else "",
                 message=message,
                 files=files,
@@ -159,15 +206,23 @@ class _Objects:
     def __init__(self, repo: git.Repo) -> None:
         self.repo = repo
         self.trees: dict[str, dict[str, str]] = {}
+        self.previous: dict[str, dict[str, str]] = {}
 
     def blob(self, sha: str) -> bytes:
         data: bytes = self.repo.odb.stream(bytes.fromhex(sha)).read()
         return data
 
     def files(self, tree: git.Tree) -> dict[str, str]:
-        """path -> blob sha for every regular file below `tree`; a subtree seen before
-        (same sha) is not read again, so unchanged directories cost nothing per commit."""
+        """path -> blob sha for every regular file below `tree`. A subtree listed for this
+        commit or the one before (same sha) is not read again, so unchanged directories
+        cost nothing per commit, and memory stays that of two commits however long the
+        history."""
         cached = self.trees.get(tree.hexsha)
+        if cached is None:
+            cached = self.previous.get(tree.hexsha)
+            if cached is not None:
+                self.trees[tree.hexsha] = cached
+                return cached
         if cached is not None:
             return cached
         listing: dict[str, str] = {}
@@ -180,11 +235,15 @@ class _Objects:
         self.trees[tree.hexsha] = listing
         return listing
 
+    def next_commit(self) -> None:
+        self.previous, self.trees = self.trees, {}
+
 
 # --- walking ---------------------------------------------------------------------------
 
 
 ContentKey = tuple[str, str, int]  # rule, content key, occurrence: no path, no line
+Tracked = tuple[Keyed, str]  # a finding and its identity
 
 
 def content_keys(findings: Sequence[Finding], text: str) -> list[ContentKey]:
@@ -194,30 +253,47 @@ def content_keys(findings: Sequence[Finding], text: str) -> list[ContentKey]:
     ]
 
 
-Entry = tuple[ContentKey, Sighting]
+def keyed(findings: Sequence[Finding], text: str) -> list[Keyed]:
+    """Each finding with the token key of its flagged code."""
+    index = LineIndex(text)
+    out = []
+    for finding in findings:
+        start, end = index.offset(finding.start), index.offset(finding.end)
+        if end <= start:  # a zero-width finding: its line says what it is
+            end = text.find("\n", start) % (len(text) + 1)
+        out.append(Keyed(finding.rule_id, token_key(text[start:end]), finding))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """A tracked file that cannot be read at this commit."""
+
+    since: str | None  # the first commit of this unreadable span (None: from the start)
+    last: tuple[Tracked, ...] | None  # its findings when last read; None: never read
+    last_blob: str | None
 
 
 @dataclass
-class _State:
-    """Open findings by path, and the blob each path holds."""
+class WalkState:
+    """Open findings by path, the blob each tracked path holds, the unreadable files, and
+    what disappeared (to tell a finding that comes back from a new one)."""
 
-    files: dict[str, tuple[Entry, ...]] = field(default_factory=dict)
+    files: dict[str, tuple[Tracked, ...]] = field(default_factory=dict)
     blobs: dict[str, str] = field(default_factory=dict)
+    unknown: dict[str, Unknown] = field(default_factory=dict)
+    gone: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)  # every identity given out
 
     def sightings(self) -> Iterator[Sighting]:
         for path in sorted(self.files):
-            for _, sighting in self.files[path]:
-                yield sighting
+            for item, identity in self.files[path]:
+                yield Sighting(identity, item.finding)
 
 
 def map_lines(old: str, new: str) -> dict[int, int]:
     """Old line number -> new line number, for the lines a change left alone."""
-    matcher = difflib.SequenceMatcher(None, old.splitlines(), new.splitlines(), autojunk=False)
-    mapping = {}
-    for block in matcher.get_matching_blocks():
-        for offset in range(block.size):
-            mapping[block.a + offset + 1] = block.b + offset + 1
-    return mapping
+    return LineDiff.between(old, new).moved_to
 
 
 def pair(
@@ -225,10 +301,9 @@ def pair(
     new: Sequence[tuple[ContentKey, Finding]],
     line_map: dict[int, int],
 ) -> dict[int, int]:
-    """Which new finding is which old one (new index -> old index). Equal code is told
-    apart by where it sits: the unchanged lines map old line numbers to new ones, so fixing
-    the first of three identical `except:` handlers fixes the first, not the last. What the
-    line map cannot place is paired in order."""
+    """Which new finding is which old one (new index -> old index), by content key: equal
+    code told apart by where it sits, then paired in order. For `--new-since` and the
+    sources' snapshots, whose findings carry content keys."""
     waiting: dict[tuple[str, str], list[int]] = {}
     for index, ((rule, key, _), _finding) in enumerate(old):
         waiting.setdefault((rule, key), []).append(index)
@@ -247,6 +322,17 @@ def pair(
     return pairs
 
 
+class _Lru(OrderedDict[tuple[str, str], "list[Keyed] | None"]):
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def remember(self, key: tuple[str, str], value: list[Keyed] | None) -> None:
+        self[key] = value
+        if len(self) > self.size:
+            self.popitem(last=False)
+
+
 class Walker:
     def __init__(
         self, repo: git.Repo, prefix: str, engine: Engine, language_of: Callable[[str], str | None]
@@ -254,114 +340,179 @@ class Walker:
         self.repo = repo
         self.prefix = prefix  # the project root relative to the work tree, "" or "sub/dir/"
         self.engine = engine
-        self.language_of = language_of  # None for files the scan would not read
+        self._language_of = language_of  # None for files the scan would not read
+        self._languages: dict[str, str | None] = {}
         self.objects = _Objects(repo)
-        self.scanned: dict[tuple[str, str], list[tuple[ContentKey, Finding]] | None] = {}
-        self.identities: dict[tuple[str, ContentKey], str] = {}
+        self.scanned = _Lru(4096)  # a file reverted to an older version is not scanned again
+        self.scans = 0
+        self.ever_unreadable: set[str] = set()
+
+    def language_of(self, rel: str) -> str | None:
+        try:
+            return self._languages[rel]
+        except KeyError:
+            language = self._languages[rel] = self._language_of(rel)
+            return language
 
     def listing(self, commit: str) -> dict[str, str]:
         files = self.objects.files(self.repo.commit(commit).tree)
-        out = {}
-        for path, blob in files.items():
-            if not path.startswith(self.prefix):
-                continue
-            rel = path[len(self.prefix) :]
-            if self.language_of(rel) is not None:
-                out[rel] = blob
-        return out
+        self.objects.next_commit()
+        prefix, size = self.prefix, len(self.prefix)
+        return {
+            path[size:]: blob
+            for path, blob in files.items()
+            if path.startswith(prefix) and self.language_of(path[size:]) is not None
+        }
 
-    def scan(self, rel: str, blob: str) -> list[tuple[ContentKey, Finding]] | None:
-        """Findings of one blob at one path; None when it cannot be read or parsed (the
-        file's previous findings are then kept: a broken commit fixes nothing)."""
+    def text(self, rel: str, blob: str) -> str | None:
+        language = self.language_of(rel)
+        assert language is not None
+        data = self.objects.blob(blob)
+        limit = self.engine.max_file_size
+        if limit and len(data) > limit:
+            return None
+        try:
+            return backend(language).decode(data).text
+        except DecodeError:
+            return None
+
+    def scan(self, rel: str, blob: str) -> list[Keyed] | None:
+        """Findings of one blob at one path; None when it cannot be read or parsed."""
         key = (blob, rel)
         if key in self.scanned:
             return self.scanned[key]
-        language = self.language_of(rel)
-        assert language is not None
-        result: list[tuple[ContentKey, Finding]] | None
-        data = self.objects.blob(blob)
-        limit = self.engine.max_file_size
-        try:
-            if limit and len(data) > limit:
-                raise DecodeError("over max-file-size", Location(1, 1))  # unknown, as unparsable
-            text = backend(language).decode(data).text
-        except DecodeError:
-            result = None
-        else:
+        self.scans += 1
+        text = self.text(rel, blob)
+        result: list[Keyed] | None = None
+        if text is not None:
+            language = self.language_of(rel)
+            assert language is not None
             findings = self.engine.scan_text(rel, language, text)
-            if any(f.is_error for f in findings):
-                result = None
-            else:
-                result = list(zip(content_keys(findings, text), findings, strict=True))
-        self.scanned[key] = result
+            if not any(f.is_error for f in findings):
+                result = keyed(findings, text)
+        self.scanned.remember(key, result)
         return result
 
-    def advance(self, state: _State, commit: str) -> tuple[_State, list[Sighting], list[Sighting]]:
-        """The state at `commit` from the state at its parent, scanning changed files only."""
+    def _diff(self, rel: str, old_blob: str | None, new_blob: str) -> LineDiff | None:
+        if old_blob is None:
+            return None
+        old, new = self.text(rel, old_blob), self.text(rel, new_blob)
+        if old is None or new is None:
+            return None
+        return LineDiff.between(old, new)
+
+    def advance(self, state: WalkState, commit: str) -> tuple[WalkState, list[Event]]:
+        """The state at `commit` from the state at its parent, and what changed; only
+        the files the commit changed are scanned."""
         blobs = self.listing(commit)
         files = dict(state.files)
-        appeared: list[Sighting] = []
-        disappeared: list[Sighting] = []
+        unknown = dict(state.unknown)
         removed = [p for p in state.blobs if p not in blobs]
         added = [p for p in blobs if p not in state.blobs]
         renamed = self._renames(removed, added, state.blobs, blobs, commit)
+        carried = set(renamed.values())
+        # Disappearance candidates (kind, finding, identity, unknown since) and
+        # appearance candidates (path, finding, kind).
+        vanished: list[tuple[str, Keyed, str, str | None]] = []
+        arrived: list[tuple[str, int, Keyed, str]] = []
         for path in removed:
-            gone = files.pop(path, ())
-            if path not in renamed.values():
-                disappeared.extend(s for _, s in gone)
+            entries = files.pop(path, ())
+            gap = unknown.pop(path, None)
+            if path in carried:
+                continue
+            if gap is not None and gap.last:
+                entries = gap.last
+            vanished.extend((REMOVED, item, identity, None) for item, identity in entries)
+        placed: dict[str, list[Tracked | None]] = {}
         for path, blob in blobs.items():
             old_path = renamed.get(path, path)
-            if state.blobs.get(old_path) == blob and old_path == path:
+            if old_path == path and state.blobs.get(path) == blob:
                 continue
-            previous = state.files.get(old_path, ())
+            was_known = old_path in state.blobs and old_path not in state.unknown
+            gap = state.unknown.get(old_path)
             scanned = self.scan(path, blob)
             if scanned is None:
-                if previous:
-                    files[path] = previous
+                self.ever_unreadable.add(path)
+                files.pop(path, None)
+                if gap is None:
+                    last = state.files.get(old_path, ()) if was_known else None
+                    gap = Unknown(commit, last, state.blobs.get(old_path) if was_known else None)
+                unknown[path] = gap
                 continue
-            old_blob = state.blobs.get(old_path)
-            pairs = self._pair(previous, scanned, old_blob, blob, path) if previous else {}
-            current: list[Entry] = []
-            for index, (content, finding) in enumerate(scanned):
-                carried = pairs.get(index)
-                if carried is not None:
-                    identity = carried.identity
+            unknown.pop(path, None)
+            if gap is not None:
+                previous, since, reference = gap.last or (), gap.since, gap.last_blob
+                first_seen = True
+            else:
+                previous, since, reference = state.files.get(old_path, ()), None, None
+                reference = state.blobs.get(old_path)
+                first_seen = False
+            pairs: dict[int, int] = {}
+            if previous:
+                diff = self._diff(path, reference, blob)
+                pairs = pair_in_file([item for item, _ in previous], scanned, diff)
+            current: list[Tracked | None] = []
+            for index, item in enumerate(scanned):
+                old_index = pairs.get(index)
+                if old_index is not None:
+                    current.append((item, previous[old_index][1]))
                 else:
-                    identity = self.identities.get((path, content), finding.fingerprint)
-                    appeared.append(Sighting(identity, finding))
-                self.identities[(path, content)] = identity
-                current.append((content, Sighting(identity, finding)))
-            kept = {id(s) for s in pairs.values()}
-            disappeared.extend(s for _, s in previous if id(s) not in kept)
+                    arrived.append((path, len(current), item, FIRST_SEEN if first_seen else NEW))
+                    current.append(None)
+            kept = set(pairs.values())
+            vanished.extend(
+                (FIXED, item, identity, since)
+                for index, (item, identity) in enumerate(previous)
+                if index not in kept
+            )
+            placed[path] = current
+        events = self._settle(state, vanished, arrived, placed)
+        for path, current in placed.items():
             if current:
-                files[path] = tuple(current)
+                files[path] = tuple(t for t in current if t is not None)
             else:
                 files.pop(path, None)
-        return _State(files, blobs), appeared, disappeared
+        new_state = WalkState(files, blobs, unknown, state.gone, state.used)
+        return new_state, events
 
-    def _pair(
+    def _settle(
         self,
-        previous: tuple[Entry, ...],
-        scanned: list[tuple[ContentKey, Finding]],
-        old_blob: str | None,
-        new_blob: str,
-        path: str,
-    ) -> dict[int, Sighting]:
-        line_map: dict[int, int] = {}
-        if old_blob:
-            language = self.language_of(path)
-            assert language is not None
-            try:
-                old_text = backend(language).decode(self.objects.blob(old_blob)).text
-                new_text = backend(language).decode(self.objects.blob(new_blob)).text
-            except DecodeError:
-                pass
+        state: WalkState,
+        vanished: list[tuple[str, Keyed, str, str | None]],
+        arrived: list[tuple[str, int, Keyed, str]],
+        placed: dict[str, list[Tracked | None]],
+    ) -> list[Event]:
+        """Moves between files first, then what came back, then the rest. Returns the
+        events and puts each arrival, with its identity, in its place."""
+        events: list[Event] = []
+        moves = pair_equal([v[1] for v in vanished], [a[2] for a in arrived]) if vanished else {}
+        moved_away = set(moves.values())
+        for index, (path, position, item, kind) in enumerate(arrived):
+            old = moves.get(index)
+            if old is not None:
+                identity = vanished[old][2]
+                events.append(Event(MOVED, Sighting(identity, item.finding)))
             else:
-                line_map = map_lines(old_text, new_text)
-        old = [(key, sighting.finding) for key, sighting in previous]
-        return {
-            new: previous[old_index][1] for new, old_index in pair(old, scanned, line_map).items()
-        }
+                back = state.gone.get((path, item.rule_id, item.key))
+                if back:
+                    identity, kind = back.pop(0), REOPENED
+                else:
+                    identity = item.finding.fingerprint or f"{path}:{item.rule_id}:{item.key}"
+                    if identity in state.used:
+                        n = 1
+                        while f"{identity}.{n}" in state.used:
+                            n += 1
+                        identity = f"{identity}.{n}"
+                    state.used.add(identity)
+                events.append(Event(kind, Sighting(identity, item.finding)))
+            placed[path][position] = (item, identity)
+        for index, (kind, item, identity, since) in enumerate(vanished):
+            if index in moved_away:
+                continue
+            finding = item.finding
+            state.gone.setdefault((finding.path, item.rule_id, item.key), []).append(identity)
+            events.append(Event(kind, Sighting(identity, finding), since))
+        return events
 
     def _renames(
         self,
@@ -398,6 +549,26 @@ class Walker:
         return renamed
 
 
+Progress = Callable[[int, int], None]  # commits done, commits in all
+
+
+def _range(
+    repo: git.Repo, since: str | None, started: dt.date | None
+) -> tuple[str | None, list[_Commit]]:
+    """The commit whose state tracking starts from (None: an empty tree) and the tracked
+    commits after it, oldest first. `started` compares committer dates: a rebased commit
+    lands when it is committed, whatever its author date says."""
+    if since is not None:
+        base: str | None = _git(repo, "rev-parse", "--verify", f"{since}^{{commit}}").strip()
+        return base, first_parent_commits(repo, f"{base}..HEAD")
+    commits = first_parent_commits(repo, "HEAD")
+    if started is None:
+        return None, commits
+    dates = [dt.datetime.fromisoformat(c.date).date() for c in commits]
+    first = next((i for i, d in enumerate(dates) if d >= started), len(commits))
+    return (commits[first - 1].sha if first else None), commits[first:]
+
+
 def walk(
     top: Path,
     project_root: Path,
@@ -407,61 +578,67 @@ def walk(
     started: dt.date | None = None,
     since: str | None = None,
     sources: SourceHistory | None = None,
+    cache: HistoryCache | None = None,
+    progress: Progress | None = None,
 ) -> History:
     """History from `since` (a revision), else from the first commit on or after `started`,
-    else from the first commit, to HEAD. `sources` adds the findings of sources, from
-    snapshots; its note about them becomes the history's `reason`."""
+    else from the first commit, to HEAD. `cache` keeps each commit's events and the state
+    at the last one, so a rerun reads only the commits it has not seen. `sources` adds the
+    findings of sources, from snapshots; its note about them becomes the history's
+    `reason`."""
     relative = project_root.resolve().relative_to(top.resolve()).as_posix()
     prefix = "" if relative == "." else relative + "/"
     repo = _repo(top)
-    if since is not None:
-        base: str | None = _git(repo, "rev-parse", "--verify", f"{since}^{{commit}}").strip()
-        commits = first_parent_commits(repo, f"{base}..HEAD")
-    else:
-        commits = first_parent_commits(repo, "HEAD")
-        base = None
-        if started is not None:
-            # Everything before the first commit dated on or after `started` is the
-            # state the tracker starts counting from.
-            dates = [dt.datetime.fromisoformat(c.date).date() for c in commits]
-            first = next((i for i, d in enumerate(dates) if d >= started), len(commits))
-            base = commits[first - 1].sha if first else None
-            commits = commits[first:]
-    walker = Walker(repo, prefix, engine, language_of)
     try:
-        state = _State()
-        if base is not None:
-            state, _, _ = walker.advance(state, base)
-        baseline = tuple(state.sightings())
-        if sources is not None:
-            baseline += tuple(sources.start(repo, walker, base, [c.sha for c in commits]))
-        records = []
-        for commit in commits:
-            state, appeared, disappeared = walker.advance(state, commit.sha)
-            if sources is not None:
-                more_appeared, more_disappeared = sources.advance(commit.sha)
-                appeared += more_appeared
-                disappeared += more_disappeared
+        base, commits = _range(repo, since, started)
+        walker = Walker(repo, prefix, engine, language_of)
+        shas = [c.sha for c in commits]
+        resumed = cache.load(base, shas) if cache is not None else None
+        if resumed is not None:
+            baseline, baseline_unreadable, records, state, ever = resumed
+            walker.ever_unreadable |= ever
+        else:
+            state = WalkState()
+            if base is not None:
+                state, _ = walker.advance(state, base)
+            baseline = tuple(state.sightings())
+            baseline_unreadable = len(state.unknown)
+            walker.ever_unreadable = set(state.unknown)
+            records = []
+        done = len(records)
+        for number, commit in enumerate(commits[done:], start=done):
+            state, events = walker.advance(state, commit.sha)
             records.append(
                 CommitRecord(
                     sha=commit.sha,
                     subject=commit.subject,
                     message=commit.message,
                     date=commit.date,
+                    author=commit.author,
                     files=commit.files,
                     insertions=commit.insertions,
                     deletions=commit.deletions,
-                    appeared=tuple(appeared),
-                    disappeared=tuple(disappeared),
+                    events=tuple(events),
+                    unreadable=len(state.unknown),
                 )
             )
-        head_sha = commits[-1].sha if commits else base
-        head_date = commits[-1].date if commits else None
+            if progress is not None:
+                progress(number + 1, len(commits))
+        if cache is not None and len(records) > done:
+            cache.save(base, baseline, baseline_unreadable, records, state, walker.ever_unreadable)
         head = tuple(state.sightings())
+        head_sha = commits[-1].sha if commits else base
         reason = ""
         if sources is not None:
+            baseline += tuple(sources.start(repo, walker, base, shas))
+            merged = []
+            for record in records:
+                appeared, disappeared = sources.advance(record.sha)
+                extra = [Event(NEW, s) for s in appeared] + [Event(FIXED, s) for s in disappeared]
+                merged.append(replace(record, events=record.events + tuple(extra)))
+            records = merged
             head += tuple(sources.head())
-            reason = sources.note([c.sha for c in commits], head_sha)
+            reason = sources.note(shas, head_sha)
         return History(
             available=True,
             reason=reason,
@@ -469,8 +646,14 @@ def walk(
             commits=tuple(records),
             head=head,
             head_sha=head_sha,
-            head_date=head_date,
-            scans=len(walker.scanned),
+            head_date=commits[-1].date if commits else None,
+            scans=walker.scans,
+            base_sha=base,
+            since=since,
+            baseline_unreadable=baseline_unreadable,
+            head_unreadable=tuple(sorted(state.unknown)),
+            ever_unreadable=len(walker.ever_unreadable),
+            cached_commits=done,
         )
     finally:
         repo.close()
@@ -517,13 +700,12 @@ def existing_at_merge_base(
             scanned = walker.scan(base_path, blob)
             if scanned is None:
                 continue
-            try:
-                base_text = backend(language).decode(walker.objects.blob(blob)).text
-            except DecodeError:
+            base_text = walker.text(base_path, blob)
+            if base_text is None:
                 continue
-            keyed = list(zip(content_keys(findings, text), findings, strict=True))
-            line_map = map_lines(base_text, text)
-            existing.update(findings[i].fingerprint for i in pair(scanned, keyed, line_map))
+            now = keyed(findings, text)
+            diff = LineDiff.between(base_text, text)
+            existing.update(now[i].finding.fingerprint for i in pair_in_file(scanned, now, diff))
         return existing
     finally:
         repo.close()

@@ -24,7 +24,7 @@ from auditor.model import Severity
 MAX_BYTES = 1_000_000
 STATUSES = ("auto", "done", "wont-fix", "not-started", "in-progress")
 ISSUE_ID = re.compile(r"^[A-Za-z0-9_-]+$")
-TOP_KEYS = ("project", "started", "issue-pattern", "issues")
+TOP_KEYS = ("project", "started", "issue-pattern", "repository-url", "issues")
 ISSUE_KEYS = ("id", "title", "severity", "rules", "paths", "status", "commits", "notes")
 DEFAULT_PATTERN = r"\b{id}\b"
 
@@ -38,12 +38,18 @@ class Issue:
     id: str
     title: str
     severity: Severity
-    rules: tuple[str, ...]  # rule ids, or globs of them (`mypy:*`)
+    # Rule ids, or globs of them (`mypy:*`). None: an issue no rule can detect (a race,
+    # timeouts, docs), tracked by its commits and its declared status.
+    rules: tuple[str, ...]
     paths: tuple[str, ...] = ()  # .gitignore-style globs; empty: everywhere
     status: str = "auto"
     commits: tuple[str, ...] = ()
     notes: str = ""
     line: int = 0
+
+    @property
+    def has_rules(self) -> bool:
+        return bool(self.rules)
 
     def matches(self, rule_id: str, path: str) -> bool:
         if not any(fnmatchcase(rule_id, pattern) for pattern in self.rules):
@@ -58,6 +64,7 @@ class IssuesFile:
     started: dt.date | None
     issue_pattern: str
     issues: tuple[Issue, ...]
+    repository_url: str = ""  # commit links: https://host/owner/repo (else remote.origin.url)
 
     def issue_for(self, rule_id: str, path: str) -> Issue | None:
         """The first issue whose rules and paths match: order in the file decides."""
@@ -198,7 +205,12 @@ class _Validator:
             if not code:
                 raise self.fail(where, f"{rule!r} needs a rule code after the source name")
             return
-        if any(ch in rule for ch in "*?[") or rule in self.known:
+        if rule in self.known:
+            return
+        if any(ch in rule for ch in "*?["):
+            names = [*self.known, *(f"{source}:" for source in self.sources)]
+            if not any(fnmatchcase(name, rule) for name in names):
+                raise self.fail(where, f"{rule!r} matches no installed rule or configured source")
             return
         close = difflib.get_close_matches(rule, list(self.known), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
@@ -264,7 +276,10 @@ class _Validator:
                 raise self.fail(("issues", index, "id"), problem)
             first_line[issue.id] = issue.line
             issues.append(issue)
-        return IssuesFile(self.label, project, started, pattern, tuple(issues))
+        url = self.string(document.get("repository-url"), ("repository-url",))
+        if url and not re.match(r"https?://[^\s/]+/\S+$", url):
+            raise self.fail(("repository-url",), f"must be an http(s) URL (got {url!r})")
+        return IssuesFile(self.label, project, started, pattern, tuple(issues), url.rstrip("/"))
 
     def date(self, value: object, where: tuple[str | int, ...]) -> dt.date | None:
         if value is None:
@@ -297,7 +312,7 @@ class _Validator:
                 where, f"must be a mapping with id, title, severity, rules (got {_describe(item)})"
             )
         self.unknown_keys(item, ISSUE_KEYS, where)
-        for key in ("id", "title", "severity", "rules"):
+        for key in ("id", "title", "severity"):
             if key not in item:
                 raise self.fail(where, f"missing required key '{key}'")
         issue_id = self.string(item["id"], (*where, "id"), required=True)
@@ -311,9 +326,12 @@ class _Validator:
                 (*where, "severity"),
                 f"must be one of critical, high, medium, low (got {severity_text!r})",
             ) from None
-        rules = self.strings(item["rules"], (*where, "rules"))
-        if not rules:
-            raise self.fail((*where, "rules"), "must name at least one rule")
+        rules = self.strings(item.get("rules"), (*where, "rules"))
+        if "rules" in item and not rules:
+            raise self.fail(
+                (*where, "rules"),
+                "must name at least one rule (leave `rules` out for an issue no rule detects)",
+            )
         for index, rule in enumerate(rules):
             self.rule(rule, (*where, "rules", index))
         paths = self.strings(item.get("paths"), (*where, "paths"))

@@ -3,7 +3,11 @@ Used by `audit issues` and `audit report`."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 from auditor.config import display_path
@@ -17,11 +21,16 @@ from auditor.history import (
     walk,
     without_history,
 )
-from auditor.issues_file import IssuesError, IssuesFile, load_issues
+from auditor.cache import rule_set_key
+from auditor.discovery import language_of
+from auditor.globs import globs
+from auditor.history_cache import HistoryCache
+from auditor.issues_file import Issue, IssuesError, IssuesFile, load_issues
+from auditor.links import commit_links, web_url
 from auditor.model import Finding
-from auditor.scan import Project, ScanOutcome, language_filter, scan
+from auditor.scan import CACHE_DIR, Project, ScanOutcome, language_filter, scan
 from auditor.snapshots import SourceHistory, existing_in_snapshots
-from auditor.tracker import TrackerState, build_state
+from auditor.tracker import Options, TrackerState, build_state
 
 
 def issues_path(project: Project) -> Path:
@@ -38,9 +47,35 @@ def load_project_issues(project: Project) -> IssuesFile:
     return load_issues(path, label, known, sources)
 
 
-def history_of(project: Project, issues: IssuesFile, since: str | None = None) -> History:
+def _history_cache(project: Project, top: Path) -> HistoryCache | None:
+    """Where the walk is kept: keyed by everything that decides a commit's findings (the
+    rules, their options and code, the per-file ignores, what is scanned) and the root."""
+    if project.cache_dir is None:
+        return None
+    config = project.config
+    described = [
+        rule_set_key(project.rules, config.per_file_ignores),
+        sorted(config.include),
+        sorted(config.exclude),
+        sorted(config.extend_exclude),
+        config.max_file_size,
+        config.root.resolve().relative_to(top.resolve()).as_posix(),
+    ]
+    key = hashlib.sha256(json.dumps(described).encode()).hexdigest()[:16]
+    return HistoryCache(project.cache_dir / "history", key)
+
+
+def history_of(
+    project: Project,
+    issues: IssuesFile,
+    since: str | None = None,
+    *,
+    head_only: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> History:
     """The findings over the git history, or the work tree's findings alone when there is
-    no usable history (outside git, shallow clone, no commits)."""
+    no usable history (outside git, shallow clone, no commits). `head_only`: the state at
+    HEAD, no history (what `audit issues sync` needs)."""
     config = project.config
     top, reason = repository_of(config.root)
     engine = project.engine()
@@ -58,17 +93,67 @@ def history_of(project: Project, issues: IssuesFile, since: str | None = None) -
             engine,
             scanned_language,
             started=issues.started,
-            since=since,
+            since="HEAD" if head_only else since,
             sources=sources,
+            cache=None if head_only else _history_cache(project, top),
+            progress=progress,
         )
     except GitError as exc:
         where = f"--since {since}" if since else str(top)
         raise UsageError(f"{where}: {exc}") from None
 
 
-def tracker_state(project: Project, since: str | None = None) -> tuple[IssuesFile, TrackerState]:
+def tracker_options(project: Project, issues: IssuesFile, area_depth: int = 1, trend: str = "auto") -> Options:
+    """How the state links commits and which files each issue covers."""
+    base = issues.repository_url or None
+    if base is None:
+        top, _ = repository_of(project.config.root)
+        if top is not None:
+            repo = _repo(top)
+            try:
+                base = web_url(repo.remotes.origin.url) if "origin" in repo.remotes else None
+            except (ValueError, AttributeError):
+                base = None
+            finally:
+                repo.close()
+    languages: dict[str, frozenset[str]] = {}
+    for rule in project.rules:
+        languages[rule.id] = languages.get(rule.id, frozenset()) | frozenset(rule.cls.languages)
+
+    def covers(issue: Issue, path: str) -> bool:
+        if issue.paths and not globs(issue.paths).match(path):
+            return False
+        language = language_of(path)
+        for pattern in issue.rules:
+            if ":" in pattern:
+                return True  # a source's findings: any file it reads
+            for rule_id, langs in languages.items():
+                if fnmatchcase(rule_id, pattern) and language in langs:
+                    return True
+        return False
+
+    return Options(
+        covers=covers,
+        commit_url=commit_links(base),
+        repository_url=base,
+        area_depth=area_depth,
+        trend=trend,
+    )
+
+
+def tracker_state(
+    project: Project,
+    since: str | None = None,
+    *,
+    head_only: bool = False,
+    area_depth: int = 1,
+    trend: str = "auto",
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[IssuesFile, TrackerState]:
     issues = load_project_issues(project)
-    return issues, build_state(issues, history_of(project, issues, since))
+    history = history_of(project, issues, since, head_only=head_only, progress=progress)
+    options = tracker_options(project, issues, area_depth, trend)
+    return issues, build_state(issues, history, options)
 
 
 @dataclass(frozen=True, slots=True)

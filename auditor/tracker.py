@@ -1,28 +1,41 @@
-"""The remediation tracker's state: findings linked to the issues of `issues.yaml`, the
-commits that fixed them, status and progress. Pure: built from an IssuesFile and a History,
-rendered elsewhere (`reports/`), serialisable to JSON.
+"""The remediation tracker's state: findings linked to the issues of `issues.yaml`, what
+became of them commit by commit, status and progress. Pure: built from an IssuesFile and a
+History, rendered elsewhere (`reports/`), serialisable to JSON.
 
-Status `auto`: complete when nothing is open (and something was fixed, or nothing was ever
-found); in progress when some are fixed and some open; not started when none is fixed.
-Explicit statuses in the file win, but `done` with open findings is flagged.
+Counting, per finding identity over the tracked range:
+- **fixed**: it disappeared because its code was edited away, and did not come back. The
+  credit goes to that commit, or to no single commit when the file was unreadable in
+  between (`unknown_since`).
+- **removed**: its file was deleted or left the tracked paths. Not progress: counted apart.
+- **moved** is no outcome; a finding that comes back is **reopened** and its credit void.
+So the credits of an issue's commits add up exactly to its fixed and removed counts.
+Progress = fixed / (fixed + open). `wont-fix` issues leave the totals (shown as excluded).
+
+Status `auto`: complete when nothing is open and every file the issue covers could be read
+at HEAD (else unknown); in progress when some are fixed; not started otherwise. An issue
+without rules is tracked by its commits: not started without one, in progress with some,
+complete only when declared done.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from auditor.history import CommitRecord, History, Sighting
 from auditor.issues_file import Issue, IssuesFile
 from auditor.model import Finding, Severity
+from auditor.outcomes import FIRST_SEEN, FIXED, MOVED, NEW, REMOVED, REOPENED
 
 COMPLETE = "complete"
 IN_PROGRESS = "in-progress"
 NOT_STARTED = "not-started"
 WONT_FIX = "wont-fix"
+UNKNOWN = "unknown"  # nothing open that could be read, but some files could not be
 _DECLARED = {
     "done": COMPLETE,
     "wont-fix": WONT_FIX,
@@ -30,6 +43,7 @@ _DECLARED = {
     "in-progress": IN_PROGRESS,
 }
 SEVERITIES = tuple(s.label for s in sorted(Severity, reverse=True))
+SCHEMA = "auditor.tracker/2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +55,7 @@ class FindingRef:
     column: int
     message: str
     fingerprint: str
+    fixable: str | None  # "safe" or "unsafe": what `audit scan --fix` can do about it
 
     @classmethod
     def of(cls, finding: Finding, identity: str) -> FindingRef:
@@ -52,16 +67,37 @@ class FindingRef:
             finding.start.column,
             finding.message,
             identity,
+            finding.fix.applicability if finding.fix is not None else None,
         )
 
 
 @dataclass(frozen=True, slots=True)
-class FixedRef:
+class OutcomeRef:
+    """A finding that left: fixed or removed, where it was last seen."""
+
     rule_id: str
-    path: str  # where it was when it was fixed
+    path: str
     line: int
     fingerprint: str
-    fixed_by: str  # commit sha
+    outcome: str  # fixed | removed
+    commit: str | None  # None: somewhere in an unreadable span
+    unknown_since: str | None  # the span's first commit, when commit is None
+
+
+@dataclass(frozen=True, slots=True)
+class Introduced:
+    """An open finding that appeared inside the tracked range: a regression."""
+
+    rule_id: str
+    path: str
+    line: int
+    message: str
+    kind: str  # new | reopened
+    commit: str
+    short: str
+    author: str
+    date: str
+    url: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,12 +105,23 @@ class CommitLink:
     sha: str
     short: str
     subject: str
-    date: str
+    date: str  # committer date
+    author: str
+    url: str | None
     files: int
     insertions: int
     deletions: int
-    reasons: tuple[str, ...]  # "message": names the issue; "fix": removed its findings; "listed"
-    fixed: int  # findings of the issue that disappeared in this commit
+    reasons: tuple[str, ...]  # "message": names the issue; "fix": its findings left; "listed"
+    fixed: int  # this issue's findings this commit fixed (standing credits)
+    removed: int
+    introduced: int  # new or reopened here (and still gone or not: what the commit did)
+    moved: int
+
+
+@dataclass(frozen=True, slots=True)
+class FileCount:
+    path: str
+    count: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,18 +129,25 @@ class IssueState:
     id: str
     title: str
     severity: str
-    status: str  # complete | in-progress | not-started | wont-fix
+    status: str  # complete | in-progress | not-started | wont-fix | unknown
     declared_status: str  # as written in issues.yaml
     contradiction: str  # non-empty when the declared status disagrees with the findings
     notes: str
+    tracked_by: str  # "rules", or "commits" for an issue no rule detects
+    excluded: bool  # wont-fix: left out of the totals
     open: tuple[FindingRef, ...]
-    fixed: tuple[FixedRef, ...]
+    fixed: tuple[OutcomeRef, ...]
+    removed: tuple[OutcomeRef, ...]
     commits: tuple[CommitLink, ...]
     missing_commits: tuple[str, ...]  # listed in issues.yaml, not on the tracked history
-    files_fixed: tuple[str, ...]
+    files_fixed: tuple[FileCount, ...]
     first_fix: str | None
     last_fix: str | None
-    percent: int  # fixed / (fixed + open), 100 when nothing was ever found
+    percent: int | None  # fixed / (fixed + open); None without rules
+    unreadable: tuple[str, ...]  # files it covers that HEAD's version of cannot be read
+    regressions: tuple[Introduced, ...]
+    fixable_safe: int
+    fixable_unsafe: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,55 +163,183 @@ class SeverityTotal:
     complete: int
     open: int
     fixed: int
+    removed: int
 
 
 @dataclass(frozen=True, slots=True)
 class TimelinePoint:
     sha: str | None  # None: the state before the first tracked commit
     date: str | None
-    open: Mapping[str, int]  # open findings by severity
+    open: Mapping[str, int]  # open findings of tracked issues, by the issue's severity
+    unreadable: int  # tracked files that could not be read: their findings are unknown
+
+
+@dataclass(frozen=True, slots=True)
+class TrendRow:
+    period: str  # "2025-10" or "2025-W42"
+    commits: int
+    open: Mapping[str, int]  # at the end of the period, by issue severity
+    fixed: int  # credited to the period's commits
+    introduced: int
+    unreadable: int  # at the end of the period
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorTotal:
+    author: str
+    commits: int
+    fixed: int
+    removed: int
+    introduced: int
+
+
+@dataclass(frozen=True, slots=True)
+class AreaTotal:
+    area: str
+    open: int
+    fixed: int
+    removed: int
+
+
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """Where findings are unknown: the files that could not be read and when."""
+
+    commits: int  # tracked commits with at least one unreadable file
+    files: int  # distinct files unreadable at some point
+    first_date: str | None
+    last_date: str | None
+    at_head: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class TrackerState:
     project: str
     started: str | None
-    last_updated: str | None  # HEAD's author date
+    range: str  # the range actually tracked, in words
+    range_start: str | None  # the first tracked commit
+    last_updated: str | None  # HEAD's committer date
     head: str | None
+    repository_url: str | None
     history: bool
     history_note: str
     status: str
     percent: int
     open: int
     fixed: int
+    removed: int
+    excluded: int  # open findings of wont-fix issues
+    fixable_safe: int
+    fixable_unsafe: int
     issues: tuple[IssueState, ...]
     untracked: tuple[UntrackedGroup, ...]
     totals: tuple[SeverityTotal, ...]
     timeline: tuple[TimelinePoint, ...]
+    trend: tuple[TrendRow, ...]
+    trend_period: str  # week | month
+    authors: tuple[AuthorTotal, ...]
+    areas: tuple[AreaTotal, ...]
+    area_depth: int
+    unreadable: Unreadable
     commits_scanned: int
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = dataclasses.asdict(self)
-        data["schema"] = "auditor.tracker/1"
+        data["schema"] = SCHEMA
         return data
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    covers: Callable[[Issue, str], bool] = lambda issue, path: True  # may hold its findings
+    commit_url: Callable[[str], str | None] = lambda sha: None
+    repository_url: str | None = None
+    area_depth: int = 1
+    trend: str = "auto"  # week | month | auto (months for ranges over half a year)
 
 
 def _percent(fixed: int, open_: int) -> int:
     return 100 if fixed + open_ == 0 else (100 * fixed) // (fixed + open_)
 
 
-def _auto_status(fixed: int, open_: int) -> str:
-    if open_ == 0:
-        return COMPLETE
-    return IN_PROGRESS if fixed else NOT_STARTED
+@dataclass(frozen=True, slots=True)
+class _Credit:
+    kind: str  # fixed | removed
+    sighting: Sighting
+    commit: CommitRecord | None
+    unknown_since: str | None
 
 
-def build_state(issues: IssuesFile, history: History) -> TrackerState:
-    replay = _Replay(history)
+class _Replay:
+    """One pass over the commits: the standing credit of every finding that left (the
+    last disappearance not undone by a reappearance), the commit that introduced each
+    finding, and the open counts after every commit."""
+
+    def __init__(self, history: History, severity_of: Callable[[Sighting], str | None]) -> None:
+        present = {s.identity: s for s in history.baseline}
+        self.credits: dict[str, _Credit] = {}
+        self.introduced: dict[str, tuple[str, CommitRecord]] = {}
+        counts: Counter[str] = Counter()
+        for sighting in present.values():
+            label = severity_of(sighting)
+            if label:
+                counts[label] += 1
+        points = [TimelinePoint(None, None, _by_severity(counts), history.baseline_unreadable)]
+        for commit in history.commits:
+            for event in commit.events:
+                identity, sighting = event.sighting.identity, event.sighting
+                if event.kind in (FIXED, REMOVED):
+                    gone = present.pop(identity, None)
+                    if gone is not None and (label := severity_of(gone)):
+                        counts[label] -= 1
+                    attributed = commit if event.unknown_since is None else None
+                    self.credits[identity] = _Credit(
+                        event.kind, sighting, attributed, event.unknown_since
+                    )
+                elif event.kind == MOVED:
+                    before = present.get(identity)
+                    if before is not None and (label := severity_of(before)):
+                        counts[label] -= 1
+                    present[identity] = sighting
+                    if label := severity_of(sighting):
+                        counts[label] += 1
+                else:  # new, reopened, first-seen
+                    if identity not in present and (label := severity_of(sighting)):
+                        counts[label] += 1
+                    present[identity] = sighting
+                    self.credits.pop(identity, None)
+                    if event.kind in (NEW, REOPENED):
+                        self.introduced[identity] = (event.kind, commit)
+                    elif event.kind == FIRST_SEEN:
+                        self.introduced.pop(identity, None)
+            points.append(
+                TimelinePoint(commit.sha, commit.date, _by_severity(counts), commit.unreadable)
+            )
+        self.timeline = tuple(points) if history.available else ()
+
+
+def _by_severity(counts: Counter[str]) -> dict[str, int]:
+    return {label: counts[label] for label in SEVERITIES}
+
+
+def build_state(issues: IssuesFile, history: History, options: Options | None = None) -> TrackerState:
+    options = options or Options()
+    memo: dict[tuple[str, str], Issue | None] = {}
 
     def issue_of(sighting: Sighting) -> Issue | None:
-        return issues.issue_for(sighting.finding.rule_id, sighting.finding.path)
+        key = (sighting.finding.rule_id, sighting.finding.path)
+        if key not in memo:
+            memo[key] = issues.issue_for(*key)
+        return memo[key]
 
+    def counted_severity(sighting: Sighting) -> str | None:
+        issue = issue_of(sighting)
+        if issue is None or issue.status == "wont-fix":
+            return None
+        return issue.severity.label
+
+    replay = _Replay(history, counted_severity)
+    by_commit = {c.sha: c for c in history.commits}
     open_by_issue: dict[str, list[Sighting]] = defaultdict(list)
     untracked: dict[str, list[Sighting]] = defaultdict(list)
     for sighting in history.head:
@@ -166,56 +348,84 @@ def build_state(issues: IssuesFile, history: History) -> TrackerState:
             untracked[sighting.finding.rule_id].append(sighting)
         else:
             open_by_issue[issue.id].append(sighting)
-    fixed_by_issue: dict[str, list[tuple[Sighting, CommitRecord]]] = defaultdict(list)
-    for sighting, commit in replay.fixed():
-        issue = issue_of(sighting)
+    credits_by_issue: dict[str, list[_Credit]] = defaultdict(list)
+    for credit in replay.credits.values():
+        issue = issue_of(credit.sighting)
         if issue is not None:
-            fixed_by_issue[issue.id].append((sighting, commit))
-    removals: dict[str, Counter[str]] = defaultdict(Counter)  # issue -> commit -> removed
+            credits_by_issue[issue.id].append(credit)
+    events_by_issue: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
     for commit in history.commits:
-        for sighting in commit.disappeared:
-            issue = issue_of(sighting)
-            if issue is not None:
-                removals[issue.id][commit.sha] += 1
+        for event in commit.events:
+            issue = issue_of(event.sighting)
+            if issue is not None and event.kind in (NEW, REOPENED, MOVED):
+                kind = MOVED if event.kind == MOVED else "introduced"
+                events_by_issue[issue.id][(commit.sha, kind)] += 1
 
     states = tuple(
         _issue_state(
             issue,
             issues,
             open_by_issue[issue.id],
-            fixed_by_issue[issue.id],
-            removals[issue.id],
-            history.commits,
+            credits_by_issue[issue.id],
+            events_by_issue[issue.id],
+            history,
+            replay,
+            by_commit,
+            options,
         )
         for issue in issues.issues
     )
-    total_open = sum(len(s.open) for s in states)
-    total_fixed = sum(len(s.fixed) for s in states)
+    counted = [s for s in states if not s.excluded]
+    total_open = sum(len(s.open) for s in counted)
+    total_fixed = sum(len(s.fixed) for s in counted)
     if all(s.status in (COMPLETE, WONT_FIX) for s in states):
         overall = COMPLETE
-    elif total_fixed or any(s.status in (COMPLETE, IN_PROGRESS) for s in states):
+    elif total_fixed or any(s.status in (COMPLETE, IN_PROGRESS, UNKNOWN) for s in states):
         overall = IN_PROGRESS
     else:
         overall = NOT_STARTED
+    period = options.trend
+    if period == "auto":
+        period = _auto_period(history.commits)
+    tracked_credits = [
+        c for issue_id, cs in credits_by_issue.items() if not _excluded(issues, issue_id) for c in cs
+    ]
     return TrackerState(
         project=issues.project,
         started=issues.started.isoformat() if issues.started else None,
+        range=_range_words(history, issues.started),
+        range_start=history.commits[0].sha if history.commits else None,
         last_updated=history.head_date,
         head=history.head_sha,
+        repository_url=options.repository_url,
         history=history.available,
         history_note=history.reason,
         status=overall,
         percent=_percent(total_fixed, total_open),
         open=total_open,
         fixed=total_fixed,
+        removed=sum(len(s.removed) for s in counted),
+        excluded=sum(len(s.open) for s in states if s.excluded),
+        fixable_safe=sum(s.fixable_safe for s in counted),
+        fixable_unsafe=sum(s.fixable_unsafe for s in counted),
         issues=states,
         untracked=tuple(
             UntrackedGroup(rule, tuple(_refs(untracked[rule]))) for rule in sorted(untracked)
         ),
         totals=_totals(states),
         timeline=replay.timeline,
+        trend=_trend(replay, tracked_credits, period),
+        trend_period=period,
+        authors=_authors(history.commits, tracked_credits, counted_severity),
+        areas=_areas(counted, options.area_depth),
+        area_depth=options.area_depth,
+        unreadable=_unreadable(history),
         commits_scanned=len(history.commits),
     )
+
+
+def _excluded(issues: IssuesFile, issue_id: str) -> bool:
+    return any(i.id == issue_id and i.status == "wont-fix" for i in issues.issues)
 
 
 def _refs(sightings: Iterable[Sighting]) -> list[FindingRef]:
@@ -223,21 +433,42 @@ def _refs(sightings: Iterable[Sighting]) -> list[FindingRef]:
     return sorted(refs, key=lambda r: (r.path, r.line, r.column, r.rule_id))
 
 
+def _outcome(credit: _Credit) -> OutcomeRef:
+    finding = credit.sighting.finding
+    return OutcomeRef(
+        finding.rule_id,
+        finding.path,
+        finding.start.line,
+        credit.sighting.identity,
+        credit.kind,
+        credit.commit.sha if credit.commit is not None else None,
+        credit.unknown_since,
+    )
+
+
 def _issue_state(
     issue: Issue,
     issues: IssuesFile,
     open_: Sequence[Sighting],
-    fixed: Sequence[tuple[Sighting, CommitRecord]],
-    removals: Counter[str],
-    commits: Sequence[CommitRecord],
+    credits: Sequence[_Credit],
+    events: Counter[tuple[str, str]],
+    history: History,
+    replay: _Replay,
+    by_commit: Mapping[str, CommitRecord],
+    options: Options,
 ) -> IssueState:
+    fixed = [c for c in credits if c.kind == FIXED]
+    removed = [c for c in credits if c.kind == REMOVED]
+    credited: Counter[tuple[str, str]] = Counter(
+        (c.commit.sha, c.kind) for c in credits if c.commit is not None
+    )
     mention = issues.mentions(issue)
     links = []
-    for commit in commits:
+    for commit in history.commits:
         reasons = []
         if mention.search(commit.message):
             reasons.append("message")
-        if removals[commit.sha]:
+        if credited[(commit.sha, FIXED)] or credited[(commit.sha, REMOVED)]:
             reasons.append("fix")
         if any(commit.sha.startswith(sha.lower()) for sha in issue.commits):
             reasons.append("listed")
@@ -248,30 +479,70 @@ def _issue_state(
                     short=commit.short,
                     subject=commit.subject,
                     date=commit.date,
+                    author=commit.author,
+                    url=options.commit_url(commit.sha),
                     files=commit.files,
                     insertions=commit.insertions,
                     deletions=commit.deletions,
                     reasons=tuple(reasons),
-                    fixed=removals[commit.sha],
+                    fixed=credited[(commit.sha, FIXED)],
+                    removed=credited[(commit.sha, REMOVED)],
+                    introduced=events[(commit.sha, "introduced")],
+                    moved=events[(commit.sha, MOVED)],
                 )
             )
     missing = tuple(
-        sha for sha in issue.commits if not any(c.sha.startswith(sha.lower()) for c in commits)
+        sha
+        for sha in issue.commits
+        if not any(c.sha.startswith(sha.lower()) for c in history.commits)
     )
-    fixed_refs = sorted(
-        (
-            FixedRef(s.finding.rule_id, s.finding.path, s.finding.start.line, s.identity, c.sha)
-            for s, c in fixed
-        ),
-        key=lambda r: (r.path, r.line, r.rule_id),
+    fixed_refs = sorted(map(_outcome, fixed), key=lambda r: (r.path, r.line, r.rule_id))
+    removed_refs = sorted(map(_outcome, removed), key=lambda r: (r.path, r.line, r.rule_id))
+    per_file = Counter(r.path for r in fixed_refs)
+    fix_dates = sorted(c.commit.date for c in fixed if c.commit is not None)
+    unreadable = (
+        tuple(p for p in history.head_unreadable if options.covers(issue, p))
+        if issue.has_rules
+        else ()
     )
-    fix_dates = sorted(c.date for _, c in fixed)
-    auto = _auto_status(len(fixed), len(open_))
     declared = issue.status
+    if not issue.has_rules:
+        auto = IN_PROGRESS if links else NOT_STARTED
+    elif open_:
+        auto = IN_PROGRESS if fixed else NOT_STARTED
+    elif unreadable:
+        auto = UNKNOWN
+    else:
+        auto = COMPLETE
     status = auto if declared == "auto" else _DECLARED[declared]
     contradiction = ""
     if declared == "done" and open_:
         contradiction = f"marked done, but {len(open_)} finding(s) are open"
+    elif declared == "done" and unreadable:
+        contradiction = f"marked done, but {len(unreadable)} file(s) it covers cannot be read"
+    regressions = []
+    for sighting in open_:
+        introduced = replay.introduced.get(sighting.identity)
+        if introduced is None:
+            continue
+        kind, commit = introduced
+        finding = sighting.finding
+        regressions.append(
+            Introduced(
+                finding.rule_id,
+                finding.path,
+                finding.start.line,
+                finding.message,
+                kind,
+                commit.sha,
+                commit.short,
+                commit.author,
+                commit.date,
+                options.commit_url(commit.sha),
+            )
+        )
+    regressions.sort(key=lambda r: (r.date, r.path, r.line))
+    refs = _refs(open_)
     return IssueState(
         id=issue.id,
         title=issue.title,
@@ -280,55 +551,147 @@ def _issue_state(
         declared_status=declared,
         contradiction=contradiction,
         notes=issue.notes,
-        open=tuple(_refs(open_)),
+        tracked_by="rules" if issue.has_rules else "commits",
+        excluded=declared == "wont-fix",
+        open=tuple(refs),
         fixed=tuple(fixed_refs),
+        removed=tuple(removed_refs),
         commits=tuple(links),
         missing_commits=missing,
-        files_fixed=tuple(sorted({r.path for r in fixed_refs})),
+        files_fixed=tuple(FileCount(p, n) for p, n in sorted(per_file.items())),
         first_fix=fix_dates[0] if fix_dates else None,
         last_fix=fix_dates[-1] if fix_dates else None,
-        percent=_percent(len(fixed), len(open_)),
+        percent=_percent(len(fixed), len(open_)) if issue.has_rules else None,
+        unreadable=unreadable,
+        regressions=tuple(regressions),
+        fixable_safe=sum(1 for r in refs if r.fixable == "safe"),
+        fixable_unsafe=sum(1 for r in refs if r.fixable == "unsafe"),
     )
 
 
 def _totals(states: Sequence[IssueState]) -> tuple[SeverityTotal, ...]:
-    return tuple(
-        SeverityTotal(
-            severity=label,
-            issues=sum(1 for s in states if s.severity == label),
-            complete=sum(
-                1 for s in states if s.severity == label and s.status in (COMPLETE, WONT_FIX)
-            ),
-            open=sum(len(s.open) for s in states if s.severity == label),
-            fixed=sum(len(s.fixed) for s in states if s.severity == label),
+    rows = []
+    for label in SEVERITIES:
+        group = [s for s in states if s.severity == label]
+        counted = [s for s in group if not s.excluded]
+        rows.append(
+            SeverityTotal(
+                severity=label,
+                issues=len(group),
+                complete=sum(1 for s in group if s.status in (COMPLETE, WONT_FIX)),
+                open=sum(len(s.open) for s in counted),
+                fixed=sum(len(s.fixed) for s in counted),
+                removed=sum(len(s.removed) for s in counted),
+            )
         )
-        for label in SEVERITIES
+    return tuple(rows)
+
+
+def _range_words(history: History, started: dt.date | None) -> str:
+    if not history.available:
+        return "the work tree (no history)"
+    if not history.commits:
+        return "no commits in the tracked range"
+    first = history.commits[0]
+    if history.since is not None:
+        return f"since {history.since} ({first.short}, {first.date[:10]}, onwards)"
+    if started is not None and history.base_sha is not None:
+        return (
+            f"from {first.short} ({first.date[:10]}), the first commit on or after "
+            f"{started.isoformat()}"
+        )
+    return f"the whole history, from {first.short} ({first.date[:10]})"
+
+
+def _auto_period(commits: Sequence[CommitRecord]) -> str:
+    if len(commits) < 2:
+        return "week"
+    first = dt.datetime.fromisoformat(commits[0].date)
+    last = dt.datetime.fromisoformat(commits[-1].date)
+    return "month" if (last - first).days > 183 else "week"
+
+
+def _period(date: str, period: str) -> str:
+    day = dt.datetime.fromisoformat(date).date()
+    if period == "month":
+        return f"{day.year}-{day.month:02d}"
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _trend(replay: _Replay, credits: Sequence[_Credit], period: str) -> tuple[TrendRow, ...]:
+    """One row per week or month: open counts at its end, fixes and regressions in it."""
+    fixed_in: Counter[str] = Counter()
+    for credit in credits:
+        if credit.kind == FIXED and credit.commit is not None:
+            fixed_in[_period(credit.commit.date, period)] += 1
+    introduced_in: Counter[str] = Counter()
+    for _, commit in replay.introduced.values():
+        introduced_in[_period(commit.date, period)] += 1
+    rows: dict[str, TrendRow] = {}
+    count: Counter[str] = Counter()
+    for point in replay.timeline:
+        if point.date is None:
+            continue
+        key = _period(point.date, period)
+        count[key] += 1
+        rows[key] = TrendRow(
+            key, count[key], point.open, fixed_in[key], introduced_in[key], point.unreadable
+        )
+    return tuple(rows.values())
+
+
+def _authors(
+    commits: Sequence[CommitRecord],
+    credits: Sequence[_Credit],
+    counted: Callable[[Sighting], str | None],
+) -> tuple[AuthorTotal, ...]:
+    authored = Counter(c.author for c in commits)
+    fixed: Counter[str] = Counter()
+    removed: Counter[str] = Counter()
+    for credit in credits:
+        if credit.commit is not None:
+            (fixed if credit.kind == FIXED else removed)[credit.commit.author] += 1
+    introduced: Counter[str] = Counter()
+    for commit in commits:
+        for event in commit.events:
+            if event.kind in (NEW, REOPENED) and counted(event.sighting):
+                introduced[commit.author] += 1
+    rows = [
+        AuthorTotal(a, authored[a], fixed[a], removed[a], introduced[a])
+        for a in authored
+        if fixed[a] or removed[a] or introduced[a]
+    ]
+    return tuple(sorted(rows, key=lambda r: (-r.fixed, -r.commits, r.author)))
+
+
+def area_of(path: str, depth: int) -> str:
+    parts = path.split("/")[:-1][:depth]
+    return "/".join(parts) + "/" if parts else "(top level)"
+
+
+def _areas(states: Sequence[IssueState], depth: int) -> tuple[AreaTotal, ...]:
+    open_: Counter[str] = Counter()
+    fixed: Counter[str] = Counter()
+    removed: Counter[str] = Counter()
+    for state in states:
+        for f in state.open:
+            open_[area_of(f.path, depth)] += 1
+        for r in state.fixed:
+            fixed[area_of(r.path, depth)] += 1
+        for r in state.removed:
+            removed[area_of(r.path, depth)] += 1
+    names = sorted(set(open_) | set(fixed) | set(removed))
+    rows = [AreaTotal(n, open_[n], fixed[n], removed[n]) for n in names]
+    return tuple(sorted(rows, key=lambda r: (-(r.open + r.fixed), r.area)))
+
+
+def _unreadable(history: History) -> Unreadable:
+    dates = [c.date for c in history.commits if c.unreadable]
+    return Unreadable(
+        commits=len(dates),
+        files=history.ever_unreadable,
+        first_date=dates[0] if dates else None,
+        last_date=dates[-1] if dates else None,
+        at_head=history.head_unreadable,
     )
-
-
-class _Replay:
-    """Walks the history once: which findings were fixed by which commit (the last commit
-    that removed them, if they are not back), and open counts after every commit."""
-
-    def __init__(self, history: History) -> None:
-        present = {s.identity: s for s in history.baseline}
-        removed: dict[str, tuple[Sighting, CommitRecord]] = {}
-        points = [_point(None, None, present.values())]
-        for commit in history.commits:
-            for sighting in commit.disappeared:
-                present.pop(sighting.identity, None)
-                removed[sighting.identity] = (sighting, commit)
-            for sighting in commit.appeared:
-                present[sighting.identity] = sighting
-                removed.pop(sighting.identity, None)
-            points.append(_point(commit.sha, commit.date, present.values()))
-        self._removed = removed
-        self.timeline = tuple(points) if history.available else ()
-
-    def fixed(self) -> list[tuple[Sighting, CommitRecord]]:
-        return list(self._removed.values())
-
-
-def _point(sha: str | None, date: str | None, open_: Iterable[Sighting]) -> TimelinePoint:
-    counts = Counter(s.finding.severity.label for s in open_)
-    return TimelinePoint(sha, date, {label: counts[label] for label in SEVERITIES})

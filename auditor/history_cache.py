@@ -1,0 +1,188 @@
+"""The history walk kept between runs: each commit's events, and the walk's state at the
+last commit, in `.audit_cache/history/`.
+
+A commit's events depend on the state before it, so a file holds one walk: from its start
+(the base commit) through a run of commits. It is valid for one rule set and code stamp
+(the key in its name) and while its commits are a prefix of the ones tracked now: a rerun
+on the same history reads no blob, a new commit costs its own diff, and a rewritten
+history starts again. JSON, so a cache folder from a cloned repository cannot run code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from auditor.fileio import write_atomic
+from auditor.history import CommitRecord, Event, Sighting, Tracked, Unknown, WalkState
+from auditor.model import Finding, Fix, Location, Severity
+from auditor.outcomes import Keyed
+
+FORMAT = 1
+KEEP = 4  # walks kept per folder (several --since starts, several rule sets)
+
+Resumed = tuple[tuple[Sighting, ...], int, list[CommitRecord], WalkState, set[str]]
+
+
+class HistoryCache:
+    def __init__(self, folder: Path, key: str) -> None:
+        self.folder = folder
+        self.key = key
+
+    def _path(self, base: str | None) -> Path:
+        return self.folder / f"{self.key}-{base or 'root'}.json"
+
+    def load(self, base: str | None, commits: Sequence[str]) -> Resumed | None:
+        """The cached walk from `base`, if its commits are a prefix of `commits`."""
+        try:
+            data = json.loads(self._path(base).read_bytes())
+            if data.get("format") != FORMAT:
+                return None
+            records = [_record(r) for r in data["commits"]]
+            if [r.sha for r in records] != list(commits[: len(records)]):
+                return None
+            baseline = tuple(_sighting(s) for s in data["baseline"])
+            state = _state(data["state"])
+            return baseline, int(data["baseline_unreadable"]), records, state, set(data["ever"])
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            return None  # no cache, or one this version cannot read: walk again
+
+    def save(
+        self,
+        base: str | None,
+        baseline: Sequence[Sighting],
+        baseline_unreadable: int,
+        records: Sequence[CommitRecord],
+        state: WalkState,
+        ever: set[str],
+    ) -> None:
+        data = {
+            "format": FORMAT,
+            "baseline": [_sighting_json(s) for s in baseline],
+            "baseline_unreadable": baseline_unreadable,
+            "commits": [_record_json(r) for r in records],
+            "state": _state_json(state),
+            "ever": sorted(ever),
+        }
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_atomic(self._path(base), json.dumps(data, separators=(",", ":")).encode())
+            walks = sorted(self.folder.glob("*.json"), key=os.path.getmtime, reverse=True)
+            for old in walks[KEEP:]:
+                old.unlink(missing_ok=True)
+        except OSError:
+            pass  # a cache that cannot be written costs time, never a result
+
+
+def _finding_json(f: Finding) -> list[Any]:
+    fix = f.fix.applicability if f.fix is not None else None
+    return [
+        f.rule_id,
+        f.severity.label,
+        f.path,
+        f.start.line,
+        f.start.column,
+        f.end.line,
+        f.end.column,
+        f.message,
+        f.fingerprint,
+        f.scope,
+        fix,
+    ]
+
+
+def _finding(v: list[Any]) -> Finding:
+    rule, severity, path, line, column, end_line, end_column, message, fp, scope, fix = v
+    return Finding(
+        rule_id=rule,
+        severity=Severity.parse(severity),
+        path=path,
+        start=Location(line, column),
+        end=Location(end_line, end_column),
+        message=message,
+        # Only how safe the fix is matters here (the report counts fixable findings);
+        # its edits belong to a scan of the work tree.
+        fix=Fix((), "", fix) if fix else None,
+        fingerprint=fp,
+        scope=scope,
+    )
+
+
+def _sighting_json(s: Sighting) -> list[Any]:
+    return [s.identity, _finding_json(s.finding)]
+
+
+def _sighting(v: list[Any]) -> Sighting:
+    return Sighting(v[0], _finding(v[1]))
+
+
+def _record_json(r: CommitRecord) -> dict[str, Any]:
+    return {
+        "sha": r.sha,
+        "subject": r.subject,
+        "message": r.message,
+        "date": r.date,
+        "author": r.author,
+        "stat": [r.files, r.insertions, r.deletions],
+        "events": [[e.kind, _sighting_json(e.sighting), e.unknown_since] for e in r.events],
+        "unreadable": r.unreadable,
+    }
+
+
+def _record(d: dict[str, Any]) -> CommitRecord:
+    files, insertions, deletions = d["stat"]
+    return CommitRecord(
+        sha=d["sha"],
+        subject=d["subject"],
+        message=d["message"],
+        date=d["date"],
+        author=d["author"],
+        files=files,
+        insertions=insertions,
+        deletions=deletions,
+        events=tuple(Event(k, _sighting(s), since) for k, s, since in d["events"]),
+        unreadable=d["unreadable"],
+    )
+
+
+def _tracked_json(t: Tracked) -> list[Any]:
+    item, identity = t
+    return [identity, item.key, _finding_json(item.finding)]
+
+
+def _tracked(v: list[Any]) -> Tracked:
+    finding = _finding(v[2])
+    return Keyed(finding.rule_id, v[1], finding), v[0]
+
+
+def _state_json(s: WalkState) -> dict[str, Any]:
+    return {
+        "files": {p: [_tracked_json(t) for t in ts] for p, ts in s.files.items()},
+        "blobs": s.blobs,
+        "unknown": {
+            p: [
+                u.since,
+                None if u.last is None else [_tracked_json(t) for t in u.last],
+                u.last_blob,
+            ]
+            for p, u in s.unknown.items()
+        },
+        "gone": [[list(k), ids] for k, ids in s.gone.items() if ids],
+        "used": sorted(s.used),
+    }
+
+
+def _state(d: dict[str, Any]) -> WalkState:
+    return WalkState(
+        files={p: tuple(_tracked(t) for t in ts) for p, ts in d["files"].items()},
+        blobs=dict(d["blobs"]),
+        unknown={
+            p: Unknown(since, None if last is None else tuple(_tracked(t) for t in last), blob)
+            for p, (since, last, blob) in d["unknown"].items()
+        },
+        gone={(k[0], k[1], k[2]): list(ids) for k, ids in d["gone"]},
+        used=set(d["used"]),
+    )

@@ -1,0 +1,84 @@
+"""What a finding is, as opposed to how its code is printed: the flagged code as tokens.
+
+Formatters (black, ruff format, Prettier, Biome) change quotes, spacing, trailing commas and
+line wrapping; none of that changes what the code says. A token key keeps what it says:
+string literals by value, no whitespace or comments, no trailing comma before a closing
+bracket, and only the first logical line (a handler's body is not the handler). Both
+languages share one small tokenizer: it only has to tell strings, comments and brackets
+apart, never to parse.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+# Python string prefixes (r, b, f, u and their pairs) are kept apart from the literal so
+# that `'a'` and `"a"` agree while `b'a'` and `'a'` do not.
+_TOKEN = re.compile(
+    r"""
+    (?P<nl>\\\r?\n|\r?\n)
+  | (?P<space>[ \t\f\v]+)
+  | (?P<comment>\#[^\r\n]*|//[^\r\n]*|/\*.*?\*/)
+  | (?P<string>
+        (?P<prefix>[rRbBuUfFtT]{0,2})
+        (?: '''(?:\\.|[^\\])*?'''
+          | \"\"\"(?:\\.|[^\\])*?\"\"\"
+          | '(?:\\.|[^'\\\r\n])*'
+          | "(?:\\.|[^"\\\r\n])*"
+          | `(?:\\.|[^`\\])*`
+        )
+    )
+  | (?P<word>[A-Za-z_$][\w$]*|\d[\w.]*)
+  | (?P<open>[(\[{])
+  | (?P<close>[)\]}])
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+MAX_TOKENS = 200  # a key is an identity, not a copy of the code
+
+
+def token_key(code: str) -> str:
+    """The flagged code's first logical line as normalised tokens, joined by spaces."""
+    tokens: list[str] = []
+    depth = 0
+    for match in _TOKEN.finditer(code):
+        kind = match.lastgroup  # the outer group: `string`, not its `prefix`
+        if kind == "nl":
+            if match.group().startswith("\\"):
+                continue  # a backslash continuation joins lines
+            if depth <= 0 and tokens:
+                break
+            continue
+        if kind in ("space", "comment"):
+            continue
+        text = match.group()
+        if kind == "string":
+            text = _string_value(match.group("prefix") or "", text)
+        elif kind == "open":
+            depth += 1
+        elif kind == "close":
+            depth -= 1
+            if tokens and tokens[-1] == ",":
+                tokens.pop()  # a trailing comma says nothing
+        tokens.append(text)
+        if len(tokens) >= MAX_TOKENS:
+            break
+    return " ".join(tokens)
+
+
+def _string_value(prefix: str, literal: str) -> str:
+    body = literal[len(prefix) :]
+    kind = "".join(sorted(prefix.lower().replace("u", "")))
+    if "f" not in kind and "t" not in kind and not body.startswith("`"):
+        try:
+            value = ast.literal_eval(literal if kind else body)
+        except (SyntaxError, ValueError):
+            pass
+        else:
+            return f"{kind}{value!r}"
+    # f-strings and template literals: their text, whatever the quotes.
+    quote = 3 if body[:3] in ("'''", '"""') else 1
+    marker = "`" if body.startswith("`") else "~"
+    return f"{kind}{marker}{body[quote:-quote]!r}"

@@ -1,0 +1,150 @@
+"""Which finding of one commit is which finding of the next: pure functions over findings
+and line diffs, no git.
+
+Evidence, strongest first:
+1. **An untouched line.** A finding of the same rule that starts where an unchanged line
+   moved to is the same finding, whatever else changed around it (the enclosing function
+   renamed, the handler's body edited).
+2. **Equal tokens.** The same rule and token key (`identity.token_key`: quotes, spacing,
+   trailing commas and wrapping ignored) in the same file: a formatter run or a move within
+   the file. Among equal candidates the enclosing scope breaks ties, then order.
+3. **An edit in place.** The same rule, old and new finding inside the same changed block
+   of lines: the code was rewritten but the defect stays (an env var renamed).
+Across files, only equal tokens pair (a move); what is left is a disappearance or an
+appearance, and `classify` names it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from auditor.model import Finding
+
+# Outcomes of a disappearance ...
+FIXED = "fixed"  # its code was edited away
+REMOVED = "removed"  # its file was deleted or left the tracked paths
+MOVED = "moved"  # it reappeared elsewhere in the same commit: not an outcome for progress
+# ... and of an appearance
+NEW = "new"
+REOPENED = "reopened"  # it had disappeared earlier in the range: the earlier credit is void
+FIRST_SEEN = "first-seen"  # its file became readable: it was there, unseen
+
+
+@dataclass(frozen=True, slots=True)
+class Keyed:
+    """A finding with what identifies it across commits."""
+
+    rule_id: str
+    key: str  # token key of the flagged code
+    finding: Finding
+
+
+@dataclass(frozen=True, slots=True)
+class LineDiff:
+    """The unchanged lines of a file version pair, and the changed blocks."""
+
+    moved_to: dict[int, int]  # old line -> new line, for untouched lines
+    # Replaced blocks: (old first, old end, new first, new end), ends exclusive.
+    blocks: tuple[tuple[int, int, int, int], ...]
+
+    @classmethod
+    def between(cls, old: str, new: str) -> LineDiff:
+        a, b = old.splitlines(), new.splitlines()
+        # A common head and tail cost nothing to match: formatter commits and one-line
+        # edits of large files stay linear.
+        head = 0
+        while head < len(a) and head < len(b) and a[head] == b[head]:
+            head += 1
+        tail = 0
+        while tail < len(a) - head and tail < len(b) - head and a[-1 - tail] == b[-1 - tail]:
+            tail += 1
+        moved = {n: n for n in range(1, head + 1)}
+        shift = len(b) - len(a)
+        for n in range(len(a) - tail + 1, len(a) + 1):
+            moved[n] = n + shift
+        blocks = []
+        matcher = difflib.SequenceMatcher(
+            None, a[head : len(a) - tail], b[head : len(b) - tail], autojunk=False
+        )
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                for offset in range(i2 - i1):
+                    moved[head + i1 + offset + 1] = head + j1 + offset + 1
+            elif tag == "replace":  # only a block with both sides can hold an edit in place
+                blocks.append((head + i1 + 1, head + i2 + 1, head + j1 + 1, head + j2 + 1))
+        return cls(moved, tuple(blocks))
+
+    @classmethod
+    def identical(cls, lines: int) -> LineDiff:
+        return cls({n: n for n in range(1, lines + 1)}, ())
+
+    def block_of(self, old_line: int | None, new_line: int | None) -> int | None:
+        for index, (a1, a2, b1, b2) in enumerate(self.blocks):
+            if old_line is not None and a1 <= old_line < a2:
+                return index
+            if new_line is not None and b1 <= new_line < b2:
+                return index
+        return None
+
+
+def pair_in_file(old: Sequence[Keyed], new: Sequence[Keyed], diff: LineDiff | None) -> dict[int, int]:
+    """new index -> old index for the findings of one file at two commits."""
+    pairs: dict[int, int] = {}
+    taken: set[int] = set()
+    if diff is not None:
+        at: dict[tuple[str, int, int], list[int]] = {}
+        for index, item in enumerate(old):
+            line = diff.moved_to.get(item.finding.start.line)
+            if line is not None:
+                at.setdefault((item.rule_id, line, item.finding.start.column), []).append(index)
+        for index, item in enumerate(new):
+            start = item.finding.start
+            candidates = at.get((item.rule_id, start.line, start.column))
+            if candidates:
+                old_index = candidates.pop(0)
+                pairs[index] = old_index
+                taken.add(old_index)
+    left_old = [i for i in range(len(old)) if i not in taken]
+    left_new = [i for i in range(len(new)) if i not in pairs]
+    for n, o in pair_equal([old[i] for i in left_old], [new[i] for i in left_new]).items():
+        pairs[left_new[n]] = left_old[o]
+        taken.add(left_old[o])
+    if diff is not None and diff.blocks:
+        by_block: dict[tuple[str, int], list[int]] = {}
+        for index, item in enumerate(old):
+            if index not in taken:
+                block = diff.block_of(item.finding.start.line, None)
+                if block is not None:
+                    by_block.setdefault((item.rule_id, block), []).append(index)
+        for index, item in enumerate(new):
+            if index in pairs:
+                continue
+            block = diff.block_of(None, item.finding.start.line)
+            candidates = by_block.get((item.rule_id, block)) if block is not None else None
+            if candidates:
+                pairs[index] = candidates.pop(0)
+    return pairs
+
+
+def pair_equal(old: Sequence[Keyed], new: Sequence[Keyed]) -> dict[int, int]:
+    """new index -> old index for equal rule and token key: same scope first, then in
+    order (the first of three equal handlers stays the first)."""
+    waiting: dict[tuple[str, str], list[int]] = {}
+    for index, item in enumerate(old):
+        waiting.setdefault((item.rule_id, item.key), []).append(index)
+    pairs: dict[int, int] = {}
+    for same_scope in (True, False):
+        for index, item in enumerate(new):
+            if index in pairs:
+                continue
+            candidates = waiting.get((item.rule_id, item.key))
+            if not candidates:
+                continue
+            for candidate in candidates:
+                if not same_scope or old[candidate].finding.scope == item.finding.scope:
+                    pairs[index] = candidate
+                    candidates.remove(candidate)
+                    break
+    return pairs
