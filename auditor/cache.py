@@ -30,6 +30,14 @@ MAX_ENTRIES = 100_000
 KEEP_RULE_SETS = 4  # cache files of other rule sets kept (switching --select back and forth)
 
 
+def make_cache_folder(directory: Path) -> None:
+    """The folder, ignored by git from the start: the cache is never committed."""
+    directory.mkdir(parents=True, exist_ok=True)
+    gitignore = directory / ".gitignore"
+    if not gitignore.exists():
+        gitignore.write_text("# created by auditor: the cache is never committed\n*\n")
+
+
 def blob_id(data: bytes) -> str:
     """git's object id for a file with these bytes."""
     return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
@@ -110,10 +118,7 @@ class Cache:
             kept.setdefault(rel, entry)
         document = {"format": FORMAT, "files": {rel: _raw(e) for rel, e in sorted(kept.items())}}
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            gitignore = self.directory / ".gitignore"
-            if not gitignore.exists():
-                gitignore.write_text("# created by auditor: the cache is never committed\n*\n")
+            make_cache_folder(self.directory)
             write_atomic(self.path, json.dumps(document, separators=(",", ":")).encode())
             self._prune()
         except OSError:

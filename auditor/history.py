@@ -12,6 +12,7 @@ then was fixed somewhere in that span, by no single commit.
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import os
 import re
@@ -322,6 +323,16 @@ def pair(
     return pairs
 
 
+def _parses(language: str, text: str) -> bool:
+    if language != "python":
+        return True  # tree-sitter recovers from any error: its rules report what they can
+    try:
+        compile(text, "<blob>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return False
+    return True
+
+
 class _Lru(OrderedDict[tuple[str, str], "list[Keyed] | None"]):
     def __init__(self, size: int) -> None:
         super().__init__()
@@ -388,7 +399,9 @@ class Walker:
             language = self.language_of(rel)
             assert language is not None
             findings = self.engine.scan_text(rel, language, text)
-            if not any(f.is_error for f in findings):
+            # A file no rule's trigger is in is not parsed by the scan; the history must
+            # still know that it cannot be read (Python 2 code has no `print(` to match).
+            if not any(f.is_error for f in findings) and (findings or _parses(language, text)):
                 result = keyed(findings, text)
         self.scanned.remember(key, result)
         return result

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from auditor.cache import make_cache_folder
 from auditor.fileio import write_atomic
 from auditor.history import CommitRecord, Event, Sighting, Tracked, Unknown, WalkState
 from auditor.model import Finding, Fix, Location, Severity
@@ -68,7 +69,7 @@ class HistoryCache:
             "ever": sorted(ever),
         }
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            make_cache_folder(self.folder)
             write_atomic(self._path(base), json.dumps(data, separators=(",", ":")).encode())
             walks = sorted(self.folder.glob("*.json"), key=os.path.getmtime, reverse=True)
             for old in walks[KEEP:]:

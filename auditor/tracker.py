@@ -285,6 +285,9 @@ class _Replay:
             if label:
                 counts[label] += 1
         points = [TimelinePoint(None, None, _by_severity(counts), history.baseline_unreadable)]
+        # Without a base, the first commit brings the code as it was: what it holds is
+        # where tracking starts, not a regression.
+        root = history.commits[0].sha if history.commits and history.base_sha is None else None
         for commit in history.commits:
             for event in commit.events:
                 identity, sighting = event.sighting.identity, event.sighting
@@ -308,7 +311,7 @@ class _Replay:
                         counts[label] += 1
                     present[identity] = sighting
                     self.credits.pop(identity, None)
-                    if event.kind in (NEW, REOPENED):
+                    if event.kind in (NEW, REOPENED) and commit.sha != root:
                         self.introduced[identity] = (event.kind, commit)
                     elif event.kind == FIRST_SEEN:
                         self.introduced.pop(identity, None)
@@ -416,7 +419,9 @@ def build_state(issues: IssuesFile, history: History, options: Options | None = 
         timeline=replay.timeline,
         trend=_trend(replay, tracked_credits, period),
         trend_period=period,
-        authors=_authors(history.commits, tracked_credits, counted_severity),
+        authors=_authors(
+            history.commits, tracked_credits, counted_severity, history.base_sha is None
+        ),
         areas=_areas(counted, options.area_depth),
         area_depth=options.area_depth,
         unreadable=_unreadable(history),
@@ -645,6 +650,7 @@ def _authors(
     commits: Sequence[CommitRecord],
     credits: Sequence[_Credit],
     counted: Callable[[Sighting], str | None],
+    base_is_empty: bool,
 ) -> tuple[AuthorTotal, ...]:
     authored = Counter(c.author for c in commits)
     fixed: Counter[str] = Counter()
@@ -653,9 +659,10 @@ def _authors(
         if credit.commit is not None:
             (fixed if credit.kind == FIXED else removed)[credit.commit.author] += 1
     introduced: Counter[str] = Counter()
+    root = commits[0] if commits and base_is_empty else None
     for commit in commits:
         for event in commit.events:
-            if event.kind in (NEW, REOPENED) and counted(event.sighting):
+            if event.kind in (NEW, REOPENED) and counted(event.sighting) and commit is not root:
                 introduced[commit.author] += 1
     rows = [
         AuthorTotal(a, authored[a], fixed[a], removed[a], introduced[a])

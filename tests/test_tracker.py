@@ -20,13 +20,18 @@ def test_report_json_links_commits_findings_and_status(history, audit) -> None:
 
     assert (crit["id"], crit["status"], crit["percent"]) == ("CRIT-1", "in-progress", 66)
     assert [(f["path"], f["line"], f["column"]) for f in crit["open"]] == [("core/app.py", 18, 5)]
-    assert [(f["path"], f["line"], f["fixed_by"]) for f in crit["fixed"]] == [
+    assert [(f["path"], f["line"], f["commit"]) for f in crit["fixed"]] == [
         ("app.py", 4, history["c1"]),
         ("app.py", 11, history["c1"]),
     ]
+    # c3 fixed the sync handler, c4 brought it back: the credit is void, the finding is
+    # one finding, reopened by c4, and the commits' credits add up to the fixed count.
     assert [(c["short"], c["reasons"], c["fixed"]) for c in crit["commits"]] == [
         (history["c1"][:7], ["message", "fix"], 2),
-        (history["c3"][:7], ["message", "fix"], 1),
+        (history["c3"][:7], ["message"], 0),
+    ]
+    assert [(r["path"], r["line"], r["kind"], r["commit"]) for r in crit["regressions"]] == [
+        ("core/app.py", 18, "reopened", history["c4"])
     ]
     c1 = crit["commits"][0]
     assert (c1["subject"], c1["date"], c1["files"], c1["insertions"], c1["deletions"]) == (
@@ -36,7 +41,7 @@ def test_report_json_links_commits_findings_and_status(history, audit) -> None:
         2,
         2,
     )
-    assert crit["files_fixed"] == ["app.py"]
+    assert crit["files_fixed"] == [{"path": "app.py", "count": 2}]
     assert (crit["first_fix"], crit["last_fix"]) == ("2025-10-12T10:00:00+00:00",) * 2
 
     assert (high["id"], high["status"], high["percent"], high["open"]) == (
@@ -45,7 +50,7 @@ def test_report_json_links_commits_findings_and_status(history, audit) -> None:
         100,
         [],
     )
-    assert [(f["line"], f["fixed_by"]) for f in high["fixed"]] == [
+    assert [(f["line"], f["commit"]) for f in high["fixed"]] == [
         (2, history["c3"]),
         (3, history["merge"]),
     ]
@@ -65,11 +70,14 @@ def test_report_json_links_commits_findings_and_status(history, audit) -> None:
         80,
     )
     assert state["totals"] == [
-        {"severity": "critical", "issues": 1, "complete": 0, "open": 1, "fixed": 2},
-        {"severity": "high", "issues": 1, "complete": 1, "open": 0, "fixed": 2},
-        {"severity": "medium", "issues": 0, "complete": 0, "open": 0, "fixed": 0},
-        {"severity": "low", "issues": 0, "complete": 0, "open": 0, "fixed": 0},
+        {"severity": "critical", "issues": 1, "complete": 0, "open": 1, "fixed": 2, "removed": 0},
+        {"severity": "high", "issues": 1, "complete": 1, "open": 0, "fixed": 2, "removed": 0},
+        {"severity": "medium", "issues": 0, "complete": 0, "open": 0, "fixed": 0, "removed": 0},
+        {"severity": "low", "issues": 0, "complete": 0, "open": 0, "fixed": 0, "removed": 0},
     ]
+    assert state["range"] == (
+        f"from {history['c1'][:7]} (2025-10-12), the first commit on or after 2025-10-11"
+    )
     assert [(p["sha"], p["open"]["critical"], p["open"]["high"]) for p in state["timeline"]] == [
         (None, 3, 2),
         (history["c1"], 1, 2),
