@@ -106,7 +106,7 @@ def test_mypy_errors_fixed_between_two_snapshots(typed, audit, tmp_path: Path) -
     (issue,) = state["issues"]
     assert (issue["status"], issue["percent"]) == ("in-progress", 66)
     assert [(f["rule_id"], f["line"]) for f in issue["open"]] == [("mypy:return-value", 8)]
-    assert [(f["rule_id"], f["path"], f["line"], f["fixed_by"]) for f in issue["fixed"]] == [
+    assert [(f["rule_id"], f["path"], f["line"], f["commit"]) for f in issue["fixed"]] == [
         ("mypy:arg-type", "shop.py", 6, c1),
         ("mypy:assignment", "shop.py", 7, c1),
     ]
@@ -138,7 +138,7 @@ def test_state_is_carried_between_snapshots(typed, audit, tmp_path: Path) -> Non
     snapshot(audit)
     (issue,) = report(audit)["issues"]
     # Known fixed at the first snapshot that shows it: c2's (c1 had none).
-    assert (issue["status"], [f["fixed_by"] for f in issue["fixed"]]) == ("complete", [c2] * 3)
+    assert (issue["status"], [f["commit"] for f in issue["fixed"]]) == ("complete", [c2] * 3)
     assert c1 not in [c["sha"] for c in issue["commits"]]
 
 
@@ -291,7 +291,7 @@ def test_a_file_that_does_not_parse_keeps_its_findings(linted, audit) -> None:
     c2 = commit_all(linted, "repair, and drop sys", "2025-10-03T10:00:00+00:00")
     snapshot(audit)
     (issue,) = report(audit)["issues"]
-    assert [(f["line"], f["fixed_by"]) for f in issue["fixed"]] == [(2, c2)]
+    assert [(f["line"], f["commit"]) for f in issue["fixed"]] == [(2, c2)]
     assert [f["line"] for f in issue["open"]] == [1]
 
 
