@@ -4,6 +4,8 @@ LibCST."""
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias
@@ -53,7 +55,7 @@ class Rule(BaseRule, cst.BatchableCSTVisitor):
     def get_visitors(self) -> Mapping[str, Callable[[cst.CSTNode], None]]:
         """Every visitor method guarded: an exception disables this rule for the rest of
         the file (the engine reports it) and the other rules in the batch go on."""
-        return {name: self._guarded(method) for name, method in super().get_visitors().items()}
+        return {name: self._guarded(getattr(self, name)) for name in _visitor_names(type(self))}
 
     def _guarded(self, method: Callable[[cst.CSTNode], None]) -> Callable[[cst.CSTNode], None]:
         def guarded(node: cst.CSTNode) -> None:
@@ -91,3 +93,17 @@ class Rule(BaseRule, cst.BatchableCSTVisitor):
                 applicability=applicability or self.fix_applicability,
             )
         )
+
+
+@functools.cache
+def _visitor_names(cls: type) -> tuple[str, ...]:
+    """The visit_/leave_ methods a batched visit calls, as LibCST's get_visitors finds
+    them (empty stubs left out), worked out once per class rather than once per file:
+    `inspect.getmembers` on every rule of every file was a sixth of a history walk."""
+    names = []
+    for name in dir(cls):
+        if name.startswith(("visit_", "leave_")):
+            member = getattr(cls, name)
+            if inspect.isfunction(member) and not getattr(member, "_is_no_op", False):
+                names.append(name)
+    return tuple(names)

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import gc
 import os
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import git
 
@@ -323,6 +324,71 @@ def pair(
     return pairs
 
 
+def scan_blob(engine: Engine, rel: str, language: str, data: bytes) -> list[Keyed] | None:
+    """The keyed findings of one file version; None when it cannot be read or parsed."""
+    if engine.max_file_size and len(data) > engine.max_file_size:
+        return None
+    try:
+        text = backend(language).decode(data).text
+    except DecodeError:
+        return None
+    findings = engine.scan_text(rel, language, text)
+    # A file no rule's trigger is in is not parsed by the scan; the history must still
+    # know that it cannot be read (Python 2 code has no `print(` to match).
+    if any(f.is_error for f in findings) or not (findings or _parses(language, text)):
+        return None
+    return keyed(findings, text)
+
+
+PARALLEL_MIN_BLOBS = 16  # fewer, and sending them to another process costs more than it saves
+_POOL_ENGINE: Engine | None = None
+
+
+def _pool_start(engine: Engine) -> None:
+    global _POOL_ENGINE
+    _POOL_ENGINE = engine
+    gc.freeze()  # the rules and modules are never garbage: not rescanned for each parse
+    gc.set_threshold(100_000, 50, 100)
+
+
+def _pool_scan(tasks: list[tuple[str, str, bytes]]) -> list[list[Keyed] | None]:
+    assert _POOL_ENGINE is not None
+    return [scan_blob(_POOL_ENGINE, *task) for task in tasks]
+
+
+class BlobPool:
+    """Worker processes that scan blobs for the walk. Forked before git is opened, so no
+    worker holds the parent's git pipes; with one core, it scans in this process."""
+
+    def __init__(self, engine: Engine, jobs: int) -> None:
+        self.engine = engine
+        self.pool: Any = None
+        if jobs > 1:
+            import multiprocessing as mp
+
+            if "fork" in mp.get_all_start_methods():
+                self.pool = mp.get_context("fork").Pool(jobs, _pool_start, (engine,))
+        self.jobs = jobs
+
+    def scan(self, tasks: list[tuple[str, str, bytes]]) -> list[list[Keyed] | None]:
+        if self.pool is None:
+            return [scan_blob(self.engine, *task) for task in tasks]
+        # Largest first in small chunks: cost follows size, and the workers even out.
+        order = sorted(range(len(tasks)), key=lambda i: len(tasks[i][2]), reverse=True)
+        size = max(1, min(8, len(tasks) // (self.jobs * 4)))
+        chunks = [[tasks[i] for i in order[n : n + size]] for n in range(0, len(order), size)]
+        results: list[list[Keyed] | None] = [None] * len(tasks)
+        done = [r for chunk in self.pool.map(_pool_scan, chunks) for r in chunk]
+        for index, result in zip(order, done, strict=True):
+            results[index] = result
+        return results
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+
+
 def _parses(language: str, text: str) -> bool:
     if language != "python":
         return True  # tree-sitter recovers from any error: its rules report what they can
@@ -355,6 +421,8 @@ class Walker:
         self._languages: dict[str, str | None] = {}
         self.objects = _Objects(repo)
         self.scanned = _Lru(4096)  # a file reverted to an older version is not scanned again
+        self.prefetched: dict[tuple[str, str], list[Keyed] | None] = {}
+        self._listings: dict[str, dict[str, str]] = {}
         self.scans = 0
         self.ever_unreadable: set[str] = set()
 
@@ -366,6 +434,9 @@ class Walker:
             return language
 
     def listing(self, commit: str) -> dict[str, str]:
+        ready = self._listings.pop(commit, None)
+        if ready is not None:
+            return ready
         files = self.objects.files(self.repo.commit(commit).tree)
         self.objects.next_commit()
         prefix, size = self.prefix, len(self.prefix)
@@ -390,21 +461,41 @@ class Walker:
     def scan(self, rel: str, blob: str) -> list[Keyed] | None:
         """Findings of one blob at one path; None when it cannot be read or parsed."""
         key = (blob, rel)
+        if key in self.prefetched:
+            result = self.prefetched.pop(key)
+            self.scanned.remember(key, result)
+            return result
         if key in self.scanned:
             return self.scanned[key]
         self.scans += 1
-        text = self.text(rel, blob)
-        result: list[Keyed] | None = None
-        if text is not None:
-            language = self.language_of(rel)
-            assert language is not None
-            findings = self.engine.scan_text(rel, language, text)
-            # A file no rule's trigger is in is not parsed by the scan; the history must
-            # still know that it cannot be read (Python 2 code has no `print(` to match).
-            if not any(f.is_error for f in findings) and (findings or _parses(language, text)):
-                result = keyed(findings, text)
+        language = self.language_of(rel)
+        assert language is not None
+        result = scan_blob(self.engine, rel, language, self.objects.blob(blob))
         self.scanned.remember(key, result)
         return result
+
+    def prefetch(self, commits: Sequence[str], blobs: dict[str, str], pool: BlobPool) -> None:
+        """Scan, over the pool, the blobs that the next `commits` change: the walk then
+        finds them scanned. Memory stays that of one window of commits."""
+        wanted: dict[tuple[str, str], None] = {}
+        before = blobs
+        for commit in commits:
+            listing = self._listings[commit] = self.listing(commit)
+            for path, blob in listing.items():
+                key = (blob, path)
+                if before.get(path) != blob and key not in self.scanned:
+                    wanted[key] = None
+            before = listing
+        if len(wanted) < PARALLEL_MIN_BLOBS:
+            return
+        tasks = []
+        for blob, path in wanted:
+            language = self.language_of(path)
+            assert language is not None
+            tasks.append((path, language, self.objects.blob(blob)))
+        for (blob, path), result in zip(wanted, pool.scan(tasks), strict=True):
+            self.prefetched[(blob, path)] = result
+            self.scans += 1
 
     def _diff(self, rel: str, old_blob: str | None, new_blob: str) -> LineDiff | None:
         if old_blob is None:
@@ -563,6 +654,7 @@ class Walker:
 
 
 Progress = Callable[[int, int], None]  # commits done, commits in all
+WINDOW = 32  # commits whose blobs are scanned together, over the pool
 
 
 def _range(
@@ -593,6 +685,7 @@ def walk(
     sources: SourceHistory | None = None,
     cache: HistoryCache | None = None,
     progress: Progress | None = None,
+    jobs: int = 1,
 ) -> History:
     """History from `since` (a revision), else from the first commit on or after `started`,
     else from the first commit, to HEAD. `cache` keeps each commit's events and the state
@@ -604,15 +697,23 @@ def walk(
     repo = _repo(top)
     try:
         base, commits = _range(repo, since, started)
-        walker = Walker(repo, prefix, engine, language_of)
         shas = [c.sha for c in commits]
         resumed = cache.load(base, shas) if cache is not None else None
+    finally:
+        repo.close()
+    left = len(commits) - (len(resumed[2]) if resumed is not None else -1)
+    # The workers fork before git is opened again: none holds the parent's git pipes.
+    pool = BlobPool(engine, jobs if left > 1 else 1)
+    repo = _repo(top)
+    try:
+        walker = Walker(repo, prefix, engine, language_of)
         if resumed is not None:
             baseline, baseline_unreadable, records, state, ever = resumed
             walker.ever_unreadable |= ever
         else:
             state = WalkState()
             if base is not None:
+                walker.prefetch([base], {}, pool)
                 state, _ = walker.advance(state, base)
             baseline = tuple(state.sightings())
             baseline_unreadable = len(state.unknown)
@@ -620,6 +721,10 @@ def walk(
             records = []
         done = len(records)
         for number, commit in enumerate(commits[done:], start=done):
+            if (number - done) % WINDOW == 0:
+                walker.prefetch(
+                    [c.sha for c in commits[number : number + WINDOW]], state.blobs, pool
+                )
             state, events = walker.advance(state, commit.sha)
             records.append(
                 CommitRecord(
@@ -670,6 +775,7 @@ def walk(
         )
     finally:
         repo.close()
+        pool.close()
 
 
 def existing_at_merge_base(

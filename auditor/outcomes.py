@@ -89,7 +89,9 @@ class LineDiff:
         return None
 
 
-def pair_in_file(old: Sequence[Keyed], new: Sequence[Keyed], diff: LineDiff | None) -> dict[int, int]:
+def pair_in_file(
+    old: Sequence[Keyed], new: Sequence[Keyed], diff: LineDiff | None
+) -> dict[int, int]:
     """new index -> old index for the findings of one file at two commits."""
     pairs: dict[int, int] = {}
     taken: set[int] = set()

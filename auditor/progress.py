@@ -10,8 +10,11 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 
+from auditor.cache import rule_set_key
 from auditor.config import display_path
+from auditor.discovery import language_of
 from auditor.errors import UsageError
+from auditor.globs import globs
 from auditor.history import (
     GitError,
     History,
@@ -21,14 +24,11 @@ from auditor.history import (
     walk,
     without_history,
 )
-from auditor.cache import rule_set_key
-from auditor.discovery import language_of
-from auditor.globs import globs
 from auditor.history_cache import HistoryCache
 from auditor.issues_file import Issue, IssuesError, IssuesFile, load_issues
 from auditor.links import commit_links, web_url
 from auditor.model import Finding
-from auditor.scan import CACHE_DIR, Project, ScanOutcome, language_filter, scan
+from auditor.scan import Project, ScanOutcome, default_jobs, language_filter, scan
 from auditor.snapshots import SourceHistory, existing_in_snapshots
 from auditor.tracker import Options, TrackerState, build_state
 
@@ -97,13 +97,16 @@ def history_of(
             sources=sources,
             cache=None if head_only else _history_cache(project, top),
             progress=progress,
+            jobs=default_jobs(),
         )
     except GitError as exc:
         where = f"--since {since}" if since else str(top)
         raise UsageError(f"{where}: {exc}") from None
 
 
-def tracker_options(project: Project, issues: IssuesFile, area_depth: int = 1, trend: str = "auto") -> Options:
+def tracker_options(
+    project: Project, issues: IssuesFile, area_depth: int = 1, trend: str = "auto"
+) -> Options:
     """How the state links commits and which files each issue covers."""
     base = issues.repository_url or None
     if base is None:

@@ -325,7 +325,9 @@ def _by_severity(counts: Counter[str]) -> dict[str, int]:
     return {label: counts[label] for label in SEVERITIES}
 
 
-def build_state(issues: IssuesFile, history: History, options: Options | None = None) -> TrackerState:
+def build_state(
+    issues: IssuesFile, history: History, options: Options | None = None
+) -> TrackerState:
     options = options or Options()
     memo: dict[tuple[str, str], Issue | None] = {}
 
@@ -391,7 +393,10 @@ def build_state(issues: IssuesFile, history: History, options: Options | None = 
     if period == "auto":
         period = _auto_period(history.commits)
     tracked_credits = [
-        c for issue_id, cs in credits_by_issue.items() if not _excluded(issues, issue_id) for c in cs
+        c
+        for issue_id, cs in credits_by_issue.items()
+        if not _excluded(issues, issue_id)
+        for c in cs
     ]
     return TrackerState(
         project=issues.project,

@@ -234,3 +234,19 @@ def test_without_libcsts_sources_everything_falls_back(monkeypatch: pytest.Monke
     finally:
         for cached in (cst_walk.available, cst_walk._field_helpers, cst_walk.content_fields):
             cached.cache_clear()
+
+
+def test_visitor_names_are_the_ones_libcst_finds() -> None:
+    """The per-class list of visitor methods matches LibCST's own get_visitors for every
+    built-in Python rule."""
+    from auditor.cst_rule import Rule, _visitor_names
+    from auditor.plugins import load_rules
+
+    loaded = load_rules((), Path.cwd()).values()
+    implementations = [i.cls for rule in loaded for i in rule.implementations]
+    classes = {cls for cls in implementations if issubclass(cls, Rule)}
+    assert len(classes) >= 5
+    for cls in classes:
+        instance = cls.__new__(cls)
+        expected = set(cst.BatchableCSTVisitor.get_visitors(instance))
+        assert set(_visitor_names(cls)) == expected, cls.__name__
