@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import os
 import random
 import shutil
@@ -112,10 +113,8 @@ def floor(blobs: list[bytes]) -> float:
     """CPU seconds for CPython to parse every blob (those it can: Python 2 code fails fast)."""
     started = time.process_time()
     for data in blobs:
-        try:
+        with contextlib.suppress(SyntaxError, ValueError):
             ast.parse(data)
-        except (SyntaxError, ValueError):
-            pass
     return time.process_time() - started
 
 

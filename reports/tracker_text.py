@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from auditor.tracker import TrackerState
 from reports.findings_text import clean, plural
+from reports.progress import unreadable_summary
 
 
 def render_list(state: TrackerState) -> str:
-    rows = [("id", "severity", "status", "open", "fixed", "done", "title")]
+    rows = [("id", "severity", "status", "open", "fixed", "removed", "done", "title")]
     for issue in state.issues:
         status = issue.status + (" (!)" if issue.contradiction else "")
         rows.append(
             (
-                issue.id,
+                clean(issue.id),
                 issue.severity,
                 status,
                 str(len(issue.open)),
                 str(len(issue.fixed)),
-                f"{issue.percent}%",
+                str(len(issue.removed)),
+                "-" if issue.percent is None else f"{issue.percent}%",
                 clean(issue.title),
             )
         )
@@ -29,10 +31,21 @@ def render_list(state: TrackerState) -> str:
     lines += [f"{i.id}: {clean(i.contradiction)}" for i in state.issues if i.contradiction]
     for group in state.untracked:
         lines.append(f"untracked: {group.rule_id}: {plural(len(group.findings), 'finding')}")
-    summary = f"{plural(state.fixed, 'finding')} fixed, {state.open} open ({state.percent}% done)"
+    summary = (
+        f"{plural(state.fixed, 'finding')} fixed, {state.removed} removed, "
+        f"{state.open} open ({state.percent}% done)"
+    )
     if state.history:
         summary += f" over {plural(state.commits_scanned, 'commit')}"
     lines.append(summary + ".")
+    if state.excluded:
+        lines.append(
+            f"excluded: {plural(state.excluded, 'open finding')} of won't-fix issues, "
+            "not in the totals."
+        )
+    unknown = unreadable_summary(state)
+    if unknown:
+        lines.append(f"unknown: {clean(unknown)}.")
     if state.history_note:
         lines.append(f"note: {state.history_note}")
     return "\n".join(lines) + "\n"
