@@ -60,6 +60,24 @@ def _display(root: Path) -> Callable[[str], str]:
 
 
 @contextmanager
+def _history_bar() -> Iterator[Callable[[int, int], None] | None]:
+    """Commits walked, on stderr and only on a terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("walking the history", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
+
+
+@contextmanager
 def _progress_bar() -> Iterator[Callable[[int], Callable[[], None]] | None]:
     """A bar on stderr for long scans, and only on a terminal: CI logs stay clean."""
     if not sys.stderr.isatty():
@@ -685,7 +703,8 @@ def issues_list(config_file: Path | None, since: str | None, no_cache: bool) -> 
     from auditor.progress import tracker_state
     from reports.tracker_text import render_list
 
-    _, state = tracker_state(_tracker_project(config_file, no_cache), since)
+    with _history_bar() as progress:
+        _, state = tracker_state(_tracker_project(config_file, no_cache), since, progress=progress)
     click.echo(render_list(state), nl=False)
 
 
@@ -806,7 +825,10 @@ def report(
     if not outputs and output_dir is None and len(formats) > 1:
         raise UsageError("several --format values need an --output each, or --output-dir")
     project = _tracker_project(config_file, no_cache)
-    _, state = tracker_state(project, since, area_depth=area_depth, trend=trend)
+    with _history_bar() as progress:
+        _, state = tracker_state(
+            project, since, area_depth=area_depth, trend=trend, progress=progress
+        )
     targets: list[Path | None]
     if output_dir is not None:
         targets = [output_dir / f"progress{_REPORT_SUFFIXES[f]}" for f in formats]

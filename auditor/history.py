@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import git
 
 from auditor.engine import Engine, backend, occurrences
-from auditor.identity import token_key
+from auditor.identity import token_lines
 from auditor.model import Finding
 from auditor.outcomes import (
     FIRST_SEEN,
@@ -256,14 +256,17 @@ def content_keys(findings: Sequence[Finding], text: str) -> list[ContentKey]:
 
 
 def keyed(findings: Sequence[Finding], text: str) -> list[Keyed]:
-    """Each finding with the token key of its flagged code."""
+    """Each finding with the tokens of its logical line, and of the lines around it."""
     index = LineIndex(text)
     out = []
     for finding in findings:
-        start, end = index.offset(finding.start), index.offset(finding.end)
-        if end <= start:  # a zero-width finding: its line says what it is
-            end = text.find("\n", start) % (len(text) + 1)
-        out.append(Keyed(finding.rule_id, token_key(text[start:end]), finding))
+        number = finding.start.line - 1
+        line, after = token_lines(text, index.starts[number], 2)
+        before = ""
+        while number > 0 and not before:  # the nearest line above with code
+            number -= 1
+            before = token_lines(text[: index.starts[number + 1]], index.starts[number], 1)[0]
+        out.append(Keyed(finding.rule_id, line, f"{before}\n{line}", f"{line}\n{after}", finding))
     return out
 
 

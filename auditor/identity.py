@@ -40,32 +40,50 @@ MAX_TOKENS = 200  # a key is an identity, not a copy of the code
 
 
 def token_key(code: str) -> str:
-    """The flagged code's first logical line as normalised tokens, joined by spaces."""
+    """The code's first logical line as normalised tokens, joined by spaces."""
+    return token_lines(code, 0, 1)[0]
+
+
+def token_lines(text: str, start: int, count: int) -> list[str]:
+    """The `count` logical lines of `text` from offset `start`, each as normalised tokens
+    (an empty string past the end). A logical line ends at a newline outside brackets;
+    semicolons are dropped, so JavaScript with and without them agrees."""
+    lines: list[str] = []
     tokens: list[str] = []
     depth = 0
-    for match in _TOKEN.finditer(code):
+    for match in _TOKEN.finditer(text, start):
         kind = match.lastgroup  # the outer group: `string`, not its `prefix`
         if kind == "nl":
             if match.group().startswith("\\"):
                 continue  # a backslash continuation joins lines
             if depth <= 0 and tokens:
-                break
+                lines.append(" ".join(tokens))
+                if len(lines) == count:
+                    return lines
+                tokens, depth = [], 0
             continue
         if kind in ("space", "comment"):
             continue
-        text = match.group()
+        value = match.group()
         if kind == "string":
-            text = _string_value(match.group("prefix") or "", text)
+            value = _string_value(match.group("prefix") or "", value)
         elif kind == "open":
             depth += 1
         elif kind == "close":
             depth -= 1
             if tokens and tokens[-1] == ",":
                 tokens.pop()  # a trailing comma says nothing
-        tokens.append(text)
+        elif value == ";":
+            continue
+        tokens.append(value)
         if len(tokens) >= MAX_TOKENS:
-            break
-    return " ".join(tokens)
+            lines.append(" ".join(tokens))
+            if len(lines) == count:
+                return lines
+            tokens, depth = [], 0
+    if tokens:
+        lines.append(" ".join(tokens))
+    return lines + [""] * (count - len(lines))
 
 
 def _string_value(prefix: str, literal: str) -> str:

@@ -3,8 +3,8 @@ and line diffs, no git.
 
 Evidence, strongest first:
 1. **An untouched line.** A finding of the same rule that starts where an unchanged line
-   moved to is the same finding, whatever else changed around it (the enclosing function
-   renamed, the handler's body edited).
+   moved to is the same finding, whatever else changed (the enclosing function renamed),
+   as long as the line above or below it agrees too.
 2. **Equal tokens.** The same rule and token key (`identity.token_key`: quotes, spacing,
    trailing commas and wrapping ignored) in the same file: a formatter run or a move within
    the file. Among equal candidates the enclosing scope breaks ties, then order.
@@ -37,7 +37,11 @@ class Keyed:
     """A finding with what identifies it across commits."""
 
     rule_id: str
-    key: str  # token key of the flagged code
+    key: str  # the finding's logical line as tokens (`identity.token_lines`)
+    # The line with the one before, and with the one after: equal lines in different
+    # places told apart, and a block of lines moved together recognised line by line.
+    before: str
+    after: str
     finding: Finding
 
 
@@ -104,10 +108,14 @@ def pair_in_file(
         for index, item in enumerate(new):
             start = item.finding.start
             candidates = at.get((item.rule_id, start.line, start.column))
-            if candidates:
-                old_index = candidates.pop(0)
-                pairs[index] = old_index
-                taken.add(old_index)
+            for old_index in candidates or ():
+                # An unchanged line can still be matched to the wrong twin by the diff
+                # (a new `except:` equal to one just edited): a neighbour must agree.
+                if old[old_index].before == item.before or old[old_index].after == item.after:
+                    candidates.remove(old_index)  # type: ignore[union-attr]
+                    pairs[index] = old_index
+                    taken.add(old_index)
+                    break
     left_old = [i for i in range(len(old)) if i not in taken]
     left_new = [i for i in range(len(new)) if i not in pairs]
     for n, o in pair_equal([old[i] for i in left_old], [new[i] for i in left_new]).items():
@@ -131,22 +139,29 @@ def pair_in_file(
 
 
 def pair_equal(old: Sequence[Keyed], new: Sequence[Keyed]) -> dict[int, int]:
-    """new index -> old index for equal rule and token key: same scope first, then in
-    order (the first of three equal handlers stays the first)."""
-    waiting: dict[tuple[str, str], list[int]] = {}
-    for index, item in enumerate(old):
-        waiting.setdefault((item.rule_id, item.key), []).append(index)
+    """new index -> old index for equal tokens of the same rule: the line with a neighbour
+    first (after, then before), then the line alone but only within one scope (a line as
+    common as `except:` would pair anything with anything). Within each, the same scope
+    first, then in order: the first of three equal handlers stays the first."""
     pairs: dict[int, int] = {}
-    for same_scope in (True, False):
-        for index, item in enumerate(new):
-            if index in pairs:
+    for field in ("after", "before", "key"):
+        waiting: dict[tuple[str, str], list[int]] = {}
+        taken = set(pairs.values())
+        for index, item in enumerate(old):
+            if index not in taken:
+                waiting.setdefault((item.rule_id, getattr(item, field)), []).append(index)
+        for same_scope in (True, False):
+            if not same_scope and field == "key":
                 continue
-            candidates = waiting.get((item.rule_id, item.key))
-            if not candidates:
-                continue
-            for candidate in candidates:
-                if not same_scope or old[candidate].finding.scope == item.finding.scope:
-                    pairs[index] = candidate
-                    candidates.remove(candidate)
-                    break
+            for index, item in enumerate(new):
+                if index in pairs:
+                    continue
+                candidates = waiting.get((item.rule_id, getattr(item, field)))
+                if not candidates:
+                    continue
+                for candidate in candidates:
+                    if not same_scope or old[candidate].finding.scope == item.finding.scope:
+                        pairs[index] = candidate
+                        candidates.remove(candidate)
+                        break
     return pairs

@@ -376,3 +376,20 @@ def test_a_second_report_reads_the_cache_and_a_new_commit_only_its_diff(
     assert after == fresh
     assert counts(after, "CRIT-1") == (3, 3, 0)
     assert (tmp_path / ".audit_cache/history/.gitignore").exists()
+
+
+def test_a_fix_and_a_new_finding_in_one_commit_are_not_a_move(repo, audit, tmp_path) -> None:
+    body = "def load():\n    try:\n        run()\n    except:\n        return None\n"
+    repo({"app.py": body, "vendor/x.py": handlers("v1", "v2")}, "initial")
+    added = "def save():\n    try:\n        write()\n    except:\n        log()\n"
+    both = repo(
+        {"app.py": body.replace("except:", "except OSError:") + "\n\n" + added, "vendor": None},
+        "fix load(), add save(), drop vendor/",
+    )
+    data = state(audit)
+    crit = issue(data, "CRIT-1")
+    assert counts(data, "CRIT-1") == (1, 1, 2)
+    assert [(c["sha"], c["fixed"], c["removed"], c["introduced"]) for c in crit["commits"]] == [
+        (both, 1, 2, 1)
+    ]
+    assert [(r["line"], r["kind"]) for r in crit["regressions"]] == [(11, "new")]
