@@ -291,8 +291,11 @@ class WalkState:
     used: set[str] = field(default_factory=set)  # every identity given out
 
     def sightings(self) -> Iterator[Sighting]:
-        for path in sorted(self.files):
-            for item, identity in self.files[path]:
+        """What is open: the readable files' findings, and those of unreadable files as
+        last seen (nothing says they are gone)."""
+        last = {p: u.last for p, u in self.unknown.items() if u.last}
+        for path in sorted({*self.files, *last}):
+            for item, identity in self.files.get(path) or last[path] or ():
                 yield Sighting(identity, item.finding)
 
 

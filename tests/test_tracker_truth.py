@@ -393,3 +393,12 @@ def test_a_fix_and_a_new_finding_in_one_commit_are_not_a_move(repo, audit, tmp_p
         (both, 1, 2, 1)
     ]
     assert [(r["line"], r["kind"]) for r in crit["regressions"]] == [(11, "new")]
+
+
+def test_findings_of_a_file_unreadable_at_head_stay_open_as_last_seen(repo, audit) -> None:
+    repo({"app.py": handlers("a", "b")}, "initial")
+    repo({"app.py": handlers("a", "b") + "print 'py2'\n"}, "break it")
+    data = state(audit)
+    crit = issue(data, "CRIT-1")
+    assert (crit["status"], len(crit["open"]), crit["unreadable"]) == ("not-started", 2, ["app.py"])
+    assert data["timeline"][-1]["open"]["critical"] == 2
