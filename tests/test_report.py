@@ -640,8 +640,14 @@ frames.forEach((f) => f.addEventListener('load', () => {
       scrollWidth: d.documentElement.scrollWidth,
       headers: ths.map((th) => {
         const r = th.getBoundingClientRect();
+        let hidden = false;  // outside a scrolling or clipping ancestor's box
+        for (let a = th.parentElement; a; a = a.parentElement) {
+          if (w.getComputedStyle(a).overflowX === 'visible') continue;
+          const box = a.getBoundingClientRect();
+          if (r.left < box.left - 0.5 || r.right > box.right + 0.5) hidden = true;
+        }
         return {text: th.textContent, left: r.left, right: r.right, width: r.width,
-                clipped: th.scrollWidth > th.clientWidth};
+                hidden, clipped: th.scrollWidth > th.clientWidth};
       }),
       rowDisplay: [...d.querySelectorAll('table.commits tbody tr')].map(
         (tr) => w.getComputedStyle(tr).display),
@@ -714,7 +720,7 @@ def test_html_report_in_headless_chromium(history, audit, tmp_path: Path) -> Non
     ]
     for h in headers:
         assert h["width"] > 0 and h["left"] >= 0 and h["right"] <= 1280, h
-        assert not h["clipped"], h
+        assert not h["hidden"] and not h["clipped"], h
     # 390 px: no sideways scrolling, commit rows as stacked cards, legible chart text.
     assert phone["viewport"] == 390
     assert phone["scrollWidth"] <= 390
