@@ -116,10 +116,10 @@ def test_mypy_errors_fixed_between_two_snapshots(typed, audit, tmp_path: Path) -
     assert [(p["sha"], p["open"]["high"]) for p in state["timeline"]] == [(None, 3), (c1, 1)]
     assert state["history_note"] == ""
     listing = audit("issues", "list").out
-    assert "TYPES-1  high      in-progress  1     2      66%   mypy strict errors" in listing
+    assert "TYPES-1  high      in-progress  1     2      0        66%   mypy strict errors" in listing
     markdown = audit("report").out
     assert (
-        f"  - `{c1[:7]}` fix two type errors (TYPES-1) (2025-10-06): 1 file, +2 \u22122, fixed 2\n"
+        f"| `{c1[:7]}` | fix two type errors (TYPES-1) | Test | 2025-10-06 | 1 | 2 | 2 | 2 | 0 |\n"
         in markdown
     )
 
@@ -354,8 +354,8 @@ def test_without_git_the_tracker_runs_the_sources(project, audit) -> None:
         }
     )
     assert audit("issues", "list").out == (
-        "id       severity  status       open  fixed  done  title\n"
-        "TYPES-1  high      not-started  3     0      0%    mypy strict errors\n"
-        "0 findings fixed, 3 open (0% done).\n"
+        "id       severity  status       open  fixed  removed  done  title\n"
+        "TYPES-1  high      not-started  3     0      0        0%    mypy strict errors\n"
+        "0 findings fixed, 0 removed, 3 open (0% done).\n"
         "note: not a git repository: showing the current state only\n"
     )

@@ -97,10 +97,10 @@ def test_report_json_links_commits_findings_and_status(history, audit) -> None:
 def test_issues_list(history, audit) -> None:
     result = audit("issues", "list")
     assert result.out == (
-        "id      severity  status       open  fixed  done  title\n"
-        "CRIT-1  critical  in-progress  1     2      66%   Bare except blocks\n"
-        "HIGH-1  high      complete     0     2      100%  Placeholders\n"
-        "4 findings fixed, 1 open (80% done) over 6 commits.\n"
+        "id      severity  status       open  fixed  removed  done  title\n"
+        "CRIT-1  critical  in-progress  1     2      0        66%   Bare except blocks\n"
+        "HIGH-1  high      complete     0     2      0        100%  Placeholders\n"
+        "4 findings fixed, 0 removed, 1 open (80% done) over 6 commits.\n"
     )
 
 
@@ -145,7 +145,7 @@ def test_without_git_the_tracker_reports_the_current_state(project, audit) -> No
     )
     result = audit("issues", "list")
     assert result.out.splitlines()[-2:] == [
-        "0 findings fixed, 3 open (0% done).",
+        "0 findings fixed, 0 removed, 3 open (0% done).",
         "note: not a git repository: showing the current state only",
     ]
 
