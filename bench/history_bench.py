@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import ast
 import contextlib
+import datetime as dt
 import os
 import random
 import shutil
@@ -30,6 +31,7 @@ from auditor.history import Walker, _range, _repo
 from auditor.progress import history_of, load_project_issues
 from auditor.scan import language_filter, open_project
 
+START = dt.datetime(2025, 2, 1, tzinfo=dt.UTC)
 ENV = {
     "GIT_AUTHOR_NAME": "Bench",
     "GIT_AUTHOR_EMAIL": "bench@example.com",
@@ -86,7 +88,7 @@ def build(root: Path, commits: int, files: int) -> None:
             "--allow-empty",
             "-am",
             f"change {n} (CRIT-1)",
-            date=f"2025-02-{1 + n // 24:02d}T{n % 24:02d}:00:00+00:00",
+            date=(START + dt.timedelta(hours=n)).isoformat(),
         )
 
 
@@ -185,6 +187,11 @@ def main() -> None:
         print(f"cold walk           {cold_wall:8.2f} {cold_cpu:8.2f}")
         print(f"warm walk (cache)   {warm_wall:8.2f} {warm_cpu:8.2f}")
         print(f"floor: ast.parse             {floor_cpu:8.2f}")
+        import resource
+
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+        print(f"peak memory: {own} MiB (main process), {workers} MiB (largest worker)")
         print(
             f"cold / floor: {cold_wall / floor_cpu:.1f} wall, {cold_cpu / floor_cpu:.1f} cpu "
             f"(goal <= 3); warm / cold (wall): {warm_wall / cold_wall:.3f} (goal <= 0.1)"

@@ -116,7 +116,9 @@ def test_mypy_errors_fixed_between_two_snapshots(typed, audit, tmp_path: Path) -
     assert [(p["sha"], p["open"]["high"]) for p in state["timeline"]] == [(None, 3), (c1, 1)]
     assert state["history_note"] == ""
     listing = audit("issues", "list").out
-    assert "TYPES-1  high      in-progress  1     2      0        66%   mypy strict errors" in listing
+    assert (
+        "TYPES-1  high      in-progress  1     2      0        66%   mypy strict errors" in listing
+    )
     markdown = audit("report").out
     assert (
         f"| `{c1[:7]}` | fix two type errors (TYPES-1) | Test | 2025-10-06 | 1 | 2 | 2 | 2 | 0 |\n"
