@@ -17,7 +17,7 @@ import datetime as dt
 import gc
 import os
 import re
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -103,6 +103,7 @@ class History:
     head_date: str | None = None
     scans: int = 0  # blobs scanned: each (blob, path) once
     base_sha: str | None = None  # the state tracking starts from; None: an empty tree
+    base_date: str | None = None
     since: str | None = None  # the --since revision, as given
     baseline_unreadable: int = 0
     head_unreadable: tuple[str, ...] = ()  # tracked files HEAD's version of cannot be read
@@ -266,7 +267,10 @@ def keyed(findings: Sequence[Finding], text: str) -> list[Keyed]:
         while number > 0 and not before:  # the nearest line above with code
             number -= 1
             before = token_lines(text[: index.starts[number + 1]], index.starts[number], 1)[0]
-        out.append(Keyed(finding.rule_id, line, f"{before}\n{line}", f"{line}\n{after}", finding))
+        start, end = index.offset(finding.start), index.offset(finding.end)
+        span = token_lines(text[:end], start, 1)[0] if end > start else line
+        keys = (line, f"{before}\n{line}", f"{line}\n{after}", span)
+        out.append(Keyed(finding.rule_id, *keys, finding))
     return out
 
 
@@ -393,6 +397,18 @@ class BlobPool:
         if self.pool is not None:
             self.pool.terminate()
             self.pool.join()
+
+
+def _context_lines(text: str) -> Counter[str]:
+    """Every line of a text with the next, as tokens (`Keyed.after`): what can be found
+    of a finding in a file that cannot be parsed."""
+    index = LineIndex(text)
+    found: Counter[str] = Counter()
+    for start in index.starts[:-1] if index.starts[-1] == len(text) else index.starts:
+        line, after = token_lines(text, start, 2)
+        if line:
+            found[f"{line}\n{after}"] += 1
+    return found
 
 
 def _parses(language: str, text: str) -> bool:
@@ -534,6 +550,7 @@ class Walker:
                 entries = gap.last
             vanished.extend((REMOVED, item, identity, None) for item, identity in entries)
         placed: dict[str, list[Tracked | None]] = {}
+        dark: list[tuple[str, str | None, str]] = []  # unreadable files this commit changed
         for path, blob in blobs.items():
             old_path = renamed.get(path, path)
             if old_path == path and state.blobs.get(path) == blob:
@@ -548,6 +565,7 @@ class Walker:
                     last = state.files.get(old_path, ()) if was_known else None
                     gap = Unknown(commit, last, state.blobs.get(old_path) if was_known else None)
                 unknown[path] = gap
+                dark.append((path, state.blobs.get(old_path), blob))
                 continue
             unknown.pop(path, None)
             if gap is not None:
@@ -570,13 +588,13 @@ class Walker:
                     arrived.append((path, len(current), item, FIRST_SEEN if first_seen else NEW))
                     current.append(None)
             kept = set(pairs.values())
-            vanished.extend(
-                (FIXED, item, identity, since)
-                for index, (item, identity) in enumerate(previous)
-                if index not in kept
-            )
+            for index, (item, identity) in enumerate(previous):
+                if index not in kept:
+                    if item.finding.path != path:  # renamed while unreadable: it is here now
+                        item = replace(item, finding=replace(item.finding, path=path))
+                    vanished.append((FIXED, item, identity, since))
             placed[path] = current
-        events = self._settle(state, vanished, arrived, placed)
+        events = self._settle(state, vanished, arrived, placed, dark, unknown)
         for path, current in placed.items():
             if current:
                 files[path] = tuple(t for t in current if t is not None)
@@ -591,16 +609,26 @@ class Walker:
         vanished: list[tuple[str, Keyed, str, str | None]],
         arrived: list[tuple[str, int, Keyed, str]],
         placed: dict[str, list[Tracked | None]],
+        dark: list[tuple[str, str | None, str]],
+        unknown: dict[str, Unknown],
     ) -> list[Event]:
-        """Moves between files first, then what came back, then the rest. Returns the
-        events and puts each arrival, with its identity, in its place."""
+        """Moves between files first (readable ones, then into and out of unreadable
+        ones), then what came back, then the rest. Returns the events and puts each
+        arrival, with its identity, in its place."""
         events: list[Event] = []
-        moves = pair_equal([v[1] for v in vanished], [a[2] for a in arrived]) if vanished else {}
+        moves = (
+            pair_equal([v[1] for v in vanished], [a[2] for a in arrived], across_files=True)
+            if vanished
+            else {}
+        )
         moved_away = set(moves.values())
+        from_dark: dict[int, str] = {}
+        if dark and (len(moves) < len(arrived) or len(moved_away) < len(vanished)):
+            from_dark = self._through_the_dark(vanished, arrived, moves, moved_away, dark, unknown)
         for index, (path, position, item, kind) in enumerate(arrived):
             old = moves.get(index)
-            if old is not None:
-                identity = vanished[old][2]
+            if old is not None or index in from_dark:
+                identity = vanished[old][2] if old is not None else from_dark[index]
                 events.append(Event(MOVED, Sighting(identity, item.finding)))
             else:
                 back = state.gone.get((path, item.rule_id, item.key))
@@ -623,6 +651,66 @@ class Walker:
             state.gone.setdefault((finding.path, item.rule_id, item.key), []).append(identity)
             events.append(Event(kind, Sighting(identity, finding), since))
         return events
+
+    def _through_the_dark(
+        self,
+        vanished: list[tuple[str, Keyed, str, str | None]],
+        arrived: list[tuple[str, int, Keyed, str]],
+        moves: dict[int, int],
+        moved_away: set[int],
+        dark: list[tuple[str, str | None, str]],
+        unknown: dict[str, Unknown],
+    ) -> dict[int, str]:
+        """Code that moves into or out of a file that cannot be parsed (Python 2 code
+        split into modules, one at a time ported): its findings cannot be located there,
+        but its lines can be, as tokens. A finding that disappears while its line and the
+        next appear in an unreadable file the commit changed moved there (it joins that
+        file's last known findings); an arrival whose lines left such a file, where it was
+        last seen, moved out of it. Returns the arrivals moved out (index -> identity);
+        `moved_away` gains the disappearances moved in."""
+        lines: dict[str, tuple[Counter[str], Counter[str]]] = {}  # path: (left, came)
+        for path, old_blob, new_blob in dark:
+            old = _context_lines(self.text_anyway(old_blob)) if old_blob else Counter()
+            new = _context_lines(self.text_anyway(new_blob))
+            lines[path] = (old - new, new - old)
+        out: dict[int, str] = {}
+        for index, (_, _, item, _) in enumerate(arrived):
+            if index in moves:
+                continue
+            for path, (left, _) in lines.items():
+                gap = unknown.get(path)
+                if left[item.after] <= 0 or gap is None or not gap.last:
+                    continue
+                last = list(gap.last)
+                match = next(
+                    (t for t in last if t[0].rule_id == item.rule_id and t[0].after == item.after),
+                    None,
+                )
+                if match is None:
+                    continue
+                last.remove(match)
+                unknown[path] = replace(gap, last=tuple(last))
+                left[item.after] -= 1
+                out[index] = match[1]
+                break
+        for index, (_, item, identity, _) in enumerate(vanished):
+            if index in moved_away:
+                continue
+            for path, (_, came) in lines.items():
+                if came[item.after] <= 0 or path not in unknown:
+                    continue
+                gap = unknown[path]
+                # Where it is now, as far as can be said: that file, at its old line.
+                moved = replace(item, finding=replace(item.finding, path=path))
+                unknown[path] = replace(gap, last=(*(gap.last or ()), (moved, identity)))
+                came[item.after] -= 1
+                moved_away.add(index)
+                break
+        return out
+
+    def text_anyway(self, blob: str) -> str:
+        """A blob's text for finding lines in it, even where it does not parse."""
+        return self.objects.blob(blob).decode("utf-8", "replace")
 
     def _renames(
         self,
@@ -773,6 +861,7 @@ def walk(
             head_date=commits[-1].date if commits else None,
             scans=walker.scans,
             base_sha=base,
+            base_date=_git(repo, "log", "-1", "--format=%cI", base).strip() if base else None,
             since=since,
             baseline_unreadable=baseline_unreadable,
             head_unreadable=tuple(sorted(state.unknown)),

@@ -22,7 +22,7 @@ from auditor.history import CommitRecord, Event, Sighting, Tracked, Unknown, Wal
 from auditor.model import Finding, Fix, Location, Severity
 from auditor.outcomes import Keyed
 
-FORMAT = 3
+FORMAT = 4
 KEEP = 4  # walks kept per folder (several --since starts, several rule sets)
 
 Resumed = tuple[tuple[Sighting, ...], int, list[CommitRecord], WalkState, set[str]]
@@ -151,12 +151,12 @@ def _record(d: dict[str, Any]) -> CommitRecord:
 
 def _tracked_json(t: Tracked) -> list[Any]:
     item, identity = t
-    return [identity, item.key, item.before, item.after, _finding_json(item.finding)]
+    return [identity, item.key, item.before, item.after, item.span, _finding_json(item.finding)]
 
 
 def _tracked(v: list[Any]) -> Tracked:
-    finding = _finding(v[4])
-    return Keyed(finding.rule_id, v[1], v[2], v[3], finding), v[0]
+    finding = _finding(v[5])
+    return Keyed(finding.rule_id, v[1], v[2], v[3], v[4], finding), v[0]
 
 
 def _state_json(s: WalkState) -> dict[str, Any]:

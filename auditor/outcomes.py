@@ -11,7 +11,7 @@ Evidence, strongest first:
 3. **An edit in place.** The same rule, old and new finding inside the same changed block
    of lines: the code was rewritten but the defect stays (an env var renamed).
 Across files, only equal tokens pair (a move); what is left is a disappearance or an
-appearance, and `classify` names it.
+appearance, and the walk names it.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ class Keyed:
     # places told apart, and a block of lines moved together recognised line by line.
     before: str
     after: str
+    span: str  # the flagged code's own tokens: `os.environ["X"]` wherever its line moved
     finding: Finding
 
 
@@ -138,25 +139,33 @@ def pair_in_file(
     return pairs
 
 
-def pair_equal(old: Sequence[Keyed], new: Sequence[Keyed]) -> dict[int, int]:
+def pair_equal(
+    old: Sequence[Keyed], new: Sequence[Keyed], *, across_files: bool = False
+) -> dict[int, int]:
     """new index -> old index for equal tokens of the same rule: the line with a neighbour
-    first (after, then before), then the line alone but only within one scope (a line as
-    common as `except:` would pair anything with anything). Within each, the same scope
-    first, then in order: the first of three equal handlers stays the first."""
+    first (after, then before), then the line alone, then the flagged code alone (two
+    copies of a block merged into one function keep `os.environ["X"]` but not its line).
+    The last two pair across scopes only within a file, and only code of some substance:
+    a line as common as `except:` would pair anything with anything. Within each, the same
+    scope first, then in order: the first of three equal handlers stays the first."""
     pairs: dict[int, int] = {}
-    for field in ("after", "before", "key"):
+    for field in ("after", "before", "key", "span"):
         waiting: dict[tuple[str, str], list[int]] = {}
         taken = set(pairs.values())
         for index, item in enumerate(old):
             if index not in taken:
                 waiting.setdefault((item.rule_id, getattr(item, field)), []).append(index)
         for same_scope in (True, False):
-            if not same_scope and field == "key":
-                continue
+            if not same_scope and field in ("key", "span"):
+                if across_files or field == "key":
+                    continue
             for index, item in enumerate(new):
                 if index in pairs:
                     continue
-                candidates = waiting.get((item.rule_id, getattr(item, field)))
+                value = getattr(item, field)
+                if field == "span" and not same_scope and value.count(" ") < 2:
+                    continue  # fewer than three tokens: too common to say which is which
+                candidates = waiting.get((item.rule_id, value))
                 if not candidates:
                     continue
                 for candidate in candidates:

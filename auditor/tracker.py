@@ -113,6 +113,7 @@ class CommitLink:
     deletions: int
     reasons: tuple[str, ...]  # "message": names the issue; "fix": its findings left; "listed"
     fixed: int  # this issue's findings this commit fixed (standing credits)
+    withdrawn: int  # fixes of this commit undone later: the finding came back
     removed: int
     introduced: int  # new or reopened here (and still gone or not: what the commit did)
     moved: int
@@ -159,7 +160,7 @@ class UntrackedGroup:
 @dataclass(frozen=True, slots=True)
 class SeverityTotal:
     severity: str
-    issues: int
+    issues: int  # wont-fix issues left out, like their findings
     complete: int
     open: int
     fixed: int
@@ -168,7 +169,7 @@ class SeverityTotal:
 
 @dataclass(frozen=True, slots=True)
 class TimelinePoint:
-    sha: str | None  # None: the state before the first tracked commit
+    sha: str | None  # the state before the first tracked commit: the base, or None (empty)
     date: str | None
     open: Mapping[str, int]  # open findings of tracked issues, by the issue's severity
     unreadable: int  # tracked files that could not be read: their findings are unknown
@@ -278,13 +279,21 @@ class _Replay:
     def __init__(self, history: History, severity_of: Callable[[Sighting], str | None]) -> None:
         present = {s.identity: s for s in history.baseline}
         self.credits: dict[str, _Credit] = {}
+        self.withdrawn: list[_Credit] = []  # fixes undone by the finding's return
         self.introduced: dict[str, tuple[str, CommitRecord]] = {}
         counts: Counter[str] = Counter()
         for sighting in present.values():
             label = severity_of(sighting)
             if label:
                 counts[label] += 1
-        points = [TimelinePoint(None, None, _by_severity(counts), history.baseline_unreadable)]
+        points = [
+            TimelinePoint(
+                history.base_sha,
+                history.base_date,
+                _by_severity(counts),
+                history.baseline_unreadable,
+            )
+        ]
         # Without a base, the first commit brings the code as it was: what it holds is
         # where tracking starts, not a regression.
         root = history.commits[0].sha if history.commits and history.base_sha is None else None
@@ -310,7 +319,9 @@ class _Replay:
                     if identity not in present and (label := severity_of(sighting)):
                         counts[label] += 1
                     present[identity] = sighting
-                    self.credits.pop(identity, None)
+                    undone = self.credits.pop(identity, None)
+                    if undone is not None and undone.kind == FIXED and undone.commit is not None:
+                        self.withdrawn.append(undone)
                     if event.kind in (NEW, REOPENED) and commit.sha != root:
                         self.introduced[identity] = (event.kind, commit)
                     elif event.kind == FIRST_SEEN:
@@ -358,6 +369,11 @@ def build_state(
         issue = issue_of(credit.sighting)
         if issue is not None:
             credits_by_issue[issue.id].append(credit)
+    withdrawn_by_issue: dict[str, Counter[str]] = defaultdict(Counter)
+    for credit in replay.withdrawn:
+        issue = issue_of(credit.sighting)
+        if issue is not None and credit.commit is not None:
+            withdrawn_by_issue[issue.id][credit.commit.sha] += 1
     events_by_issue: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
     for commit in history.commits:
         for event in commit.events:
@@ -373,6 +389,7 @@ def build_state(
             open_by_issue[issue.id],
             credits_by_issue[issue.id],
             events_by_issue[issue.id],
+            withdrawn_by_issue[issue.id],
             history,
             replay,
             by_commit,
@@ -462,6 +479,7 @@ def _issue_state(
     open_: Sequence[Sighting],
     credits: Sequence[_Credit],
     events: Counter[tuple[str, str]],
+    withdrawn: Counter[str],
     history: History,
     replay: _Replay,
     by_commit: Mapping[str, CommitRecord],
@@ -496,6 +514,7 @@ def _issue_state(
                     deletions=commit.deletions,
                     reasons=tuple(reasons),
                     fixed=credited[(commit.sha, FIXED)],
+                    withdrawn=withdrawn[commit.sha],
                     removed=credited[(commit.sha, REMOVED)],
                     introduced=events[(commit.sha, "introduced")],
                     moved=events[(commit.sha, MOVED)],
@@ -587,8 +606,8 @@ def _totals(states: Sequence[IssueState]) -> tuple[SeverityTotal, ...]:
         rows.append(
             SeverityTotal(
                 severity=label,
-                issues=len(group),
-                complete=sum(1 for s in group if s.status in (COMPLETE, WONT_FIX)),
+                issues=len(counted),
+                complete=sum(1 for s in counted if s.status == COMPLETE),
                 open=sum(len(s.open) for s in counted),
                 fixed=sum(len(s.fixed) for s in counted),
                 removed=sum(len(s.removed) for s in counted),

@@ -303,11 +303,13 @@ def burn_down(state: TrackerState) -> Chart | None:
         return None
     # Committer dates on the first-parent line almost always rise; where one does not,
     # the point is drawn at the previous one's time rather than back in time.
-    times: list[float] = []
-    for p in points:
-        t = _seconds(p.date or dated[0].date or "")
-        times.append(max(t, times[-1]) if times else t)
-    start, end = times[0], times[-1]
+    # The first point is the state before the first tracked commit (the base commit may
+    # be years older): it is drawn at the left margin, not at its own date.
+    times: list[float] = [0.0]
+    for p in points[1:]:
+        t = _seconds(p.date or dated[-1].date or "")
+        times.append(max(t, times[-1]) if len(times) > 1 else t)
+    start, end = times[1], times[-1]
     if end - start < 86400:  # at least a day wide, centred on the commits
         widen = (86400 - (end - start)) / 2
         start, end = start - widen, end + widen
@@ -315,8 +317,7 @@ def burn_down(state: TrackerState) -> Chart | None:
     # state after HEAD (with any unknown span at HEAD) right of the last one.
     pad = (end - start) * 0.03
     start, end = start - pad, end + pad
-    if points[0].sha is None:  # the state before the first tracked commit
-        times[0] = start
+    times[0] = start
 
     def x(t: float) -> float:
         return X_RANGE * (t - start) / (end - start)
@@ -433,6 +434,7 @@ def _context(state: TrackerState, cap: int, html: bool) -> dict[str, object]:
         "excluded": excluded(state),
         "next_actions": next_actions(state),
         "all_complete": sum(t.complete for t in state.totals),
+        "all_issues": sum(t.issues for t in state.totals),
         "fixable_summary": fixable_summary(state),
         "unreadable_summary": unreadable_summary(state, code),
         "cap": cap,

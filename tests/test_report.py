@@ -89,6 +89,7 @@ def commit(sha: str = SHA_A, **changes: Any) -> CommitLink:
         deletions=13,
         reasons=("message", "fix"),
         fixed=0,
+        withdrawn=0,
         removed=0,
         introduced=0,
         moved=0,

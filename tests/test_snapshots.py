@@ -113,7 +113,7 @@ def test_mypy_errors_fixed_between_two_snapshots(typed, audit, tmp_path: Path) -
     assert [(c["sha"], c["reasons"], c["fixed"]) for c in issue["commits"]] == [
         (c1, ["message", "fix"], 2)
     ]
-    assert [(p["sha"], p["open"]["high"]) for p in state["timeline"]] == [(None, 3), (c1, 1)]
+    assert [(p["sha"], p["open"]["high"]) for p in state["timeline"]] == [(typed["c0"], 3), (c1, 1)]
     assert state["history_note"] == ""
     listing = audit("issues", "list").out
     assert (

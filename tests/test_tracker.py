@@ -79,7 +79,7 @@ def test_report_json_links_commits_findings_and_status(history, audit) -> None:
         f"from {history['c1'][:7]} (2025-10-12), the first commit on or after 2025-10-11"
     )
     assert [(p["sha"], p["open"]["critical"], p["open"]["high"]) for p in state["timeline"]] == [
-        (None, 3, 2),
+        (history["c0"], 3, 2),  # the base: the last commit before `started`
         (history["c1"], 1, 2),
         (history["c2"], 1, 2),
         (history["c3"], 0, 1),

@@ -337,8 +337,8 @@ def test_wont_fix_findings_leave_the_totals(repo, audit, tmp_path: Path) -> None
     assert (data["open"], data["fixed"], data["excluded"]) == (1, 0, 2)
     assert data["totals"][0] == {
         "severity": "critical",
-        "issues": 2,
-        "complete": 1,
+        "issues": 1,  # the wont-fix issue is left out, as its findings are
+        "complete": 0,
         "open": 1,
         "fixed": 0,
         "removed": 0,
@@ -402,3 +402,69 @@ def test_findings_of_a_file_unreadable_at_head_stay_open_as_last_seen(repo, audi
     crit = issue(data, "CRIT-1")
     assert (crit["status"], len(crit["open"]), crit["unreadable"]) == ("not-started", 2, ["app.py"])
     assert data["timeline"][-1]["open"]["critical"] == 2
+
+
+def test_two_copies_merged_into_one_function_leave_one_fixed(repo, audit) -> None:
+    before = (
+        "import os\n\n\nclass Proxy:\n    def connect(self):\n"
+        "        return retry(lambda: self.conn.connect(os.environ['SOCK']))\n\n\n"
+        "class Agent:\n    def __init__(self):\n"
+        "        self.conn = open_socket(os.environ['SOCK'])\n"
+    )
+    after = (
+        "import os\n\n\ndef agent_connection():\n    return open_socket(os.environ['SOCK'])\n\n\n"
+        "class Proxy:\n    def connect(self):\n        return retry(agent_connection)\n\n\n"
+        "class Agent:\n    def __init__(self):\n        self.conn = agent_connection()\n"
+    )
+    repo({"agent.py": before}, "initial")
+    merged = repo({"agent.py": after}, "one agent_connection() for both")
+    data = state(audit)
+    high = issue(data, "HIGH-1")
+    assert counts(data, "HIGH-1") == (1, 1, 0)
+    # Within a file a move is no event: the survivor simply keeps its identity.
+    assert [(c["sha"], c["fixed"], c["introduced"], c["moved"]) for c in high["commits"]] == [
+        (merged, 1, 0, 0)
+    ]
+    assert high["regressions"] == []
+
+
+PY2_TESTS = (
+    "def test_load():\n    try:\n        load()\n    except:\n        etype, value = info()\n\n\n"
+    "def test_save():\n    try:\n        save()\n    except:\n        etype, value, tb = info()\n"
+)
+
+
+def test_code_moved_out_of_an_unreadable_file_is_a_move(repo, audit) -> None:
+    repo({"tests/transport.py": PY2_TESTS + "\n\nx = 1\n"}, "initial")
+    repo({"tests/transport.py": "print 'py2'\n" + PY2_TESTS + "\n\nx = 1\n"}, "py2 only")
+    split = repo(
+        {"tests/transport.py": "print 'py2'\n\nx = 1\n", "tests/auth.py": PY2_TESTS},
+        "split the auth tests into their own file",
+    )
+    repo({"tests/transport.py": "print('py3')\n\nx = 1\n"}, "port to Python 3")
+    data = state(audit)
+    crit = issue(data, "CRIT-1")
+    assert counts(data, "CRIT-1") == (2, 0, 0)  # moved, never fixed
+    assert [o["path"] for o in crit["open"]] == ["tests/auth.py", "tests/auth.py"]
+    assert crit["regressions"] == [] and crit["commits"] == []
+    assert split
+
+
+def test_code_moved_between_unreadable_files_is_fixed_once(repo, audit) -> None:
+    old = "def check():\n    try:\n        run()\n    except:\n        log('rejected key')\n"
+    repo({"auth_transport.py": old + "\n\nx = 1\n"}, "initial")
+    repo({"auth_transport.py": "print 'py2'\n" + old}, "py2 only")
+    # Too little alike for git to call it a rename: the handler moves with other code.
+    more = "".join(f"def step_{n}(x):\n    return x + {n}\n\n\n" for n in range(30))
+    handler = "print 'py2'\n" + more + old
+    repo({"auth_transport.py": None, "auth_handler.py": handler}, "move it")
+    fixed = handler.replace("except:", "except Exception:").replace("print 'py2'", "print('3')")
+    fix = repo({"auth_handler.py": fixed}, "port and fix")
+    data = state(audit)
+    crit = issue(data, "CRIT-1")
+    assert counts(data, "CRIT-1") == (0, 1, 0)
+    assert [(f["path"], f["commit"], f["unknown_since"]) for f in crit["fixed"]] == [
+        ("auth_handler.py", None, crit["fixed"][0]["unknown_since"])
+    ]
+    assert crit["fixed"][0]["unknown_since"] is not None
+    assert fix
