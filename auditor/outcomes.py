@@ -156,9 +156,9 @@ def pair_equal(
             if index not in taken:
                 waiting.setdefault((item.rule_id, getattr(item, field)), []).append(index)
         for same_scope in (True, False):
-            if not same_scope and field in ("key", "span"):
-                if across_files or field == "key":
-                    continue
+            # The line alone, and the flagged code across files, pair within one scope.
+            if not same_scope and (field == "key" or (field == "span" and across_files)):
+                continue
             for index, item in enumerate(new):
                 if index in pairs:
                     continue
