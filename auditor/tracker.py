@@ -659,11 +659,11 @@ def _trend(replay: _Replay, credits: Sequence[_Credit], period: str) -> tuple[Tr
         introduced_in[_period(commit.date, period)] += 1
     rows: dict[str, TrendRow] = {}
     count: Counter[str] = Counter()
-    for point in replay.timeline:
+    for number, point in enumerate(replay.timeline):
         if point.date is None:
             continue
         key = _period(point.date, period)
-        count[key] += 1
+        count[key] += number > 0  # the first point is the base: where tracking starts
         rows[key] = TrendRow(
             key, count[key], point.open, fixed_in[key], introduced_in[key], point.unreadable
         )

@@ -152,8 +152,8 @@ def state(*issues: IssueState, **changes: Any) -> TrackerState:
         totals=tuple(
             SeverityTotal(
                 s,
-                sum(1 for i in issues if i.severity == s),
-                sum(1 for i in issues if i.severity == s and i.status in ("complete", "wont-fix")),
+                sum(1 for i in counted if i.severity == s),
+                sum(1 for i in counted if i.severity == s and i.status == "complete"),
                 sum(len(i.open) for i in counted if i.severity == s),
                 sum(len(i.fixed) for i in counted if i.severity == s),
                 sum(len(i.removed) for i in counted if i.severity == s),
@@ -417,9 +417,9 @@ def test_excluded_section() -> None:
         md, "Next actions"
     )
     assert (
-        "| **All** | **1/2** | **0** | **0** | **1** | **0 %** |\n"
+        "| **All** | **0/1** | **0** | **0** | **1** | **0 %** |\n"
         "\n"
-        "Won't-fix issues count as complete; their open findings (2) are left out.\n"
+        "Won't-fix issues and their open findings (2) are left out; see Excluded.\n"
     ) in md
     assert section(render_markdown(state(issue())), "Excluded") == "None.\n"
 
