@@ -380,17 +380,24 @@ class BlobPool:
                 self.pool = mp.get_context("fork").Pool(jobs, _pool_start, (engine,))
         self.jobs = jobs
 
-    def scan(self, tasks: list[tuple[str, str, bytes]]) -> list[list[Keyed] | None]:
+    def start(self, tasks: list[tuple[str, str, bytes]]) -> Callable[[], list[list[Keyed] | None]]:
+        """Scan `tasks` in the workers; the returned function waits for the results."""
         if self.pool is None:
-            return [scan_blob(self.engine, *task) for task in tasks]
+            done = [scan_blob(self.engine, *task) for task in tasks]
+            return lambda: done
         # Largest first in small chunks: cost follows size, and the workers even out.
         order = sorted(range(len(tasks)), key=lambda i: len(tasks[i][2]), reverse=True)
         size = max(1, min(8, len(tasks) // (self.jobs * 4)))
         chunks = [[tasks[i] for i in order[n : n + size]] for n in range(0, len(order), size)]
-        results: list[list[Keyed] | None] = [None] * len(tasks)
-        done = [r for chunk in self.pool.map(_pool_scan, chunks) for r in chunk]
-        for index, result in zip(order, done, strict=True):
-            results[index] = result
+        pending = self.pool.map_async(_pool_scan, chunks)
+
+        def results() -> list[list[Keyed] | None]:
+            out: list[list[Keyed] | None] = [None] * len(tasks)
+            done = [r for chunk in pending.get() for r in chunk]
+            for index, result in zip(order, done, strict=True):
+                out[index] = result
+            return out
+
         return results
 
     def close(self) -> None:
@@ -455,6 +462,10 @@ class Walker:
             language = self._languages[rel] = self._language_of(rel)
             return language
 
+    def listing_of(self, commit: str) -> dict[str, str]:
+        """The listing a prefetch computed, left for the walk."""
+        return self._listings[commit]
+
     def listing(self, commit: str) -> dict[str, str]:
         ready = self._listings.pop(commit, None)
         if ready is not None:
@@ -496,28 +507,37 @@ class Walker:
         self.scanned.remember(key, result)
         return result
 
-    def prefetch(self, commits: Sequence[str], blobs: dict[str, str], pool: BlobPool) -> None:
-        """Scan, over the pool, the blobs that the next `commits` change: the walk then
-        finds them scanned. Memory stays that of one window of commits."""
+    def prefetch(
+        self, commits: Sequence[str], blobs: dict[str, str], pool: BlobPool
+    ) -> Callable[[], None]:
+        """Start scanning, over the pool, the blobs that `commits` change, and return what
+        collects the results: the walk then finds them scanned. The workers scan one
+        window while this process walks the one before; memory stays that of a window."""
         wanted: dict[tuple[str, str], None] = {}
         before = blobs
         for commit in commits:
             listing = self._listings[commit] = self.listing(commit)
             for path, blob in listing.items():
                 key = (blob, path)
-                if before.get(path) != blob and key not in self.scanned:
+                changed = before.get(path) != blob
+                if changed and key not in self.scanned and key not in self.prefetched:
                     wanted[key] = None
             before = listing
         if len(wanted) < PARALLEL_MIN_BLOBS:
-            return
+            return lambda: None
         tasks = []
         for blob, path in wanted:
             language = self.language_of(path)
             assert language is not None
             tasks.append((path, language, self.objects.blob(blob)))
-        for (blob, path), result in zip(wanted, pool.scan(tasks), strict=True):
-            self.prefetched[(blob, path)] = result
-            self.scans += 1
+        results = pool.start(tasks)
+
+        def collect() -> None:
+            for key, result in zip(wanted, results(), strict=True):
+                self.prefetched[key] = result
+                self.scans += 1
+
+        return collect
 
     def _diff(self, rel: str, old_blob: str | None, new_blob: str) -> LineDiff | None:
         if old_blob is None:
@@ -807,35 +827,43 @@ def walk(
         else:
             state = WalkState()
             if base is not None:
-                walker.prefetch([base], {}, pool)
+                walker.prefetch([base], {}, pool)()
                 state, _ = walker.advance(state, base)
             baseline = tuple(state.sightings())
             baseline_unreadable = len(state.unknown)
             walker.ever_unreadable = set(state.unknown)
             records = []
         done = len(records)
-        for number, commit in enumerate(commits[done:], start=done):
-            if (number - done) % WINDOW == 0:
-                walker.prefetch(
-                    [c.sha for c in commits[number : number + WINDOW]], state.blobs, pool
+        windows = [commits[n : n + WINDOW] for n in range(done, len(commits), WINDOW)]
+        collect = (
+            walker.prefetch([c.sha for c in windows[0]], state.blobs, pool) if windows else None
+        )
+        number = done
+        for at, window in enumerate(windows):
+            assert collect is not None
+            collect()
+            if at + 1 < len(windows):  # the next window scans while this one is walked
+                last = walker.listing_of(window[-1].sha)
+                collect = walker.prefetch([c.sha for c in windows[at + 1]], last, pool)
+            for commit in window:
+                number += 1
+                state, events = walker.advance(state, commit.sha)
+                records.append(
+                    CommitRecord(
+                        sha=commit.sha,
+                        subject=commit.subject,
+                        message=commit.message,
+                        date=commit.date,
+                        author=commit.author,
+                        files=commit.files,
+                        insertions=commit.insertions,
+                        deletions=commit.deletions,
+                        events=tuple(events),
+                        unreadable=len(state.unknown),
+                    )
                 )
-            state, events = walker.advance(state, commit.sha)
-            records.append(
-                CommitRecord(
-                    sha=commit.sha,
-                    subject=commit.subject,
-                    message=commit.message,
-                    date=commit.date,
-                    author=commit.author,
-                    files=commit.files,
-                    insertions=commit.insertions,
-                    deletions=commit.deletions,
-                    events=tuple(events),
-                    unreadable=len(state.unknown),
-                )
-            )
-            if progress is not None:
-                progress(number + 1, len(commits))
+                if progress is not None:
+                    progress(number, len(commits))
         if cache is not None and len(records) > done:
             cache.save(base, baseline, baseline_unreadable, records, state, walker.ever_unreadable)
         head = tuple(state.sightings())
