@@ -407,14 +407,15 @@ class BlobPool:
 
 
 def _context_lines(text: str) -> Counter[str]:
-    """Every line of a text with the next, as tokens (`Keyed.after`): what can be found
-    of a finding in a file that cannot be parsed."""
+    """Every line of a text alone and with the next, as tokens (`Keyed.key` and
+    `Keyed.after`): what can be found of a finding in a file that cannot be parsed."""
     index = LineIndex(text)
     found: Counter[str] = Counter()
     for start in index.starts[:-1] if index.starts[-1] == len(text) else index.starts:
         line, after = token_lines(text, start, 2)
         if line:
-            found[f"{line}\n{after}"] += 1
+            found[f"after{line}\n{after}"] += 1
+            found[f"key{line}"] += 1
     return found
 
 
@@ -694,38 +695,47 @@ class Walker:
             new = _context_lines(self.text_anyway(new_blob))
             lines[path] = (old - new, new - old)
         out: dict[int, str] = {}
-        for index, (_, _, item, _) in enumerate(arrived):
-            if index in moves:
-                continue
-            for path, (left, _) in lines.items():
-                gap = unknown.get(path)
-                if left[item.after] <= 0 or gap is None or not gap.last:
+        # The line with the next first; then the line alone (the code around it was
+        # edited on the way: `self._log(...)` became `self.transport._log(...)`).
+        for tier in ("after", "key"):
+            for index, (_, _, item, _) in enumerate(arrived):
+                if index in moves or index in out:
                     continue
-                last = list(gap.last)
-                match = next(
-                    (t for t in last if t[0].rule_id == item.rule_id and t[0].after == item.after),
-                    None,
-                )
-                if match is None:
+                value = getattr(item, tier)
+                for path, (left, _) in lines.items():
+                    gap = unknown.get(path)
+                    if left[tier + value] <= 0 or gap is None or not gap.last:
+                        continue
+                    last = list(gap.last)
+                    match = next(
+                        (
+                            t
+                            for t in last
+                            if t[0].rule_id == item.rule_id and getattr(t[0], tier) == value
+                        ),
+                        None,
+                    )
+                    if match is None:
+                        continue
+                    last.remove(match)
+                    unknown[path] = replace(gap, last=tuple(last))
+                    left[tier + value] -= 1
+                    out[index] = match[1]
+                    break
+            for index, (_, item, identity, _) in enumerate(vanished):
+                if index in moved_away:
                     continue
-                last.remove(match)
-                unknown[path] = replace(gap, last=tuple(last))
-                left[item.after] -= 1
-                out[index] = match[1]
-                break
-        for index, (_, item, identity, _) in enumerate(vanished):
-            if index in moved_away:
-                continue
-            for path, (_, came) in lines.items():
-                if came[item.after] <= 0 or path not in unknown:
-                    continue
-                gap = unknown[path]
-                # Where it is now, as far as can be said: that file, at its old line.
-                moved = replace(item, finding=replace(item.finding, path=path))
-                unknown[path] = replace(gap, last=(*(gap.last or ()), (moved, identity)))
-                came[item.after] -= 1
-                moved_away.add(index)
-                break
+                value = getattr(item, tier)
+                for path, (_, came) in lines.items():
+                    if came[tier + value] <= 0 or path not in unknown:
+                        continue
+                    gap = unknown[path]
+                    # Where it is now, as far as can be said: that file, at its old line.
+                    moved = replace(item, finding=replace(item.finding, path=path))
+                    unknown[path] = replace(gap, last=(*(gap.last or ()), (moved, identity)))
+                    came[tier + value] -= 1
+                    moved_away.add(index)
+                    break
         return out
 
     def text_anyway(self, blob: str) -> str:

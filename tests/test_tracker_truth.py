@@ -456,7 +456,8 @@ def test_code_moved_between_unreadable_files_is_fixed_once(repo, audit) -> None:
     repo({"auth_transport.py": "print 'py2'\n" + old}, "py2 only")
     # Too little alike for git to call it a rename: the handler moves with other code.
     more = "".join(f"def step_{n}(x):\n    return x + {n}\n\n\n" for n in range(30))
-    handler = "print 'py2'\n" + more + old
+    # ... and the handler's body is edited on the way.
+    handler = "print 'py2'\n" + more + old.replace("log(", "self.transport.log(")
     repo({"auth_transport.py": None, "auth_handler.py": handler}, "move it")
     fixed = handler.replace("except:", "except Exception:").replace("print 'py2'", "print('3')")
     fix = repo({"auth_handler.py": fixed}, "port and fix")
