@@ -571,7 +571,8 @@ class Walker:
                 entries = gap.last
             vanished.extend((REMOVED, item, identity, None) for item, identity in entries)
         placed: dict[str, list[Tracked | None]] = {}
-        dark: list[tuple[str, str | None, str]] = []  # unreadable files this commit changed
+        # Unreadable files this commit changed, and whether any version was ever read.
+        dark: list[tuple[str, str | None, str, bool]] = []
         for path, blob in blobs.items():
             old_path = renamed.get(path, path)
             if old_path == path and state.blobs.get(path) == blob:
@@ -586,9 +587,11 @@ class Walker:
                     last = state.files.get(old_path, ()) if was_known else None
                     gap = Unknown(commit, last, state.blobs.get(old_path) if was_known else None)
                 unknown[path] = gap
-                dark.append((path, state.blobs.get(old_path), blob))
+                dark.append((path, state.blobs.get(old_path), blob, gap.last is None))
                 continue
             unknown.pop(path, None)
+            if gap is not None and gap.last is None:  # readable at last, never read before
+                dark.append((path, state.blobs.get(old_path), blob, True))
             if gap is not None:
                 previous, since, reference = gap.last or (), gap.since, gap.last_blob
                 first_seen = True
@@ -630,7 +633,7 @@ class Walker:
         vanished: list[tuple[str, Keyed, str, str | None]],
         arrived: list[tuple[str, int, Keyed, str]],
         placed: dict[str, list[Tracked | None]],
-        dark: list[tuple[str, str | None, str]],
+        dark: list[tuple[str, str | None, str, bool]],
         unknown: dict[str, Unknown],
     ) -> list[Event]:
         """Moves between files first (readable ones, then into and out of unreadable
@@ -679,7 +682,7 @@ class Walker:
         arrived: list[tuple[str, int, Keyed, str]],
         moves: dict[int, int],
         moved_away: set[int],
-        dark: list[tuple[str, str | None, str]],
+        dark: list[tuple[str, str | None, str, bool]],
         unknown: dict[str, Unknown],
     ) -> dict[int, str]:
         """Code that moves into or out of a file that cannot be parsed (Python 2 code
@@ -687,24 +690,34 @@ class Walker:
         but its lines can be, as tokens. A finding that disappears while its line and the
         next appear in an unreadable file the commit changed moved there (it joins that
         file's last known findings); an arrival whose lines left such a file, where it was
-        last seen, moved out of it. Returns the arrivals moved out (index -> identity);
-        `moved_away` gains the disappearances moved in."""
+        last seen, moved out of it (out of a file never read: first seen, not new).
+        Returns the arrivals moved out (index -> identity); `moved_away` gains the
+        disappearances moved in."""
         lines: dict[str, tuple[Counter[str], Counter[str]]] = {}  # path: (left, came)
-        for path, old_blob, new_blob in dark:
+        never_read = {path for path, _, _, never in dark if never}
+        for path, old_blob, new_blob, _ in dark:
             old = _context_lines(self.text_anyway(old_blob)) if old_blob else Counter()
             new = _context_lines(self.text_anyway(new_blob))
             lines[path] = (old - new, new - old)
         out: dict[int, str] = {}
+        unseen: set[int] = set()
         # The line with the next first; then the line alone (the code around it was
         # edited on the way: `self._log(...)` became `self.transport._log(...)`).
         for tier in ("after", "key"):
             for index, (_, _, item, _) in enumerate(arrived):
-                if index in moves or index in out:
+                if index in moves or index in out or index in unseen:
                     continue
                 value = getattr(item, tier)
                 for path, (left, _) in lines.items():
                     gap = unknown.get(path)
-                    if left[tier + value] <= 0 or gap is None or not gap.last:
+                    if left[tier + value] <= 0:
+                        continue
+                    if path in never_read and tier == "after":
+                        # Out of a file never read: it was there all along, unseen.
+                        left[tier + value] -= 1
+                        unseen.add(index)
+                        break
+                    if gap is None or not gap.last:
                         continue
                     last = list(gap.last)
                     match = next(
@@ -736,6 +749,9 @@ class Walker:
                     came[tier + value] -= 1
                     moved_away.add(index)
                     break
+        for index in unseen:
+            path, position, item, _ = arrived[index]
+            arrived[index] = (path, position, item, FIRST_SEEN)
         return out
 
     def text_anyway(self, blob: str) -> str:

@@ -469,3 +469,19 @@ def test_code_moved_between_unreadable_files_is_fixed_once(repo, audit) -> None:
     ]
     assert crit["fixed"][0]["unknown_since"] is not None
     assert fix
+
+
+def test_code_out_of_a_file_never_read_is_first_seen(repo, audit) -> None:
+    template = "{% raw %}\nexport function reload() {\n  console.debug('reloading')\n}\n"
+    repo({"web/worker.js": template + "{% endraw %\n", "web/app.ts": "export const a = 1\n"})
+    repo(
+        {
+            "web/worker.js": "{% raw %}\n{% endraw %\n",
+            "web/worker.ts": "export function reload() {\n  console.debug('reloading')\n}\n",
+        },
+        "port the worker to TypeScript",
+    )
+    data = state(audit)
+    crit = issue(data, "CRIT-2")
+    assert counts(data, "CRIT-2") == (1, 0, 0)
+    assert crit["regressions"] == []
