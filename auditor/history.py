@@ -602,7 +602,8 @@ class Walker:
             pairs: dict[int, int] = {}
             if previous:
                 diff = self._diff(path, reference, blob)
-                pairs = pair_in_file([item for item, _ in previous], scanned, diff)
+                old_items = [item for item, _ in previous]
+                pairs = pair_in_file(old_items, scanned, diff, loose=gap is not None)
             current: list[Tracked | None] = []
             for index, item in enumerate(scanned):
                 old_index = pairs.get(index)

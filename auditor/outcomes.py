@@ -95,9 +95,11 @@ class LineDiff:
 
 
 def pair_in_file(
-    old: Sequence[Keyed], new: Sequence[Keyed], diff: LineDiff | None
+    old: Sequence[Keyed], new: Sequence[Keyed], diff: LineDiff | None, *, loose: bool = False
 ) -> dict[int, int]:
-    """new index -> old index for the findings of one file at two commits."""
+    """new index -> old index for the findings of one file at two commits. `loose`: the
+    old findings are as last seen before an unreadable span, however long ago: equal
+    lines pair across scopes too (the function may have been renamed or moved since)."""
     pairs: dict[int, int] = {}
     taken: set[int] = set()
     if diff is not None:
@@ -119,7 +121,8 @@ def pair_in_file(
                     break
     left_old = [i for i in range(len(old)) if i not in taken]
     left_new = [i for i in range(len(new)) if i not in pairs]
-    for n, o in pair_equal([old[i] for i in left_old], [new[i] for i in left_new]).items():
+    found = pair_equal([old[i] for i in left_old], [new[i] for i in left_new], loose=loose)
+    for n, o in found.items():
         pairs[left_new[n]] = left_old[o]
         taken.add(left_old[o])
     if diff is not None and diff.blocks:
@@ -140,7 +143,7 @@ def pair_in_file(
 
 
 def pair_equal(
-    old: Sequence[Keyed], new: Sequence[Keyed], *, across_files: bool = False
+    old: Sequence[Keyed], new: Sequence[Keyed], *, across_files: bool = False, loose: bool = False
 ) -> dict[int, int]:
     """new index -> old index for equal tokens of the same rule: the line with a neighbour
     first (after, then before), then the line alone, then the flagged code alone (two
@@ -157,13 +160,14 @@ def pair_equal(
                 waiting.setdefault((item.rule_id, getattr(item, field)), []).append(index)
         for same_scope in (True, False):
             # The line alone, and the flagged code across files, pair within one scope.
-            if not same_scope and (field == "key" or (field == "span" and across_files)):
+            bound = field == "key" or (field == "span" and across_files)
+            if not same_scope and bound and not loose:
                 continue
             for index, item in enumerate(new):
                 if index in pairs:
                     continue
                 value = getattr(item, field)
-                if field == "span" and not same_scope and value.count(" ") < 2:
+                if field == "span" and not same_scope and not loose and value.count(" ") < 2:
                     continue  # fewer than three tokens: too common to say which is which
                 candidates = waiting.get((item.rule_id, value))
                 if not candidates:
