@@ -263,3 +263,59 @@ def test_sync_names_the_issue_after_the_language_of_its_findings(project, audit)
         "    title: 'Bare `except:` also catches KeyboardInterrupt"
         in (Path.cwd() / "issues.yaml").read_text()
     )
+
+
+def test_one_walk_writes_several_formats(history, audit, tmp_path: Path) -> None:
+    result = audit(
+        "report",
+        "--format",
+        "markdown",
+        "--format",
+        "json",
+        "--output",
+        "p.md",
+        "--output",
+        "p.json",
+    )
+    assert (result.code, result.out, result.err) == (0, "", "")
+    assert (tmp_path / "p.md").read_text().startswith("# Remediation progress: Demo shop\n")
+    assert json.loads((tmp_path / "p.json").read_text())["schema"] == "auditor.tracker/2"
+    result = audit("report", "--format", "html", "--format", "json", "--output-dir", "out/docs")
+    assert result.code == 0
+    assert sorted(p.name for p in (tmp_path / "out/docs").iterdir()) == [
+        "progress.html",
+        "progress.json",
+    ]
+    bad = audit("report", "--format", "markdown", "--format", "json", "--output", "p.md")
+    assert (bad.code, bad.err) == (
+        2,
+        "audit: error: --output: 1 given for 2 format(s); give one per --format\n",
+    )
+    bad = audit("report", "--format", "markdown", "--format", "html")
+    assert (bad.code, bad.err) == (
+        2,
+        "audit: error: several --format values need an --output each, or --output-dir\n",
+    )
+
+
+def test_the_range_tracked_is_named(history, audit) -> None:
+    state = json.loads(audit("report", "--format", "json", "--since", history["c3"]).out)
+    assert state["range"] == f"since {history['c3']} ({history['c4'][:7]}, 2025-10-15, onwards)"
+    assert state["range_start"] == history["c4"]
+
+
+def test_sync_reads_head_only(history, audit, tmp_path: Path, monkeypatch) -> None:
+    import auditor.history
+
+    walked: list[int] = []
+    original = auditor.history.walk
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        result = original(*args, **kwargs)
+        walked.append(len(result.commits))
+        return result
+
+    monkeypatch.setattr("auditor.progress.walk", counting)
+    result = audit("issues", "sync")
+    assert result.code == 0, result.err
+    assert walked == [0]
