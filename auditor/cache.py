@@ -139,12 +139,13 @@ def _raw(entry: Entry) -> list[Any]:
         entry.blob,
         entry.size,
         entry.mtime_ns,
-        [_finding_raw(f) for f in entry.findings],
-        [_finding_raw(f) for f in entry.suppressed],
+        [finding_raw(f) for f in entry.findings],
+        [finding_raw(f) for f in entry.suppressed],
     ]
 
 
-def _finding_raw(f: Finding) -> list[Any]:
+def finding_raw(f: Finding) -> list[Any]:
+    """A finding as JSON, without its path (the caller keys it by path)."""
     fix = (
         None
         if f.fix is None
@@ -174,12 +175,12 @@ def _entry(rel: str, raw: list[Any]) -> Entry:
         str(blob),
         int(size),
         int(mtime_ns),
-        tuple(_finding(rel, f) for f in findings),
-        tuple(_finding(rel, f) for f in suppressed),
+        tuple(finding_from_raw(rel, f) for f in findings),
+        tuple(finding_from_raw(rel, f) for f in suppressed),
     )
 
 
-def _finding(rel: str, raw: list[Any]) -> Finding:
+def finding_from_raw(rel: str, raw: list[Any]) -> Finding:
     rule_id, severity, line, column, end_line, end_column, message, fingerprint, scope, fix = raw
     return Finding(
         rule_id=str(rule_id),

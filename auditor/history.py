@@ -67,21 +67,46 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True)
-class CommitRecord:
+class CommitMeta:
+    """A commit as `git log` tells it, with its diff stats against its first parent."""
+
     sha: str
-    subject: str
-    message: str
     date: str  # committer date, ISO 8601: when it landed on this line
     author: str
-    files: int  # changed files, insertions, deletions against the first parent
-    insertions: int
-    deletions: int
-    events: tuple[Event, ...] = ()
-    unreadable: int = 0  # tracked files that could not be read at this commit
+    subject: str
+    message: str
+    files: int = 0
+    insertions: int = 0
+    deletions: int = 0
 
     @property
     def short(self) -> str:
         return self.sha[:7]
+
+
+@dataclass(frozen=True, slots=True)
+class CommitRecord:
+    """A tracked commit and what became of the findings there."""
+
+    meta: CommitMeta
+    events: tuple[Event, ...] = ()
+    unreadable: int = 0  # tracked files that could not be read at this commit
+
+    @property
+    def sha(self) -> str:
+        return self.meta.sha
+
+    @property
+    def short(self) -> str:
+        return self.meta.short
+
+    @property
+    def date(self) -> str:
+        return self.meta.date
+
+    @property
+    def author(self) -> str:
+        return self.meta.author
 
     @property
     def appeared(self) -> tuple[Sighting, ...]:
@@ -152,24 +177,12 @@ def repository_of(path: Path) -> tuple[Path | None, str]:
     return Path(repo.working_tree_dir), ""
 
 
-@dataclass(frozen=True, slots=True)
-class _Commit:
-    sha: str
-    date: str  # committer date
-    author: str
-    subject: str
-    message: str
-    files: int = 0
-    insertions: int = 0
-    deletions: int = 0
-
-
 _SHORTSTAT = re.compile(
     r"(\d+) files? changed(?:, (\d+) insertions?\(\+\))?(?:, (\d+) deletions?\(-\))?"
 )
 
 
-def first_parent_commits(repo: git.Repo, revision_range: str) -> list[_Commit]:
+def first_parent_commits(repo: git.Repo, revision_range: str) -> list[CommitMeta]:
     """Oldest first, each with its stats against its first parent, from one `git log`
     (GitPython's Commit.stats would run one process per commit)."""
     out = _git(
@@ -188,7 +201,7 @@ def first_parent_commits(repo: git.Repo, revision_range: str) -> list[_Commit]:
         files, insertions, deletions = (int(g or 0) for g in match.groups()) if match else (0, 0, 0)
         message = message.strip()
         commits.append(
-            _Commit(
+            CommitMeta(
                 sha=sha,
                 date=date,
                 author=author,
@@ -800,7 +813,7 @@ WINDOW = 32  # commits whose blobs are scanned together, over the pool
 
 def _range(
     repo: git.Repo, since: str | None, started: dt.date | None
-) -> tuple[str | None, list[_Commit]]:
+) -> tuple[str | None, list[CommitMeta]]:
     """The commit whose state tracking starts from (None: an empty tree) and the tracked
     commits after it, oldest first. `started` compares committer dates: a rebased commit
     lands when it is committed, whatever its author date says."""
@@ -875,20 +888,7 @@ def walk(
             for commit in window:
                 number += 1
                 state, events = walker.advance(state, commit.sha)
-                records.append(
-                    CommitRecord(
-                        sha=commit.sha,
-                        subject=commit.subject,
-                        message=commit.message,
-                        date=commit.date,
-                        author=commit.author,
-                        files=commit.files,
-                        insertions=commit.insertions,
-                        deletions=commit.deletions,
-                        events=tuple(events),
-                        unreadable=len(state.unknown),
-                    )
-                )
+                records.append(CommitRecord(commit, tuple(events), len(state.unknown)))
                 if progress is not None:
                     progress(number, len(commits))
         if cache is not None and len(records) > done:

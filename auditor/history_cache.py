@@ -16,13 +16,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from auditor.cache import make_cache_folder
+from auditor.cache import finding_from_raw, finding_raw, make_cache_folder
 from auditor.fileio import write_atomic
-from auditor.history import CommitRecord, Event, Sighting, Tracked, Unknown, WalkState
-from auditor.model import Finding, Fix, Location, Severity
+from auditor.history import CommitMeta, CommitRecord, Event, Sighting, Tracked, Unknown, WalkState
+from auditor.model import Finding
 from auditor.outcomes import Keyed
 
-FORMAT = 4
+FORMAT = 5
 KEEP = 4  # walks kept per folder (several --since starts, several rule sets)
 
 Resumed = tuple[tuple[Sighting, ...], int, list[CommitRecord], WalkState, set[str]]
@@ -79,37 +79,11 @@ class HistoryCache:
 
 
 def _finding_json(f: Finding) -> list[Any]:
-    fix = f.fix.applicability if f.fix is not None else None
-    return [
-        f.rule_id,
-        f.severity.label,
-        f.path,
-        f.start.line,
-        f.start.column,
-        f.end.line,
-        f.end.column,
-        f.message,
-        f.fingerprint,
-        f.scope,
-        fix,
-    ]
+    return [f.path, finding_raw(f)]
 
 
 def _finding(v: list[Any]) -> Finding:
-    rule, severity, path, line, column, end_line, end_column, message, fp, scope, fix = v
-    return Finding(
-        rule_id=rule,
-        severity=Severity.parse(severity),
-        path=path,
-        start=Location(line, column),
-        end=Location(end_line, end_column),
-        message=message,
-        # Only how safe the fix is matters here (the report counts fixable findings);
-        # its edits belong to a scan of the work tree.
-        fix=Fix((), "", fix) if fix else None,
-        fingerprint=fp,
-        scope=scope,
-    )
+    return finding_from_raw(v[0], v[1])
 
 
 def _sighting_json(s: Sighting) -> list[Any]:
@@ -121,32 +95,19 @@ def _sighting(v: list[Any]) -> Sighting:
 
 
 def _record_json(r: CommitRecord) -> dict[str, Any]:
+    meta = r.meta
     return {
-        "sha": r.sha,
-        "subject": r.subject,
-        "message": r.message,
-        "date": r.date,
-        "author": r.author,
-        "stat": [r.files, r.insertions, r.deletions],
+        "meta": [meta.sha, meta.date, meta.author, meta.subject, meta.message],
+        "stat": [meta.files, meta.insertions, meta.deletions],
         "events": [[e.kind, _sighting_json(e.sighting), e.unknown_since] for e in r.events],
         "unreadable": r.unreadable,
     }
 
 
 def _record(d: dict[str, Any]) -> CommitRecord:
-    files, insertions, deletions = d["stat"]
-    return CommitRecord(
-        sha=d["sha"],
-        subject=d["subject"],
-        message=d["message"],
-        date=d["date"],
-        author=d["author"],
-        files=files,
-        insertions=insertions,
-        deletions=deletions,
-        events=tuple(Event(k, _sighting(s), since) for k, s, since in d["events"]),
-        unreadable=d["unreadable"],
-    )
+    meta = CommitMeta(*d["meta"], *d["stat"])
+    events = tuple(Event(k, _sighting(s), since) for k, s, since in d["events"])
+    return CommitRecord(meta, events, d["unreadable"])
 
 
 def _tracked_json(t: Tracked) -> list[Any]:

@@ -494,7 +494,7 @@ def _issue_state(
     links = []
     for commit in history.commits:
         reasons = []
-        if mention.search(commit.message):
+        if mention.search(commit.meta.message):
             reasons.append("message")
         if credited[(commit.sha, FIXED)] or credited[(commit.sha, REMOVED)]:
             reasons.append("fix")
@@ -505,13 +505,13 @@ def _issue_state(
                 CommitLink(
                     sha=commit.sha,
                     short=commit.short,
-                    subject=commit.subject,
+                    subject=commit.meta.subject,
                     date=commit.date,
                     author=commit.author,
                     url=options.commit_url(commit.sha),
-                    files=commit.files,
-                    insertions=commit.insertions,
-                    deletions=commit.deletions,
+                    files=commit.meta.files,
+                    insertions=commit.meta.insertions,
+                    deletions=commit.meta.deletions,
                     reasons=tuple(reasons),
                     fixed=credited[(commit.sha, FIXED)],
                     withdrawn=withdrawn[commit.sha],
