@@ -130,6 +130,14 @@ class Engine:
         kept, suppressed = self.scan_text_all(source.rel, source.language, result.decoded.text)
         return replace(result, findings=tuple(kept), suppressed=tuple(suppressed))
 
+    def parses_when_scanned(self, path: str, language: str, text: str) -> bool:
+        """Whether `scan_text` parses this text (some rule's trigger is in it), and so
+        reports a syntax error as a finding."""
+        searched: dict[str | re.Pattern[str], bool] = {}
+        return not self.prefilter or any(
+            _triggered(r, text, searched) for r in self.rules_for(path, language)
+        )
+
     def scan_text(self, path: str, language: str, text: str) -> list[Finding]:
         return self.scan_text_all(path, language, text)[0]
 

@@ -356,9 +356,12 @@ def scan_blob(engine: Engine, rel: str, language: str, data: bytes) -> list[Keye
     except DecodeError:
         return None
     findings = engine.scan_text(rel, language, text)
+    if any(f.is_error for f in findings):
+        return None
     # A file no rule's trigger is in is not parsed by the scan; the history must still
     # know that it cannot be read (Python 2 code has no `print(` to match).
-    if any(f.is_error for f in findings) or not (findings or _parses(language, text)):
+    parsed = bool(findings) or engine.parses_when_scanned(rel, language, text)
+    if not parsed and not _parses(language, text):
         return None
     return keyed(findings, text)
 
