@@ -279,9 +279,9 @@ def keyed(findings: Sequence[Finding], text: str) -> list[Keyed]:
         before = ""
         while number > 0 and not before:  # the nearest line above with code
             number -= 1
-            before = token_lines(text[: index.starts[number + 1]], index.starts[number], 1)[0]
+            before = token_lines(text, index.starts[number], 1, index.starts[number + 1])[0]
         start, end = index.offset(finding.start), index.offset(finding.end)
-        span = token_lines(text[:end], start, 1)[0] if end > start else line
+        span = token_lines(text, start, 1, end)[0] if end > start else line
         keys = (line, f"{before}\n{line}", f"{line}\n{after}", span)
         out.append(Keyed(finding.rule_id, *keys, finding))
     return out

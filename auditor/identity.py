@@ -44,14 +44,14 @@ def token_key(code: str) -> str:
     return token_lines(code, 0, 1)[0]
 
 
-def token_lines(text: str, start: int, count: int) -> list[str]:
-    """The `count` logical lines of `text` from offset `start`, each as normalised tokens
-    (an empty string past the end). A logical line ends at a newline outside brackets;
+def token_lines(text: str, start: int, count: int, end: int | None = None) -> list[str]:
+    """The `count` logical lines of `text[start:end]`, each as normalised tokens (an empty
+    string past the end). A logical line ends at a newline outside brackets;
     semicolons are dropped, so JavaScript with and without them agrees."""
     lines: list[str] = []
     tokens: list[str] = []
     depth = 0
-    for match in _TOKEN.finditer(text, start):
+    for match in _TOKEN.finditer(text, start, len(text) if end is None else end):
         kind = match.lastgroup  # the outer group: `string`, not its `prefix`
         if kind == "nl":
             if match.group().startswith("\\"):
