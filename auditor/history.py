@@ -578,17 +578,20 @@ class Walker:
         # appearance candidates (path, finding, kind).
         vanished: list[tuple[str, Keyed, str, str | None]] = []
         arrived: list[tuple[str, int, Keyed, str]] = []
+        # Unreadable files this commit changed (None: deleted), and whether any version
+        # was ever read.
+        dark: list[tuple[str, str | None, str | None, bool]] = []
         for path in removed:
             entries = files.pop(path, ())
             gap = unknown.pop(path, None)
             if path in carried:
                 continue
+            if gap is not None and gap.last is None:
+                dark.append((path, state.blobs[path], None, True))
             if gap is not None and gap.last:
                 entries = gap.last
             vanished.extend((REMOVED, item, identity, None) for item, identity in entries)
         placed: dict[str, list[Tracked | None]] = {}
-        # Unreadable files this commit changed, and whether any version was ever read.
-        dark: list[tuple[str, str | None, str, bool]] = []
         for path, blob in blobs.items():
             old_path = renamed.get(path, path)
             if old_path == path and state.blobs.get(path) == blob:
@@ -650,7 +653,7 @@ class Walker:
         vanished: list[tuple[str, Keyed, str, str | None]],
         arrived: list[tuple[str, int, Keyed, str]],
         placed: dict[str, list[Tracked | None]],
-        dark: list[tuple[str, str | None, str, bool]],
+        dark: list[tuple[str, str | None, str | None, bool]],
         unknown: dict[str, Unknown],
     ) -> list[Event]:
         """Moves between files first (readable ones, then into and out of unreadable
@@ -699,7 +702,7 @@ class Walker:
         arrived: list[tuple[str, int, Keyed, str]],
         moves: dict[int, int],
         moved_away: set[int],
-        dark: list[tuple[str, str | None, str, bool]],
+        dark: list[tuple[str, str | None, str | None, bool]],
         unknown: dict[str, Unknown],
     ) -> dict[int, str]:
         """Code that moves into or out of a file that cannot be parsed (Python 2 code
@@ -714,7 +717,7 @@ class Walker:
         never_read = {path for path, _, _, never in dark if never}
         for path, old_blob, new_blob, _ in dark:
             old = _context_lines(self.text_anyway(old_blob)) if old_blob else Counter()
-            new = _context_lines(self.text_anyway(new_blob))
+            new = _context_lines(self.text_anyway(new_blob)) if new_blob else Counter()
             lines[path] = (old - new, new - old)
         out: dict[int, str] = {}
         unseen: set[int] = set()

@@ -490,3 +490,18 @@ def test_code_out_of_a_file_never_read_is_first_seen(repo, audit) -> None:
     crit = issue(data, "CRIT-2")
     assert counts(data, "CRIT-2") == (1, 0, 0)
     assert crit["regressions"] == []
+
+
+def test_code_out_of_a_deleted_file_never_read_is_first_seen(repo, audit) -> None:
+    template = "{% raw %}\nexport function reload() {\n  console.debug('reloading')\n}\n"
+    repo({"web/worker.js": template + "{% endraw %\n", "web/app.ts": "export const a = 1\n"})
+    repo(
+        {
+            "web/worker.js": None,
+            "web/worker.ts": "export function reload() {\n  console.debug('reloading')\n}\n",
+        },
+        "port the worker to TypeScript",
+    )
+    data = state(audit)
+    assert counts(data, "CRIT-2") == (1, 0, 0)
+    assert issue(data, "CRIT-2")["regressions"] == []
