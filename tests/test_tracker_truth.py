@@ -498,7 +498,9 @@ def test_code_out_of_a_deleted_file_never_read_is_first_seen(repo, audit) -> Non
     repo(
         {
             "web/worker.js": None,
-            "web/worker.ts": "export function reload() {\n  console.debug('reloading')\n}\n",
+            # Rewritten on the way: too little alike for git to call it a rename.
+            "web/worker.ts": "".join(f"export const s{n} = {n}\n" for n in range(30))
+            + "export function reload() {\n  console.debug('reloading')\n}\n",
         },
         "port the worker to TypeScript",
     )
