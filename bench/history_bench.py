@@ -181,7 +181,9 @@ def main() -> None:
         floor_cpu = floor(blobs)
         commits = len(history.commits)  # type: ignore[attr-defined]
         scans = history.scans  # type: ignore[attr-defined]
-        print(f"commits walked: {commits}; blobs scanned: {scans}; LibCST parses in this process: {parses}")
+        print(
+            f"commits walked: {commits}; blobs scanned: {scans}; LibCST parses in this process: {parses}"
+        )
         print(f"distinct Python (blob, path) pairs: {len(blobs)}")
         print("                      wall s    cpu s")
         print(f"cold walk           {cold_wall:8.2f} {cold_cpu:8.2f}")
