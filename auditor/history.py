@@ -366,7 +366,6 @@ def scan_blob(engine: Engine, rel: str, language: str, data: bytes) -> list[Keye
     return keyed(findings, text)
 
 
-PARALLEL_MIN_BLOBS = 16  # fewer, and sending them to another process costs more than it saves
 _POOL_ENGINE: Engine | None = None
 
 
@@ -525,23 +524,29 @@ class Walker:
         return result
 
     def prefetch(
-        self, commits: Sequence[str], blobs: dict[str, str], pool: BlobPool
-    ) -> Callable[[], None]:
-        """Start scanning, over the pool, the blobs that `commits` change, and return what
-        collects the results: the walk then finds them scanned. The workers scan one
-        window while this process walks the one before; memory stays that of a window."""
+        self, commits: Sequence[str], start: int, blobs: dict[str, str], pool: BlobPool
+    ) -> tuple[Callable[[], None], int]:
+        """Start scanning, over the pool, the blobs that the commits from `start` change,
+        as many commits as make a batch worth sending; return what collects the results
+        (the walk then finds them scanned) and where the batch ends. The workers scan one
+        batch while this process walks the one before; memory stays that of a batch."""
         wanted: dict[tuple[str, str], None] = {}
         before = blobs
-        for commit in commits:
-            listing = self._listings[commit] = self.listing(commit)
+        end, listed = start, 0
+        while end < len(commits) and len(wanted) < BATCH_BLOBS and end - start < BATCH_COMMITS:
+            listing = self._listings[commits[end]] = self.listing(commits[end])
+            end += 1
             for path, blob in listing.items():
                 key = (blob, path)
                 changed = before.get(path) != blob
                 if changed and key not in self.scanned and key not in self.prefetched:
                     wanted[key] = None
             before = listing
-        if len(wanted) < PARALLEL_MIN_BLOBS:
-            return lambda: None
+            listed += len(listing)
+            if listed > BATCH_PATHS:
+                break
+        if not wanted:
+            return (lambda: None), end
         tasks = []
         for blob, path in wanted:
             language = self.language_of(path)
@@ -554,7 +559,7 @@ class Walker:
                 self.prefetched[key] = result
                 self.scans += 1
 
-        return collect
+        return collect, end
 
     def _diff(self, rel: str, old_blob: str | None, new_blob: str) -> LineDiff | None:
         if old_blob is None:
@@ -814,7 +819,11 @@ class Walker:
 
 
 Progress = Callable[[int, int], None]  # commits done, commits in all
-WINDOW = 32  # commits whose blobs are scanned together, over the pool
+# A batch of blobs for the pool: enough to keep the workers busy while the walk goes on,
+# few enough commits and paths listed ahead to keep memory flat.
+BATCH_BLOBS = 48
+BATCH_COMMITS = 256
+BATCH_PATHS = 500_000
 
 
 def _range(
@@ -873,25 +882,22 @@ def walk(
         else:
             state = WalkState()
             if base is not None:
-                walker.prefetch([base], {}, pool)()
+                walker.prefetch([base], 0, {}, pool)[0]()
                 state, _ = walker.advance(state, base)
             baseline = tuple(state.sightings())
             baseline_unreadable = len(state.unknown)
             walker.ever_unreadable = set(state.unknown)
             records = []
         done = len(records)
-        windows = [commits[n : n + WINDOW] for n in range(done, len(commits), WINDOW)]
-        collect = (
-            walker.prefetch([c.sha for c in windows[0]], state.blobs, pool) if windows else None
-        )
+        shas = [c.sha for c in commits]
+        batch = walker.prefetch(shas, done, state.blobs, pool)
         number = done
-        for at, window in enumerate(windows):
-            assert collect is not None
+        while number < len(commits):
+            collect, end = batch
             collect()
-            if at + 1 < len(windows):  # the next window scans while this one is walked
-                last = walker.listing_of(window[-1].sha)
-                collect = walker.prefetch([c.sha for c in windows[at + 1]], last, pool)
-            for commit in window:
+            if end < len(commits):  # the next batch scans while this one is walked
+                batch = walker.prefetch(shas, end, walker.listing_of(shas[end - 1]), pool)
+            for commit in commits[number:end]:
                 number += 1
                 state, events = walker.advance(state, commit.sha)
                 records.append(CommitRecord(commit, tuple(events), len(state.unknown)))
