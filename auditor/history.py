@@ -12,21 +12,24 @@ then was fixed somewhere in that span, by no single commit.
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
-import gc
-import os
-import re
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import git
 
+from auditor.blob_scan import BlobPool, keyed, line_contexts, scan_blob
 from auditor.engine import Engine, backend, occurrences
-from auditor.identity import token_lines
+from auditor.git_objects import (
+    CommitMeta,
+    GitObjects,
+    first_parent_commits,
+    open_repo,
+    run_git,
+)
 from auditor.model import Finding
 from auditor.outcomes import (
     FIRST_SEEN,
@@ -40,7 +43,7 @@ from auditor.outcomes import (
     pair_equal,
     pair_in_file,
 )
-from auditor.source import DecodeError, LineIndex
+from auditor.source import DecodeError
 
 if TYPE_CHECKING:
     from auditor.history_cache import HistoryCache
@@ -64,24 +67,6 @@ class Event:
     # A disappearance found when its file became readable again: it happened somewhere
     # after this commit, the first at which the file could not be read.
     unknown_since: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class CommitMeta:
-    """A commit as `git log` tells it, with its diff stats against its first parent."""
-
-    sha: str
-    date: str  # committer date, ISO 8601: when it landed on this line
-    author: str
-    subject: str
-    message: str
-    files: int = 0
-    insertions: int = 0
-    deletions: int = 0
-
-    @property
-    def short(self) -> str:
-        return self.sha[:7]
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,119 +127,6 @@ def without_history(reason: str, findings: Sequence[Finding]) -> History:
     return History(False, reason, (), (), current, head_unreadable=unreadable)
 
 
-# --- reading git (GitPython: one persistent `git cat-file` for objects) ----------------
-
-
-class GitError(Exception):
-    pass
-
-
-def _repo(top: Path) -> git.Repo:
-    return git.Repo(top)
-
-
-def _git(repo: git.Repo, *args: str) -> str:
-    try:
-        out: str = repo.git.execute(["git", *args])
-        return out
-    except git.GitCommandError as exc:
-        lines = str(exc.stderr or "").strip().strip("'").strip().splitlines()
-        raise GitError(lines[-1] if lines else f"git {args[0]} failed") from None
-
-
-def repository_of(path: Path) -> tuple[Path | None, str]:
-    """The work tree's top and why history is unavailable (empty when it is)."""
-    try:
-        repo = git.Repo(path, search_parent_directories=True)
-    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-        return None, "not a git repository: showing the current state only"
-    if repo.bare or repo.working_tree_dir is None:
-        return None, "a bare repository has no work tree: showing the current state only"
-    if not repo.head.is_valid():
-        return None, "the repository has no commits yet: showing the current state only"
-    if os.path.exists(os.path.join(repo.git_dir, "shallow")):
-        return None, "shallow clone: history is incomplete, showing the current state only"
-    return Path(repo.working_tree_dir), ""
-
-
-_SHORTSTAT = re.compile(
-    r"(\d+) files? changed(?:, (\d+) insertions?\(\+\))?(?:, (\d+) deletions?\(-\))?"
-)
-
-
-def first_parent_commits(repo: git.Repo, revision_range: str) -> list[CommitMeta]:
-    """Oldest first, each with its stats against its first parent, from one `git log`
-    (GitPython's Commit.stats would run one process per commit)."""
-    out = _git(
-        repo,
-        "log",
-        "--first-parent",
-        "--diff-merges=first-parent",
-        "--shortstat",
-        "--format=%x1e%H%x1f%cI%x1f%an%x1f%B%x1f",
-        revision_range,
-    )
-    commits = []
-    for chunk in out.split("\x1e")[1:]:
-        sha, date, author, message, stat = chunk.split("\x1f")
-        match = _SHORTSTAT.search(stat)
-        files, insertions, deletions = (int(g or 0) for g in match.groups()) if match else (0, 0, 0)
-        message = message.strip()
-        commits.append(
-            CommitMeta(
-                sha=sha,
-                date=date,
-                author=author,
-                subject=message.splitlines()[0] if message else "",
-                message=message,
-                files=files,
-                insertions=insertions,
-                deletions=deletions,
-            )
-        )
-    commits.reverse()
-    return commits
-
-
-class _Objects:
-    """Tree listings and blob contents from git's object database."""
-
-    def __init__(self, repo: git.Repo) -> None:
-        self.repo = repo
-        self.trees: dict[str, dict[str, str]] = {}
-        self.previous: dict[str, dict[str, str]] = {}
-
-    def blob(self, sha: str) -> bytes:
-        data: bytes = self.repo.odb.stream(bytes.fromhex(sha)).read()
-        return data
-
-    def files(self, tree: git.Tree) -> dict[str, str]:
-        """path -> blob sha for every regular file below `tree`. A subtree listed for this
-        commit or the one before (same sha) is not read again, so unchanged directories
-        cost nothing per commit, and memory stays that of two commits however long the
-        history."""
-        cached = self.trees.get(tree.hexsha)
-        if cached is None:
-            cached = self.previous.get(tree.hexsha)
-            if cached is not None:
-                self.trees[tree.hexsha] = cached
-                return cached
-        if cached is not None:
-            return cached
-        listing: dict[str, str] = {}
-        for item in tree:
-            if item.type == "tree":
-                for sub, blob in self.files(item).items():
-                    listing[f"{item.name}/{sub}"] = blob
-            elif item.type == "blob" and item.mode in (0o100644, 0o100755):  # not links
-                listing[item.name] = item.hexsha
-        self.trees[tree.hexsha] = listing
-        return listing
-
-    def next_commit(self) -> None:
-        self.previous, self.trees = self.trees, {}
-
-
 # --- walking ---------------------------------------------------------------------------
 
 
@@ -267,24 +139,6 @@ def content_keys(findings: Sequence[Finding], text: str) -> list[ContentKey]:
         (f.rule_id, key, n)
         for f, (key, n) in zip(findings, occurrences(findings, text), strict=True)
     ]
-
-
-def keyed(findings: Sequence[Finding], text: str) -> list[Keyed]:
-    """Each finding with the tokens of its logical line, and of the lines around it."""
-    index = LineIndex(text)
-    out = []
-    for finding in findings:
-        number = finding.start.line - 1
-        line, after = token_lines(text, index.starts[number], 2)
-        before = ""
-        while number > 0 and not before:  # the nearest line above with code
-            number -= 1
-            before = token_lines(text, index.starts[number], 1, index.starts[number + 1])[0]
-        start, end = index.offset(finding.start), index.offset(finding.end)
-        span = token_lines(text, start, 1, end)[0] if end > start else line
-        keys = (line, f"{before}\n{line}", f"{line}\n{after}", span)
-        out.append(Keyed(finding.rule_id, *keys, finding))
-    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,103 +201,6 @@ def pair(
     return pairs
 
 
-def scan_blob(engine: Engine, rel: str, language: str, data: bytes) -> list[Keyed] | None:
-    """The keyed findings of one file version; None when it cannot be read or parsed."""
-    if engine.max_file_size and len(data) > engine.max_file_size:
-        return None
-    try:
-        text = backend(language).decode(data).text
-    except DecodeError:
-        return None
-    findings = engine.scan_text(rel, language, text)
-    if any(f.is_error for f in findings):
-        return None
-    # A file no rule's trigger is in is not parsed by the scan; the history must still
-    # know that it cannot be read (Python 2 code has no `print(` to match).
-    parsed = bool(findings) or engine.parses_when_scanned(rel, language, text)
-    if not parsed and not _parses(language, text):
-        return None
-    return keyed(findings, text)
-
-
-_POOL_ENGINE: Engine | None = None
-
-
-def _pool_start(engine: Engine) -> None:
-    global _POOL_ENGINE
-    _POOL_ENGINE = engine
-    gc.freeze()  # the rules and modules are never garbage: not rescanned for each parse
-    gc.set_threshold(100_000, 50, 100)
-
-
-def _pool_scan(tasks: list[tuple[str, str, bytes]]) -> list[list[Keyed] | None]:
-    assert _POOL_ENGINE is not None
-    return [scan_blob(_POOL_ENGINE, *task) for task in tasks]
-
-
-class BlobPool:
-    """Worker processes that scan blobs for the walk. Forked before git is opened, so no
-    worker holds the parent's git pipes; with one core, it scans in this process."""
-
-    def __init__(self, engine: Engine, jobs: int) -> None:
-        self.engine = engine
-        self.pool: Any = None
-        if jobs > 1:
-            import multiprocessing as mp
-
-            if "fork" in mp.get_all_start_methods():
-                self.pool = mp.get_context("fork").Pool(jobs, _pool_start, (engine,))
-        self.jobs = jobs
-
-    def start(self, tasks: list[tuple[str, str, bytes]]) -> Callable[[], list[list[Keyed] | None]]:
-        """Scan `tasks` in the workers; the returned function waits for the results."""
-        if self.pool is None:
-            done = [scan_blob(self.engine, *task) for task in tasks]
-            return lambda: done
-        # Largest first in small chunks: cost follows size, and the workers even out.
-        order = sorted(range(len(tasks)), key=lambda i: len(tasks[i][2]), reverse=True)
-        size = max(1, min(8, len(tasks) // (self.jobs * 4)))
-        chunks = [[tasks[i] for i in order[n : n + size]] for n in range(0, len(order), size)]
-        pending = self.pool.map_async(_pool_scan, chunks)
-
-        def results() -> list[list[Keyed] | None]:
-            out: list[list[Keyed] | None] = [None] * len(tasks)
-            done = [r for chunk in pending.get() for r in chunk]
-            for index, result in zip(order, done, strict=True):
-                out[index] = result
-            return out
-
-        return results
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
-
-
-def _context_lines(text: str) -> Counter[str]:
-    """Every line of a text alone and with the next, as tokens (`Keyed.key` and
-    `Keyed.after`): what can be found of a finding in a file that cannot be parsed."""
-    index = LineIndex(text)
-    found: Counter[str] = Counter()
-    for start in index.starts[:-1] if index.starts[-1] == len(text) else index.starts:
-        line, after = token_lines(text, start, 2)
-        if line:
-            found[f"after{line}\n{after}"] += 1
-            found[f"key{line}"] += 1
-    return found
-
-
-def _parses(language: str, text: str) -> bool:
-    if language != "python":
-        return True  # tree-sitter recovers from any error: its rules report what they can
-    try:
-        compile(text, "<blob>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
-        return False
-    return True
-
-
 class _Lru(OrderedDict[tuple[str, str], "list[Keyed] | None"]):
     def __init__(self, size: int) -> None:
         super().__init__()
@@ -464,7 +221,7 @@ class Walker:
         self.engine = engine
         self._language_of = language_of  # None for files the scan would not read
         self._languages: dict[str, str | None] = {}
-        self.objects = _Objects(repo)
+        self.objects = GitObjects(repo)
         self.scanned = _Lru(4096)  # a file reverted to an older version is not scanned again
         self.prefetched: dict[tuple[str, str], list[Keyed] | None] = {}
         self._listings: dict[str, dict[str, str]] = {}
@@ -721,8 +478,8 @@ class Walker:
         lines: dict[str, tuple[Counter[str], Counter[str]]] = {}  # path: (left, came)
         never_read = {path for path, _, _, never in dark if never}
         for path, old_blob, new_blob, _ in dark:
-            old = _context_lines(self.text_anyway(old_blob)) if old_blob else Counter()
-            new = _context_lines(self.text_anyway(new_blob)) if new_blob else Counter()
+            old = line_contexts(self.text_anyway(old_blob)) if old_blob else Counter()
+            new = line_contexts(self.text_anyway(new_blob)) if new_blob else Counter()
             lines[path] = (old - new, new - old)
         out: dict[int, str] = {}
         unseen: set[int] = set()
@@ -800,7 +557,7 @@ class Walker:
         left_added = [p for p in added if p not in renamed]
         if left_removed and left_added:
             paths = [self.prefix + p for p in sorted({*left_removed, *left_added})]
-            out = _git(
+            out = run_git(
                 self.repo, "diff", "--name-status", "-M", "-z", f"{commit}^", commit, "--", *paths
             )
             parts = out.split("\0")
@@ -826,14 +583,14 @@ BATCH_COMMITS = 256
 BATCH_PATHS = 500_000
 
 
-def _range(
+def tracked_range(
     repo: git.Repo, since: str | None, started: dt.date | None
 ) -> tuple[str | None, list[CommitMeta]]:
     """The commit whose state tracking starts from (None: an empty tree) and the tracked
     commits after it, oldest first. `started` compares committer dates: a rebased commit
     lands when it is committed, whatever its author date says."""
     if since is not None:
-        base: str | None = _git(repo, "rev-parse", "--verify", f"{since}^{{commit}}").strip()
+        base: str | None = run_git(repo, "rev-parse", "--verify", f"{since}^{{commit}}").strip()
         return base, first_parent_commits(repo, f"{base}..HEAD")
     commits = first_parent_commits(repo, "HEAD")
     if started is None:
@@ -863,9 +620,9 @@ def walk(
     `reason`."""
     relative = project_root.resolve().relative_to(top.resolve()).as_posix()
     prefix = "" if relative == "." else relative + "/"
-    repo = _repo(top)
+    repo = open_repo(top)
     try:
-        base, commits = _range(repo, since, started)
+        base, commits = tracked_range(repo, since, started)
         shas = [c.sha for c in commits]
         resumed = cache.load(base, shas) if cache is not None else None
     finally:
@@ -873,7 +630,7 @@ def walk(
     left = len(commits) - (len(resumed[2]) if resumed is not None else -1)
     # The workers fork before git is opened again: none holds the parent's git pipes.
     pool = BlobPool(engine, jobs if left > 1 else 1)
-    repo = _repo(top)
+    repo = open_repo(top)
     try:
         walker = Walker(repo, prefix, engine, language_of)
         if resumed is not None:
@@ -928,7 +685,7 @@ def walk(
             head_date=commits[-1].date if commits else None,
             scans=walker.scans,
             base_sha=base,
-            base_date=_git(repo, "log", "-1", "--format=%cI", base).strip() if base else None,
+            base_date=run_git(repo, "log", "-1", "--format=%cI", base).strip() if base else None,
             since=since,
             baseline_unreadable=baseline_unreadable,
             head_unreadable=tuple(sorted(state.unknown)),
@@ -954,13 +711,13 @@ def existing_at_merge_base(
     paired by position, as in the history."""
     relative = project_root.resolve().relative_to(top.resolve()).as_posix()
     prefix = "" if relative == "." else relative + "/"
-    repo = _repo(top)
+    repo = open_repo(top)
     try:
-        base = _git(repo, "merge-base", ref, "HEAD").strip()
+        base = run_git(repo, "merge-base", ref, "HEAD").strip()
         walker = Walker(repo, prefix, engine, language_of)
         listing = walker.listing(base)
         renamed: dict[str, str] = {}
-        parts = _git(repo, "diff", "-M", "--name-status", "-z", base, "--", prefix or ".").split(
+        parts = run_git(repo, "diff", "-M", "--name-status", "-z", base, "--", prefix or ".").split(
             "\0"
         )
         index = 0

@@ -18,7 +18,8 @@ from typing import Any
 
 from auditor.cache import finding_from_raw, finding_raw, make_cache_folder
 from auditor.fileio import write_atomic
-from auditor.history import CommitMeta, CommitRecord, Event, Sighting, Tracked, Unknown, WalkState
+from auditor.git_objects import CommitMeta
+from auditor.history import CommitRecord, Event, Sighting, Tracked, Unknown, WalkState
 from auditor.model import Finding
 from auditor.outcomes import Keyed
 

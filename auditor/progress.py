@@ -14,16 +14,9 @@ from auditor.cache import rule_set_key
 from auditor.config import display_path
 from auditor.discovery import language_of
 from auditor.errors import UsageError
+from auditor.git_objects import GitError, open_repo, repository_of
 from auditor.globs import globs
-from auditor.history import (
-    GitError,
-    History,
-    _repo,
-    existing_at_merge_base,
-    repository_of,
-    walk,
-    without_history,
-)
+from auditor.history import History, existing_at_merge_base, walk, without_history
 from auditor.history_cache import HistoryCache
 from auditor.issues_file import Issue, IssuesError, IssuesFile, load_issues
 from auditor.links import commit_links, web_url
@@ -112,7 +105,7 @@ def tracker_options(
     if base is None:
         top, _ = repository_of(project.config.root)
         if top is not None:
-            repo = _repo(top)
+            repo = open_repo(top)
             try:
                 base = web_url(repo.remotes.origin.url) if "origin" in repo.remotes else None
             except (ValueError, AttributeError):
@@ -187,7 +180,7 @@ def existing_since(project: Project, ref: str, outcome: ScanOutcome) -> Existing
         if not outcome.sources:
             return Existing(existing, [], {})
         relative = config.root.resolve().relative_to(top.resolve()).as_posix()
-        repo = _repo(top)
+        repo = open_repo(top)
         try:
             found = existing_in_snapshots(
                 repo, "" if relative == "." else relative + "/", ref, outcome.sources

@@ -35,7 +35,8 @@ from auditor import __version__
 from auditor.config import Config, SourceSettings
 from auditor.discovery import language_of
 from auditor.errors import UsageError
-from auditor.history import GitError, Sighting, Walker, _git, map_lines, pair
+from auditor.git_objects import GitError, run_git
+from auditor.history import Sighting, Walker, map_lines, pair
 from auditor.model import Finding, Location, Severity
 from auditor.scan import CACHE_DIR, Project, scan
 from auditor.sources import BROKEN_FILE_CODES, ContentKey, SourceReport, in_scope
@@ -223,7 +224,7 @@ def project_key(top: Path, root: Path) -> str:
 
 def notes_index(repo: git.Repo) -> dict[str, str]:
     """commit sha -> note blob sha, for every snapshot note (one `git notes list`)."""
-    out = _git(repo, "notes", "--ref", NOTES_REF, "list")
+    out = run_git(repo, "notes", "--ref", NOTES_REF, "list")
     index = {}
     for line in out.splitlines():
         parts = line.split()
@@ -234,7 +235,7 @@ def notes_index(repo: git.Repo) -> dict[str, str]:
 
 def first_parent_ancestors(repo: git.Repo, commit: str) -> Iterator[str]:
     """`commit` and its first-parent ancestors, newest first."""
-    yield from _git(repo, "rev-list", "--first-parent", commit).split()
+    yield from run_git(repo, "rev-list", "--first-parent", commit).split()
 
 
 class Snapshots:
@@ -500,7 +501,7 @@ class SourceHistory:
                 continue
             assert self.snapshots is not None
             behind = int(
-                _git(
+                run_git(
                     self.snapshots.repo,
                     "rev-list",
                     "--count",
@@ -551,7 +552,7 @@ class SourceHistory:
         """new path -> old path between two commits, by git's rename detection."""
         assert self.walker is not None
         prefix = self.walker.prefix
-        out = _git(
+        out = run_git(
             self.walker.repo, "diff", "--name-status", "-M", "-z", old, new, "--", prefix or "."
         )
         return _parse_renames(out, prefix)
@@ -642,7 +643,7 @@ def existing_in_snapshots(
     """Which current source findings were already there at the merge base of `ref` and
     HEAD, by the snapshot of the merge base or, failing that, of its nearest first-parent
     ancestor that has one. A source with no such snapshot has all its findings new."""
-    base = _git(repo, "merge-base", ref, "HEAD").strip()
+    base = run_git(repo, "merge-base", ref, "HEAD").strip()
     snapshots = Snapshots(repo, prefix.rstrip("/") or ".")
     existing: set[str] = set()
     notes: list[str] = []
@@ -692,7 +693,7 @@ def _paired(
     for key, finding in snapshot.entries:
         old_by_path.setdefault(finding.path, []).append((key, finding))
     renamed = _parse_renames(
-        _git(repo, "diff", "--name-status", "-M", "-z", commit, "--", prefix or "."), prefix
+        run_git(repo, "diff", "--name-status", "-M", "-z", commit, "--", prefix or "."), prefix
     )
     current_by_path: dict[str, list[Entry]] = {}
     for finding, key in zip(report.findings, report.keys, strict=True):

@@ -27,7 +27,8 @@ from pathlib import Path
 
 import libcst
 
-from auditor.history import Walker, _range, _repo
+from auditor.git_objects import open_repo
+from auditor.history import Walker, tracked_range
 from auditor.progress import history_of, load_project_issues
 from auditor.scan import language_filter, open_project
 
@@ -97,9 +98,9 @@ def distinct_python_blobs(root: Path, since: str | None, started: object) -> lis
     project = open_project(root)
     engine = project.engine()
     language = language_filter(project.config, engine)
-    repo = _repo(root)
+    repo = open_repo(root)
     try:
-        base, commits = _range(repo, since, started)  # type: ignore[arg-type]
+        base, commits = tracked_range(repo, since, started)  # type: ignore[arg-type]
         walker = Walker(repo, "", engine, language)
         pairs: set[tuple[str, str]] = set()
         for sha in [*([base] if base else []), *(c.sha for c in commits)]:
