@@ -222,7 +222,7 @@ class Walker:
         self._language_of = language_of  # None for files the scan would not read
         self._languages: dict[str, str | None] = {}
         self.objects = GitObjects(repo)
-        self.scanned = _Lru(4096)  # a file reverted to an older version is not scanned again
+        self.scanned = _Lru(1024)  # a file reverted to a recent version is not scanned again
         self.prefetched: dict[tuple[str, str], list[Keyed] | None] = {}
         self._listings: dict[str, dict[str, str]] = {}
         self.scans = 0
