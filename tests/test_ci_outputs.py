@@ -225,3 +225,18 @@ def test_baseline_file_errors(repo: Path, audit) -> None:
         audit("scan", "--update-baseline").err
         == "audit: error: --update-baseline needs --baseline FILE\n"
     )
+
+
+def test_new_since_a_formatter_run_adds_nothing(repo: Path, audit) -> None:
+    git(repo, "checkout", "-q", "-b", "style")
+    (repo / "script.py").write_text("def main():\n    print('hello',  'world',)\n")
+    commit_all(repo, "add a script", "2025-10-02T10:00:00+00:00")
+    git(repo, "checkout", "-q", "main")
+    git(repo, "merge", "-q", "style")
+    git(repo, "checkout", "-q", "-b", "format")
+    (repo / "script.py").write_text(
+        'def main():\n    print(\n        "hello",\n        "world",\n    )\n'
+    )
+    result = audit("scan", "--new-since", "main", "--select", "console-logging")
+    assert result.code == 0
+    assert result.out.splitlines()[0] == "1 finding already at the merge base of main: not shown."
