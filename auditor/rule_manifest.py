@@ -93,8 +93,11 @@ def code_files(classes: Iterable[type[BaseRule]]) -> list[str]:
     """The code that produces findings: auditor's own modules, and for each rule class
     every module of its package (helpers shared by rules hold logic and options too), or
     its module alone when it is not in a package (a plugin beside the project's files)."""
-    directories = {os.path.dirname(os.path.abspath(__file__))}
-    files = set()
+    files: set[str] = set()
+    # auditor's own modules, its wings' included.
+    for folder, _, names in os.walk(os.path.dirname(os.path.abspath(__file__))):
+        files.update(os.path.join(folder, n) for n in names if n.endswith(".py"))
+    directories: set[str] = set()
     for cls in classes:
         found = module_file(cls)
         if found is None:
@@ -105,10 +108,10 @@ def code_files(classes: Iterable[type[BaseRule]]) -> list[str]:
             files.add(os.path.abspath(found))
     for directory in directories:
         try:
-            names = os.listdir(directory)
+            listed = os.listdir(directory)
         except OSError:
             continue
-        files.update(os.path.join(directory, n) for n in names if n.endswith(".py"))
+        files.update(os.path.join(directory, n) for n in listed if n.endswith(".py"))
     return sorted(files)
 
 
