@@ -206,7 +206,7 @@ def scan(
         extra["sources"] = [_source_json(report) for report in outcome.sources]
     if new_since is not None:
         from auditor.gate import not_in
-        from auditor.progress import existing_since
+        from auditor.track.progress import existing_since
 
         project = project.realized()  # the merge base's files are parsed
         old = existing_since(project, new_since, outcome)
@@ -482,7 +482,7 @@ def snapshot(config_file: Path | None) -> None:
     tree must not differ from HEAD in the files they read. Exit 2 when a source failed
     (the others are recorded)."""
     from auditor.scan import open_project
-    from auditor.snapshots import NOTES_REF, take
+    from auditor.track.snapshots import NOTES_REF, take
     from reports.findings_text import plural
 
     project = open_project(Path.cwd(), config_file)
@@ -671,8 +671,8 @@ _since_option = click.option(
 @_config_option
 def issues_check(config_file: Path | None) -> None:
     """Validate issues.yaml: exit 0 when valid, 2 with the first error."""
-    from auditor.progress import load_project_issues
     from auditor.scan import open_project
+    from auditor.track.progress import load_project_issues
 
     loaded = load_project_issues(open_project(Path.cwd(), config_file))
     count = len(loaded.issues)
@@ -700,7 +700,7 @@ _no_cache_option = click.option(
 @_no_cache_option
 def issues_list(config_file: Path | None, since: str | None, no_cache: bool) -> None:
     """Each issue with its severity, status, open and fixed counts."""
-    from auditor.progress import tracker_state
+    from auditor.track.progress import tracker_state
     from reports.tracker_text import render_list
 
     with _history_bar() as progress:
@@ -713,9 +713,9 @@ def issues_list(config_file: Path | None, since: str | None, no_cache: bool) -> 
 def issues_sync(config_file: Path | None) -> None:
     """Append an issue to issues.yaml for each rule with untracked findings (for a
     source's findings, one issue for the source: `rules: ['mypy:*']`)."""
-    from auditor.issues_file import NewIssue, append_issues
-    from auditor.progress import issues_path, tracker_state
     from auditor.scan import open_project
+    from auditor.track.issues_file import NewIssue, append_issues
+    from auditor.track.progress import issues_path, tracker_state
 
     project = open_project(Path.cwd(), config_file)
     loaded, state = tracker_state(project, head_only=True)  # what is untracked now
@@ -811,7 +811,7 @@ def report(
 ) -> None:
     """The remediation progress report, computed from issues.yaml and git history. The
     history is walked once for every format asked for, and kept in the cache folder."""
-    from auditor.progress import tracker_state
+    from auditor.track.progress import tracker_state
 
     formats = output_formats or ("markdown",)
     if len(set(formats)) != len(formats):

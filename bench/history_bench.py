@@ -27,10 +27,10 @@ from pathlib import Path
 
 import libcst
 
-from auditor.git_objects import open_repo
-from auditor.history import Walker, tracked_range
-from auditor.progress import history_of, load_project_issues
 from auditor.scan import language_filter, open_project
+from auditor.track.git_objects import open_repo
+from auditor.track.history import Walker, tracked_range
+from auditor.track.progress import history_of, load_project_issues
 
 START = dt.datetime(2025, 2, 1, tzinfo=dt.UTC)
 ENV = {

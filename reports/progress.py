@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 import markupsafe
 
-from auditor.tracker import COMPLETE, SEVERITIES, IssueState, TrackerState
+from auditor.track.state import COMPLETE, SEVERITIES, IssueState, TrackerState
 
 if TYPE_CHECKING:
     import jinja2

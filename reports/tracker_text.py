@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from auditor.tracker import TrackerState
+from auditor.track.state import TrackerState
 from reports.findings_text import clean, plural
 from reports.progress import unreadable_summary
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.identity import token_key, token_lines
-from auditor.outcomes import LineDiff
+from auditor.track.identity import token_key, token_lines
+from auditor.track.pairing import LineDiff
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from auditor.tracker import (
+from auditor.track.state import (
     AreaTotal,
     AuthorTotal,
     CommitLink,

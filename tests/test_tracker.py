@@ -305,17 +305,17 @@ def test_the_range_tracked_is_named(history, audit) -> None:
 
 
 def test_sync_reads_head_only(history, audit, tmp_path: Path, monkeypatch) -> None:
-    import auditor.history
+    import auditor.track.history
 
     walked: list[int] = []
-    original = auditor.history.walk
+    original = auditor.track.history.walk
 
     def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
         result = original(*args, **kwargs)
         walked.append(len(result.commits))
         return result
 
-    monkeypatch.setattr("auditor.progress.walk", counting)
+    monkeypatch.setattr("auditor.track.progress.walk", counting)
     result = audit("issues", "sync")
     assert result.code == 0, result.err
     assert walked == [0]

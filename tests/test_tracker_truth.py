@@ -353,7 +353,7 @@ def test_a_second_report_reads_the_cache_and_a_new_commit_only_its_diff(
     for n in range(3):
         repo({f"m{n}.py": handlers(f"f{n}")}, f"add m{n}")
     cold = state(audit)
-    from auditor.history import walk
+    from auditor.track.history import walk
 
     calls: list[str] = []
     original = walk
@@ -363,10 +363,10 @@ def test_a_second_report_reads_the_cache_and_a_new_commit_only_its_diff(
         calls.append(f"{history.cached_commits}/{len(history.commits)}/{history.scans}")
         return history
 
-    import auditor.progress
+    import auditor.track.progress
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(auditor.progress, "walk", counting)
+        patch.setattr(auditor.track.progress, "walk", counting)
         warm = state(audit)
         repo({"app.py": handlers("a", "b").replace("except:", "except OSError:")}, "fix (CRIT-1)")
         after = state(audit)

@@ -1,5 +1,5 @@
 """Scanning one file version for the history: its findings keyed by their tokens
-(`auditor.outcomes.Keyed`), whether it can be read at all, and the worker processes that
+(`auditor.track.pairing.Keyed`), whether it can be read at all, and the worker processes that
 scan the blobs of the commits ahead while the walk goes on."""
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from auditor.engine import Engine, backend
-from auditor.identity import token_lines
 from auditor.model import Finding
-from auditor.outcomes import Keyed
 from auditor.source import DecodeError, LineIndex
+from auditor.track.identity import token_lines
+from auditor.track.pairing import Keyed
 
 
 def keyed(findings: Sequence[Finding], text: str) -> list[Keyed]:

@@ -18,10 +18,10 @@ from typing import Any
 
 from auditor.cache import finding_from_raw, finding_raw, make_cache_folder
 from auditor.fileio import write_atomic
-from auditor.git_objects import CommitMeta
-from auditor.history import CommitRecord, Event, Sighting, Tracked, Unknown, WalkState
 from auditor.model import Finding
-from auditor.outcomes import Keyed
+from auditor.track.git_objects import CommitMeta
+from auditor.track.history import CommitRecord, Event, Sighting, Tracked, Unknown, WalkState
+from auditor.track.pairing import Keyed
 
 FORMAT = 5
 KEEP = 4  # walks kept per folder (several --since starts, several rule sets)

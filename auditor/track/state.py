@@ -26,10 +26,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from auditor.history import CommitRecord, History, Sighting
-from auditor.issues_file import Issue, IssuesFile
 from auditor.model import Finding, Severity
-from auditor.outcomes import FIRST_SEEN, FIXED, MOVED, NEW, REMOVED, REOPENED
+from auditor.track.history import CommitRecord, History, Sighting
+from auditor.track.issues_file import Issue, IssuesFile
+from auditor.track.pairing import FIRST_SEEN, FIXED, MOVED, NEW, REMOVED, REOPENED
 
 COMPLETE = "complete"
 IN_PROGRESS = "in-progress"

@@ -14,16 +14,16 @@ from auditor.cache import rule_set_key
 from auditor.config import display_path
 from auditor.discovery import language_of
 from auditor.errors import UsageError
-from auditor.git_objects import GitError, open_repo, repository_of
 from auditor.globs import globs
-from auditor.history import History, existing_at_merge_base, walk, without_history
-from auditor.history_cache import HistoryCache
-from auditor.issues_file import Issue, IssuesError, IssuesFile, load_issues
-from auditor.links import commit_links, web_url
 from auditor.model import Finding
 from auditor.scan import Project, ScanOutcome, default_jobs, language_filter, scan
-from auditor.snapshots import SourceHistory, existing_in_snapshots
-from auditor.tracker import Options, TrackerState, build_state
+from auditor.track.git_objects import GitError, open_repo, repository_of
+from auditor.track.history import History, existing_at_merge_base, walk, without_history
+from auditor.track.history_cache import HistoryCache
+from auditor.track.issues_file import Issue, IssuesError, IssuesFile, load_issues
+from auditor.track.links import commit_links, web_url
+from auditor.track.snapshots import SourceHistory, existing_in_snapshots
+from auditor.track.state import Options, TrackerState, build_state
 
 
 def issues_path(project: Project) -> Path:

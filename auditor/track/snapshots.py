@@ -35,11 +35,11 @@ from auditor import __version__
 from auditor.config import Config, SourceSettings
 from auditor.discovery import language_of
 from auditor.errors import UsageError
-from auditor.git_objects import GitError, run_git
-from auditor.history import Sighting, Walker, map_lines, pair
 from auditor.model import Finding, Location, Severity
 from auditor.scan import CACHE_DIR, Project, scan
 from auditor.sources import BROKEN_FILE_CODES, ContentKey, SourceReport, in_scope
+from auditor.track.git_objects import GitError, run_git
+from auditor.track.history import Sighting, Walker, map_lines, pair
 
 NOTES_REF = "refs/notes/audit"
 SCHEMA = "auditor.snapshot/1"

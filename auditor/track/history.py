@@ -1,7 +1,7 @@
 """The findings of every commit on the first-parent line, read from git's blobs (never by
 checking out the work tree), and what became of each finding from one commit to the next.
 
-A finding keeps its identity while its code stays what it is (`auditor.outcomes`: untouched
+A finding keeps its identity while its code stays what it is (`auditor.track.pairing`: untouched
 lines, equal tokens, edits in place, moves between files). Each change is an event: a
 disappearance is `fixed`, `removed` (its file left) or `moved`; an appearance is `new`,
 `reopened` or `first-seen` (its file became readable). A file that cannot be read at a
@@ -21,17 +21,18 @@ from typing import TYPE_CHECKING
 
 import git
 
-from auditor.blob_scan import BlobPool, keyed, line_contexts, scan_blob
 from auditor.engine import Engine, backend, occurrences
-from auditor.git_objects import (
+from auditor.model import Finding
+from auditor.source import DecodeError
+from auditor.track.blob_scan import BlobPool, keyed, line_contexts, scan_blob
+from auditor.track.git_objects import (
     CommitMeta,
     GitObjects,
     first_parent_commits,
     open_repo,
     run_git,
 )
-from auditor.model import Finding
-from auditor.outcomes import (
+from auditor.track.pairing import (
     FIRST_SEEN,
     FIXED,
     MOVED,
@@ -43,11 +44,10 @@ from auditor.outcomes import (
     pair_equal,
     pair_in_file,
 )
-from auditor.source import DecodeError
 
 if TYPE_CHECKING:
-    from auditor.history_cache import HistoryCache
-    from auditor.snapshots import SourceHistory
+    from auditor.track.history_cache import HistoryCache
+    from auditor.track.snapshots import SourceHistory
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +60,7 @@ class Sighting:
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """What became of one finding at one commit (`auditor.outcomes` names the kinds)."""
+    """What became of one finding at one commit (`auditor.track.pairing` names the kinds)."""
 
     kind: str
     sighting: Sighting  # as last seen (a disappearance) or as seen now (an appearance)

@@ -1,0 +1,1 @@
+"""The remediation tracker: issues.yaml, the history walked once, the state reports render."""
