@@ -14,17 +14,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import git
 
-from auditor.engine import Engine, backend, occurrences
-from auditor.model import Finding
+from auditor.engine import Engine, backend
 from auditor.source import DecodeError
-from auditor.track.blob_scan import BlobPool, keyed, line_contexts, scan_blob
+from auditor.track.blob_scan import BlobPool, line_contexts, scan_blob
 from auditor.track.git_objects import (
     CommitMeta,
     GitObjects,
@@ -32,173 +31,38 @@ from auditor.track.git_objects import (
     open_repo,
     run_git,
 )
-from auditor.track.pairing import (
+from auditor.track.history_cache import HistoryCache
+from auditor.track.pairing import Keyed, LineDiff, pair_equal, pair_in_file
+from auditor.track.records import (
     FIRST_SEEN,
     FIXED,
     MOVED,
     NEW,
     REMOVED,
     REOPENED,
-    Keyed,
-    LineDiff,
-    pair_equal,
-    pair_in_file,
+    CommitRecord,
+    Event,
+    History,
+    Sighting,
+    Tracked,
+    Unknown,
+    WalkState,
 )
 
-if TYPE_CHECKING:
-    from auditor.track.history_cache import HistoryCache
-    from auditor.track.snapshots import SourceHistory
 
+class SourceFindings(Protocol):
+    """Other analysers' findings along the walk (`auditor.track.snapshots` has them from
+    git notes): bound to the walk by `start`, then one `advance` per commit."""
 
-@dataclass(frozen=True, slots=True)
-class Sighting:
-    """A finding as seen at one commit, with the identity it keeps across commits."""
+    def start(
+        self, repo: git.Repo, walker: Walker, base: str | None, commits: Sequence[str]
+    ) -> list[Sighting]: ...
 
-    identity: str
-    finding: Finding
+    def advance(self, commit: str) -> tuple[list[Sighting], list[Sighting]]: ...
 
+    def head(self) -> list[Sighting]: ...
 
-@dataclass(frozen=True, slots=True)
-class Event:
-    """What became of one finding at one commit (`auditor.track.pairing` names the kinds)."""
-
-    kind: str
-    sighting: Sighting  # as last seen (a disappearance) or as seen now (an appearance)
-    # A disappearance found when its file became readable again: it happened somewhere
-    # after this commit, the first at which the file could not be read.
-    unknown_since: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class CommitRecord:
-    """A tracked commit and what became of the findings there."""
-
-    meta: CommitMeta
-    events: tuple[Event, ...] = ()
-    unreadable: int = 0  # tracked files that could not be read at this commit
-
-    @property
-    def sha(self) -> str:
-        return self.meta.sha
-
-    @property
-    def short(self) -> str:
-        return self.meta.short
-
-    @property
-    def date(self) -> str:
-        return self.meta.date
-
-    @property
-    def author(self) -> str:
-        return self.meta.author
-
-    @property
-    def appeared(self) -> tuple[Sighting, ...]:
-        return tuple(e.sighting for e in self.events if e.kind in (NEW, REOPENED, FIRST_SEEN))
-
-    @property
-    def disappeared(self) -> tuple[Sighting, ...]:
-        return tuple(e.sighting for e in self.events if e.kind in (FIXED, REMOVED))
-
-
-@dataclass(frozen=True, slots=True)
-class History:
-    available: bool
-    reason: str  # why there is no history, when there is none; else a note on it, or ""
-    baseline: tuple[Sighting, ...]  # what was open when tracking started
-    commits: tuple[CommitRecord, ...]  # oldest first, after the baseline
-    head: tuple[Sighting, ...]  # what is open at HEAD (or in the work tree, without history)
-    head_sha: str | None = None
-    head_date: str | None = None
-    scans: int = 0  # blobs scanned: each (blob, path) once
-    base_sha: str | None = None  # the state tracking starts from; None: an empty tree
-    base_date: str | None = None
-    since: str | None = None  # the --since revision, as given
-    baseline_unreadable: int = 0
-    head_unreadable: tuple[str, ...] = ()  # tracked files HEAD's version of cannot be read
-    ever_unreadable: int = 0  # distinct tracked files unreadable at some tracked commit
-    cached_commits: int = 0  # commits answered from the history cache
-
-
-def without_history(reason: str, findings: Sequence[Finding]) -> History:
-    current = tuple(Sighting(f.fingerprint, f) for f in findings if not f.is_error)
-    unreadable = tuple(sorted({f.path for f in findings if f.is_error}))
-    return History(False, reason, (), (), current, head_unreadable=unreadable)
-
-
-# --- walking ---------------------------------------------------------------------------
-
-
-ContentKey = tuple[str, str, int]  # rule, content key, occurrence: no path, no line
-Tracked = tuple[Keyed, str]  # a finding and its identity
-
-
-def content_keys(findings: Sequence[Finding], text: str) -> list[ContentKey]:
-    return [
-        (f.rule_id, key, n)
-        for f, (key, n) in zip(findings, occurrences(findings, text), strict=True)
-    ]
-
-
-@dataclass(frozen=True, slots=True)
-class Unknown:
-    """A tracked file that cannot be read at this commit."""
-
-    since: str | None  # the first commit of this unreadable span (None: from the start)
-    last: tuple[Tracked, ...] | None  # its findings when last read; None: never read
-    last_blob: str | None
-
-
-@dataclass
-class WalkState:
-    """Open findings by path, the blob each tracked path holds, the unreadable files, and
-    what disappeared (to tell a finding that comes back from a new one)."""
-
-    files: dict[str, tuple[Tracked, ...]] = field(default_factory=dict)
-    blobs: dict[str, str] = field(default_factory=dict)
-    unknown: dict[str, Unknown] = field(default_factory=dict)
-    gone: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
-    used: set[str] = field(default_factory=set)  # every identity given out
-
-    def sightings(self) -> Iterator[Sighting]:
-        """What is open: the readable files' findings, and those of unreadable files as
-        last seen (nothing says they are gone)."""
-        last = {p: u.last for p, u in self.unknown.items() if u.last}
-        for path in sorted({*self.files, *last}):
-            for item, identity in self.files.get(path) or last[path] or ():
-                yield Sighting(identity, item.finding)
-
-
-def map_lines(old: str, new: str) -> dict[int, int]:
-    """Old line number -> new line number, for the lines a change left alone."""
-    return LineDiff.between(old, new).moved_to
-
-
-def pair(
-    old: Sequence[tuple[ContentKey, Finding]],
-    new: Sequence[tuple[ContentKey, Finding]],
-    line_map: dict[int, int],
-) -> dict[int, int]:
-    """Which new finding is which old one (new index -> old index), by content key: equal
-    code told apart by where it sits, then paired in order. For `--new-since` and the
-    sources' snapshots, whose findings carry content keys."""
-    waiting: dict[tuple[str, str], list[int]] = {}
-    for index, ((rule, key, _), _finding) in enumerate(old):
-        waiting.setdefault((rule, key), []).append(index)
-    pairs: dict[int, int] = {}
-    for index, ((rule, key, _), finding) in enumerate(new):
-        candidates = waiting.get((rule, key), [])
-        for candidate in candidates:
-            if line_map.get(old[candidate][1].start.line) == finding.start.line:
-                pairs[index] = candidate
-                candidates.remove(candidate)
-                break
-    for index, ((rule, key, _), _finding) in enumerate(new):
-        candidates = waiting.get((rule, key), [])
-        if index not in pairs and candidates:
-            pairs[index] = candidates.pop(0)
-    return pairs
+    def note(self, commits: Sequence[str], head: str | None) -> str: ...
 
 
 class _Lru(OrderedDict[tuple[str, str], "list[Keyed] | None"]):
@@ -608,7 +472,7 @@ def walk(
     *,
     started: dt.date | None = None,
     since: str | None = None,
-    sources: SourceHistory | None = None,
+    sources: SourceFindings | None = None,
     cache: HistoryCache | None = None,
     progress: Progress | None = None,
     jobs: int = 1,
@@ -695,55 +559,3 @@ def walk(
     finally:
         repo.close()
         pool.close()
-
-
-def existing_at_merge_base(
-    top: Path,
-    project_root: Path,
-    ref: str,
-    engine: Engine,
-    language_of: Callable[[str], str | None],
-    current: Sequence[tuple[str, str, Sequence[Finding]]],
-) -> set[str]:
-    """The fingerprints of current findings that already existed at the merge base of
-    `ref` and HEAD, read from git's blobs. `current` holds (path, text, findings) for
-    each file with findings. Files renamed since the base are followed; equal code is
-    paired by position, as in the history."""
-    relative = project_root.resolve().relative_to(top.resolve()).as_posix()
-    prefix = "" if relative == "." else relative + "/"
-    repo = open_repo(top)
-    try:
-        base = run_git(repo, "merge-base", ref, "HEAD").strip()
-        walker = Walker(repo, prefix, engine, language_of)
-        listing = walker.listing(base)
-        renamed: dict[str, str] = {}
-        parts = run_git(repo, "diff", "-M", "--name-status", "-z", base, "--", prefix or ".").split(
-            "\0"
-        )
-        index = 0
-        while index < len(parts) - 1:
-            if parts[index].startswith(("R", "C")):
-                old, new = parts[index + 1][len(prefix) :], parts[index + 2][len(prefix) :]
-                renamed[new] = old
-                index += 3
-            else:
-                index += 2
-        existing: set[str] = set()
-        for path, text, findings in current:
-            base_path = renamed.get(path, path)
-            blob = listing.get(base_path)
-            language = language_of(path)
-            if blob is None or language is None:
-                continue  # a new file: everything in it is new
-            scanned = walker.scan(base_path, blob)
-            if scanned is None:
-                continue
-            base_text = walker.text(base_path, blob)
-            if base_text is None:
-                continue
-            now = keyed(findings, text)
-            diff = LineDiff.between(base_text, text)
-            existing.update(now[i].finding.fingerprint for i in pair_in_file(scanned, now, diff))
-        return existing
-    finally:
-        repo.close()

@@ -20,8 +20,8 @@ from auditor.cache import finding_from_raw, finding_raw, make_cache_folder
 from auditor.fileio import write_atomic
 from auditor.model import Finding
 from auditor.track.git_objects import CommitMeta
-from auditor.track.history import CommitRecord, Event, Sighting, Tracked, Unknown, WalkState
 from auditor.track.pairing import Keyed
+from auditor.track.records import CommitRecord, Event, Sighting, Tracked, Unknown, WalkState
 
 FORMAT = 5
 KEEP = 4  # walks kept per folder (several --since starts, several rule sets)

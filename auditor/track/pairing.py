@@ -11,7 +11,7 @@ Evidence, strongest first:
 3. **An edit in place.** The same rule, old and new finding inside the same changed block
    of lines: the code was rewritten but the defect stays (an env var renamed).
 Across files, only equal tokens pair (a move); what is left is a disappearance or an
-appearance, and the walk names it.
+appearance, and the walk names it (`auditor.track.records`).
 """
 
 from __future__ import annotations
@@ -21,15 +21,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from auditor.model import Finding
-
-# Outcomes of a disappearance ...
-FIXED = "fixed"  # its code was edited away
-REMOVED = "removed"  # its file was deleted or left the tracked paths
-MOVED = "moved"  # it reappeared elsewhere in the same commit: not an outcome for progress
-# ... and of an appearance
-NEW = "new"
-REOPENED = "reopened"  # it had disappeared earlier in the range: the earlier credit is void
-FIRST_SEEN = "first-seen"  # its file became readable: it was there, unseen
 
 
 @dataclass(frozen=True, slots=True)

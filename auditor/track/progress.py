@@ -18,10 +18,12 @@ from auditor.globs import globs
 from auditor.model import Finding
 from auditor.scan import Project, ScanOutcome, default_jobs, language_filter, scan
 from auditor.track.git_objects import GitError, open_repo, repository_of
-from auditor.track.history import History, existing_at_merge_base, walk, without_history
+from auditor.track.history import walk
 from auditor.track.history_cache import HistoryCache
 from auditor.track.issues_file import Issue, IssuesError, IssuesFile, load_issues
 from auditor.track.links import commit_links, web_url
+from auditor.track.merge_base import existing_at_merge_base
+from auditor.track.records import History, without_history
 from auditor.track.snapshots import SourceHistory, existing_in_snapshots
 from auditor.track.state import Options, TrackerState, build_state
 

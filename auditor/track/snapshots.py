@@ -39,7 +39,9 @@ from auditor.model import Finding, Location, Severity
 from auditor.scan import CACHE_DIR, Project, scan
 from auditor.sources import BROKEN_FILE_CODES, ContentKey, SourceReport, in_scope
 from auditor.track.git_objects import GitError, run_git
-from auditor.track.history import Sighting, Walker, map_lines, pair
+from auditor.track.history import Walker
+from auditor.track.merge_base import map_lines, pair
+from auditor.track.records import Sighting
 
 NOTES_REF = "refs/notes/audit"
 SCHEMA = "auditor.snapshot/1"

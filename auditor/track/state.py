@@ -27,9 +27,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from auditor.model import Finding, Severity
-from auditor.track.history import CommitRecord, History, Sighting
 from auditor.track.issues_file import Issue, IssuesFile
-from auditor.track.pairing import FIRST_SEEN, FIXED, MOVED, NEW, REMOVED, REOPENED
+from auditor.track.records import (
+    FIRST_SEEN,
+    FIXED,
+    MOVED,
+    NEW,
+    REMOVED,
+    REOPENED,
+    CommitRecord,
+    History,
+    Sighting,
+)
 
 COMPLETE = "complete"
 IN_PROGRESS = "in-progress"

@@ -1,0 +1,107 @@
+"""`audit scan --new-since REF`: which of the work tree's findings were already there at
+the merge base, read from git's blobs and paired as the history pairs them; and the
+content-key pairing that the sources' snapshots use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from auditor.engine import Engine, occurrences
+from auditor.model import Finding
+from auditor.track.blob_scan import keyed
+from auditor.track.git_objects import open_repo, run_git
+from auditor.track.history import Walker
+from auditor.track.pairing import LineDiff, pair_in_file
+
+ContentKey = tuple[str, str, int]  # rule, content key, occurrence: no path, no line
+
+
+def content_keys(findings: Sequence[Finding], text: str) -> list[ContentKey]:
+    return [
+        (f.rule_id, key, n)
+        for f, (key, n) in zip(findings, occurrences(findings, text), strict=True)
+    ]
+
+
+def map_lines(old: str, new: str) -> dict[int, int]:
+    """Old line number -> new line number, for the lines a change left alone."""
+    return LineDiff.between(old, new).moved_to
+
+
+def pair(
+    old: Sequence[tuple[ContentKey, Finding]],
+    new: Sequence[tuple[ContentKey, Finding]],
+    line_map: dict[int, int],
+) -> dict[int, int]:
+    """Which new finding is which old one (new index -> old index), by content key: equal
+    code told apart by where it sits, then paired in order. For `--new-since` and the
+    sources' snapshots, whose findings carry content keys."""
+    waiting: dict[tuple[str, str], list[int]] = {}
+    for index, ((rule, key, _), _finding) in enumerate(old):
+        waiting.setdefault((rule, key), []).append(index)
+    pairs: dict[int, int] = {}
+    for index, ((rule, key, _), finding) in enumerate(new):
+        candidates = waiting.get((rule, key), [])
+        for candidate in candidates:
+            if line_map.get(old[candidate][1].start.line) == finding.start.line:
+                pairs[index] = candidate
+                candidates.remove(candidate)
+                break
+    for index, ((rule, key, _), _finding) in enumerate(new):
+        candidates = waiting.get((rule, key), [])
+        if index not in pairs and candidates:
+            pairs[index] = candidates.pop(0)
+    return pairs
+
+
+def existing_at_merge_base(
+    top: Path,
+    project_root: Path,
+    ref: str,
+    engine: Engine,
+    language_of: Callable[[str], str | None],
+    current: Sequence[tuple[str, str, Sequence[Finding]]],
+) -> set[str]:
+    """The fingerprints of current findings that already existed at the merge base of
+    `ref` and HEAD, read from git's blobs. `current` holds (path, text, findings) for
+    each file with findings. Files renamed since the base are followed; equal code is
+    paired by position, as in the history."""
+    relative = project_root.resolve().relative_to(top.resolve()).as_posix()
+    prefix = "" if relative == "." else relative + "/"
+    repo = open_repo(top)
+    try:
+        base = run_git(repo, "merge-base", ref, "HEAD").strip()
+        walker = Walker(repo, prefix, engine, language_of)
+        listing = walker.listing(base)
+        renamed: dict[str, str] = {}
+        parts = run_git(repo, "diff", "-M", "--name-status", "-z", base, "--", prefix or ".").split(
+            "\0"
+        )
+        index = 0
+        while index < len(parts) - 1:
+            if parts[index].startswith(("R", "C")):
+                old, new = parts[index + 1][len(prefix) :], parts[index + 2][len(prefix) :]
+                renamed[new] = old
+                index += 3
+            else:
+                index += 2
+        existing: set[str] = set()
+        for path, text, findings in current:
+            base_path = renamed.get(path, path)
+            blob = listing.get(base_path)
+            language = language_of(path)
+            if blob is None or language is None:
+                continue  # a new file: everything in it is new
+            scanned = walker.scan(base_path, blob)
+            if scanned is None:
+                continue
+            base_text = walker.text(base_path, blob)
+            if base_text is None:
+                continue
+            now = keyed(findings, text)
+            diff = LineDiff.between(base_text, text)
+            existing.update(now[i].finding.fingerprint for i in pair_in_file(scanned, now, diff))
+        return existing
+    finally:
+        repo.close()

@@ -1,0 +1,133 @@
+"""What the history walk produces: sightings of findings, what became of each at a commit
+(the outcome kinds), the commits with their events, the walk's state between commits,
+and the history as a whole. Values only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from auditor.model import Finding
+from auditor.track.git_objects import CommitMeta
+from auditor.track.pairing import Keyed
+
+# Outcomes of a disappearance ...
+FIXED = "fixed"  # its code was edited away
+REMOVED = "removed"  # its file was deleted or left the tracked paths
+MOVED = "moved"  # it reappeared elsewhere in the same commit: not an outcome for progress
+# ... and of an appearance
+NEW = "new"
+REOPENED = "reopened"  # it had disappeared earlier in the range: the earlier credit is void
+FIRST_SEEN = "first-seen"  # its file became readable: it was there, unseen
+
+
+@dataclass(frozen=True, slots=True)
+class Sighting:
+    """A finding as seen at one commit, with the identity it keeps across commits."""
+
+    identity: str
+    finding: Finding
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """What became of one finding at one commit (`auditor.track.pairing` names the kinds)."""
+
+    kind: str
+    sighting: Sighting  # as last seen (a disappearance) or as seen now (an appearance)
+    # A disappearance found when its file became readable again: it happened somewhere
+    # after this commit, the first at which the file could not be read.
+    unknown_since: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CommitRecord:
+    """A tracked commit and what became of the findings there."""
+
+    meta: CommitMeta
+    events: tuple[Event, ...] = ()
+    unreadable: int = 0  # tracked files that could not be read at this commit
+
+    @property
+    def sha(self) -> str:
+        return self.meta.sha
+
+    @property
+    def short(self) -> str:
+        return self.meta.short
+
+    @property
+    def date(self) -> str:
+        return self.meta.date
+
+    @property
+    def author(self) -> str:
+        return self.meta.author
+
+    @property
+    def appeared(self) -> tuple[Sighting, ...]:
+        return tuple(e.sighting for e in self.events if e.kind in (NEW, REOPENED, FIRST_SEEN))
+
+    @property
+    def disappeared(self) -> tuple[Sighting, ...]:
+        return tuple(e.sighting for e in self.events if e.kind in (FIXED, REMOVED))
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    available: bool
+    reason: str  # why there is no history, when there is none; else a note on it, or ""
+    baseline: tuple[Sighting, ...]  # what was open when tracking started
+    commits: tuple[CommitRecord, ...]  # oldest first, after the baseline
+    head: tuple[Sighting, ...]  # what is open at HEAD (or in the work tree, without history)
+    head_sha: str | None = None
+    head_date: str | None = None
+    scans: int = 0  # blobs scanned: each (blob, path) once
+    base_sha: str | None = None  # the state tracking starts from; None: an empty tree
+    base_date: str | None = None
+    since: str | None = None  # the --since revision, as given
+    baseline_unreadable: int = 0
+    head_unreadable: tuple[str, ...] = ()  # tracked files HEAD's version of cannot be read
+    ever_unreadable: int = 0  # distinct tracked files unreadable at some tracked commit
+    cached_commits: int = 0  # commits answered from the history cache
+
+
+def without_history(reason: str, findings: Sequence[Finding]) -> History:
+    current = tuple(Sighting(f.fingerprint, f) for f in findings if not f.is_error)
+    unreadable = tuple(sorted({f.path for f in findings if f.is_error}))
+    return History(False, reason, (), (), current, head_unreadable=unreadable)
+
+
+# --- walking ---------------------------------------------------------------------------
+
+
+Tracked = tuple[Keyed, str]  # a finding and its identity
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    """A tracked file that cannot be read at this commit."""
+
+    since: str | None  # the first commit of this unreadable span (None: from the start)
+    last: tuple[Tracked, ...] | None  # its findings when last read; None: never read
+    last_blob: str | None
+
+
+@dataclass
+class WalkState:
+    """Open findings by path, the blob each tracked path holds, the unreadable files, and
+    what disappeared (to tell a finding that comes back from a new one)."""
+
+    files: dict[str, tuple[Tracked, ...]] = field(default_factory=dict)
+    blobs: dict[str, str] = field(default_factory=dict)
+    unknown: dict[str, Unknown] = field(default_factory=dict)
+    gone: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)  # every identity given out
+
+    def sightings(self) -> Iterator[Sighting]:
+        """What is open: the readable files' findings, and those of unreadable files as
+        last seen (nothing says they are gone)."""
+        last = {p: u.last for p, u in self.unknown.items() if u.last}
+        for path in sorted({*self.files, *last}):
+            for item, identity in self.files.get(path) or last[path] or ():
+                yield Sighting(identity, item.finding)
