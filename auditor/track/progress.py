@@ -25,7 +25,8 @@ from auditor.track.links import commit_links, web_url
 from auditor.track.merge_base import existing_at_merge_base
 from auditor.track.records import History, without_history
 from auditor.track.snapshots import SourceHistory, existing_in_snapshots
-from auditor.track.state import Options, TrackerState, build_state
+from auditor.track.state import TrackerState
+from auditor.track.tally import Options, build_state
 
 
 def issues_path(project: Project) -> Path:

@@ -1,0 +1,539 @@
+"""The tracker's tally: findings linked to the issues of `issues.yaml`, what became of
+them commit by commit, status and progress. Pure: a TrackerState from an IssuesFile and a
+History.
+
+Counting, per finding identity over the tracked range:
+- **fixed**: it disappeared because its code was edited away, and did not come back. The
+  credit goes to that commit, or to no single commit when the file was unreadable in
+  between (`unknown_since`).
+- **removed**: its file was deleted or left the tracked paths. Not progress: counted apart.
+- **moved** is no outcome; a finding that comes back is **reopened** and its credit void.
+So the credits of an issue's commits add up exactly to its fixed and removed counts.
+Progress = fixed / (fixed + open). `wont-fix` issues leave the totals (shown as excluded).
+
+Status `auto`: complete when nothing is open and every file the issue covers could be read
+at HEAD (else unknown); in progress when some are fixed; not started otherwise. An issue
+without rules is tracked by its commits: not started without one, in progress with some,
+complete only when declared done.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from auditor.track.issues_file import Issue, IssuesFile
+from auditor.track.records import (
+    FIRST_SEEN,
+    FIXED,
+    MOVED,
+    NEW,
+    REMOVED,
+    REOPENED,
+    CommitRecord,
+    History,
+    Sighting,
+)
+from auditor.track.state import (
+    COMPLETE,
+    DECLARED,
+    IN_PROGRESS,
+    NOT_STARTED,
+    SEVERITIES,
+    UNKNOWN,
+    WONT_FIX,
+    AreaTotal,
+    AuthorTotal,
+    CommitLink,
+    FileCount,
+    FindingRef,
+    Introduced,
+    IssueState,
+    OutcomeRef,
+    SeverityTotal,
+    TimelinePoint,
+    TrackerState,
+    TrendRow,
+    Unreadable,
+    UntrackedGroup,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    covers: Callable[[Issue, str], bool] = lambda issue, path: True  # may hold its findings
+    commit_url: Callable[[str], str | None] = lambda sha: None
+    repository_url: str | None = None
+    area_depth: int = 1
+    trend: str = "auto"  # week | month | auto (months for ranges over half a year)
+
+
+def _percent(fixed: int, open_: int) -> int:
+    return 100 if fixed + open_ == 0 else (100 * fixed) // (fixed + open_)
+
+
+@dataclass(frozen=True, slots=True)
+class _Credit:
+    kind: str  # fixed | removed
+    sighting: Sighting
+    commit: CommitRecord | None
+    unknown_since: str | None
+
+
+class _Replay:
+    """One pass over the commits: the standing credit of every finding that left (the
+    last disappearance not undone by a reappearance), the commit that introduced each
+    finding, and the open counts after every commit."""
+
+    def __init__(self, history: History, severity_of: Callable[[Sighting], str | None]) -> None:
+        present = {s.identity: s for s in history.baseline}
+        self.credits: dict[str, _Credit] = {}
+        self.withdrawn: list[_Credit] = []  # fixes undone by the finding's return
+        self.introduced: dict[str, tuple[str, CommitRecord]] = {}
+        counts: Counter[str] = Counter()
+        for sighting in present.values():
+            label = severity_of(sighting)
+            if label:
+                counts[label] += 1
+        points = [
+            TimelinePoint(
+                history.base_sha,
+                history.base_date,
+                _by_severity(counts),
+                history.baseline_unreadable,
+            )
+        ]
+        # Without a base, the first commit brings the code as it was: what it holds is
+        # where tracking starts, not a regression.
+        root = history.commits[0].sha if history.commits and history.base_sha is None else None
+        for commit in history.commits:
+            for event in commit.events:
+                identity, sighting = event.sighting.identity, event.sighting
+                if event.kind in (FIXED, REMOVED):
+                    gone = present.pop(identity, None)
+                    if gone is not None and (label := severity_of(gone)):
+                        counts[label] -= 1
+                    attributed = commit if event.unknown_since is None else None
+                    self.credits[identity] = _Credit(
+                        event.kind, sighting, attributed, event.unknown_since
+                    )
+                elif event.kind == MOVED:
+                    before = present.get(identity)
+                    if before is not None and (label := severity_of(before)):
+                        counts[label] -= 1
+                    present[identity] = sighting
+                    if label := severity_of(sighting):
+                        counts[label] += 1
+                else:  # new, reopened, first-seen
+                    if identity not in present and (label := severity_of(sighting)):
+                        counts[label] += 1
+                    present[identity] = sighting
+                    undone = self.credits.pop(identity, None)
+                    if undone is not None and undone.kind == FIXED and undone.commit is not None:
+                        self.withdrawn.append(undone)
+                    if event.kind in (NEW, REOPENED) and commit.sha != root:
+                        self.introduced[identity] = (event.kind, commit)
+                    elif event.kind == FIRST_SEEN:
+                        self.introduced.pop(identity, None)
+            points.append(
+                TimelinePoint(commit.sha, commit.date, _by_severity(counts), commit.unreadable)
+            )
+        self.timeline = tuple(points) if history.available else ()
+
+
+def _by_severity(counts: Counter[str]) -> dict[str, int]:
+    return {label: counts[label] for label in SEVERITIES}
+
+
+def build_state(
+    issues: IssuesFile, history: History, options: Options | None = None
+) -> TrackerState:
+    options = options or Options()
+    memo: dict[tuple[str, str], Issue | None] = {}
+
+    def issue_of(sighting: Sighting) -> Issue | None:
+        key = (sighting.finding.rule_id, sighting.finding.path)
+        if key not in memo:
+            memo[key] = issues.issue_for(*key)
+        return memo[key]
+
+    def counted_severity(sighting: Sighting) -> str | None:
+        issue = issue_of(sighting)
+        if issue is None or issue.status == "wont-fix":
+            return None
+        return issue.severity.label
+
+    replay = _Replay(history, counted_severity)
+    by_commit = {c.sha: c for c in history.commits}
+    open_by_issue: dict[str, list[Sighting]] = defaultdict(list)
+    untracked: dict[str, list[Sighting]] = defaultdict(list)
+    for sighting in history.head:
+        issue = issue_of(sighting)
+        if issue is None:
+            untracked[sighting.finding.rule_id].append(sighting)
+        else:
+            open_by_issue[issue.id].append(sighting)
+    credits_by_issue: dict[str, list[_Credit]] = defaultdict(list)
+    for credit in replay.credits.values():
+        issue = issue_of(credit.sighting)
+        if issue is not None:
+            credits_by_issue[issue.id].append(credit)
+    withdrawn_by_issue: dict[str, Counter[str]] = defaultdict(Counter)
+    for credit in replay.withdrawn:
+        issue = issue_of(credit.sighting)
+        if issue is not None and credit.commit is not None:
+            withdrawn_by_issue[issue.id][credit.commit.sha] += 1
+    events_by_issue: dict[str, Counter[tuple[str, str]]] = defaultdict(Counter)
+    for commit in history.commits:
+        for event in commit.events:
+            issue = issue_of(event.sighting)
+            if issue is not None and event.kind in (NEW, REOPENED, MOVED):
+                kind = MOVED if event.kind == MOVED else "introduced"
+                events_by_issue[issue.id][(commit.sha, kind)] += 1
+
+    states = tuple(
+        _issue_state(
+            issue,
+            issues,
+            open_by_issue[issue.id],
+            credits_by_issue[issue.id],
+            events_by_issue[issue.id],
+            withdrawn_by_issue[issue.id],
+            history,
+            replay,
+            by_commit,
+            options,
+        )
+        for issue in issues.issues
+    )
+    counted = [s for s in states if not s.excluded]
+    total_open = sum(len(s.open) for s in counted)
+    total_fixed = sum(len(s.fixed) for s in counted)
+    if all(s.status in (COMPLETE, WONT_FIX) for s in states):
+        overall = COMPLETE
+    elif total_fixed or any(s.status in (COMPLETE, IN_PROGRESS, UNKNOWN) for s in states):
+        overall = IN_PROGRESS
+    else:
+        overall = NOT_STARTED
+    period = options.trend
+    if period == "auto":
+        period = _auto_period(history.commits)
+    tracked_credits = [
+        c
+        for issue_id, cs in credits_by_issue.items()
+        if not _excluded(issues, issue_id)
+        for c in cs
+    ]
+    return TrackerState(
+        project=issues.project,
+        started=issues.started.isoformat() if issues.started else None,
+        range=_range_words(history, issues.started),
+        range_start=history.commits[0].sha if history.commits else None,
+        last_updated=history.head_date,
+        head=history.head_sha,
+        repository_url=options.repository_url,
+        history=history.available,
+        history_note=history.reason,
+        status=overall,
+        percent=_percent(total_fixed, total_open),
+        open=total_open,
+        fixed=total_fixed,
+        removed=sum(len(s.removed) for s in counted),
+        excluded=sum(len(s.open) for s in states if s.excluded),
+        fixable_safe=sum(s.fixable_safe for s in counted),
+        fixable_unsafe=sum(s.fixable_unsafe for s in counted),
+        issues=states,
+        untracked=tuple(
+            UntrackedGroup(rule, tuple(_refs(untracked[rule]))) for rule in sorted(untracked)
+        ),
+        totals=_totals(states),
+        timeline=replay.timeline,
+        trend=_trend(replay, tracked_credits, period),
+        trend_period=period,
+        authors=_authors(
+            history.commits, tracked_credits, counted_severity, history.base_sha is None
+        ),
+        areas=_areas(counted, options.area_depth),
+        area_depth=options.area_depth,
+        unreadable=_unreadable(history),
+        commits_scanned=len(history.commits),
+    )
+
+
+def _excluded(issues: IssuesFile, issue_id: str) -> bool:
+    return any(i.id == issue_id and i.status == "wont-fix" for i in issues.issues)
+
+
+def _refs(sightings: Iterable[Sighting]) -> list[FindingRef]:
+    refs = [FindingRef.of(s.finding, s.identity) for s in sightings]
+    return sorted(refs, key=lambda r: (r.path, r.line, r.column, r.rule_id))
+
+
+def _outcome(credit: _Credit) -> OutcomeRef:
+    finding = credit.sighting.finding
+    return OutcomeRef(
+        finding.rule_id,
+        finding.path,
+        finding.start.line,
+        credit.sighting.identity,
+        credit.kind,
+        credit.commit.sha if credit.commit is not None else None,
+        credit.unknown_since,
+    )
+
+
+def _issue_state(
+    issue: Issue,
+    issues: IssuesFile,
+    open_: Sequence[Sighting],
+    credits: Sequence[_Credit],
+    events: Counter[tuple[str, str]],
+    withdrawn: Counter[str],
+    history: History,
+    replay: _Replay,
+    by_commit: Mapping[str, CommitRecord],
+    options: Options,
+) -> IssueState:
+    fixed = [c for c in credits if c.kind == FIXED]
+    removed = [c for c in credits if c.kind == REMOVED]
+    credited: Counter[tuple[str, str]] = Counter(
+        (c.commit.sha, c.kind) for c in credits if c.commit is not None
+    )
+    mention = issues.mentions(issue)
+    links = []
+    for commit in history.commits:
+        reasons = []
+        if mention.search(commit.meta.message):
+            reasons.append("message")
+        if credited[(commit.sha, FIXED)] or credited[(commit.sha, REMOVED)]:
+            reasons.append("fix")
+        if any(commit.sha.startswith(sha.lower()) for sha in issue.commits):
+            reasons.append("listed")
+        if reasons:
+            links.append(
+                CommitLink(
+                    sha=commit.sha,
+                    short=commit.short,
+                    subject=commit.meta.subject,
+                    date=commit.date,
+                    author=commit.author,
+                    url=options.commit_url(commit.sha),
+                    files=commit.meta.files,
+                    insertions=commit.meta.insertions,
+                    deletions=commit.meta.deletions,
+                    reasons=tuple(reasons),
+                    fixed=credited[(commit.sha, FIXED)],
+                    withdrawn=withdrawn[commit.sha],
+                    removed=credited[(commit.sha, REMOVED)],
+                    introduced=events[(commit.sha, "introduced")],
+                    moved=events[(commit.sha, MOVED)],
+                )
+            )
+    missing = tuple(
+        sha
+        for sha in issue.commits
+        if not any(c.sha.startswith(sha.lower()) for c in history.commits)
+    )
+    fixed_refs = sorted(map(_outcome, fixed), key=lambda r: (r.path, r.line, r.rule_id))
+    removed_refs = sorted(map(_outcome, removed), key=lambda r: (r.path, r.line, r.rule_id))
+    per_file = Counter(r.path for r in fixed_refs)
+    fix_dates = sorted(c.commit.date for c in fixed if c.commit is not None)
+    unreadable = (
+        tuple(p for p in history.head_unreadable if options.covers(issue, p))
+        if issue.has_rules
+        else ()
+    )
+    declared = issue.status
+    if not issue.has_rules:
+        auto = IN_PROGRESS if links else NOT_STARTED
+    elif open_:
+        auto = IN_PROGRESS if fixed else NOT_STARTED
+    elif unreadable:
+        auto = UNKNOWN
+    else:
+        auto = COMPLETE
+    status = auto if declared == "auto" else DECLARED[declared]
+    contradiction = ""
+    if declared == "done" and open_:
+        contradiction = f"marked done, but {len(open_)} finding(s) are open"
+    elif declared == "done" and unreadable:
+        contradiction = f"marked done, but {len(unreadable)} file(s) it covers cannot be read"
+    regressions = []
+    for sighting in open_:
+        introduced = replay.introduced.get(sighting.identity)
+        if introduced is None:
+            continue
+        kind, commit = introduced
+        finding = sighting.finding
+        regressions.append(
+            Introduced(
+                finding.rule_id,
+                finding.path,
+                finding.start.line,
+                finding.message,
+                kind,
+                commit.sha,
+                commit.short,
+                commit.author,
+                commit.date,
+                options.commit_url(commit.sha),
+            )
+        )
+    regressions.sort(key=lambda r: (r.date, r.path, r.line))
+    refs = _refs(open_)
+    return IssueState(
+        id=issue.id,
+        title=issue.title,
+        severity=issue.severity.label,
+        status=status,
+        declared_status=declared,
+        contradiction=contradiction,
+        notes=issue.notes,
+        tracked_by="rules" if issue.has_rules else "commits",
+        excluded=declared == "wont-fix",
+        open=tuple(refs),
+        fixed=tuple(fixed_refs),
+        removed=tuple(removed_refs),
+        commits=tuple(links),
+        missing_commits=missing,
+        files_fixed=tuple(FileCount(p, n) for p, n in sorted(per_file.items())),
+        first_fix=fix_dates[0] if fix_dates else None,
+        last_fix=fix_dates[-1] if fix_dates else None,
+        percent=_percent(len(fixed), len(open_)) if issue.has_rules else None,
+        unreadable=unreadable,
+        regressions=tuple(regressions),
+        fixable_safe=sum(1 for r in refs if r.fixable == "safe"),
+        fixable_unsafe=sum(1 for r in refs if r.fixable == "unsafe"),
+    )
+
+
+def _totals(states: Sequence[IssueState]) -> tuple[SeverityTotal, ...]:
+    rows = []
+    for label in SEVERITIES:
+        group = [s for s in states if s.severity == label]
+        counted = [s for s in group if not s.excluded]
+        rows.append(
+            SeverityTotal(
+                severity=label,
+                issues=len(counted),
+                complete=sum(1 for s in counted if s.status == COMPLETE),
+                open=sum(len(s.open) for s in counted),
+                fixed=sum(len(s.fixed) for s in counted),
+                removed=sum(len(s.removed) for s in counted),
+            )
+        )
+    return tuple(rows)
+
+
+def _range_words(history: History, started: dt.date | None) -> str:
+    if not history.available:
+        return "the work tree (no history)"
+    if not history.commits:
+        return "no commits in the tracked range"
+    first = history.commits[0]
+    if history.since is not None:
+        return f"since {history.since} ({first.short}, {first.date[:10]}, onwards)"
+    if started is not None and history.base_sha is not None:
+        return (
+            f"from {first.short} ({first.date[:10]}), the first commit on or after "
+            f"{started.isoformat()}"
+        )
+    return f"the whole history, from {first.short} ({first.date[:10]})"
+
+
+def _auto_period(commits: Sequence[CommitRecord]) -> str:
+    if len(commits) < 2:
+        return "week"
+    first = dt.datetime.fromisoformat(commits[0].date)
+    last = dt.datetime.fromisoformat(commits[-1].date)
+    return "month" if (last - first).days > 183 else "week"
+
+
+def _period(date: str, period: str) -> str:
+    day = dt.datetime.fromisoformat(date).date()
+    if period == "month":
+        return f"{day.year}-{day.month:02d}"
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _trend(replay: _Replay, credits: Sequence[_Credit], period: str) -> tuple[TrendRow, ...]:
+    """One row per week or month: open counts at its end, fixes and regressions in it."""
+    fixed_in: Counter[str] = Counter()
+    for credit in credits:
+        if credit.kind == FIXED and credit.commit is not None:
+            fixed_in[_period(credit.commit.date, period)] += 1
+    introduced_in: Counter[str] = Counter()
+    for _, commit in replay.introduced.values():
+        introduced_in[_period(commit.date, period)] += 1
+    rows: dict[str, TrendRow] = {}
+    count: Counter[str] = Counter()
+    for number, point in enumerate(replay.timeline):
+        if point.date is None:
+            continue
+        key = _period(point.date, period)
+        count[key] += number > 0  # the first point is the base: where tracking starts
+        rows[key] = TrendRow(
+            key, count[key], point.open, fixed_in[key], introduced_in[key], point.unreadable
+        )
+    return tuple(rows.values())
+
+
+def _authors(
+    commits: Sequence[CommitRecord],
+    credits: Sequence[_Credit],
+    counted: Callable[[Sighting], str | None],
+    base_is_empty: bool,
+) -> tuple[AuthorTotal, ...]:
+    authored = Counter(c.author for c in commits)
+    fixed: Counter[str] = Counter()
+    removed: Counter[str] = Counter()
+    for credit in credits:
+        if credit.commit is not None:
+            (fixed if credit.kind == FIXED else removed)[credit.commit.author] += 1
+    introduced: Counter[str] = Counter()
+    root = commits[0] if commits and base_is_empty else None
+    for commit in commits:
+        for event in commit.events:
+            if event.kind in (NEW, REOPENED) and counted(event.sighting) and commit is not root:
+                introduced[commit.author] += 1
+    rows = [
+        AuthorTotal(a, authored[a], fixed[a], removed[a], introduced[a])
+        for a in authored
+        if fixed[a] or removed[a] or introduced[a]
+    ]
+    return tuple(sorted(rows, key=lambda r: (-r.fixed, -r.commits, r.author)))
+
+
+def area_of(path: str, depth: int) -> str:
+    parts = path.split("/")[:-1][:depth]
+    return "/".join(parts) + "/" if parts else "(top level)"
+
+
+def _areas(states: Sequence[IssueState], depth: int) -> tuple[AreaTotal, ...]:
+    open_: Counter[str] = Counter()
+    fixed: Counter[str] = Counter()
+    removed: Counter[str] = Counter()
+    for state in states:
+        for f in state.open:
+            open_[area_of(f.path, depth)] += 1
+        for r in state.fixed:
+            fixed[area_of(r.path, depth)] += 1
+        for r in state.removed:
+            removed[area_of(r.path, depth)] += 1
+    names = sorted(set(open_) | set(fixed) | set(removed))
+    rows = [AreaTotal(n, open_[n], fixed[n], removed[n]) for n in names]
+    return tuple(sorted(rows, key=lambda r: (-(r.open + r.fixed), r.area)))
+
+
+def _unreadable(history: History) -> Unreadable:
+    dates = [c.date for c in history.commits if c.unreadable]
+    return Unreadable(
+        commits=len(dates),
+        files=history.ever_unreadable,
+        first_date=dates[0] if dates else None,
+        last_date=dates[-1] if dates else None,
+        at_head=history.head_unreadable,
+    )
