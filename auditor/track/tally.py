@@ -24,6 +24,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from auditor.track.breakdowns import areas, authors, auto_period, trend
 from auditor.track.issues_file import Issue, IssuesFile
 from auditor.track.records import (
     FIRST_SEEN,
@@ -44,8 +45,6 @@ from auditor.track.state import (
     SEVERITIES,
     UNKNOWN,
     WONT_FIX,
-    AreaTotal,
-    AuthorTotal,
     CommitLink,
     FileCount,
     FindingRef,
@@ -55,7 +54,6 @@ from auditor.track.state import (
     SeverityTotal,
     TimelinePoint,
     TrackerState,
-    TrendRow,
     Unreadable,
     UntrackedGroup,
 )
@@ -133,7 +131,8 @@ class _Replay:
                     undone = self.credits.pop(identity, None)
                     if undone is not None and undone.kind == FIXED and undone.commit is not None:
                         self.withdrawn.append(undone)
-                    if event.kind in (NEW, REOPENED) and commit.sha != root:
+                    counted = severity_of(sighting) is not None
+                    if event.kind in (NEW, REOPENED) and commit.sha != root and counted:
                         self.introduced[identity] = (event.kind, commit)
                     elif event.kind == FIRST_SEEN:
                         self.introduced.pop(identity, None)
@@ -219,13 +218,16 @@ def build_state(
         overall = NOT_STARTED
     period = options.trend
     if period == "auto":
-        period = _auto_period(history.commits)
-    tracked_credits = [
+        period = auto_period(history.commits)
+    tracked = [
         c
         for issue_id, cs in credits_by_issue.items()
         if not _excluded(issues, issue_id)
         for c in cs
     ]
+    fixed_at = [c.commit for c in tracked if c.kind == FIXED and c.commit is not None]
+    removed_at = [c.commit for c in tracked if c.kind == REMOVED and c.commit is not None]
+    introduced_at = [commit for _, commit in replay.introduced.values()]
     return TrackerState(
         project=issues.project,
         started=issues.started.isoformat() if issues.started else None,
@@ -250,12 +252,10 @@ def build_state(
         ),
         totals=_totals(states),
         timeline=replay.timeline,
-        trend=_trend(replay, tracked_credits, period),
+        trend=trend(replay.timeline, fixed_at, introduced_at, period),
         trend_period=period,
-        authors=_authors(
-            history.commits, tracked_credits, counted_severity, history.base_sha is None
-        ),
-        areas=_areas(counted, options.area_depth),
+        authors=authors(history.commits, fixed_at, removed_at, introduced_at),
+        areas=areas(counted, options.area_depth),
         area_depth=options.area_depth,
         unreadable=_unreadable(history),
         commits_scanned=len(history.commits),
@@ -441,91 +441,6 @@ def _range_words(history: History, started: dt.date | None) -> str:
             f"{started.isoformat()}"
         )
     return f"the whole history, from {first.short} ({first.date[:10]})"
-
-
-def _auto_period(commits: Sequence[CommitRecord]) -> str:
-    if len(commits) < 2:
-        return "week"
-    first = dt.datetime.fromisoformat(commits[0].date)
-    last = dt.datetime.fromisoformat(commits[-1].date)
-    return "month" if (last - first).days > 183 else "week"
-
-
-def _period(date: str, period: str) -> str:
-    day = dt.datetime.fromisoformat(date).date()
-    if period == "month":
-        return f"{day.year}-{day.month:02d}"
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}"
-
-
-def _trend(replay: _Replay, credits: Sequence[_Credit], period: str) -> tuple[TrendRow, ...]:
-    """One row per week or month: open counts at its end, fixes and regressions in it."""
-    fixed_in: Counter[str] = Counter()
-    for credit in credits:
-        if credit.kind == FIXED and credit.commit is not None:
-            fixed_in[_period(credit.commit.date, period)] += 1
-    introduced_in: Counter[str] = Counter()
-    for _, commit in replay.introduced.values():
-        introduced_in[_period(commit.date, period)] += 1
-    rows: dict[str, TrendRow] = {}
-    count: Counter[str] = Counter()
-    for number, point in enumerate(replay.timeline):
-        if point.date is None:
-            continue
-        key = _period(point.date, period)
-        count[key] += number > 0  # the first point is the base: where tracking starts
-        rows[key] = TrendRow(
-            key, count[key], point.open, fixed_in[key], introduced_in[key], point.unreadable
-        )
-    return tuple(rows.values())
-
-
-def _authors(
-    commits: Sequence[CommitRecord],
-    credits: Sequence[_Credit],
-    counted: Callable[[Sighting], str | None],
-    base_is_empty: bool,
-) -> tuple[AuthorTotal, ...]:
-    authored = Counter(c.author for c in commits)
-    fixed: Counter[str] = Counter()
-    removed: Counter[str] = Counter()
-    for credit in credits:
-        if credit.commit is not None:
-            (fixed if credit.kind == FIXED else removed)[credit.commit.author] += 1
-    introduced: Counter[str] = Counter()
-    root = commits[0] if commits and base_is_empty else None
-    for commit in commits:
-        for event in commit.events:
-            if event.kind in (NEW, REOPENED) and counted(event.sighting) and commit is not root:
-                introduced[commit.author] += 1
-    rows = [
-        AuthorTotal(a, authored[a], fixed[a], removed[a], introduced[a])
-        for a in authored
-        if fixed[a] or removed[a] or introduced[a]
-    ]
-    return tuple(sorted(rows, key=lambda r: (-r.fixed, -r.commits, r.author)))
-
-
-def area_of(path: str, depth: int) -> str:
-    parts = path.split("/")[:-1][:depth]
-    return "/".join(parts) + "/" if parts else "(top level)"
-
-
-def _areas(states: Sequence[IssueState], depth: int) -> tuple[AreaTotal, ...]:
-    open_: Counter[str] = Counter()
-    fixed: Counter[str] = Counter()
-    removed: Counter[str] = Counter()
-    for state in states:
-        for f in state.open:
-            open_[area_of(f.path, depth)] += 1
-        for r in state.fixed:
-            fixed[area_of(r.path, depth)] += 1
-        for r in state.removed:
-            removed[area_of(r.path, depth)] += 1
-    names = sorted(set(open_) | set(fixed) | set(removed))
-    rows = [AreaTotal(n, open_[n], fixed[n], removed[n]) for n in names]
-    return tuple(sorted(rows, key=lambda r: (-(r.open + r.fixed), r.area)))
 
 
 def _unreadable(history: History) -> Unreadable:
