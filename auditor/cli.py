@@ -482,7 +482,8 @@ def snapshot(config_file: Path | None) -> None:
     tree must not differ from HEAD in the files they read. Exit 2 when a source failed
     (the others are recorded)."""
     from auditor.scan import open_project
-    from auditor.track.snapshots import NOTES_REF, take
+    from auditor.track.snapshot_notes import NOTES_REF
+    from auditor.track.snapshots import take
     from reports.findings_text import plural
 
     project = open_project(Path.cwd(), config_file)

@@ -51,7 +51,7 @@ from auditor.track.records import (
 
 
 class SourceFindings(Protocol):
-    """Other analysers' findings along the walk (`auditor.track.snapshots` has them from
+    """Other analysers' findings along the walk (`auditor.track.source_history` has them from
     git notes): bound to the walk by `start`, then one `advance` per commit."""
 
     def start(

@@ -24,7 +24,7 @@ from auditor.track.issues_file import Issue, IssuesError, IssuesFile, load_issue
 from auditor.track.links import commit_links, web_url
 from auditor.track.merge_base import existing_at_merge_base
 from auditor.track.records import History, without_history
-from auditor.track.snapshots import SourceHistory, existing_in_snapshots
+from auditor.track.source_history import SourceHistory, existing_in_snapshots
 from auditor.track.state import TrackerState
 from auditor.track.tally import Options, build_state
 
