@@ -13,7 +13,7 @@ then was fixed somewhere in that span, by no single commit.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -23,7 +23,8 @@ import git
 
 from auditor.engine import Engine, backend
 from auditor.source import DecodeError
-from auditor.track.blob_scan import BlobPool, line_contexts, scan_blob
+from auditor.track.blob_scan import BlobPool, scan_blob
+from auditor.track.dark import through_the_dark
 from auditor.track.git_objects import (
     CommitMeta,
     GitObjects,
@@ -294,7 +295,9 @@ class Walker:
         moved_away = set(moves.values())
         from_dark: dict[int, str] = {}
         if dark and (len(moves) < len(arrived) or len(moved_away) < len(vanished)):
-            from_dark = self._through_the_dark(vanished, arrived, moves, moved_away, dark, unknown)
+            from_dark = through_the_dark(
+                vanished, arrived, moves, moved_away, dark, unknown, self.text_anyway
+            )
         for index, (path, position, item, kind) in enumerate(arrived):
             old = moves.get(index)
             if old is not None or index in from_dark:
@@ -321,84 +324,6 @@ class Walker:
             state.gone.setdefault((finding.path, item.rule_id, item.key), []).append(identity)
             events.append(Event(kind, Sighting(identity, finding), since))
         return events
-
-    def _through_the_dark(
-        self,
-        vanished: list[tuple[str, Keyed, str, str | None]],
-        arrived: list[tuple[str, int, Keyed, str]],
-        moves: dict[int, int],
-        moved_away: set[int],
-        dark: list[tuple[str, str | None, str | None, bool]],
-        unknown: dict[str, Unknown],
-    ) -> dict[int, str]:
-        """Code that moves into or out of a file that cannot be parsed (Python 2 code
-        split into modules, one at a time ported): its findings cannot be located there,
-        but its lines can be, as tokens. A finding that disappears while its line and the
-        next appear in an unreadable file the commit changed moved there (it joins that
-        file's last known findings); an arrival whose lines left such a file, where it was
-        last seen, moved out of it (out of a file never read: first seen, not new).
-        Returns the arrivals moved out (index -> identity); `moved_away` gains the
-        disappearances moved in."""
-        lines: dict[str, tuple[Counter[str], Counter[str]]] = {}  # path: (left, came)
-        never_read = {path for path, _, _, never in dark if never}
-        for path, old_blob, new_blob, _ in dark:
-            old = line_contexts(self.text_anyway(old_blob)) if old_blob else Counter()
-            new = line_contexts(self.text_anyway(new_blob)) if new_blob else Counter()
-            lines[path] = (old - new, new - old)
-        out: dict[int, str] = {}
-        unseen: set[int] = set()
-        # The line with the next first; then the line alone (the code around it was
-        # edited on the way: `self._log(...)` became `self.transport._log(...)`).
-        for tier in ("after", "key"):
-            for index, (_, _, item, _) in enumerate(arrived):
-                if index in moves or index in out or index in unseen:
-                    continue
-                value = getattr(item, tier)
-                for path, (left, _) in lines.items():
-                    gap = unknown.get(path)
-                    if left[tier + value] <= 0:
-                        continue
-                    if path in never_read and tier == "after":
-                        # Out of a file never read: it was there all along, unseen.
-                        left[tier + value] -= 1
-                        unseen.add(index)
-                        break
-                    if gap is None or not gap.last:
-                        continue
-                    last = list(gap.last)
-                    match = next(
-                        (
-                            t
-                            for t in last
-                            if t[0].rule_id == item.rule_id and getattr(t[0], tier) == value
-                        ),
-                        None,
-                    )
-                    if match is None:
-                        continue
-                    last.remove(match)
-                    unknown[path] = replace(gap, last=tuple(last))
-                    left[tier + value] -= 1
-                    out[index] = match[1]
-                    break
-            for index, (_, item, identity, _) in enumerate(vanished):
-                if index in moved_away:
-                    continue
-                value = getattr(item, tier)
-                for path, (_, came) in lines.items():
-                    if came[tier + value] <= 0 or path not in unknown:
-                        continue
-                    gap = unknown[path]
-                    # Where it is now, as far as can be said: that file, at its old line.
-                    moved = replace(item, finding=replace(item.finding, path=path))
-                    unknown[path] = replace(gap, last=(*(gap.last or ()), (moved, identity)))
-                    came[tier + value] -= 1
-                    moved_away.add(index)
-                    break
-        for index in unseen:
-            path, position, item, _ = arrived[index]
-            arrived[index] = (path, position, item, FIRST_SEEN)
-        return out
 
     def text_anyway(self, blob: str) -> str:
         """A blob's text for finding lines in it, even where it does not parse."""
