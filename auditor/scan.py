@@ -24,7 +24,7 @@ from auditor.plugins import ActiveRule, LoadedRule, load_rules, resolve_rules
 from auditor.rule_manifest import any_stub
 
 if TYPE_CHECKING:
-    from auditor.sources import SourceReport
+    from auditor.sources.report import SourceReport
 from auditor.source import Decoded
 
 CACHE_DIR = ".audit_cache"  # at the project root, unless --cache-dir says otherwise
@@ -267,7 +267,8 @@ def scan(
     files = files_to_scan(project.config, paths, engine.languages)
     sources = sources and bool(config.sources)
     if sources:
-        from auditor.sources import finish, in_scope, start, stop
+        from auditor.sources.findings import finish, in_scope
+        from auditor.sources.runner import start, stop
     alongside = sources and not (fix and not diff)
     started = [start(s, config) for s in config.sources] if alongside else []
     try:

@@ -18,7 +18,8 @@ from test_ci_outputs import sarif_schema  # noqa: F401  (the fixture)
 
 from auditor.config import SourceSettings
 from auditor.model import Severity
-from auditor.sources import MYPY_TEXT_FLAGS, parse_mypy_json, parse_mypy_text, severity_of
+from auditor.sources.mypy import MYPY_TEXT_FLAGS, parse_mypy_json, parse_mypy_text
+from auditor.sources.report import severity_of
 
 APP = """\
 import os

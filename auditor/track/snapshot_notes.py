@@ -32,7 +32,7 @@ import git
 
 from auditor import __version__
 from auditor.model import Finding, Location, Severity
-from auditor.sources import ContentKey, SourceReport
+from auditor.sources.report import ContentKey, SourceReport
 from auditor.track.git_objects import GitError, run_git
 
 NOTES_REF = "refs/notes/audit"

@@ -13,7 +13,8 @@ from auditor.discovery import language_of
 from auditor.errors import UsageError
 from auditor.model import Finding
 from auditor.scan import CACHE_DIR, Project, scan
-from auditor.sources import SourceReport, in_scope
+from auditor.sources.findings import in_scope
+from auditor.sources.report import SourceReport
 from auditor.track.git_objects import GitError
 from auditor.track.snapshot_notes import (
     CONFIG_FILES,

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import git
 
 from auditor.config import SourceSettings
-from auditor.sources import BROKEN_FILE_CODES, ContentKey, SourceReport
+from auditor.sources.report import BROKEN_FILE_CODES, ContentKey, SourceReport
 from auditor.track.git_objects import run_git
 from auditor.track.history import Walker
 from auditor.track.merge_base import map_lines, pair
