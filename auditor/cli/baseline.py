@@ -1,0 +1,99 @@
+"""`audit baseline` and `audit snapshot`: recording the findings of now, in a file or a git note."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from auditor.cli.group import cli, path_display, start_dir
+from auditor.cli.scan import report_sources, sources_wanted
+from auditor.config import display_path
+from auditor.errors import UsageError
+from auditor.fileio import write_atomic
+from auditor.gate import ERROR
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Where to write it [default: .audit-baseline.json at the project root].",
+)
+@click.option(
+    "--sources/--no-sources",
+    "use_sources",
+    default=None,
+    help="Include the configured sources' findings [config: run-sources].",
+)
+@click.option("--config", "config_file", type=click.Path(path_type=Path), help="Config file.")
+def baseline(
+    paths: tuple[Path, ...], output: Path | None, use_sources: bool | None, config_file: Path | None
+) -> None:
+    """Write the current findings' fingerprints to a baseline file, for `scan --baseline`."""
+    from auditor.gate import BaselineEntry, excerpt, render_baseline
+    from auditor.scan import open_project
+    from auditor.scan import scan as run_scan
+
+    project = open_project(start_dir(paths), config_file)
+    outcome = run_scan(
+        project,
+        paths,
+        keep_texts=True,
+        sources=sources_wanted(use_sources, project.config),
+    )
+    report_sources(outcome.sources)
+    errors = [f for f in outcome.findings if f.is_error]
+    if errors:
+        display = path_display(project.config.root)
+        from reports.findings_text import finding_line
+
+        for finding in errors:
+            click.echo(finding_line(finding, display), err=True)
+        raise UsageError("some files could not be scanned; no baseline written")
+    if any(not report.ok for report in outcome.sources):
+        raise UsageError("a source failed; no baseline written")
+    entries = [
+        BaselineEntry(f.path, f.rule_id, f.fingerprint, excerpt(outcome.texts.get(f.path, ""), f))
+        for f in outcome.findings
+    ]
+    target = output if output is not None else project.config.root / ".audit-baseline.json"
+    write_atomic(target, render_baseline(entries).encode("utf-8"))
+    count = len(entries)
+    click.echo(
+        f"{display_path(target)}: {count} finding{'' if count == 1 else 's'} in the baseline."
+    )
+
+
+@cli.command()
+@click.option("--config", "config_file", type=click.Path(path_type=Path), help="Config file.")
+def snapshot(config_file: Path | None) -> None:
+    """Record the findings of every source and of the rules at HEAD, as a git note
+    (refs/notes/audit) that the tracker's history and `scan --new-since` read. The work
+    tree must not differ from HEAD in the files they read. Exit 2 when a source failed
+    (the others are recorded)."""
+    from auditor.scan import open_project
+    from auditor.track.snapshot_notes import NOTES_REF
+    from auditor.track.snapshots import take
+    from reports.findings_text import plural
+
+    project = open_project(Path.cwd(), config_file)
+    taken = take(project)
+    display = path_display(project.config.root)
+    from reports.findings_text import finding_line
+
+    for finding in taken.rules:
+        if finding.is_error:  # not recorded; the history reads these files from git
+            click.echo(f"audit: {finding_line(finding, display)}", err=True)
+    report_sources(taken.sources)
+    parts = [f"rules {plural(len(taken.rules), 'finding')}"]
+    parts += [
+        f"{r.name} {plural(len(r.findings), 'finding')}" if r.ok else f"{r.name} failed"
+        for r in taken.sources
+    ]
+    click.echo(f"Snapshot of {taken.commit[:7]} stored in {NOTES_REF}: {', '.join(parts)}.")
+    click.echo(f"Share it with: git push origin {NOTES_REF}")
+    errors = any(not r.ok for r in taken.sources) or any(f.is_error for f in taken.rules)
+    sys.exit(ERROR if errors else 0)

@@ -1,0 +1,79 @@
+"""`audit env`: every environment variable the code reads, and `.env.example`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from auditor import __version__
+from auditor.cli.group import cli, path_display, start_dir
+from auditor.errors import UsageError
+from auditor.fileio import write_atomic
+from auditor.gate import ERROR
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--write-example",
+    "example",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write or update a .env.example FILE; values already in it are kept.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option("--config", "config_file", type=click.Path(path_type=Path), help="Config file.")
+def env(
+    paths: tuple[Path, ...], example: Path | None, output_format: str, config_file: Path | None
+) -> None:
+    """List every environment variable the code in PATHS (default: the configured include)
+    reads, with each place, its default and whether it is in a settings module (the
+    settings-modules option of unvalidated-env). Exit 2 on a usage or config error, or
+    when a file could not be read or parsed."""
+    from auditor.config import RuleSettings, load_config
+    from auditor.envvars import merge_env_example, read_inventory
+    from auditor.plugins import merge_options
+    from auditor.source import DecodeError, decode_utf8
+    from rules.unvalidated_env import UnvalidatedEnv, settings_modules
+
+    config = load_config(start_dir(paths), config_file)
+    settings = config.rules.get(UnvalidatedEnv.id, RuleSettings())
+    options = merge_options(UnvalidatedEnv, settings.options, config.display_file)
+    inventory = read_inventory(config, paths, settings_modules(options))
+
+    if example is not None:
+        try:
+            data: bytes | None = example.read_bytes()
+        except FileNotFoundError:
+            data = None
+        except OSError as exc:
+            raise UsageError(f"{example}: cannot read: {exc.strerror}") from None
+        try:
+            existing = decode_utf8(data) if data is not None else None
+        except DecodeError as exc:
+            raise UsageError(f"{example}: {exc}") from None
+        merged = merge_env_example(existing.text if existing else "", inventory.reads)
+        encoding = existing.encoding if existing else "utf-8"
+        if data is None or merged.encode(encoding) != data:
+            try:
+                write_atomic(example, merged.encode(encoding))
+            except OSError as exc:
+                raise UsageError(f"{example}: cannot write: {exc.strerror or exc}") from None
+
+    if output_format == "json":
+        from reports.env_json import render as render_json
+
+        text = render_json(inventory, version=__version__)
+    else:
+        from reports.env_text import render as render_text
+
+        text = render_text(inventory, path_display(config.root))
+    click.echo(text, nl=False)
+    sys.exit(ERROR if inventory.errors else 0)

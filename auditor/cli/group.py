@@ -1,0 +1,146 @@
+"""The `audit` command group and what its commands share: errors as one line and exit 2,
+progress bars on a terminal, common options, writing output."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from auditor import __version__
+from auditor.errors import AuditError, UsageError
+from auditor.fileio import write_atomic
+from auditor.gate import ERROR
+
+PROGRESS_MIN_FILES = 200
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AuditError as exc:
+            click.echo(f"audit: error: {exc.message}", err=True)
+            ctx.exit(ERROR)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="audit")
+def cli() -> None:
+    """Audit a codebase for quality issues, fix them, and track their remediation."""
+
+
+def ids(values: Sequence[str]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def path_display(root: Path) -> Callable[[str], str]:
+    cwd = Path.cwd()
+
+    def display(rel: str) -> str:
+        absolute = root / rel
+        try:
+            return Path(os.path.relpath(absolute, cwd)).as_posix()
+        except ValueError:
+            return absolute.as_posix()
+
+    return display
+
+
+@contextmanager
+def history_bar() -> Iterator[Callable[[int, int], None] | None]:
+    """Commits walked, on stderr and only on a terminal."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("walking the history", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
+
+
+@contextmanager
+def progress_bar() -> Iterator[Callable[[int], Callable[[], None]] | None]:
+    """A bar on stderr for long scans, and only on a terminal: CI logs stay clean."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+
+        def start(total: int) -> Callable[[], None]:
+            if total < PROGRESS_MIN_FILES:
+                return lambda: None
+            task = bar.add_task("scanning", total=total)
+            return lambda: bar.advance(task)
+
+        yield start
+
+
+def start_dir(paths: Sequence[Path]) -> Path:
+    """Where config discovery starts: the deepest directory holding every path given."""
+    if not paths:
+        return Path.cwd()
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or directory")
+    dirs = [str(p.resolve() if p.is_dir() else p.resolve().parent) for p in paths]
+    return Path(os.path.commonpath(dirs))
+
+
+def emit(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output, text.encode("utf-8"))
+
+
+def toml_value(value: object) -> str:
+    """An option's default as it would be written in pyproject.toml."""
+    import json
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(json.dumps(v) for v in value) + "]"
+    return json.dumps(value)
+
+
+def main() -> None:
+    cli(prog_name="audit")
+
+
+config_option = click.option(
+    "--config", "config_file", type=click.Path(path_type=Path), help="Config file."
+)
+since_option = click.option(
+    "--since", metavar="REF", help="Track from this revision instead of `started`."
+)
+
+
+def tracker_project(config_file: Path | None, no_cache: bool = False) -> Any:
+    """The project, its history cache in the cache folder unless `no_cache`."""
+    from dataclasses import replace
+
+    from auditor.scan import CACHE_DIR, open_project
+
+    project = open_project(Path.cwd(), config_file)
+    return replace(project, cache_dir=None if no_cache else project.config.root / CACHE_DIR)
+
+
+no_cache_option = click.option(
+    "--no-cache", is_flag=True, help="Walk the whole history again; keep nothing."
+)

@@ -1,0 +1,343 @@
+"""`audit scan`: findings, fixes, diffs and the gate, in every output format."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from auditor import __version__
+from auditor.cli.group import cli, emit, ids, path_display, progress_bar, start_dir
+from auditor.errors import UsageError
+from auditor.fileio import write_atomic
+from auditor.fixer import fixable, unified_diff
+from auditor.gate import ERROR, exit_code
+from auditor.model import Severity
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--fix", is_flag=True, help="Apply safe fixes and write the files.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, apply unsafe fixes too.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
+@click.option("--select", multiple=True, help="Only these rule ids (comma-separated).")
+@click.option("--ignore", multiple=True, help="Not these rule ids (comma-separated).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "sarif", "github"]),
+    default="text",
+    show_default=True,
+)
+@click.option("--output", type=click.Path(path_type=Path), help="Write the report to FILE.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["critical", "high", "medium", "low", "none"]),
+    help="Exit 1 on findings at or above this severity [config, else critical].",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path),
+    help="Report only findings not in this baseline (see `audit baseline`).",
+)
+@click.option(
+    "--update-baseline", is_flag=True, help="With --baseline, drop the entries that are fixed."
+)
+@click.option(
+    "--new-since", metavar="REF", help="Report only findings absent at the merge base of REF."
+)
+@click.option(
+    "--include-suppressed", is_flag=True, help="SARIF: include suppressed findings, marked."
+)
+@click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), help="Worker processes [default: the cores]."
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path),
+    help="Where the result cache lives [default: .audit_cache at the project root].",
+)
+@click.option(
+    "--sources/--no-sources",
+    "use_sources",
+    default=None,
+    help="Run the configured sources (ruff, mypy, SARIF) too [config: run-sources].",
+)
+@click.option("--config", "config_file", type=click.Path(path_type=Path), help="Config file.")
+def scan(
+    paths: tuple[Path, ...],
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    output_format: str,
+    output: Path | None,
+    fail_on: str | None,
+    baseline: Path | None,
+    update_baseline: bool,
+    new_since: str | None,
+    include_suppressed: bool,
+    jobs: int | None,
+    no_cache: bool,
+    cache_dir: Path | None,
+    use_sources: bool | None,
+    config_file: Path | None,
+) -> None:
+    """Scan PATHS (default: the configured include) for findings."""
+    from auditor.scan import open_project
+    from auditor.scan import scan as run_scan
+    from reports.findings_text import plural
+
+    if update_baseline and baseline is None:
+        raise UsageError("--update-baseline needs --baseline FILE")
+    project = open_project(
+        start_dir(paths),
+        config_file,
+        select=ids(select) if select else None,
+        ignore=ids(ignore),
+        use_cache=not no_cache,
+        cache_dir=cache_dir,
+    )
+    entries = _read_baseline(baseline) if baseline is not None else None
+    with progress_bar() as progress:
+        outcome = run_scan(
+            project,
+            paths,
+            fix=fix,
+            unsafe=unsafe_fixes,
+            diff=diff,
+            progress=progress,
+            jobs=jobs,
+            cache_dir=project.cache_dir,
+            keep_texts=new_since is not None,
+            sources=sources_wanted(use_sources, project.config) and not diff,
+        )
+    report_sources(outcome.sources)
+
+    findings = list(outcome.findings)
+    notes: list[str] = []
+    extra: dict[str, Any] = {}
+    if outcome.sources:
+        notes.append(_sources_note(outcome.sources))
+        extra["sources"] = [_source_json(report) for report in outcome.sources]
+    if new_since is not None:
+        from auditor.gate import not_in
+        from auditor.track.progress import existing_since
+
+        project = project.realized()  # the merge base's files are parsed
+        old = existing_since(project, new_since, outcome)
+        findings = not_in(findings, old.fingerprints)
+        hidden = len(outcome.findings) - len(findings)
+        notes.append(
+            f"{plural(hidden, 'finding')} already at the merge base of {new_since}: not shown."
+        )
+        notes += old.notes
+        extra["new_since"] = {"ref": new_since, "hidden": hidden}
+        if outcome.sources:
+            extra["new_since"]["snapshots"] = old.snapshots
+    if entries is not None and baseline is not None:
+        from auditor.gate import apply_baseline, render_baseline
+
+        before = len(findings)
+        findings, gone = apply_baseline(findings, entries)
+        notes.append(f"{plural(before - len(findings), 'finding')} in the baseline: not shown.")
+        if gone:
+            notes.append(f"{plural(len(gone), 'baseline finding')} fixed:")
+            notes += [f"  {e.path}: {e.rule_id} {e.code}" for e in gone]
+        if update_baseline and gone:
+            kept = set(entries) - set(gone)
+            write_atomic(baseline, render_baseline(kept).encode("utf-8"))
+            notes.append(f"{baseline}: {plural(len(gone), 'fixed entry')} removed.")
+        extra["baseline"] = {
+            "file": str(baseline),
+            "hidden": before - len(findings),
+            "fixed": [
+                {"fingerprint": e.fingerprint, "rule_id": e.rule_id, "path": e.path, "code": e.code}
+                for e in gone
+            ],
+        }
+
+    counts = {
+        "files": outcome.files,
+        "fixed": 0 if diff else len(outcome.fixed),
+        "fixable_safe": 0 if fix else sum(fixable(f, False) for f in findings),
+        "fixable_unsafe": 0
+        if fix and unsafe_fixes
+        else sum(fixable(f, True) and not fixable(f, False) for f in findings),
+    }
+    display = path_display(project.config.root)
+    if diff:
+        for change in outcome.changes:
+            click.echo(unified_diff(display(change.path), change.before, change.after), nl=False)
+        fixes, files = len(outcome.fixed), len(outcome.changes)
+        click.echo(f"Would fix {plural(fixes, 'finding')} in {plural(files, 'file')}.", err=True)
+    else:
+        emit(
+            _render_findings(
+                output_format,
+                findings,
+                project,
+                display,
+                counts,
+                notes,
+                extra,
+                outcome.suppressed if include_suppressed else (),
+                outcome.sources,
+            ),
+            output,
+        )
+    if diff or output_format != "text" or output is not None:
+        # The report went elsewhere or is for machines: say on stderr, one line each,
+        # which files could not be checked, so a person reading the log sees it.
+        from reports.findings_text import finding_line
+
+        for finding in findings:
+            if finding.is_error:
+                click.echo(f"audit: {finding_line(finding, display)}", err=True)
+
+    threshold = project.config.fail_on
+    if fail_on is not None:
+        threshold = None if fail_on == "none" else Severity.parse(fail_on)
+    code = exit_code(findings, threshold)
+    sys.exit(ERROR if any(not r.ok for r in outcome.sources) else code)
+
+
+def sources_wanted(flag: bool | None, config: Any) -> bool:
+    """--sources / --no-sources, else `run-sources`. Asking for sources when none is
+    configured is a usage error, not a silent no-op."""
+    if flag and not config.sources:
+        raise UsageError(
+            f"--sources: no source is configured in {config.display_file} "
+            "(add a [tool.audit.sources.<name>] table)"
+        )
+    return bool(config.run_sources) if flag is None else flag
+
+
+def report_sources(reports: Sequence[Any]) -> None:
+    """A failed source is one error line on stderr, naming it; its warnings, one each."""
+    for report in reports:
+        if report.error is not None:
+            click.echo(f"audit: error: source {report.name}: {report.error}", err=True)
+        for warning in report.warnings:
+            click.echo(f"audit: warning: source {report.name}: {warning}", err=True)
+
+
+def _sources_note(reports: Sequence[Any]) -> str:
+    from reports.findings_text import plural
+
+    parts = [
+        f"{r.name} {plural(len(r.findings), 'finding')}" if r.ok else f"{r.name} failed"
+        for r in reports
+    ]
+    return "Sources: " + ", ".join(parts) + "."
+
+
+def _source_json(report: Any) -> dict[str, Any]:
+    return {
+        "name": report.name,
+        "kind": report.kind,
+        "findings": len(report.findings),
+        "suppressed": len(report.suppressed),
+        "error": report.error,
+        "warnings": list(report.warnings),
+    }
+
+
+def _read_baseline(path: Path) -> Any:
+    from auditor.gate import BaselineError, parse_baseline
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BaselineError(f"{path}: cannot read the baseline: {exc.strerror}") from None
+    return parse_baseline(text, str(path))
+
+
+def _render_findings(
+    output_format: str,
+    findings: Sequence[Any],
+    project: Any,
+    display: Callable[[str], str],
+    counts: dict[str, int],
+    notes: list[str],
+    extra: dict[str, Any],
+    suppressed: Sequence[Any],
+    sources: Sequence[Any] = (),
+) -> str:
+    failed = [(f"source {r.name}", r.error) for r in sources if r.error is not None]
+    if output_format == "json":
+        from reports.findings_json import render as render_json
+
+        return render_json(findings, version=__version__, extra=extra, **counts)
+    if output_format == "sarif":
+        from reports.sarif import RuleInfo
+        from reports.sarif import render as render_sarif
+
+        by_id: dict[str, list[Any]] = {}
+        for rule in project.rules:  # one entry per id, whatever the languages
+            by_id.setdefault(rule.id, []).append(rule)
+        infos = [
+            RuleInfo(
+                id=rule_id,
+                name="".join(part.title() for part in rule_id.split("-")),
+                summary=impls[0].cls.message,
+                description="\n\n".join(r.cls.explanation() for r in impls),
+                severity=max(r.severity for r in impls),
+            )
+            for rule_id, impls in by_id.items()
+        ]
+        infos += _source_rule_infos(sources, [*findings, *suppressed])
+        root_uri = project.config.root.resolve().as_uri() + "/"
+        return render_sarif(
+            findings,
+            infos,
+            version=__version__,
+            root_uri=root_uri,
+            suppressed=suppressed,
+            failures=[f"{title}: {message}" for title, message in failed],
+        )
+    if output_format == "github":
+        from reports.github import render as render_github
+
+        return render_github(findings, display, failed)
+    from reports.findings_text import render as render_text
+
+    return render_text(findings, display, notes=notes, **counts)
+
+
+def _source_rule_infos(sources: Sequence[Any], findings: Sequence[Any]) -> list[Any]:
+    """SARIF rule entries for the sources' rules that have findings in this run."""
+    import re
+
+    from reports.sarif import RuleInfo
+
+    infos = []
+    for report in sources:
+        severities: dict[str, Severity] = {}
+        for finding in findings:
+            if finding.rule_id.startswith(report.name + ":"):
+                known = severities.get(finding.rule_id, finding.severity)
+                severities[finding.rule_id] = max(known, finding.severity)
+        for rule_id, severity in sorted(severities.items()):
+            doc = report.rules.get(rule_id)
+            summary = doc.summary if doc is not None else rule_id.split(":", 1)[1]
+            described = doc.description if doc is not None and doc.description else summary
+            infos.append(
+                RuleInfo(
+                    id=rule_id,
+                    name="".join(
+                        p[:1].upper() + p[1:] for p in re.split(r"[^A-Za-z0-9]+", rule_id)
+                    ),
+                    summary=summary,
+                    description=f"{described}\n\nReported by the source `{report.name}` "
+                    f"({report.kind}), imported by auditor.",
+                    severity=severity,
+                    help_uri=doc.help_uri if doc is not None else "",
+                )
+            )
+    return infos
