@@ -150,9 +150,9 @@ def read_inventory(
     config: Config, paths: Sequence[Path], settings_modules: Sequence[str]
 ) -> Inventory:
     """Every read in the project's files under `paths` (default: the configured include)."""
-    from auditor.engine import backend
-    from auditor.scan import files_to_scan
-    from auditor.source import DecodeError
+    from auditor.scan.engine import backend
+    from auditor.scan.run import files_to_scan
+    from auditor.scan.source import DecodeError
 
     reads: list[EnvRead] = []
     errors: list[Finding] = []

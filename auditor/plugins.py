@@ -28,18 +28,18 @@ if TYPE_CHECKING:  # a Python-only scan never imports tree-sitter
 
     from tree_sitter import Node
 
-    from auditor.cst_rule import Replacement as Replacement
-    from auditor.cst_rule import Report as Report
-    from auditor.cst_rule import Rule as Rule
+    from auditor.scan.cst_rule import Replacement as Replacement
+    from auditor.scan.cst_rule import Report as Report
+    from auditor.scan.cst_rule import Rule as Rule
 
 _CST_RULE_NAMES = frozenset({"Rule", "Report", "Replacement"})
 
 
 def __getattr__(name: str) -> object:
-    """`Rule`, `Report` and `Replacement` live in auditor.cst_rule, imported (with LibCST)
+    """`Rule`, `Report` and `Replacement` live in auditor.scan.cst_rule, imported (with LibCST)
     when first asked for: `from auditor.plugins import Rule` keeps working."""
     if name in _CST_RULE_NAMES:
-        from auditor import cst_rule
+        from auditor.scan import cst_rule
 
         return getattr(cst_rule, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -459,7 +459,7 @@ def check_rule_class(cls: type[BaseRule], origin: str) -> None:
 
 
 def _cst_rule() -> type[BaseRule]:
-    from auditor.cst_rule import Rule
+    from auditor.scan.cst_rule import Rule
 
     return Rule
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from auditor.config import OptionValue
-from auditor.discovery import language_of
-from auditor.engine import Engine, backend
-from auditor.fixer import fix_text
 from auditor.model import Finding
 from auditor.plugins import ActiveRule, BaseRule, Invalid, Valid, merge_options
+from auditor.scan.discovery import language_of
+from auditor.scan.engine import Engine, backend
+from auditor.scan.fixer import fix_text
 
 
 def run_rule(

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import libcst
 
-from auditor.scan import language_filter, open_project
+from auditor.scan.run import language_filter, open_project
 from auditor.track.git_objects import open_repo
 from auditor.track.history import Walker, tracked_range
 from auditor.track.progress import history_of, load_project_issues

@@ -295,7 +295,7 @@ def _diff(path: str, before: bytes, after: bytes) -> str:
 
 
 def _parses(path: Path) -> bool:
-    from auditor.backend_treesitter import first_error, parsed_file
+    from auditor.scan.treesitter import first_error, parsed_file
 
     text = path.read_bytes().decode("utf-8-sig")
     return first_error(parsed_file(path.name, text).root) is None

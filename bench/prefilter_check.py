@@ -18,10 +18,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpora import DJANGO, NLTK, REPORTLAB, fetch
 
-from auditor.ast_index import AstIndex
-from auditor.engine import Engine, _triggered
 from auditor.plugins import Rule, RuleContext
-from auditor.scan import open_project
+from auditor.scan.ast_index import AstIndex
+from auditor.scan.engine import Engine, _triggered
+from auditor.scan.run import open_project
 
 CORPORA = {c.name: c for c in (DJANGO, REPORTLAB, NLTK)}
 

@@ -38,9 +38,9 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from auditor.ast_index import AstIndex
 from auditor.envvars import EnvRead, ReadKind, SourceError
 from auditor.model import Location
+from auditor.scan.ast_index import AstIndex
 
 # A file containing none of these cannot read the environment through `os`.
 TRIGGERS: tuple[str, ...] = ("environ", "getenv")
@@ -420,7 +420,7 @@ def python_env_reads(path: str, text: str, in_settings: bool) -> tuple[EnvRead, 
     text does not parse."""
     if not any(trigger in text for trigger in TRIGGERS):
         return ()
-    from auditor.backend_python import syntax_error
+    from auditor.scan.python import syntax_error
 
     error = syntax_error(text)
     if error is not None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator, Sequence
 
-from auditor.ast_index import AstIndex
+from auditor.scan.ast_index import AstIndex
 from rules._kwargs_flow import (
     FIELD_KEYWORDS,
     KEY_METHODS,

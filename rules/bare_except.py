@@ -8,9 +8,9 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from auditor.ast_index import AstIndex
 from auditor.model import Severity
 from auditor.plugins import Invalid, Rule, RuleContext, Valid
+from auditor.scan.ast_index import AstIndex
 
 
 class BareExcept(Rule):

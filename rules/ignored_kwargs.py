@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from auditor.ast_index import AstIndex
-from auditor.cst_walk import find_all
 from auditor.model import Severity
 from auditor.plugins import Invalid, Replacement, RuleContext, Valid
+from auditor.scan.ast_index import AstIndex
+from auditor.scan.cst_walk import find_all
 from rules._kwargs_flow import (
     KwargsRule,
     LazyNames,

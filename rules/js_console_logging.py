@@ -237,7 +237,7 @@ class LoggerImport:
 def logger_import(statement: str) -> LoggerImport:
     """The configured import and the one name it binds; ValueError when it binds none or
     several (the engine reports that as an internal error of the rule)."""
-    from auditor.backend_treesitter import first_error, parsed_file
+    from auditor.scan.treesitter import first_error, parsed_file
 
     file = parsed_file("logger.ts", statement)
     body = [n for n in file.root.named_children if n.type != "comment"]

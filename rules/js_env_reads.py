@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from auditor.envvars import EnvRead, ReadKind, SourceError
 from auditor.plugins import ParsedFile
-from auditor.source import LineIndex
+from auditor.scan.source import LineIndex
 from rules.js_scope import Scopes, import_source, string_value
 
 if TYPE_CHECKING:
@@ -198,7 +198,7 @@ def js_env_reads(path: str, text: str, in_settings: bool) -> tuple[EnvRead, ...]
     text does not parse."""
     if not any(trigger in text for trigger in TRIGGERS):
         return ()
-    from auditor.backend_treesitter import describe_error, first_error, parsed_file
+    from auditor.scan.treesitter import describe_error, first_error, parsed_file
 
     file = parsed_file(path, text)
     error = first_error(file.root)

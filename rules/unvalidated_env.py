@@ -6,11 +6,11 @@ import re
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from auditor.ast_index import AstIndex
 from auditor.config import OptionValue
 from auditor.envvars import in_settings_module
 from auditor.model import Severity
 from auditor.plugins import Invalid, Rule, RuleContext, Valid
+from auditor.scan.ast_index import AstIndex
 from rules._env_reads import TRIGGERS, EnvAccess, EnvReadVisitor, may_read_env
 
 SETTINGS_MODULES = "settings-modules"

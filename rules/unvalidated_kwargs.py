@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from auditor.ast_index import AstIndex
 from auditor.model import Severity
 from auditor.plugins import Invalid, RuleContext, Valid
+from auditor.scan.ast_index import AstIndex
 from rules._kwargs_flow import (
     KwargsRule,
     LazyNames,

@@ -14,8 +14,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from auditor.fixer import apply_edits
 from auditor.model import Edit
+from auditor.scan.fixer import apply_edits
 from conftest import BARE, commit_all, git
 
 SCHEMA_PACKAGE = "@microsoft/jest-sarif@1.0.0-beta.0"  # ships the OASIS SARIF 2.1.0 schema

@@ -9,7 +9,7 @@ import libcst as cst
 import pytest
 from libcst.metadata import ParentNodeProvider
 
-from auditor.cst_walk import (
+from auditor.scan.cst_walk import (
     TRIVIA,
     children,
     find_all,
@@ -211,7 +211,7 @@ def test_metadata_under_read_only_visits_is_libcsts() -> None:
 def test_without_libcsts_sources_everything_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
     import inspect
 
-    from auditor import cst_walk
+    from auditor.scan import cst_walk
 
     def no_source(obj: object) -> str:
         raise OSError("bytecode only")
@@ -239,8 +239,8 @@ def test_without_libcsts_sources_everything_falls_back(monkeypatch: pytest.Monke
 def test_visitor_names_are_the_ones_libcst_finds() -> None:
     """The per-class list of visitor methods matches LibCST's own get_visitors for every
     built-in Python rule."""
-    from auditor.cst_rule import Rule, _visitor_names
     from auditor.plugins import load_rules
+    from auditor.scan.cst_rule import Rule, _visitor_names
 
     loaded = load_rules((), Path.cwd()).values()
     implementations = [i.cls for rule in loaded for i in rule.implementations]

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from auditor.config import DEFAULT_EXCLUDE
-from auditor.discovery import discover
 from auditor.errors import UsageError
 from auditor.globs import Globs
+from auditor.scan.discovery import discover
 from conftest import git, write_tree
 
 EXCLUDE = Globs(DEFAULT_EXCLUDE)

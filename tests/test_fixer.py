@@ -7,12 +7,12 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from auditor.backend_python import check_fix
-from auditor.engine import Engine
-from auditor.fileio import ChangedOnDisk, write_atomic
-from auditor.fixer import MAX_ROUNDS, apply_edits, fix_text
 from auditor.model import Edit, Severity
 from auditor.plugins import ActiveRule, Rule
+from auditor.scan.engine import Engine
+from auditor.scan.fileio import ChangedOnDisk, write_atomic
+from auditor.scan.fixer import MAX_ROUNDS, apply_edits, fix_text
+from auditor.scan.python import check_fix
 from rules.bare_except import BareExcept
 
 

@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from auditor.config import Config, RuleSettings
-from auditor.engine import Engine, backend
 from auditor.errors import ConfigError, PluginError
 from auditor.model import Location
 from auditor.plugins import (
@@ -24,6 +23,7 @@ from auditor.plugins import (
     load_rules,
     resolve_rules,
 )
+from auditor.scan.engine import Engine, backend
 from auditor.testing import fix_all, run_rule
 from conftest import BARE, Run
 from rules.js_console_logging import JsConsoleLogging
@@ -86,8 +86,8 @@ def test_the_scan_goes_on_after_a_parse_error(project, audit) -> None:
 
 
 def test_check_syntax_refuses_error_and_missing_nodes() -> None:
-    from auditor.backend_treesitter import JAVASCRIPT as js
-    from auditor.backend_treesitter import TYPESCRIPT as ts
+    from auditor.scan.treesitter import JAVASCRIPT as js
+    from auditor.scan.treesitter import TYPESCRIPT as ts
 
     assert js.check_syntax("logger.info(1);\n") is None
     assert js.check_syntax("logger.info(1;\n") == "cannot parse: missing ')' at 1:14"
@@ -495,7 +495,7 @@ def test_findings_carry_their_enclosing_scope_for_fingerprints() -> None:
 
 
 def test_check_syntax_uses_the_files_own_dialect() -> None:
-    from auditor.backend_treesitter import TYPESCRIPT
+    from auditor.scan.treesitter import TYPESCRIPT
 
     cast = "let x = <number>y;\n"  # a type assertion in .ts, an unclosed element in .tsx
     assert TYPESCRIPT.check_syntax(cast, "a.ts") is None

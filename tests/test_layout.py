@@ -1,6 +1,6 @@
 """The house rules, checked from the code's own imports (lazy ones included): a wing
 has no import circle, imports neither the rules nor the reports, and no module in it is
-a large room. The wings moved so far (`track/`, `sources/`, `cli/`) follow them."""
+a large room. The wings (`scan/`, `track/`, `sources/`, `cli/`) follow them."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import ast
 from pathlib import Path
 
 AUDITOR = Path(__file__).resolve().parent.parent / "auditor"
-WINGS = ("track", "sources", "cli")
+WINGS = ("track", "sources", "cli", "scan")
 
 
 def _module(path: Path) -> str:

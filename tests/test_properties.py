@@ -8,11 +8,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from auditor.backend_python import check_fix
 from auditor.config import Config
-from auditor.engine import Engine
-from auditor.fixer import fix_text, fixable
 from auditor.plugins import load_rules, resolve_rules
+from auditor.scan.engine import Engine
+from auditor.scan.fixer import fix_text, fixable
+from auditor.scan.python import check_fix
 
 RULES = [
     r for r in resolve_rules(Config(root=Path(".")), load_rules()) if "python" in r.cls.languages

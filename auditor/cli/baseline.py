@@ -11,8 +11,8 @@ from auditor.cli.group import cli, path_display, start_dir
 from auditor.cli.scan import report_sources, sources_wanted
 from auditor.config import display_path
 from auditor.errors import UsageError
-from auditor.fileio import write_atomic
-from auditor.gate import ERROR
+from auditor.scan.fileio import write_atomic
+from auditor.scan.gate import ERROR
 
 
 @cli.command()
@@ -33,9 +33,9 @@ def baseline(
     paths: tuple[Path, ...], output: Path | None, use_sources: bool | None, config_file: Path | None
 ) -> None:
     """Write the current findings' fingerprints to a baseline file, for `scan --baseline`."""
-    from auditor.gate import BaselineEntry, excerpt, render_baseline
-    from auditor.scan import open_project
-    from auditor.scan import scan as run_scan
+    from auditor.scan.gate import BaselineEntry, excerpt, render_baseline
+    from auditor.scan.run import open_project
+    from auditor.scan.run import scan as run_scan
 
     project = open_project(start_dir(paths), config_file)
     outcome = run_scan(
@@ -74,7 +74,7 @@ def snapshot(config_file: Path | None) -> None:
     (refs/notes/audit) that the tracker's history and `scan --new-since` read. The work
     tree must not differ from HEAD in the files they read. Exit 2 when a source failed
     (the others are recorded)."""
-    from auditor.scan import open_project
+    from auditor.scan.run import open_project
     from auditor.track.snapshot_notes import NOTES_REF
     from auditor.track.snapshots import take
     from reports.findings_text import plural

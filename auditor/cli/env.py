@@ -10,8 +10,8 @@ import click
 from auditor import __version__
 from auditor.cli.group import cli, path_display, start_dir
 from auditor.errors import UsageError
-from auditor.fileio import write_atomic
-from auditor.gate import ERROR
+from auditor.scan.fileio import write_atomic
+from auditor.scan.gate import ERROR
 
 
 @cli.command()
@@ -40,7 +40,7 @@ def env(
     from auditor.config import RuleSettings, load_config
     from auditor.envvars import merge_env_example, read_inventory
     from auditor.plugins import merge_options
-    from auditor.source import DecodeError, decode_utf8
+    from auditor.scan.source import DecodeError, decode_utf8
     from rules.unvalidated_env import UnvalidatedEnv, settings_modules
 
     config = load_config(start_dir(paths), config_file)

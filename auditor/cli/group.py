@@ -14,8 +14,8 @@ import click
 
 from auditor import __version__
 from auditor.errors import AuditError, UsageError
-from auditor.fileio import write_atomic
-from auditor.gate import ERROR
+from auditor.scan.fileio import write_atomic
+from auditor.scan.gate import ERROR
 
 PROGRESS_MIN_FILES = 200
 
@@ -135,7 +135,7 @@ def tracker_project(config_file: Path | None, no_cache: bool = False) -> Any:
     """The project, its history cache in the cache folder unless `no_cache`."""
     from dataclasses import replace
 
-    from auditor.scan import CACHE_DIR, open_project
+    from auditor.scan.run import CACHE_DIR, open_project
 
     project = open_project(Path.cwd(), config_file)
     return replace(project, cache_dir=None if no_cache else project.config.root / CACHE_DIR)

@@ -15,8 +15,8 @@ from auditor.cli.group import (
     since_option,
     tracker_project,
 )
-from auditor.fileio import write_atomic
 from auditor.model import Severity
+from auditor.scan.fileio import write_atomic
 
 
 @cli.group()
@@ -28,7 +28,7 @@ def issues() -> None:
 @config_option
 def issues_check(config_file: Path | None) -> None:
     """Validate issues.yaml: exit 0 when valid, 2 with the first error."""
-    from auditor.scan import open_project
+    from auditor.scan.run import open_project
     from auditor.track.progress import load_project_issues
 
     loaded = load_project_issues(open_project(Path.cwd(), config_file))
@@ -55,13 +55,13 @@ def issues_list(config_file: Path | None, since: str | None, no_cache: bool) -> 
 def issues_sync(config_file: Path | None) -> None:
     """Append an issue to issues.yaml for each rule with untracked findings (for a
     source's findings, one issue for the source: `rules: ['mypy:*']`)."""
-    from auditor.scan import open_project
+    from auditor.scan.run import open_project
     from auditor.track.issues_file import NewIssue, append_issues
     from auditor.track.progress import issues_path, tracker_state
 
     project = open_project(Path.cwd(), config_file)
     loaded, state = tracker_state(project, head_only=True)  # what is untracked now
-    from auditor.discovery import language_of
+    from auditor.scan.discovery import language_of
 
     implementations: dict[str, list[Any]] = {}
     for rule in project.rules:

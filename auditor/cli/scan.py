@@ -12,10 +12,10 @@ import click
 from auditor import __version__
 from auditor.cli.group import cli, emit, ids, path_display, progress_bar, start_dir
 from auditor.errors import UsageError
-from auditor.fileio import write_atomic
-from auditor.fixer import fixable, unified_diff
-from auditor.gate import ERROR, exit_code
 from auditor.model import Severity
+from auditor.scan.fileio import write_atomic
+from auditor.scan.fixer import fixable, unified_diff
+from auditor.scan.gate import ERROR, exit_code
 
 
 @cli.command()
@@ -89,8 +89,8 @@ def scan(
     config_file: Path | None,
 ) -> None:
     """Scan PATHS (default: the configured include) for findings."""
-    from auditor.scan import open_project
-    from auditor.scan import scan as run_scan
+    from auditor.scan.run import open_project
+    from auditor.scan.run import scan as run_scan
     from reports.findings_text import plural
 
     if update_baseline and baseline is None:
@@ -126,7 +126,7 @@ def scan(
         notes.append(_sources_note(outcome.sources))
         extra["sources"] = [_source_json(report) for report in outcome.sources]
     if new_since is not None:
-        from auditor.gate import not_in
+        from auditor.scan.gate import not_in
         from auditor.track.progress import existing_since
 
         project = project.realized()  # the merge base's files are parsed
@@ -141,7 +141,7 @@ def scan(
         if outcome.sources:
             extra["new_since"]["snapshots"] = old.snapshots
     if entries is not None and baseline is not None:
-        from auditor.gate import apply_baseline, render_baseline
+        from auditor.scan.gate import apply_baseline, render_baseline
 
         before = len(findings)
         findings, gone = apply_baseline(findings, entries)
@@ -249,7 +249,7 @@ def _source_json(report: Any) -> dict[str, Any]:
 
 
 def _read_baseline(path: Path) -> Any:
-    from auditor.gate import BaselineError, parse_baseline
+    from auditor.scan.gate import BaselineError, parse_baseline
 
     try:
         text = path.read_text(encoding="utf-8")

@@ -10,14 +10,14 @@ from dataclasses import replace
 from pathlib import Path
 
 from auditor.config import Config, SourceSettings
-from auditor.discovery import language_of
-from auditor.engine import backend
 from auditor.globs import Globs
 from auditor.model import Finding, Location, content_key, fingerprint, normalise_code
-from auditor.source import NEWLINE, DecodeError, LineIndex, decode_python, decode_utf8
+from auditor.scan.discovery import language_of
+from auditor.scan.engine import backend
+from auditor.scan.source import NEWLINE, DecodeError, LineIndex, decode_python, decode_utf8
+from auditor.scan.suppressions import is_suppressed, suppressions
 from auditor.sources.report import ContentKey, Parsed, Raw, SourceFailed, SourceReport, severity_of
 from auditor.sources.runner import Running, parsed_output, start, stop
-from auditor.suppressions import is_suppressed, suppressions
 
 
 def in_scope(config: Config, targets: Sequence[Path]) -> Callable[[str], bool]:

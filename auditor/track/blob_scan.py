@@ -10,9 +10,9 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from auditor.engine import Engine, backend
 from auditor.model import Finding
-from auditor.source import DecodeError, LineIndex
+from auditor.scan.engine import Engine, backend
+from auditor.scan.source import DecodeError, LineIndex
 from auditor.track.identity import token_lines
 from auditor.track.pairing import Keyed
 

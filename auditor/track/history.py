@@ -21,8 +21,8 @@ from typing import Protocol
 
 import git
 
-from auditor.engine import Engine, backend
-from auditor.source import DecodeError
+from auditor.scan.engine import Engine, backend
+from auditor.scan.source import DecodeError
 from auditor.track.blob_scan import BlobPool, scan_blob
 from auditor.track.dark import through_the_dark
 from auditor.track.git_objects import (

@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from auditor.cache import finding_from_raw, finding_raw, make_cache_folder
-from auditor.fileio import write_atomic
 from auditor.model import Finding
+from auditor.scan.cache import finding_from_raw, finding_raw, make_cache_folder
+from auditor.scan.fileio import write_atomic
 from auditor.track.git_objects import CommitMeta
 from auditor.track.pairing import Keyed
 from auditor.track.records import CommitRecord, Event, Sighting, Tracked, Unknown, WalkState

@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from auditor.engine import Engine, occurrences
 from auditor.model import Finding
+from auditor.scan.engine import Engine, occurrences
 from auditor.track.blob_scan import keyed
 from auditor.track.git_objects import open_repo, run_git
 from auditor.track.history import Walker

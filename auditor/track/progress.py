@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-from auditor.cache import rule_set_key
 from auditor.config import display_path
-from auditor.discovery import language_of
 from auditor.errors import UsageError
 from auditor.globs import globs
 from auditor.model import Finding
-from auditor.scan import Project, ScanOutcome, default_jobs, language_filter, scan
+from auditor.scan.cache import rule_set_key
+from auditor.scan.discovery import language_of
+from auditor.scan.run import Project, ScanOutcome, default_jobs, language_filter, scan
 from auditor.track.git_objects import GitError, open_repo, repository_of
 from auditor.track.history import walk
 from auditor.track.history_cache import HistoryCache

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from auditor.config import Config
-from auditor.discovery import language_of
 from auditor.errors import UsageError
 from auditor.model import Finding
-from auditor.scan import CACHE_DIR, Project, scan
+from auditor.scan.discovery import language_of
+from auditor.scan.run import CACHE_DIR, Project, scan
 from auditor.sources.findings import in_scope
 from auditor.sources.report import SourceReport
 from auditor.track.git_objects import GitError

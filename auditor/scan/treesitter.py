@@ -28,8 +28,8 @@ from auditor.plugins import (
     TreeSitterReport,
     TreeSitterRule,
 )
-from auditor.source import Decoded, LineIndex, decode_utf8
-from auditor.suppressions import Comment
+from auditor.scan.source import Decoded, LineIndex, decode_utf8
+from auditor.scan.suppressions import Comment
 
 decode = decode_utf8
 
@@ -253,7 +253,7 @@ def _check_syntax(text: str, grammars: Sequence[str]) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class LanguageBackend:
-    """The four functions the engine loads for one language (see auditor.engine.Backend)."""
+    """The four functions the engine loads for one language (see auditor.scan.engine.Backend)."""
 
     grammars: tuple[str, ...]  # those a file of the language may be written in
 

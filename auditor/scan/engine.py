@@ -11,7 +11,6 @@ from dataclasses import dataclass, replace
 from functools import cache
 from types import ModuleType
 
-from auditor.discovery import SourcePath
 from auditor.globs import Globs
 from auditor.model import (
     PARSE_ERROR,
@@ -23,9 +22,10 @@ from auditor.model import (
     fingerprint,
 )
 from auditor.plugins import ActiveRule
-from auditor.rule_manifest import any_stub
-from auditor.source import Decoded, DecodeError, LineIndex
-from auditor.suppressions import Comment, is_suppressed, suppressions
+from auditor.scan.discovery import SourcePath
+from auditor.scan.manifest import any_stub
+from auditor.scan.source import Decoded, DecodeError, LineIndex
+from auditor.scan.suppressions import Comment, is_suppressed, suppressions
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,9 +44,9 @@ class Backend:
 
 # "module" or "module:attribute": an object with the four functions of a Backend.
 _BACKEND_MODULES = {
-    "python": "auditor.backend_python",
-    "javascript": "auditor.backend_treesitter:JAVASCRIPT",
-    "typescript": "auditor.backend_treesitter:TYPESCRIPT",
+    "python": "auditor.scan.python",
+    "javascript": "auditor.scan.treesitter:JAVASCRIPT",
+    "typescript": "auditor.scan.treesitter:TYPESCRIPT",
 }
 
 

@@ -11,21 +11,21 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from auditor import rule_manifest
-from auditor.cache import Cache, Entry, blob_id, rule_set_key, stat_of
 from auditor.config import Config, load_config
-from auditor.discovery import SourcePath, discover, language_of
-from auditor.engine import Engine, FileResult, backend
-from auditor.fileio import ChangedOnDisk, write_atomic
-from auditor.fixer import fix_text, fixable
 from auditor.globs import Globs
 from auditor.model import FIX_ERROR, Finding, error_finding
 from auditor.plugins import ActiveRule, LoadedRule, load_rules, resolve_rules
-from auditor.rule_manifest import any_stub
+from auditor.scan import manifest as rule_manifest
+from auditor.scan.cache import Cache, Entry, blob_id, rule_set_key, stat_of
+from auditor.scan.discovery import SourcePath, discover, language_of
+from auditor.scan.engine import Engine, FileResult, backend
+from auditor.scan.fileio import ChangedOnDisk, write_atomic
+from auditor.scan.fixer import fix_text, fixable
+from auditor.scan.manifest import any_stub
 
 if TYPE_CHECKING:
     from auditor.sources.report import SourceReport
-from auditor.source import Decoded
+from auditor.scan.source import Decoded
 
 CACHE_DIR = ".audit_cache"  # at the project root, unless --cache-dir says otherwise
 
@@ -67,7 +67,7 @@ def open_project(
 ) -> Project:
     """With `use_cache`, the rule manifest in the cache folder (`cache_dir`, default
     `.audit_cache` at the root) may stand in for importing the rules (see
-    auditor.rule_manifest): call `realized()` before parsing anything."""
+    auditor.scan.manifest): call `realized()` before parsing anything."""
     config = load_config(start, config_file)
     cache = (cache_dir or config.root / CACHE_DIR) if use_cache else None
     manifest = cache if cache is not None and not config.plugins else None

@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from auditor import __version__
-from auditor.fileio import write_atomic
 from auditor.model import Edit, Finding, Fix, Location, Severity
 from auditor.plugins import ActiveRule
-from auditor.rule_manifest import code_stamp
+from auditor.scan.fileio import write_atomic
+from auditor.scan.manifest import code_stamp
 
 FORMAT = 1
 MAX_ENTRIES = 100_000

@@ -21,9 +21,9 @@ from types import MappingProxyType
 from typing import Any, ClassVar
 
 from auditor import __version__
-from auditor.fileio import write_atomic
 from auditor.model import Severity
 from auditor.plugins import ENTRY_POINT_GROUP, ActiveRule, BaseRule, Implementation, LoadedRule
+from auditor.scan.fileio import write_atomic
 
 FORMAT = 3
 NAME = "rules.json"
@@ -95,7 +95,7 @@ def code_files(classes: Iterable[type[BaseRule]]) -> list[str]:
     its module alone when it is not in a package (a plugin beside the project's files)."""
     files: set[str] = set()
     # auditor's own modules, its wings' included.
-    for folder, _, names in os.walk(os.path.dirname(os.path.abspath(__file__))):
+    for folder, _, names in os.walk(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))):
         files.update(os.path.join(folder, n) for n in names if n.endswith(".py"))
     directories: set[str] = set()
     for cls in classes:

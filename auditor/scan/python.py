@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
-from auditor.ast_index import AstIndex
-from auditor.cst_walk import provide_parents, read_only_visits, walk_batched
 from auditor.model import PARSE_ERROR, Edit, Finding, Fix, Location, error_finding, rule_crash
 from auditor.plugins import ActiveRule, Replacement, Report, Rule, RuleContext
-from auditor.source import Decoded, LineIndex, decode_python
-from auditor.suppressions import Comment
+from auditor.scan.ast_index import AstIndex
+from auditor.scan.cst_walk import provide_parents, read_only_visits, walk_batched
+from auditor.scan.source import Decoded, LineIndex, decode_python
+from auditor.scan.suppressions import Comment
 
 decode = decode_python
 

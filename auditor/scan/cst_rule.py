@@ -16,7 +16,7 @@ from auditor.model import Applicability
 from auditor.plugins import BaseRule, RuleContext
 
 if TYPE_CHECKING:
-    from auditor.ast_index import AstIndex
+    from auditor.scan.ast_index import AstIndex
 
 Replacement: TypeAlias = cst.CSTNode | cst.FlattenSentinel[cst.CSTNode] | cst.RemovalSentinel
 

@@ -1,0 +1,1 @@
+"""One scan: which files, parse once, run the rules, cache, fix, gate."""
