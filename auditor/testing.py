@@ -11,10 +11,11 @@ from collections.abc import Mapping
 
 from auditor.config import OptionValue
 from auditor.model import Finding
-from auditor.plugins import ActiveRule, BaseRule, Invalid, Valid, merge_options
 from auditor.scan.discovery import language_of
 from auditor.scan.engine import Engine, backend
 from auditor.scan.fixer import fix_text
+from auditor.scan.loading import ActiveRule, merge_options
+from auditor.scan.rule_base import BaseRule, Invalid, Valid
 
 
 def run_rule(

@@ -104,9 +104,9 @@ def test_unreadable_file_is_a_read_error_and_scan_goes_on(tmp_path: Path) -> Non
 
 
 def test_file_deleted_between_discovery_and_reading(tmp_path: Path) -> None:
-    from auditor.plugins import ActiveRule
     from auditor.scan.discovery import SourcePath
     from auditor.scan.engine import Engine
+    from auditor.scan.loading import ActiveRule
     from rules.bare_except import BareExcept
 
     gone = SourcePath("gone.py", tmp_path / "gone.py", "python")

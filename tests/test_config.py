@@ -156,7 +156,8 @@ def test_include_and_exclude(project, audit) -> None:
 def test_rule_option_types_are_checked_against_defaults() -> None:
     from auditor.errors import ConfigError
     from auditor.model import Severity
-    from auditor.plugins import Rule, merge_options
+    from auditor.plugins import Rule
+    from auditor.scan.loading import merge_options
 
     class Opts(Rule):
         id = "opts"

@@ -239,8 +239,8 @@ def test_without_libcsts_sources_everything_falls_back(monkeypatch: pytest.Monke
 def test_visitor_names_are_the_ones_libcst_finds() -> None:
     """The per-class list of visitor methods matches LibCST's own get_visitors for every
     built-in Python rule."""
-    from auditor.plugins import load_rules
     from auditor.scan.cst_rule import Rule, _visitor_names
+    from auditor.scan.loading import load_rules
 
     loaded = load_rules((), Path.cwd()).values()
     implementations = [i.cls for rule in loaded for i in rule.implementations]

@@ -8,10 +8,11 @@ import libcst as cst
 import pytest
 
 from auditor.model import Edit, Severity
-from auditor.plugins import ActiveRule, Rule
+from auditor.plugins import Rule
 from auditor.scan.engine import Engine
 from auditor.scan.fileio import ChangedOnDisk, write_atomic
 from auditor.scan.fixer import MAX_ROUNDS, apply_edits, fix_text
+from auditor.scan.loading import ActiveRule
 from auditor.scan.python import check_fix
 from rules.bare_except import BareExcept
 

@@ -16,14 +16,9 @@ import pytest
 from auditor.config import Config, RuleSettings
 from auditor.errors import ConfigError, PluginError
 from auditor.model import Location
-from auditor.plugins import (
-    LoadedRule,
-    TreeSitterRule,
-    check_rule_class,
-    load_rules,
-    resolve_rules,
-)
+from auditor.plugins import TreeSitterRule
 from auditor.scan.engine import Engine, backend
+from auditor.scan.loading import LoadedRule, check_rule_class, load_rules, resolve_rules
 from auditor.testing import fix_all, run_rule
 from conftest import BARE, Run
 from rules.js_console_logging import JsConsoleLogging
@@ -269,7 +264,7 @@ def _js_rule(rule_id: str, languages: frozenset[str]) -> type[TreeSitterRule]:
 
 
 def test_overlapping_languages_for_one_id_are_refused() -> None:
-    from auditor.plugins import _register
+    from auditor.scan.loading import _register
 
     registry = {k: v for k, v in load_rules().items()}
     with pytest.raises(PluginError) as raised:

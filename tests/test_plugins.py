@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from auditor.errors import PluginError
-from auditor.plugins import check_rule_class
+from auditor.scan.loading import check_rule_class
 from conftest import BARE, audit_process, write_tree
 
 RULE_SOURCE = '''

@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from auditor.config import Config
-from auditor.plugins import load_rules, resolve_rules
 from auditor.scan.engine import Engine
 from auditor.scan.fixer import fix_text, fixable
+from auditor.scan.loading import load_rules, resolve_rules
 from auditor.scan.python import check_fix
 
 RULES = [

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from auditor.plugins import BaseRule, Invalid, Valid, load_rules
+from auditor.plugins import BaseRule, Invalid, Valid
+from auditor.scan.loading import load_rules
 from auditor.testing import check_example
 
 # Every implementation of every id: an id may have one per language family.

@@ -39,7 +39,7 @@ def env(
     when a file could not be read or parsed."""
     from auditor.config import RuleSettings, load_config
     from auditor.envvars import merge_env_example, read_inventory
-    from auditor.plugins import merge_options
+    from auditor.scan.loading import merge_options
     from auditor.scan.source import DecodeError, decode_utf8
     from rules.unvalidated_env import UnvalidatedEnv, settings_modules
 

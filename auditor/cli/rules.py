@@ -19,7 +19,7 @@ from auditor.errors import UsageError
 def rules(rule_id: str | None, config_file: Path | None) -> None:
     """List the rules, or explain RULE_ID."""
     from auditor.config import load_config
-    from auditor.plugins import load_rules
+    from auditor.scan.loading import load_rules
 
     config = load_config(Path.cwd(), config_file)
     registry = load_rules(config.plugins, config.root)

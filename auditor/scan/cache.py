@@ -21,8 +21,8 @@ from typing import Any
 
 from auditor import __version__
 from auditor.model import Edit, Finding, Fix, Location, Severity
-from auditor.plugins import ActiveRule
 from auditor.scan.fileio import write_atomic
+from auditor.scan.loading import ActiveRule
 from auditor.scan.manifest import code_stamp
 
 FORMAT = 1

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, TypeAlias
 import libcst as cst
 
 from auditor.model import Applicability
-from auditor.plugins import BaseRule, RuleContext
+from auditor.scan.rule_base import BaseRule, RuleContext
 
 if TYPE_CHECKING:
     from auditor.scan.ast_index import AstIndex

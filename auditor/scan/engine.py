@@ -21,8 +21,8 @@ from auditor.model import (
     error_finding,
     fingerprint,
 )
-from auditor.plugins import ActiveRule
 from auditor.scan.discovery import SourcePath
+from auditor.scan.loading import ActiveRule
 from auditor.scan.manifest import any_stub
 from auditor.scan.source import Decoded, DecodeError, LineIndex
 from auditor.scan.suppressions import Comment, is_suppressed, suppressions

@@ -22,8 +22,9 @@ from typing import Any, ClassVar
 
 from auditor import __version__
 from auditor.model import Severity
-from auditor.plugins import ENTRY_POINT_GROUP, ActiveRule, BaseRule, Implementation, LoadedRule
 from auditor.scan.fileio import write_atomic
+from auditor.scan.loading import ActiveRule, Implementation, LoadedRule
+from auditor.scan.rule_base import ENTRY_POINT_GROUP, BaseRule
 
 FORMAT = 3
 NAME = "rules.json"

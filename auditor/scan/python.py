@@ -19,9 +19,11 @@ import libcst as cst
 from libcst._nodes.internal import CodegenState
 
 from auditor.model import PARSE_ERROR, Edit, Finding, Fix, Location, error_finding, rule_crash
-from auditor.plugins import ActiveRule, Replacement, Report, Rule, RuleContext
 from auditor.scan.ast_index import AstIndex
+from auditor.scan.cst_rule import Replacement, Report, Rule
 from auditor.scan.cst_walk import provide_parents, read_only_visits, walk_batched
+from auditor.scan.loading import ActiveRule
+from auditor.scan.rule_base import RuleContext
 from auditor.scan.source import Decoded, LineIndex, decode_python
 from auditor.scan.suppressions import Comment
 

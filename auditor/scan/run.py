@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 from auditor.config import Config, load_config
 from auditor.globs import Globs
 from auditor.model import FIX_ERROR, Finding, error_finding
-from auditor.plugins import ActiveRule, LoadedRule, load_rules, resolve_rules
 from auditor.scan import manifest as rule_manifest
 from auditor.scan.cache import Cache, Entry, blob_id, rule_set_key, stat_of
 from auditor.scan.discovery import SourcePath, discover, language_of
 from auditor.scan.engine import Engine, FileResult, backend
 from auditor.scan.fileio import ChangedOnDisk, write_atomic
 from auditor.scan.fixer import fix_text, fixable
+from auditor.scan.loading import ActiveRule, LoadedRule, load_rules, resolve_rules
 from auditor.scan.manifest import any_stub
 
 if TYPE_CHECKING:

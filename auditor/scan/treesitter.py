@@ -21,13 +21,8 @@ import tree_sitter_javascript
 import tree_sitter_typescript
 
 from auditor.model import PARSE_ERROR, Edit, Finding, Fix, error_finding, rule_crash
-from auditor.plugins import (
-    ActiveRule,
-    ParsedFile,
-    RuleContext,
-    TreeSitterReport,
-    TreeSitterRule,
-)
+from auditor.scan.loading import ActiveRule
+from auditor.scan.rule_base import ParsedFile, RuleContext, TreeSitterReport, TreeSitterRule
 from auditor.scan.source import Decoded, LineIndex, decode_utf8
 from auditor.scan.suppressions import Comment
 

@@ -1,0 +1,326 @@
+"""Loading rules: entry points of the group `auditor.rules` and local modules named in
+`[tool.audit] plugins`, found, imported and checked; then the rules of one scan, with
+their severities and options resolved from the config."""
+
+from __future__ import annotations
+
+import importlib
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType, ModuleType
+from typing import TYPE_CHECKING
+
+from auditor.config import Config, OptionValue, RuleSettings
+from auditor.errors import ConfigError, PluginError, UsageError
+from auditor.model import ERROR_RULES, Severity, one_line
+
+if TYPE_CHECKING:  # a Python-only scan never imports tree-sitter
+    from importlib.metadata import EntryPoint
+
+
+from auditor.scan.rule_base import (
+    ENTRY_POINT_GROUP,
+    KNOWN_LANGUAGES,
+    RULE_ID,
+    TREE_SITTER_LANGUAGES,
+    BaseRule,
+    Invalid,
+    TreeSitterRule,
+    Valid,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Implementation:
+    cls: type[BaseRule]
+    origin: str  # "distribution[entry]" or "plugin module", for error messages
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedRule:
+    """Every implementation of one rule id, Python's first: one per language family
+    (Python's `print` and JavaScript's `console.log` are both console-logging), their
+    languages disjoint."""
+
+    implementations: tuple[Implementation, ...]
+
+    @property
+    def id(self) -> str:
+        return self.implementations[0].cls.id
+
+    @property
+    def classes(self) -> tuple[type[BaseRule], ...]:
+        return tuple(impl.cls for impl in self.implementations)
+
+    @property
+    def languages(self) -> frozenset[str]:
+        return frozenset(lang for cls in self.classes for lang in cls.languages)
+
+    @property
+    def origin(self) -> str:
+        return ",".join(dict.fromkeys(impl.origin for impl in self.implementations))
+
+    @property
+    def options(self) -> Mapping[str, OptionValue]:
+        """The options a `[tool.audit.rules.<id>]` table may set: those of any
+        implementation (each receives only its own)."""
+        merged: dict[str, OptionValue] = {}
+        for cls in self.classes:
+            for name, value in cls.OPTIONS.items():
+                merged.setdefault(name, value)
+        return MappingProxyType(merged)
+
+
+def load_rules(plugins: Sequence[str] = (), root: Path | None = None) -> dict[str, LoadedRule]:
+    """Every rule from the entry-point group, then from the local plugin modules."""
+    loaded: dict[str, LoadedRule] = {}
+    from importlib.metadata import entry_points
+
+    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: (e.value, e.name)):
+        dist = ep.dist.name if ep.dist is not None else "unknown"
+        origin = f"{dist}[{ep.name}]"
+        for cls in _rules_of(_load_entry_point(ep, origin), origin):
+            _register(loaded, cls, origin)
+    for name in plugins:
+        origin = f"plugin {name}"
+        for cls in _rules_of(_import_local(name, root), origin):
+            _register(loaded, cls, origin)
+    return loaded
+
+
+def _load_entry_point(ep: EntryPoint, origin: str) -> object:
+    try:
+        return ep.load()
+    except Exception as exc:  # a plugin's import can fail in any way; contain it
+        raise PluginError(f"{origin}: failed to load {ep.value!r}: {one_line(exc)}") from None
+
+
+def _import_local(spec: str, root: Path | None) -> object:
+    module_name, _, attr = spec.partition(":")
+    added = root is not None and str(root) not in sys.path
+    if added:
+        sys.path.insert(0, str(root))
+    try:
+        module = importlib.import_module(module_name)
+        return getattr(module, attr) if attr else module
+    except Exception as exc:
+        raise PluginError(f"plugin {spec}: failed to import: {one_line(exc)}") from None
+    finally:
+        if added:
+            sys.path.remove(str(root))
+
+
+def _rules_of(obj: object, origin: str) -> list[type[BaseRule]]:
+    if isinstance(obj, ModuleType):
+        found = [
+            value
+            for value in vars(obj).values()
+            if isinstance(value, type)
+            and issubclass(value, BaseRule)
+            and value.__module__ == obj.__name__
+            and "id" in vars(value)
+        ]
+        if not found:
+            raise PluginError(f"{origin}: module {obj.__name__} defines no rule class")
+        return found
+    if isinstance(obj, type) and issubclass(obj, BaseRule):
+        return [obj]
+    raise PluginError(f"{origin}: {obj!r} is not a rule class (subclass auditor.plugins.Rule)")
+
+
+def _register(loaded: dict[str, LoadedRule], cls: type[BaseRule], origin: str) -> None:
+    check_rule_class(cls, origin)
+    previous = loaded.get(cls.id)
+    if previous is None:
+        loaded[cls.id] = LoadedRule((Implementation(cls, origin),))
+        return
+    if cls in previous.classes:
+        return
+    for impl in previous.implementations:
+        if set(impl.cls.languages) & set(cls.languages):
+            raise PluginError(f"{origin}: rule id {cls.id!r} is already defined by {impl.origin}")
+        for name, value in cls.OPTIONS.items():
+            other = impl.cls.OPTIONS.get(name)
+            if other is not None and _option_type(other) != _option_type(value):
+                raise PluginError(
+                    f"{origin}: rule {cls.id!r}: option {name!r} is {_option_type(value)} "
+                    f"here but {_option_type(other)} in {impl.origin}"
+                )
+    implementations = sorted(
+        (*previous.implementations, Implementation(cls, origin)), key=_family_order
+    )
+    loaded[cls.id] = LoadedRule(tuple(implementations))
+
+
+def _family_order(impl: Implementation) -> tuple[bool, list[str]]:
+    """Python first, then the others by language: listings do not depend on load order."""
+    return "python" not in impl.cls.languages, sorted(impl.cls.languages)
+
+
+def check_rule_class(cls: type[BaseRule], origin: str) -> None:
+    """The contract a rule class must meet, checked once at load time so that a broken
+    plugin is named up front instead of failing inside a scan."""
+
+    def fail(problem: str) -> PluginError:
+        return PluginError(f"{origin}: rule {cls.__qualname__}: {problem}")
+
+    rule_id = getattr(cls, "id", None)
+    if not isinstance(rule_id, str) or not RULE_ID.match(rule_id):
+        raise fail(f"'id' must be a kebab-case string (got {rule_id!r})")
+    if rule_id in ERROR_RULES:
+        raise fail(f"'id' {rule_id!r} is reserved")
+    if not isinstance(getattr(cls, "severity", None), Severity):
+        raise fail("'severity' must be an auditor.model.Severity")
+    message = getattr(cls, "message", None)
+    if not isinstance(message, str) or not message.strip():
+        raise fail("'message' must be a non-empty string")
+    languages = cls.languages
+    if not isinstance(languages, frozenset | set | tuple) or not languages:
+        raise fail("'languages' must be a non-empty set of language names")
+    if unknown := set(languages) - KNOWN_LANGUAGES:
+        raise fail(f"unknown language(s) {sorted(unknown)} in 'languages'")
+    if "python" in languages and not issubclass(cls, _cst_rule()):
+        raise fail("a python rule must subclass auditor.plugins.Rule")
+    if set(languages) & TREE_SITTER_LANGUAGES and not issubclass(cls, TreeSitterRule):
+        raise fail("a javascript or typescript rule must subclass auditor.plugins.TreeSitterRule")
+    if not isinstance(cls.triggers, tuple) or not all(
+        isinstance(t, str | re.Pattern) for t in cls.triggers
+    ):
+        raise fail("'triggers' must be a tuple of strings or compiled patterns")
+    if not isinstance(cls.OPTIONS, Mapping) or not all(
+        isinstance(k, str) and _is_option_value(v) for k, v in cls.OPTIONS.items()
+    ):
+        raise fail("'OPTIONS' must map names to bool, int, float, str or tuple of str")
+    if cls.fix_applicability not in ("safe", "unsafe"):
+        raise fail("'fix_applicability' must be 'safe' or 'unsafe'")
+    if not all(isinstance(e, Valid) for e in cls.VALID):
+        raise fail("'VALID' must hold auditor.plugins.Valid examples")
+    if not all(isinstance(e, Invalid) for e in cls.INVALID):
+        raise fail("'INVALID' must hold auditor.plugins.Invalid examples")
+
+
+def _cst_rule() -> type[BaseRule]:
+    from auditor.scan.cst_rule import Rule
+
+    return Rule
+
+
+def _is_option_value(value: object) -> bool:
+    if isinstance(value, tuple):
+        return all(isinstance(v, str) for v in value)
+    return isinstance(value, bool | int | float | str)
+
+
+# --- the rules of one scan ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveRule:
+    """A rule as this scan runs it: configured severity, merged options, fix safety."""
+
+    cls: type[BaseRule]
+    severity: Severity
+    options: Mapping[str, OptionValue]
+    fixes_are_safe: bool  # promoted by extend-safe-fixes
+
+    @property
+    def id(self) -> str:
+        return self.cls.id
+
+
+def resolve_rules(
+    config: Config,
+    registry: Mapping[str, LoadedRule],
+    *,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] = (),
+) -> tuple[ActiveRule, ...]:
+    """The enabled rules, sorted by id, one per implementation (per language family).
+    `select`/`ignore` come from the command line: `select` replaces the configured
+    selection, `ignore` adds to the configured one."""
+    where = config.display_file
+
+    def known(ids: Sequence[str], key: str) -> None:
+        for rule_id in ids:
+            if rule_id not in registry:
+                raise ConfigError(f"{where}: unknown rule id {rule_id!r} in '{key}'")
+
+    known(config.select or (), "tool.audit.select")
+    known(config.ignore, "tool.audit.ignore")
+    known(config.extend_safe_fixes, "tool.audit.extend-safe-fixes")
+    for pattern, ids in config.per_file_ignores:
+        known(ids, f"tool.audit.per-file-ignores.{pattern}")
+    known(list(config.rules), "tool.audit.rules")
+    for option, given in (("--select", select or ()), ("--ignore", ignore)):
+        for rule_id in given:
+            if rule_id not in registry:
+                raise UsageError(f"{option}: unknown rule id {rule_id!r} (see `audit rules`)")
+
+    if select is not None:
+        chosen = set(select)
+    elif config.select is not None:
+        chosen = set(config.select)
+    else:
+        chosen = {i for i in registry if config.rules.get(i, RuleSettings()).enabled is not False}
+    chosen -= {*config.ignore, *ignore}
+
+    active = []
+    for rule_id in sorted(chosen):
+        loaded = registry[rule_id]
+        settings = config.rules.get(rule_id, RuleSettings())
+        _check_option_names(loaded, settings.options, where)
+        for cls in loaded.classes:
+            own = {k: v for k, v in settings.options.items() if k in cls.OPTIONS}
+            active.append(
+                ActiveRule(
+                    cls=cls,
+                    severity=settings.severity or cls.severity,
+                    options=merge_options(cls, own, where),
+                    fixes_are_safe=rule_id in config.extend_safe_fixes,
+                )
+            )
+    return tuple(active)
+
+
+def _check_option_names(loaded: LoadedRule, given: Mapping[str, OptionValue], where: str) -> None:
+    known = loaded.options
+    for name in given:
+        if name not in known:
+            options = ", ".join(sorted(known)) or "none"
+            raise ConfigError(
+                f"{where}: unknown option 'tool.audit.rules.{loaded.id}.{name}' "
+                f"(options of {loaded.id}: {options})"
+            )
+
+
+def merge_options(
+    cls: type[BaseRule], given: Mapping[str, OptionValue], where: str
+) -> Mapping[str, OptionValue]:
+    merged = dict(cls.OPTIONS)
+    for name, value in given.items():
+        key = f"tool.audit.rules.{cls.id}.{name}"
+        if name not in cls.OPTIONS:
+            options = ", ".join(sorted(cls.OPTIONS)) or "none"
+            raise ConfigError(f"{where}: unknown option '{key}' (options of {cls.id}: {options})")
+        default = cls.OPTIONS[name]
+        if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)  # TOML writes 2 for 2.0
+        if _option_type(default) != _option_type(value):
+            raise ConfigError(f"{where}: '{key}' must be {_option_type(default)} (got {value!r})")
+        merged[name] = value
+    return MappingProxyType(merged)
+
+
+def _option_type(value: object) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "a list of strings"

@@ -1,0 +1,260 @@
+"""The rule API's bases: examples (`Valid`, `Invalid`), the context a rule runs in, the base
+every rule shares, and the tree-sitter rule for JavaScript and TypeScript. The LibCST rule
+is in `auditor.scan.cst_rule`; rule authors import all of them from `auditor.plugins`."""
+
+from __future__ import annotations
+
+import bisect
+import re
+import textwrap
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, ClassVar
+
+from auditor.config import OptionValue
+from auditor.model import Applicability, Edit, Severity
+
+if TYPE_CHECKING:  # a Python-only scan never imports tree-sitter
+    from tree_sitter import Node
+
+
+ENTRY_POINT_GROUP = "auditor.rules"
+KNOWN_LANGUAGES = frozenset({"python", "javascript", "typescript"})
+TREE_SITTER_LANGUAGES = frozenset({"javascript", "typescript"})
+RULE_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+
+# --- examples --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Valid:
+    """Code on which the rule must report nothing."""
+
+    code: str
+    path: str = "example.py"
+    options: Mapping[str, OptionValue] = field(default_factory=dict)
+
+    @property
+    def source(self) -> str:
+        return example_source(self.code)
+
+
+@dataclass(frozen=True, slots=True)
+class Invalid:
+    """Code on which the rule reports exactly `count` findings, the first at `line`:`column`
+    (1-based, when given). `fixed` is the code after every fix of the rule, safe or unsafe,
+    has been applied; None means the rule offers no fix here."""
+
+    code: str
+    fixed: str | None = None
+    line: int | None = None
+    column: int | None = None
+    count: int = 1
+    path: str = "example.py"
+    options: Mapping[str, OptionValue] = field(default_factory=dict)
+
+    @property
+    def source(self) -> str:
+        return example_source(self.code)
+
+    @property
+    def expected(self) -> str | None:
+        return None if self.fixed is None else example_source(self.fixed)
+
+
+def example_source(code: str) -> str:
+    """Examples may be written as indented triple-quoted strings."""
+    code = textwrap.dedent(code)
+    return code[1:] if code.startswith("\n") else code
+
+
+# --- rule bases ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RuleContext:
+    path: str  # posix, relative to the project root
+    options: Mapping[str, OptionValue]
+
+
+class BaseRule:
+    """Metadata every rule has, whatever it parses with."""
+
+    id: ClassVar[str]
+    severity: ClassVar[Severity]
+    message: ClassVar[str]
+    languages: ClassVar[frozenset[str]] = frozenset({"python"})
+    # A file that contains none of these substrings is never parsed for this rule.
+    # Empty means every file of the rule's languages.
+    triggers: ClassVar[tuple[str | re.Pattern[str], ...]] = ()
+    OPTIONS: ClassVar[Mapping[str, OptionValue]] = MappingProxyType({})
+    fix_applicability: ClassVar[Applicability] = "safe"
+    fix_description: ClassVar[str | None] = None
+    VALID: ClassVar[Sequence[Valid]] = ()
+    INVALID: ClassVar[Sequence[Invalid]] = ()
+
+    def __init__(self, context: RuleContext) -> None:
+        self.context = context
+        self.options = context.options
+
+    @classmethod
+    def explanation(cls) -> str:
+        import inspect
+
+        return inspect.cleandoc(cls.__doc__ or cls.message)
+
+    @classmethod
+    def fixable(cls) -> bool:
+        return any(example.fixed is not None for example in cls.INVALID)
+
+
+# --- JavaScript and TypeScript -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFile:
+    """One JS/TS file as its rules see it: the text, its UTF-8 bytes and the tree-sitter
+    tree. Tree-sitter counts UTF-8 bytes; findings and edits count characters, so every
+    position a rule hands back goes through `offset`."""
+
+    path: str
+    text: str
+    data: bytes
+    grammar: str  # "javascript", "typescript" or "tsx"
+    root: Node
+    # For each non-ASCII character: the byte offset just after it and how many bytes more
+    # than characters the text has up to there. Empty for ASCII text: bytes are characters.
+    byte_ends: tuple[int, ...] = ()
+    surplus: tuple[int, ...] = ()
+
+    def offset(self, byte: int) -> int:
+        """The character offset of a byte offset."""
+        i = bisect.bisect_right(self.byte_ends, byte) - 1
+        return byte if i < 0 else byte - self.surplus[i]
+
+    def span(self, node: Node) -> tuple[int, int]:
+        return self.offset(node.start_byte), self.offset(node.end_byte)
+
+    def code(self, node: Node) -> str:
+        return self.data[node.start_byte : node.end_byte].decode("utf-8")
+
+
+@dataclass(frozen=True, slots=True)
+class TreeSitterReport:
+    """What a JS/TS rule reported, in character offsets."""
+
+    start: int
+    end: int
+    message: str
+    edits: tuple[Edit, ...]
+    fix_description: str | None
+    applicability: Applicability
+    scope: str = ""  # enclosing function and class names, outermost first: "Cart.total"
+
+
+_SCOPE_NODES = frozenset(
+    {
+        "function_declaration",
+        "generator_function_declaration",
+        "function_expression",
+        "generator_function",
+        "class_declaration",
+        "abstract_class_declaration",
+        "class",
+        "method_definition",
+    }
+)
+_ANONYMOUS_SCOPES = frozenset({"arrow_function", "function_expression", "function", "class"})
+
+
+class TreeSitterRule(BaseRule):
+    """A JavaScript/TypeScript rule over the tree-sitter tree. Define `visit_<node type>`
+    methods (`visit_call_expression`, `visit_catch_clause`, ...): the backend finds the
+    nodes of those types with one query per file and calls the methods in document order,
+    after `self.file` is set. Fixes are `Edit`s; `replace`, `insert_before` and
+    `insert_after` build them from nodes."""
+
+    languages: ClassVar[frozenset[str]] = TREE_SITTER_LANGUAGES
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self.reports: list[TreeSitterReport] = []
+        self._file: ParsedFile | None = None
+
+    @property
+    def file(self) -> ParsedFile:
+        assert self._file is not None, "the backend sets the file before visiting"
+        return self._file
+
+    def begin(self, file: ParsedFile) -> None:
+        """Called once before the visit; override to prepare per-file state."""
+        self._file = file
+
+    @classmethod
+    def visited_types(cls) -> frozenset[str]:
+        return frozenset(
+            name.removeprefix("visit_")
+            for name in dir(cls)
+            if name.startswith("visit_") and callable(getattr(cls, name))
+        )
+
+    def visitor(self, node_type: str) -> Callable[[Node], None]:
+        method: Callable[[Node], None] = getattr(self, f"visit_{node_type}")
+        return method
+
+    def code(self, node: Node) -> str:
+        return self.file.code(node)
+
+    def replace(self, node: Node, text: str) -> Edit:
+        start, end = self.file.span(node)
+        return Edit(start, end, text)
+
+    def insert_before(self, node: Node, text: str) -> Edit:
+        start = self.file.offset(node.start_byte)
+        return Edit(start, start, text)
+
+    def insert_after(self, node: Node, text: str) -> Edit:
+        end = self.file.offset(node.end_byte)
+        return Edit(end, end, text)
+
+    def report(
+        self,
+        node: Node,
+        message: str | None = None,
+        *,
+        end: Node | None = None,
+        edits: Sequence[Edit] = (),
+        fix_description: str | None = None,
+        applicability: Applicability | None = None,
+    ) -> None:
+        """Report `node` (its range ends with `end`, when given); `edits` fix it."""
+        self.reports.append(
+            TreeSitterReport(
+                start=self.file.offset(node.start_byte),
+                end=self.file.offset((end or node).end_byte),
+                message=message or self.message,
+                edits=tuple(sorted(edits)),
+                fix_description=fix_description or self.fix_description,
+                applicability=applicability or self.fix_applicability,
+                scope=self.scope_of(node),
+            )
+        )
+
+    def scope_of(self, node: Node) -> str:
+        """The names of the functions, methods and classes around `node`, as Python's
+        fingerprints use them; a function or class bound by `const f = () => ...` is
+        named by its variable."""
+        names = []
+        child, parent = node, node.parent
+        while parent is not None:
+            if parent.type in _SCOPE_NODES:
+                name = parent.child_by_field_name("name")
+                if name is not None:
+                    names.append(self.code(name))
+            elif parent.type == "variable_declarator" and child.type in _ANONYMOUS_SCOPES:
+                name = parent.child_by_field_name("name")
+                if name is not None and name.type == "identifier":
+                    names.append(self.code(name))
+            child, parent = parent, parent.parent
+        return ".".join(reversed(names))
