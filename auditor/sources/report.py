@@ -24,7 +24,7 @@ from typing import Any
 from auditor.config import SourceSettings
 from auditor.model import Finding, Severity
 
-ContentKey = tuple[str, str, int]  # rule id, content key, occurrence: as history.ContentKey
+ContentKey = tuple[str, str, int]  # rule id, content key, occurrence: no path, no line
 
 # Codes with which a source says a whole file could not be analysed (a syntax error): in
 # the history, such a file keeps its previous findings (a broken commit fixes nothing).

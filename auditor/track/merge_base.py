@@ -8,20 +8,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from auditor.model import Finding
-from auditor.scan.engine import Engine, occurrences
+from auditor.scan.engine import Engine
+from auditor.sources.report import ContentKey
 from auditor.track.blob_scan import keyed
 from auditor.track.git_objects import open_repo, run_git
 from auditor.track.history import Walker
 from auditor.track.pairing import LineDiff, pair_in_file
-
-ContentKey = tuple[str, str, int]  # rule, content key, occurrence: no path, no line
-
-
-def content_keys(findings: Sequence[Finding], text: str) -> list[ContentKey]:
-    return [
-        (f.rule_id, key, n)
-        for f, (key, n) in zip(findings, occurrences(findings, text), strict=True)
-    ]
 
 
 def map_lines(old: str, new: str) -> dict[int, int]:

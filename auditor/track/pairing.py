@@ -72,10 +72,6 @@ class LineDiff:
                 blocks.append((head + i1 + 1, head + i2 + 1, head + j1 + 1, head + j2 + 1))
         return cls(moved, tuple(blocks))
 
-    @classmethod
-    def identical(cls, lines: int) -> LineDiff:
-        return cls({n: n for n in range(1, lines + 1)}, ())
-
     def block_of(self, old_line: int | None, new_line: int | None) -> int | None:
         for index, (a1, a2, b1, b2) in enumerate(self.blocks):
             if old_line is not None and a1 <= old_line < a2:

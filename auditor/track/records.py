@@ -64,14 +64,6 @@ class CommitRecord:
     def author(self) -> str:
         return self.meta.author
 
-    @property
-    def appeared(self) -> tuple[Sighting, ...]:
-        return tuple(e.sighting for e in self.events if e.kind in (NEW, REOPENED, FIRST_SEEN))
-
-    @property
-    def disappeared(self) -> tuple[Sighting, ...]:
-        return tuple(e.sighting for e in self.events if e.kind in (FIXED, REMOVED))
-
 
 @dataclass(frozen=True, slots=True)
 class History:
