@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from auditor.cli.group import cli, path_display, start_dir
+from auditor.cli.group import cli, config_option, path_display, start_dir
 from auditor.cli.scan import report_sources, sources_wanted
 from auditor.config import display_path
 from auditor.errors import UsageError
@@ -28,7 +28,7 @@ from auditor.scan.gate import ERROR
     default=None,
     help="Include the configured sources' findings [config: run-sources].",
 )
-@click.option("--config", "config_file", type=click.Path(path_type=Path), help="Config file.")
+@config_option
 def baseline(
     paths: tuple[Path, ...], output: Path | None, use_sources: bool | None, config_file: Path | None
 ) -> None:
@@ -68,7 +68,7 @@ def baseline(
 
 
 @cli.command()
-@click.option("--config", "config_file", type=click.Path(path_type=Path), help="Config file.")
+@config_option
 def snapshot(config_file: Path | None) -> None:
     """Record the findings of every source and of the rules at HEAD, as a git note
     (refs/notes/audit) that the tracker's history and `scan --new-since` read. The work

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from auditor import __version__
-from auditor.cli.group import cli, path_display, start_dir
+from auditor.cli.group import cli, config_option, path_display, start_dir
 from auditor.errors import UsageError
 from auditor.scan.fileio import write_atomic
 from auditor.scan.gate import ERROR
@@ -29,7 +29,7 @@ from auditor.scan.gate import ERROR
     default="text",
     show_default=True,
 )
-@click.option("--config", "config_file", type=click.Path(path_type=Path), help="Config file.")
+@config_option
 def env(
     paths: tuple[Path, ...], example: Path | None, output_format: str, config_file: Path | None
 ) -> None:

@@ -9,13 +9,13 @@ from typing import Any
 
 import click
 
-from auditor.cli.group import cli, toml_value
+from auditor.cli.group import cli, config_option, toml_value
 from auditor.errors import UsageError
 
 
 @cli.command()
 @click.argument("rule_id", required=False)
-@click.option("--config", "config_file", type=click.Path(path_type=Path), help="Config file.")
+@config_option
 def rules(rule_id: str | None, config_file: Path | None) -> None:
     """List the rules, or explain RULE_ID."""
     from auditor.config import load_config

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from auditor import __version__
-from auditor.cli.group import cli, emit, ids, path_display, progress_bar, start_dir
+from auditor.cli.group import cli, config_option, emit, ids, path_display, progress_bar, start_dir
 from auditor.errors import UsageError
 from auditor.model import Severity
 from auditor.scan.fileio import write_atomic
@@ -67,7 +67,7 @@ from auditor.scan.gate import ERROR, exit_code
     default=None,
     help="Run the configured sources (ruff, mypy, SARIF) too [config: run-sources].",
 )
-@click.option("--config", "config_file", type=click.Path(path_type=Path), help="Config file.")
+@config_option
 def scan(
     paths: tuple[Path, ...],
     fix: bool,
