@@ -6,7 +6,7 @@ import enum
 import hashlib
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeAlias
 
 Applicability = Literal["safe", "unsafe"]
 
@@ -130,3 +130,42 @@ def error_finding(rule_id: str, path: str, message: str, at: Location | None = N
     so no gate lets through a file it could not judge."""
     where = at or Location(1, 1)
     return Finding(rule_id, Severity.CRITICAL, path, where, where, message)
+
+
+# --- environment reads: what a rule's `env_reads` gives `audit env` ---------------------
+
+# How a read behaves, in words that fit any language:
+#   required   a missing variable raises (Python KeyError)
+#   optional   a missing variable becomes None (JS: undefined)
+#   default    a missing variable falls back to `default` (a literal) or a computed value
+#   enumerate  every variable is read (iteration, items())
+#   copy       the whole environment is copied, usually to hand to a child process
+ReadKind: TypeAlias = Literal["required", "optional", "default", "enumerate", "copy"]
+READ_KINDS: tuple[ReadKind, ...] = ("required", "optional", "default", "enumerate", "copy")
+
+
+@dataclass(frozen=True, slots=True)
+class EnvRead:
+    name: str | None  # None: a computed name, or the whole environment
+    path: str  # posix, relative to the project root
+    location: Location  # 1-based line and column of the read expression
+    kind: ReadKind
+    default: str | None  # kind "default": the literal default; None when it is computed
+    in_settings: bool  # inside a module matched by the settings-modules globs
+    via: str  # the read as code, e.g. "os.environ.get()"
+
+    def sort_key(self) -> tuple[bool, str, str, int, int]:
+        return (self.name is None, self.name or "", self.path, *self.place)
+
+    @property
+    def place(self) -> tuple[int, int]:
+        return (self.location.line, self.location.column)
+
+
+class SourceError(Exception):
+    """A file whose reads cannot be found: it does not parse."""
+
+    def __init__(self, message: str, location: Location | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location

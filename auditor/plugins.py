@@ -19,7 +19,16 @@ from typing import TYPE_CHECKING
 
 from auditor.config import OptionValue
 from auditor.globs import Globs, globs
-from auditor.model import Applicability, Edit, Finding, Location, Severity
+from auditor.model import (
+    Applicability,
+    Edit,
+    EnvRead,
+    Finding,
+    Location,
+    ReadKind,
+    Severity,
+    SourceError,
+)
 from auditor.scan.ast_index import AstIndex
 from auditor.scan.rule_base import (
     BaseRule,
@@ -33,10 +42,6 @@ from auditor.scan.rule_base import (
 from auditor.scan.source import LineIndex
 
 if TYPE_CHECKING:
-    from auditor.envvars import EnvRead as EnvRead
-    from auditor.envvars import ReadKind as ReadKind
-    from auditor.envvars import SourceError as SourceError
-    from auditor.envvars import in_settings_module as in_settings_module
     from auditor.scan.cst_rule import Replacement as Replacement
     from auditor.scan.cst_rule import Report as Report
     from auditor.scan.cst_rule import Rule as Rule
@@ -57,10 +62,6 @@ _LAZY = {
     "describe_error": "auditor.scan.treesitter",
     "first_error": "auditor.scan.treesitter",
     "parsed_file": "auditor.scan.treesitter",
-    "EnvRead": "auditor.envvars",
-    "ReadKind": "auditor.envvars",
-    "SourceError": "auditor.envvars",
-    "in_settings_module": "auditor.envvars",
 }
 
 
@@ -99,7 +100,6 @@ __all__ = [
     "find_all",
     "first_error",
     "globs",
-    "in_settings_module",
     "parsed_file",
     "syntax_error",
 ]

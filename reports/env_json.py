@@ -32,7 +32,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from auditor.envvars import EnvRead, Inventory
+from auditor.env.inventory import Inventory
+from auditor.model import EnvRead
 
 SCHEMA = "auditor.env/1"
 

@@ -19,7 +19,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 
-from auditor.envvars import EnvRead, Inventory
+from auditor.env.inventory import Inventory
+from auditor.model import EnvRead
 from reports.findings_text import clean, finding_line
 
 _WHOLE = {"enumerate": "every variable", "copy": "copies every variable"}

@@ -38,8 +38,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from auditor.envvars import EnvRead, ReadKind, SourceError
-from auditor.model import Location
+from auditor.model import EnvRead, Location, ReadKind, SourceError
 from auditor.scan.ast_index import AstIndex
 
 # A file containing none of these cannot read the environment through `os`.

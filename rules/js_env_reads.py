@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from auditor.envvars import EnvRead, ReadKind, SourceError
+from auditor.model import EnvRead, ReadKind, SourceError
 from auditor.plugins import ParsedFile
 from auditor.scan.source import LineIndex
 from rules.js_scope import Scopes, import_source, string_value

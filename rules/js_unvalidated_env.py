@@ -4,10 +4,12 @@ outside the settings modules."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
-from auditor.model import Severity
+from auditor.config import OptionValue
+from auditor.model import EnvRead, Severity
 from auditor.plugins import Invalid, ParsedFile, RuleContext, TreeSitterRule, Valid
-from rules.js_env_reads import TRIGGERS, JsEnvAccess, env_accesses
+from rules.js_env_reads import TRIGGERS, JsEnvAccess, env_accesses, js_env_reads
 from rules.js_paths import matches
 from rules.unvalidated_env import env_message
 
@@ -62,6 +64,14 @@ class JsUnvalidatedEnv(TreeSitterRule):
         patterns = self.options[SETTINGS_MODULES]
         assert isinstance(patterns, tuple)
         self._in_settings = matches(context.path, patterns)
+
+    @classmethod
+    def env_reads(
+        cls, path: str, text: str, options: Mapping[str, OptionValue]
+    ) -> tuple[EnvRead, ...]:
+        patterns = options[SETTINGS_MODULES]
+        assert isinstance(patterns, tuple)
+        return js_env_reads(path, text, matches(path, patterns))
 
     def begin(self, file: ParsedFile) -> None:
         super().begin(file)

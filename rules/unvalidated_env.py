@@ -7,16 +7,28 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from auditor.config import OptionValue
-from auditor.envvars import in_settings_module
-from auditor.model import Severity
+from auditor.globs import globs
+from auditor.model import EnvRead, Severity
 from auditor.plugins import Invalid, Rule, RuleContext, Valid
 from auditor.scan.ast_index import AstIndex
-from rules._env_reads import TRIGGERS, EnvAccess, EnvReadVisitor, may_read_env
+from rules._env_reads import (
+    TRIGGERS,
+    EnvAccess,
+    EnvReadVisitor,
+    may_read_env,
+    python_env_reads,
+)
 
 SETTINGS_MODULES = "settings-modules"
 DEFAULT_SETTINGS_MODULES = ("**/settings.py", "**/config.py", "**/conf.py", "**/settings/**")
 _PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _MAX_DEFAULT = 40
+
+
+def in_settings_module(path: str, patterns: tuple[str, ...]) -> bool:
+    """Whether `path` (posix, relative to the root) is where reading the environment
+    belongs."""
+    return globs(patterns).match(path)
 
 
 def settings_modules(options: Mapping[str, OptionValue]) -> tuple[str, ...]:
@@ -71,6 +83,12 @@ class UnvalidatedEnv(EnvReadVisitor, Rule):
         if self._in_settings or access.kind == "copy":
             return
         self.report(access.node, describe(access))
+
+    @classmethod
+    def env_reads(
+        cls, path: str, text: str, options: Mapping[str, OptionValue]
+    ) -> tuple[EnvRead, ...]:
+        return python_env_reads(path, text, in_settings_module(path, settings_modules(options)))
 
     VALID = (
         Valid('import os\nos.environ["DEBUG"] = "1"\n'),

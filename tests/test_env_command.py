@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from auditor.envvars import EnvRead, merge_env_example
-from auditor.model import Location
+from auditor.env.example_file import merge_env_example
+from auditor.model import EnvRead, Location
 
 PYPROJECT = "[tool.audit]\n"
 SETTINGS = """\
@@ -182,6 +182,56 @@ def test_settings_modules_option_decides_in_settings(project, audit) -> None:
     assert lines[4] == "  shop/settings.py:4:16  os.environ[...]  required"
     assert (
         lines[-1] == "3 variables read in 7 places (3 outside settings modules); 4 files scanned."
+    )
+
+
+DECOUPLE_RULE = """\
+import re
+
+import libcst as cst
+
+from auditor.plugins import EnvRead, Location, Rule, Severity
+
+_CALL = re.compile(r"config\\(['\\"](\\w+)['\\"]")
+
+
+class DecoupleConfig(Rule):
+    \"\"\"Reads through python-decouple's `config("NAME")`.\"\"\"
+
+    id = "decouple-config"
+    severity = Severity.LOW
+    message = "read through decouple"
+    triggers = ("config(",)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        pass
+
+    @classmethod
+    def env_reads(cls, path, text, options):
+        return [
+            EnvRead(match.group(1), path, Location(n, match.start() + 1), "required", None,
+                    path.endswith("settings.py"), "decouple.config()")
+            for n, line in enumerate(text.splitlines(), 1)
+            for match in _CALL.finditer(line)
+        ]
+"""
+
+
+def test_a_plugin_rule_feeds_the_inventory(project, audit) -> None:
+    config = "[tool.audit]\nplugins = ['decouple_reads']\n"
+    files = {
+        **SHOP,
+        "pyproject.toml": config,
+        "decouple_reads.py": DECOUPLE_RULE,
+        "shop/plain.py": "from decouple import config\n\nSECRET = config('SECRET_KEY')\n",
+    }
+    project(files)
+    result = audit("env", "shop")
+    assert result.code == 0
+    lines = result.out.splitlines()
+    assert lines[7:9] == ["SECRET_KEY", "  shop/plain.py:3:10  decouple.config()  required"]
+    assert (
+        lines[-1] == "4 variables read in 8 places (6 outside settings modules); 4 files scanned."
     )
 
 

@@ -3,9 +3,8 @@ reports, in the inventory and in `.env.example`."""
 
 from __future__ import annotations
 
-from auditor.envvars import reads_in_text
 from auditor.testing import run_rule
-from rules.js_unvalidated_env import DEFAULT_SETTINGS_MODULES, JsUnvalidatedEnv
+from rules.js_unvalidated_env import JsUnvalidatedEnv
 
 API = """\
 export const API = process.env.API_URL ?? 'http://localhost';
@@ -17,7 +16,7 @@ for (const key in process.env) check(key);
 
 
 def test_inventory_holds_what_the_rule_reports() -> None:
-    reads = reads_in_text("web/api.tsx", "typescript", API, DEFAULT_SETTINGS_MODULES)
+    reads = JsUnvalidatedEnv.env_reads("web/api.tsx", API, JsUnvalidatedEnv.OPTIONS)
     assert [(r.name, r.location.line, r.location.column, r.kind, r.default) for r in reads] == [
         ("API_URL", 1, 20, "default", "http://localhost"),
         ("PORT", 2, 9, "default", "3000"),

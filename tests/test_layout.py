@@ -1,35 +1,47 @@
-"""The house rules, checked from the code's own imports (lazy ones included): a wing
-has no import circle, imports neither the rules nor the reports, and no module in it is
-a large room. The wings (`scan/`, `track/`, `sources/`, `cli/`) follow them."""
+"""The house rules, checked from the code's own imports (lazy ones and those under
+TYPE_CHECKING included): auditor's modules form no import circle, the core imports no rule
+(and no report outside the command line), the built-in rules import auditor only through
+its public face, and no module is a large room."""
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
 
-AUDITOR = Path(__file__).resolve().parent.parent / "auditor"
-WINGS = ("track", "sources", "cli", "scan")
+ROOT = Path(__file__).resolve().parent.parent
+MAX_LINES = 500
+FACES = {"auditor.plugins", "auditor.testing"}  # testing: the harness, for rule tests only
 
 
-def _module(path: Path) -> str:
-    parts = path.relative_to(AUDITOR.parent).with_suffix("").parts
+def _module(path: Path, root: Path = ROOT) -> str:
+    parts = path.relative_to(root).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _imports(path: Path) -> set[str]:
-    """Every module the file imports, at the top, in functions or under TYPE_CHECKING."""
+def _modules(package: str) -> dict[str, Path]:
+    return {_module(p): p for p in sorted((ROOT / package).rglob("*.py"))}
+
+
+def _imports(path: Path, root: Path = ROOT) -> set[str]:
+    """Every module the file imports, at the top, in functions or under TYPE_CHECKING;
+    `from a import b` counts as importing `a.b` too, in case that is a module."""
+    package = _module(path, root) if path.name == "__init__.py" else _module(path.parent, root)
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            found.add(node.module)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parent, *([base] if base else [])])
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
     return found
 
 
-def _graph(wing: str) -> dict[str, set[str]]:
-    files = sorted((AUDITOR / wing).glob("*.py"))
-    modules = {_module(p): p for p in files}
+def _graph(package: str) -> dict[str, set[str]]:
+    modules = _modules(package)
     return {m: {i for i in _imports(p) if i in modules and i != m} for m, p in modules.items()}
 
 
@@ -55,25 +67,69 @@ def _cycle(graph: dict[str, set[str]]) -> list[str]:
     return []
 
 
-def test_no_import_circle_in_a_wing() -> None:
-    for wing in WINGS:
-        assert _cycle(_graph(wing)) == [], wing
+def test_no_import_circle_among_auditors_modules() -> None:
+    graph = _graph("auditor")
+    # A package's __init__ importing its own modules is how a package is made, not a circle.
+    for module in graph:
+        graph[module] = {i for i in graph[module] if not module.startswith(i + ".")}
+    assert _cycle(graph) == []
 
 
-def test_a_wing_imports_neither_rules_nor_reports() -> None:
-    # The command line renders reports; it still reads env reads from a rule (issue 17).
-    for wing in (w for w in WINGS if w != "cli"):
-        for path in (AUDITOR / wing).glob("*.py"):
-            outside = {i for i in _imports(path) if i.split(".")[0] in ("rules", "reports")}
-            assert outside == set(), path.name
+def test_the_core_imports_no_rule_and_no_report_outside_the_command_line() -> None:
+    for module, path in _modules("auditor").items():
+        roots = {i.split(".")[0] for i in _imports(path)}
+        assert "rules" not in roots, module
+        if not module.startswith("auditor.cli"):
+            assert "reports" not in roots, module
 
 
-def test_no_large_rooms_in_a_wing() -> None:
-    for wing in WINGS:
-        sizes = {p.name: len(p.read_text().splitlines()) for p in (AUDITOR / wing).glob("*.py")}
-        assert {name: n for name, n in sizes.items() if n > 500} == {}, wing
+def test_rules_import_auditor_only_through_its_face() -> None:
+    for module, path in _modules("rules").items():
+        private = {
+            i
+            for i in _imports(path)
+            if i.split(".")[0] == "auditor" and i not in FACES and i.rsplit(".", 1)[0] not in FACES
+        }
+        assert private == set(), module
+        assert "auditor.testing" not in _imports(path), module
+
+
+def test_no_large_rooms() -> None:
+    for package in ("auditor", "rules", "reports"):
+        sizes = {m: len(p.read_text().splitlines()) for m, p in _modules(package).items()}
+        assert {m: n for m, n in sizes.items() if n > MAX_LINES} == {}
+
+
+def test_every_package_says_what_it_is_for() -> None:
+    for package in ("auditor", "rules", "reports"):
+        for init in (ROOT / package).rglob("__init__.py"):
+            doc = ast.get_docstring(ast.parse(init.read_text()))
+            assert doc and len(doc.splitlines()) == 1, init
 
 
 def test_the_cycle_finder_finds_one() -> None:
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert _cycle({"a": {"b"}, "b": set()}) == []
+
+
+def test_imports_are_read_lazy_relative_and_from_packages(tmp_path: Path) -> None:
+    (tmp_path / "pkg" / "sub").mkdir(parents=True)
+    module = tmp_path / "pkg" / "sub" / "mod.py"
+    module.write_text(
+        "from typing import TYPE_CHECKING\n"
+        "from . import sibling\n"
+        "from ..top import name\n"
+        "if TYPE_CHECKING:\n    import rules.x\n"
+        "def f():\n    from reports import progress\n"
+    )
+    assert _imports(module, tmp_path) == {
+        "typing",
+        "typing.TYPE_CHECKING",
+        "pkg.sub",
+        "pkg.sub.sibling",
+        "pkg.top",
+        "pkg.top.name",
+        "rules.x",
+        "reports",
+        "reports.progress",
+    }

@@ -7,8 +7,7 @@ import textwrap
 
 import pytest
 
-from auditor.envvars import EnvRead, ReadKind, SourceError
-from auditor.model import Location
+from auditor.model import EnvRead, Location, ReadKind, SourceError
 from auditor.testing import run_rule
 from rules._env_reads import python_env_reads
 from rules.unvalidated_env import UnvalidatedEnv

@@ -37,16 +37,15 @@ def env(
     reads, with each place, its default and whether it is in a settings module (the
     settings-modules option of unvalidated-env). Exit 2 on a usage or config error, or
     when a file could not be read or parsed."""
-    from auditor.config import RuleSettings, load_config
-    from auditor.envvars import merge_env_example, read_inventory
-    from auditor.scan.loading import merge_options
+    from auditor.config import load_config
+    from auditor.env.example_file import merge_env_example
+    from auditor.env.inventory import read_inventory, readers
+    from auditor.scan.loading import load_rules
     from auditor.scan.source import DecodeError, decode_utf8
-    from rules.unvalidated_env import UnvalidatedEnv, settings_modules
 
     config = load_config(start_dir(paths), config_file)
-    settings = config.rules.get(UnvalidatedEnv.id, RuleSettings())
-    options = merge_options(UnvalidatedEnv, settings.options, config.display_file)
-    inventory = read_inventory(config, paths, settings_modules(options))
+    registry = load_rules(config.plugins, config.root)
+    inventory = read_inventory(config, paths, readers(config, registry))
 
     if example is not None:
         try:

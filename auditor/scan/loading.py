@@ -271,18 +271,28 @@ def resolve_rules(
     for rule_id in sorted(chosen):
         loaded = registry[rule_id]
         settings = config.rules.get(rule_id, RuleSettings())
-        _check_option_names(loaded, settings.options, where)
         for cls in loaded.classes:
-            own = {k: v for k, v in settings.options.items() if k in cls.OPTIONS}
             active.append(
                 ActiveRule(
                     cls=cls,
                     severity=settings.severity or cls.severity,
-                    options=merge_options(cls, own, where),
+                    options=configured_options(config, loaded, cls),
                     fixes_are_safe=rule_id in config.extend_safe_fixes,
                 )
             )
     return tuple(active)
+
+
+def configured_options(
+    config: Config, loaded: LoadedRule, cls: type[BaseRule]
+) -> Mapping[str, OptionValue]:
+    """The options `[tool.audit.rules.<id>]` gives one implementation of a rule: its own
+    defaults, overridden by the table's keys it declares (the others belong to its siblings
+    of other languages; a key none declares is an error)."""
+    settings = config.rules.get(loaded.id, RuleSettings())
+    _check_option_names(loaded, settings.options, config.display_file)
+    own = {k: v for k, v in settings.options.items() if k in cls.OPTIONS}
+    return merge_options(cls, own, config.display_file)
 
 
 def _check_option_names(loaded: LoadedRule, given: Mapping[str, OptionValue], where: str) -> None:

@@ -13,7 +13,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, ClassVar
 
 from auditor.config import OptionValue
-from auditor.model import Applicability, Edit, Severity
+from auditor.model import Applicability, Edit, EnvRead, Severity
 
 if TYPE_CHECKING:  # a Python-only scan never imports tree-sitter
     from tree_sitter import Node
@@ -107,6 +107,20 @@ class BaseRule:
     @classmethod
     def fixable(cls) -> bool:
         return any(example.fixed is not None for example in cls.INVALID)
+
+    @classmethod
+    def env_reads(
+        cls, path: str, text: str, options: Mapping[str, OptionValue]
+    ) -> Sequence[EnvRead] | None:
+        """The environment-variable reads in one file's decoded text, for `audit env`:
+        override it in a rule that finds reads (raise SourceError when the text does not
+        parse). `options` are the rule's, as configured. None: this rule finds none."""
+        return None
+
+
+def reads_env(cls: type[BaseRule]) -> bool:
+    """Whether the rule class answers `env_reads`."""
+    return cls.env_reads.__func__ is not BaseRule.env_reads.__func__  # type: ignore[attr-defined]
 
 
 # --- JavaScript and TypeScript -----------------------------------------------------------
