@@ -107,7 +107,7 @@ def test_file_deleted_between_discovery_and_reading(tmp_path: Path) -> None:
     from auditor.scan.discovery import SourcePath
     from auditor.scan.engine import Engine
     from auditor.scan.loading import ActiveRule
-    from rules.bare_except import BareExcept
+    from rules.python.bare_except import BareExcept
 
     gone = SourcePath("gone.py", tmp_path / "gone.py", "python")
     result = Engine([ActiveRule(BareExcept, BareExcept.severity, {}, False)]).scan_file(gone)

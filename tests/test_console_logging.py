@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from rules.console_logging import ConsoleLogging
+from rules.python.console_logging import ConsoleLogging
 
 SELECT = ("--select", "console-logging")
 PRINTS = "def report(total):\n    print('total', total)\n"

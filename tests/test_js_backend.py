@@ -21,10 +21,10 @@ from auditor.scan.engine import Engine, backend
 from auditor.scan.loading import LoadedRule, check_rule_class, load_rules, resolve_rules
 from auditor.testing import fix_all, run_rule
 from conftest import BARE, Run
-from rules.js_console_logging import JsConsoleLogging
-from rules.js_empty_catch import JsEmptyCatch
-from rules.js_paths import expand_braces
-from rules.js_unvalidated_env import JsUnvalidatedEnv
+from rules.javascript.console_logging import JsConsoleLogging
+from rules.javascript.empty_catch import JsEmptyCatch
+from rules.javascript.paths import expand_braces
+from rules.javascript.unvalidated_env import JsUnvalidatedEnv
 
 LOGGER = {"logger-import": "import { logger } from '@/lib/logger';"}
 

@@ -4,7 +4,7 @@ reports, in the inventory and in `.env.example`."""
 from __future__ import annotations
 
 from auditor.testing import run_rule
-from rules.js_unvalidated_env import JsUnvalidatedEnv
+from rules.javascript.unvalidated_env import JsUnvalidatedEnv
 
 API = """\
 export const API = process.env.API_URL ?? 'http://localhost';

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from auditor.testing import fix_all, run_rule
-from rules.ignored_kwargs import IgnoredKwargs
-from rules.unvalidated_kwargs import UnvalidatedKwargs
+from rules.python.ignored_kwargs import IgnoredKwargs
+from rules.python.unvalidated_kwargs import UnvalidatedKwargs
 
 SELECT = ("--select", "unvalidated-kwargs,ignored-kwargs")
 

@@ -59,7 +59,7 @@ def test_rule_example(cls: type[BaseRule], example: Valid | Invalid) -> None:
     ],
 )
 def test_harness_catches_wrong_examples(wrong: Valid | Invalid) -> None:
-    from rules.bare_except import BareExcept
+    from rules.python.bare_except import BareExcept
 
     with pytest.raises(AssertionError):
         check_example(BareExcept, wrong)

@@ -209,8 +209,7 @@ def test_sarif_from_the_manifest_describes_rules_as_the_rules_do(project, audit)
 
 HELPED_RULE = '''
 import libcst as cst
-from auditor.model import Severity
-from auditor.plugins import Rule
+from auditor.plugins import Rule, Severity
 
 from acme.words import MESSAGE
 
@@ -229,12 +228,18 @@ class NoTodo(Rule):
 '''
 
 
-def test_an_edited_helper_of_a_rule_is_not_answered_from_the_cache(project, tmp_path: Path) -> None:
+@pytest.mark.parametrize("module", ["acme.rules", "acme.python.rules"])
+def test_an_edited_helper_of_a_rule_is_not_answered_from_the_cache(
+    project, tmp_path: Path, module: str
+) -> None:
+    # The helper is in the rule's package, or above it in the same top-level package (as
+    # the built-in rules/python/ and rules/javascript/ share rules/_env_message.py).
     project(
         {
-            "pyproject.toml": "[tool.audit]\nplugins = ['acme.rules']\n",
+            "pyproject.toml": f"[tool.audit]\nplugins = ['{module}']\n",
             "acme/__init__.py": "",
-            "acme/rules.py": HELPED_RULE,
+            "acme/python/__init__.py": "",
+            module.replace(".", "/") + ".py": HELPED_RULE,
             "acme/words.py": 'MESSAGE = "old words"\n',
             "app.py": "todo()\n",
         }

@@ -9,8 +9,8 @@ import pytest
 
 from auditor.model import EnvRead, Location, ReadKind, SourceError
 from auditor.testing import run_rule
-from rules._env_reads import python_env_reads
-from rules.unvalidated_env import UnvalidatedEnv
+from rules.python._env_reads import python_env_reads
+from rules.python.unvalidated_env import UnvalidatedEnv
 
 ADVICE = "read and validate it once, in a settings module"
 

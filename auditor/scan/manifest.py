@@ -92,8 +92,10 @@ def _stat_files(files: Iterable[str]) -> list[list[Any]]:
 
 def code_files(classes: Iterable[type[BaseRule]]) -> list[str]:
     """The code that produces findings: auditor's own modules, and for each rule class
-    every module of its package (helpers shared by rules hold logic and options too), or
-    its module alone when it is not in a package (a plugin beside the project's files)."""
+    every module of its top-level package, subpackages included (helpers shared by rules
+    hold logic and options too: `rules/python/` and `rules/javascript/` share
+    `rules/_env_message.py`), or its module alone when it is not in a package (a plugin
+    beside the project's files)."""
     files: set[str] = set()
     # auditor's own modules, its wings' included.
     for folder, _, names in os.walk(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))):
@@ -103,16 +105,17 @@ def code_files(classes: Iterable[type[BaseRule]]) -> list[str]:
         found = module_file(cls)
         if found is None:
             continue
-        if "." in cls.__module__:
-            directories.add(os.path.dirname(os.path.abspath(found)))
-        else:
+        if "." not in cls.__module__:
             files.add(os.path.abspath(found))
-    for directory in directories:
-        try:
-            listed = os.listdir(directory)
-        except OSError:
             continue
-        files.update(os.path.join(directory, n) for n in listed if n.endswith(".py"))
+        top = os.path.dirname(os.path.abspath(found))
+        depth = cls.__module__.count(".") - (os.path.basename(found) == "__init__.py")
+        for _ in range(depth - 1):
+            top = os.path.dirname(top)
+        directories.add(top)
+    for directory in directories:
+        for folder, _, names in os.walk(directory):
+            files.update(os.path.join(folder, n) for n in names if n.endswith(".py"))
     return sorted(files)
 
 

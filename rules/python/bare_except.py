@@ -8,9 +8,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from auditor.model import Severity
-from auditor.plugins import Invalid, Rule, RuleContext, Valid
-from auditor.scan.ast_index import AstIndex
+from auditor.plugins import AstIndex, Invalid, Rule, RuleContext, Severity, Valid
 
 
 class BareExcept(Rule):

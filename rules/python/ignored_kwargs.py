@@ -7,11 +7,8 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from auditor.model import Severity
-from auditor.plugins import Invalid, Replacement, RuleContext, Valid
-from auditor.scan.ast_index import AstIndex
-from auditor.scan.cst_walk import find_all
-from rules._kwargs_flow import (
+from auditor.plugins import AstIndex, Invalid, Replacement, RuleContext, Severity, Valid, find_all
+from rules.python._kwargs_flow import (
     KwargsRule,
     LazyNames,
     Sinks,
@@ -20,7 +17,7 @@ from rules._kwargs_flow import (
     dotted,
     is_docstring,
 )
-from rules._kwargs_prefilter import may_ignore_kwargs
+from rules.python._kwargs_prefilter import may_ignore_kwargs
 
 # The check relies on these builtins; a module or function rebinding one gets no fix.
 BUILTINS_USED = frozenset({"set", "sorted", "TypeError"})

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from auditor.model import Severity
-from auditor.plugins import Invalid, RuleContext, Valid
-from auditor.scan.ast_index import AstIndex
-from rules._kwargs_flow import (
+from auditor.plugins import AstIndex, Invalid, RuleContext, Severity, Valid
+from rules.python._kwargs_flow import (
     KwargsRule,
     LazyNames,
     Sink,
@@ -16,7 +14,7 @@ from rules._kwargs_flow import (
     analyse,
     stored_sinks,
 )
-from rules._kwargs_prefilter import may_mass_assign
+from rules.python._kwargs_prefilter import may_mass_assign
 
 ADVICE = (
     "accept only known keys first (an allow-list check, `**kwargs: Unpack[TypedDict]`, "

@@ -6,12 +6,19 @@ import re
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from auditor.config import OptionValue
-from auditor.globs import globs
-from auditor.model import EnvRead, Severity
-from auditor.plugins import Invalid, Rule, RuleContext, Valid
-from auditor.scan.ast_index import AstIndex
-from rules._env_reads import (
+from auditor.plugins import (
+    AstIndex,
+    EnvRead,
+    Invalid,
+    OptionValue,
+    Rule,
+    RuleContext,
+    Severity,
+    Valid,
+    globs,
+)
+from rules._env_message import env_message
+from rules.python._env_reads import (
     TRIGGERS,
     EnvAccess,
     EnvReadVisitor,
@@ -22,7 +29,6 @@ from rules._env_reads import (
 SETTINGS_MODULES = "settings-modules"
 DEFAULT_SETTINGS_MODULES = ("**/settings.py", "**/config.py", "**/conf.py", "**/settings/**")
 _PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-_MAX_DEFAULT = 40
 
 
 def in_settings_module(path: str, patterns: tuple[str, ...]) -> bool:
@@ -155,45 +161,4 @@ def describe(access: EnvAccess) -> str:
     via = access.via if access.kind == "enumerate" else None  # how is obvious for one name
     return env_message(
         access.kind, access.name, access.default_code, raised, "None", _PLAIN_NAME, via
-    )
-
-
-def env_message(
-    kind: str,
-    name: str | None,
-    default_code: str | None,
-    raised: str | None,
-    missing: str,
-    plain_name: re.Pattern[str],
-    via: str | None = None,
-) -> str:
-    """What an environment read outside a settings module risks, in one message shared by
-    the Python and the JS/TS rule: `missing` is what an unset variable becomes (None,
-    undefined), `raised` what a required read raises, `via` how it was read, if shown."""
-    how = f" ({via})" if via else ""
-    if kind == "enumerate":
-        return (
-            f"every environment variable is read{how} outside a settings module; "
-            "read the ones you need, and validate them, in a settings module"
-        )
-    if name is None:
-        subject = "an environment variable with a computed name"
-    elif plain_name.match(name):
-        subject = f"environment variable {name}"
-    else:
-        subject = f"environment variable {name!r}"
-    if raised is not None:
-        outcome = raised
-    elif kind == "optional":
-        outcome = f"silently gives {missing}"
-    elif default_code is None:
-        outcome = "falls back to a computed default"
-    else:
-        code = default_code
-        if len(code) > _MAX_DEFAULT:
-            code = code[: _MAX_DEFAULT - 3] + "..."
-        outcome = f"falls back to the default {code}"
-    return (
-        f"{subject}{how} is read outside a settings module: if it is unset, this {outcome}; "
-        "read and validate it once, in a settings module"
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from auditor.globs import globs
+from auditor.plugins import globs
 
 TEST_FILES = ("*.test.*", "*.spec.*", "__tests__/")
 

@@ -19,9 +19,7 @@ from fnmatch import fnmatchcase
 
 import libcst as cst
 
-from auditor.config import OptionValue
-from auditor.plugins import Rule, RuleContext
-from auditor.scan.cst_walk import find_all
+from auditor.plugins import OptionValue, Rule, RuleContext, find_all
 
 # Calls that return a shallow or deep copy of their (first) mapping argument.
 COPIES = frozenset(

@@ -13,8 +13,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator, Sequence
 
-from auditor.scan.ast_index import AstIndex
-from rules._kwargs_flow import (
+from auditor.plugins import AstIndex
+from rules.python._kwargs_flow import (
     FIELD_KEYWORDS,
     KEY_METHODS,
     TRIVIAL_BASES,

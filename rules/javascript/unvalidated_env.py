@@ -6,12 +6,19 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from auditor.config import OptionValue
-from auditor.model import EnvRead, Severity
-from auditor.plugins import Invalid, ParsedFile, RuleContext, TreeSitterRule, Valid
-from rules.js_env_reads import TRIGGERS, JsEnvAccess, env_accesses, js_env_reads
-from rules.js_paths import matches
-from rules.unvalidated_env import env_message
+from auditor.plugins import (
+    EnvRead,
+    Invalid,
+    OptionValue,
+    ParsedFile,
+    RuleContext,
+    Severity,
+    TreeSitterRule,
+    Valid,
+)
+from rules._env_message import env_message
+from rules.javascript.env_reads import TRIGGERS, JsEnvAccess, env_accesses, js_env_reads
+from rules.javascript.paths import matches
 
 SETTINGS_MODULES = "settings-modules"
 # `**/config.{js,ts}`, `**/env.{js,ts}` and `**/*.config.{js,mjs,ts}`, spelt out: the

@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
-from auditor.model import Edit, Severity
-from auditor.plugins import Invalid, ParsedFile, RuleContext, TreeSitterRule, Valid
-from rules.js_paths import TEST_FILES, matches
-from rules.js_scope import Scopes, string_value
+from auditor.plugins import Edit, Invalid, ParsedFile, RuleContext, Severity, TreeSitterRule, Valid
+from rules.javascript.paths import TEST_FILES, matches
+from rules.javascript.scope import Scopes, string_value
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -237,7 +236,7 @@ class LoggerImport:
 def logger_import(statement: str) -> LoggerImport:
     """The configured import and the one name it binds; ValueError when it binds none or
     several (the engine reports that as an internal error of the rule)."""
-    from auditor.scan.treesitter import first_error, parsed_file
+    from auditor.plugins import first_error, parsed_file
 
     file = parsed_file("logger.ts", statement)
     body = [n for n in file.root.named_children if n.type != "comment"]

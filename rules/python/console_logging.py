@@ -11,12 +11,18 @@ from typing import Literal
 import libcst as cst
 from libcst.metadata import GlobalScope, QualifiedName, ScopeProvider
 
-from auditor.config import OptionValue
-from auditor.globs import globs
-from auditor.model import Severity
-from auditor.plugins import Invalid, Replacement, Rule, RuleContext, Valid
-from auditor.scan.ast_index import AstIndex
-from rules._logger_fix import LoggerPlan, plan_logger, sees_module_binding
+from auditor.plugins import (
+    AstIndex,
+    Invalid,
+    OptionValue,
+    Replacement,
+    Rule,
+    RuleContext,
+    Severity,
+    Valid,
+    globs,
+)
+from rules.python._logger_fix import LoggerPlan, plan_logger, sees_module_binding
 
 TEST_FILES = ("test_*.py", "*_test.py", "conftest.py", "tests/")
 LEVELS = ("debug", "info", "warning", "error", "critical")

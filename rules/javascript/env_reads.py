@@ -22,10 +22,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from auditor.model import EnvRead, ReadKind, SourceError
-from auditor.plugins import ParsedFile
-from auditor.scan.source import LineIndex
-from rules.js_scope import Scopes, import_source, string_value
+from auditor.plugins import EnvRead, LineIndex, ParsedFile, ReadKind, SourceError
+from rules.javascript.scope import Scopes, import_source, string_value
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -198,7 +196,7 @@ def js_env_reads(path: str, text: str, in_settings: bool) -> tuple[EnvRead, ...]
     text does not parse."""
     if not any(trigger in text for trigger in TRIGGERS):
         return ()
-    from auditor.scan.treesitter import describe_error, first_error, parsed_file
+    from auditor.plugins import describe_error, first_error, parsed_file
 
     file = parsed_file(path, text)
     error = first_error(file.root)

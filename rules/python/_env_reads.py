@@ -38,8 +38,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from auditor.model import EnvRead, Location, ReadKind, SourceError
-from auditor.scan.ast_index import AstIndex
+from auditor.plugins import AstIndex, EnvRead, Location, ReadKind, SourceError
 
 # A file containing none of these cannot read the environment through `os`.
 TRIGGERS: tuple[str, ...] = ("environ", "getenv")
@@ -419,7 +418,7 @@ def python_env_reads(path: str, text: str, in_settings: bool) -> tuple[EnvRead, 
     text does not parse."""
     if not any(trigger in text for trigger in TRIGGERS):
         return ()
-    from auditor.scan.python import syntax_error
+    from auditor.plugins import syntax_error
 
     error = syntax_error(text)
     if error is not None:

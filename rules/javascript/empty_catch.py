@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from auditor.model import Severity
-from auditor.plugins import Invalid, TreeSitterRule, Valid
+from auditor.plugins import Invalid, Severity, TreeSitterRule, Valid
 
 if TYPE_CHECKING:
     from tree_sitter import Node

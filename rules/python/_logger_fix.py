@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import Assignment, GlobalScope, QualifiedName, QualifiedNameSource, Scope
 
-from auditor.plugins import Replacement
-from auditor.scan.cst_walk import content_children, find_all
+from auditor.plugins import Replacement, content_children, find_all
 
 LOGGING_MODULE = QualifiedName("logging", QualifiedNameSource.IMPORT)
 GET_LOGGER = QualifiedName("logging.getLogger", QualifiedNameSource.IMPORT)

@@ -1,0 +1,1 @@
+"""The built-in rules for JavaScript and TypeScript, on tree-sitter."""

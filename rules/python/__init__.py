@@ -1,0 +1,1 @@
+"""The built-in rules for Python, on LibCST (and the `ast` index for their prefilters)."""
