@@ -14,14 +14,8 @@ import ast
 from collections.abc import Iterator, Sequence
 
 from auditor.plugins import AstIndex
-from rules.python._kwargs_flow import (
-    FIELD_KEYWORDS,
-    KEY_METHODS,
-    TRIVIAL_BASES,
-    derived_classes,
-    matches,
-    names_class,
-)
+from rules.python._kwargs_sinks import TRIVIAL_BASES, derived_classes
+from rules.python._kwargs_syntax import FIELD_KEYWORDS, KEY_METHODS, matches, names_class
 
 _NESTED_SCOPES = (
     ast.FunctionDef,

@@ -12,12 +12,18 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
-from libcst.metadata import Assignment, GlobalScope, QualifiedName, QualifiedNameSource, Scope
+from libcst.metadata import Assignment, GlobalScope, QualifiedName, Scope
 
-from auditor.plugins import Replacement, content_children, find_all
-
-LOGGING_MODULE = QualifiedName("logging", QualifiedNameSource.IMPORT)
-GET_LOGGER = QualifiedName("logging.getLogger", QualifiedNameSource.IMPORT)
+from auditor.plugins import Invalid, Replacement, content_children
+from rules.python._module_header import (
+    GET_LOGGER,
+    existing_factory,
+    header_end,
+    import_like,
+    import_logging,
+    importable_as_logging,
+    logger_binding,
+)
 
 QualifiedNames = Callable[[cst.CSTNode], Collection[QualifiedName]]
 IsPrint = Callable[[cst.Call], bool]
@@ -67,19 +73,19 @@ def plan_logger(
 
     # The new binding goes before any statement that may print at import time.
     danger = min([first_code, *immediate.values()])
-    start = _header_end(body)
-    imports = [i for i in range(start, danger) if _import_like(body[i])]
+    start = header_end(body)
+    imports = [i for i in range(start, danger) if import_like(body[i])]
     anchor = imports[-1] if imports else start - 1
     used = used_names(module)
     name = _free_name(("logger", "_logger"), used)
-    factory = _existing_factory(body[: anchor + 1], scope)
+    factory = existing_factory(body[: anchor + 1], scope)
     new: list[cst.BaseStatement] = []
     if factory is None:
-        alias = "logging" if _importable_as_logging(scope) else _free_name(("_logging",), used)
+        alias = "logging" if importable_as_logging(scope) else _free_name(("_logging",), used)
         factory = cst.Attribute(cst.Name(alias), cst.Name("getLogger"))
         after_header = 0 <= anchor < start  # a docstring or `from __future__` import
-        new.append(_import_logging(alias, blank_before=after_header))
-    new.append(_binding(name, factory))
+        new.append(import_logging(alias, blank_before=after_header))
+    new.append(logger_binding(name, factory))
     if anchor >= 0:
         replacement = cst.FlattenSentinel([body[anchor], *new])
         return LoggerPlan(name, (body[anchor], replacement))
@@ -218,140 +224,145 @@ class _ImportTimeUse(cst.CSTVisitor):
         return False
 
 
-def _header_end(body: Sequence[cst.BaseStatement]) -> int:
-    """The index after the module docstring and `from __future__` imports, which must
-    stay first."""
-    index = 0
-    if body and _is_docstring(body[0]):
-        index = 1
-    while index < len(body) and _is_future_import(body[index]):
-        index += 1
-    return index
+# The logger the fix uses and where it is bound, as console-logging's examples: the
+# harness runs them with the rule's.
+BINDING_EXAMPLES = (
+    # An existing module logger is reused, whatever it is called and however
+    # getLogger is imported.
+    Invalid(
+        """
+            import logging
+
+            log = logging.getLogger("shop.cart")
 
 
-def _is_docstring(statement: cst.BaseStatement) -> bool:
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and len(statement.body) == 1
-        and isinstance(statement.body[0], cst.Expr)
-        and isinstance(statement.body[0].value, cst.SimpleString | cst.ConcatenatedString)
-    )
+            def add(item):
+                print("adding", item)
+            """,
+        fixed="""
+            import logging
+
+            log = logging.getLogger("shop.cart")
 
 
-def _is_future_import(statement: cst.BaseStatement) -> bool:
-    return isinstance(statement, cst.SimpleStatementLine) and all(
-        isinstance(s, cst.ImportFrom)
-        and isinstance(s.module, cst.Name)
-        and s.module.value == "__future__"
-        for s in statement.body
-    )
+            def add(item):
+                log.info("adding %s", item)
+            """,
+    ),
+    Invalid(
+        "from logging import getLogger\n\nLOG = getLogger(__name__)\n\n\n"
+        "def f():\n    print('x')\n",
+        fixed="from logging import getLogger\n\nLOG = getLogger(__name__)\n\n\n"
+        "def f():\n    LOG.info('x')\n",
+    ),
+    # An import of logging (or of getLogger) is reused for a new binding.
+    Invalid(
+        "import logging as lg\n\n\ndef f():\n    print('x')\n",
+        fixed="import logging as lg\n\nlogger = lg.getLogger(__name__)\n\n\n"
+        "def f():\n    logger.info('x')\n",
+    ),
+    # `logger` is taken (a parameter somewhere): another name.
+    Invalid(
+        """
+            import logging
 
 
-def _import_like(statement: cst.BaseStatement) -> bool:
-    """An import line, or an `if`/`try` block of imports and calm statements
-    (`try: import x` / `except ImportError: x = None`, `if TYPE_CHECKING: ...`)."""
-    simple = list(_simple_statements(statement))
-    return (
-        any(isinstance(s, cst.Import | cst.ImportFrom) for s in simple)
-        and all(_calm(s) for s in simple)
-        and _calm_tests(statement)
-    )
+            def configure(logger):
+                logger.setLevel(logging.INFO)
 
 
-def _simple_statements(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    """The small statements inside `node`; compound statements other than `if` and `try`
-    yield the compound itself, which is never calm."""
-    if isinstance(node, cst.SimpleStatementLine | cst.SimpleStatementSuite):
-        yield from node.body
-    elif isinstance(node, cst.IndentedBlock):
-        for statement in node.body:
-            yield from _simple_statements(statement)
-    elif isinstance(node, cst.If):
-        yield from _simple_statements(node.body)
-        if node.orelse is not None:
-            yield from _simple_statements(node.orelse)
-    elif isinstance(node, cst.Else | cst.Finally | cst.ExceptHandler):
-        yield from _simple_statements(node.body)
-    elif isinstance(node, cst.Try):
-        for part in (node.body, *node.handlers, node.orelse, node.finalbody):
-            if part is not None:
-                yield from _simple_statements(part)
-    else:
-        yield node
+            def run():
+                print("running")
+            """,
+        fixed="""
+            import logging
+
+            _logger = logging.getLogger(__name__)
 
 
-def _calm(small: cst.CSTNode) -> bool:
-    if isinstance(small, cst.Import | cst.ImportFrom | cst.Pass):
-        return True
-    if isinstance(small, cst.Assign | cst.AnnAssign | cst.Expr):
-        return not _contains_call(small)
-    return False
+            def configure(logger):
+                logger.setLevel(logging.INFO)
 
 
-def _calm_tests(statement: cst.BaseStatement) -> bool:
-    """The conditions of an `if` chain and the types of `except` clauses call nothing."""
-    tests: list[cst.CSTNode] = []
-    node: cst.CSTNode | None = statement
-    while isinstance(node, cst.If):
-        tests.append(node.test)
-        node = node.orelse if isinstance(node.orelse, cst.If) else None
-    if isinstance(statement, cst.Try):
-        tests.extend(h.type for h in statement.handlers if h.type is not None)
-    return not any(_contains_call(test) for test in tests)
+            def run():
+                _logger.info("running")
+            """,
+    ),
+    # `logging` means something else at module level: import it under another name.
+    Invalid(
+        "from shop import logging\n\n\ndef f():\n    print('x')\n",
+        fixed="from shop import logging\nimport logging as _logging\n\n"
+        "logger = _logging.getLogger(__name__)\n\n\ndef f():\n    logger.info('x')\n",
+    ),
+    # `import logging` only inside a function is not a module-level import.
+    Invalid(
+        "def f():\n    import logging\n\n    print('x')\n",
+        fixed="import logging\n\nlogger = logging.getLogger(__name__)\n"
+        "def f():\n    import logging\n\n    logger.info('x')\n",
+    ),
+    # The docstring and `from __future__` imports stay first.
+    Invalid(
+        '"""Cart totals."""\n\nfrom __future__ import annotations\n\nprint("cart module loaded")\n',
+        fixed='"""Cart totals."""\n\nfrom __future__ import annotations\n\n'
+        "import logging\n\nlogger = logging.getLogger(__name__)\n\n"
+        'logger.info("cart module loaded")\n',
+        line=5,
+    ),
+    # A print that runs before the last import must see the binding.
+    Invalid(
+        "import os\nprint('starting')\nimport sys\n",
+        fixed="import os\nimport logging\n\nlogger = logging.getLogger(__name__)\n"
+        "logger.info('starting')\nimport sys\n",
+    ),
+    # So must a function called at import time.
+    Invalid(
+        "import os\n\ndef setup():\n    print('setup')\n\nsetup()\nimport sys\n",
+        fixed="import os\nimport logging\n\nlogger = logging.getLogger(__name__)\n\n"
+        "def setup():\n    logger.info('setup')\n\nsetup()\nimport sys\n",
+    ),
+    # An existing logger bound after code that may print at import time is not
+    # usable there; the message says how to make it so.
+    Invalid(
+        "import logging\n\ndef setup():\n    print('setup')\n\nsetup()\n"
+        "log = logging.getLogger(__name__)\n",
+    ),
+    Invalid(
+        """
+            import logging
+
+            try:
+                import numpy
+            except ImportError:
+                print("numpy is missing")
+            log = logging.getLogger(__name__)
 
 
-def _contains_call(node: cst.CSTNode) -> bool:
-    return bool(find_all(node, cst.Call))
+            def f():
+                print("x")
+            """,
+        fixed="""
+            import logging
+
+            try:
+                import numpy
+            except ImportError:
+                print("numpy is missing")
+            log = logging.getLogger(__name__)
 
 
-def _existing_factory(
-    before: Sequence[cst.BaseStatement], scope: GlobalScope
-) -> cst.BaseExpression | None:
-    """`logging.getLogger` (or `lg.getLogger`, `getLogger`) through a module-level import
-    that runs before the binding and is the only binding of its name."""
-    for statement in before:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            for bound in _import_bindings(small):
-                names = scope.get_qualified_names_for(bound)
-                if names == {LOGGING_MODULE}:
-                    return cst.Attribute(cst.Name(bound), cst.Name("getLogger"))
-                if names == {GET_LOGGER}:
-                    return cst.Name(bound)
-    return None
-
-
-def _import_bindings(small: cst.BaseSmallStatement) -> Iterator[str]:
-    if not isinstance(small, cst.Import | cst.ImportFrom) or isinstance(
-        small.names, cst.ImportStar
-    ):
-        return
-    for alias in small.names:
-        if alias.asname is not None:
-            if isinstance(alias.asname.name, cst.Name):
-                yield alias.asname.name.value
-        else:
-            # `import logging.handlers` binds `logging`
-            yield alias.evaluated_name.split(".")[0]
-
-
-def _importable_as_logging(scope: GlobalScope) -> bool:
-    """A module-level `import logging` rebinds nothing but the logging module itself."""
-    return set(scope.get_qualified_names_for("logging")) <= {LOGGING_MODULE}
-
-
-def _import_logging(alias: str, *, blank_before: bool) -> cst.SimpleStatementLine:
-    asname = None if alias == "logging" else cst.AsName(cst.Name(alias))
-    return cst.SimpleStatementLine(
-        [cst.Import([cst.ImportAlias(cst.Name("logging"), asname)])],
-        leading_lines=[cst.EmptyLine()] if blank_before else [],
-    )
-
-
-def _binding(name: str, factory: cst.BaseExpression) -> cst.SimpleStatementLine:
-    call = cst.Call(factory, [cst.Arg(cst.Name("__name__"))])
-    return cst.SimpleStatementLine(
-        [cst.Assign([cst.AssignTarget(cst.Name(name))], call)],
-        leading_lines=[cst.EmptyLine()],
-    )
+            def f():
+                log.info("x")
+            """,
+        line=6,
+        count=2,
+    ),
+    # The fixed call's `log` would be the parameter: no fix there, a fix elsewhere.
+    Invalid(
+        "import logging\n\nlog = logging.getLogger(__name__)\n\n\n"
+        "def f(log):\n    print('a')\n\n\ndef g():\n    print('b')\n",
+        fixed="import logging\n\nlog = logging.getLogger(__name__)\n\n\n"
+        "def f(log):\n    print('a')\n\n\ndef g():\n    log.info('b')\n",
+        line=7,
+        count=2,
+    ),
+)

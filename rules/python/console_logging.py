@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import ast
 import re
-import warnings
-from collections.abc import Mapping, Sequence
 from typing import Literal
 
 import libcst as cst
@@ -14,27 +12,33 @@ from libcst.metadata import GlobalScope, QualifiedName, ScopeProvider
 from auditor.plugins import (
     AstIndex,
     Invalid,
-    OptionValue,
     Replacement,
     Rule,
     RuleContext,
     Severity,
     Valid,
-    globs,
 )
-from rules.python._logger_fix import LoggerPlan, plan_logger, sees_module_binding
+from rules.python._logger_fix import (
+    BINDING_EXAMPLES,
+    LoggerPlan,
+    plan_logger,
+    sees_module_binding,
+)
+from rules.python._print_call import (
+    allowed_file,
+    body_span,
+    is_main_ast,
+    is_main_test,
+    keyword_value,
+    level_option,
+    logger_arguments,
+    message_parts,
+)
 
-TEST_FILES = ("test_*.py", "*_test.py", "conftest.py", "tests/")
-LEVELS = ("debug", "info", "warning", "error", "critical")
 STDOUT = frozenset({"sys.stdout", "sys.__stdout__"})
 STDERR = frozenset({"sys.stderr", "sys.__stderr__"})
-PRINT_KEYWORDS = frozenset({"sep", "end", "file", "flush"})
 
 Stream = Literal["stdout", "stderr"]
-
-
-# A logger call's argument: an original argument kept as it is, or a new format string.
-Part = cst.Arg | cst.SimpleString
 
 
 class ConsoleLogging(Rule):
@@ -87,7 +91,7 @@ class ConsoleLogging(Rule):
 
     @classmethod
     def could_match(cls, tree: AstIndex, context: RuleContext) -> bool:
-        if _allowed_file(context):
+        if allowed_file(context):
             return False
         mains: list[tuple[tuple[int, int], tuple[int, int]]] | None = None
         for call in tree.nodes(ast.Call):
@@ -96,7 +100,7 @@ class ConsoleLogging(Rule):
                 isinstance(func, ast.Attribute) and func.attr == "print"
             ):
                 if mains is None:
-                    mains = [_body_span(n) for n in tree.nodes(ast.If) if _is_main_ast(n.test)]
+                    mains = [body_span(n) for n in tree.nodes(ast.If) if is_main_ast(n.test)]
                 at = (call.lineno, call.col_offset)
                 if not any(first <= at < last for first, last in mains):
                     return True
@@ -105,10 +109,10 @@ class ConsoleLogging(Rule):
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
         self.levels: dict[Stream, str] = {
-            "stdout": _level(self.options, "stdout-level"),
-            "stderr": _level(self.options, "stderr-level"),
+            "stdout": level_option(self.options, "stdout-level"),
+            "stderr": level_option(self.options, "stderr-level"),
         }
-        self.allowed_file = _allowed_file(context)
+        self.allowed_file = allowed_file(context)
         self.module: cst.Module | None = None
         self.plan: LoggerPlan | None = None
         self.main_bodies: set[cst.BaseSuite] = set()
@@ -119,7 +123,7 @@ class ConsoleLogging(Rule):
         self.module = node
 
     def visit_If(self, node: cst.If) -> None:
-        if _is_main_test(node.test):
+        if is_main_test(node.test):
             self.main_bodies.add(node.body)  # not its `else`/`elif`
 
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
@@ -146,7 +150,7 @@ class ConsoleLogging(Rule):
         stream = self.stream(node)
         if stream is None or self.main_depth:
             return
-        parts = _message(node)
+        parts = message_parts(node)
         if isinstance(parts, str):
             self.report(node, f"{self.message} (no fix: {parts})")
             return
@@ -165,7 +169,7 @@ class ConsoleLogging(Rule):
         level = self.levels[stream]
         logger_call = node.with_changes(
             func=cst.Attribute(cst.Name(plan.name), cst.Name(level)),
-            args=_arguments(node, parts),
+            args=logger_arguments(node, parts),
         )
         replacements: list[tuple[cst.CSTNode, Replacement]] = []
         description = f"log with `{plan.name}.{level}(...)`"
@@ -197,7 +201,7 @@ class ConsoleLogging(Rule):
 
     def stream(self, call: cst.Call) -> Stream | None:
         """Where the print writes, None when it is a file and not the console."""
-        target = _keyword(call, "file")
+        target = keyword_value(call, "file")
         if target is None or (isinstance(target, cst.Name) and target.value == "None"):
             return "stdout"
         names = {n.name for n in self.qualified_names(target)}
@@ -327,145 +331,7 @@ class ConsoleLogging(Rule):
             count=2,
             options={"stdout-level": "debug", "stderr-level": "warning"},
         ),
-        # An existing module logger is reused, whatever it is called and however
-        # getLogger is imported.
-        Invalid(
-            """
-            import logging
-
-            log = logging.getLogger("shop.cart")
-
-
-            def add(item):
-                print("adding", item)
-            """,
-            fixed="""
-            import logging
-
-            log = logging.getLogger("shop.cart")
-
-
-            def add(item):
-                log.info("adding %s", item)
-            """,
-        ),
-        Invalid(
-            "from logging import getLogger\n\nLOG = getLogger(__name__)\n\n\n"
-            "def f():\n    print('x')\n",
-            fixed="from logging import getLogger\n\nLOG = getLogger(__name__)\n\n\n"
-            "def f():\n    LOG.info('x')\n",
-        ),
-        # An import of logging (or of getLogger) is reused for a new binding.
-        Invalid(
-            "import logging as lg\n\n\ndef f():\n    print('x')\n",
-            fixed="import logging as lg\n\nlogger = lg.getLogger(__name__)\n\n\n"
-            "def f():\n    logger.info('x')\n",
-        ),
-        # `logger` is taken (a parameter somewhere): another name.
-        Invalid(
-            """
-            import logging
-
-
-            def configure(logger):
-                logger.setLevel(logging.INFO)
-
-
-            def run():
-                print("running")
-            """,
-            fixed="""
-            import logging
-
-            _logger = logging.getLogger(__name__)
-
-
-            def configure(logger):
-                logger.setLevel(logging.INFO)
-
-
-            def run():
-                _logger.info("running")
-            """,
-        ),
-        # `logging` means something else at module level: import it under another name.
-        Invalid(
-            "from shop import logging\n\n\ndef f():\n    print('x')\n",
-            fixed="from shop import logging\nimport logging as _logging\n\n"
-            "logger = _logging.getLogger(__name__)\n\n\ndef f():\n    logger.info('x')\n",
-        ),
-        # `import logging` only inside a function is not a module-level import.
-        Invalid(
-            "def f():\n    import logging\n\n    print('x')\n",
-            fixed="import logging\n\nlogger = logging.getLogger(__name__)\n"
-            "def f():\n    import logging\n\n    logger.info('x')\n",
-        ),
-        # The docstring and `from __future__` imports stay first.
-        Invalid(
-            '"""Cart totals."""\n\nfrom __future__ import annotations\n\n'
-            'print("cart module loaded")\n',
-            fixed='"""Cart totals."""\n\nfrom __future__ import annotations\n\n'
-            "import logging\n\nlogger = logging.getLogger(__name__)\n\n"
-            'logger.info("cart module loaded")\n',
-            line=5,
-        ),
-        # A print that runs before the last import must see the binding.
-        Invalid(
-            "import os\nprint('starting')\nimport sys\n",
-            fixed="import os\nimport logging\n\nlogger = logging.getLogger(__name__)\n"
-            "logger.info('starting')\nimport sys\n",
-        ),
-        # So must a function called at import time.
-        Invalid(
-            "import os\n\ndef setup():\n    print('setup')\n\nsetup()\nimport sys\n",
-            fixed="import os\nimport logging\n\nlogger = logging.getLogger(__name__)\n\n"
-            "def setup():\n    logger.info('setup')\n\nsetup()\nimport sys\n",
-        ),
-        # An existing logger bound after code that may print at import time is not
-        # usable there; the message says how to make it so.
-        Invalid(
-            "import logging\n\ndef setup():\n    print('setup')\n\nsetup()\n"
-            "log = logging.getLogger(__name__)\n",
-        ),
-        Invalid(
-            """
-            import logging
-
-            try:
-                import numpy
-            except ImportError:
-                print("numpy is missing")
-            log = logging.getLogger(__name__)
-
-
-            def f():
-                print("x")
-            """,
-            fixed="""
-            import logging
-
-            try:
-                import numpy
-            except ImportError:
-                print("numpy is missing")
-            log = logging.getLogger(__name__)
-
-
-            def f():
-                log.info("x")
-            """,
-            line=6,
-            count=2,
-        ),
-        # The fixed call's `log` would be the parameter: no fix there, a fix elsewhere.
-        Invalid(
-            "import logging\n\nlog = logging.getLogger(__name__)\n\n\n"
-            "def f(log):\n    print('a')\n\n\ndef g():\n    print('b')\n",
-            fixed="import logging\n\nlog = logging.getLogger(__name__)\n\n\n"
-            "def f(log):\n    print('a')\n\n\ndef g():\n    log.info('b')\n",
-            line=7,
-            count=2,
-        ),
+        *BINDING_EXAMPLES,
         # Separators: a literal one is folded in, a computed one is not.
         Invalid(
             "import os\n\nprint('a', os.sep, 'b', sep='')\nprint(x, y, sep=', ')\n",
@@ -575,206 +441,3 @@ class ConsoleLogging(Rule):
             "\r\n\r\ndef f():\r\n    logger.info('x')\r\n",
         ),
     )
-
-
-def _level(options: Mapping[str, OptionValue], key: str) -> str:
-    value = options[key]
-    if value not in LEVELS:
-        raise ValueError(f"option '{key}' must be one of {', '.join(LEVELS)} (got {value!r})")
-    assert isinstance(value, str)
-    return value
-
-
-def _keyword(call: cst.Call, name: str) -> cst.BaseExpression | None:
-    for arg in call.args:
-        if arg.keyword is not None and arg.keyword.value == name:
-            return arg.value
-    return None
-
-
-def _allowed_file(context: RuleContext) -> bool:
-    """A test file or one the `allow` option names: printing is its business."""
-    allow = context.options["allow"]
-    assert isinstance(allow, tuple)
-    return globs((*TEST_FILES, *allow)).match(context.path)
-
-
-def _is_main_test(test: cst.BaseExpression) -> bool:
-    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
-        return _is_main_test(test.left) or _is_main_test(test.right)
-    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
-        return False
-    target = test.comparisons[0]
-    if not isinstance(target.operator, cst.Equal):
-        return False
-    sides = (test.left, target.comparator)
-    return any(_is_name(a, "__name__") and _text(b) == "__main__" for a, b in (sides, sides[::-1]))
-
-
-def _is_main_ast(test: ast.expr) -> bool:
-    """`_is_main_test` on the `ast` tree, where it may only say less: the literal must be
-    written exactly `"__main__"` or `'__main__'` (ast joins implicit concatenations)."""
-    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
-        return any(_is_main_ast(value) for value in test.values)
-    if not isinstance(test, ast.Compare) or len(test.ops) != 1:
-        return False
-    if not isinstance(test.ops[0], ast.Eq):
-        return False
-    sides = (test.left, test.comparators[0])
-    return any(
-        isinstance(a, ast.Name)
-        and a.id == "__name__"
-        and isinstance(b, ast.Constant)
-        and b.value == "__main__"
-        and b.end_lineno == b.lineno
-        and (b.end_col_offset or 0) - b.col_offset == len('"__main__"')
-        for a, b in (sides, sides[::-1])
-    )
-
-
-def _body_span(node: ast.If) -> tuple[tuple[int, int], tuple[int, int]]:
-    first, last = node.body[0], node.body[-1]
-    return (first.lineno, first.col_offset), (
-        last.end_lineno or last.lineno,
-        last.end_col_offset or 0,
-    )
-
-
-def _is_name(node: cst.BaseExpression, name: str) -> bool:
-    return isinstance(node, cst.Name) and node.value == name
-
-
-# --- the message ---------------------------------------------------------------------------
-
-
-def _message(call: cst.Call) -> list[Part] | str:
-    """The logger call's arguments, or why there is no fix."""
-    positional: list[cst.Arg] = []
-    for arg in call.args:
-        if arg.star:
-            return "`*args`/`**kwargs` hide what is printed and where"
-        if arg.keyword is None:
-            positional.append(arg)
-        elif arg.keyword.value not in PRINT_KEYWORDS:
-            return f"`print` takes no `{arg.keyword.value}=` argument"
-    if not positional:
-        return "`print()` without arguments only writes a newline; there is nothing to log"
-    sep = _keyword(call, "sep")
-    separator = " " if sep is None or _is_name(sep, "None") else _text(sep)
-    if separator is None:
-        return "a computed `sep=` cannot be folded into the log message"
-    for dropped in ("end", "flush"):
-        value = _keyword(call, dropped)
-        if value is not None and not _inert(value):
-            return f"dropping `{dropped}=` would drop the effects of evaluating it"
-    if len(positional) == 1 and _is_str_literal(positional[0].value):
-        return [positional[0]]
-    quote = _quote_char([*(arg.value for arg in positional), *([sep] if sep else [])])
-    return _format(positional, separator, quote)
-
-
-def _format(args: Sequence[cst.Arg], separator: str, quote: str) -> list[Part]:
-    """A %-style format string (print's separator between the values, literal text folded
-    in) followed by the arguments that stay arguments."""
-    texts = [_text(arg.value) for arg in args]
-    arguments = [arg for arg, text in zip(args, texts, strict=True) if text is None]
-
-    def literal(text: str) -> str:
-        # logging %-formats the message only when there are arguments
-        return text.replace("%", "%%") if arguments else text
-
-    fmt = literal(separator).join("%s" if t is None else literal(t) for t in texts)
-    return [cst.SimpleString(_quote(fmt, quote)), *arguments]
-
-
-def _arguments(call: cst.Call, parts: Sequence[Part]) -> list[cst.Arg]:
-    """The logger call's arguments, keeping the original layout: a kept argument keeps
-    its own comma and comments, the format string takes the place of the first argument,
-    and the last one closes the call as the original last argument did (a trailing comma
-    and the closing line of a multi-line call stay)."""
-    first, last = call.args[0], call.args[-1]
-    result = []
-    for part in parts:
-        if isinstance(part, cst.Arg):
-            result.append(part)
-        elif first.keyword is None and _text(first.value) is not None:
-            result.append(first.with_changes(value=part))  # a literal folded into `part`
-        else:
-            comma = cst.Comma(whitespace_after=_line_break(call.whitespace_before_args))
-            result.append(cst.Arg(part, comma=comma))
-    if result[-1] is not last:
-        result[-1] = result[-1].with_changes(
-            comma=last.comma, whitespace_after_arg=last.whitespace_after_arg
-        )
-    for index, arg in enumerate(result[:-1]):
-        if not isinstance(arg.comma, cst.Comma):
-            result[index] = arg.with_changes(comma=cst.Comma(cst.SimpleWhitespace(""), _SPACE))
-    return result
-
-
-_SPACE = cst.SimpleWhitespace(" ")
-
-
-def _line_break(
-    before_args: cst.BaseParenthesizableWhitespace,
-) -> cst.BaseParenthesizableWhitespace:
-    """Between two new arguments: a line break and indent when the call puts its arguments
-    on their own lines (without the comment that may follow the opening parenthesis)."""
-    if isinstance(before_args, cst.ParenthesizedWhitespace):
-        return cst.ParenthesizedWhitespace(indent=True, last_line=before_args.last_line)
-    return _SPACE
-
-
-def _text(node: cst.BaseExpression) -> str | None:
-    """The value of a plain str literal (no f-string or bytes part), else None."""
-    if isinstance(node, cst.SimpleString):
-        if "b" in node.prefix.lower():
-            return None
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # an invalid escape is not this rule's finding
-            value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    if isinstance(node, cst.ConcatenatedString):
-        left, right = _text(node.left), _text(node.right)
-        return None if left is None or right is None else left + right
-    return None
-
-
-def _is_str_literal(node: cst.BaseExpression) -> bool:
-    """A str literal, f-strings included (a message logged as it is)."""
-    if isinstance(node, cst.FormattedString):
-        return True
-    if isinstance(node, cst.SimpleString):
-        return "b" not in node.prefix.lower()
-    if isinstance(node, cst.ConcatenatedString):
-        return _is_str_literal(node.left) and _is_str_literal(node.right)
-    return False
-
-
-def _inert(node: cst.BaseExpression) -> bool:
-    """Evaluating it has no effect worth keeping (a dropped `end=`/`flush=` value)."""
-    if isinstance(node, cst.Attribute):
-        return _inert(node.value)
-    if isinstance(node, cst.ConcatenatedString):
-        return _inert(node.left) and _inert(node.right)
-    return isinstance(node, cst.Name | cst.SimpleString | cst.Integer | cst.Float)
-
-
-def _quote_char(values: Sequence[cst.BaseExpression]) -> str:
-    """The project's quote style, as the first string literal of the call shows it."""
-    for value in values:
-        if isinstance(value, cst.SimpleString):
-            return value.quote[0]
-    return '"'
-
-
-def _quote(text: str, quote: str) -> str:
-    escaped = []
-    for char in text:
-        if char in ("\\", quote):
-            escaped.append("\\" + char)
-        elif char.isprintable():
-            escaped.append(char)
-        else:
-            escaped.append(repr(char)[1:-1])  # \n, \t, \x00, \u2028 ...
-    return quote + "".join(escaped) + quote

@@ -8,16 +8,11 @@ from dataclasses import dataclass
 import libcst as cst
 
 from auditor.plugins import AstIndex, Invalid, Replacement, RuleContext, Severity, Valid, find_all
-from rules.python._kwargs_flow import (
-    KwargsRule,
-    LazyNames,
-    Sinks,
-    analyse,
-    bound_names,
-    dotted,
-    is_docstring,
-)
+from rules.python._kwargs_flow import analyse
 from rules.python._kwargs_prefilter import may_ignore_kwargs
+from rules.python._kwargs_rule import KwargsRule
+from rules.python._kwargs_sinks import LazyNames, Sinks
+from rules.python._kwargs_syntax import bound_names, dotted, is_docstring
 
 # The check relies on these builtins; a module or function rebinding one gets no fix.
 BUILTINS_USED = frozenset({"set", "sorted", "TypeError"})

@@ -5,16 +5,11 @@ from __future__ import annotations
 import libcst as cst
 
 from auditor.plugins import AstIndex, Invalid, RuleContext, Severity, Valid
-from rules.python._kwargs_flow import (
-    KwargsRule,
-    LazyNames,
-    Sink,
-    Sinks,
-    Store,
-    analyse,
-    stored_sinks,
-)
+from rules.python._kwargs_flow import analyse, stored_sinks
 from rules.python._kwargs_prefilter import may_mass_assign
+from rules.python._kwargs_rule import KwargsRule
+from rules.python._kwargs_sinks import LazyNames, Sink, Sinks, Store
+from rules.python._kwargs_syntax import VALIDATION_EXAMPLES
 
 ADVICE = (
     "accept only known keys first (an allow-list check, `**kwargs: Unpack[TypedDict]`, "
@@ -209,59 +204,7 @@ class UnvalidatedKwargs(KwargsRule):
                 return Booking.objects.create(**kwargs)
             """
         ),
-        # Allow-list checks, each form.
-        Valid(
-            """
-            def create(**kwargs):
-                unexpected = set(kwargs) - ALLOWED
-                if unexpected:
-                    raise TypeError(unexpected)
-                return Booking.objects.create(**kwargs)
-            """
-        ),
-        Valid(
-            """
-            def create(**kwargs):
-                if kwargs.keys() - {"date", "room"}:
-                    raise TypeError("unexpected fields")
-                return Booking.objects.create(**kwargs)
-            """
-        ),
-        Valid(
-            """
-            class Booking:
-                def update(self, **kwargs):
-                    for key in kwargs:
-                        if key not in self.EDITABLE:
-                            raise TypeError(key)
-                    for key, value in kwargs.items():
-                        setattr(self, key, value)
-            """
-        ),
-        Valid(
-            """
-            def update(booking, **kwargs):
-                for key, value in kwargs.items():
-                    if key in EDITABLE:
-                        setattr(booking, key, value)
-            """
-        ),
-        Valid(
-            """
-            def create(**kwargs):
-                assert kwargs.keys() <= ALLOWED
-                Booking.objects.create(**kwargs)
-            """
-        ),
-        Valid(
-            """
-            def create(**kwargs):
-                date = kwargs.pop("date")
-                if kwargs:
-                    raise TypeError(f"unexpected: {sorted(kwargs)}")
-                return Booking.objects.create(date=date, **kwargs)
-            """
-        ),
+        *VALIDATION_EXAMPLES,
         # A validator from the options, and a pydantic model defined in the file.
         Valid(
             """
@@ -310,27 +253,6 @@ class UnvalidatedKwargs(KwargsRule):
                     response = self.request(path, **self.extra)
                     response.request = extra
                     return response.json(**self.extra.get("json", {}))
-            """
-        ),
-        # Rejecting keys that fail a test, as a signature would, validates them.
-        Valid(
-            """
-            def configure(holder, **options):
-                for name, value in options.items():
-                    if not name.isupper():
-                        raise TypeError(f"setting {name!r} must be uppercase")
-                    setattr(holder, name, value)
-            """
-        ),
-        Valid(
-            """
-            class Options:
-                def __init__(self, **kwargs):
-                    for key, value in kwargs.items():
-                        self.values[key] = value
-
-                def get(self, key):
-                    return self.values[key]
             """
         ),
         # Reading literal keys is not mass assignment (ignored-kwargs may apply).

@@ -1,0 +1,227 @@
+"""What a `print` call writes, and the logger call that says the same: the message, its
+arguments and its layout; the options' levels; where a print belongs (a main guard, the
+allowed files)."""
+
+from __future__ import annotations
+
+import ast
+import warnings
+from collections.abc import Mapping, Sequence
+
+import libcst as cst
+
+from auditor.plugins import (
+    OptionValue,
+    RuleContext,
+    globs,
+)
+
+TEST_FILES = ("test_*.py", "*_test.py", "conftest.py", "tests/")
+LEVELS = ("debug", "info", "warning", "error", "critical")
+PRINT_KEYWORDS = frozenset({"sep", "end", "file", "flush"})
+
+# A logger call's argument: an original argument kept as it is, or a new format string.
+Part = cst.Arg | cst.SimpleString
+
+
+def level_option(options: Mapping[str, OptionValue], key: str) -> str:
+    value = options[key]
+    if value not in LEVELS:
+        raise ValueError(f"option '{key}' must be one of {', '.join(LEVELS)} (got {value!r})")
+    assert isinstance(value, str)
+    return value
+
+
+def keyword_value(call: cst.Call, name: str) -> cst.BaseExpression | None:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg.value
+    return None
+
+
+def allowed_file(context: RuleContext) -> bool:
+    """A test file or one the `allow` option names: printing is its business."""
+    allow = context.options["allow"]
+    assert isinstance(allow, tuple)
+    return globs((*TEST_FILES, *allow)).match(context.path)
+
+
+def is_main_test(test: cst.BaseExpression) -> bool:
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+        return is_main_test(test.left) or is_main_test(test.right)
+    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
+        return False
+    target = test.comparisons[0]
+    if not isinstance(target.operator, cst.Equal):
+        return False
+    sides = (test.left, target.comparator)
+    return any(_is_name(a, "__name__") and _text(b) == "__main__" for a, b in (sides, sides[::-1]))
+
+
+def is_main_ast(test: ast.expr) -> bool:
+    """`is_main_test` on the `ast` tree, where it may only say less: the literal must be
+    written exactly `"__main__"` or `'__main__'` (ast joins implicit concatenations)."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return any(is_main_ast(value) for value in test.values)
+    if not isinstance(test, ast.Compare) or len(test.ops) != 1:
+        return False
+    if not isinstance(test.ops[0], ast.Eq):
+        return False
+    sides = (test.left, test.comparators[0])
+    return any(
+        isinstance(a, ast.Name)
+        and a.id == "__name__"
+        and isinstance(b, ast.Constant)
+        and b.value == "__main__"
+        and b.end_lineno == b.lineno
+        and (b.end_col_offset or 0) - b.col_offset == len('"__main__"')
+        for a, b in (sides, sides[::-1])
+    )
+
+
+def body_span(node: ast.If) -> tuple[tuple[int, int], tuple[int, int]]:
+    first, last = node.body[0], node.body[-1]
+    return (first.lineno, first.col_offset), (
+        last.end_lineno or last.lineno,
+        last.end_col_offset or 0,
+    )
+
+
+def _is_name(node: cst.BaseExpression, name: str) -> bool:
+    return isinstance(node, cst.Name) and node.value == name
+
+
+# --- the message ---------------------------------------------------------------------------
+
+
+def message_parts(call: cst.Call) -> list[Part] | str:
+    """The logger call's arguments, or why there is no fix."""
+    positional: list[cst.Arg] = []
+    for arg in call.args:
+        if arg.star:
+            return "`*args`/`**kwargs` hide what is printed and where"
+        if arg.keyword is None:
+            positional.append(arg)
+        elif arg.keyword.value not in PRINT_KEYWORDS:
+            return f"`print` takes no `{arg.keyword.value}=` argument"
+    if not positional:
+        return "`print()` without arguments only writes a newline; there is nothing to log"
+    sep = keyword_value(call, "sep")
+    separator = " " if sep is None or _is_name(sep, "None") else _text(sep)
+    if separator is None:
+        return "a computed `sep=` cannot be folded into the log message"
+    for dropped in ("end", "flush"):
+        value = keyword_value(call, dropped)
+        if value is not None and not _inert(value):
+            return f"dropping `{dropped}=` would drop the effects of evaluating it"
+    if len(positional) == 1 and _is_str_literal(positional[0].value):
+        return [positional[0]]
+    quote = _quote_char([*(arg.value for arg in positional), *([sep] if sep else [])])
+    return _format(positional, separator, quote)
+
+
+def _format(args: Sequence[cst.Arg], separator: str, quote: str) -> list[Part]:
+    """A %-style format string (print's separator between the values, literal text folded
+    in) followed by the arguments that stay arguments."""
+    texts = [_text(arg.value) for arg in args]
+    arguments = [arg for arg, text in zip(args, texts, strict=True) if text is None]
+
+    def literal(text: str) -> str:
+        # logging %-formats the message only when there are arguments
+        return text.replace("%", "%%") if arguments else text
+
+    fmt = literal(separator).join("%s" if t is None else literal(t) for t in texts)
+    return [cst.SimpleString(_quote(fmt, quote)), *arguments]
+
+
+def logger_arguments(call: cst.Call, parts: Sequence[Part]) -> list[cst.Arg]:
+    """The logger call's arguments, keeping the original layout: a kept argument keeps
+    its own comma and comments, the format string takes the place of the first argument,
+    and the last one closes the call as the original last argument did (a trailing comma
+    and the closing line of a multi-line call stay)."""
+    first, last = call.args[0], call.args[-1]
+    result = []
+    for part in parts:
+        if isinstance(part, cst.Arg):
+            result.append(part)
+        elif first.keyword is None and _text(first.value) is not None:
+            result.append(first.with_changes(value=part))  # a literal folded into `part`
+        else:
+            comma = cst.Comma(whitespace_after=_line_break(call.whitespace_before_args))
+            result.append(cst.Arg(part, comma=comma))
+    if result[-1] is not last:
+        result[-1] = result[-1].with_changes(
+            comma=last.comma, whitespace_after_arg=last.whitespace_after_arg
+        )
+    for index, arg in enumerate(result[:-1]):
+        if not isinstance(arg.comma, cst.Comma):
+            result[index] = arg.with_changes(comma=cst.Comma(cst.SimpleWhitespace(""), _SPACE))
+    return result
+
+
+_SPACE = cst.SimpleWhitespace(" ")
+
+
+def _line_break(
+    before_args: cst.BaseParenthesizableWhitespace,
+) -> cst.BaseParenthesizableWhitespace:
+    """Between two new arguments: a line break and indent when the call puts its arguments
+    on their own lines (without the comment that may follow the opening parenthesis)."""
+    if isinstance(before_args, cst.ParenthesizedWhitespace):
+        return cst.ParenthesizedWhitespace(indent=True, last_line=before_args.last_line)
+    return _SPACE
+
+
+def _text(node: cst.BaseExpression) -> str | None:
+    """The value of a plain str literal (no f-string or bytes part), else None."""
+    if isinstance(node, cst.SimpleString):
+        if "b" in node.prefix.lower():
+            return None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # an invalid escape is not this rule's finding
+            value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    if isinstance(node, cst.ConcatenatedString):
+        left, right = _text(node.left), _text(node.right)
+        return None if left is None or right is None else left + right
+    return None
+
+
+def _is_str_literal(node: cst.BaseExpression) -> bool:
+    """A str literal, f-strings included (a message logged as it is)."""
+    if isinstance(node, cst.FormattedString):
+        return True
+    if isinstance(node, cst.SimpleString):
+        return "b" not in node.prefix.lower()
+    if isinstance(node, cst.ConcatenatedString):
+        return _is_str_literal(node.left) and _is_str_literal(node.right)
+    return False
+
+
+def _inert(node: cst.BaseExpression) -> bool:
+    """Evaluating it has no effect worth keeping (a dropped `end=`/`flush=` value)."""
+    if isinstance(node, cst.Attribute):
+        return _inert(node.value)
+    if isinstance(node, cst.ConcatenatedString):
+        return _inert(node.left) and _inert(node.right)
+    return isinstance(node, cst.Name | cst.SimpleString | cst.Integer | cst.Float)
+
+
+def _quote_char(values: Sequence[cst.BaseExpression]) -> str:
+    """The project's quote style, as the first string literal of the call shows it."""
+    for value in values:
+        if isinstance(value, cst.SimpleString):
+            return value.quote[0]
+    return '"'
+
+
+def _quote(text: str, quote: str) -> str:
+    escaped = []
+    for char in text:
+        if char in ("\\", quote):
+            escaped.append("\\" + char)
+        elif char.isprintable():
+            escaped.append(char)
+        else:
+            escaped.append(repr(char)[1:-1])  # \n, \t, \x00, \u2028 ...
+    return quote + "".join(escaped) + quote
