@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Sequence
 
 import libcst as cst
+from libcst.metadata import BuiltinAssignment, Scope, ScopeProvider
 
-from auditor.plugins import AstIndex, Invalid, Rule, RuleContext, Severity, Valid
+from auditor.plugins import AstIndex, Invalid, Rule, RuleContext, Severity, Valid, find_all
+from rules.python._exits import always_reraises, code_of
+
+# The exceptions that are not an Exception: a handler for one of them makes a later
+# bare `except:` of the same `try` a deliberate catch-all.
+CATCH_ALL_SIGNALS = frozenset({"KeyboardInterrupt", "SystemExit", "GeneratorExit", "BaseException"})
 
 
 class BareExcept(Rule):
@@ -19,10 +24,15 @@ class BareExcept(Rule):
     real bugs are hidden behind a handler that was meant for one expected failure.
 
     Fix (safe): `except:` becomes `except Exception:`, which keeps catching every error
-    the program can meaningfully handle. Where the handler re-raises with a bare `raise`
-    on every path (cleanup, then propagate), it becomes `except BaseException:` instead,
-    so that behaviour is kept exactly. Comments and formatting are kept byte for byte.
-    Narrow the type further by hand where you know what can fail.
+    the program can meaningfully handle. It becomes `except BaseException:` instead, so
+    that behaviour is kept exactly, where the handler re-raises with a bare `raise` on
+    every path (cleanup, then propagate; every branch, loop, nested `try` and `match` is
+    followed), and where it is a deliberate catch-all: an earlier handler of the same
+    `try` names `KeyboardInterrupt`, `SystemExit`, `GeneratorExit` or `BaseException`.
+    There is no fix where `Exception` is not the builtin (a class, parameter or class
+    attribute of that name), and the fix is unsafe in a module with a `from m import *`,
+    which may rebind it. Comments and formatting are kept byte for byte. Narrow the type
+    further by hand where you know what can fail.
     """
 
     id = "bare-except"
@@ -34,22 +44,48 @@ class BareExcept(Rule):
     triggers = (re.compile(r"except\s*:"),)
     fix_description = "name the exception type"
 
+    METADATA_DEPENDENCIES = (ScopeProvider,)
+
     @classmethod
     def could_match(cls, tree: AstIndex, context: RuleContext) -> bool:
         return any(handler.type is None for handler in tree.nodes(ast.ExceptHandler))
 
-    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
-        if node.type is not None:
+    def visit_Module(self, node: cst.Module) -> None:
+        self.star_imports = [
+            code_of(imported.module)
+            for imported in find_all(node, cst.ImportFrom)
+            if isinstance(imported.names, cst.ImportStar) and imported.module is not None
+        ]
+
+    def visit_Try(self, node: cst.Try) -> None:
+        # A bare `except:` after a handler for KeyboardInterrupt or SystemExit is a
+        # deliberate catch-all: it is meant to catch everything else, SystemExit included.
+        deliberate = False
+        for handler in node.handlers:
+            if handler.type is None:
+                self._report(handler, deliberate)
+            elif _names_a_base_exception(handler.type):
+                deliberate = True
+
+    def _report(self, handler: cst.ExceptHandler, deliberate: bool) -> None:
+        keeps_all = deliberate or always_reraises(handler.body)
+        caught = "BaseException" if keeps_all else "Exception"
+        scope = self.get_metadata(ScopeProvider, handler, None)
+        if scope is not None and not _is_builtin(scope, caught):
+            self.report(handler, f"{self.message} (no fix: `{caught}` is rebound here)")
             return
-        caught = "BaseException" if _always_reraises(_statements(node.body)) else "Exception"
+        description = f"replace `except:` with `except {caught}:`"
+        star = self.star_imports[0] if self.star_imports else None
         self.report(
-            node,
-            end=node.whitespace_after_except,
-            replacement=node.with_changes(
+            handler,
+            end=handler.whitespace_after_except,
+            replacement=handler.with_changes(
                 type=cst.Name(caught),
                 whitespace_after_except=cst.SimpleWhitespace(" "),
             ),
-            fix_description=f"replace `except:` with `except {caught}:`",
+            fix_description=description
+            + (f" (unsafe: `from {star} import *` may rebind `{caught}`)" if star else ""),
+            applicability="unsafe" if star else None,
         )
 
     VALID = (
@@ -109,49 +145,132 @@ class BareExcept(Rule):
             column=5,
             count=2,
         ),
+        # A deliberate catch-all: Ctrl-C and sys.exit() are handled first, the bare
+        # `except:` is meant for everything else, SystemExit included.
+        Invalid(
+            """
+            try:
+                run()
+            except KeyboardInterrupt:
+                raise
+            except:
+                report_failure()
+            """,
+            fixed="""
+            try:
+                run()
+            except KeyboardInterrupt:
+                raise
+            except BaseException:
+                report_failure()
+            """,
+            line=5,
+        ),
+        Invalid(
+            "try:\n    run()\nexcept (ValueError, builtins.SystemExit):\n    pass\n"
+            "except:\n    pass\n",
+            fixed="try:\n    run()\nexcept (ValueError, builtins.SystemExit):\n    pass\n"
+            "except BaseException:\n    pass\n",
+        ),
+        # `Exception` is not the builtin here: a class of the module, a parameter.
+        Invalid("class Exception(Exception):\n    pass\n\ntry:\n    run()\nexcept:\n    pass\n"),
+        Invalid("def f(Exception):\n    try:\n        run()\n    except:\n        pass\n"),
+        Invalid(
+            "class Retry:\n    Exception = OSError\n    try:\n        run()\n    except:\n        pass\n"
+        ),
+        # Re-raises on some paths only: `return`, `continue` or `break` of an outer loop
+        # inside a branch, a loop or a nested `try` swallows the exception.
+        Invalid(
+            """
+            def f():
+                try:
+                    run()
+                except:
+                    if quiet:
+                        return "swallowed"
+                    raise
+            """,
+            fixed="""
+            def f():
+                try:
+                    run()
+                except Exception:
+                    if quiet:
+                        return "swallowed"
+                    raise
+            """,
+        ),
+        Invalid(
+            "for job in jobs:\n    try:\n        run(job)\n    except:\n"
+            "        for step in undo:\n            continue\n        try:\n"
+            "            cleanup()\n        finally:\n            continue\n        raise\n",
+            fixed="for job in jobs:\n    try:\n        run(job)\n    except Exception:\n"
+            "        for step in undo:\n            continue\n        try:\n"
+            "            cleanup()\n        finally:\n            continue\n        raise\n",
+        ),
+        Invalid(
+            "try:\n    run()\nexcept:\n    try:\n        cleanup()\n    except OSError:\n"
+            "        return\n    raise\n",
+            fixed="try:\n    run()\nexcept Exception:\n    try:\n        cleanup()\n"
+            "    except OSError:\n        return\n    raise\n",
+        ),
+        # ...and on every path: the loop's own `break`, a `while True` left by `raise`,
+        # a `try` whose handlers re-raise, a `match` with a catch-all case.
+        Invalid(
+            "try:\n    run()\nexcept:\n    match mode:\n        case 1:\n            raise\n"
+            "        case _:\n            raise\n",
+            fixed="try:\n    run()\nexcept BaseException:\n    match mode:\n        case 1:\n"
+            "            raise\n        case _:\n            raise\n",
+        ),
+        Invalid(
+            "try:\n    run()\nexcept:\n    match mode:\n        case 1:\n            raise\n",
+            fixed="try:\n    run()\nexcept Exception:\n    match mode:\n        case 1:\n"
+            "            raise\n",
+        ),
+        Invalid(
+            """
+            try:
+                run()
+            except:
+                for handler in handlers:
+                    if handler():
+                        break
+                while True:
+                    try:
+                        cleanup()
+                    except OSError:
+                        raise
+                    else:
+                        raise
+            """,
+            fixed="""
+            try:
+                run()
+            except BaseException:
+                for handler in handlers:
+                    if handler():
+                        break
+                while True:
+                    try:
+                        cleanup()
+                    except OSError:
+                        raise
+                    else:
+                        raise
+            """,
+        ),
     )
 
 
-def _always_reraises(body: Sequence[cst.BaseStatement]) -> bool:
-    """Whether every path through `body` ends in a bare `raise` (conservative: a path
-    we cannot follow counts as one that does not re-raise)."""
-    for statement in body:
-        if _ends_in_bare_raise(statement):
-            return True
-        if _leaves_early(statement):
-            return False
-    return False
+def _names_a_base_exception(expr: cst.BaseExpression) -> bool:
+    """`except KeyboardInterrupt:`, `except (SystemExit, ValueError):`, ..."""
+    if isinstance(expr, cst.Tuple):
+        return any(_names_a_base_exception(element.value) for element in expr.elements)
+    name = code_of(expr).removeprefix("builtins.")
+    return name in CATCH_ALL_SIGNALS
 
 
-def _leaves_early(statement: cst.BaseStatement) -> bool:
-    if isinstance(statement, cst.SimpleStatementLine):
-        return any(
-            isinstance(s, cst.Return | cst.Break | cst.Continue | cst.Raise) for s in statement.body
-        )
-    return False
-
-
-def _ends_in_bare_raise(statement: cst.BaseStatement) -> bool:
-    if isinstance(statement, cst.SimpleStatementLine):
-        for small in statement.body:
-            if isinstance(small, cst.Raise):
-                return small.exc is None
-            if isinstance(small, cst.Return | cst.Break | cst.Continue):
-                return False
-        return False
-    if isinstance(statement, cst.If):
-        orelse = statement.orelse
-        if orelse is None:
-            return False
-        other = [orelse] if isinstance(orelse, cst.If) else _statements(orelse.body)
-        return _always_reraises(_statements(statement.body)) and _always_reraises(other)
-    if isinstance(statement, cst.With):
-        return _always_reraises(_statements(statement.body))
-    return False
-
-
-def _statements(block: cst.BaseSuite) -> Sequence[cst.BaseStatement]:
-    if isinstance(block, cst.SimpleStatementSuite):  # `except: raise` on one line
-        return [cst.SimpleStatementLine(body=block.body)]
-    assert isinstance(block, cst.IndentedBlock)
-    return block.body
+def _is_builtin(scope: Scope, name: str) -> bool:
+    """Whether `name` read in `scope` is the builtin: not a module class `Exception`, a
+    class attribute, a parameter or an import of that name."""
+    return all(isinstance(a, BuiltinAssignment) for a in scope[name])
