@@ -25,3 +25,28 @@ def test_a_star_import_makes_the_bare_except_fix_unsafe(project, audit) -> None:
     unsafe = audit("scan", "--fix", "--unsafe-fixes", "--fail-on", "none")
     assert (root / "app.py").read_text() == STAR.replace("except:", "except Exception:")
     assert unsafe.code == 0
+
+
+# --- D: lines as tokenize counts them ----------------------------------------------------
+
+
+def test_a_form_feed_does_not_move_a_suppression(project, audit) -> None:
+    # str.splitlines() ends a line at the form feed: the trailing comment on line 5 looked
+    # alone on its line (line 4 is blank) and suppressed line 6 too.
+    code = (
+        "\f\ntry:\n    run()\n\nexcept OSError: pass  # audit: ignore[bare-except]\n"
+        "except:\n    pass\n"
+    )
+    project({"pyproject.toml": "[tool.audit]\n", "app.py": code})
+    result = audit("scan", "--fail-on", "none")
+    assert result.out.splitlines()[0].startswith("app.py:6:1: critical bare-except ")
+
+
+def test_a_line_separator_in_a_string_does_not_refuse_the_fix(project, audit) -> None:
+    # The fix check placed every statement after the U+2028 one line early: the edited
+    # handler on the try's last line looked untouched, and changed.
+    code = 's = "a\u2028b"\ntry: run()\nexcept: pass\n'
+    root = project({"pyproject.toml": "[tool.audit]\n", "app.py": code})
+    result = audit("scan", "--fix")
+    assert result.code == 0, result.out
+    assert (root / "app.py").read_text() == code.replace("except:", "except Exception:")

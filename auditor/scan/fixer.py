@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from auditor.model import FIX_ERROR, Edit, Finding, error_finding
+from auditor.scan.source import split_lines
 
 MAX_ROUNDS = 25
 
@@ -146,8 +147,8 @@ def _fix_rounds(
 
 def unified_diff(path: str, before: str, after: str) -> str:
     lines = difflib.unified_diff(
-        before.splitlines(keepends=True),
-        after.splitlines(keepends=True),
+        split_lines(before, keepends=True),
+        split_lines(after, keepends=True),
         fromfile=f"a/{path}",
         tofile=f"b/{path}",
     )

@@ -24,7 +24,7 @@ from auditor.scan.cst_rule import Replacement, Report, Rule
 from auditor.scan.cst_walk import provide_parents, read_only_visits, walk_batched
 from auditor.scan.loading import ActiveRule
 from auditor.scan.rule_base import RuleContext
-from auditor.scan.source import Decoded, LineIndex, decode_python
+from auditor.scan.source import Decoded, LineIndex, decode_python, split_lines
 from auditor.scan.suppressions import Comment
 
 decode = decode_python
@@ -140,7 +140,7 @@ class _Offsets:
     """Character offsets of ast nodes (ast counts columns in UTF-8 bytes)."""
 
     def __init__(self, text: str) -> None:
-        self.lines = text.splitlines(keepends=True)
+        self.lines = split_lines(text, keepends=True)
         self.starts = [0, *itertools.accumulate(len(line) for line in self.lines)]
 
     def _offset(self, line: int, byte_column: int) -> int:
@@ -159,7 +159,7 @@ class _Offsets:
 
 
 def comments(text: str, path: str | None = None) -> Iterator[Comment]:
-    lines = text.splitlines()
+    lines = split_lines(text)
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
             if token.type == tokenize.COMMENT:

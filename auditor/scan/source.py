@@ -12,6 +12,15 @@ from dataclasses import dataclass
 from auditor.model import Location
 
 NEWLINE = re.compile(r"\r\n?|\n")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+\Z")
+
+
+def split_lines(text: str, keepends: bool = False) -> list[str]:
+    """The lines as tokenize, ast and LibCST count them: ended by \\n, \\r\\n or \\r only.
+    `str.splitlines` also ends a line at a form feed, U+2028 and six more characters that
+    are not line breaks in code, and every line number after one would be off."""
+    lines = _LINE.findall(text)
+    return lines if keepends else [line.rstrip("\r\n") for line in lines]
 
 
 class DecodeError(ValueError):
