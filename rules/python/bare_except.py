@@ -38,10 +38,10 @@ class BareExcept(Rule):
     id = "bare-except"
     severity = Severity.CRITICAL
     message = "bare `except:` also catches KeyboardInterrupt and SystemExit; name the exceptions"
-    # `except` then only whitespace before the colon: files whose handlers all name a
-    # type (most files) are never parsed for this rule. A pattern that starts with a
+    # `except` then only whitespace (or a backslash continuation) before the colon: files
+    # whose handlers all name a type (most files) are never parsed for this rule. A pattern that starts with a
     # literal is searched for that literal first (no `\b` in front): 20 times faster.
-    triggers = (re.compile(r"except\s*:"),)
+    triggers = (re.compile(r"except[\s\\]*:"),)
     fix_description = "name the exception type"
 
     METADATA_DEPENDENCIES = (ScopeProvider,)
@@ -144,6 +144,11 @@ class BareExcept(Rule):
             line=4,
             column=5,
             count=2,
+        ),
+        # A line continuation between `except` and its colon.
+        Invalid(
+            "try:\n    run()\nexcept \\\n:\n    pass\n",
+            fixed="try:\n    run()\nexcept Exception:\n    pass\n",
         ),
         # A deliberate catch-all: Ctrl-C and sys.exit() are handled first, the bare
         # `except:` is meant for everything else, SystemExit included.

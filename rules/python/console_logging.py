@@ -78,10 +78,11 @@ class ConsoleLogging(Rule):
     id = "console-logging"
     severity = Severity.CRITICAL
     message = "`print` writes to the console; log through the module's logger instead"
-    # A call of a bare `print`, or anything naming `builtins`: method calls (`.print(`)
-    # and names such as `pprint(` or `print_help(` never make a file worth parsing. The
-    # look-behind comes after the literal, so that the search looks for `print` first.
-    triggers = (re.compile(r"print(?<![\w.]print)\s*\("), "builtins")
+    # A call of a bare `print` (also parenthesised, `(print)(`, or continued, `print \`
+    # then `(`), or anything naming `builtins`: method calls (`.print(`) and names such as
+    # `pprint(` or `print_help(` never make a file worth parsing. The look-behind comes
+    # after the literal, so that the search looks for `print` first.
+    triggers = (re.compile(r"print(?<![\w.]print)[\s\\)]*\("), "builtins")
     fix_applicability = "unsafe"
     OPTIONS = {"allow": (), "stdout-level": "info", "stderr-level": "error"}
     # Qualified names are asked of the scope for the few nodes that need them: resolving
@@ -361,6 +362,15 @@ class ConsoleLogging(Rule):
         Invalid("def f(*args, **kwargs):\n    print(*args, **kwargs)\n"),
         Invalid("print('a', end=next(endings))\n"),
         Invalid("x = f'{print(1)}'\n", column=8),
+        # A parenthesised name, a continuation line.
+        Invalid(
+            "(print)('x')\n",
+            fixed="import logging\n\nlogger = logging.getLogger(__name__)\nlogger.info('x')\n",
+        ),
+        Invalid(
+            "print \\\n('x')\n",
+            fixed="import logging\n\nlogger = logging.getLogger(__name__)\nlogger.info \\\n('x')\n",
+        ),
         # `builtins.print` is the builtin.
         Invalid(
             "import builtins\n\nbuiltins.print('x')\n",
