@@ -17,6 +17,11 @@ READ_ERROR = "read-error"
 INTERNAL_ERROR = "internal-error"
 FIX_ERROR = "fix-error"
 ERROR_RULES = frozenset({PARSE_ERROR, READ_ERROR, INTERNAL_ERROR, FIX_ERROR})
+# Warnings: part of a file could not be checked because of a limit of the tool, not of the
+# code (LibCST or tree-sitter refuses code its language accepts). Shown, never counted as
+# findings and never failing a gate; the tracker reads such a file as unreadable.
+PARSE_LIMIT = "parse-limit"
+WARNING_RULES = frozenset({PARSE_LIMIT})
 
 
 class Severity(enum.IntEnum):
@@ -86,6 +91,15 @@ class Finding:
     def is_error(self) -> bool:
         return self.rule_id in ERROR_RULES
 
+    @property
+    def is_warning(self) -> bool:
+        return self.rule_id in WARNING_RULES
+
+    @property
+    def is_finding(self) -> bool:
+        """A finding about the code: neither an error nor a warning about the tool."""
+        return not (self.is_error or self.is_warning)
+
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.start.line, self.start.column, self.rule_id)
 
@@ -123,6 +137,12 @@ def rule_crash(path: str, rule_id: str, exc: BaseException) -> Finding:
     """A rule raised on this file: its findings here are missing, the others are not."""
     message = f"rule {rule_id} failed on this file ({one_line(exc)}); its findings here are missing"
     return error_finding(INTERNAL_ERROR, path, message)
+
+
+def warning_finding(rule_id: str, path: str, message: str, at: Location | None = None) -> Finding:
+    """Part of a file was not checked, through a limit of the tool (see WARNING_RULES)."""
+    where = at or Location(1, 1)
+    return Finding(rule_id, Severity.LOW, path, where, where, message)
 
 
 def error_finding(rule_id: str, path: str, message: str, at: Location | None = None) -> Finding:

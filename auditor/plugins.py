@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from auditor.scan.cst_rule import Rule as Rule
     from auditor.scan.cst_walk import content_children as content_children
     from auditor.scan.cst_walk import find_all as find_all
-    from auditor.scan.python import syntax_error as syntax_error
+    from auditor.scan.python_check import syntax_error as syntax_error
     from auditor.scan.treesitter import describe_error as describe_error
     from auditor.scan.treesitter import first_error as first_error
     from auditor.scan.treesitter import parsed_file as parsed_file
@@ -58,7 +58,7 @@ _LAZY = {
     "Replacement": "auditor.scan.cst_rule",
     "find_all": "auditor.scan.cst_walk",
     "content_children": "auditor.scan.cst_walk",
-    "syntax_error": "auditor.scan.python",
+    "syntax_error": "auditor.scan.python_check",
     "describe_error": "auditor.scan.treesitter",
     "first_error": "auditor.scan.treesitter",
     "parsed_file": "auditor.scan.treesitter",

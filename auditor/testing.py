@@ -48,7 +48,7 @@ def fix_all(
         lambda before, after, edits: backend(language).check_fix(before, after, edits, path),
         unsafe=True,
     )
-    errors = [f for f in outcome.findings if f.is_error]
+    errors = [f for f in outcome.findings if not f.is_finding]
     assert not errors, f"fixing produced errors: {[f.message for f in errors]}"
     return outcome.text
 
@@ -58,7 +58,7 @@ def check_example(cls: type[BaseRule], example: Valid | Invalid) -> None:
     prefilters (triggers, `could_match`) must not hide a finding the rule makes."""
     options = dict(example.options)
     findings = run_rule(cls, example.source, example.path, options, prefilter=False)
-    errors = [f"{f.rule_id}: {f.message}" for f in findings if f.is_error]
+    errors = [f"{f.rule_id}: {f.message}" for f in findings if not f.is_finding]
     assert not errors, f"the example did not scan cleanly: {errors}"
     filtered = run_rule(cls, example.source, example.path, options)
     assert filtered == findings, (

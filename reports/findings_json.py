@@ -46,7 +46,7 @@ def render(
     fixable_unsafe: int = 0,
     extra: Mapping[str, Any] | None = None,
 ) -> str:
-    counts = Counter(f.severity for f in findings if not f.is_error)
+    counts = Counter(f.severity for f in findings if f.is_finding)
     document = {
         "schema": SCHEMA,
         "tool": {"name": "auditor", "version": version},
@@ -56,6 +56,7 @@ def render(
             "findings": sum(counts.values()),
             "by_severity": {s.label: counts[s] for s in sorted(Severity, reverse=True)},
             "errors": sum(1 for f in findings if f.is_error),
+            "warnings": sum(1 for f in findings if f.is_warning),
             "fixed": fixed,
             "fixable": {"safe": fixable_safe, "unsafe": fixable_unsafe},
         },

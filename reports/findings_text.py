@@ -21,7 +21,8 @@ def clean(text: str) -> str:
 def finding_line(finding: Finding, display: Callable[[str], str]) -> str:
     return (
         f"{clean(display(finding.path))}:{finding.start.line}:{finding.start.column}: "
-        f"{finding.severity.label} {finding.rule_id} {clean(finding.message)}"
+        f"{'warning' if finding.is_warning else finding.severity.label} {finding.rule_id} "
+        f"{clean(finding.message)}"
     )
 
 
@@ -38,7 +39,8 @@ def summary(
     fixable_unsafe: int = 0,
 ) -> list[str]:
     errors = [f for f in findings if f.is_error]
-    issues = [f for f in findings if not f.is_error]
+    warnings = [f for f in findings if f.is_warning]
+    issues = [f for f in findings if f.is_finding]
     lines = []
     if fixed:
         lines.append(f"Fixed {plural(fixed, 'finding')}.")
@@ -58,6 +60,12 @@ def summary(
     if errors:
         kinds = ", ".join(sorted({f.rule_id for f in errors}))
         lines.append(f"{plural(len(errors), 'error')} ({kinds}): some code was not checked.")
+    if warnings:
+        kinds = ", ".join(sorted({f.rule_id for f in warnings}))
+        lines.append(
+            f"{plural(len(warnings), 'warning')} ({kinds}): some code was not checked, through a "
+            "limit of the parser; the exit code ignores it."
+        )
     if fixable_safe:
         lines.append(f"{fixable_safe} fixable with `audit scan --fix`.")
     if fixable_unsafe:

@@ -28,6 +28,8 @@ def escape_property(text: str) -> str:
 
 def annotation(finding: Finding, display: Callable[[str], str]) -> str:
     command = "error" if finding.is_error else COMMANDS[finding.severity]
+    if finding.is_warning:
+        command = "warning"
     properties = {
         "file": display(finding.path),
         "line": str(finding.start.line),

@@ -77,7 +77,7 @@ def _artifact(path: str) -> dict[str, str]:
 def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": finding.rule_id,
-        "level": "error" if finding.is_error else LEVELS[finding.severity],
+        "level": "error" if finding.is_error else _level(finding),
         "message": {"text": finding.message},
         "locations": [
             {
@@ -157,3 +157,7 @@ def render(
         ]
     log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _level(finding: Finding) -> str:
+    return "warning" if finding.is_warning else LEVELS[finding.severity]

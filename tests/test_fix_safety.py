@@ -3,6 +3,8 @@ end to end through `audit scan --fix`."""
 
 from __future__ import annotations
 
+import json
+
 STAR = """\
 from shop.errors import *
 
@@ -50,3 +52,34 @@ def test_a_line_separator_in_a_string_does_not_refuse_the_fix(project, audit) ->
     result = audit("scan", "--fix")
     assert result.code == 0, result.out
     assert (root / "app.py").read_text() == code.replace("except:", "except Exception:")
+
+
+# --- E: valid Python that LibCST refuses -------------------------------------------------
+
+ANNOTATED = "import os\n(x): int = 1\ntry:\n    pass\nexcept:\n    pass\n"
+
+
+def test_code_libcst_refuses_is_a_warning_not_a_gate_failure(project, audit) -> None:
+    root = project({"pyproject.toml": "[tool.audit]\n", "a.py": ANNOTATED, "b.py": "print(1)\n"})
+    result = audit("scan", "--fail-on", "low", "--select", "bare-except")
+    assert (result.code, result.out) == (
+        0,
+        "a.py:3:5: warning parse-limit LibCST cannot parse this file, which CPython accepts "
+        "(Syntax Error @ 3:5.); no rule ran on it\n"
+        "No findings; 2 files scanned.\n"
+        "1 warning (parse-limit): some code was not checked, through a limit of the parser; "
+        "the exit code ignores it.\n",
+    )
+    document = json.loads(audit("scan", "--format", "json", "--select", "bare-except").out)
+    assert document["summary"]["findings"] == 0
+    assert (document["summary"]["errors"], document["summary"]["warnings"]) == (0, 1)
+    sarif = json.loads(audit("scan", "--format", "sarif", "--select", "bare-except").out)
+    assert [r["level"] for r in sarif["runs"][0]["results"]] == ["warning"]
+    github = audit("scan", "--format", "github", "--select", "bare-except").out
+    assert github.startswith("::warning file=a.py,line=3,col=5,")
+    baseline = audit("baseline")
+    assert (baseline.code, baseline.out) == (
+        0,
+        ".audit-baseline.json: 1 finding in the baseline.\n",
+    )
+    assert '"rule_id": "console-logging"' in (root / ".audit-baseline.json").read_text()

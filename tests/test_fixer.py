@@ -13,7 +13,7 @@ from auditor.scan.engine import Engine
 from auditor.scan.fileio import ChangedOnDisk, write_atomic
 from auditor.scan.fixer import MAX_ROUNDS, apply_edits, fix_text
 from auditor.scan.loading import ActiveRule
-from auditor.scan.python import check_fix
+from auditor.scan.python_check import check_fix
 from rules.python.bare_except import BareExcept
 
 

@@ -12,7 +12,7 @@ from auditor.config import Config
 from auditor.scan.engine import Engine
 from auditor.scan.fixer import fix_text, fixable
 from auditor.scan.loading import load_rules, resolve_rules
-from auditor.scan.python import check_fix
+from auditor.scan.python_check import check_fix
 
 RULES = [
     r for r in resolve_rules(Config(root=Path(".")), load_rules()) if "python" in r.cls.languages

@@ -86,6 +86,7 @@ def test_json_output_schema(project, audit) -> None:
         "findings": 1,
         "by_severity": {"critical": 1, "high": 0, "medium": 0, "low": 0},
         "errors": 0,
+        "warnings": 0,
         "fixed": 0,
         "fixable": {"safe": 1, "unsafe": 0},
     }

@@ -58,6 +58,7 @@ def baseline(
     entries = [
         BaselineEntry(f.path, f.rule_id, f.fingerprint, excerpt(outcome.texts.get(f.path, ""), f))
         for f in outcome.findings
+        if f.is_finding
     ]
     target = output if output is not None else project.config.root / ".audit-baseline.json"
     write_atomic(target, render_baseline(entries).encode("utf-8"))
@@ -85,7 +86,7 @@ def snapshot(config_file: Path | None) -> None:
     from reports.findings_text import finding_line
 
     for finding in taken.rules:
-        if finding.is_error:  # not recorded; the history reads these files from git
+        if not finding.is_finding:  # not recorded; the history reads these files from git
             click.echo(f"audit: {finding_line(finding, display)}", err=True)
     report_sources(taken.sources)
     parts = [f"rules {plural(len(taken.rules), 'finding')}"]

@@ -197,7 +197,7 @@ def scan(
         from reports.findings_text import finding_line
 
         for finding in findings:
-            if finding.is_error:
+            if not finding.is_finding:
                 click.echo(f"audit: {finding_line(finding, display)}", err=True)
 
     threshold = project.config.fail_on

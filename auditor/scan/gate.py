@@ -29,7 +29,7 @@ def exit_code(findings: Iterable[Finding], fail_on: Severity | None) -> int:
     findings = list(findings)
     if any(f.is_error for f in findings):
         return ERROR
-    if fail_on is not None and any(f.severity >= fail_on for f in findings):
+    if fail_on is not None and any(f.is_finding and f.severity >= fail_on for f in findings):
         return FINDINGS
     return OK
 
@@ -103,11 +103,11 @@ def apply_baseline(
     more (fixed). Errors are never baselined: a file that cannot be read is news."""
     accepted = {e.fingerprint for e in baseline}
     present = {f.fingerprint for f in findings}
-    new = [f for f in findings if f.is_error or f.fingerprint not in accepted]
+    new = [f for f in findings if not f.is_finding or f.fingerprint not in accepted]
     fixed = sorted(e for e in baseline if e.fingerprint not in present)
     return new, fixed
 
 
 def not_in(findings: Sequence[Finding], old: Collection[str]) -> list[Finding]:
     """For --new-since: the findings whose fingerprints are not among the old ones."""
-    return [f for f in findings if f.is_error or f.fingerprint not in old]
+    return [f for f in findings if not f.is_finding or f.fingerprint not in old]

@@ -40,8 +40,8 @@ def suppressions(comments: Iterable[Comment]) -> list[Suppression]:
 
 
 def is_suppressed(finding: Finding, active: Sequence[Suppression]) -> bool:
-    if finding.is_error:
-        return False  # a file we could not read or parse is never silenced
+    if not finding.is_finding:
+        return False  # a file we could not read or parse (all or part) is never silenced
     line = finding.start.line
     return any(
         line in s.applies_to and (s.rules is None or finding.rule_id in s.rules) for s in active

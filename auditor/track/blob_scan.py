@@ -57,8 +57,8 @@ def scan_blob(engine: Engine, rel: str, language: str, data: bytes) -> list[Keye
     except DecodeError:
         return None
     findings = engine.scan_text(rel, language, text)
-    if any(f.is_error for f in findings):
-        return None
+    if any(not f.is_finding for f in findings):
+        return None  # not read, or read only in part: what it holds is unknown
     # A file no rule's trigger is in is not parsed by the scan; the history must still
     # know that it cannot be read (Python 2 code has no `print(` to match).
     parsed = bool(findings) or engine.parses_when_scanned(rel, language, text)

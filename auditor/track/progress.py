@@ -173,7 +173,7 @@ def existing_since(project: Project, ref: str, outcome: ScanOutcome) -> Existing
     engine = project.engine()
     by_path: dict[str, list[Finding]] = {}
     for finding in outcome.findings:
-        if not finding.is_error and ":" not in finding.rule_id:  # sources: below
+        if finding.is_finding and ":" not in finding.rule_id:  # sources: below
             by_path.setdefault(finding.path, []).append(finding)
     current = [(path, outcome.texts[path], found) for path, found in by_path.items()]
     try:

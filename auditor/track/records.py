@@ -85,8 +85,12 @@ class History:
 
 
 def without_history(reason: str, findings: Sequence[Finding]) -> History:
-    current = tuple(Sighting(f.fingerprint, f) for f in findings if not f.is_error)
-    unreadable = tuple(sorted({f.path for f in findings if f.is_error}))
+    # A file the parser read only in part is unreadable too: what it did not see is
+    # unknown, not fixed.
+    unreadable = tuple(sorted({f.path for f in findings if not f.is_finding}))
+    current = tuple(
+        Sighting(f.fingerprint, f) for f in findings if f.is_finding and f.path not in unreadable
+    )
     return History(False, reason, (), (), current, head_unreadable=unreadable)
 
 

@@ -87,7 +87,7 @@ def project_json(rules: Sequence[Finding], reports: Sequence[SourceReport]) -> d
     """One project's entry: the rules' findings, and each source's (or its error)."""
     return {
         "tool": {"name": "auditor", "version": __version__},
-        "rules": [_finding_json(f) for f in rules if not f.is_error],
+        "rules": [_finding_json(f) for f in rules if f.is_finding],
         "sources": {
             report.name: {
                 "kind": report.kind,
