@@ -76,3 +76,82 @@ def test_a_js_file_that_does_not_parse_is_an_inventory_error(project, audit) -> 
     assert result.code == 2
     assert "B\n  b.js:1:1  process.env  optional" in result.out
     assert "a.js:1:25: critical parse-error cannot parse: unexpected '+'" in result.out
+
+
+def _reads(path: str, text: str) -> list[tuple[str | None, int, int, str, str | None]]:
+    reads = JsUnvalidatedEnv.env_reads(path, text, JsUnvalidatedEnv.OPTIONS)
+    return [(r.name, r.location.line, r.location.column, r.kind, r.default) for r in reads]
+
+
+def test_reads_through_typescript_casts_and_non_null() -> None:
+    text = (
+        "const a = (process.env as Env).API_URL;\n"
+        "const b = (<Env>process.env).KEY ?? 'k';\n"
+        "const c = (process.env satisfies Env).MODE;\n"
+        "const d = process.env!.SECRET;\n"
+        "const { PORT = '3000' } = process.env as Env;\n"
+    )
+    assert _reads("src/app.ts", text) == [
+        ("API_URL", 1, 11, "optional", None),
+        ("KEY", 2, 11, "default", "k"),
+        ("MODE", 3, 11, "optional", None),
+        ("SECRET", 4, 11, "optional", None),
+        ("PORT", 5, 9, "default", "3000"),
+    ]
+
+
+def test_reads_through_process_env_as_a_subscript() -> None:
+    text = "process['env'].A;\nprocess[\"env\"]['B'];\nprocess[`env`].C;\nprocess['envs'].D;\n"
+    assert _reads("src/app.js", text) == [
+        ("A", 1, 1, "optional", None),
+        ("B", 2, 1, "optional", None),
+        ("C", 3, 1, "optional", None),
+    ]
+
+
+def test_reads_through_an_alias_followed_by_scope() -> None:
+    text = (
+        "const env = process.env;\n"
+        "export function api() {\n"
+        "  const { API_URL, PORT = '3000' } = env;\n"
+        "  let e = env;\n"
+        "  return [e.HOST, env['TOKEN'] || 'none'];\n"
+        "}\n"
+        "function other(env: Env) {\n"
+        "  return env.NOT_A_READ;\n"
+        "}\n"
+        "let moved = process.env;\n"
+        "moved = load();\n"
+        "moved.REASSIGNED;\n"
+    )
+    assert _reads("src/app.ts", text) == [
+        ("API_URL", 3, 11, "optional", None),
+        ("PORT", 3, 20, "default", "3000"),
+        ("HOST", 5, 11, "optional", None),
+        ("TOKEN", 5, 19, "default", "none"),
+    ]
+
+
+def test_reads_in_a_destructuring_parameter_default() -> None:
+    text = (
+        "function f({ A = 'x' } = process.env) {\n  return A;\n}\n"
+        "const g = ({ B }: Env = process.env) => B;\n"
+    )
+    assert _reads("src/app.ts", text) == [
+        ("A", 1, 14, "default", "x"),
+        ("B", 4, 14, "optional", None),
+    ]
+    assert _reads("src/app.js", "const g = ({ B } = process.env) => B;\n") == [
+        ("B", 1, 14, "optional", None)
+    ]
+
+
+def test_typeof_in_a_type_is_no_read_in_a_value_it_is() -> None:
+    text = (
+        "type T = typeof process.env.X;\n"
+        "let a: typeof process.env.Y;\n"
+        "export type K = keyof typeof process.env;\n"
+        "if (typeof process.env.Z === 'string') run();\n"
+    )
+    assert _reads("src/app.ts", text) == [("Z", 4, 12, "optional", None)]
+    assert _reads("src/page.tsx", "let a: typeof process.env.Y = null;\n") == []

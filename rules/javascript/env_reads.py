@@ -2,18 +2,23 @@
 `unvalidated-env` rule and the `audit env` inventory.
 
 The environment is `process.env` (with `process` the global, or imported from `process` or
-`node:process`) and `import.meta.env` (Vite and friends). What counts as a read:
+`node:process`; also `process["env"]`) and `import.meta.env` (Vite and friends), seen
+through parentheses and TypeScript's `as`, `satisfies`, `<T>` and `!`
+(`(process.env as Env).A`, `process.env!.A`), and through an alias of it: a `const`, `let`
+or `var` bound to it (`const env = process.env; env.A`) and never reassigned, followed by
+scope. What counts as a read:
 
 - `process.env.NAME`, `process.env["NAME"]`, `process.env?.NAME` (kind "optional": a
   missing variable is `undefined`), or "default" when the read is the left side of
   `?? x` or `|| x`; `process.env[name]` has a computed name.
-- Destructuring: `const { A, B: b = "1", ...rest } = process.env` (also in an assignment)
-  reads A (optional) and B (default "1"); the rest is a copy.
+- Destructuring: `const { A, B: b = "1", ...rest } = process.env` (also in an assignment,
+  and as a pattern's default: `function f({ A } = process.env)`) reads A (optional) and B
+  (default "1"); the rest is a copy.
 - The whole environment: `Object.keys/values/entries(process.env)` and
   `for (k in process.env)` (kind "enumerate"); `{ ...process.env }` (kind "copy").
 
 Not reads: assigning (`process.env.X = "1"`) or deleting a variable, `"X" in process.env`,
-and passing `process.env` itself along.
+passing `process.env` itself along, and types (`type T = typeof process.env.X`).
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from auditor.plugins import EnvRead, LineIndex, ParsedFile, ReadKind, SourceError
-from rules.javascript.scope import Scopes, import_source, string_value
+from rules.javascript.scope import Scopes, import_source, is_assigned, string_value
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -34,6 +39,18 @@ TRIGGERS: tuple[str, ...] = ("process", "import.meta")
 _PROCESS_MODULES = frozenset({"process", "node:process"})
 _ENUMERATE = frozenset({"Object.keys", "Object.values", "Object.entries"})
 _LITERALS = frozenset({"string", "number", "true", "false", "null", "template_string"})
+# Expressions whose value is their operand's: `(e)`, `e as T`, `e satisfies T`, `<T>e`, `e!`.
+_WRAPPERS = frozenset(
+    {
+        "parenthesized_expression",
+        "as_expression",
+        "satisfies_expression",
+        "type_assertion",
+        "non_null_expression",
+    }
+)
+_PARAMETERS = frozenset({"required_parameter", "optional_parameter"})
+_DECLARATIONS = frozenset({"lexical_declaration", "variable_declaration"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,21 +68,38 @@ class JsEnvAccess:
 def env_accesses(file: ParsedFile, scopes: Scopes | None = None) -> Iterator[JsEnvAccess]:
     """Every read in one parsed file, in source order."""
     scopes = scopes or Scopes(file)
-    for env in _environments(file, scopes):
-        yield from _reads(file, env)
+    found = [
+        access
+        for env in _environments(file, scopes)
+        for access in _reads(file, env, _via(file, env), scopes, frozenset())
+    ]
+    yield from sorted(found, key=lambda access: access.node.start_byte)
 
 
 def _environments(file: ParsedFile, scopes: Scopes) -> Iterator[Node]:
-    """The `process.env` and `import.meta.env` expressions, found from the text `env`."""
+    """The `process.env` and `import.meta.env` expressions (`process["env"]` too), found
+    from the text `env`."""
     data = file.data
     start = data.find(b"env")
     while start != -1:
         node = file.root.descendant_for_byte_range(start, start + 3)
         start = data.find(b"env", start + 3)
-        if node is None or node.type != "property_identifier" or file.code(node) != "env":
+        if node is None or file.code(node) != "env":
             continue
         member = node.parent
-        if member is None or member.type != "member_expression":
+        if node.type == "property_identifier":
+            if member is None or member.type != "member_expression":
+                continue
+        elif node.type == "string_fragment" and member is not None:
+            string, member = member, member.parent
+            if (
+                member is None
+                or member.type != "subscript_expression"
+                or not _is_field(member, "index", string)
+                or string_value(string) != "env"
+            ):
+                continue
+        else:
             continue
         owner = member.child_by_field_name("object")
         if owner is None:
@@ -90,8 +124,15 @@ def _via(file: ParsedFile, env: Node) -> str:
     )
 
 
-def _reads(file: ParsedFile, env: Node) -> Iterator[JsEnvAccess]:
-    via = _via(file, env)
+def _reads(
+    file: ParsedFile, env: Node, via: str, scopes: Scopes, aliases: frozenset[int]
+) -> Iterator[JsEnvAccess]:
+    """The reads of the environment expression `env`; `aliases` are the declarators of the
+    aliases followed to reach it (an alias of an alias is followed once)."""
+    if _in_type(env):
+        return
+    while env.parent is not None and env.parent.type in _WRAPPERS:
+        env = env.parent
     parent = env.parent
     if parent is None:
         return
@@ -110,6 +151,17 @@ def _reads(file: ParsedFile, env: Node) -> Iterator[JsEnvAccess]:
         pattern = parent.child_by_field_name("name" if kind == "variable_declarator" else "left")
         if pattern is not None and pattern.type == "object_pattern":
             yield from _destructured(file, pattern, via)
+        elif (
+            pattern is not None and pattern.type == "identifier" and kind != "assignment_expression"
+        ):
+            yield from _aliased(file, parent, pattern, via, scopes, aliases)
+    elif (kind == "assignment_pattern" and _is_field(parent, "right", env)) or (
+        kind in _PARAMETERS and _is_field(parent, "value", env)
+    ):
+        # A default: `function f({ A } = process.env)`, `({ A }: Env = process.env) => A`.
+        pattern = parent.child_by_field_name("left" if kind == "assignment_pattern" else "pattern")
+        if pattern is not None and pattern.type == "object_pattern":
+            yield from _destructured(file, pattern, via)
     elif kind == "spread_element":
         yield JsEnvAccess(env, None, "copy", None, None, via)
     elif kind == "for_in_statement" and _is_field(parent, "right", env):
@@ -121,6 +173,41 @@ def _reads(file: ParsedFile, env: Node) -> Iterator[JsEnvAccess]:
         function = call.child_by_field_name("function") if call is not None else None
         if function is not None and file.code(function) in _ENUMERATE:
             yield JsEnvAccess(env, None, "enumerate", None, None, via)
+
+
+def _aliased(
+    file: ParsedFile,
+    declarator: Node,
+    name: Node,
+    via: str,
+    scopes: Scopes,
+    aliases: frozenset[int],
+) -> Iterator[JsEnvAccess]:
+    """The reads through `const env = process.env` (or `let`, `var`): each use of `env` where
+    this declaration is the one in scope, unless one of them reassigns it."""
+    declaration = declarator.parent
+    if declaration is None or declaration.type not in _DECLARATIONS or declarator.id in aliases:
+        return
+    alias = file.code(name)
+    binding = next((b for b in scopes.bindings(alias) if b.declaration.id == declarator.id), None)
+    if binding is None:
+        return
+    uses = scopes.references(binding)
+    if any(is_assigned(use, alias) for use in uses):
+        return
+    for use in uses:
+        if use.type == "identifier":
+            yield from _reads(file, use, via, scopes, aliases | {declarator.id})
+
+
+def _in_type(node: Node) -> bool:
+    """Whether `node` is part of a type (`type T = typeof process.env.X`): no read."""
+    current = node.parent
+    while current is not None:
+        if current.type == "type_query":
+            return True
+        current = current.parent
+    return False
 
 
 def _is_read(access: Node) -> bool:

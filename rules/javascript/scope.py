@@ -60,6 +60,11 @@ _NAMED_DECLARATIONS = frozenset(
 )
 _IMPORTS = frozenset({"import_clause", "namespace_import", "import_specifier"})
 _IDENTIFIERS = frozenset({"identifier", "shorthand_property_identifier_pattern", "type_identifier"})
+# Where a value's name is used (an object literal's `{ a }` and a destructuring `{ a } = x`
+# included); a type's name is not.
+_REFERENCES = frozenset(
+    {"identifier", "shorthand_property_identifier", "shorthand_property_identifier_pattern"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +100,29 @@ class Scopes:
 
     def is_global(self, ref: Node, name: str | None = None) -> bool:
         return self.resolve(ref, name) is None
+
+    def references(self, binding: Binding) -> tuple[Node, ...]:
+        """The identifiers in `binding`'s scope that `resolve` leads to it, in source order:
+        its uses, and any second declaration of the same `var` (see `is_assigned`); not the
+        identifier that declares it."""
+        data, key = self.file.data, binding.name.encode("utf-8")
+        found = []
+        start = data.find(key, binding.scope.start_byte)
+        while start != -1 and start + len(key) <= binding.scope.end_byte:
+            node = self.file.root.descendant_for_byte_range(start, start + len(key))
+            if (
+                node is not None
+                and node.type in _REFERENCES
+                and (node.start_byte, node.end_byte) == (start, start + len(key))
+            ):
+                own = _binding(node, binding.name)
+                resolved = self.resolve(node, binding.name)
+                if (own is None or own.declaration.id != binding.declaration.id) and (
+                    resolved is not None and resolved.declaration.id == binding.declaration.id
+                ):
+                    found.append(node)
+            start = data.find(key, start + len(key))
+        return tuple(found)
 
     def _find(self, name: str) -> list[Binding]:
         data, key = self.file.data, name.encode("utf-8")
@@ -161,6 +189,30 @@ def _binding(node: Node, name: str) -> Binding | None:
         if statement is not None:
             return Binding(name, _block_scope(statement), statement)
     return None
+
+
+def is_assigned(node: Node, name: str) -> bool:
+    """Whether the identifier `node` (naming `name`) is written there: assigned (`x = v`,
+    `x += v`, `x ??= v`, a target of a destructuring assignment), updated (`x++`), the
+    target of `for (x of xs)`, or declared (`var x` again)."""
+    if _binding(node, name) is not None:
+        return True
+    child, parent = node, node.parent
+    while parent is not None and parent.type in _PATTERNS | {"parenthesized_expression"}:
+        if parent.type == "pair_pattern" and not _is_field(parent, "value", child):
+            return False
+        if parent.type in {"assignment_pattern", "object_assignment_pattern"} and not _is_field(
+            parent, "left", child
+        ):
+            return False  # a default value is read
+        child, parent = parent, parent.parent
+    if parent is None:
+        return False
+    if parent.type in {"assignment_expression", "augmented_assignment_expression"}:
+        return _is_field(parent, "left", child)
+    if parent.type == "for_in_statement":
+        return _is_field(parent, "left", child)
+    return parent.type == "update_expression"
 
 
 def _parameter(name: str, parameters: Node | None, declaration: Node) -> Binding | None:

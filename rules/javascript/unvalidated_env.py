@@ -38,12 +38,16 @@ _PLAIN_NAME = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*\Z")
 class JsUnvalidatedEnv(TreeSitterRule):
     """Finds environment variables read outside the settings modules in JavaScript and
     TypeScript: `process.env.NAME`, `process.env["NAME"]`, `process.env[name]`,
-    destructuring (`const { API_URL, PORT = "3000" } = process.env`), the same through
-    `import.meta.env`, and enumerating the whole environment (`Object.keys(process.env)`,
-    `for (k in process.env)`). `process` is resolved by scope: a parameter or local named
-    `process` is not Node's, an import from `process`/`node:process` is. Writes
-    (`process.env.X = "1"`), `delete`, `"X" in process.env` and copies
-    (`{ ...process.env }`, a destructuring rest) are not reported.
+    destructuring (`const { API_URL, PORT = "3000" } = process.env`, also as a parameter's
+    default: `function f({ A } = process.env)`), the same through `import.meta.env`, and
+    enumerating the whole environment (`Object.keys(process.env)`, `for (k in process.env)`).
+    The environment is seen through TypeScript's casts (`(process.env as Env).A`,
+    `process.env!.A`), as `process["env"]`, and through an alias (`const env = process.env;
+    env.A`, followed by scope, not when the alias is reassigned). `process` is resolved by
+    scope: a parameter or local named `process` is not Node's, an import from
+    `process`/`node:process` is. Writes (`process.env.X = "1"`), `delete`,
+    `"X" in process.env`, copies (`{ ...process.env }`, a destructuring rest) and types
+    (`type T = typeof process.env.X`) are not reported.
 
     Why: a variable read where it is used is checked only when that line runs: a missing
     one is `undefined`, which flows on silently (`fetch(undefined + "/orders")`) until
@@ -111,6 +115,25 @@ class JsUnvalidatedEnv(TreeSitterRule):
             "export const Banner = () => <p>{props.env.TITLE}</p>;\n",
             path="example.tsx",
         ),
+        # Types are not reads.
+        Valid(
+            "type T = typeof process.env.X;\nlet a: typeof process.env.Y;\n"
+            "export type K = keyof typeof process.env;\n",
+            path="x.ts",
+        ),
+        Valid(
+            "export const Page = (p: { v: typeof process.env.V }) => <p>{p.v}</p>;\n", path="x.tsx"
+        ),
+        # A reassigned alias may hold anything; a parameter of the same name is another one.
+        Valid("let env = process.env;\nenv = load();\nuse(env.A);\n", path="x.js"),
+        Valid(
+            "const env = process.env;\nfunction f(env: Env) {\n  return env.A;\n}\n"
+            "const b = process['envs'].B;\n",
+            path="x.ts",
+        ),
+        Valid(
+            "(process.env as any).NODE_ENV = 'production';\nprocess.env!.X = '1';\n", path="x.ts"
+        ),
     )
 
     INVALID = (
@@ -154,6 +177,56 @@ class JsUnvalidatedEnv(TreeSitterRule):
             "const DB = process.env.DB;\n",
             path="src/config.ts",
             options={SETTINGS_MODULES: ("settings/**",)},
+            line=1,
+            column=12,
+        ),
+        # Through TypeScript's casts and `!`: the read is the whole member expression.
+        Invalid(
+            "const a = (process.env as Env).API_URL;\nconst b = (<Env>process.env).KEY;\n"
+            "const c = (process.env satisfies Env).MODE;\n",
+            path="x.ts",
+            line=1,
+            column=11,
+            count=3,
+        ),
+        Invalid("const url = process.env!.API_URL;\n", path="x.ts", line=1, column=13),
+        Invalid(
+            "const a = process['env'].A;\nconst b = process[\"env\"].B;\n"
+            "const c = process[`env`]['C'];\n",
+            path="x.js",
+            line=1,
+            column=11,
+            count=3,
+        ),
+        # An alias, followed by scope into functions and blocks, and an alias of it.
+        Invalid(
+            "const env = process.env;\nexport function api() {\n"
+            "  const { API_URL, PORT = '3000' } = env;\n  return env.HOST;\n}\n",
+            path="x.ts",
+            line=3,
+            column=11,
+            count=3,
+        ),
+        Invalid(
+            "var env = process.env;\n{\n  let e = env;\n  use(e['A']);\n}\n",
+            path="x.js",
+            line=4,
+            column=7,
+        ),
+        # A destructuring parameter's default.
+        Invalid(
+            "function f({ A = 'x' } = process.env) {\n  return A;\n}\n"
+            "const g = ({ B }: Env = process.env) => B;\n",
+            path="x.ts",
+            line=1,
+            column=14,
+            count=2,
+        ),
+        Invalid("const g = ({ B } = process.env) => B;\n", path="x.js", line=1, column=14),
+        # `typeof` on a value is a read.
+        Invalid(
+            "if (typeof process.env.X === 'string') {\n  run();\n}\n",
+            path="x.ts",
             line=1,
             column=12,
         ),
