@@ -14,8 +14,8 @@ from rules.python.console_logging import ConsoleLogging
 SELECT = ("--select", "console-logging")
 PRINTS = "def report(total):\n    print('total', total)\n"
 LOGS = (
-    "import logging\n\nlogger = logging.getLogger(__name__)\n"
-    "def report(total):\n    logger.info('total %s', total)\n"
+    "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
+    "def report(total):\n    _logger.info('total %s', total)\n"
 )
 
 
@@ -233,7 +233,10 @@ def test_fixed_modules_import_and_log_what_they_printed(project, audit) -> None:
     [
         ("shop/util.py", "import logging as _logging\n\n_logger = _logging.getLogger(__name__)"),
         ("shop/existing.py", 'log.error("failed: %s", reason)'),
-        ("shop/early.py", "import os\nimport logging\n\nlogger = logging.getLogger(__name__)\n"),
+        (
+            "shop/early.py",
+            "import os\nimport logging as _logging\n\n_logger = _logging.getLogger(__name__)\n",
+        ),
         ("shop/cart.py", "from __future__ import annotations\n\nimport os\n"),
     ],
 )
@@ -251,6 +254,6 @@ def test_fix_where_libcst_does_not_reproduce_the_file(project, audit) -> None:
     result = audit("scan", "--fix", "--unsafe-fixes", *SELECT)
     assert (result.code, "fix-error" in result.out) == (0, False)
     assert (root / "app.py").read_text() == (
-        "import logging\n\nlogger = logging.getLogger(__name__)\n"
-        'try:\n    a()\nexcept (A, B) :\n    pass\ny = 1; logger.info("%s", x)\n'
+        "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
+        'try:\n    a()\nexcept (A, B) :\n    pass\ny = 1; _logger.info("%s", x)\n'
     )

@@ -4,6 +4,8 @@ end to end through `audit scan --fix`."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 STAR = """\
 from shop.errors import *
@@ -83,3 +85,79 @@ def test_code_libcst_refuses_is_a_warning_not_a_gate_failure(project, audit) -> 
         ".audit-baseline.json: 1 finding in the baseline.\n",
     )
     assert '"rule_id": "console-logging"' in (root / ".audit-baseline.json").read_text()
+
+
+# --- G, K: the logger fix in a package, and in a latin-1 file ----------------------------
+
+PACKAGE = {
+    "pyproject.toml": "[tool.audit]\n",
+    "pkg/__init__.py": "",
+    "pkg/lib.py": "class _Log:\n    def warnOnce(self, text):\n        return 'once: ' + text\n\n\n"
+    "logger = _Log()\n",
+    "pkg/transform.py": "def scale(x):\n    print('scaling', x)\n    return x * 2\n",
+    "pkg/user.py": "from pkg.lib import logger\nfrom .transform import *\n\n\n"
+    "def run():\n    return logger.warnOnce(str(scale(2)))\n",
+}
+
+
+def test_a_new_logger_does_not_leak_through_import_star(project, audit) -> None:
+    # transform.py has no __all__: a public `logger` (or `logging`) it gained would
+    # replace user.py's own logger through `from .transform import *`.
+    root = project(PACKAGE)
+    assert audit("scan", "--fix", "--unsafe-fixes", "--select", "console-logging").code == 0
+    assert (root / "pkg/transform.py").read_text() == (
+        "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
+        "def scale(x):\n    _logger.info('scaling %s', x)\n    return x * 2\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", "import pkg.user; print(pkg.user.run())"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (ran.returncode, ran.stdout) == (0, "once: 4\n"), ran.stderr
+
+
+def test_a_fix_a_latin_1_file_cannot_hold_is_refused_alone(project, audit) -> None:
+    code = "# -*- coding: latin-1 -*-\nprint('caf\xe9', '\\N{BULLET}', n)\ntry:\n    run()\nexcept:\n    pass\n"
+    root = project({"pyproject.toml": "[tool.audit]\n", "app.py": code.encode("latin-1")})
+    result = audit("scan", "--fix", "--unsafe-fixes")
+    fixed = (root / "app.py").read_bytes().decode("latin-1")
+    assert "except Exception:" in fixed  # the safe fix is written
+    assert "_logger.info('caf\xe9 \\N{BULLET} %s', n)" in fixed  # escapes kept: it fits
+    assert result.code == 0, result.out
+
+
+BULLET_RULE = """\
+import libcst as cst
+
+from auditor.plugins import Rule, Severity
+
+
+class Bullets(Rule):
+    '''Writes a bullet no latin-1 file can hold.'''
+
+    id = "bullets"
+    severity = Severity.LOW
+    message = "star, not bullet"
+    triggers = ("'",)
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        self.report(node, replacement=cst.SimpleString("'\\u2022'"))
+"""
+
+
+def test_a_fix_the_files_encoding_cannot_hold_is_refused_and_the_rest_written(
+    project, audit
+) -> None:
+    code = "# -*- coding: latin-1 -*-\nstar = 'caf\xe9'\ntry:\n    run()\nexcept:\n    pass\n"
+    config = "[tool.audit]\nplugins = ['bullet_rule']\nextend-safe-fixes = ['bullets']\n"
+    root = project(
+        {"pyproject.toml": config, "bullet_rule.py": BULLET_RULE, "app.py": code.encode("latin-1")}
+    )
+    result = audit("scan", "--fix", "--fail-on", "none")
+    assert (root / "app.py").read_bytes().decode("latin-1") == code.replace(
+        "except:", "except Exception:"
+    )
+    assert "fix of bullets refused: its text cannot be encoded as iso-8859-1" in result.out

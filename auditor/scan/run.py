@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from auditor.config import Config, load_config
 from auditor.globs import Globs
-from auditor.model import FIX_ERROR, Finding, error_finding
+from auditor.model import FIX_ERROR, Edit, Finding, error_finding
 from auditor.scan import manifest as rule_manifest
 from auditor.scan.cache import Cache, Entry, blob_id, rule_set_key, stat_of
 from auditor.scan.discovery import SourcePath, discover, language_of
@@ -404,11 +404,22 @@ def _fix_file(
     source, decoded = result.source, result.decoded
     assert decoded is not None and result.data is not None
     lang = backend(source.language)
+
+    def check(before: str, after: str, edits: Sequence[Edit]) -> str | None:
+        # A fix whose text the file's encoding cannot hold is refused alone, so the
+        # other fixes are still written.
+        for edit in edits:
+            try:
+                edit.text.encode(decoded.encoding)
+            except UnicodeEncodeError:
+                return f"its text cannot be encoded as {decoded.encoding}"
+        return lang.check_fix(before, after, edits, source.rel)
+
     outcome = fix_text(
         decoded.text,
         result.findings,
         lambda text: engine.scan_text(source.rel, source.language, text),
-        lambda before, after, edits: lang.check_fix(before, after, edits, source.rel),
+        check,
         unsafe=unsafe,
     )
     if outcome.text == decoded.text:

@@ -1,9 +1,14 @@
 """The module logger that console-logging's fix writes to.
 
-A module-level `NAME = logging.getLogger(...)` is reused. Otherwise one is planned:
-`logger = logging.getLogger(__name__)` (and `import logging` when no usable import of it
-exists) placed after the imports, but before the first top-level statement that could
-run a print at import time, so the fixed module still imports.
+A module-level `NAME = logging.getLogger(__name__)` is reused (another `getLogger(...)`
+binding only when it is the module's one logger: `access_log = getLogger("app.access")`
+is for something else). Otherwise one is planned, placed after the imports but before
+the first top-level statement that could run a print at import time, so the fixed
+module still imports. Without an `__all__`, `from module import *` would carry every new
+public name into the importing module (over its own `logger`), so the new names are
+private then: `_logger = _logging.getLogger(__name__)`, reusing an existing import of
+logging. A module that `logging` itself imports (a vendored or copied `os`, `re`,
+`threading`, ...) gets no fix: importing logging there is circular.
 """
 
 from __future__ import annotations
@@ -58,16 +63,27 @@ class LoggerPlan:
 
 
 def plan_logger(
-    module: cst.Module, scope: GlobalScope, qualified: QualifiedNames, is_print: IsPrint
+    module: cst.Module,
+    scope: GlobalScope,
+    qualified: QualifiedNames,
+    is_print: IsPrint,
+    path: str,
 ) -> LoggerPlan:
+    circular = logging_imports(path)
+    if circular is not None:
+        return LoggerPlan(
+            "logger", problem=f"`logging` imports `{circular}`: importing it here is circular"
+        )
     body = module.body
     immediate, first_code = _import_time_uses(body, _code_names(scope), is_print)
     existing = list(_logger_bindings(body, qualified))
-    for index, name in existing:
-        # Rebinding (or `global` writes elsewhere) would make the name mean something else.
-        if len(scope.assignments[name]) == 1:
-            return LoggerPlan(name, bound_at=index, first_code=first_code, immediate=immediate)
-    if existing:
+    # Rebinding (or `global` writes elsewhere) would make a name mean something else.
+    usable = [(i, name) for i, name, own in existing if len(scope.assignments[name]) == 1]
+    named = [(i, name) for i, name, own in existing if own and (i, name) in usable]
+    if named or (len(existing) == 1 and usable):
+        index, name = (named or usable)[0]
+        return LoggerPlan(name, bound_at=index, first_code=first_code, immediate=immediate)
+    if len(existing) == 1:
         name = existing[0][1]
         return LoggerPlan(name, problem=f"the module's logger `{name}` is bound more than once")
 
@@ -77,11 +93,15 @@ def plan_logger(
     imports = [i for i in range(start, danger) if import_like(body[i])]
     anchor = imports[-1] if imports else start - 1
     used = used_names(module)
-    name = _free_name(("logger", "_logger"), used)
+    public = "__all__" in scope  # else `import *` takes every public name we add
+    name = _free_name(("logger", "_logger") if public else ("_logger",), used)
     factory = existing_factory(body[: anchor + 1], scope)
     new: list[cst.BaseStatement] = []
     if factory is None:
-        alias = "logging" if importable_as_logging(scope) else _free_name(("_logging",), used)
+        if public and importable_as_logging(scope):
+            alias = "logging"
+        else:
+            alias = _free_name(("_logging",), used)
         factory = cst.Attribute(cst.Name(alias), cst.Name("getLogger"))
         after_header = 0 <= anchor < start  # a docstring or `from __future__` import
         new.append(import_logging(alias, blank_before=after_header))
@@ -96,8 +116,9 @@ def plan_logger(
 
 def _logger_bindings(
     body: Sequence[cst.BaseStatement], qualified: QualifiedNames
-) -> Iterator[tuple[int, str]]:
-    """Top-level `NAME = logging.getLogger(...)` (or `NAME: Logger = ...`) statements."""
+) -> Iterator[tuple[int, str, bool]]:
+    """Top-level `NAME = logging.getLogger(...)` (or `NAME: Logger = ...`) statements, and
+    whether each is the module's own logger (`getLogger(__name__)`)."""
     for index, statement in enumerate(body):
         if not isinstance(statement, cst.SimpleStatementLine):
             continue
@@ -113,7 +134,42 @@ def _logger_bindings(
                 and isinstance(value, cst.Call)
                 and _is_get_logger(value.func, qualified)
             ):
-                yield index, target.value
+                own = len(value.args) == 1 and _is_module_name(value.args[0].value)
+                yield index, target.value, own
+
+
+def _is_module_name(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Name) and expr.value == "__name__"
+
+
+# What `import logging` imports, in CPython 3.9 to 3.14 (`python -I -S -c "import logging,
+# sys; print(sorted(sys.modules))"` on each, and what `site` and Windows add): a copy of
+# one of them (a vendored stdlib) that imported logging would import itself half-made.
+LOGGING_IMPORTS = frozenset(
+    {
+        "_collections_abc", "_colorize", "_sitebuiltins", "_weakrefset", "abc", "codecs",
+        "re._casefix", "re._compiler", "re._constants", "re._parser",
+        "collections", "collections.abc", "contextlib", "copyreg", "encodings", "enum",
+        "functools", "genericpath", "heapq", "io", "keyword", "linecache", "logging",
+        "ntpath", "operator", "os", "posixpath", "re", "reprlib", "site", "sre_compile",
+        "sre_constants", "sre_parse", "stat", "string", "textwrap", "threading", "token",
+        "tokenize", "traceback", "types", "warnings", "weakref", "zipimport",
+    }
+)  # fmt: skip
+
+
+def logging_imports(path: str) -> str | None:
+    """The module `logging` imports that `path` may be a copy of: its dotted name, or any
+    tail of it (`Lib/re/_parser.py` is `re._parser` when `Lib` is on the path), is one
+    of them (any codec of `encodings` too)."""
+    parts = path.removesuffix(".py").split("/")
+    if parts[-1] == "__init__":
+        parts.pop()
+    for start in range(len(parts)):
+        name = ".".join(parts[start:])
+        if name in LOGGING_IMPORTS or name.startswith("encodings."):
+            return name
+    return None
 
 
 def _is_get_logger(func: cst.BaseExpression, qualified: QualifiedNames) -> bool:
@@ -258,8 +314,10 @@ BINDING_EXAMPLES = (
     # An import of logging (or of getLogger) is reused for a new binding.
     Invalid(
         "import logging as lg\n\n\ndef f():\n    print('x')\n",
-        fixed="import logging as lg\n\nlogger = lg.getLogger(__name__)\n\n\n"
-        "def f():\n    logger.info('x')\n",
+        fixed=(
+            "import logging as lg\n\n_logger = lg.getLogger(__name__)\n\n\ndef f():\n"
+            "    _logger.info('x')\n"
+        ),
     ),
     # `logger` is taken (a parameter somewhere): another name.
     Invalid(
@@ -291,34 +349,47 @@ BINDING_EXAMPLES = (
     # `logging` means something else at module level: import it under another name.
     Invalid(
         "from shop import logging\n\n\ndef f():\n    print('x')\n",
-        fixed="from shop import logging\nimport logging as _logging\n\n"
-        "logger = _logging.getLogger(__name__)\n\n\ndef f():\n    logger.info('x')\n",
+        fixed=(
+            "from shop import logging\nimport logging as _logging\n\n"
+            "_logger = _logging.getLogger(__name__)\n\n\ndef f():\n"
+            "    _logger.info('x')\n"
+        ),
     ),
     # `import logging` only inside a function is not a module-level import.
     Invalid(
         "def f():\n    import logging\n\n    print('x')\n",
-        fixed="import logging\n\nlogger = logging.getLogger(__name__)\n"
-        "def f():\n    import logging\n\n    logger.info('x')\n",
+        fixed=(
+            "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
+            "def f():\n    import logging\n\n    _logger.info('x')\n"
+        ),
     ),
     # The docstring and `from __future__` imports stay first.
     Invalid(
         '"""Cart totals."""\n\nfrom __future__ import annotations\n\nprint("cart module loaded")\n',
-        fixed='"""Cart totals."""\n\nfrom __future__ import annotations\n\n'
-        "import logging\n\nlogger = logging.getLogger(__name__)\n\n"
-        'logger.info("cart module loaded")\n',
+        fixed=(
+            '"""Cart totals."""\n\nfrom __future__ import annotations\n\n'
+            "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n\n"
+            '_logger.info("cart module loaded")\n'
+        ),
         line=5,
     ),
     # A print that runs before the last import must see the binding.
     Invalid(
         "import os\nprint('starting')\nimport sys\n",
-        fixed="import os\nimport logging\n\nlogger = logging.getLogger(__name__)\n"
-        "logger.info('starting')\nimport sys\n",
+        fixed=(
+            "import os\nimport logging as _logging\n\n"
+            "_logger = _logging.getLogger(__name__)\n_logger.info('starting')\n"
+            "import sys\n"
+        ),
     ),
     # So must a function called at import time.
     Invalid(
         "import os\n\ndef setup():\n    print('setup')\n\nsetup()\nimport sys\n",
-        fixed="import os\nimport logging\n\nlogger = logging.getLogger(__name__)\n\n"
-        "def setup():\n    logger.info('setup')\n\nsetup()\nimport sys\n",
+        fixed=(
+            "import os\nimport logging as _logging\n\n"
+            "_logger = _logging.getLogger(__name__)\n\ndef setup():\n"
+            "    _logger.info('setup')\n\nsetup()\nimport sys\n"
+        ),
     ),
     # An existing logger bound after code that may print at import time is not
     # usable there; the message says how to make it so.
@@ -365,4 +436,28 @@ BINDING_EXAMPLES = (
         line=7,
         count=2,
     ),
+    # The module's own logger is preferred to one named for something else; several
+    # others and none of its own: a new one.
+    Invalid(
+        "import logging\n\naccess_log = logging.getLogger('myapp.access')\n"
+        "log = logging.getLogger(__name__)\n\n\ndef f():\n    print('x')\n",
+        fixed="import logging\n\naccess_log = logging.getLogger('myapp.access')\n"
+        "log = logging.getLogger(__name__)\n\n\ndef f():\n    log.info('x')\n",
+    ),
+    Invalid(
+        "import logging\n\na = logging.getLogger('a')\nb = logging.getLogger('b')\n\n\n"
+        "def f():\n    print('x')\n",
+        fixed="import logging\n\n_logger = logging.getLogger(__name__)\n\n"
+        "a = logging.getLogger('a')\nb = logging.getLogger('b')\n\n\n"
+        "def f():\n    _logger.info('x')\n",
+    ),
+    # With an `__all__`, `import *` takes only what it lists: public names are safe.
+    Invalid(
+        "__all__ = ['f']\n\n\ndef f():\n    print('x')\n",
+        fixed="import logging\n\nlogger = logging.getLogger(__name__)\n__all__ = ['f']\n\n\n"
+        "def f():\n    logger.info('x')\n",
+    ),
+    # A copy of a module that logging imports: importing logging there is circular.
+    Invalid("import sys\n\n\ndef f():\n    print('x')\n", path="Lib/os.py"),
+    Invalid("def f():\n    print('x')\n", path="vendor/stdlib/re/_parser.py"),
 )

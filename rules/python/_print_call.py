@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 import libcst as cst
 
 from auditor.plugins import (
+    Invalid,
     OptionValue,
     RuleContext,
     globs,
@@ -117,21 +118,66 @@ def message_parts(call: cst.Call) -> list[Part] | str:
     if len(positional) == 1 and _is_str_literal(positional[0].value):
         return [positional[0]]
     quote = _quote_char([*(arg.value for arg in positional), *([sep] if sep else [])])
-    return _format(positional, separator, quote)
+    literal_sep = None if sep is None or _is_name(sep, "None") else sep
+    return _format(positional, separator, literal_sep, quote)
 
 
-def _format(args: Sequence[cst.Arg], separator: str, quote: str) -> list[Part]:
+def _format(
+    args: Sequence[cst.Arg], separator: str, sep: cst.BaseExpression | None, quote: str
+) -> list[Part]:
     """A %-style format string (print's separator between the values, literal text folded
-    in) followed by the arguments that stay arguments."""
+    in) followed by the arguments that stay arguments. Folded literals keep their spelling
+    (`\\N{BULLET}` stays an escape, so the file's encoding still holds the result)."""
     texts = [_text(arg.value) for arg in args]
     arguments = [arg for arg, text in zip(args, texts, strict=True) if text is None]
+    double = bool(arguments)  # logging %-formats the message only when there are arguments
 
-    def literal(text: str) -> str:
-        # logging %-formats the message only when there are arguments
-        return text.replace("%", "%%") if arguments else text
+    def spelled(node: cst.BaseExpression | None, text: str) -> str:
+        body = None if node is None else _source_body(node, quote, double)
+        return body if body is not None else _quoted_body(text, quote, double)
 
-    fmt = literal(separator).join("%s" if t is None else literal(t) for t in texts)
-    return [cst.SimpleString(_quote(fmt, quote)), *arguments]
+    between = spelled(sep, separator)
+    fmt = between.join(
+        "%s" if t is None else spelled(arg.value, t) for arg, t in zip(args, texts, strict=True)
+    )
+    return [cst.SimpleString(quote + fmt + quote), *arguments]
+
+
+def _source_body(node: cst.BaseExpression, quote: str, double: bool) -> str | None:
+    """A str literal's text as the inside of a plain literal quoted with `quote`, spelled
+    as the file spells it: escapes stay escapes, a `%` doubled when `double`. None when
+    that cannot be done (a raw string, or a `%` written as an escape)."""
+    if isinstance(node, cst.ConcatenatedString):
+        left = _source_body(node.left, quote, double)
+        right = _source_body(node.right, quote, double)
+        return None if left is None or right is None else left + right
+    if not isinstance(node, cst.SimpleString) or node.prefix.lower() not in ("", "u"):
+        return None
+    body, value = node.raw_value, _text(node)
+    out: list[str] = []
+    index = 0
+    while index < len(body):
+        char = body[index]
+        if char == "\\":
+            out.append(body[index : index + 2])  # an escape, or a line continuation
+            index += 2
+            continue
+        if char == quote:
+            out.append("\\" + char)
+        elif char in "\r\n":
+            out.append("\\r" if char == "\r" else "\\n")  # a triple-quoted line break
+        elif char == "%" and double:
+            out.append("%%")
+        else:
+            out.append(char)
+        index += 1
+    if value is None or value.count("%") != body.count("%"):
+        return None  # `\\x25` and the like: logging would read a format spec
+    return "".join(out)
+
+
+def _quoted_body(text: str, quote: str, double: bool) -> str:
+    return _quote(text.replace("%", "%%") if double else text, quote)[1:-1]
 
 
 def logger_arguments(call: cst.Call, parts: Sequence[Part]) -> list[cst.Arg]:
@@ -150,13 +196,51 @@ def logger_arguments(call: cst.Call, parts: Sequence[Part]) -> list[cst.Arg]:
             comma = cst.Comma(whitespace_after=_line_break(call.whitespace_before_args))
             result.append(cst.Arg(part, comma=comma))
     if result[-1] is not last:
-        result[-1] = result[-1].with_changes(
-            comma=last.comma, whitespace_after_arg=last.whitespace_after_arg
-        )
+        kept = result[-1]
+        if _has_comment(kept.comma):  # keep it, and close the call where `last` did
+            result[-1] = kept.with_changes(comma=_closing(kept.comma, last))
+        else:
+            result[-1] = kept.with_changes(
+                comma=last.comma, whitespace_after_arg=last.whitespace_after_arg
+            )
     for index, arg in enumerate(result[:-1]):
         if not isinstance(arg.comma, cst.Comma):
             result[index] = arg.with_changes(comma=cst.Comma(cst.SimpleWhitespace(""), _SPACE))
+    if len(result) > 1:  # `print(x for x in y)`: a generator is bare only as the sole argument
+        result = [_parenthesised(arg) for arg in result]
     return result
+
+
+def _has_comment(comma: cst.Comma | cst.MaybeSentinel) -> bool:
+    if not isinstance(comma, cst.Comma):
+        return False
+    after = comma.whitespace_after
+    return isinstance(after, cst.ParenthesizedWhitespace) and (
+        after.first_line.comment is not None
+        or any(line.comment is not None for line in after.empty_lines)
+    )
+
+
+def _closing(comma: cst.Comma | cst.MaybeSentinel, last: cst.Arg) -> cst.Comma:
+    assert isinstance(comma, cst.Comma)
+    after = comma.whitespace_after
+    closing = last.comma.whitespace_after if isinstance(last.comma, cst.Comma) else None
+    if closing is None:
+        closing = last.whitespace_after_arg
+    if isinstance(after, cst.ParenthesizedWhitespace) and isinstance(
+        closing, cst.ParenthesizedWhitespace
+    ):
+        after = after.with_changes(indent=closing.indent, last_line=closing.last_line)
+    return comma.with_changes(whitespace_after=after)
+
+
+def _parenthesised(arg: cst.Arg) -> cst.Arg:
+    value = arg.value
+    if isinstance(value, cst.GeneratorExp) and not value.lpar:
+        return arg.with_changes(
+            value=value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+        )
+    return arg
 
 
 _SPACE = cst.SimpleWhitespace(" ")
@@ -225,3 +309,99 @@ def _quote(text: str, quote: str) -> str:
         else:
             escaped.append(repr(char)[1:-1])  # \n, \t, \x00, \u2028 ...
     return quote + "".join(escaped) + quote
+
+
+# How a print call becomes a logger call, as console-logging's examples (the harness runs
+# them with the rule's).
+CALL_EXAMPLES = (
+    # Separators: a literal one is folded in, a computed one is not.
+    Invalid(
+        "import os\n\nprint('a', os.sep, 'b', sep='')\nprint(x, y, sep=', ')\n",
+        fixed=(
+            "import os\nimport logging as _logging\n\n"
+            "_logger = _logging.getLogger(__name__)\n\n_logger.info('a%sb', os.sep)\n"
+            "_logger.info('%s, %s', x, y)\n"
+        ),
+        count=2,
+    ),
+    Invalid("print(a, b, sep=separator)\n"),
+    # `%` is escaped only when logging will %-format the message.
+    Invalid(
+        "print('100%')\nprint('100%', 'done')\nprint('%d%%', n, sep='%')\n",
+        fixed=(
+            "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
+            "_logger.info('100%')\n_logger.info('100% done')\n"
+            "_logger.info('%%d%%%%%%%s', n)\n"
+        ),
+        count=3,
+    ),
+    # A single str literal or f-string stays as it is; an f-string among other
+    # arguments is an argument; bytes are not text.
+    Invalid(
+        'print(f"total {total}")\nprint("a", f"{b}")\nprint(b"raw")\n',
+        fixed=(
+            "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
+            '_logger.info(f"total {total}")\n_logger.info("a %s", f"{b}")\n'
+            '_logger.info("%s", b"raw")\n'
+        ),
+        count=3,
+    ),
+    # No fix: nothing to log, unknown arguments, effects the fix would drop.
+    Invalid("def f():\n    print()\n", line=2, column=5),
+    Invalid("def f(*args, **kwargs):\n    print(*args, **kwargs)\n"),
+    Invalid("print('a', end=next(endings))\n"),
+    Invalid("x = f'{print(1)}'\n", column=8),
+    # A multi-line call keeps its layout and the comments of kept arguments.
+    Invalid(
+        """
+            def report(total, count):
+                print(  # summary
+                    "total:",
+                    total,  # in cents
+                    count,
+                )
+            """,
+        fixed="""
+            import logging as _logging
+
+            _logger = _logging.getLogger(__name__)
+            def report(total, count):
+                _logger.info(  # summary
+                    "total: %s %s",
+                    total,  # in cents
+                    count,
+                )
+            """,
+    ),
+    # CRLF files get CRLF lines.
+    Invalid(
+        "import os\r\n\r\n\r\ndef f():\r\n    print('x')\r\n",
+        fixed=(
+            "import os\r\nimport logging as _logging\r\n\r\n"
+            "_logger = _logging.getLogger(__name__)\r\n\r\n\r\ndef f():\r\n"
+            "    _logger.info('x')\r\n"
+        ),
+    ),
+    # Kept arguments keep their comments; a generator is parenthesised once it is not
+    # the sole argument; escapes stay escapes (the file may be latin-1 or ASCII).
+    Invalid(
+        "print(\n    total,  # in cents\n    end='',\n)\n",
+        fixed="import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
+        '_logger.info(\n    "%s",\n    total,  # in cents\n)\n',
+    ),
+    Invalid(
+        "print(x for x in rows)\n",
+        fixed="import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
+        '_logger.info("%s", (x for x in rows))\n',
+    ),
+    Invalid(
+        'print(\'\\N{BULLET} caf\\xe9 50%\', n, """left\nright""")\n',
+        fixed="import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
+        "_logger.info('\\N{BULLET} caf\\xe9 50%% %s left\\nright', n)\n",
+    ),
+    Invalid(
+        "print('100\\x25', n)\n",
+        fixed="import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
+        "_logger.info('100%% %s', n)\n",
+    ),
+)

@@ -18,6 +18,7 @@ from auditor.plugins import (
     Severity,
     Valid,
 )
+from rules.python._exits import code_of
 from rules.python._logger_fix import (
     BINDING_EXAMPLES,
     LoggerPlan,
@@ -25,6 +26,7 @@ from rules.python._logger_fix import (
     sees_module_binding,
 )
 from rules.python._print_call import (
+    CALL_EXAMPLES,
     allowed_file,
     body_span,
     is_main_ast,
@@ -35,6 +37,7 @@ from rules.python._print_call import (
     message_parts,
 )
 
+LOGGING_CLASS_SUFFIXES = ("Handler", "Formatter", "Filter", "LoggerAdapter")
 STDOUT = frozenset({"sys.stdout", "sys.__stdout__"})
 STDERR = frozenset({"sys.stderr", "sys.__stderr__"})
 
@@ -119,9 +122,20 @@ class ConsoleLogging(Rule):
         self.main_bodies: set[cst.BaseSuite] = set()
         self.main_depth = 0  # inside the body of `if __name__ == "__main__":`
         self.fstring_depth = 0
+        self.in_logging_class: list[bool] = []  # a class stack: is each part of logging?
+        self.logging_classes: set[str] = set()  # the module's own handlers, formatters...
 
     def visit_Module(self, node: cst.Module) -> None:
         self.module = node
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        logging_class = any(self.is_logging_class(base.value) for base in node.bases)
+        if logging_class:
+            self.logging_classes.add(node.name.value)
+        self.in_logging_class.append(logging_class)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.in_logging_class.pop()
 
     def visit_If(self, node: cst.If) -> None:
         if is_main_test(node.test):
@@ -159,6 +173,11 @@ class ConsoleLogging(Rule):
             # The new format string's quotes could end the f-string (before Python 3.12).
             self.report(node, f"{self.message} (no fix: a print inside an f-string)")
             return
+        if any(self.in_logging_class):
+            # A handler's emit() logging through the logger would call itself.
+            recursion = "inside a logging handler, formatter or filter, logging would recurse"
+            self.report(node, f"{self.message} (no fix: {recursion})")
+            return
         plan = self.logger_plan()
         problem = plan.unusable(node)
         scope = self.get_metadata(ScopeProvider, node, None)
@@ -190,6 +209,14 @@ class ConsoleLogging(Rule):
         scope = self.get_metadata(ScopeProvider, node, None)
         return frozenset(scope.get_qualified_names_for(node)) if scope else frozenset()
 
+    def is_logging_class(self, base: cst.BaseExpression) -> bool:
+        """A class of the logging machinery: `logging.Handler` and kin, a class named like
+        one (`RichHandler`, `JsonFormatter`), or one of the module's own such classes."""
+        if any(n.name.startswith("logging.") for n in self.qualified_names(base)):
+            return True
+        name = code_of(base).rsplit(".", 1)[-1]
+        return name.endswith(LOGGING_CLASS_SUFFIXES) or name in self.logging_classes
+
     def is_builtin_print(self, call: cst.Call) -> bool:
         func = call.func
         named = isinstance(func, cst.Name) and func.value == "print"
@@ -217,7 +244,9 @@ class ConsoleLogging(Rule):
             assert self.module is not None
             scope = self.get_metadata(ScopeProvider, self.module)
             assert isinstance(scope, GlobalScope)
-            self.plan = plan_logger(self.module, scope, self.qualified_names, self.is_builtin_print)
+            self.plan = plan_logger(
+                self.module, scope, self.qualified_names, self.is_builtin_print, self.context.path
+            )
         return self.plan
 
     VALID = (
@@ -256,10 +285,10 @@ class ConsoleLogging(Rule):
         Invalid(
             "print(total)\n",
             fixed="""
-            import logging
+            import logging as _logging
 
-            logger = logging.getLogger(__name__)
-            logger.info("%s", total)
+            _logger = _logging.getLogger(__name__)
+            _logger.info("%s", total)
             """,
             line=1,
             column=1,
@@ -279,14 +308,14 @@ class ConsoleLogging(Rule):
             fixed="""
             import os
             from pathlib import Path
-            import logging
+            import logging as _logging
 
-            logger = logging.getLogger(__name__)
+            _logger = _logging.getLogger(__name__)
 
 
             def load(path):
-                logger.info("loading %s from %s", path, os.getcwd())
-                logger.info('done')
+                _logger.info("loading %s from %s", path, os.getcwd())
+                _logger.info('done')
             """,
             line=6,
             column=5,
@@ -307,75 +336,60 @@ class ConsoleLogging(Rule):
             fixed="""
             import sys
             from sys import stderr as err
-            import logging
+            import logging as _logging
 
-            logger = logging.getLogger(__name__)
+            _logger = _logging.getLogger(__name__)
 
 
             def fail(reason):
-                logger.error("failed: %s", reason)
-                logger.error("failed")
-                logger.info("retrying")
+                _logger.error("failed: %s", reason)
+                _logger.error("failed")
+                _logger.info("retrying")
             """,
             count=3,
         ),
         Invalid(
             "import sys\n\nprint('x', file=sys.stdout)\n",
-            fixed="import sys\nimport logging\n\nlogger = logging.getLogger(__name__)\n\n"
-            "logger.info('x')\n",
+            fixed=(
+                "import sys\nimport logging as _logging\n\n"
+                "_logger = _logging.getLogger(__name__)\n\n_logger.info('x')\n"
+            ),
         ),
         # Levels are options.
         Invalid(
             "import sys\n\n\ndef f():\n    print('a')\n    print('b', file=sys.stderr)\n",
-            fixed="import sys\nimport logging\n\nlogger = logging.getLogger(__name__)\n\n\n"
-            "def f():\n    logger.debug('a')\n    logger.warning('b')\n",
+            fixed=(
+                "import sys\nimport logging as _logging\n\n"
+                "_logger = _logging.getLogger(__name__)\n\n\ndef f():\n"
+                "    _logger.debug('a')\n    _logger.warning('b')\n"
+            ),
             count=2,
             options={"stdout-level": "debug", "stderr-level": "warning"},
         ),
         *BINDING_EXAMPLES,
-        # Separators: a literal one is folded in, a computed one is not.
-        Invalid(
-            "import os\n\nprint('a', os.sep, 'b', sep='')\nprint(x, y, sep=', ')\n",
-            fixed="import os\nimport logging\n\nlogger = logging.getLogger(__name__)\n\n"
-            "logger.info('a%sb', os.sep)\nlogger.info('%s, %s', x, y)\n",
-            count=2,
-        ),
-        Invalid("print(a, b, sep=separator)\n"),
-        # `%` is escaped only when logging will %-format the message.
-        Invalid(
-            "print('100%')\nprint('100%', 'done')\nprint('%d%%', n, sep='%')\n",
-            fixed="import logging\n\nlogger = logging.getLogger(__name__)\n"
-            "logger.info('100%')\nlogger.info('100% done')\nlogger.info('%%d%%%%%%%s', n)\n",
-            count=3,
-        ),
-        # A single str literal or f-string stays as it is; an f-string among other
-        # arguments is an argument; bytes are not text.
-        Invalid(
-            'print(f"total {total}")\nprint("a", f"{b}")\nprint(b"raw")\n',
-            fixed="import logging\n\nlogger = logging.getLogger(__name__)\n"
-            'logger.info(f"total {total}")\nlogger.info("a %s", f"{b}")\n'
-            'logger.info("%s", b"raw")\n',
-            count=3,
-        ),
-        # No fix: nothing to log, unknown arguments, effects the fix would drop.
-        Invalid("def f():\n    print()\n", line=2, column=5),
-        Invalid("def f(*args, **kwargs):\n    print(*args, **kwargs)\n"),
-        Invalid("print('a', end=next(endings))\n"),
-        Invalid("x = f'{print(1)}'\n", column=8),
+        *CALL_EXAMPLES,
         # A parenthesised name, a continuation line.
         Invalid(
             "(print)('x')\n",
-            fixed="import logging\n\nlogger = logging.getLogger(__name__)\nlogger.info('x')\n",
+            fixed=(
+                "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
+                "_logger.info('x')\n"
+            ),
         ),
         Invalid(
             "print \\\n('x')\n",
-            fixed="import logging\n\nlogger = logging.getLogger(__name__)\nlogger.info \\\n('x')\n",
+            fixed=(
+                "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
+                "_logger.info \\\n('x')\n"
+            ),
         ),
         # `builtins.print` is the builtin.
         Invalid(
             "import builtins\n\nbuiltins.print('x')\n",
-            fixed="import builtins\nimport logging\n\nlogger = logging.getLogger(__name__)\n\n"
-            "logger.info('x')\n",
+            fixed=(
+                "import builtins\nimport logging as _logging\n\n"
+                "_logger = _logging.getLogger(__name__)\n\n_logger.info('x')\n"
+            ),
         ),
         # Lambdas, comprehensions, class bodies and methods.
         Invalid(
@@ -394,60 +408,49 @@ class ConsoleLogging(Rule):
             """,
             fixed="""
             import os
-            import logging
+            import logging as _logging
 
-            logger = logging.getLogger(__name__)
+            _logger = _logging.getLogger(__name__)
 
-            notify = lambda name: logger.info("hello %s", name)
-            [logger.info("%s", row) for row in os.listdir()]
+            notify = lambda name: _logger.info("hello %s", name)
+            [_logger.info("%s", row) for row in os.listdir()]
 
 
             class Report:
-                logger.info("defining")
+                _logger.info("defining")
 
                 def show(self):
-                    logger.info("%s", self)
+                    _logger.info("%s", self)
             """,
             count=4,
         ),
         # The `else` of a main guard is not the main guard; a similar path is not a test.
         Invalid(
             "if __name__ == '__main__':\n    main()\nelse:\n    print('imported')\n",
-            fixed="import logging\n\nlogger = logging.getLogger(__name__)\n"
-            "if __name__ == '__main__':\n    main()\nelse:\n    logger.info('imported')\n",
+            fixed=(
+                "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
+                "if __name__ == '__main__':\n    main()\nelse:\n"
+                "    _logger.info('imported')\n"
+            ),
             line=4,
         ),
         Invalid(
             "print('x')\n",
-            fixed="import logging\n\nlogger = logging.getLogger(__name__)\nlogger.info('x')\n",
+            fixed=(
+                "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
+                "_logger.info('x')\n"
+            ),
             path="shop/tests_support.py",
         ),
-        # A multi-line call keeps its layout and the comments of kept arguments.
+        # Inside the logging machinery a logger call would call itself.
         Invalid(
-            """
-            def report(total, count):
-                print(  # summary
-                    "total:",
-                    total,  # in cents
-                    count,
-                )
-            """,
-            fixed="""
-            import logging
-
-            logger = logging.getLogger(__name__)
-            def report(total, count):
-                logger.info(  # summary
-                    "total: %s %s",
-                    total,  # in cents
-                    count,
-                )
-            """,
+            "import logging\n\n\nclass Tee(logging.Handler):\n    def emit(self, record):\n"
+            "        print(self.format(record))\n",
+            line=6,
+            column=9,
         ),
-        # CRLF files get CRLF lines.
         Invalid(
-            "import os\r\n\r\n\r\ndef f():\r\n    print('x')\r\n",
-            fixed="import os\r\nimport logging\r\n\r\nlogger = logging.getLogger(__name__)\r\n"
-            "\r\n\r\ndef f():\r\n    logger.info('x')\r\n",
+            "class JsonFormatter(Base):\n    pass\n\n\nclass Loud(JsonFormatter):\n"
+            "    def format(self, record):\n        print(record)\n"
         ),
     )
