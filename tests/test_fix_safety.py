@@ -161,3 +161,57 @@ def test_a_fix_the_files_encoding_cannot_hold_is_refused_and_the_rest_written(
         "except:", "except Exception:"
     )
     assert "fix of bullets refused: its text cannot be encoded as iso-8859-1" in result.out
+
+
+# --- L: dispatch families and the ignored-kwargs allow-list ------------------------------
+
+SOLVERS = """\
+class Newton:
+    def __init__(self, f, x0, **kwargs):
+        self.tol = kwargs.get("tol", 1e-8)
+
+
+class Bisect:
+    def __init__(self, f, x0, **kwargs):
+        self.steps = kwargs.get("steps", 50)
+
+
+SOLVERS = {"newton": Newton, "bisect": Bisect}
+
+
+def solve(name, f, x0, **kwargs):
+    return SOLVERS[name](f, x0, **kwargs)
+
+
+def report(**kwargs):
+    return kwargs.get("title")
+"""
+
+
+def test_a_dispatch_family_keeps_working_after_the_unsafe_fix(project, audit) -> None:
+    root = project({"pyproject.toml": "[tool.audit]\n", "solvers.py": SOLVERS})
+    result = audit("scan", "--fix", "--unsafe-fixes", "--select", "ignored-kwargs")
+    assert result.out.splitlines()[:2] == [
+        "solvers.py:2:31: medium ignored-kwargs `**kwargs` of `Newton.__init__()` is only read "
+        'by literal keys ("tol"); unknown or misspelt keyword arguments are silently ignored '
+        "(no fix: `Bisect.__init__()` has the same signature: it may be chosen at run time "
+        "with keywords meant for another)",
+        "solvers.py:7:31: medium ignored-kwargs `**kwargs` of `Bisect.__init__()` is only read "
+        'by literal keys ("steps"); unknown or misspelt keyword arguments are silently ignored '
+        "(no fix: `Newton.__init__()` has the same signature: it may be chosen at run time "
+        "with keywords meant for another)",
+    ]
+    fixed = (root / "solvers.py").read_text()
+    assert 'raise TypeError(f"report() got unexpected' in fixed  # not a family: fixed
+    ran = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import solvers; s = solvers.solve('bisect', abs, 1, tol=1, steps=3); print(s.steps)",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (ran.returncode, ran.stdout) == (0, "3\n"), ran.stderr

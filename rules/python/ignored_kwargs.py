@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from auditor.plugins import AstIndex, Invalid, Replacement, RuleContext, Severity, Valid, find_all
+from rules.python._kwargs_family import family_reason
 from rules.python._kwargs_flow import analyse
 from rules.python._kwargs_prefilter import may_ignore_kwargs
 from rules.python._kwargs_rule import KwargsRule
@@ -52,6 +53,15 @@ class IgnoredKwargs(KwargsRule):
     Unsafe because the allow-list is inferred: callers passing other keywords on purpose
     (an override called with its base class's keywords) now fail. Better still, name the
     parameters (`def book(*, room=None)`).
+
+    No fix, though still a finding, where the function may be one of a family chosen at
+    run time and called with one shared `**kwargs` (solvers picked from a dict, each
+    reading its own keys): a sibling function, or the same method of another class, has
+    the same signature, or the function or its class is used as a value (put in a dict
+    or list, assigned, returned, passed) rather than only called. Each member rejecting
+    the others' keys would break the dispatch; a misspelt key is still ignored by all of
+    them, so the finding stays. Callers in other modules cannot be seen: check them
+    before applying the fix.
     """
 
     id = "ignored-kwargs"
@@ -107,6 +117,11 @@ class IgnoredKwargs(KwargsRule):
         )
         if BUILTINS_USED & (self.module_names() | bound_names(function)):
             self.report(param, message)
+            return
+        family = family_reason(self.module, function, self.enclosing_class(directly=True))
+        if family is not None:
+            reason = f"{family}: it may be chosen at run time with keywords meant for another"
+            self.report(param, f"{message} (no fix: {reason})")
             return
         checks = self._checks(function, use.name, keys, qualname)
         self.report(
@@ -236,6 +251,23 @@ class IgnoredKwargs(KwargsRule):
     )
 
     INVALID = (
+        # One of a family chosen at run time: still a finding, but no allow-list.
+        Invalid(
+            """
+            class Newton:
+                def __init__(self, f, **options):
+                    self.tol = options.get("tol")
+
+            SOLVERS = {"newton": Newton}
+            """,
+            line=2,
+            column=27,
+        ),
+        Invalid(
+            "def newton(f, **options):\n    return options.get('tol')\n\n\n"
+            "def bisect(f, **options):\n    return options.get('steps')\n",
+            count=2,
+        ),
         Invalid(
             """
             def book(room, **kwargs):
