@@ -126,6 +126,9 @@ def test_bom_is_decoded_and_kept(project, audit) -> None:
             "[tool.audit.rules.console-logging]\n"
             "logger-import = \"import { logger } from './log';\"\n",
             "a.js": b"\xef\xbb\xbfconsole.log('\xc3\xa9');\n",
+            # A .js file with no import or export is CommonJS unless package.json says not.
+            "package.json": '{"type": "module"}\n',
+            "log.js": "export const logger = { info() {} };\n",
         }
     )
     assert audit("scan").out.startswith("a.js:1:1: critical console-logging")

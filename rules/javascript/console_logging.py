@@ -2,38 +2,65 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING
 
 from auditor.plugins import Edit, Invalid, ParsedFile, RuleContext, Severity, TreeSitterRule, Valid
+from rules.javascript._console_args import STYLE_EXAMPLES, structured_arguments
+from rules.javascript._console_use import USE_EXAMPLES, USE_VALID, ConsoleUse, console_use
+from rules.javascript._import_insert import PLACEMENT_EXAMPLES, import_edit
+from rules.javascript._logger_config import (
+    DEFAULT_METHOD_MAP,
+    LOGGER_IMPORT,
+    LOGGER_REQUIRE,
+    LOGGER_STYLE,
+    METHOD_MAP,
+    LoggerStatement,
+    is_configured,
+    logger_statement,
+    parse_method_map,
+    parse_style,
+)
+from rules.javascript._module_kind import (
+    MODULE_EXAMPLES,
+    exports_name,
+    logger_module,
+    module_system,
+    unresolved,
+)
+from rules.javascript._project import find_root
 from rules.javascript.paths import TEST_FILES, matches
-from rules.javascript.scope import Scopes, string_value
+from rules.javascript.scope import Scopes
 
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-METHODS = frozenset({"log", "debug", "info", "warn", "error", "trace", "dir", "table"})
-LOGGER_IMPORT = "logger-import"
-METHOD_MAP = "method-map"
-DEFAULT_METHOD_MAP = ("log:info", "trace:debug", "dir:debug", "table:debug")
 NO_LOGGER = (
     "; set `logger-import` under [tool.audit.rules.console-logging] "
     "(e.g. \"import { logger } from '@/lib/logger'\") to get a fix"
 )
+REQUIRE_EXAMPLE = "\"const { logger } = require('./lib/logger')\""
+
+_HOW = {
+    "call": "",
+    "bind": " (bound)",
+    "call-method": " (through `.call`)",
+    "apply": " (through `.apply`)",
+    "value": " passed as a value",
+}
 
 LOGGER = "import { logger } from '@/lib/logger';"
 OPTIONS_WITH_LOGGER = {LOGGER_IMPORT: LOGGER}
 
 
 class JsConsoleLogging(TreeSitterRule):
-    """Finds calls of `console.log`, `.debug`, `.info`, `.warn`, `.error`, `.trace`, `.dir`
+    """Finds uses of `console.log`, `.debug`, `.info`, `.warn`, `.error`, `.trace`, `.dir`
     and `.table` in JavaScript and TypeScript, outside test files (`*.test.*`, `*.spec.*`,
-    `__tests__/`) and the files matched by the `allow` globs. `console` is resolved by
-    scope: a local variable, parameter, catch binding or import named `console` is not the
-    global. Optional chaining (`console?.log()`, `console.log?.()`) and
-    `console["log"]()` count too.
+    `__tests__/`) and the files matched by the `allow` globs: calls (with optional
+    chaining, `console["log"]()`, `console[level]()` with a computed method), calls
+    through `.bind`, `.call` and `.apply`, and a method passed on as a value
+    (`.catch(console.error)`, `const log = console.log`). `console` is resolved by scope:
+    a local variable, parameter, catch binding or import named `console` is not the
+    global. Assigning to `console.log`, `typeof` and `delete` are not flagged.
 
     Why: console output in a browser is visible to every user and lost to the team; on a
     server it has no level, no structure and no routing, and bypasses whatever the
@@ -41,17 +68,58 @@ class JsConsoleLogging(TreeSitterRule):
 
     Example: `console.log("saved", order.id)` in `app/orders/page.tsx` becomes
     `logger.info("saved", order.id)`, with `import { logger } from '@/lib/logger';`
-    added once after the module's imports (after a `'use client'` directive when there
-    are none).
+    added once after the module's imports.
 
-    Fix (unsafe), only when the `logger-import` option names the import to add, e.g.
-    `logger-import = "import { logger } from '@/lib/logger'"` (or a CommonJS
-    `const { logger } = require('./logger')`): the call goes to the logger's method of the
-    same level (`log` -> `info`, `trace`, `dir` and `table` -> `debug`; change it with
-    `method-map = ["log:info", ...]`), and the import is added unless the module already
-    binds that name. No fix where that name is shadowed at the call. The fix is unsafe
-    because output moves from the console to the logger (and its arguments are formatted
-    by it); promote it with `extend-safe-fixes = ["console-logging"]`.
+    Fix (unsafe), only when the logger's statement is configured: `logger-import =
+    "import { logger } from '@/lib/logger'"` for ES modules and `logger-require =
+    "const { logger } = require('./lib/logger')"` for CommonJS (`logger-import` may be a
+    require or a plain declaration too; then it serves CommonJS files, not ES modules).
+    The method is mapped by `method-map` (default `log` -> `info`; `trace`, `dir` and
+    `table` -> `debug`, as debugging aids: hidden at the usual default level, info, and
+    `trace` loses its stack; `method-map = ["table:info"]` keeps a table in sight), and
+    the statement is added unless the module already has it.
+    - Module system: `.mjs`/`.mts` are ES modules, `.cjs`/`.cts` CommonJS; else a file
+      with import/export statements is an ES module, one using `require`,
+      `module.exports` or `exports.x` without them CommonJS; a `.js` file with neither
+      follows the nearest package.json (`"type": "module"`; otherwise CommonJS, as Node
+      does) and gets no fix when no package.json can be read; `.ts`, `.tsx` and `.jsx`
+      files are compiled, so an import is right for them. A CommonJS file without
+      `logger-require` gets no fix, and the message says so.
+    - The logger's own code is never rewritten (`logger.info` would call itself): no fix in
+      a module that defines or exports the configured name (`export const logger = ...`,
+      `export { log as logger }`, `module.exports = { logger }`), nor in the module the
+      statement imports: a relative source is resolved from each file, another through
+      the nearest tsconfig.json/jsconfig.json (`compilerOptions.paths`, `baseUrl`,
+      `extends`) up to the project root; a file whose path ends with the source's path
+      (after an alias head such as `@/` or `~/`: `**/lib/logger.ts`,
+      `**/lib/logger/index.ts`) or lies in a folder of that name is taken for it too.
+      A relative source that names no module from the file gives no fix.
+    - A module-level `logger` is reused only when it is the configured statement itself
+      (the same module and export, type-only imports excepted); any other (a number, the
+      logger object, a third-party logger) means no fix; so does a `logger` shadowing it
+      at the call.
+    - `logger-style`: `console` (default) keeps the arguments; `structured` rewrites them
+      as pino takes them, fields first and the message last: `console.error("Failed:",
+      err)` -> `logger.error({ err }, "Failed:")` (the mapping is described under
+      rules/javascript/_console_args.py; shapes it cannot name get no fix).
+    - Calls through `.bind(console)`, `.call(console, ...)`, `.apply(console, ...)` become
+      the logger's, bound to `logger` (console style only). A method passed as a value
+      gets a fix only as a rejection handler (`.catch(console.error)`,
+      `.then(ok, console.error)` -> `logger.error.bind(logger)`): a logger method loses
+      its `this` when passed on (pino's and winston's need it), and a bound copy is a
+      new function, which elsewhere breaks identity (`off(h)` would not find the
+      handler). A computed method (`console[level]`) gets no fix.
+    - The statement goes after the last import (or leading require), else after the
+      directives, else before the first statement and above a JSDoc attached to it; a
+      line that goes on after the last import is split there, never inside a comment or
+      a template.
+    Results that depend on package.json or tsconfig are read from the files on disk when
+    the scanned text is the file there (see rules/javascript/_project.py); a cached result
+    is not refreshed when only those files change (run with `--no-cache` after editing
+    them), though a fix is always recomputed on the file as it is before it is applied.
+    The fix is unsafe because output moves from the console to the logger (and its
+    arguments are formatted by it); promote it with `extend-safe-fixes =
+    ["console-logging"]`.
     """
 
     id = "console-logging"
@@ -60,70 +128,208 @@ class JsConsoleLogging(TreeSitterRule):
     message = "`console` call writes to the console; log through the project's logger"
     triggers = ("console",)
     fix_applicability = "unsafe"
-    OPTIONS = {"allow": (), LOGGER_IMPORT: "", METHOD_MAP: DEFAULT_METHOD_MAP}
+    OPTIONS = {
+        "allow": (),
+        LOGGER_IMPORT: "",
+        LOGGER_REQUIRE: "",
+        METHOD_MAP: DEFAULT_METHOD_MAP,
+        LOGGER_STYLE: "console",
+    }
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
         allow = self.options["allow"]
         assert isinstance(allow, tuple)
         self._skip = matches(context.path, (*TEST_FILES, *allow))
-        statement = self.options[LOGGER_IMPORT]
-        assert isinstance(statement, str)
-        self._logger = logger_import(statement.strip()) if statement.strip() else None
+        self._import_option = self._statement(LOGGER_IMPORT)
+        self._require_option = self._statement(LOGGER_REQUIRE)
+        if self._require_option is not None and self._require_option.kind == "import":
+            raise ValueError(
+                f"{LOGGER_REQUIRE} must be a require() or a declaration, e.g. {REQUIRE_EXAMPLE}"
+            )
         method_map = self.options[METHOD_MAP]
         assert isinstance(method_map, tuple)
         self._methods = parse_method_map(method_map)
+        self._style = parse_style(self.options[LOGGER_STYLE])
         self._scopes: Scopes | None = None
         self._import: Edit | None = None
+        self._plan: tuple[LoggerStatement | None, str] | None = None
+
+    def _statement(self, option: str) -> LoggerStatement | None:
+        statement = self.options[option]
+        assert isinstance(statement, str)
+        return logger_statement(statement.strip(), option) if statement.strip() else None
 
     def begin(self, file: ParsedFile) -> None:
         super().begin(file)
         self._scopes = Scopes(file)
         self._import = None
+        self._plan = None
 
-    def visit_call_expression(self, node: Node) -> None:
+    def visit_program(self, node: Node) -> None:
+        """Each `console.x` / `console[x]` in document order, found by text search: a
+        visit of every member expression would cost a call each."""
         if self._skip:
             return
-        target = console_method(self.file, node)
-        if target is None:
-            return
-        receiver, method = target
-        assert self._scopes is not None
-        if not self._scopes.is_global(receiver, "console"):
-            return
-        called = f"`console.{_name(self.file, method)}`"
-        if self._logger is None:
-            self.report(node, f"{called} writes to the console{NO_LOGGER}")
-            return
-        self._report_with_fix(node, receiver, method, called)
+        data = self.file.data
+        at = data.find(b"console")
+        while at != -1:
+            ref = node.descendant_for_byte_range(at, at + 7)
+            parent = ref.parent if ref is not None else None
+            if (
+                ref is not None
+                and parent is not None
+                and ref.type == "identifier"
+                and (ref.start_byte, ref.end_byte) == (at, at + 7)
+                and parent.type in {"member_expression", "subscript_expression"}
+            ):
+                self._visit(parent)
+            at = data.find(b"console", at + 7)
 
-    def _report_with_fix(self, node: Node, receiver: Node, method: Node, called: str) -> None:
-        assert self._logger is not None and self._scopes is not None
-        logger = self._logger
-        level = self._methods.get(_name(self.file, method), _name(self.file, method))
-        binding = self._scopes.resolve(node, logger.name)
-        if binding is not None and binding.scope.type != "program":
-            message = (
-                f"{called} writes to the console; `{logger.name}` is shadowed here, log by hand"
-            )
-            self.report(node, message)
+    def _visit(self, node: Node) -> None:
+        use = console_use(self.file, node)
+        assert self._scopes is not None
+        if use is None or not self._scopes.is_global(use.receiver, "console"):
             return
-        edits = [self.replace(receiver, logger.name)]
-        if method.type == "property_identifier":
-            edits.append(self.replace(method, level))
-        else:  # console["log"]: keep the quotes
-            start, end = self.file.span(method)
-            edits.append(Edit(start + 1, end - 1, level))
+        flagged = use.call if use.how != "value" and use.call is not None else use.member
+        base = f"`{use.shown}`{_HOW[use.how]} writes to the console"
+        why_not = self._never_fixed(use)
+        if why_not is not None:
+            self.report(flagged, f"{base}; {why_not}")
+            return
+        logger, reason = self._file_plan()
+        if logger is None:
+            self.report(flagged, base + reason)
+            return
+        why_not = self._no_fix(use, logger)
+        if why_not is not None:
+            self.report(flagged, f"{base}; {why_not}")
+            return
+        assert use.name is not None
+        level = self._methods.get(use.name, use.name)
+        edits = self._edits(use, logger, level)
+        if edits is None or isinstance(edits, str):
+            self.report(flagged, f"{base}; {edits or 'log by hand'}")
+            return
+        target = f"{logger.name}.{level}"
+        self.report(
+            flagged,
+            f"{base}; use `{target}`",
+            edits=[e for e in edits if self.file.text[e.start : e.end] != e.text],
+            fix_description=f"call `{target}` instead",
+        )
+
+    def _file_plan(self) -> tuple[LoggerStatement | None, str]:
+        """The statement this file gets, or None and why not (the same for every call)."""
+        if self._plan is None:
+            self._plan = self._make_plan()
+        return self._plan
+
+    def _make_plan(self) -> tuple[LoggerStatement | None, str]:
+        esm_option, cjs_option = self._import_option, self._require_option
+        if esm_option is None and cjs_option is None:
+            return None, NO_LOGGER
+        assert self._scopes is not None
+        file = self.file
+        root = find_root(self.context.path, file.text)
+        system, why = module_system(file, self._scopes, root)
+        if system is None:
+            return None, (
+                f"; no fix: cannot tell an ES module from CommonJS ({why}); add an import or "
+                'export, or set "type" in package.json'
+            )
+        if system == "esm":
+            logger = esm_option if esm_option is not None and esm_option.kind != "require" else None
+            if logger is None:
+                return None, (
+                    f"; no fix: an ES module ({why}) needs an import; set `{LOGGER_IMPORT}`"
+                    + (" to an import, not a require()" if esm_option is not None else "")
+                )
+        else:
+            logger = cjs_option
+            if logger is None and esm_option is not None and esm_option.kind != "import":
+                logger = esm_option
+            if logger is None:
+                return None, (
+                    f"; no fix: CommonJS ({why}) cannot import; set `{LOGGER_REQUIRE}` "
+                    f"(e.g. {REQUIRE_EXAMPLE}) to get a fix"
+                )
+        own = logger_module(file, logger, root)
+        if own is None and exports_name(file, logger.name):
+            own = f"this module exports `{logger.name}`"
+        if own is not None:
+            return None, (
+                f"; no fix in the logger's own module ({own}): `{logger.name}` would call itself"
+            )
+        missing = unresolved(file, logger, root)
+        if missing is not None:
+            return None, f"; no fix: {missing}"
+        return logger, ""
+
+    def _never_fixed(self, use: ConsoleUse) -> str | None:
+        """Why this use gets no fix whatever the logger is, when it does not."""
+        if use.name is None:
+            return "no fix: the method is computed, no logger method can be chosen for it"
+        if use.how == "value" and not use.rejection_handler:
+            return (
+                "no fix: a logger method passed as a value loses its `this`, and a bound "
+                "copy is a new function each time; wrap or bind it by hand"
+            )
+        if use.how not in {"call", "value"} and self._style == "structured":
+            return f"no fix: with `{LOGGER_STYLE} = structured` the arguments must be known"
+        return None
+
+    def _no_fix(self, use: ConsoleUse, logger: LoggerStatement) -> str | None:
+        """Why this use of a fixable file gets no fix, when it does not."""
+        assert self._scopes is not None
+        binding = self._scopes.resolve(use.member, logger.name)
         if binding is None:
+            return None
+        if binding.scope.type != "program":
+            return f"`{logger.name}` is shadowed here, log by hand"
+        if is_configured(self.file, binding.declaration, logger):
+            return None
+        line = binding.declaration.start_point[0] + 1
+        if binding.declaration.type == "import_statement":
+            return (
+                f"no fix: the `{logger.name}` imported on line {line} is not the configured "
+                f"`{logger.statement}`; log by hand"
+            )
+        return (
+            f"no fix: this module defines `{logger.name}` itself (line {line}): the logger's "
+            f"own code, or another `{logger.name}`; log by hand"
+        )
+
+    def _edits(self, use: ConsoleUse, logger: LoggerStatement, level: str) -> list[Edit] | str:
+        edits = [self.replace(use.receiver, logger.name)]
+        if use.method.type == "property_identifier":
+            edits.append(self.replace(use.method, level))
+        else:  # console["log"]: keep the quotes
+            start, end = self.file.span(use.method)
+            edits.append(Edit(start + 1, end - 1, level))
+        if use.how == "value":
+            edits.append(self.insert_after(use.member, f".bind({logger.name})"))
+        elif use.how != "call":
+            assert use.call is not None
+            receiver = _first_argument(use.call)
+            if receiver is None or self.code(receiver) != "console":
+                return "no fix: it is not bound to `console`, log by hand"
+            edits.append(self.replace(receiver, logger.name))
+        elif self._style == "structured":
+            assert use.call is not None and use.name is not None
+            arguments = use.call.child_by_field_name("arguments")
+            if arguments is None or arguments.type != "arguments":
+                return "no fix: a tagged template, log by hand"
+            text, why = structured_arguments(self.file, arguments, use.name)
+            if text is None:
+                return f"no fix: {why}"
+            edits.append(self.replace(arguments, text))
+        assert self._scopes is not None
+        if self._scopes.resolve(use.member, logger.name) is None:
             # The same insertion for every call in the file, computed once.
             self._import = self._import or import_edit(self.file, logger.statement)
             edits.append(self._import)
-        self.report(
-            node,
-            f"{called} writes to the console; use `{logger.name}.{level}`",
-            edits=[e for e in edits if self.file.text[e.start : e.end] != e.text],
-            fix_description=f"call `{logger.name}.{level}` instead",
-        )
+        return edits
 
     VALID = (
         Valid("logger.info('saved');\n", path="example.js"),
@@ -135,9 +341,7 @@ class JsConsoleLogging(TreeSitterRule):
         Valid("const f = (console) => console.log(1);\n", path="example.ts"),
         Valid("const f = console => console.log(1);\n", path="example.js"),
         Valid("function g({ console }: Deps) {\n  console.info(1);\n}\n", path="example.ts"),
-        Valid(
-            "console.group('x');\nconsole.time('t');\nconst log = console.log;\n", path="example.js"
-        ),
+        Valid("console.group('x');\nconsole.time('t');\n", path="example.js"),
         Valid("const text = 'console.log(1)';\n// console.log(2)\n", path="example.ts"),
         Valid("console.log('x');\n", path="src/app.test.ts"),
         Valid("console.log('x');\n", path="src/__tests__/app.tsx"),
@@ -152,6 +356,7 @@ class JsConsoleLogging(TreeSitterRule):
             "  return <b onClick={() => console.log('x')}>x</b>;\n}\n",
             path="example.tsx",
         ),
+        *USE_VALID,
     )
 
     INVALID = (
@@ -211,7 +416,7 @@ class JsConsoleLogging(TreeSitterRule):
             column=1,
         ),
         Invalid(
-            "function f(logger) {\n  console.log(1);\n}\n",
+            "export function f(logger) {\n  console.log(1);\n}\n",
             path="example.js",
             options=OPTIONS_WITH_LOGGER,
             line=2,
@@ -223,146 +428,16 @@ class JsConsoleLogging(TreeSitterRule):
             path="example.mjs",
             options={LOGGER_IMPORT: "import log from 'loglevel'", METHOD_MAP: ("debug:trace",)},
         ),
+        *PLACEMENT_EXAMPLES,
+        *MODULE_EXAMPLES,
+        *STYLE_EXAMPLES,
+        *USE_EXAMPLES,
     )
 
 
-@dataclass(frozen=True, slots=True)
-class LoggerImport:
-    statement: str  # as configured
-    name: str  # the local name it binds
-
-
-@cache
-def logger_import(statement: str) -> LoggerImport:
-    """The configured import and the one name it binds; ValueError when it binds none or
-    several (the engine reports that as an internal error of the rule)."""
-    from auditor.plugins import first_error, parsed_file
-
-    file = parsed_file("logger.ts", statement)
-    body = [n for n in file.root.named_children if n.type != "comment"]
-    names = _bound_names(file, body[0]) if len(body) == 1 and first_error(file.root) is None else []
-    if len(names) != 1:
-        raise ValueError(
-            f"{LOGGER_IMPORT} {statement!r} must be one import or declaration binding one name, "
-            "e.g. \"import { logger } from '@/lib/logger'\""
-        )
-    return LoggerImport(statement, names[0])
-
-
-def _bound_names(file: ParsedFile, statement: Node) -> list[str]:
-    if statement.type == "import_statement":
-        clause = next((c for c in statement.named_children if c.type == "import_clause"), None)
-        if clause is None:
-            return []
-        names = []
-        for part in clause.named_children:
-            if part.type == "identifier":
-                names.append(file.code(part))
-            elif part.type == "namespace_import":
-                names += [file.code(c) for c in part.named_children if c.type == "identifier"]
-            elif part.type == "named_imports":
-                for spec in part.named_children:
-                    bound = spec.child_by_field_name("alias") or spec.child_by_field_name("name")
-                    if spec.type == "import_specifier" and bound is not None:
-                        names.append(file.code(bound))
-        return names
-    if statement.type in {"lexical_declaration", "variable_declaration"}:
-        declarators = [c for c in statement.named_children if c.type == "variable_declarator"]
-        if len(declarators) != 1:
-            return []
-        pattern = declarators[0].child_by_field_name("name")
-        if pattern is None:
-            return []
-        if pattern.type == "identifier":
-            return [file.code(pattern)]
-        if pattern.type == "object_pattern":
-            names = []
-            for prop in pattern.named_children:
-                value = prop.child_by_field_name("value") if prop.type == "pair_pattern" else prop
-                if value is not None and value.type in {
-                    "identifier",
-                    "shorthand_property_identifier_pattern",
-                }:
-                    names.append(file.code(value))
-                else:
-                    return []
-            return names
-    return []
-
-
-def parse_method_map(entries: tuple[str, ...]) -> Mapping[str, str]:
-    mapping = {}
-    for entry in entries:
-        source, sep, target = (part.strip() for part in entry.partition(":"))
-        if not sep or source not in METHODS or not target.isidentifier():
-            raise ValueError(
-                f"{METHOD_MAP} entry {entry!r} must be 'console-method:logger-method', "
-                "e.g. 'log:info'"
-            )
-        mapping[source] = target
-    return mapping
-
-
-def console_method(file: ParsedFile, call: Node) -> tuple[Node, Node] | None:
-    """(the `console` identifier, the method node) when `call` calls a console method."""
-    function = call.child_by_field_name("function")
-    while function is not None and function.type == "parenthesized_expression":
-        function = function.named_children[0] if function.named_children else None
-    if function is None or function.type not in {"member_expression", "subscript_expression"}:
+def _first_argument(call: Node) -> Node | None:
+    arguments = call.child_by_field_name("arguments")
+    if arguments is None:
         return None
-    receiver = function.child_by_field_name("object")
-    if receiver is None or receiver.type != "identifier" or file.code(receiver) != "console":
-        return None
-    if function.type == "member_expression":
-        method = function.child_by_field_name("property")
-        if method is None or method.type != "property_identifier":
-            return None
-    else:
-        method = function.child_by_field_name("index")
-        if method is None or method.type != "string":
-            return None
-    return (receiver, method) if _name(file, method) in METHODS else None
-
-
-def _name(file: ParsedFile, method: Node) -> str:
-    if method.type == "string":
-        return string_value(method) or ""
-    return file.code(method)
-
-
-def import_edit(file: ParsedFile, statement: str) -> Edit:
-    """Insert `statement` after the module's imports, or after its directives
-    (`'use client'`) when it has none, or else before its first statement."""
-    newline = "\r\n" if "\r\n" in file.text else "\n"
-    anchor: Node | None = None
-    first: Node | None = None
-    in_prologue = True
-    for child in file.root.named_children:
-        if child.type in {"comment", "hash_bang_line"}:
-            continue
-        first = first or child
-        if in_prologue and _is_directive(child):
-            anchor = child
-            continue
-        in_prologue = False
-        if child.type != "import_statement":
-            break
-        anchor = child
-    text = file.text
-    if anchor is not None:
-        end = file.offset(anchor.end_byte)
-        line_end = text.find("\n", end)
-        if line_end == -1:
-            return Edit(len(text), len(text), newline + statement)
-        return Edit(line_end + 1, line_end + 1, statement + newline)
-    assert first is not None, "a module with a console call has a statement"
-    start = file.offset(first.start_byte)
-    line_start = text.rfind("\n", 0, start) + 1
-    at = line_start if not text[line_start:start].strip() else start
-    return Edit(at, at, statement + newline + newline)
-
-
-def _is_directive(node: Node) -> bool:
-    return node.type == "expression_statement" and [c.type for c in node.named_children] == [
-        "string"
-    ]
+    args = [a for a in arguments.named_children if a.type != "comment"]
+    return args[0] if args else None

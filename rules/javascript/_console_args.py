@@ -1,0 +1,139 @@
+"""console-logging (JS/TS): a console call's arguments as a structured (pino-style) logger
+takes them: `logger.method(fields, message)`.
+
+`console.error("Failed:", err)` -> `logger.error({ err }, "Failed:")`. The mapping:
+- a first argument that is a string or template literal is the message; it goes last,
+  after the fields; a plain string with printf placeholders (`%s %d %i %f %j %o %O`) keeps
+  its arguments as they are (pino interpolates them the same way); with `%c` (CSS, which a
+  logger cannot show) there is no fix;
+- every other argument is a field of one object: an identifier under its own name
+  (`user` -> `{ user }`), a member `a.b.c` under its last name (`{ c: a.b.c }`), an error
+  (`e`, `err`, `error`, `ex`, `exception`, or a member of one of those names) under
+  `err`, which is where pino's error serializer looks (an Error under any other key is
+  logged as `{}`), anything else under `value` (`value2`, ... for more); a name a logger
+  writes itself (`msg`, `level`, `time`, `pid`, `hostname`) counts as no name;
+- no fix for spread arguments, comments among the arguments, a string literal after the
+  first argument (part of the message), two arguments that would get one name, or
+  `console.dir`/`console.table` with display options (a second argument).
+No arguments, or a message alone, stay as they are.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from auditor.plugins import Invalid, ParsedFile
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+ERROR_NAMES = frozenset({"e", "err", "error", "ex", "exception"})
+RESERVED = frozenset({"msg", "level", "time", "pid", "hostname", "v"})
+_PRINTF = re.compile(r"%[sdifjoOc]")
+_LITERALS = frozenset(
+    {"string", "template_string", "number", "true", "false", "null", "undefined", "regex"}
+)
+
+
+def structured_arguments(
+    file: ParsedFile, arguments: Node, method: str
+) -> tuple[str | None, str | None]:
+    """(the new text of `arguments`, parentheses included, or None for no fix; why not)."""
+    args = [a for a in arguments.named_children]
+    if any(a.type == "comment" for a in args):
+        return None, "comments among the arguments would be lost"
+    if any(a.type == "spread_element" for a in args):
+        return None, "spread arguments have no names to log them under"
+    if not args:
+        return file.code(arguments), None
+    if method in {"dir", "table"} and len(args) > 1:
+        return None, f"`console.{method}`'s further arguments are display options"
+    message: Node | None = None
+    if args[0].type in {"string", "template_string"}:
+        message, args = args[0], args[1:]
+        if not args:
+            return file.code(arguments), None
+        if message.type == "string":
+            placeholders = _PRINTF.findall(file.code(message).replace("%%", ""))
+            if "%c" in placeholders:
+                return None, "`%c` styles console output; a logger has no styles"
+            if placeholders:
+                return file.code(arguments), None  # printf-style: the logger interpolates
+    fields: list[str] = []
+    keys: set[str] = set()
+    unnamed = 0
+    for arg in args:
+        if arg.type in {"string", "template_string"}:
+            return None, "a string after the first argument is part of the message"
+        key = _key(file, arg)
+        if key is None:
+            unnamed += 1
+            key = "value" if unnamed == 1 else f"value{unnamed}"
+        if key in keys:
+            return None, f"two arguments would be logged under `{key}`"
+        keys.add(key)
+        code = file.code(arg)
+        fields.append(code if code == key else f"{key}: {code}")
+    parts = ["{ " + ", ".join(fields) + " }"]
+    if message is not None:
+        parts.append(file.code(message))
+    return "(" + ", ".join(parts) + ")", None
+
+
+def _key(file: ParsedFile, arg: Node) -> str | None:
+    name = None
+    if arg.type == "identifier":
+        name = file.code(arg)
+    elif arg.type == "member_expression":
+        prop = arg.child_by_field_name("property")
+        if prop is not None and prop.type == "property_identifier":
+            name = file.code(prop)
+    if name is None or arg.type in _LITERALS:
+        return None
+    if name in ERROR_NAMES:
+        return "err"
+    return None if name in RESERVED else name
+
+
+_STRUCTURED = {
+    "logger-import": "import { logger } from '@/lib/logger';",
+    "logger-style": "structured",
+}
+
+STYLE_EXAMPLES = (
+    Invalid(
+        "import { logger } from '@/lib/logger';\n\ntry {\n  save();\n} catch (err) {\n"
+        "  console.error('Failed:', err);\n  console.error(err);\n}\n",
+        fixed="import { logger } from '@/lib/logger';\n\ntry {\n  save();\n} catch (err) {\n"
+        "  logger.error({ err }, 'Failed:');\n  logger.error({ err });\n}\n",
+        path="example.ts",
+        options=_STRUCTURED,
+        count=2,
+    ),
+    Invalid(
+        "import { logger } from '@/lib/logger';\n\n"
+        "export function f(order: Order, e: Error, msg: string) {\n"
+        "  console.log(`saved ${order.id}`, order.total, user, e);\n"
+        "  console.warn('slow', Date.now(), msg);\n  console.log('n=%d', n);\n"
+        "  console.info('done');\n  console.debug();\n  console.table(rows);\n}\n",
+        fixed="import { logger } from '@/lib/logger';\n\n"
+        "export function f(order: Order, e: Error, msg: string) {\n"
+        "  logger.info({ total: order.total, user, err: e }, `saved ${order.id}`);\n"
+        "  logger.warn({ value: Date.now(), value2: msg }, 'slow');\n"
+        "  logger.info('n=%d', n);\n  logger.info('done');\n  logger.debug();\n"
+        "  logger.debug({ rows });\n}\n",
+        path="example.ts",
+        options=_STRUCTURED,
+        count=6,
+    ),
+    # No fix: the shapes a structured logger cannot take without a guess.
+    Invalid(
+        "import { logger } from '@/lib/logger';\n\nconsole.log('a', ...rest);\n"
+        "console.log('%c big', css);\nconsole.log('a', 'b');\nconsole.log('ids', a.id, b.id);\n"
+        "console.table(rows, ['name']);\nconsole.log(a, /* why */ b);\n",
+        path="example.ts",
+        options=_STRUCTURED,
+        count=6,
+    ),
+)

@@ -1,0 +1,233 @@
+"""console-logging's unsafe fix (JS/TS) where it depends on other files of the project:
+the logger module named through tsconfig/jsconfig paths, the module system named by
+package.json, relative sources checked from each file, and the result cache."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import Run
+
+Project = Callable[[dict[str, str | bytes]], Path]
+Audit = Callable[..., Run]
+
+
+def config(**options: str) -> str:
+    lines = [f"{key} = {value!r}" for key, value in options.items()]
+    return "[tool.audit.rules.console-logging]\n" + "\n".join(lines) + "\n"
+
+
+def fix(audit: Audit) -> Run:
+    return audit("scan", "--fix", "--unsafe-fixes")
+
+
+def messages(run: Run, path: str) -> list[str]:
+    return [line for line in run.out.splitlines() if line.startswith(path + ":")]
+
+
+IMPLEMENTATION = "export default {\n  info: (...a: unknown[]) => console.log(...a),\n};\n"
+PAGE = "import log from '#log';\n\nexport function save() {\n  console.log('saved');\n}\n"
+PAGE_FIXED = "import log from '#log';\n\nexport function save() {\n  log.info('saved');\n}\n"
+
+
+def test_the_module_tsconfig_paths_resolve_the_import_to_is_not_rewritten(
+    project: Project, audit: Audit
+) -> None:
+    # The bug: `console.log` inside the logger became `log.info`: infinite recursion.
+    root = project(
+        {
+            "pyproject.toml": "[tool.audit]\n"
+            + config(**{"logger-import": "import log from '#log'"}),
+            "tsconfig.json": "{\n  // comments and trailing commas, as tsconfig has them\n"
+            '  "compilerOptions": { "paths": { "#log": ["./src/infra/pino-setup.ts"], }, },'
+            " /* a comment before the brace */\n}\n",
+            "src/infra/pino-setup.ts": IMPLEMENTATION,
+            "src/app/page.ts": PAGE,
+        }
+    )
+    result = fix(audit)
+    assert (root / "src/infra/pino-setup.ts").read_text() == IMPLEMENTATION
+    assert (root / "src/app/page.ts").read_text() == PAGE_FIXED
+    [left] = messages(result, "src/infra/pino-setup.ts")
+    assert left.endswith(
+        "no fix in the logger's own module (the configured `#log` resolves to this module): "
+        "`log` would call itself"
+    )
+
+
+def test_paths_come_through_extends_and_baseurl_from_the_nearest_config(
+    project: Project, audit: Audit
+) -> None:
+    root = project(
+        {
+            "pyproject.toml": config(**{"logger-import": "import log from 'logging'"}),
+            "tsconfig.base.json": '{"compilerOptions": {"baseUrl": "./packages/web/src",'
+            ' "paths": {"logging": ["infra/log"]}}}\n',
+            "packages/web/tsconfig.json": '{"extends": "../../tsconfig.base.json"}\n',
+            "packages/web/src/infra/log.ts": IMPLEMENTATION,
+            # Another package's nearest config maps `logging` elsewhere: this log.ts is not it.
+            "packages/api/jsconfig.json": '{"compilerOptions": {"paths": {"logging":'
+            ' ["./src/lib/log.ts"]}}}\n',
+            "packages/api/src/lib/log.ts": "export default { info(..._: unknown[]) {} };\n",
+            "packages/api/src/infra/log.ts": IMPLEMENTATION,
+        }
+    )
+    fix(audit)
+    assert (root / "packages/web/src/infra/log.ts").read_text() == IMPLEMENTATION
+    assert (root / "packages/api/src/infra/log.ts").read_text() == (
+        "import log from 'logging'\n\n"
+        "export default {\n  info: (...a: unknown[]) => log.info(...a),\n};\n"
+    )
+
+
+def test_every_module_of_a_logger_folder_is_left_alone(project: Project, audit: Audit) -> None:
+    transport = "export function write(line: string) {\n  console.log(line);\n}\n"
+    root = project(
+        {
+            "pyproject.toml": config(**{"logger-import": "import { logger } from 'logger'"}),
+            "tsconfig.json": '{"compilerOptions": {"paths": {"logger": ["./src/obs/"]}}}\n',
+            "src/obs/index.ts": "export { write as logger } from './sink';\n",
+            "src/obs/sink.ts": transport,
+        }
+    )
+    result = fix(audit)
+    assert (root / "src/obs/sink.ts").read_text() == transport
+    assert "resolves to this module" in messages(result, "src/obs/sink.ts")[0]
+
+
+@pytest.mark.parametrize(
+    ("package", "expected"),
+    [
+        ('{"type": "module"}', "import { logger } from './lib/logger.js';\n\n"),
+        ('{"type": "commonjs"}', None),
+        ('{"name": "app"}', None),  # no "type": CommonJS, as Node reads it
+        (None, None),  # no package.json under the root: CommonJS too
+    ],
+)
+def test_a_js_file_without_import_or_require_follows_package_json(
+    project: Project, audit: Audit, package: str | None, expected: str | None
+) -> None:
+    files: dict[str, str | bytes] = {
+        "pyproject.toml": config(**{"logger-import": "import { logger } from './lib/logger.js';"}),
+        "lib/logger.js": "module.exports = {};\n",
+        "main.js": "run();\nconsole.log('done');\n",
+    }
+    if package is not None:
+        files["package.json"] = package + "\n"
+    root = project(files)
+    result = fix(audit)
+    text = (root / "main.js").read_text()
+    if expected is None:
+        assert text == "run();\nconsole.log('done');\n"
+        assert messages(result, "main.js")[0].endswith(
+            "set `logger-require` (e.g. \"const { logger } = require('./lib/logger')\") "
+            "to get a fix"
+        )
+    else:
+        assert text == expected + "run();\nlogger.info('done');\n"
+
+
+def test_commonjs_gets_the_configured_require_and_the_nearest_package_json_wins(
+    project: Project, audit: Audit
+) -> None:
+    root = project(
+        {
+            "pyproject.toml": config(
+                **{
+                    "logger-import": "import { logger } from '@/lib/logger';",
+                    "logger-require": "const { logger } = require('../lib/logger');",
+                }
+            ),
+            "package.json": '{"type": "module"}\n',
+            "lib/logger.cjs": "module.exports.logger = { info() {} };\n",
+            "scripts/package.json": '{"type": "commonjs"}\n',
+            "scripts/seed.js": "seed();\nconsole.log('seeded');\n",
+        }
+    )
+    fix(audit)
+    assert (root / "scripts/seed.js").read_text() == (
+        "const { logger } = require('../lib/logger');\n\nseed();\nlogger.info('seeded');\n"
+    )
+
+
+def test_a_relative_source_must_name_a_module_from_the_file(project: Project, audit: Audit) -> None:
+    root = project(
+        {
+            "pyproject.toml": config(
+                **{"logger-require": "const { logger } = require('./lib/logger');"}
+            ),
+            "src/lib/logger.js": "module.exports = { logger: require('pino')() };\n",
+            "src/job.cjs": "console.log(1);\n",
+            "scripts/seed.cjs": "console.log(2);\n",  # no scripts/lib/logger: no fix
+        }
+    )
+    result = fix(audit)
+    assert (root / "src/job.cjs").read_text() == (
+        "const { logger } = require('./lib/logger');\n\nlogger.info(1);\n"
+    )
+    assert (root / "scripts/seed.cjs").read_text() == "console.log(2);\n"
+    assert messages(result, "scripts/seed.cjs")[0].endswith(
+        "no fix: `./lib/logger` names no module from this file (a relative source is read "
+        "from each file)"
+    )
+
+
+def test_a_stale_cache_entry_never_applies_a_fix_package_json_now_forbids(
+    project: Project, audit: Audit
+) -> None:
+    """Results are cached by the file's content and the rule's options: an edit of
+    package.json alone does not refresh them (documented). A fix, though, is recomputed
+    on the file before it is applied, so a stale entry can hide a fix, never apply one."""
+    root = project(
+        {
+            "pyproject.toml": config(**{"logger-import": "import { logger } from './log.js';"}),
+            "package.json": '{"type": "module"}\n',
+            "log.js": "export const logger = { info() {} };\n",
+            "main.js": "run();\nconsole.log('done');\n",
+        }
+    )
+    assert "use `logger.info`" in audit("scan").out  # cached: fixable
+    (root / "package.json").write_text('{"type": "commonjs"}\n')
+    result = fix(audit)
+    assert (root / "main.js").read_text() == "run();\nconsole.log('done');\n"
+    assert "logger-require" in messages(result, "main.js")[0]
+    assert "logger-require" in messages(audit("scan"), "main.js")[0]  # and cached afresh
+
+
+# --- the fixed files run and compile ------------------------------------------------------
+
+NODE = shutil.which("node")
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_fixed_commonjs_and_esm_files_pass_node_check(project: Project, audit: Audit) -> None:
+    assert NODE is not None
+    root = project(
+        {
+            "pyproject.toml": config(
+                **{
+                    "logger-import": "import { logger } from './logger.mjs'",
+                    "logger-require": "const { logger } = require('./logger.cjs')",
+                }
+            ),
+            "logger.cjs": "module.exports.logger = { info() {}, error() {} };\n",
+            "logger.mjs": "export const logger = { info() {}, error() {} };\n",
+            "a.cjs": "'use strict';\nconst fs = require('fs');\nconsole.log(fs.sep);\n"
+            "Promise.reject(new Error('x')).catch(console.error);\n",
+            "b.mjs": "import fs from 'fs'; /* a comment\n that goes on */\nconsole.log(fs);\n",
+            "c.mjs": "import fs from 'fs'; const t = `a\nb`;\nconsole.log(t, fs);\n",
+        }
+    )
+    fix(audit)
+    for name in ("a.cjs", "b.mjs", "c.mjs"):
+        text = (root / name).read_text()
+        assert "console." not in text, text
+        done = subprocess.run([NODE, "--check", str(root / name)], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    done = subprocess.run([NODE, str(root / "a.cjs")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
