@@ -215,3 +215,58 @@ def test_a_dispatch_family_keeps_working_after_the_unsafe_fix(project, audit) ->
         check=False,
     )
     assert (ran.returncode, ran.stdout) == (0, "3\n"), ran.stderr
+
+
+# --- 7: JS/TS that tree-sitter refuses and TypeScript accepts ----------------------------
+
+TAGGED = "const rows = await prisma.$queryRaw<Row[]>`SELECT 1`;\ntry { f(); } catch (e) {}\n"
+
+
+def test_valid_typescript_tree_sitter_refuses_is_partly_checked(project, audit) -> None:
+    project(
+        {
+            "pyproject.toml": "[tool.audit]\n",
+            "a.ts": TAGGED,
+            "b.tsx": "export const A = () => <p>Tom & Jerry</p>;\ntry { f(); } catch {}\n",
+            "c.ts": "const x = (;\ntry { f(); } catch {}\n",
+            "d.mts": "try { f(); } catch {}\n",
+        }
+    )
+    result = audit("scan", "--select", "bare-except", "--fail-on", "none", "a.ts", "b.tsx", "d.mts")
+    assert (result.code, result.out.splitlines()) == (
+        0,
+        [
+            "a.ts:1:43: warning parse-limit tree-sitter cannot parse this (missing '!'), but the "
+            "TypeScript parser oxc accepts the file: findings there are missing, and no fix is "
+            "applied in this file",
+            "a.ts:2:14: critical bare-except empty `catch` block swallows the error; handle, log "
+            "or rethrow it",
+            "b.tsx:1:31: warning parse-limit tree-sitter cannot parse this (unexpected '& Jerry'), "
+            "but the TypeScript parser oxc accepts the file: findings there are missing, and no "
+            "fix is applied in this file",
+            "b.tsx:2:14: critical bare-except empty `catch` block swallows the error; handle, log "
+            "or rethrow it",
+            "d.mts:1:14: critical bare-except empty `catch` block swallows the error; handle, log "
+            "or rethrow it",
+            "Found 3 findings (3 critical) in 3 files; 3 files scanned.",
+            "2 warnings (parse-limit): some code was not checked, through a limit of the parser; "
+            "the exit code ignores it.",
+        ],
+    )
+    broken = audit("scan", "--select", "bare-except", "c.ts")
+    assert (broken.code, broken.out.splitlines()[0]) == (
+        2,
+        "c.ts:1:9: critical parse-error cannot parse: unexpected '= ('",
+    )
+
+
+def test_no_fix_is_applied_in_a_partly_checked_file(project, audit) -> None:
+    config = (
+        "[tool.audit.rules.console-logging]\n"
+        "logger-import = \"import { logger } from './logger'\"\n"
+    )
+    code = "const rows = await prisma.$queryRaw<Row[]>`SELECT 1`;\nconsole.log(rows);\n"
+    root = project({"pyproject.toml": config, "a.ts": code})
+    result = audit("scan", "--fix", "--unsafe-fixes", "--fail-on", "none")
+    assert result.code == 0, result.out
+    assert (root / "a.ts").read_text() == code

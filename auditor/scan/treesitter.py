@@ -13,14 +13,24 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 import tree_sitter as ts
 import tree_sitter_javascript
 import tree_sitter_typescript
 
-from auditor.model import PARSE_ERROR, Edit, Finding, Fix, error_finding, rule_crash
+from auditor.model import (
+    PARSE_ERROR,
+    PARSE_LIMIT,
+    Edit,
+    Finding,
+    Fix,
+    error_finding,
+    rule_crash,
+    warning_finding,
+)
+from auditor.scan import js_second_opinion
 from auditor.scan.loading import ActiveRule
 from auditor.scan.rule_base import ParsedFile, RuleContext, TreeSitterReport, TreeSitterRule
 from auditor.scan.source import Decoded, LineIndex, decode_utf8
@@ -150,8 +160,14 @@ def run(path: str, text: str, rules: Sequence[ActiveRule], prefilter: bool = Tru
     have no prefilter beyond their triggers.)"""
     file = parsed_file(path, text)
     error = parse_error(file)
+    regions: list[tuple[int, int]] = []
     if error is not None:
-        return [error]
+        if not js_second_opinion.accepts(path, text):
+            return [error]
+        # Valid code tree-sitter cannot read: the rules run on what it could, findings in
+        # or around what it could not are dropped, and no fix is offered (the fixed file
+        # would not re-parse either). A warning says so; it does not fail the gate.
+        regions = _error_regions(file)
 
     findings: list[Finding] = []
     running: list[tuple[ActiveRule, TreeSitterRule]] = []
@@ -184,8 +200,41 @@ def run(path: str, text: str, rules: Sequence[ActiveRule], prefilter: bool = Tru
         if i in failures:
             findings.append(rule_crash(path, active.id, failures[i]))
             continue
-        findings.extend(_finding(path, active, report, index) for report in rule.reports)
+        for report in rule.reports:
+            if not regions:
+                findings.append(_finding(path, active, report, index))
+            elif not any(report.start <= end and start <= report.end for start, end in regions):
+                findings.append(replace(_finding(path, active, report, index), fix=None))
+    if error is not None:
+        detail = error.message.removeprefix("cannot parse: ")
+        message = (
+            f"tree-sitter cannot parse this ({detail}), but the TypeScript parser oxc accepts "
+            "the file: findings there are missing, and no fix is applied in this file"
+        )
+        findings.append(warning_finding(PARSE_LIMIT, path, message, error.start))
     return findings
+
+
+def _error_regions(file: ParsedFile) -> list[tuple[int, int]]:
+    """The character spans of every ERROR and MISSING node: tree-sitter's recovery may
+    mis-shape the code around one, so the statement holding it is included."""
+    regions = []
+    pending = [file.root]
+    while pending:
+        node = pending.pop()
+        if node.is_error or node.is_missing:
+            around = node.parent
+            while (
+                around is not None
+                and around.parent is not None
+                and not around.type.endswith(("statement", "declaration"))
+            ):
+                around = around.parent
+            target = around if around is not None and around.parent is not None else node
+            regions.append(file.span(target))
+            continue
+        pending.extend(c for c in node.children if c.has_error or c.is_missing)
+    return regions
 
 
 def _finding(path: str, active: ActiveRule, report: TreeSitterReport, index: LineIndex) -> Finding:

@@ -1,0 +1,32 @@
+"""A second parser's opinion on JS/TS that tree-sitter refuses. tree-sitter's grammars
+(0.23, the newest) refuse code that TypeScript accepts: a tagged template with type
+arguments (prisma.$queryRaw<T[]>`...`), `&` in JSX text, `f<typeof import("x")>()`, an
+invalid escape in a tagged template. tree-sitter is not the language's authority, as
+CPython is for Python: when oxc (the Rust JS/TS parser, through oxc-python) accepts the
+file, the refusal is a limit of the tool, and the file is reported as partly checked
+instead of failing the gate. oxc only answers whether the file is valid; its tree is not
+used (its node types differ from the ones the rules query)."""
+
+from __future__ import annotations
+
+import os
+
+# oxc's dialect for each suffix: JSX is allowed in .js files (React apps write it there).
+_SOURCE_TYPES = {".ts": "ts", ".mts": "ts", ".cts": "ts", ".tsx": "tsx"}
+
+
+def accepts(path: str, text: str) -> bool:
+    """Whether oxc parses `text` as valid code of `path`'s dialect; False when oxc is not
+    installed or fails, so that a refusal stays an error unless a second parser says
+    otherwise."""
+    try:
+        import oxc_python
+    except ImportError:
+        return False
+    source_type = _SOURCE_TYPES.get(os.path.splitext(path)[1].lower(), "jsx")
+    try:
+        parse = getattr(oxc_python, "parse")  # noqa: B009 (its stubs do not declare it)
+        result = parse(text, source_type=source_type)
+    except Exception:  # a crash in the second opinion is no opinion
+        return False
+    return bool(result.is_valid) and not result.panicked
