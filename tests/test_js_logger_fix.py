@@ -177,12 +177,11 @@ def test_a_relative_source_must_name_a_module_from_the_file(project: Project, au
     )
 
 
-def test_a_stale_cache_entry_never_applies_a_fix_package_json_now_forbids(
+def test_an_edit_of_package_json_refreshes_the_cached_results(
     project: Project, audit: Audit
 ) -> None:
-    """Results are cached by the file's content and the rule's options: an edit of
-    package.json alone does not refresh them (documented). A fix, though, is recomputed
-    on the file before it is applied, so a stale entry can hide a fix, never apply one."""
+    """The rule declares the files it reads (PROJECT_FILES): the cache forgets what it
+    found when one of them changes, with nothing else changed."""
     root = project(
         {
             "pyproject.toml": config(**{"logger-import": "import { logger } from './log.js';"}),
@@ -191,12 +190,12 @@ def test_a_stale_cache_entry_never_applies_a_fix_package_json_now_forbids(
             "main.js": "run();\nconsole.log('done');\n",
         }
     )
-    assert "use `logger.info`" in audit("scan").out  # cached: fixable
+    assert "use `logger.info`" in audit("scan").out  # now cached: fixable
     (root / "package.json").write_text('{"type": "commonjs"}\n')
+    assert "logger-require" in messages(audit("scan"), "main.js")[0]  # not from the cache
     result = fix(audit)
     assert (root / "main.js").read_text() == "run();\nconsole.log('done');\n"
     assert "logger-require" in messages(result, "main.js")[0]
-    assert "logger-require" in messages(audit("scan"), "main.js")[0]  # and cached afresh
 
 
 # --- the fixed files run and compile ------------------------------------------------------

@@ -44,8 +44,12 @@ def blob_id(data: bytes) -> str:
 
 
 def rule_set_key(
-    rules: Sequence[ActiveRule], per_file_ignores: Iterable[tuple[str, Sequence[str]]]
+    rules: Sequence[ActiveRule],
+    per_file_ignores: Iterable[tuple[str, Sequence[str]]],
+    project_files: Sequence[Sequence[object]] = (),
 ) -> str:
+    """What every cached result depends on besides its file: the rules, their options and
+    code, and the project files some rule reads (`project_files`, stamped)."""
     described = [
         [
             r.id,
@@ -59,7 +63,8 @@ def rule_set_key(
     ]
     ignores = [[p, list(ids)] for p, ids in per_file_ignores]
     text = json.dumps(
-        [FORMAT, __version__, described, ignores, code_stamp(r.cls for r in rules)], sort_keys=True
+        [FORMAT, __version__, described, ignores, code_stamp(r.cls for r in rules), project_files],
+        sort_keys=True,
     )
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
+from pathlib import Path
 from types import ModuleType
 
 from auditor.globs import Globs
@@ -33,9 +34,10 @@ class Backend:
     """What the engine needs from a language: its parts are plain functions."""
 
     decode: Callable[[bytes], Decoded]
-    # (path, text, rules, prefilter): prefilter False runs every rule given, even those
-    # whose cheap checks say the file cannot match (the rule harness tests the rule itself)
-    run: Callable[[str, str, Sequence[ActiveRule], bool], list[Finding]]
+    # (path, text, rules, prefilter, root): prefilter False runs every rule given, even
+    # those whose cheap checks say the file cannot match (the rule harness tests the rule
+    # itself); root is RuleContext.root
+    run: Callable[[str, str, Sequence[ActiveRule], bool, Path | None], list[Finding]]
     # (text, path): the path picks a dialect where a language has several (.ts, .tsx)
     comments: Callable[[str, str], Iterable[Comment]]
     # (before, after, edits, path): why a fixed text must not be written, or None
@@ -81,8 +83,10 @@ class Engine:
         max_file_size: int = 0,
         *,
         prefilter: bool = True,
+        root: Path | None = None,
     ) -> None:
         self.rules = tuple(rules)
+        self.root = root  # the project's files are here: rules may read beside them
         self.prefilter = prefilter
         self.max_file_size = max_file_size  # bytes; 0: no limit
         self.per_file_ignores = tuple((pattern, tuple(ids)) for pattern, ids in per_file_ignores)
@@ -127,7 +131,9 @@ class Engine:
     def scan_decoded(self, result: FileResult) -> FileResult:
         assert result.decoded is not None
         source = result.source
-        kept, suppressed = self.scan_text_all(source.rel, source.language, result.decoded.text)
+        kept, suppressed = self.scan_text_all(
+            source.rel, source.language, result.decoded.text, on_disk=True
+        )
         return replace(result, findings=tuple(kept), suppressed=tuple(suppressed))
 
     def parses_when_scanned(self, path: str, language: str, text: str) -> bool:
@@ -138,13 +144,17 @@ class Engine:
             _triggered(r, text, searched) for r in self.rules_for(path, language)
         )
 
-    def scan_text(self, path: str, language: str, text: str) -> list[Finding]:
-        return self.scan_text_all(path, language, text)[0]
+    def scan_text(
+        self, path: str, language: str, text: str, *, on_disk: bool = False
+    ) -> list[Finding]:
+        return self.scan_text_all(path, language, text, on_disk=on_disk)[0]
 
     def scan_text_all(
-        self, path: str, language: str, text: str
+        self, path: str, language: str, text: str, *, on_disk: bool = False
     ) -> tuple[list[Finding], list[Finding]]:
-        """The findings, and apart from them the ones suppressed by comments."""
+        """The findings, and apart from them the ones suppressed by comments. `on_disk`:
+        the text is the project's file at `path` (or what a fix will write there), so the
+        rules are told the root; a commit's version of a file is not."""
         if self.stubbed:
             raise RuntimeError("the rules are stand-ins from the manifest: realize them first")
         searched: dict[str | re.Pattern[str], bool] = {}
@@ -156,7 +166,7 @@ class Engine:
         if not rules:
             return [], []
         lang = backend(language)
-        found = lang.run(path, text, rules, self.prefilter)
+        found = lang.run(path, text, rules, self.prefilter, self.root if on_disk else None)
         if not found:
             return [], []
         # Fingerprints before suppression: silencing one finding must not shift the

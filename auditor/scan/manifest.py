@@ -178,6 +178,7 @@ def save(cache_dir: Path, registry: Mapping[str, LoadedRule]) -> None:
                     "options": {k: v for k, v in cls.OPTIONS.items()},
                     "fix_applicability": cls.fix_applicability,
                     "fix_description": cls.fix_description,
+                    "project_files": list(cls.PROJECT_FILES),
                 }
             )
         rules[rule_id] = records
@@ -218,5 +219,6 @@ def _stub(record: Mapping[str, Any]) -> type[BaseRule]:
         "OPTIONS": MappingProxyType(options),
         "fix_applicability": record["fix_applicability"],
         "fix_description": record["fix_description"],
+        "PROJECT_FILES": tuple(record["project_files"]),
     }
     return type(record["qualname"].rpartition(".")[2], (RuleStub,), attributes)

@@ -13,6 +13,7 @@ import tokenize
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
@@ -57,11 +58,17 @@ def comments(text: str, path: str | None = None) -> Iterator[Comment]:
 sys.setrecursionlimit(max(sys.getrecursionlimit(), 20_000))
 
 
-def run(path: str, text: str, rules: Sequence[ActiveRule], prefilter: bool = True) -> list[Finding]:
+def run(
+    path: str,
+    text: str,
+    rules: Sequence[ActiveRule],
+    prefilter: bool = True,
+    root: Path | None = None,
+) -> list[Finding]:
     """Findings of `rules` on one file's text, unsorted, without fingerprints. With
     `prefilter`, rules whose `could_match` rejects the file's `ast` tree do not run."""
     try:
-        return _run(path, text, rules, prefilter)
+        return _run(path, text, rules, prefilter, root)
     except RecursionError:
         message = "too deeply nested for LibCST to analyse; no rule ran on this file"
         return [error_finding(PARSE_ERROR, path, message)]
@@ -78,7 +85,9 @@ def libcst_limit(path: str, exc: Exception) -> Finding:
     return warning_finding(PARSE_LIMIT, path, message, at)
 
 
-def _candidates(rules: Sequence[ActiveRule], tree: ast.Module, path: str) -> list[ActiveRule]:
+def _candidates(
+    rules: Sequence[ActiveRule], tree: ast.Module, path: str, root: Path | None
+) -> list[ActiveRule]:
     """The rules that may report something in the file, by their `could_match`."""
     index = AstIndex(tree)
     kept = []
@@ -86,7 +95,7 @@ def _candidates(rules: Sequence[ActiveRule], tree: ast.Module, path: str) -> lis
         cls = active.cls
         try:
             could = not issubclass(cls, Rule) or cls.could_match(
-                index, RuleContext(path, active.options)
+                index, RuleContext(path, active.options, root)
             )
         except Exception:
             could = True  # the rule runs, and reports its own failure if it has one
@@ -95,13 +104,15 @@ def _candidates(rules: Sequence[ActiveRule], tree: ast.Module, path: str) -> lis
     return kept
 
 
-def _run(path: str, text: str, rules: Sequence[ActiveRule], prefilter: bool) -> list[Finding]:
+def _run(
+    path: str, text: str, rules: Sequence[ActiveRule], prefilter: bool, root: Path | None
+) -> list[Finding]:
     tree = parse_ast(text)
     if not isinstance(tree, ast.Module):
         location, message = tree
         return [error_finding(PARSE_ERROR, path, f"cannot parse: {message}", location)]
     if prefilter:
-        rules = _candidates(rules, tree, path)
+        rules = _candidates(rules, tree, path, root)
         if not rules:
             return []
     del tree  # LibCST's tree is about to be built: one tree at a time in memory
@@ -115,7 +126,7 @@ def _run(path: str, text: str, rules: Sequence[ActiveRule], prefilter: bool) -> 
     findings: list[Finding] = []
     for active in rules:
         try:
-            rule = active.cls(RuleContext(path, active.options))
+            rule = active.cls(RuleContext(path, active.options, root))
             assert isinstance(rule, Rule)
         except Exception as exc:
             findings.append(rule_crash(path, active.id, exc))

@@ -9,6 +9,7 @@ import re
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, ClassVar
 
@@ -76,6 +77,9 @@ def example_source(code: str) -> str:
 class RuleContext:
     path: str  # posix, relative to the project root
     options: Mapping[str, OptionValue]
+    # The project root when the text is the file `root / path` (or what a fix is about to
+    # write there); None for text that is not on disk: a commit's version, an example.
+    root: Path | None = None
 
 
 class BaseRule:
@@ -89,6 +93,10 @@ class BaseRule:
     # Empty means every file of the rule's languages.
     triggers: ClassVar[tuple[str | re.Pattern[str], ...]] = ()
     OPTIONS: ClassVar[Mapping[str, OptionValue]] = MappingProxyType({})
+    # Names (fnmatch patterns: "package.json", "tsconfig*.json") of files the rule reads,
+    # through `context.root`, in a scanned file's directory and its parents: a change to
+    # one of them makes the result cache forget what the rule found.
+    PROJECT_FILES: ClassVar[tuple[str, ...]] = ()
     fix_applicability: ClassVar[Applicability] = "safe"
     fix_description: ClassVar[str | None] = None
     VALID: ClassVar[Sequence[Valid]] = ()

@@ -15,6 +15,7 @@ from auditor.config import Config, load_config
 from auditor.globs import Globs
 from auditor.model import FIX_ERROR, Edit, Finding, error_finding
 from auditor.scan import manifest as rule_manifest
+from auditor.scan import project_files
 from auditor.scan.cache import Cache, Entry, blob_id, rule_set_key, stat_of
 from auditor.scan.discovery import SourcePath, discover, language_of
 from auditor.scan.engine import Engine, FileResult, backend
@@ -40,7 +41,12 @@ class Project:
     cache_dir: Path | None = None  # where results and the rule manifest live; None: no cache
 
     def engine(self) -> Engine:
-        return Engine(self.rules, self.config.per_file_ignores, self.config.max_file_size)
+        return Engine(
+            self.rules,
+            self.config.per_file_ignores,
+            self.config.max_file_size,
+            root=self.config.root,
+        )
 
     @property
     def stubbed(self) -> bool:
@@ -322,9 +328,10 @@ def _scan_files(
 ) -> list[_Done]:
     """The built-in rules' outcome for each file, from the cache where it is valid."""
     advance = progress(len(files)) if progress else None
-    cache = (
-        Cache(cache_dir, rule_set_key(engine.rules, engine.per_file_ignores)) if cache_dir else None
-    )
+    cache = None
+    if cache_dir:
+        read = project_files.stamp(engine.root, files, engine.rules) if engine.root else []
+        cache = Cache(cache_dir, rule_set_key(engine.rules, engine.per_file_ignores, read))
     keep_texts = job.keep_texts
 
     done: list[_Done] = []
@@ -418,7 +425,7 @@ def _fix_file(
     outcome = fix_text(
         decoded.text,
         result.findings,
-        lambda text: engine.scan_text(source.rel, source.language, text),
+        lambda text: engine.scan_text(source.rel, source.language, text, on_disk=True),
         check,
         unsafe=unsafe,
     )
@@ -441,6 +448,7 @@ def _fix_file(
     fixed_text = Decoded(outcome.text, decoded.encoding)
     suppressed = result.suppressed
     if suppressed:  # their positions moved with the fixes
-        suppressed = tuple(engine.scan_text_all(source.rel, source.language, outcome.text)[1])
+        rescan = engine.scan_text_all(source.rel, source.language, outcome.text, on_disk=True)
+        suppressed = tuple(rescan[1])
     updated = replace(result, findings=outcome.findings, decoded=fixed_text, suppressed=suppressed)
     return updated, outcome.applied, change

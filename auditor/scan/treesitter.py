@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
+from pathlib import Path
 
 import tree_sitter as ts
 import tree_sitter_javascript
@@ -155,7 +156,13 @@ def _nodes(file: ParsedFile, node_types: frozenset[str]) -> list[ts.Node]:
     return sorted(nodes, key=lambda n: (n.start_byte, -n.end_byte))
 
 
-def run(path: str, text: str, rules: Sequence[ActiveRule], prefilter: bool = True) -> list[Finding]:
+def run(
+    path: str,
+    text: str,
+    rules: Sequence[ActiveRule],
+    prefilter: bool = True,
+    root: Path | None = None,
+) -> list[Finding]:
     """Findings of `rules` on one file's text, unsorted, without fingerprints. (JS/TS rules
     have no prefilter beyond their triggers.)"""
     file = parsed_file(path, text)
@@ -173,7 +180,7 @@ def run(path: str, text: str, rules: Sequence[ActiveRule], prefilter: bool = Tru
     running: list[tuple[ActiveRule, TreeSitterRule]] = []
     for active in rules:
         try:
-            rule = active.cls(RuleContext(path, active.options))
+            rule = active.cls(RuleContext(path, active.options, root))
             assert isinstance(rule, TreeSitterRule)
             rule.begin(file)
         except Exception as exc:
@@ -305,9 +312,14 @@ class LanguageBackend:
         return decode_utf8(data)
 
     def run(
-        self, path: str, text: str, rules: Sequence[ActiveRule], prefilter: bool = True
+        self,
+        path: str,
+        text: str,
+        rules: Sequence[ActiveRule],
+        prefilter: bool = True,
+        root: Path | None = None,
     ) -> list[Finding]:
-        return run(path, text, rules, prefilter)
+        return run(path, text, rules, prefilter, root)
 
     def comments(self, text: str, path: str | None = None) -> Iterator[Comment]:
         return _comments(text, self._grammars(path))

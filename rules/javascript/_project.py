@@ -1,17 +1,13 @@
 """console-logging (JS/TS): what other files of the project say about one file: the
 nearest package.json's "type" and the nearest tsconfig.json/jsconfig.json's
-`compilerOptions.paths` and `baseUrl`.
-
-A rule knows its file only by `context.path`, relative to the project root, which it is
-not told. The root is found here as the first of the current directory and its parents
-under which that path is a file holding exactly the text being scanned, so text that is
-not the file on disk (a commit's blob in a history scan, an example of the harness) gets
-no root and the rule decides from the text alone. Once found, the root is remembered for
-that path in this process: the fixer rescans the file's fixed text (not yet written)
-and must see the same project as the first scan did.
+`compilerOptions.paths` and `baseUrl`, read under `RuleContext.root` (None for text that
+is not the file on disk: a commit's version, an example of the harness; the rule then
+decides from the text alone).
 
 Files are read as they are on disk when the rule runs; only package.json and the
-tsconfig/jsconfig chain (`extends` to relative files) at or under the root are read.
+tsconfig/jsconfig chain (`extends` to relative files) at or under the root are read. The
+rule declares them in PROJECT_FILES, so the result cache forgets what it found when one
+of them changes.
 """
 
 from __future__ import annotations
@@ -24,33 +20,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-_ROOTS: dict[tuple[str, str], Path] = {}
 _JSON: dict[tuple[str, int, int], object] = {}
 MAX_EXTENDS = 8
-
-
-def find_root(rel: str, text: str) -> Path | None:
-    """The directory `rel` is relative to, if the file there holds `text`."""
-    try:
-        cwd = Path.cwd()
-    except OSError:
-        return None
-    key = (str(cwd), rel)
-    known = _ROOTS.get(key)
-    if known is not None:
-        return known
-    if rel.startswith("/") or ".." in rel.split("/"):
-        return None
-    for directory in (cwd, *cwd.parents):
-        candidate = directory / rel
-        try:
-            data = candidate.read_bytes()
-        except OSError:
-            continue
-        if _decoded(data) == text:
-            _ROOTS[key] = directory
-            return directory
-    return None
 
 
 def _decoded(data: bytes) -> str | None:

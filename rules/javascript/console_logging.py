@@ -27,7 +27,6 @@ from rules.javascript._module_kind import (
     module_system,
     unresolved,
 )
-from rules.javascript._project import find_root
 from rules.javascript.paths import TEST_FILES, matches
 from rules.javascript.scope import Scopes
 
@@ -113,16 +112,17 @@ class JsConsoleLogging(TreeSitterRule):
       directives, else before the first statement and above a JSDoc attached to it; a
       line that goes on after the last import is split there, never inside a comment or
       a template.
-    Results that depend on package.json or tsconfig are read from the files on disk when
-    the scanned text is the file there (see rules/javascript/_project.py); a cached result
-    is not refreshed when only those files change (run with `--no-cache` after editing
-    them), though a fix is always recomputed on the file as it is before it is applied.
+    Results that depend on package.json or tsconfig are read from the project's files
+    (see rules/javascript/_project.py); a change to one of them refreshes the cached
+    results. Only the files in a scanned file's directory and its parents are watched: a
+    tsconfig `extends` to a file elsewhere is read but not watched.
     The fix is unsafe because output moves from the console to the logger (and its
     arguments are formatted by it); promote it with `extend-safe-fixes =
     ["console-logging"]`.
     """
 
     id = "console-logging"
+    PROJECT_FILES = ("package.json", "tsconfig*.json", "jsconfig*.json")
     severity = Severity.CRITICAL
     languages = frozenset({"javascript", "typescript"})
     message = "`console` call writes to the console; log through the project's logger"
@@ -231,7 +231,7 @@ class JsConsoleLogging(TreeSitterRule):
             return None, NO_LOGGER
         assert self._scopes is not None
         file = self.file
-        root = find_root(self.context.path, file.text)
+        root = self.context.root
         system, why = module_system(file, self._scopes, root)
         if system is None:
             return None, (
