@@ -108,6 +108,7 @@ class Config:
     rules: Mapping[str, RuleSettings] = field(default_factory=lambda: MappingProxyType({}))
     sources: tuple[SourceSettings, ...] = ()
     run_sources: bool = False  # `audit scan` runs the sources without --sources
+    skip_generated: bool = True  # generated files (auditor/scan/generated.py) are not scanned
 
     @property
     def display_file(self) -> str:
@@ -292,6 +293,11 @@ def parse_config(table: object, *, root: Path, file: Path, prefix: str = "tool.a
             raise check.fail(key, f"must be true or false (got {_describe(value)})")
         values["run_sources"] = value
 
+    def skip_generated(value: object, key: str) -> None:
+        if not isinstance(value, bool):
+            raise check.fail(key, f"must be true or false (got {_describe(value)})")
+        values["skip_generated"] = value
+
     parsers.update(
         {
             "select": select,
@@ -303,6 +309,7 @@ def parse_config(table: object, *, root: Path, file: Path, prefix: str = "tool.a
             "rules": rules,
             "sources": sources,
             "run-sources": run_sources,
+            "skip-generated": skip_generated,
         }
     )
     for name, value in table.items():

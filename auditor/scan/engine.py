@@ -23,6 +23,7 @@ from auditor.model import (
     fingerprint,
 )
 from auditor.scan.discovery import SourcePath
+from auditor.scan.generated import HEAD, is_generated
 from auditor.scan.loading import ActiveRule
 from auditor.scan.manifest import any_stub
 from auditor.scan.source import Decoded, DecodeError, LineIndex
@@ -84,9 +85,11 @@ class Engine:
         *,
         prefilter: bool = True,
         root: Path | None = None,
+        skip_generated: bool = False,
     ) -> None:
         self.rules = tuple(rules)
         self.root = root  # the project's files are here: rules may read beside them
+        self.skip_generated = skip_generated
         self.prefilter = prefilter
         self.max_file_size = max_file_size  # bytes; 0: no limit
         self.per_file_ignores = tuple((pattern, tuple(ids)) for pattern, ids in per_file_ignores)
@@ -110,6 +113,8 @@ class Engine:
         try:
             size = source.path.stat().st_size
             if self.max_file_size and size > self.max_file_size:
+                if self.skip_generated and _generated_on_disk(source):
+                    return FileResult(source, ())
                 message = (
                     f"not scanned: {size:,} bytes is over the max-file-size limit of "
                     f"{self.max_file_size:,} (exclude the file, or raise the limit)"
@@ -157,6 +162,8 @@ class Engine:
         rules are told the root; a commit's version of a file is not."""
         if self.stubbed:
             raise RuntimeError("the rules are stand-ins from the manifest: realize them first")
+        if self.skip_generated and is_generated(path, text[:HEAD]):
+            return [], []
         searched: dict[str | re.Pattern[str], bool] = {}
         rules = [
             r
@@ -216,3 +223,12 @@ def _fingerprinted(findings: Sequence[Finding], text: str) -> Iterator[Finding]:
     for finding, (key, occurrence) in zip(findings, occurrences(findings, text), strict=True):
         fp = fingerprint(finding.rule_id, finding.path, key, occurrence)
         yield replace(finding, fingerprint=fp)
+
+
+def _generated_on_disk(source: SourcePath) -> bool:
+    try:
+        with source.path.open("rb") as f:
+            head = f.read(HEAD).decode("utf-8", "replace")
+    except OSError:
+        return False
+    return is_generated(source.rel, head)

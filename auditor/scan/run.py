@@ -46,6 +46,7 @@ class Project:
             self.config.per_file_ignores,
             self.config.max_file_size,
             root=self.config.root,
+            skip_generated=self.config.skip_generated,
         )
 
     @property

@@ -85,9 +85,54 @@ def console_use(file: ParsedFile, member: Node) -> ConsoleUse | None:
         operator = parent.child_by_field_name("operator")
         if operator is not None and operator.type in {"typeof", "delete", "void"}:
             return None
+    if _only_tested(outer):
+        return None  # `if (console && console.error)`: a feature check, not a use
     return ConsoleUse(
         member, receiver, method, name, "value", None, _rejection_handler(file, outer)
     )
+
+
+_LOGICAL = frozenset({"&&", "||", "??"})
+_TESTS = {
+    "if_statement": "condition",
+    "while_statement": "condition",
+    "do_statement": "condition",
+    "for_statement": "condition",
+    "ternary_expression": "condition",
+}
+
+
+def _only_tested(value: Node) -> bool:
+    """Whether the value is only tested for truth: an operand of `&&`/`||`/`!` whose
+    result is a condition or is thrown away (`console.error && console.error(e)`)."""
+    node = value
+    while node.parent is not None:
+        parent = node.parent
+        operator = parent.child_by_field_name("operator")
+        if parent.type == "parenthesized_expression" or (
+            parent.type == "binary_expression"
+            and operator is not None
+            and operator.type in _LOGICAL
+            and (operator.type != "&&" or _is(parent, "left", node) or _tested(parent))
+        ):
+            node = parent
+            continue
+        if parent.type == "unary_expression" and operator is not None and operator.type == "!":
+            return True
+        break
+    return _tested(node)
+
+
+def _tested(node: Node) -> bool:
+    parent = node.parent
+    if parent is None:
+        return False
+    if parent.type == "expression_statement":
+        return True  # the result is thrown away: only the test mattered
+    field = _TESTS.get(parent.type)
+    if field is not None and _is(parent, field, node):
+        return True
+    return parent.type == "parenthesized_expression" and _tested(parent)
 
 
 def _rejection_handler(file: ParsedFile, value: Node) -> bool:

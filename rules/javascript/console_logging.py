@@ -332,6 +332,12 @@ class JsConsoleLogging(TreeSitterRule):
         return edits
 
     VALID = (
+        # Feature checks test the method; they pass nothing on.
+        Valid(
+            "if (debug && window.console && console.error) {}\nif (!console.warn) {}\n"
+            "const quiet = console.info ? 0 : 1;\n",
+            path="example.js",
+        ),
         Valid("logger.info('saved');\n", path="example.js"),
         Valid("function f(console) {\n  console.log('x');\n}\n", path="example.js"),
         Valid("const console = makeConsole();\nconsole.log('x');\n", path="example.ts"),
