@@ -15,7 +15,9 @@ takes them: `logger.method(fields, message)`.
 - no fix for spread arguments, comments among the arguments, a string literal after the
   first argument (part of the message), two arguments that would get one name, or
   `console.dir`/`console.table` with display options (a second argument).
-No arguments, or a message alone, stay as they are.
+No arguments, a message alone, one object literal (already the fields) or one value of
+unknown shape (`JSON.stringify(x)`, which a structured logger takes as its message) stay
+as they are.
 """
 
 from __future__ import annotations
@@ -60,6 +62,14 @@ def structured_arguments(
                 return None, "`%c` styles console output; a logger has no styles"
             if placeholders:
                 return file.code(arguments), None  # printf-style: the logger interpolates
+    if (
+        message is None
+        and len(args) == 1
+        and (args[0].type == "object" or _key(file, args[0]) is None)
+    ):
+        # One object is the fields already; one value of unknown shape (a string from
+        # JSON.stringify(), an Error) is what such a logger takes alone, as it is.
+        return file.code(arguments), None
     fields: list[str] = []
     keys: set[str] = set()
     unnamed = 0
@@ -135,5 +145,15 @@ STYLE_EXAMPLES = (
         path="example.ts",
         options=_STRUCTURED,
         count=6,
+    ),
+    # One object, or one value of unknown shape, is passed as it is.
+    Invalid(
+        "import { logger } from '@/lib/logger';\n\n"
+        "console.log({ routeError: error });\nconsole.error(JSON.stringify(x));\n",
+        fixed="import { logger } from '@/lib/logger';\n\n"
+        "logger.info({ routeError: error });\nlogger.error(JSON.stringify(x));\n",
+        path="example.ts",
+        options=_STRUCTURED,
+        count=2,
     ),
 )
