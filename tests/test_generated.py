@@ -44,6 +44,18 @@ def test_skip_generated_false_scans_them(project, audit) -> None:
     ]
 
 
+def test_exported_data_in_a_tsx_file_is_skipped_too(project, audit) -> None:
+    # A 2.5 MB SVG path exported as a React component: not code anyone fixes by hand.
+    svg = (
+        'export const Background = () => (\n  <path\n    d="'
+        + "M708 195.8c.4-1.5" * 900
+        + '"\n  />\n);\n'
+    )
+    project({"pyproject.toml": "[tool.audit]\nmax-file-size = 1000\n", "background.tsx": svg})
+    result = audit("scan")
+    assert (result.code, result.out) == (0, "No findings; 1 file scanned.\n")
+
+
 def test_a_generated_file_over_the_size_limit_is_skipped_not_an_error(project, audit) -> None:
     big = "// @generated\n" + "export const x = 1;\n" * 200
     project({"pyproject.toml": "[tool.audit]\nmax-file-size = 1000\n", "types.ts": big})

@@ -1,8 +1,8 @@
 """Generated files, which nobody fixes by hand: skipped by default (`skip-generated`), as
 LibCST's codemods skip `@generated` files. A file is generated when its header says so
 (`@generated`, "auto-generated", "Code generated ... DO NOT EDIT") or when it is a
-minified bundle (a `.min.js` name, or a JavaScript file of lines of thousands of
-characters)."""
+minified bundle or exported data (a `.min.js` name, or a JS/TS file whose head holds
+lines of thousands of characters: a bundle, a 2.5 MB SVG path in a `.tsx`)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ _MARKERS = re.compile(
     r"@generated\b|\bauto-?generated\b|\bcode generated\b.*\bdo not edit\b", re.IGNORECASE
 )
 _MINIFIED_NAME = re.compile(r"[.-]min\.(?:js|mjs|cjs)$")
-_BUNDLED = re.compile(r"\.(?:js|mjs|cjs)$")
+_BUNDLED = re.compile(r"\.(?:[cm]?[jt]sx?)$")
 _LONG_LINE = 1000
 _DENSE = 300  # mean characters per line in the head of a bundle
 
@@ -28,7 +28,7 @@ def is_generated(path: str, head: str) -> bool:
     if _MARKERS.search(header):
         return True
     if not _BUNDLED.search(path) or len(head) < HEAD:
-        return False  # only JavaScript is minified, and a bundle is big
-    lines = lines[:-1] or lines  # the last may be cut off by the head
+        return False  # only JS/TS is bundled or exported as data (an SVG component), big
+    # The last line may be cut off by the head: it is at least that long.
     longest = max((len(line) for line in lines), default=0)
-    return longest > _LONG_LINE and HEAD / max(len(lines), 1) > _DENSE
+    return longest > _LONG_LINE and HEAD / len(lines) > _DENSE
