@@ -7,7 +7,7 @@ import re
 from typing import Literal
 
 import libcst as cst
-from libcst.metadata import GlobalScope, QualifiedName, ScopeProvider
+from libcst.metadata import GlobalScope, QualifiedName, QualifiedNameSource, ScopeProvider
 
 from auditor.plugins import (
     AstIndex,
@@ -212,10 +212,15 @@ class ConsoleLogging(Rule):
     def is_logging_class(self, base: cst.BaseExpression) -> bool:
         """A class of the logging machinery: `logging.Handler` and kin, a class named like
         one (`RichHandler`, `JsonFormatter`), or one of the module's own such classes."""
-        if any(n.name.startswith("logging.") for n in self.qualified_names(base)):
+        names = self.qualified_names(base)
+        if any(n.name.startswith("logging.") for n in names):
             return True
         name = code_of(base).rsplit(".", 1)[-1]
-        return name.endswith(LOGGING_CLASS_SUFFIXES) or name in self.logging_classes
+        if name in self.logging_classes:
+            return True
+        if names and all(n.source == QualifiedNameSource.IMPORT for n in names):
+            return False  # `pygments.formatter.Formatter` is imported from elsewhere
+        return name.endswith(LOGGING_CLASS_SUFFIXES)  # unknown origin (a star import)
 
     def is_builtin_print(self, call: cst.Call) -> bool:
         func = call.func
@@ -452,5 +457,13 @@ class ConsoleLogging(Rule):
         Invalid(
             "class JsonFormatter(Base):\n    pass\n\n\nclass Loud(JsonFormatter):\n"
             "    def format(self, record):\n        print(record)\n"
+        ),
+        # A formatter that is not logging's: `pygments.formatter.Formatter`.
+        Invalid(
+            "from pygments.formatter import Formatter\n\n\nclass Html(Formatter):\n"
+            "    def format(self, tokens, out):\n        print(tokens)\n",
+            fixed="from pygments.formatter import Formatter\nimport logging as _logging\n\n"
+            "_logger = _logging.getLogger(__name__)\n\n\nclass Html(Formatter):\n"
+            '    def format(self, tokens, out):\n        _logger.info("%s", tokens)\n',
         ),
     )
