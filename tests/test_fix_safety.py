@@ -270,3 +270,34 @@ def test_no_fix_is_applied_in_a_partly_checked_file(project, audit) -> None:
     result = audit("scan", "--fix", "--unsafe-fixes", "--fail-on", "none")
     assert result.code == 0, result.out
     assert (root / "a.ts").read_text() == code
+
+
+UNCERTAIN = """\
+def enter(patch):
+    try:
+        patch.start()
+    except:
+        if not patch.stop():
+            raise
+
+
+def load(name):
+    try:
+        return __import__(name)
+    except ImportError:
+        return None
+    except:
+        record_failure(name)
+"""
+
+
+def test_handlers_of_uncertain_intent_get_only_an_unsafe_fix(project, audit) -> None:
+    # The stdlib copy showed both: unittest.mock's `__enter__` (cleanup that propagates
+    # unless `__exit__` says otherwise) and unittest's loader (`except SkipTest:` then a
+    # bare `except:` that reports a test module calling sys.exit()).
+    root = project({"pyproject.toml": "[tool.audit]\n", "app.py": UNCERTAIN})
+    result = audit("scan", "--fix", "--fail-on", "none")
+    assert (root / "app.py").read_text() == UNCERTAIN
+    assert "2 more fixable with `audit scan --fix --unsafe-fixes`." in result.out
+    audit("scan", "--fix", "--unsafe-fixes", "--fail-on", "none")
+    assert (root / "app.py").read_text() == UNCERTAIN.replace("except:", "except Exception:")

@@ -30,6 +30,13 @@ def always_reraises(body: cst.BaseSuite) -> bool:
     return block_exits(statements(body)) == {RERAISE}
 
 
+def sometimes_reraises(body: cst.BaseSuite) -> bool:
+    """Whether some path, not every one, ends in a bare `raise` (cleanup that propagates
+    unless something says otherwise: `if not self.__exit__(*sys.exc_info()): raise`)."""
+    exits = block_exits(statements(body))
+    return RERAISE in exits and exits != {RERAISE}
+
+
 def statements(suite: cst.BaseSuite) -> Sequence[cst.BaseStatement]:
     if isinstance(suite, cst.SimpleStatementSuite):  # `except: raise` on one line
         return [cst.SimpleStatementLine(body=suite.body)]

@@ -9,7 +9,7 @@ import libcst as cst
 from libcst.metadata import BuiltinAssignment, Scope, ScopeProvider
 
 from auditor.plugins import AstIndex, Invalid, Rule, RuleContext, Severity, Valid, find_all
-from rules.python._exits import always_reraises, code_of
+from rules.python._exits import always_reraises, code_of, sometimes_reraises
 
 # The exceptions that are not an Exception: a handler for one of them makes a later
 # bare `except:` of the same `try` a deliberate catch-all.
@@ -30,8 +30,11 @@ class BareExcept(Rule):
     followed), and where it is a deliberate catch-all: an earlier handler of the same
     `try` names `KeyboardInterrupt`, `SystemExit`, `GeneratorExit` or `BaseException`.
     There is no fix where `Exception` is not the builtin (a class, parameter or class
-    attribute of that name), and the fix is unsafe in a module with a `from m import *`,
-    which may rebind it. Comments and formatting are kept byte for byte. Narrow the type
+    attribute of that name). The fix is unsafe (`--unsafe-fixes`) where the intent is not
+    certain: in a module with a `from m import *`, which may rebind `Exception`; for a
+    handler that re-raises on some paths only (cleanup that Ctrl-C would now skip:
+    `if not self.__exit__(*sys.exc_info()): raise`); and for a bare `except:` after other
+    handlers, which may mean everything else, SystemExit included. Comments and formatting are kept byte for byte. Narrow the type
     further by hand where you know what can fail.
     """
 
@@ -61,13 +64,13 @@ class BareExcept(Rule):
         # A bare `except:` after a handler for KeyboardInterrupt or SystemExit is a
         # deliberate catch-all: it is meant to catch everything else, SystemExit included.
         deliberate = False
-        for handler in node.handlers:
+        for index, handler in enumerate(node.handlers):
             if handler.type is None:
-                self._report(handler, deliberate)
+                self._report(handler, deliberate, after_others=index > 0)
             elif _names_a_base_exception(handler.type):
                 deliberate = True
 
-    def _report(self, handler: cst.ExceptHandler, deliberate: bool) -> None:
+    def _report(self, handler: cst.ExceptHandler, deliberate: bool, after_others: bool) -> None:
         keeps_all = deliberate or always_reraises(handler.body)
         caught = "BaseException" if keeps_all else "Exception"
         scope = self.get_metadata(ScopeProvider, handler, None)
@@ -75,7 +78,17 @@ class BareExcept(Rule):
             self.report(handler, f"{self.message} (no fix: `{caught}` is rebound here)")
             return
         description = f"replace `except:` with `except {caught}:`"
-        star = self.star_imports[0] if self.star_imports else None
+        unsafe = None
+        if self.star_imports:
+            unsafe = f"`from {self.star_imports[0]} import *` may rebind `{caught}`"
+        elif not keeps_all and sometimes_reraises(handler.body):
+            # Cleanup that propagates unless told otherwise: Ctrl-C and sys.exit() would
+            # now skip it (unittest.mock's patch would stay applied).
+            unsafe = "it re-raises on some paths: what it does first would be skipped for Ctrl-C"
+        elif not keeps_all and after_others:
+            # `except SkipTest: ... except: record(...)`: everything else, SystemExit
+            # perhaps on purpose (unittest's loader reports a test module calling sys.exit()).
+            unsafe = "after other handlers it may mean everything else, SystemExit included"
         self.report(
             handler,
             end=handler.whitespace_after_except,
@@ -83,9 +96,8 @@ class BareExcept(Rule):
                 type=cst.Name(caught),
                 whitespace_after_except=cst.SimpleWhitespace(" "),
             ),
-            fix_description=description
-            + (f" (unsafe: `from {star} import *` may rebind `{caught}`)" if star else ""),
-            applicability="unsafe" if star else None,
+            fix_description=description + (f" (unsafe: {unsafe})" if unsafe else ""),
+            applicability="unsafe" if unsafe else None,
         )
 
     VALID = (
