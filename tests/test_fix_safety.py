@@ -301,3 +301,17 @@ def test_handlers_of_uncertain_intent_get_only_an_unsafe_fix(project, audit) -> 
     assert "2 more fixable with `audit scan --fix --unsafe-fixes`." in result.out
     audit("scan", "--fix", "--unsafe-fixes", "--fail-on", "none")
     assert (root / "app.py").read_text() == UNCERTAIN.replace("except:", "except Exception:")
+
+
+def test_findings_in_the_statement_tree_sitter_refused_are_dropped(project, audit) -> None:
+    # tree-sitter's recovery may mis-shape the statement around its error: what it found
+    # there is not reported; the rest of the file is.
+    code = (
+        "const rows = await prisma.$queryRaw<Row[]>`SELECT ${(() => { try { f(); } catch {} })()}`;\n"
+        "try { g(); } catch {}\n"
+    )
+    project({"pyproject.toml": "[tool.audit]\n", "a.ts": code})
+    result = audit("scan", "--select", "bare-except", "--fail-on", "none")
+    lines = result.out.splitlines()
+    assert [line.split(": ")[0] for line in lines[:2]] == ["a.ts:1:43", "a.ts:2:14"]
+    assert lines[1].endswith("empty `catch` block swallows the error; handle, log or rethrow it")
