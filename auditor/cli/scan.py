@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -67,6 +68,12 @@ from auditor.scan.gate import ERROR, exit_code
     default=None,
     help="Run the configured sources (ruff, mypy, SARIF) too [config: run-sources].",
 )
+@click.option(
+    "--stdin-filename",
+    type=click.Path(path_type=Path),
+    help="With PATHS `-`: the path of the document read from stdin (its language, config and "
+    "per-file ignores); with --fix the fixed text goes to stdout.",
+)
 @config_option
 def scan(
     paths: tuple[Path, ...],
@@ -86,17 +93,26 @@ def scan(
     no_cache: bool,
     cache_dir: Path | None,
     use_sources: bool | None,
+    stdin_filename: Path | None,
     config_file: Path | None,
 ) -> None:
-    """Scan PATHS (default: the configured include) for findings."""
+    """Scan PATHS (default: the configured include) for findings; `-` reads one document
+    from stdin (with --stdin-filename)."""
     from auditor.scan.run import open_project
     from auditor.scan.run import scan as run_scan
     from reports.findings_text import plural
 
     if update_baseline and baseline is None:
         raise UsageError("--update-baseline needs --baseline FILE")
+    stdin = paths == (Path("-"),)
+    if stdin and stdin_filename is None:
+        raise UsageError("`audit scan -` reads stdin: give its path with --stdin-filename PATH")
+    if not stdin and stdin_filename is not None:
+        raise UsageError("--stdin-filename goes with the path `-` (read stdin)")
+    if stdin and (new_since is not None or use_sources):
+        raise UsageError("`audit scan -` scans one document: no --new-since or --sources")
     project = open_project(
-        start_dir(paths),
+        _stdin_start(stdin_filename) if stdin_filename is not None else start_dir(paths),
         config_file,
         select=ids(select) if select else None,
         ignore=ids(ignore),
@@ -104,19 +120,23 @@ def scan(
         cache_dir=cache_dir,
     )
     entries = _read_baseline(baseline) if baseline is not None else None
-    with progress_bar() as progress:
-        outcome = run_scan(
-            project,
-            paths,
-            fix=fix,
-            unsafe=unsafe_fixes,
-            diff=diff,
-            progress=progress,
-            jobs=jobs,
-            cache_dir=project.cache_dir,
-            keep_texts=new_since is not None,
-            sources=sources_wanted(use_sources, project.config) and not diff,
-        )
+    if stdin_filename is not None:
+        project = project.realized()
+        outcome = _scan_stdin(project, stdin_filename, fix=fix or diff, unsafe=unsafe_fixes)
+    else:
+        with progress_bar() as progress:
+            outcome = run_scan(
+                project,
+                paths,
+                fix=fix,
+                unsafe=unsafe_fixes,
+                diff=diff,
+                progress=progress,
+                jobs=jobs,
+                cache_dir=project.cache_dir,
+                keep_texts=new_since is not None,
+                sources=sources_wanted(use_sources, project.config) and not diff,
+            )
     report_sources(outcome.sources)
 
     findings = list(outcome.findings)
@@ -177,20 +197,27 @@ def scan(
         fixes, files = len(outcome.fixed), len(outcome.changes)
         click.echo(f"Would fix {plural(fixes, 'finding')} in {plural(files, 'file')}.", err=True)
     else:
-        emit(
-            _render_findings(
-                output_format,
-                findings,
-                project,
-                display,
-                counts,
-                notes,
-                extra,
-                outcome.suppressed if include_suppressed else (),
-                outcome.sources,
-            ),
-            output,
+        report = _render_findings(
+            output_format,
+            findings,
+            project,
+            display,
+            counts,
+            notes,
+            extra,
+            outcome.suppressed if include_suppressed else (),
+            outcome.sources,
         )
+        if stdin and fix:
+            # ruff's convention: the fixed document on stdout, the report on stderr.
+            changed = outcome.changes[0].after if outcome.changes else None
+            click.echo(changed if changed is not None else _stdin_text(outcome), nl=False)
+            if output is None:
+                click.echo(report, nl=False, err=True)
+            else:
+                emit(report, output)
+        else:
+            emit(report, output)
     if diff or output_format != "text" or output is not None:
         # The report went elsewhere or is for machines: say on stderr, one line each,
         # which files could not be checked, so a person reading the log sees it.
@@ -341,3 +368,51 @@ def _source_rule_infos(sources: Sequence[Any], findings: Sequence[Any]) -> list[
                 )
             )
     return infos
+
+
+def _stdin_start(path: Path) -> Path:
+    """Where config discovery starts for a document that may not exist on disk: the
+    nearest existing directory of its path."""
+    directory = Path(os.path.abspath(path)).parent
+    while not directory.is_dir() and directory.parent != directory:
+        directory = directory.parent
+    return directory
+
+
+def _scan_stdin(project: Any, path: Path, *, fix: bool, unsafe: bool) -> Any:
+    from auditor.model import PARSE_ERROR, error_finding
+    from auditor.scan.buffer import buffer_for, decode, fix_buffer, scan_buffer
+    from auditor.scan.run import FileChange, ScanOutcome
+    from auditor.scan.source import DecodeError
+
+    engine = project.engine()
+    buffer = buffer_for(engine, project.config.root, path)
+    data = sys.stdin.buffer.read()
+    try:
+        text = decode(buffer, data)
+    except DecodeError as exc:
+        finding = error_finding(PARSE_ERROR, buffer.rel, f"cannot decode: {exc}", exc.location)
+        return ScanOutcome(1, (finding,))
+    findings, suppressed = scan_buffer(engine, buffer, text)
+    fixed: tuple[Any, ...] = ()
+    changes: tuple[Any, ...] = ()
+    after = text
+    if fix and any(fixable(f, unsafe) for f in findings):
+        outcome = fix_buffer(engine, buffer, text, unsafe=unsafe)
+        after, fixed = outcome.text, outcome.applied
+        findings = list(outcome.findings)
+        if after != text:
+            changes = (FileChange(buffer.rel, text, after),)
+            suppressed = scan_buffer(engine, buffer, after)[1]
+    return ScanOutcome(
+        files=1,
+        findings=tuple(sorted(findings, key=lambda f: f.sort_key())),
+        fixed=fixed,
+        changes=changes,
+        suppressed=tuple(suppressed),
+        texts={buffer.rel: after},
+    )
+
+
+def _stdin_text(outcome: Any) -> str:
+    return next(iter(outcome.texts.values()), "")
