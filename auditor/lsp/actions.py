@@ -1,0 +1,139 @@
+"""Code actions for a document's findings: each fix as a quickfix, a suppression comment
+for each finding, and source.fixAll.audit. Every edit comes from `fix_buffer` (the fixer of
+`audit scan --fix`: fixpoint, verification) or, for a suppression, from a checked comment;
+each is sent as one TextEdit of the changed span."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from lsprotocol import types
+
+from auditor.lsp.analysis import Analysis
+from auditor.lsp.diagnostics import diagnostic, lsp_range
+from auditor.lsp.edits import workspace_edit
+from auditor.lsp.positions import TextPositions
+from auditor.lsp.suppress import comment, suppressed_text
+from auditor.model import FIX_ERROR, Finding
+from auditor.scan.buffer import fix_buffer
+from auditor.scan.fixer import fixable
+
+FIX_ALL = "source.fixAll.audit"
+QUICKFIX = types.CodeActionKind.QuickFix
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    uri: str
+    version: int | None  # for a versioned edit; None: a plain one
+    start: types.Position
+    end: types.Position
+    only: Sequence[str] | None  # the kinds asked for; None: every kind
+    unsafe: bool  # fix-all applies unsafe fixes too (audit.unsafeFixes)
+
+
+def wanted(kind: str, only: Sequence[str] | None) -> bool:
+    """Whether an action of `kind` is asked for: kinds are dotted, a prefix asks for all
+    below it ("source" asks for "source.fixAll.audit")."""
+    return only is None or any(kind == k or kind.startswith(k + ".") for k in only)
+
+
+def code_actions(
+    analysis: Analysis, positions: TextPositions, request: Request
+) -> list[types.CodeAction]:
+    actions: list[types.CodeAction] = []
+    if analysis.engine is None:
+        return actions
+    if wanted(QUICKFIX, request.only):
+        for finding in analysis.findings:
+            if _touches(positions, finding, request):
+                actions += _finding_actions(analysis, positions, request, finding)
+    if wanted(FIX_ALL, request.only):
+        fix_all = fix_all_action(analysis, positions, request)
+        if fix_all is not None:
+            actions.append(fix_all)
+    return actions
+
+
+def _touches(positions: TextPositions, finding: Finding, request: Request) -> bool:
+    found = lsp_range(positions, finding)
+    return _key(found.start) <= _key(request.end) and _key(request.start) <= _key(found.end)
+
+
+def _key(position: types.Position) -> tuple[int, int]:
+    return (position.line, position.character)
+
+
+def _finding_actions(
+    analysis: Analysis, positions: TextPositions, request: Request, finding: Finding
+) -> list[types.CodeAction]:
+    actions = []
+    fix = fix_action(analysis, positions, request, finding)
+    if fix is not None:
+        actions.append(fix)
+    suppress = suppress_action(analysis, positions, request, finding)
+    if suppress is not None:
+        actions.append(suppress)
+    return actions
+
+
+def fix_action(
+    analysis: Analysis, positions: TextPositions, request: Request, finding: Finding
+) -> types.CodeAction | None:
+    """The finding's own fix, verified like any other; disabled with the reason when the
+    fixer refuses it."""
+    if finding.fix is None or analysis.engine is None or analysis.buffer is None:
+        return None
+    unsafe = finding.fix.applicability == "unsafe"
+    title = f"Fix: {finding.fix.description}" + (" (unsafe)" if unsafe else "")
+    outcome = fix_buffer(
+        analysis.engine, analysis.buffer, analysis.text, unsafe=True, findings=[finding]
+    )
+    action = types.CodeAction(
+        title=title,
+        kind=QUICKFIX,
+        diagnostics=[diagnostic(positions, finding)],
+        is_preferred=not unsafe,
+    )
+    if not outcome.applied or outcome.text == analysis.text:
+        refused = next((f.message for f in outcome.findings if f.rule_id == FIX_ERROR), None)
+        action.disabled = types.CodeActionDisabled(reason=refused or "the fix changes nothing")
+        action.is_preferred = None
+        return action
+    action.edit = workspace_edit(request.uri, request.version, positions, outcome.text)
+    return action
+
+
+def suppress_action(
+    analysis: Analysis, positions: TextPositions, request: Request, finding: Finding
+) -> types.CodeAction | None:
+    if analysis.buffer is None:
+        return None
+    text = suppressed_text(analysis, finding)
+    if text is None:
+        return None
+    return types.CodeAction(
+        title=f"Suppress with `{comment(analysis.buffer.language, finding.rule_id)}`",
+        kind=QUICKFIX,
+        diagnostics=[diagnostic(positions, finding)],
+        edit=workspace_edit(request.uri, request.version, positions, text),
+    )
+
+
+def fix_all_action(
+    analysis: Analysis, positions: TextPositions, request: Request
+) -> types.CodeAction | None:
+    """Every safe fix (and unsafe ones with audit.unsafeFixes), to a fixed point."""
+    if analysis.engine is None or analysis.buffer is None:
+        return None
+    if not any(fixable(f, request.unsafe) for f in analysis.findings):
+        return None
+    outcome = fix_buffer(analysis.engine, analysis.buffer, analysis.text, unsafe=request.unsafe)
+    if outcome.text == analysis.text:
+        return None
+    return types.CodeAction(
+        title="audit: fix all" + (" (unsafe fixes included)" if request.unsafe else ""),
+        kind=FIX_ALL,
+        edit=workspace_edit(request.uri, request.version, positions, outcome.text),
+    )
