@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 
-from auditor.model import Finding, Severity
+from auditor.model import FIX_ERROR, Finding, Severity
 
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 
@@ -57,9 +57,13 @@ def summary(
         )
     else:
         lines.append(f"No findings; {plural(files, 'file')} scanned.")
-    if errors:
-        kinds = ", ".join(sorted({f.rule_id for f in errors}))
-        lines.append(f"{plural(len(errors), 'error')} ({kinds}): some code was not checked.")
+    unchecked = [f for f in errors if f.rule_id != FIX_ERROR]
+    unfixed = [f for f in errors if f.rule_id == FIX_ERROR]
+    if unchecked:
+        kinds = ", ".join(sorted({f.rule_id for f in unchecked}))
+        lines.append(f"{plural(len(unchecked), 'error')} ({kinds}): some code was not checked.")
+    if unfixed:
+        lines.append(f"{plural(len(unfixed), 'error')} ({FIX_ERROR}): some fixes were not applied.")
     if warnings:
         kinds = ", ".join(sorted({f.rule_id for f in warnings}))
         lines.append(

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import click
 
-from auditor.cli.group import cli, config_option, path_display, start_dir
+from auditor.cli.group import cli, config_option, path_display, start_dir, write_output
 from auditor.cli.scan import report_sources, sources_wanted
 from auditor.config import display_path
 from auditor.errors import UsageError
-from auditor.scan.fileio import write_atomic
 from auditor.scan.gate import ERROR
 
 
@@ -61,7 +60,7 @@ def baseline(
         if f.is_finding
     ]
     target = output if output is not None else project.config.root / ".audit-baseline.json"
-    write_atomic(target, render_baseline(entries).encode("utf-8"))
+    write_output(target, render_baseline(entries).encode("utf-8"))
     count = len(entries)
     click.echo(
         f"{display_path(target)}: {count} finding{'' if count == 1 else 's'} in the baseline."

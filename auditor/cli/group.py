@@ -105,7 +105,17 @@ def emit(text: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        write_atomic(output, text.encode("utf-8"))
+        write_output(output, text.encode("utf-8"))
+
+
+def write_output(output: Path, data: bytes) -> None:
+    """An --output file: its folders are made as needed (as ruff does); a file that cannot
+    be written is one line and exit 2, not a traceback."""
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(output, data)
+    except OSError as exc:
+        raise UsageError(f"{output}: cannot write: {exc.strerror or exc}") from None
 
 
 def toml_value(value: object) -> str:

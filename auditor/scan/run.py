@@ -19,7 +19,7 @@ from auditor.scan import project_files
 from auditor.scan.cache import Cache, Entry, blob_id, rule_set_key, stat_of
 from auditor.scan.discovery import SourcePath, discover, language_of
 from auditor.scan.engine import Engine, FileResult, backend
-from auditor.scan.fileio import ChangedOnDisk, write_atomic
+from auditor.scan.fileio import ChangedOnDisk, ReadOnly, write_atomic
 from auditor.scan.fixer import fix_text, fixable
 from auditor.scan.loading import ActiveRule, LoadedRule, load_rules, resolve_rules
 from auditor.scan.manifest import any_stub
@@ -438,13 +438,16 @@ def _fix_file(
     try:
         data = outcome.text.encode(decoded.encoding)
         write_atomic(source.path, data, expected=result.data)
-    except (UnicodeEncodeError, ChangedOnDisk, OSError) as exc:
-        reason = (
-            f"cannot encode as {decoded.encoding}"
-            if isinstance(exc, UnicodeEncodeError)
-            else str(exc)
-        )
-        error = error_finding(FIX_ERROR, source.rel, f"fixed file not written: {reason}")
+    except (UnicodeEncodeError, ChangedOnDisk, ReadOnly, OSError) as exc:
+        if isinstance(exc, UnicodeEncodeError):
+            message = f"fixed file not written: cannot encode as {decoded.encoding}"
+        elif isinstance(exc, ReadOnly):
+            message = str(exc)
+        elif isinstance(exc, OSError) and exc.strerror:
+            message = f"fixed file not written: {exc.strerror}"
+        else:
+            message = f"fixed file not written: {exc}"
+        error = error_finding(FIX_ERROR, source.rel, message)
         return replace(result, findings=(*result.findings, error)), (), None
     fixed_text = Decoded(outcome.text, decoded.encoding)
     suppressed = result.suppressed

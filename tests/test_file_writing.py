@@ -1,0 +1,91 @@
+"""What auditor writes stays what it was (issue 16, bugs 1, 2, 5 and 7): --output makes
+its folders, new files follow the umask, rewritten ones keep mode, owner and group, links
+stay links, a pipe is written through, and a read-only file is not fixed."""
+
+from __future__ import annotations
+
+import os
+import stat
+import threading
+
+import pytest
+
+from conftest import BARE
+
+FIXED = BARE.replace("except:", "except Exception:")
+
+
+@pytest.fixture
+def umask_022():
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+def test_output_makes_its_folders_and_a_bad_one_is_one_line(project, audit) -> None:
+    root = project({"app.py": BARE, "blocker": "a file, not a folder\n"})
+    result = audit("scan", "--format", "sarif", "--output", "out/deep/report.sarif")
+    assert result.code == 1
+    assert (root / "out/deep/report.sarif").read_text().startswith("{")
+    blocked = audit("scan", "--format", "json", "--output", "blocker/report.json")
+    assert (blocked.code, blocked.err) == (
+        2,
+        "audit: error: blocker/report.json: cannot write: File exists\n",
+    )
+
+
+def test_new_files_follow_the_umask_and_rewritten_ones_keep_their_mode(
+    project, audit, umask_022
+) -> None:
+    root = project({"app.py": BARE})
+    audit("scan", "--format", "json", "--output", "report.json")
+    assert stat.S_IMODE((root / "report.json").stat().st_mode) == 0o644
+    (root / "app.py").chmod(0o640)
+    assert audit("scan", "--fix").code == 0
+    assert (root / "app.py").read_text() == FIXED
+    assert stat.S_IMODE((root / "app.py").stat().st_mode) == 0o640
+
+
+def test_a_read_only_file_is_not_fixed(project, audit) -> None:
+    root = project({"app.py": BARE})
+    (root / "app.py").chmod(0o444)
+    result = audit("scan", "--fix")
+    assert result.code == 2
+    assert "app.py:1:1: critical fix-error read-only; not fixed" in result.out.splitlines()
+    assert "1 error (fix-error): some fixes were not applied." in result.out.splitlines()
+    assert (root / "app.py").read_text() == BARE
+
+
+def test_links_stay_links(project, audit) -> None:
+    root = project({"app.py": BARE, "real/report.json": "old\n"})
+    (root / "report.json").symlink_to(root / "real/report.json")
+    audit("scan", "--format", "json", "--output", "report.json")
+    assert (root / "report.json").is_symlink()
+    assert (root / "real/report.json").read_text().startswith("{")
+    os.link(root / "app.py", root / "twin.py")
+    assert audit("scan", "--fix", "app.py").code == 0
+    assert (root / "twin.py").read_text() == FIXED  # still one file under two names
+    assert (root / "app.py").stat().st_ino == (root / "twin.py").stat().st_ino
+
+
+def test_a_pipe_is_written_through_not_replaced(project, audit) -> None:
+    root = project({"app.py": BARE})
+    fifo = root / "out.pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    result = audit("scan", "--format", "json", "--output", str(fifo))
+    reader.join(timeout=10)
+    assert result.code == 1
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert received and received[0].startswith(b"{")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another owner")
+def test_a_fixed_file_keeps_its_owner_and_group(project, audit) -> None:
+    root = project({"app.py": BARE})
+    os.chown(root / "app.py", 1234, 5678)
+    assert audit("scan", "--fix").code == 0
+    st = (root / "app.py").stat()
+    assert (st.st_uid, st.st_gid) == (1234, 5678)
