@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.errors import UsageError
-from auditor.lsp.projects import Broken, Projects
+from auditor.lsp.projects import Broken, Loaded, Projects
 from auditor.model import Finding, error_finding
 from auditor.scan.buffer import Buffer, buffer_for, scan_buffer
 from auditor.scan.engine import Engine
@@ -22,11 +22,18 @@ class Analysis:
     findings: tuple[Finding, ...]  # what is published, sorted
     engine: Engine | None = None  # None: nothing here can be fixed or suppressed
     buffer: Buffer | None = None
+    project: Loaded | None = None  # what scanned it: the same text and project, the same result
 
 
-def analyse(projects: Projects, path: Path, text: str) -> Analysis:
-    """The findings of `text` as the document at `path` (absolute)."""
+def analyse(
+    projects: Projects, path: Path, text: str, previous: Analysis | None = None
+) -> Analysis:
+    """The findings of `text` as the document at `path` (absolute); `previous`, the last
+    analysis of the document, is the answer if neither its text nor its project changed
+    (a save, a code action request)."""
     found = projects.for_document(path)
+    if previous is not None and previous.text == text and previous.project is found:
+        return previous
     if isinstance(found, Broken):
         where = found.file.name if found.file is not None else path.name
         message = f"audit cannot load the project: {found.message}"
@@ -38,4 +45,5 @@ def analyse(projects: Projects, path: Path, text: str) -> Analysis:
     if found.scanned_language(buffer.rel) is None:  # excluded, or outside `include`
         return Analysis(text, ())
     findings = scan_buffer(found.engine, buffer, text)[0]
-    return Analysis(text, tuple(sorted(findings, key=Finding.sort_key)), found.engine, buffer)
+    findings.sort(key=Finding.sort_key)
+    return Analysis(text, tuple(findings), found.engine, buffer, found)

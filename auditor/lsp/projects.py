@@ -70,7 +70,7 @@ class Projects:
     def __init__(self) -> None:
         self._located: dict[Path, _Located] = {}
         self._projects: dict[Path, Loaded | Broken] = {}
-        self.reloads = 0  # projects loaded again after a change (for tests and logs)
+        self.loads = 0  # projects loaded, first or again after a change
 
     def for_document(self, path: Path) -> Loaded | Broken:
         """The project of the document at `path` (absolute), loaded again first if its
@@ -84,8 +84,8 @@ class Projects:
         known = self._projects.get(located.key)
         if known is not None and unchanged(known.stamps):
             return known
+        self.loads += 1
         if known is not None:
-            self.reloads += 1
             plugins = known.project.config.plugins if isinstance(known, Loaded) else known.plugins
             _forget_plugins(plugins)
         loaded = _load(located)

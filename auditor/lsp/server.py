@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import gc
 import logging
 import os
 import sys
@@ -107,7 +108,12 @@ class AuditServer(LanguageServer):
                 del self._pending[uri]
 
     def _diagnose(self, uri: str, path: Path, text: str, encoding: str) -> list[types.Diagnostic]:
-        analysis = analyse(self.projects, path, text)
+        loads = self.projects.loads
+        analysis = analyse(self.projects, path, text, self._analyses.get(uri))
+        if self.projects.loads != loads:
+            # The rules and their modules live as long as the server: keep the cyclic
+            # collector off them (what `audit scan` workers do, auditor/scan/run.py).
+            gc.freeze()
         self._analyses[uri] = analysis
         return diagnostics(TextPositions(text, encoding), analysis.findings)
 
@@ -143,9 +149,7 @@ class AuditServer(LanguageServer):
     def _actions(
         self, path: Path, text: str, encoding: str, request: Request
     ) -> list[types.CodeAction]:
-        analysis = self._analyses.get(request.uri)
-        if analysis is None or analysis.text != text:
-            analysis = analyse(self.projects, path, text)
+        analysis = analyse(self.projects, path, text, self._analyses.get(request.uri))
         return code_actions(analysis, TextPositions(text, encoding), request)
 
     # --- config -------------------------------------------------------------------------
@@ -278,6 +282,9 @@ def _guarded(ls: AuditServer, doing: str, call: Any, *args: Any) -> None:
 def serve(tcp_port: int | None = None) -> None:
     """Serve one editor on stdio (or on 127.0.0.1:`tcp_port`) until it says exit."""
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="%(name)s: %(message)s")
+    # A parse makes hundreds of thousands of short-lived objects, freed by reference
+    # counting: the collector need not run every 700 allocations (as in auditor/scan/run.py).
+    gc.set_threshold(100_000, 50, 100)
     server = make_server()
     if tcp_port is not None:
         server.start_tcp("127.0.0.1", tcp_port)
