@@ -246,7 +246,10 @@ def parse_config(table: object, *, root: Path, file: Path, prefix: str = "tool.a
         parsers[key] = strings_into(key.replace("-", "_"))
 
     def select(value: object, key: str) -> None:
-        values["select"] = check.strings(value, key)
+        chosen = check.strings(value, key)
+        if not chosen:
+            raise check.fail(key, "selects no rule: leave it out to run every rule")
+        values["select"] = chosen
 
     def fail_on(value: object, key: str) -> None:
         values["fail_on"] = check.severity(value, key, allow_none=True)

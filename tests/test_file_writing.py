@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import stat
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -89,3 +90,33 @@ def test_a_fixed_file_keeps_its_owner_and_group(project, audit) -> None:
     assert audit("scan", "--fix").code == 0
     st = (root / "app.py").stat()
     assert (st.st_uid, st.st_gid) == (1234, 5678)
+
+
+# --- issue 16, point 10: a scan that checks nothing is not green -------------------------
+
+
+def test_a_scan_that_checks_nothing_fails_the_gate(project, audit) -> None:
+    project({"pyproject.toml": '[tool.audit]\ninclude = ["src"]\n', "src/notes.txt": "x\n"})
+    result = audit("scan")
+    assert (result.code, result.out) == (2, "No findings; 0 files scanned.\n")
+    assert result.err == (
+        "audit: warning: no files to check under src (see `include`, `exclude` and the "
+        "languages of the selected rules)\n"
+    )
+    assert audit("scan", "--fail-on", "none").code == 0  # no gate: only the warning
+
+
+def test_an_empty_selector_is_refused(project, audit) -> None:
+    project({"pyproject.toml": "[tool.audit]\n", "app.py": BARE})
+    empty = audit("scan", "--select", "")
+    assert (empty.code, empty.err) == (
+        2,
+        "audit: error: --select: no rule id given (see `audit rules`)\n",
+    )
+    (Path.cwd() / "pyproject.toml").write_text("[tool.audit]\nselect = []\n")
+    configured = audit("scan")
+    assert (configured.code, configured.err) == (
+        2,
+        "audit: error: pyproject.toml: 'tool.audit.select' selects no rule: leave it out to "
+        "run every rule\n",
+    )

@@ -104,6 +104,8 @@ def scan(
 
     if update_baseline and baseline is None:
         raise UsageError("--update-baseline needs --baseline FILE")
+    if select and not ids(select):
+        raise UsageError("--select: no rule id given (see `audit rules`)")
     stdin = paths == (Path("-"),)
     if stdin and stdin_filename is None:
         raise UsageError("`audit scan -` reads stdin: give its path with --stdin-filename PATH")
@@ -231,6 +233,16 @@ def scan(
     if fail_on is not None:
         threshold = None if fail_on == "none" else Severity.parse(fail_on)
     code = exit_code(findings, threshold)
+    if outcome.files == 0 and not outcome.sources:
+        # A gate that checked nothing must not pass: a wrong `include`, an empty folder.
+        where = ", ".join(str(p) for p in paths) or ", ".join(project.config.include)
+        click.echo(
+            f"audit: warning: no files to check under {where} (see `include`, `exclude` "
+            "and the languages of the selected rules)",
+            err=True,
+        )
+        if threshold is not None:
+            code = ERROR
     sys.exit(ERROR if any(not r.ok for r in outcome.sources) else code)
 
 
