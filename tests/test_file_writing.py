@@ -120,3 +120,27 @@ def test_an_empty_selector_is_refused(project, audit) -> None:
         "audit: error: pyproject.toml: 'tool.audit.select' selects no rule: leave it out to "
         "run every rule\n",
     )
+
+
+# --- issue 16, point 4: pre-commit names every staged file -------------------------------
+
+
+def test_force_exclude_applies_the_excludes_to_named_files(project, audit) -> None:
+    config = '[tool.audit]\nextend-exclude = ["generated/"]\n'
+    project({"pyproject.toml": config, "generated/api.py": BARE, "app.py": BARE})
+    named = audit("scan", "generated/api.py")
+    assert named.out.splitlines()[0].startswith("generated/api.py:3:1: critical bare-except ")
+    forced = audit("scan", "--force-exclude", "generated/api.py")
+    assert (forced.code, forced.out, forced.err) == (0, "No findings; 0 files scanned.\n", "")
+    both = audit("scan", "--force-exclude", "generated/api.py", "app.py")
+    assert [line.split(": ")[0] for line in both.out.splitlines()[:1]] == ["app.py:3:1"]
+
+
+def test_the_pre_commit_hooks_force_the_excludes() -> None:
+    import yaml
+
+    hooks = yaml.safe_load((Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text())
+    assert [h["entry"] for h in hooks] == [
+        "audit scan --force-exclude",
+        "audit scan --fix --force-exclude",
+    ]

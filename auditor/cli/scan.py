@@ -69,6 +69,11 @@ from auditor.scan.gate import ERROR, exit_code
     help="Run the configured sources (ruff, mypy, SARIF) too [config: run-sources].",
 )
 @click.option(
+    "--force-exclude",
+    is_flag=True,
+    help="Apply the excludes to files named on the command line too (for pre-commit).",
+)
+@click.option(
     "--stdin-filename",
     type=click.Path(path_type=Path),
     help="With PATHS `-`: the path of the document read from stdin (its language, config and "
@@ -93,6 +98,7 @@ def scan(
     no_cache: bool,
     cache_dir: Path | None,
     use_sources: bool | None,
+    force_exclude: bool,
     stdin_filename: Path | None,
     config_file: Path | None,
 ) -> None:
@@ -138,6 +144,7 @@ def scan(
                 cache_dir=project.cache_dir,
                 keep_texts=new_since is not None,
                 sources=sources_wanted(use_sources, project.config) and not diff,
+                force_exclude=force_exclude,
             )
     report_sources(outcome.sources)
 
@@ -233,7 +240,8 @@ def scan(
     if fail_on is not None:
         threshold = None if fail_on == "none" else Severity.parse(fail_on)
     code = exit_code(findings, threshold)
-    if outcome.files == 0 and not outcome.sources:
+    named_files = bool(paths) and all(p.is_file() for p in paths)  # pre-commit's way
+    if outcome.files == 0 and not outcome.sources and not (force_exclude and named_files):
         # A gate that checked nothing must not pass: a wrong `include`, an empty folder.
         where = ", ".join(str(p) for p in paths) or ", ".join(project.config.include)
         click.echo(

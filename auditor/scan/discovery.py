@@ -47,9 +47,16 @@ class SourcePath:
 
 
 def discover(
-    root: Path, targets: Sequence[Path], exclude: Globs, *, use_git: bool = True
+    root: Path,
+    targets: Sequence[Path],
+    exclude: Globs,
+    *,
+    use_git: bool = True,
+    force_exclude: bool = False,
 ) -> list[SourcePath]:
-    """All source files under `targets` (files or directories), sorted, each once."""
+    """All source files under `targets` (files or directories), sorted, each once. A file
+    named explicitly is scanned even when excluded, unless `force_exclude` (ruff's flag,
+    for pre-commit, which names every staged file)."""
     root = root.resolve()
     found: dict[str, SourcePath] = {}
     for target in targets:
@@ -62,7 +69,7 @@ def discover(
             for path in files:
                 if not _excluded(path, base, exclude):
                     _add(found, root, path)
-        else:
+        elif not (force_exclude and _excluded(absolute, root, exclude)):
             _add(found, root, absolute, explicit=True)
     return sorted(found.values())
 

@@ -88,11 +88,16 @@ def open_project(
 
 
 def files_to_scan(
-    config: Config, paths: Sequence[Path], languages: frozenset[str]
+    config: Config,
+    paths: Sequence[Path],
+    languages: frozenset[str],
+    *,
+    force_exclude: bool = False,
 ) -> list[SourcePath]:
     targets = list(paths) or [config.root / p for p in config.include]
     exclude = Globs((*config.exclude, *config.extend_exclude))
-    return [f for f in discover(config.root, targets, exclude) if f.language in languages]
+    found = discover(config.root, targets, exclude, force_exclude=force_exclude)
+    return [f for f in found if f.language in languages]
 
 
 def language_filter(config: Config, engine: Engine) -> Callable[[str], str | None]:
@@ -263,6 +268,7 @@ def scan(
     cache_dir: Path | None = None,
     keep_texts: bool = False,
     sources: bool = False,
+    force_exclude: bool = False,
 ) -> ScanOutcome:
     """Scan, and with `fix` write fixed files; with `diff` compute the diffs instead and
     leave every file and the findings as they are on disk. `cache_dir` None: no cache.
@@ -271,7 +277,7 @@ def scan(
     fixes are written: a source must see the files as they end up)."""
     config = project.config
     engine = project.engine()
-    files = files_to_scan(project.config, paths, engine.languages)
+    files = files_to_scan(project.config, paths, engine.languages, force_exclude=force_exclude)
     sources = sources and bool(config.sources)
     if sources:
         from auditor.sources.findings import finish, in_scope
