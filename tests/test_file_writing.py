@@ -144,3 +144,15 @@ def test_the_pre_commit_hooks_force_the_excludes() -> None:
         "audit scan --force-exclude",
         "audit scan --fix --force-exclude",
     ]
+
+
+# --- issue 16, point 6: a syntax error in a file no rule could match --------------------
+
+
+def test_a_python_file_without_triggers_is_still_compiled(project, audit) -> None:
+    project({"pyproject.toml": "[tool.audit]\n", "ok.py": "x = 1\n", "broken.py": "def f(:\n"})
+    result = audit("scan")
+    assert (result.code, result.out.splitlines()[0]) == (
+        2,
+        "broken.py:1:7: critical parse-error cannot parse: invalid syntax",
+    )

@@ -151,6 +151,7 @@ def test_a_failed_source_at_a_snapshot_fixes_nothing(typed, audit, tmp_path: Pat
     result = audit("snapshot")
     assert result.code == 2
     assert result.err == (
+        "audit: broken.py:1:7: critical parse-error cannot parse: invalid syntax\n"
         "audit: error: source mypy: mypy stopped at a blocking error: broken.py:1: Expected a "
         "parameter or the end of the parameter list [syntax]\n"
     )
@@ -283,7 +284,12 @@ def test_a_file_that_does_not_parse_keeps_its_findings(linted, audit) -> None:
     snapshot(audit)
     (linted / "app.py").write_text("import os\nimport sys\n\nVALUE = (\n")
     commit_all(linted, "oops", "2025-10-02T10:00:00+00:00")
-    snapshot(audit)
+    taken = audit("snapshot")  # stored, and exit 2: the rules could not read app.py
+    assert (taken.code, taken.err) == (
+        2,
+        "audit: app.py:4:9: critical parse-error cannot parse: '(' was never closed\n",
+    )
+    assert taken.out.startswith("Snapshot of ")
     state = report(audit)
     assert [len(state["issues"][0]["open"]), state["issues"][0]["fixed"]] == [2, []]
     assert [(g["rule_id"], len(g["findings"])) for g in state["untracked"]] == [

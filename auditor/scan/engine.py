@@ -141,13 +141,21 @@ class Engine:
         )
         return replace(result, findings=tuple(kept), suppressed=tuple(suppressed))
 
+    def _syntax_errors(self, path: str, text: str) -> list[Finding]:
+        """A Python file no rule parses is still compiled by CPython (as ruff does), so a
+        gate never passes code that does not parse; `ast` costs a tenth of LibCST."""
+        if not self.prefilter or not self.rules_for(path, "python"):
+            return []
+        return _syntax_error_of(path, text)
+
     def parses_when_scanned(self, path: str, language: str, text: str) -> bool:
         """Whether `scan_text` parses this text (some rule's trigger is in it), and so
         reports a syntax error as a finding."""
+        rules = self.rules_for(path, language)
+        if language == "python" and rules:
+            return True  # compiled for its syntax errors when no rule parses it
         searched: dict[str | re.Pattern[str], bool] = {}
-        return not self.prefilter or any(
-            _triggered(r, text, searched) for r in self.rules_for(path, language)
-        )
+        return not self.prefilter or any(_triggered(r, text, searched) for r in rules)
 
     def scan_text(
         self, path: str, language: str, text: str, *, on_disk: bool = False
@@ -171,7 +179,7 @@ class Engine:
             if not self.prefilter or _triggered(r, text, searched)
         ]
         if not rules:
-            return [], []
+            return (self._syntax_errors(path, text) if language == "python" else []), []
         lang = backend(language)
         found = lang.run(path, text, rules, self.prefilter, self.root if on_disk else None)
         if not found:
@@ -184,6 +192,16 @@ class Engine:
         active = suppressions(lang.comments(text, path))
         kept = [f for f in findings if not is_suppressed(f, active)]
         return kept, [f for f in findings if is_suppressed(f, active)]
+
+
+def _syntax_error_of(path: str, text: str) -> list[Finding]:
+    from auditor.scan.python_check import syntax_error
+
+    error = syntax_error(text)
+    if error is None:
+        return []
+    location, message = error
+    return [error_finding(PARSE_ERROR, path, f"cannot parse: {message}", location)]
 
 
 def _triggered(
