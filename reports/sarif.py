@@ -1,7 +1,9 @@
 """`audit scan --format sarif`: SARIF 2.1.0 as GitHub code scanning reads it.
 
 One run; the driver lists every rule of the scan; results carry the rule, a level from the
-severity, a 1-based region relative to the project root (`%SRCROOT%`), our fingerprint as
+severity, a 1-based region, a path percent-encoded (RFC 3986) relative to `%SRCROOT%`: the
+repository root when the project is inside one, as GitHub reads relative paths from
+there (a project in `backend/` gives `backend/app/x.py`), else the project root; our fingerprint as
 a partial fingerprint, and the fix as artifact changes (character offsets, counted in
 Unicode code points like our columns: `columnKind` says so).
 """
@@ -12,6 +14,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from auditor.model import Finding, Severity
 
@@ -70,11 +73,13 @@ def _region(finding: Finding) -> dict[str, int]:
     }
 
 
-def _artifact(path: str) -> dict[str, str]:
-    return {"uri": path, "uriBaseId": "%SRCROOT%"}
+def _artifact(path: str, prefix: str) -> dict[str, str]:
+    # `#` would start a fragment, `%` an escape, a space is no URI character; `a:b.py`
+    # would read as a scheme: everything but letters, digits, `-._~` and `/` is escaped.
+    return {"uri": quote(prefix + path, safe="/"), "uriBaseId": "%SRCROOT%"}
 
 
-def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
+def _result(finding: Finding, index: dict[str, int], prefix: str) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": finding.rule_id,
         "level": "error" if finding.is_error else _level(finding),
@@ -82,7 +87,7 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": _artifact(finding.path),
+                    "artifactLocation": _artifact(finding.path, prefix),
                     "region": _region(finding),
                 }
             }
@@ -98,7 +103,7 @@ def _result(finding: Finding, index: dict[str, int]) -> dict[str, Any]:
                 "description": {"text": finding.fix.description},
                 "artifactChanges": [
                     {
-                        "artifactLocation": _artifact(finding.path),
+                        "artifactLocation": _artifact(finding.path, prefix),
                         "replacements": [
                             {
                                 "deletedRegion": {
@@ -123,10 +128,12 @@ def render(
     *,
     version: str,
     root_uri: str,
+    path_prefix: str = "",
     suppressed: Sequence[Finding] = (),
     failures: Sequence[str] = (),
 ) -> str:
-    """`root_uri`: the project root as a file URI ending in '/'. `suppressed` findings are
+    """`root_uri`: the root paths are relative to, as a file URI ending in '/';
+    `path_prefix`: the project root's path below it ("backend/"). `suppressed` findings are
     included marked as suppressed in the source (GitHub then shows them as dismissed).
     `failures`: what could not run (a source), as error notifications of an unsuccessful
     invocation."""
@@ -143,8 +150,11 @@ def render(
         },
         "originalUriBaseIds": {"%SRCROOT%": {"uri": root_uri}},
         "columnKind": "unicodeCodePoints",
-        "results": [_result(f, index) for f in findings]
-        + [{**_result(f, index), "suppressions": [{"kind": "inSource"}]} for f in suppressed],
+        "results": [_result(f, index, path_prefix) for f in findings]
+        + [
+            {**_result(f, index, path_prefix), "suppressions": [{"kind": "inSource"}]}
+            for f in suppressed
+        ],
     }
     if failures:
         run["invocations"] = [

@@ -4,6 +4,7 @@ stay links, a pipe is written through, and a read-only file is not fixed."""
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import threading
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BARE
+from conftest import BARE, git
 
 FIXED = BARE.replace("except:", "except Exception:")
 
@@ -156,3 +157,28 @@ def test_a_python_file_without_triggers_is_still_compiled(project, audit) -> Non
         2,
         "broken.py:1:7: critical parse-error cannot parse: invalid syntax",
     )
+
+
+# --- issue 16, point 3: SARIF URIs ------------------------------------------------------
+
+
+def test_sarif_uris_are_percent_encoded(project, audit) -> None:
+    project({"pyproject.toml": "[tool.audit]\n", "sub dir/é x#1.py": BARE, "we,ird:name.py": BARE})
+    document = json.loads(audit("scan", "--format", "sarif").out)
+    uris = [
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in document["runs"][0]["results"]
+    ]
+    assert uris == ["sub%20dir/%C3%A9%20x%231.py", "we%2Cird%3Aname.py"]
+
+
+def test_sarif_uris_are_relative_to_the_repository_root(project, audit, tmp_path) -> None:
+    # GitHub reads relative SARIF paths from the repository's root, as `--format github`
+    # already names them.
+    project({"backend/pyproject.toml": "[tool.audit]\n", "backend/app/x.py": BARE})
+    git(tmp_path, "init", "-q")
+    os.chdir(tmp_path / "backend")
+    run = json.loads(audit("scan", "--format", "sarif").out)["runs"][0]
+    location = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": "backend/app/x.py", "uriBaseId": "%SRCROOT%"}
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.resolve().as_uri() + "/"

@@ -339,12 +339,13 @@ def _render_findings(
             for rule_id, impls in by_id.items()
         ]
         infos += _source_rule_infos(sources, [*findings, *suppressed])
-        root_uri = project.config.root.resolve().as_uri() + "/"
+        base, prefix = _sarif_base(project.config.root.resolve())
         return render_sarif(
             findings,
             infos,
             version=__version__,
-            root_uri=root_uri,
+            root_uri=base.as_uri() + "/",
+            path_prefix=prefix,
             suppressed=suppressed,
             failures=[f"{title}: {message}" for title, message in failed],
         )
@@ -436,3 +437,13 @@ def _scan_stdin(project: Any, path: Path, *, fix: bool, unsafe: bool) -> Any:
 
 def _stdin_text(outcome: Any) -> str:
     return next(iter(outcome.texts.values()), "")
+
+
+def _sarif_base(root: Path) -> tuple[Path, str]:
+    """The repository around the project (GitHub reads SARIF paths from its root), and
+    the project's folder below it ("backend/"); the project itself when it is in none."""
+    for directory in (root, *root.parents):
+        if (directory / ".git").exists():
+            rel = root.relative_to(directory).as_posix()
+            return directory, "" if rel == "." else rel + "/"
+    return root, ""
