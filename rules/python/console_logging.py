@@ -57,17 +57,23 @@ class ConsoleLogging(Rule):
     not flagged.
 
     Example: `print("loaded", path)` in `shop/catalog.py` becomes
-    `logger.info("loaded %s", path)`, with `logger = logging.getLogger(__name__)`
+    `_logger.info("loaded %s", path)`, with `_logger = _logging.getLogger(__name__)`
     bound once at module level.
 
-    Fix (unsafe): the call becomes a call on the module's logger: an existing module-level
-    `NAME = logging.getLogger(...)` is reused; otherwise `import logging` (when missing)
-    and `logger = logging.getLogger(__name__)` are added after the imports (another name
-    if `logger` is taken), before any statement that prints at import time.
+    Fix (unsafe): the call becomes a call on the module's logger. An existing module-level
+    `NAME = logging.getLogger(__name__)` is reused (another `getLogger(...)` binding only
+    when it is the module's one logger). Otherwise a binding is added after the imports,
+    before any statement that prints at import time: without an `__all__` its names are
+    private, `_logger = _logging.getLogger(__name__)` (reusing an import of logging), as
+    `from module import *` would carry public ones into the importing module; with an
+    `__all__`, `logger` and `import logging` (another name if one is taken). No fix in a
+    logging handler, formatter or filter (a logger call there would recurse), nor in a
+    copy of a module that `logging` itself imports (a vendored `os`, `re`, `threading`).
     `file=sys.stderr` logs at `error`, anything else at `info` (options `stderr-level`,
     `stdout-level`). Several arguments become a %-style format with one `%s` per
     non-literal argument; plain string literals and a literal `sep` are folded into it,
-    and `%` is escaped as `%%` when the call has arguments. A single str literal or
+    and `%` is escaped as `%%` when the call has arguments; folded literals keep their spelling
+    (escapes stay escapes), and kept arguments keep their comments. A single str literal or
     f-string is passed as it is; any other single argument is logged as `("%s", value)`,
     so the message is always a constant format. `end` and `flush` are dropped.
     No fix for `print()`, `*args`/`**kwargs`, a computed `sep`, or an `end`/`flush`
