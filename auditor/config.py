@@ -122,9 +122,18 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+# In each directory, first found wins (ruff's order): a file of our own, whose top level is
+# the [tool.audit] table (for repositories without a pyproject.toml, JS/TS ones), then a
+# pyproject.toml that has a [tool.audit] table.
+OWN_CONFIG_FILES = (".audit.toml", "audit.toml")
+
+
 def find_config(start: Path) -> Path | None:
-    """The nearest pyproject.toml at or above `start` that has a [tool.audit] table."""
+    """The nearest config file at or above `start` (see OWN_CONFIG_FILES)."""
     for directory in (start, *start.parents):
+        for name in OWN_CONFIG_FILES:
+            if (directory / name).is_file():
+                return directory / name
         candidate = directory / "pyproject.toml"
         if candidate.is_file() and "audit" in _read_toml(candidate).get("tool", {}):
             return candidate
@@ -147,6 +156,8 @@ def load_config(start: Path, explicit: Path | None = None) -> Config:
     found = find_config(start)
     if found is None:
         return Config(root=_git_toplevel(start) or start)
+    if found.name in OWN_CONFIG_FILES:
+        return parse_config(_read_toml(found), root=found.parent, file=found, prefix="")
     return parse_config(_read_toml(found)["tool"]["audit"], root=found.parent, file=found)
 
 
