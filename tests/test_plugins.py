@@ -189,3 +189,17 @@ def test_contract_checks(attribute: str, problem: str) -> None:
     with pytest.raises(PluginError) as raised:
         check_rule_class(broken, "acme[x]")
     assert raised.value.message == f"acme[x]: rule Broken: {problem}"
+
+
+def test_audit_rules_calls_a_rule_with_a_fix_fixable_without_a_fixed_example(
+    local_plugin, audit
+) -> None:
+    # One source of truth (issue 16, bug 8): `audit scan` offers the fix, so `audit rules`
+    # says so, though no example shows the fixed code.
+    source = RULE_SOURCE.replace(', fixed="x = None\\n"', "")
+    assert "fixed=" not in source
+    local_plugin(source)
+    listed = [line for line in audit("rules").out.splitlines() if line.startswith("no-todo")]
+    assert listed and listed[0].split()[3] == "unsafe"
+    assert audit("rules", "no-todo").out.startswith("no-todo (high; python; unsafe fix)")
+    assert "1 more fixable with `audit scan --fix --unsafe-fixes`." in audit("scan").out

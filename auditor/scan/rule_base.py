@@ -23,6 +23,8 @@ if TYPE_CHECKING:  # a Python-only scan never imports tree-sitter
 ENTRY_POINT_GROUP = "auditor.rules"
 KNOWN_LANGUAGES = frozenset({"python", "javascript", "typescript"})
 TREE_SITTER_LANGUAGES = frozenset({"javascript", "typescript"})
+# The rule API's own classes: their defaults declare nothing about a rule's fixes.
+_BASE_MODULES = frozenset({__name__, "auditor.scan.cst_rule", "auditor.scan.manifest", "builtins"})
 RULE_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
 # --- examples --------------------------------------------------------------------------
@@ -114,7 +116,14 @@ class BaseRule:
 
     @classmethod
     def fixable(cls) -> bool:
-        return any(example.fixed is not None for example in cls.INVALID)
+        """Whether the rule offers fixes: it shows one in an example, or it declares its
+        fixes (`fix_applicability` or `fix_description` set in the rule's own classes).
+        `audit rules` says what `audit scan` does: a rule with a fix and no `fixed=`
+        example is fixable too."""
+        if any(example.fixed is not None for example in cls.INVALID):
+            return True
+        own = [k for k in cls.__mro__ if k.__module__ not in _BASE_MODULES]
+        return any("fix_applicability" in vars(k) or "fix_description" in vars(k) for k in own)
 
     @classmethod
     def env_reads(
