@@ -109,6 +109,7 @@ class Config:
     sources: tuple[SourceSettings, ...] = ()
     run_sources: bool = False  # `audit scan` runs the sources without --sources
     skip_generated: bool = True  # generated files (auditor/scan/generated.py) are not scanned
+    report_unused_ignores: bool = False  # an `audit: ignore` that silences nothing is a finding
 
     @property
     def display_file(self) -> str:
@@ -307,6 +308,11 @@ def parse_config(table: object, *, root: Path, file: Path, prefix: str = "tool.a
             raise check.fail(key, f"must be true or false (got {_describe(value)})")
         values["run_sources"] = value
 
+    def report_unused_ignores(value: object, key: str) -> None:
+        if not isinstance(value, bool):
+            raise check.fail(key, f"must be true or false (got {_describe(value)})")
+        values["report_unused_ignores"] = value
+
     def skip_generated(value: object, key: str) -> None:
         if not isinstance(value, bool):
             raise check.fail(key, f"must be true or false (got {_describe(value)})")
@@ -324,6 +330,7 @@ def parse_config(table: object, *, root: Path, file: Path, prefix: str = "tool.a
             "sources": sources,
             "run-sources": run_sources,
             "skip-generated": skip_generated,
+            "report-unused-ignores": report_unused_ignores,
         }
     )
     for name, value in table.items():

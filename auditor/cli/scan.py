@@ -69,6 +69,11 @@ from auditor.scan.gate import ERROR, exit_code
     help="Run the configured sources (ruff, mypy, SARIF) too [config: run-sources].",
 )
 @click.option(
+    "--report-unused-ignores",
+    is_flag=True,
+    help="Report `audit: ignore` comments that silence nothing [config: report-unused-ignores].",
+)
+@click.option(
     "--force-exclude",
     is_flag=True,
     help="Apply the excludes to files named on the command line too (for pre-commit).",
@@ -98,6 +103,7 @@ def scan(
     no_cache: bool,
     cache_dir: Path | None,
     use_sources: bool | None,
+    report_unused_ignores: bool,
     force_exclude: bool,
     stdin_filename: Path | None,
     config_file: Path | None,
@@ -127,6 +133,10 @@ def scan(
         use_cache=not no_cache,
         cache_dir=cache_dir,
     )
+    if report_unused_ignores:
+        from dataclasses import replace
+
+        project = replace(project, config=replace(project.config, report_unused_ignores=True))
     entries = _read_baseline(baseline) if baseline is not None else None
     if stdin_filename is not None:
         project = project.realized()

@@ -27,7 +27,7 @@ from auditor.scan.generated import HEAD, is_generated
 from auditor.scan.loading import ActiveRule
 from auditor.scan.manifest import any_stub
 from auditor.scan.source import Decoded, DecodeError, LineIndex
-from auditor.scan.suppressions import Comment, is_suppressed, suppressions
+from auditor.scan.suppressions import Comment, check_ignores, is_suppressed, suppressions
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,10 +86,16 @@ class Engine:
         prefilter: bool = True,
         root: Path | None = None,
         skip_generated: bool = False,
+        known_ids: frozenset[str] | None = None,
+        report_unused_ignores: bool = False,
     ) -> None:
         self.rules = tuple(rules)
         self.root = root  # the project's files are here: rules may read beside them
         self.skip_generated = skip_generated
+        # Every installed rule's id (an ignore comment naming another is reported), None:
+        # not checked; and whether an ignore that silences nothing is reported.
+        self.known_ids = known_ids
+        self.report_unused_ignores = report_unused_ignores
         self.prefilter = prefilter
         self.max_file_size = max_file_size  # bytes; 0: no limit
         self.per_file_ignores = tuple((pattern, tuple(ids)) for pattern, ids in per_file_ignores)
@@ -178,18 +184,35 @@ class Engine:
             for r in self.rules_for(path, language)
             if not self.prefilter or _triggered(r, text, searched)
         ]
-        if not rules:
-            return (self._syntax_errors(path, text) if language == "python" else []), []
         lang = backend(language)
-        found = lang.run(path, text, rules, self.prefilter, self.root if on_disk else None)
+        if rules:
+            found = lang.run(path, text, rules, self.prefilter, self.root if on_disk else None)
+        else:
+            found = self._syntax_errors(path, text) if language == "python" else []
+        if "audit:" not in text:
+            if not found:
+                return [], []
+            return list(_fingerprinted(sorted(found, key=Finding.sort_key), text)), []
+        active = suppressions(lang.comments(text, path))
+        if self.known_ids is not None:
+            enabled = frozenset(r.id for r in self.rules_for(path, language))
+            found = [
+                *found,
+                *check_ignores(
+                    path,
+                    text,
+                    active,
+                    found,
+                    known=self.known_ids,
+                    enabled=enabled,
+                    report_unused=self.report_unused_ignores,
+                ),
+            ]
         if not found:
             return [], []
         # Fingerprints before suppression: silencing one finding must not shift the
         # occurrence numbers, and so the fingerprints, of the others.
         findings = list(_fingerprinted(sorted(found, key=Finding.sort_key), text))
-        if "audit:" not in text:
-            return findings, []
-        active = suppressions(lang.comments(text, path))
         kept = [f for f in findings if not is_suppressed(f, active)]
         return kept, [f for f in findings if is_suppressed(f, active)]
 

@@ -48,7 +48,7 @@ def comments(text: str, path: str | None = None) -> Iterator[Comment]:
             if token.type == tokenize.COMMENT:
                 line, column = token.start
                 before = lines[line - 1][:column] if line <= len(lines) else ""
-                yield Comment(line, token.string, not before.strip())
+                yield Comment(line, token.string, not before.strip(), column + 1)
     except (tokenize.TokenError, SyntaxError):
         return
 

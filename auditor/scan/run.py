@@ -47,6 +47,8 @@ class Project:
             self.config.max_file_size,
             root=self.config.root,
             skip_generated=self.config.skip_generated,
+            known_ids=frozenset(self.registry),
+            report_unused_ignores=self.config.report_unused_ignores,
         )
 
     @property
@@ -338,7 +340,10 @@ def _scan_files(
     cache = None
     if cache_dir:
         read = project_files.stamp(engine.root, files, engine.rules) if engine.root else []
-        cache = Cache(cache_dir, rule_set_key(engine.rules, engine.per_file_ignores, read))
+        ignores = [sorted(engine.known_ids or ()), engine.report_unused_ignores]
+        cache = Cache(
+            cache_dir, rule_set_key(engine.rules, engine.per_file_ignores, [*read, ignores])
+        )
     keep_texts = job.keep_texts
 
     done: list[_Done] = []

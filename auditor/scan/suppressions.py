@@ -1,5 +1,6 @@
 """`# audit: ignore[rule-id, ...]` comments (`//` and `/* */` in JS/TS): on the flagged
-line, or alone on the line above it. Without a list they suppress every rule."""
+line, or alone on the line above it; `# audit: ignore-file[...]` anywhere: the whole file.
+Without a list they suppress every rule."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ from dataclasses import dataclass
 
 from auditor.model import Finding
 
-_IGNORE = re.compile(r"(?:^|[\s#/*])audit:\s*ignore(?:\[(?P<ids>[^\]]*)\])?")
+_IGNORE = re.compile(
+    r"(?:^|[\s#/*])audit:\s*ignore(?P<file>-file)?(?![\w-])(?:\[(?P<ids>[^\]]*)\])?"
+)
+EVERY_LINE = frozenset({0})  # applies_to of a file-level suppression
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,13 +21,15 @@ class Comment:
     line: int
     text: str
     alone: bool  # nothing but whitespace before it on its line
+    column: int = 1  # 1-based, in characters
 
 
 @dataclass(frozen=True, slots=True)
 class Suppression:
     line: int  # where the comment is
     rules: frozenset[str] | None  # None: every rule
-    applies_to: frozenset[int]
+    applies_to: frozenset[int]  # EVERY_LINE: the whole file
+    comment: Comment | None = None
 
 
 def suppressions(comments: Iterable[Comment]) -> list[Suppression]:
@@ -34,15 +40,91 @@ def suppressions(comments: Iterable[Comment]) -> list[Suppression]:
             continue
         ids = match.group("ids")
         rules = None if ids is None else frozenset(i.strip() for i in ids.split(",") if i.strip())
-        lines = {comment.line, comment.line + 1} if comment.alone else {comment.line}
-        found.append(Suppression(comment.line, rules, frozenset(lines)))
+        if match.group("file"):
+            lines = EVERY_LINE
+        else:
+            lines = frozenset({comment.line, comment.line + 1} if comment.alone else {comment.line})
+        found.append(Suppression(comment.line, rules, lines, comment))
     return found
 
 
 def is_suppressed(finding: Finding, active: Sequence[Suppression]) -> bool:
     if not finding.is_finding:
         return False  # a file we could not read or parse (all or part) is never silenced
-    line = finding.start.line
-    return any(
-        line in s.applies_to and (s.rules is None or finding.rule_id in s.rules) for s in active
+    return any(_silences(s, finding) for s in active)
+
+
+def _silences(suppression: Suppression, finding: Finding) -> bool:
+    if finding.rule_id in IGNORE_RULES:
+        return False  # a comment cannot silence what is said about it
+    lines = suppression.applies_to
+    return (lines is EVERY_LINE or finding.start.line in lines) and (
+        suppression.rules is None or finding.rule_id in suppression.rules
     )
+
+
+# What is said about the comments themselves.
+INVALID_IGNORE = "invalid-ignore"  # names a rule id no installed rule has: always
+UNUSED_IGNORE = "unused-ignore"  # silences nothing: with report-unused-ignores
+IGNORE_RULES = frozenset({INVALID_IGNORE, UNUSED_IGNORE})
+_ONLY_DIRECTIVE = re.compile(
+    r"(?:#|//|/\*)\s*audit:\s*ignore(?:-file)?(?:\[[^\]]*\])?\s*(?:\*/)?\s*"
+)
+
+
+def check_ignores(
+    path: str,
+    text: str,
+    active: Sequence[Suppression],
+    findings: Sequence[Finding],
+    *,
+    known: frozenset[str],
+    enabled: frozenset[str],
+    report_unused: bool,
+) -> list[Finding]:
+    """Findings about the comments: ids no rule has (always), and, with `report_unused`,
+    comments that silence none of `findings` (ids of rules `enabled` here only: another
+    selection may need them), with a fix that removes a comment that is only the
+    directive."""
+    from auditor.model import Edit, Fix, Location, Severity
+    from auditor.scan.source import LineIndex
+
+    out: list[Finding] = []
+    index: LineIndex | None = None
+    for suppression in active:
+        comment = suppression.comment
+        if comment is None:
+            continue
+        at = Location(comment.line, comment.column)
+        end = Location(comment.line, comment.column + len(comment.text))
+        # `ruff:F401`, `mypy:arg-type`: another tool's ids, which its source knows.
+        ours = {r for r in suppression.rules or () if ":" not in r}
+        unknown = sorted(ours - known)
+        if unknown:
+            names = ", ".join(repr(u) for u in unknown)
+            message = f"`{comment.text.strip()}` names no rule: {names} (see `audit rules`)"
+            out.append(Finding(INVALID_IGNORE, Severity.MEDIUM, path, at, end, message))
+            continue
+        if not report_unused:
+            continue
+        wanted = suppression.rules if suppression.rules is not None else None
+        if wanted is not None and not wanted & enabled:
+            continue  # about rules that do not run here, or another tool's
+        if any(_silences(suppression, f) for f in findings if f.is_finding):
+            continue
+        fix = None
+        if _ONLY_DIRECTIVE.fullmatch(comment.text):
+            index = index or LineIndex(text)
+            start = index.offset(at)
+            stop = start + len(comment.text)
+            if comment.alone:
+                line_start = index.offset(Location(comment.line, 1))
+                newline = text.find("\n", stop)
+                start, stop = line_start, (len(text) if newline < 0 else newline + 1)
+            else:
+                while start > 0 and text[start - 1] in " \t":
+                    start -= 1
+            fix = Fix((Edit(start, stop, ""),), "remove the unused ignore comment")
+        message = f"`{comment.text.strip()}` silences nothing here"
+        out.append(Finding(UNUSED_IGNORE, Severity.LOW, path, at, end, message, fix))
+    return out

@@ -275,7 +275,7 @@ def _comments(text: str, grammars: Sequence[str]) -> Iterator[Comment]:
         location = index.location(file.offset(node.start_byte))
         line_start = index.starts[location.line - 1]
         before = text[line_start : line_start + location.column - 1]
-        yield Comment(location.line, file.code(node), not before.strip())
+        yield Comment(location.line, file.code(node), not before.strip(), location.column)
 
 
 def _best_parse(text: str, grammars: Sequence[str]) -> ParsedFile:
