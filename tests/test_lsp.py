@@ -194,16 +194,23 @@ def _range(start: tuple[int, int], end: tuple[int, int]) -> dict[str, Any]:
     return {"start": _pos(*start), "end": _pos(*end)}
 
 
+BUILT_IN = {"bare-except", "console-logging", "unvalidated-env", "unvalidated-kwargs"}
+RULES_URL = "https://github.com/auditor-dev/auditor#rules"
+
+
 def _diagnostic(
     start: tuple[int, int], end: tuple[int, int], code: str, severity: int, message: str
 ) -> dict[str, Any]:
-    return {
+    found: dict[str, Any] = {
         "range": _range(start, end),
         "message": message,
         "severity": severity,
         "code": code,
-        "source": "audit",
     }
+    if code in BUILT_IN:  # a built-in rule's code links to its documentation
+        found["codeDescription"] = {"href": RULES_URL}
+    found["source"] = "audit"
+    return found
 
 
 def apply(text: str, edit: dict[str, Any]) -> str:

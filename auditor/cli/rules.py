@@ -15,14 +15,30 @@ from auditor.errors import UsageError
 
 @cli.command()
 @click.argument("rule_id", required=False)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
 @config_option
-def rules(rule_id: str | None, config_file: Path | None) -> None:
+def rules(rule_id: str | None, output_format: str, config_file: Path | None) -> None:
     """List the rules, or explain RULE_ID."""
     from auditor.config import load_config
     from auditor.scan.loading import load_rules
 
     config = load_config(Path.cwd(), config_file)
     registry = load_rules(config.plugins, config.root)
+    if rule_id is not None and rule_id not in registry:
+        raise UsageError(f"unknown rule id {rule_id!r} (see `audit rules`)")
+    if output_format == "json":
+        import json
+
+        chosen = [registry[rule_id]] if rule_id else sorted(registry.values(), key=lambda r: r.id)
+        document = {"schema": "auditor.rules/1", "rules": [_rule_json(r) for r in chosen]}
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        return
     if rule_id is None:
         rows = [("id", "severity", "languages", "fix", "from")]
         for loaded in sorted(registry.values(), key=lambda r: r.id):
@@ -77,3 +93,28 @@ def _explain(cls: Any) -> str:
                 out.append(textwrap.indent(textwrap.dedent(fixed).strip("\n"), "    "))
             out.append("")
     return "\n".join(out)
+
+
+def _rule_json(loaded: Any) -> dict[str, Any]:
+    """One rule id: what `audit rules` shows, and each language implementation in full."""
+    return {
+        "id": loaded.id,
+        "fix": _fix_summary(loaded.classes),
+        "origin": loaded.origin,
+        "implementations": [
+            {
+                "languages": sorted(cls.languages),
+                "severity": cls.severity.label,
+                "message": cls.message,
+                "fix": cls.fix_applicability if cls.fixable() else None,
+                "url": cls.url,
+                "options": {name: _json_value(v) for name, v in cls.OPTIONS.items()},
+                "explanation": cls.explanation(),
+            }
+            for cls in loaded.classes
+        ],
+    }
+
+
+def _json_value(value: object) -> object:
+    return list(value) if isinstance(value, tuple) else value

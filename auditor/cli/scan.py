@@ -29,7 +29,7 @@ from auditor.scan.gate import ERROR, exit_code
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json", "sarif", "github"]),
+    type=click.Choice(["text", "json", "jsonl", "sarif", "github", "gitlab", "junit"]),
     default="text",
     show_default=True,
 )
@@ -345,6 +345,7 @@ def _render_findings(
                 summary=impls[0].cls.message,
                 description="\n\n".join(r.cls.explanation() for r in impls),
                 severity=max(r.severity for r in impls),
+                help_uri=next((r.cls.url for r in impls if r.cls.url), None) or "",
             )
             for rule_id, impls in by_id.items()
         ]
@@ -363,6 +364,18 @@ def _render_findings(
         from reports.github import render as render_github
 
         return render_github(findings, display, failed)
+    if output_format == "gitlab":
+        from reports.gitlab import render as render_gitlab
+
+        return render_gitlab(findings, _sarif_base(project.config.root.resolve())[1])
+    if output_format == "junit":
+        from reports.junit import render as render_junit
+
+        return render_junit(findings, display, files=counts["files"])
+    if output_format == "jsonl":
+        from reports.jsonl import render as render_jsonl
+
+        return render_jsonl(findings)
     from reports.findings_text import render as render_text
 
     return render_text(findings, display, notes=notes, **counts)

@@ -93,7 +93,7 @@ def fix_action(
     action = types.CodeAction(
         title=title,
         kind=QUICKFIX,
-        diagnostics=[diagnostic(positions, finding)],
+        diagnostics=[diagnostic(positions, finding, analysis.urls)],
         is_preferred=not unsafe,
     )
     if not outcome.applied or outcome.text == analysis.text:
@@ -116,7 +116,7 @@ def suppress_action(
     return types.CodeAction(
         title=f"Suppress with `{comment(analysis.buffer.language, finding.rule_id)}`",
         kind=QUICKFIX,
-        diagnostics=[diagnostic(positions, finding)],
+        diagnostics=[diagnostic(positions, finding, analysis.urls)],
         edit=workspace_edit(request.uri, request.version, positions, text),
     )
 

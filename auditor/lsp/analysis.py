@@ -24,6 +24,18 @@ class Analysis:
     buffer: Buffer | None = None
     project: Loaded | None = None  # what scanned it: the same text and project, the same result
 
+    @property
+    def urls(self) -> dict[str, str]:
+        """Rule id -> where the rule is documented, for the rules that say."""
+        if self.project is None:
+            return {}
+        found: dict[str, str] = {}
+        for loaded in self.project.project.registry.values():
+            url = next((cls.url for cls in loaded.classes if cls.url), None)
+            if url:
+                found[loaded.id] = url
+        return found
+
 
 def analyse(
     projects: Projects, path: Path, text: str, previous: Analysis | None = None

@@ -3,7 +3,7 @@ severity mapped, source "audit". Pure: no I/O, no server."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from lsprotocol import types
 
@@ -43,17 +43,22 @@ def _position(point: Point) -> types.Position:
     return types.Position(line=point.line, character=point.character)
 
 
-def diagnostic(positions: TextPositions, finding: Finding) -> types.Diagnostic:
-    """No codeDescription: auditor's rules have no documentation URL (`audit rules ID`
-    explains one; SARIF's helpUri is only given for the rules of other tools' sources)."""
+def diagnostic(
+    positions: TextPositions, finding: Finding, urls: Mapping[str, str] | None = None
+) -> types.Diagnostic:
+    """`urls`: rule id -> where the rule is documented (its `url`), the code's link."""
+    url = (urls or {}).get(finding.rule_id)
     return types.Diagnostic(
         range=lsp_range(positions, finding),
         message=finding.message,
         severity=severity_of(finding),
         code=finding.rule_id,
+        code_description=types.CodeDescription(href=url) if url else None,
         source=SOURCE,
     )
 
 
-def diagnostics(positions: TextPositions, findings: Sequence[Finding]) -> list[types.Diagnostic]:
-    return [diagnostic(positions, f) for f in findings]
+def diagnostics(
+    positions: TextPositions, findings: Sequence[Finding], urls: Mapping[str, str] | None = None
+) -> list[types.Diagnostic]:
+    return [diagnostic(positions, f, urls) for f in findings]

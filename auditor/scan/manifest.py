@@ -179,6 +179,7 @@ def save(cache_dir: Path, registry: Mapping[str, LoadedRule]) -> None:
                     "fix_applicability": cls.fix_applicability,
                     "fix_description": cls.fix_description,
                     "project_files": list(cls.PROJECT_FILES),
+                    "url": cls.url,
                 }
             )
         rules[rule_id] = records
@@ -220,5 +221,6 @@ def _stub(record: Mapping[str, Any]) -> type[BaseRule]:
         "fix_applicability": record["fix_applicability"],
         "fix_description": record["fix_description"],
         "PROJECT_FILES": tuple(record["project_files"]),
+        "url": record["url"],
     }
     return type(record["qualname"].rpartition(".")[2], (RuleStub,), attributes)

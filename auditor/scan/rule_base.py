@@ -95,6 +95,8 @@ class BaseRule:
     # Empty means every file of the rule's languages.
     triggers: ClassVar[tuple[str | re.Pattern[str], ...]] = ()
     OPTIONS: ClassVar[Mapping[str, OptionValue]] = MappingProxyType({})
+    # Where the rule is documented: SARIF's helpUri, the editor's link on a diagnostic.
+    url: ClassVar[str | None] = None
     # Names (fnmatch patterns: "package.json", "tsconfig*.json") of files the rule reads,
     # through `context.root`, in a scanned file's directory and its parents: a change to
     # one of them makes the result cache forget what the rule found.

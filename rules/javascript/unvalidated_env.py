@@ -16,6 +16,7 @@ from auditor.plugins import (
     TreeSitterRule,
     Valid,
 )
+from rules._docs import RULES_URL
 from rules._env_message import env_message
 from rules.javascript.env_reads import TRIGGERS, JsEnvAccess, env_accesses, js_env_reads
 from rules.javascript.paths import matches
@@ -64,6 +65,7 @@ class JsUnvalidatedEnv(TreeSitterRule):
     """
 
     id = "unvalidated-env"
+    url = RULES_URL
     severity = Severity.HIGH
     languages = frozenset({"javascript", "typescript"})
     message = "environment variable read outside a settings module"

@@ -9,6 +9,7 @@ import libcst as cst
 from libcst.metadata import BuiltinAssignment, Scope, ScopeProvider
 
 from auditor.plugins import AstIndex, Invalid, Rule, RuleContext, Severity, Valid, find_all
+from rules._docs import RULES_URL
 from rules.python._exits import always_reraises, code_of, sometimes_reraises
 
 # The exceptions that are not an Exception: a handler for one of them makes a later
@@ -34,11 +35,13 @@ class BareExcept(Rule):
     certain: in a module with a `from m import *`, which may rebind `Exception`; for a
     handler that re-raises on some paths only (cleanup that Ctrl-C would now skip:
     `if not self.__exit__(*sys.exc_info()): raise`); and for a bare `except:` after other
-    handlers, which may mean everything else, SystemExit included. Comments and formatting are kept byte for byte. Narrow the type
-    further by hand where you know what can fail.
+    handlers, which may mean everything else, SystemExit included. Comments and
+    formatting are kept byte for byte. Narrow the type further by hand where you know
+    what can fail.
     """
 
     id = "bare-except"
+    url = RULES_URL
     severity = Severity.CRITICAL
     message = "bare `except:` also catches KeyboardInterrupt and SystemExit; name the exceptions"
     # `except` then only whitespace (or a backslash continuation) before the colon: files

@@ -18,6 +18,7 @@ from auditor.plugins import (
     Severity,
     Valid,
 )
+from rules._docs import RULES_URL
 from rules.python._exits import code_of
 from rules.python._logger_fix import (
     BINDING_EXAMPLES,
@@ -85,6 +86,7 @@ class ConsoleLogging(Rule):
     """
 
     id = "console-logging"
+    url = RULES_URL
     severity = Severity.CRITICAL
     message = "`print` writes to the console; log through the module's logger instead"
     # A call of a bare `print` (also parenthesised, `(print)(`, or continued, `print \`

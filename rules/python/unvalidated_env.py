@@ -17,6 +17,7 @@ from auditor.plugins import (
     Valid,
     globs,
 )
+from rules._docs import RULES_URL
 from rules._env_message import env_message
 from rules.python._env_reads import (
     TRIGGERS,
@@ -70,6 +71,7 @@ class UnvalidatedEnv(EnvReadVisitor, Rule):
     """
 
     id = "unvalidated-env"
+    url = RULES_URL
     severity = Severity.HIGH
     message = "environment variable read outside a settings module"
     triggers = TRIGGERS
