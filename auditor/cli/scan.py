@@ -69,6 +69,11 @@ from auditor.scan.gate import ERROR, exit_code
     help="Run the configured sources (ruff, mypy, SARIF) too [config: run-sources].",
 )
 @click.option(
+    "--shard",
+    metavar="I/N",
+    help="Scan only shard I of N (a stable split by path; combine with `audit merge`).",
+)
+@click.option(
     "--report-unused-ignores",
     is_flag=True,
     help="Report `audit: ignore` comments that silence nothing [config: report-unused-ignores].",
@@ -103,6 +108,7 @@ def scan(
     no_cache: bool,
     cache_dir: Path | None,
     use_sources: bool | None,
+    shard: str | None,
     report_unused_ignores: bool,
     force_exclude: bool,
     stdin_filename: Path | None,
@@ -118,6 +124,7 @@ def scan(
         raise UsageError("--update-baseline needs --baseline FILE")
     if select and not ids(select):
         raise UsageError("--select: no rule id given (see `audit rules`)")
+    parts = _shard(shard) if shard is not None else None
     stdin = paths == (Path("-"),)
     if stdin and stdin_filename is None:
         raise UsageError("`audit scan -` reads stdin: give its path with --stdin-filename PATH")
@@ -155,6 +162,7 @@ def scan(
                 keep_texts=new_since is not None,
                 sources=sources_wanted(use_sources, project.config) and not diff,
                 force_exclude=force_exclude,
+                shard=parts,
             )
     report_sources(outcome.sources)
 
@@ -251,7 +259,12 @@ def scan(
         threshold = None if fail_on == "none" else Severity.parse(fail_on)
     code = exit_code(findings, threshold)
     named_files = bool(paths) and all(p.is_file() for p in paths)  # pre-commit's way
-    if outcome.files == 0 and not outcome.sources and not (force_exclude and named_files):
+    if (
+        outcome.files == 0
+        and not outcome.sources
+        and not (force_exclude and named_files)
+        and parts is None
+    ):
         # A gate that checked nothing must not pass: a wrong `include`, an empty folder.
         where = ", ".join(str(p) for p in paths) or ", ".join(project.config.include)
         click.echo(
@@ -470,3 +483,10 @@ def _sarif_base(root: Path) -> tuple[Path, str]:
             rel = root.relative_to(directory).as_posix()
             return directory, "" if rel == "." else rel + "/"
     return root, ""
+
+
+def _shard(text: str) -> tuple[int, int]:
+    index, _, count = text.partition("/")
+    if index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count):
+        return int(index), int(count)
+    raise UsageError(f"--shard {text}: expected I/N with 1 <= I <= N, e.g. 2/3")

@@ -4,6 +4,7 @@ output and an exit code; everything here is reusable by other commands."""
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -87,6 +88,13 @@ def open_project(
             rule_manifest.save(manifest, registry)
     rules = resolve_rules(config, registry, select=select, ignore=ignore)
     return Project(config, registry, rules, select, ignore, cache)
+
+
+def in_shard(rel: str, index: int, count: int) -> bool:
+    """Whether the file at `rel` is in shard `index` (1-based) of `count`: a hash of the
+    path, the same on every machine and for every run, so each file is in exactly one."""
+    digest = hashlib.sha1(rel.encode("utf-8"), usedforsecurity=False).digest()
+    return int.from_bytes(digest[:8], "big") % count == index - 1
 
 
 def files_to_scan(
@@ -271,6 +279,7 @@ def scan(
     keep_texts: bool = False,
     sources: bool = False,
     force_exclude: bool = False,
+    shard: tuple[int, int] | None = None,
 ) -> ScanOutcome:
     """Scan, and with `fix` write fixed files; with `diff` compute the diffs instead and
     leave every file and the findings as they are on disk. `cache_dir` None: no cache.
@@ -280,6 +289,8 @@ def scan(
     config = project.config
     engine = project.engine()
     files = files_to_scan(project.config, paths, engine.languages, force_exclude=force_exclude)
+    if shard is not None:
+        files = [f for f in files if in_shard(f.rel, *shard)]
     sources = sources and bool(config.sources)
     if sources:
         from auditor.sources.findings import finish, in_scope
