@@ -18,12 +18,52 @@ def clean(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
-def finding_line(finding: Finding, display: Callable[[str], str]) -> str:
+_RESET = "\x1b[0m"
+_STYLES = {
+    "path": "\x1b[1m",  # bold
+    "position": "\x1b[2m",  # dim
+    "rule": "\x1b[36m",  # cyan
+    "critical": "\x1b[1;31m",
+    "high": "\x1b[31m",
+    "medium": "\x1b[33m",
+    "low": "\x1b[34m",
+    "warning": "\x1b[33m",
+}
+
+
+def _styled(text: str, style: str, colour: bool) -> str:
+    return f"{_STYLES[style]}{text}{_RESET}" if colour else text
+
+
+def finding_line(finding: Finding, display: Callable[[str], str], *, colour: bool = False) -> str:
+    """`path:line:col: severity rule-id message`; with `colour`, ANSI styles around the
+    parts (the message, the scanned file's own text, is never styled or trusted)."""
+    label = "warning" if finding.is_warning else finding.severity.label
+    style = "critical" if finding.is_error else label
     return (
-        f"{clean(display(finding.path))}:{finding.start.line}:{finding.start.column}: "
-        f"{'warning' if finding.is_warning else finding.severity.label} {finding.rule_id} "
+        f"{_styled(clean(display(finding.path)), 'path', colour)}"
+        f"{_styled(f':{finding.start.line}:{finding.start.column}:', 'position', colour)} "
+        f"{_styled(label, style, colour)} {_styled(finding.rule_id, 'rule', colour)} "
         f"{clean(finding.message)}"
     )
+
+
+def statistics(findings: Sequence[Finding], *, unsafe: bool = False) -> list[str]:
+    """One line a rule, most findings first: the count, the rule id, how many are fixable
+    (ruff's --statistics)."""
+    counts: dict[str, list[Finding]] = {}
+    for finding in findings:
+        counts.setdefault(finding.rule_id, []).append(finding)
+    width = max((len(str(len(found))) for found in counts.values()), default=1)
+    id_width = max((len(rule) for rule in counts), default=1)
+    lines = []
+    for rule, found in sorted(counts.items(), key=lambda item: (-len(item[1]), item[0])):
+        fixable = sum(
+            1 for f in found if f.fix is not None and (unsafe or f.fix.applicability == "safe")
+        )
+        suffix = f"  ({fixable} fixable)" if fixable else ""
+        lines.append(f"{len(found):>{width}}  {rule:<{id_width}}{suffix}".rstrip())
+    return lines
 
 
 def plural(count: int, word: str) -> str:
@@ -86,8 +126,14 @@ def render(
     fixable_safe: int = 0,
     fixable_unsafe: int = 0,
     notes: Sequence[str] = (),
+    colour: bool = False,
+    by_rule: bool = False,
 ) -> str:
-    lines = [finding_line(f, display) for f in findings]
+    """`by_rule`: counts per rule (--statistics) instead of one line a finding."""
+    if by_rule:
+        lines = statistics(findings)
+    else:
+        lines = [finding_line(f, display, colour=colour) for f in findings]
     lines += [clean(note) for note in notes]
     lines += summary(
         findings,

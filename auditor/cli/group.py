@@ -103,7 +103,9 @@ def start_dir(paths: Sequence[Path]) -> Path:
 
 def emit(text: str, output: Path | None) -> None:
     if output is None:
-        click.echo(text, nl=False)
+        # The text holds ANSI styles only when colour was chosen (a terminal, FORCE_COLOR):
+        # click must not strip them again.
+        click.echo(text, nl=False, color=True)
     else:
         write_output(output, text.encode("utf-8"))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -12,6 +11,8 @@ import click
 
 from auditor import __version__
 from auditor.cli.group import cli, config_option, emit, ids, path_display, progress_bar, start_dir
+from auditor.cli.show import TextView, colour_wanted, show
+from auditor.cli.stdin import scan_stdin, stdin_start, stdin_text
 from auditor.errors import UsageError
 from auditor.model import Severity
 from auditor.scan.fileio import write_atomic
@@ -69,6 +70,15 @@ from auditor.scan.gate import ERROR, exit_code
     help="Run the configured sources (ruff, mypy, SARIF) too [config: run-sources].",
 )
 @click.option(
+    "--statistics", is_flag=True, help="Text: counts per rule instead of one line a finding."
+)
+@click.option(
+    "--show-files", is_flag=True, help="List the files the scan would read, and scan nothing."
+)
+@click.option(
+    "--show-settings", is_flag=True, help="Print the settings in force, and scan nothing."
+)
+@click.option(
     "--shard",
     metavar="I/N",
     help="Scan only shard I of N (a stable split by path; combine with `audit merge`).",
@@ -108,6 +118,9 @@ def scan(
     no_cache: bool,
     cache_dir: Path | None,
     use_sources: bool | None,
+    statistics: bool,
+    show_files: bool,
+    show_settings: bool,
     shard: str | None,
     report_unused_ignores: bool,
     force_exclude: bool,
@@ -133,13 +146,16 @@ def scan(
     if stdin and (new_since is not None or use_sources):
         raise UsageError("`audit scan -` scans one document: no --new-since or --sources")
     project = open_project(
-        _stdin_start(stdin_filename) if stdin_filename is not None else start_dir(paths),
+        stdin_start(stdin_filename) if stdin_filename is not None else start_dir(paths),
         config_file,
         select=ids(select) if select else None,
         ignore=ids(ignore),
         use_cache=not no_cache,
         cache_dir=cache_dir,
     )
+    if show_settings or show_files:
+        show(project, paths, show_settings=show_settings, force_exclude=force_exclude)
+        return
     if report_unused_ignores:
         from dataclasses import replace
 
@@ -147,7 +163,7 @@ def scan(
     entries = _read_baseline(baseline) if baseline is not None else None
     if stdin_filename is not None:
         project = project.realized()
-        outcome = _scan_stdin(project, stdin_filename, fix=fix or diff, unsafe=unsafe_fixes)
+        outcome = scan_stdin(project, stdin_filename, fix=fix or diff, unsafe=unsafe_fixes)
     else:
         with progress_bar() as progress:
             outcome = run_scan(
@@ -234,11 +250,12 @@ def scan(
             extra,
             outcome.suppressed if include_suppressed else (),
             outcome.sources,
+            TextView(colour=colour_wanted(output), statistics=statistics),
         )
         if stdin and fix:
             # ruff's convention: the fixed document on stdout, the report on stderr.
             changed = outcome.changes[0].after if outcome.changes else None
-            click.echo(changed if changed is not None else _stdin_text(outcome), nl=False)
+            click.echo(changed if changed is not None else stdin_text(outcome), nl=False)
             if output is None:
                 click.echo(report, nl=False, err=True)
             else:
@@ -338,7 +355,9 @@ def _render_findings(
     extra: dict[str, Any],
     suppressed: Sequence[Any],
     sources: Sequence[Any] = (),
+    view: TextView | None = None,
 ) -> str:
+    view = view or TextView()
     failed = [(f"source {r.name}", r.error) for r in sources if r.error is not None]
     if output_format == "json":
         from reports.findings_json import render as render_json
@@ -391,7 +410,17 @@ def _render_findings(
         return render_jsonl(findings)
     from reports.findings_text import render as render_text
 
-    return render_text(findings, display, notes=notes, **counts)
+    return render_text(
+        findings,
+        display,
+        files=counts["files"],
+        fixed=counts["fixed"],
+        fixable_safe=counts["fixable_safe"],
+        fixable_unsafe=counts["fixable_unsafe"],
+        notes=notes,
+        colour=view.colour,
+        by_rule=view.statistics,
+    )
 
 
 def _source_rule_infos(sources: Sequence[Any], findings: Sequence[Any]) -> list[Any]:
@@ -427,52 +456,11 @@ def _source_rule_infos(sources: Sequence[Any], findings: Sequence[Any]) -> list[
     return infos
 
 
-def _stdin_start(path: Path) -> Path:
-    """Where config discovery starts for a document that may not exist on disk: the
-    nearest existing directory of its path."""
-    directory = Path(os.path.abspath(path)).parent
-    while not directory.is_dir() and directory.parent != directory:
-        directory = directory.parent
-    return directory
-
-
-def _scan_stdin(project: Any, path: Path, *, fix: bool, unsafe: bool) -> Any:
-    from auditor.model import PARSE_ERROR, error_finding
-    from auditor.scan.buffer import buffer_for, decode, fix_buffer, scan_buffer
-    from auditor.scan.run import FileChange, ScanOutcome
-    from auditor.scan.source import DecodeError
-
-    engine = project.engine()
-    buffer = buffer_for(engine, project.config.root, path)
-    data = sys.stdin.buffer.read()
-    try:
-        text = decode(buffer, data)
-    except DecodeError as exc:
-        finding = error_finding(PARSE_ERROR, buffer.rel, f"cannot decode: {exc}", exc.location)
-        return ScanOutcome(1, (finding,))
-    findings, suppressed = scan_buffer(engine, buffer, text)
-    fixed: tuple[Any, ...] = ()
-    changes: tuple[Any, ...] = ()
-    after = text
-    if fix and any(fixable(f, unsafe) for f in findings):
-        outcome = fix_buffer(engine, buffer, text, unsafe=unsafe)
-        after, fixed = outcome.text, outcome.applied
-        findings = list(outcome.findings)
-        if after != text:
-            changes = (FileChange(buffer.rel, text, after),)
-            suppressed = scan_buffer(engine, buffer, after)[1]
-    return ScanOutcome(
-        files=1,
-        findings=tuple(sorted(findings, key=lambda f: f.sort_key())),
-        fixed=fixed,
-        changes=changes,
-        suppressed=tuple(suppressed),
-        texts={buffer.rel: after},
-    )
-
-
-def _stdin_text(outcome: Any) -> str:
-    return next(iter(outcome.texts.values()), "")
+def _shard(text: str) -> tuple[int, int]:
+    index, _, count = text.partition("/")
+    if index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count):
+        return int(index), int(count)
+    raise UsageError(f"--shard {text}: expected I/N with 1 <= I <= N, e.g. 2/3")
 
 
 def _sarif_base(root: Path) -> tuple[Path, str]:
@@ -483,10 +471,3 @@ def _sarif_base(root: Path) -> tuple[Path, str]:
             rel = root.relative_to(directory).as_posix()
             return directory, "" if rel == "." else rel + "/"
     return root, ""
-
-
-def _shard(text: str) -> tuple[int, int]:
-    index, _, count = text.partition("/")
-    if index.isdigit() and count.isdigit() and 1 <= int(index) <= int(count):
-        return int(index), int(count)
-    raise UsageError(f"--shard {text}: expected I/N with 1 <= I <= N, e.g. 2/3")

@@ -1,0 +1,64 @@
+"""What a person at a terminal gets (issue 16, point 11, in part): colour on a terminal
+only (NO_COLOR off, FORCE_COLOR on), --statistics, --show-files and --show-settings."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from conftest import BARE
+
+LINE = (
+    "app.py:3:1: critical bare-except bare `except:` also catches KeyboardInterrupt and "
+    "SystemExit; name the exceptions"
+)
+
+
+def run(root, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    return subprocess.run(
+        [sys.executable, "-c", "from auditor.cli import main; main()", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**environment, **env},
+    )
+
+
+def test_colour_only_when_asked_or_on_a_terminal(project) -> None:
+    root = project({"pyproject.toml": "[tool.audit]\n", "app.py": BARE})
+    piped = run(root, "scan")
+    assert piped.stdout.splitlines()[0] == LINE  # a pipe: no styles
+    forced = run(root, "scan", FORCE_COLOR="1")
+    assert forced.stdout.splitlines()[0] == (
+        "\x1b[1mapp.py\x1b[0m\x1b[2m:3:1:\x1b[0m \x1b[1;31mcritical\x1b[0m "
+        "\x1b[36mbare-except\x1b[0m bare `except:` also catches KeyboardInterrupt and "
+        "SystemExit; name the exceptions"
+    )
+    assert run(root, "scan", "--output", "r.txt", FORCE_COLOR="1").returncode == 1
+    assert (root / "r.txt").read_text().splitlines()[0] == LINE  # a file: never styled
+
+
+def test_statistics(project, audit) -> None:
+    project({"pyproject.toml": "[tool.audit]\n", "a.py": BARE + BARE + "print(1)\n"})
+    assert audit("scan", "--statistics").out.splitlines() == [
+        "2  bare-except      (2 fixable)",
+        "1  console-logging",
+        "Found 3 findings (3 critical) in 1 file; 1 file scanned.",
+        "2 fixable with `audit scan --fix`.",
+        "1 more fixable with `audit scan --fix --unsafe-fixes`.",
+    ]
+
+
+def test_show_files_and_settings(project, audit) -> None:
+    config = '[tool.audit]\nextend-exclude = ["build/"]\nfail-on = "high"\n'
+    project({"pyproject.toml": config, "a.py": BARE, "web/b.ts": "x;\n", "build/c.py": BARE})
+    shown = audit("scan", "--show-files")
+    assert (shown.code, shown.out) == (0, "a.py\nweb/b.ts\n")
+    settings = audit("scan", "--show-settings").out.splitlines()
+    assert "config file: pyproject.toml" in settings
+    assert "fail-on: high" in settings
+    assert "extend-exclude: ('build/',)" in settings
+    assert any(line.startswith("rule bare-except [python]: critical") for line in settings)
