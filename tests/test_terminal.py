@@ -62,3 +62,23 @@ def test_show_files_and_settings(project, audit) -> None:
     assert "fail-on: high" in settings
     assert "extend-exclude: ('build/',)" in settings
     assert any(line.startswith("rule bare-except [python]: critical") for line in settings)
+
+
+def test_progress_counts_bytes_not_files(project) -> None:
+    # The largest files go first: a count of files sat near 0 % for half a scan.
+    from pathlib import Path
+
+    from auditor.scan.run import open_project, scan
+
+    root = project({"pyproject.toml": "[tool.audit]\n", "big.py": BARE * 50, "small.py": BARE})
+    seen: list[int] = []
+
+    def start(total: int):
+        seen.append(total)
+        return seen.append
+
+    scan(open_project(Path(root)), [], progress=start, jobs=1)
+    total, *done = seen
+    sizes = [len((root / name).read_bytes()) for name in ("big.py", "small.py")]
+    assert total == sum(sizes)
+    assert sorted(done) == sorted(sizes)

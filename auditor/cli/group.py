@@ -17,7 +17,7 @@ from auditor.errors import AuditError, UsageError
 from auditor.scan.fileio import write_atomic
 from auditor.scan.gate import ERROR
 
-PROGRESS_MIN_FILES = 200
+PROGRESS_MIN_BYTES = 2_000_000  # below that a scan is over before a bar helps
 
 
 class _Group(click.Group):
@@ -71,21 +71,35 @@ def history_bar() -> Iterator[Callable[[int, int], None] | None]:
 
 
 @contextmanager
-def progress_bar() -> Iterator[Callable[[int], Callable[[], None]] | None]:
-    """A bar on stderr for long scans, and only on a terminal: CI logs stay clean."""
+def progress_bar() -> Iterator[Callable[[int], Callable[[int], None]] | None]:
+    """A bar on stderr for long scans, and only on a terminal: CI logs stay clean. It
+    counts bytes, not files: the largest files go first, so a count of files would sit
+    near zero for half of a scan, and its time estimate with it."""
     if not sys.stderr.isatty():
         yield None
         return
     from rich.console import Console
-    from rich.progress import Progress
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
-    with Progress(console=Console(stderr=True), transient=True) as bar:
+    columns = (
+        TextColumn("scanning"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
 
-        def start(total: int) -> Callable[[], None]:
-            if total < PROGRESS_MIN_FILES:
-                return lambda: None
+        def start(total: int) -> Callable[[int], None]:
+            if total < PROGRESS_MIN_BYTES:
+                return lambda done: None
             task = bar.add_task("scanning", total=total)
-            return lambda: bar.advance(task)
+            return lambda done: bar.advance(task, done)
 
         yield start
 

@@ -273,7 +273,7 @@ def scan(
     fix: bool = False,
     unsafe: bool = False,
     diff: bool = False,
-    progress: Callable[[int], Callable[[], None]] | None = None,
+    progress: Callable[[int], Callable[[int], None]] | None = None,
     jobs: int | None = None,
     cache_dir: Path | None = None,
     keep_texts: bool = False,
@@ -342,12 +342,15 @@ def _scan_files(
     files: Sequence[SourcePath],
     job: _Job,
     *,
-    progress: Callable[[int], Callable[[], None]] | None,
+    progress: Callable[[int], Callable[[int], None]] | None,
     jobs: int | None,
     cache_dir: Path | None,
 ) -> list[_Done]:
-    """The built-in rules' outcome for each file, from the cache where it is valid."""
-    advance = progress(len(files)) if progress else None
+    """The built-in rules' outcome for each file, from the cache where it is valid.
+    `progress(total)` is given the bytes to scan and returns what to call with each file's
+    bytes as it is done: the work is in bytes, not files (the largest go first)."""
+    sizes = {source.rel: (stat_of(source.path) or (0, 0))[0] for source in files}
+    advance = progress(sum(sizes.values())) if progress else None
     cache = None
     if cache_dir:
         read = project_files.stamp(engine.root, files, engine.rules) if engine.root else []
@@ -371,7 +374,7 @@ def _scan_files(
         ):
             done.append(_Done(source.rel, hit.findings, hit.suppressed))
             if advance:
-                advance()
+                advance(sizes[source.rel])
         else:
             cached = cache.entries.get(source.rel) if cache is not None else None
             tasks.append(_Task(source, cached, stat[0] if stat else 0))
@@ -380,8 +383,10 @@ def _scan_files(
         # workers fork, so they inherit it).
         engine = realize()
         job = replace(job, engine=engine)
-    for outcome in _run(job, tasks, jobs or default_jobs(), advance):
+    for outcome in _run(job, tasks, jobs or default_jobs()):
         done.append(outcome)
+        if advance:
+            advance(sizes.get(outcome.rel, 0))
         if cache is not None and outcome.entry is not None:
             cache.store(outcome.rel, outcome.entry)
     if cache is not None:
@@ -389,9 +394,7 @@ def _scan_files(
     return sorted(done, key=lambda d: d.rel)  # whatever order the workers finished in
 
 
-def _run(
-    job: _Job, tasks: list[_Task], jobs: int, advance: Callable[[], None] | None
-) -> Iterator[_Done]:
+def _run(job: _Job, tasks: list[_Task], jobs: int) -> Iterator[_Done]:
     """Each task's outcome; over a process pool when there are enough files. Files are
     sent in chunks, so the cost of crossing processes is paid per chunk, not per file."""
     if not tasks:
@@ -405,8 +408,6 @@ def _run(
         try:
             for task in tasks:
                 yield job.run(task)
-                if advance:
-                    advance()
         finally:
             gc.set_threshold(*thresholds)
             gc.unfreeze()
@@ -422,10 +423,7 @@ def _run(
         jobs, mp_context=context, initializer=_worker_start, initargs=(job,)
     ) as pool:
         for outcomes in pool.map(_worker_run, chunks):
-            for outcome in outcomes:
-                yield outcome
-                if advance:
-                    advance()
+            yield from outcomes
 
 
 def _fix_file(
