@@ -203,3 +203,36 @@ def test_audit_rules_calls_a_rule_with_a_fix_fixable_without_a_fixed_example(
     assert listed and listed[0].split()[3] == "unsafe"
     assert audit("rules", "no-todo").out.startswith("no-todo (high; python; unsafe fix)")
     assert "1 more fixable with `audit scan --fix --unsafe-fixes`." in audit("scan").out
+
+
+LIST_OPTION_RULE = '''
+import libcst as cst
+from auditor.plugins import Rule, Severity
+
+
+class Banned(Rule):
+    """Flags calls of the banned names."""
+
+    id = "banned-call"
+    severity = Severity.LOW
+    message = "a banned call"
+    OPTIONS = {"names": ["eval", "exec"], "strict": False}  # a list default, as TOML has it
+
+    def visit_Call(self, node: cst.Call) -> None:
+        names: tuple[str, ...] = self.strings_option("names")  # typed: no isinstance needed
+        if isinstance(node.func, cst.Name) and node.func.value in names:
+            self.report(node, f"{node.func.value}() is banned (strict: {self.bool_option('strict')})")
+'''
+
+
+def test_a_list_default_and_typed_option_reads(local_plugin, audit) -> None:
+    root, _ = local_plugin(LIST_OPTION_RULE)
+    (root / "app.py").write_text("eval('1')\nrun('2')\n")
+    out = audit("scan", "--select", "banned-call", "--fail-on", "none").out.splitlines()
+    assert out[0] == "app.py:1:1: low banned-call eval() is banned (strict: False)"
+    config = (root / "pyproject.toml").read_text()
+    (root / "pyproject.toml").write_text(
+        config + '[tool.audit.rules.banned-call]\nnames = ["run"]\nstrict = true\n'
+    )
+    out = audit("scan", "--select", "banned-call", "--fail-on", "none").out.splitlines()
+    assert out[0] == "app.py:2:1: low banned-call run() is banned (strict: True)"

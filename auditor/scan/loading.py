@@ -190,6 +190,11 @@ def check_rule_class(cls: type[BaseRule], origin: str) -> None:
         isinstance(t, str | re.Pattern) for t in cls.triggers
     ):
         raise fail("'triggers' must be a tuple of strings or compiled patterns")
+    if isinstance(cls.OPTIONS, Mapping) and any(isinstance(v, list) for v in cls.OPTIONS.values()):
+        # TOML lists arrive as tuples: a list default is taken as one, so both compare.
+        cls.OPTIONS = MappingProxyType(
+            {k: tuple(v) if isinstance(v, list) else v for k, v in cls.OPTIONS.items()}
+        )
     if not isinstance(cls.OPTIONS, Mapping) or not all(
         isinstance(k, str) and _is_option_value(v) for k, v in cls.OPTIONS.items()
     ):

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from auditor.config import OptionValue
 from auditor.model import Applicability, Edit, EnvRead, Severity
@@ -110,6 +110,32 @@ class BaseRule:
         self.context = context
         self.options = context.options
 
+    # Typed option reads: merge_options checked each value's type against its default, so
+    # a rule passes `mypy --strict` without `assert isinstance(...)` of its own.
+    def text_option(self, name: str) -> str:
+        return _typed(self.options, name, str)
+
+    def strings_option(self, name: str) -> tuple[str, ...]:
+        value = self.options[name]
+        if not isinstance(value, tuple):
+            raise TypeError(f"option {name!r} is not a list of strings: {value!r}")
+        return value
+
+    def bool_option(self, name: str) -> bool:
+        return _typed(self.options, name, bool)
+
+    def int_option(self, name: str) -> int:
+        value = self.options[name]
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"option {name!r} is not an integer: {value!r}")
+        return value
+
+    def number_option(self, name: str) -> float:
+        value = self.options[name]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise TypeError(f"option {name!r} is not a number: {value!r}")
+        return float(value)
+
     @classmethod
     def explanation(cls) -> str:
         import inspect
@@ -135,6 +161,16 @@ class BaseRule:
         override it in a rule that finds reads (raise SourceError when the text does not
         parse). `options` are the rule's, as configured. None: this rule finds none."""
         return None
+
+
+_T = TypeVar("_T")
+
+
+def _typed(options: Mapping[str, OptionValue], name: str, kind: type[_T]) -> _T:
+    value = options[name]
+    if not isinstance(value, kind):
+        raise TypeError(f"option {name!r} is not a {kind.__name__}: {value!r}")
+    return value
 
 
 def reads_env(cls: type[BaseRule]) -> bool:
