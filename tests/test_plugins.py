@@ -236,3 +236,24 @@ def test_a_list_default_and_typed_option_reads(local_plugin, audit) -> None:
     )
     out = audit("scan", "--select", "banned-call", "--fail-on", "none").out.splitlines()
     assert out[0] == "app.py:2:1: low banned-call run() is banned (strict: True)"
+
+
+def test_audit_test_runs_a_plugins_examples(local_plugin, audit) -> None:
+    root, name = local_plugin(RULE_SOURCE)
+    ok = audit("test", name)
+    assert (ok.code, ok.out) == (0, "2 examples of 1 rule pass.\n")
+    assert audit("test", "no-todo").out == "2 examples of 1 rule pass.\n"
+    broken = RULE_SOURCE.replace('fixed="x = None', 'fixed="x = 0')
+    assert broken != RULE_SOURCE
+    (root / "broken_rules.py").write_text(broken.replace('id = "no-todo"', 'id = "no-todo-2"'))
+    failed = audit("test", "broken_rules")
+    assert failed.code == 1
+    assert failed.out.splitlines() == [
+        "FAIL no-todo-2[python] invalid 1: fixed code differs:",
+        "1 of 2 examples of 1 rule failed.",
+    ]
+    unknown = audit("test", "no such")
+    assert (unknown.code, unknown.err) == (
+        2,
+        "audit: error: no such: no such rule id or module (see `audit rules`)\n",
+    )

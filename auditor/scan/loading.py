@@ -91,6 +91,16 @@ def load_rules(plugins: Sequence[str] = (), root: Path | None = None) -> dict[st
     return loaded
 
 
+def rules_in(spec: str, root: Path | None) -> list[type[BaseRule]]:
+    """The rule classes of a module (`pkg.rules`) or one class (`pkg.rules:NoTodo`), as a
+    local plugin of that name would load them, checked against the contract."""
+    origin = f"plugin {spec}"
+    found = _rules_of(_import_local(spec, root), origin)
+    for cls in found:
+        check_rule_class(cls, origin)
+    return found
+
+
 def _load_entry_point(ep: EntryPoint, origin: str) -> object:
     try:
         return ep.load()
