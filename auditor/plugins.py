@@ -33,6 +33,7 @@ from auditor.scan.ast_index import AstIndex
 from auditor.scan.rule_base import (
     BaseRule,
     Invalid,
+    LineRule,
     ParsedFile,
     RuleContext,
     TreeSitterReport,
@@ -82,6 +83,7 @@ __all__ = [
     "Globs",
     "Invalid",
     "LineIndex",
+    "LineRule",
     "Location",
     "OptionValue",
     "ParsedFile",

@@ -257,3 +257,46 @@ def test_audit_test_runs_a_plugins_examples(local_plugin, audit) -> None:
         2,
         "audit: error: no such: no such rule id or module (see `audit rules`)\n",
     )
+
+
+TODO_RULE = '''
+import re
+
+from auditor.plugins import Invalid, LineRule, Severity, Valid
+
+_TODO = re.compile(r"(#|//)\\s*TODO\\b")
+
+
+class NoTodoComment(LineRule):
+    """Flags TODO comments, in any language, without parsing the file."""
+
+    id = "todo-comment"
+    severity = Severity.LOW
+    message = "a TODO left in the code"
+    triggers = ("TODO",)
+    fix_applicability = "unsafe"
+
+    def check_line(self, number: int, line: str) -> None:
+        match = _TODO.search(line)
+        if match:
+            self.report(number, match.start() + 1, len(line) + 1, replacement="",
+                        fix_description="drop the TODO")
+
+    VALID = [Valid("x = 1  # done\\n"), Valid("const x = 1; // done\\n", path="a.ts")]
+    INVALID = [
+        Invalid("x = 1  # TODO: later\\n", fixed="x = 1  \\n", line=1, column=8),
+        Invalid("f();\\n// TODO x\\n", fixed="f();\\n\\n", line=2, column=1, path="a.ts"),
+    ]
+'''
+
+
+def test_a_line_rule_reads_lines_in_any_language(local_plugin, audit) -> None:
+    root, name = local_plugin(TODO_RULE)
+    assert audit("test", name).out == "4 examples of 1 rule pass.\n"
+    (root / "app.py").write_text("x = todo()\ny = 2  # TODO: later\n")
+    (root / "web.ts").write_text("// TODO in TS\nconst a = 1;\n")
+    out = audit("scan", "--select", "todo-comment", "--fail-on", "none", "app.py", "web.ts")
+    assert out.out.splitlines()[:2] == [
+        "app.py:2:8: low todo-comment a TODO left in the code",
+        "web.ts:1:1: low todo-comment a TODO left in the code",
+    ]

@@ -26,6 +26,7 @@ from auditor.scan.discovery import SourcePath
 from auditor.scan.generated import HEAD, is_generated
 from auditor.scan.loading import ActiveRule
 from auditor.scan.manifest import any_stub
+from auditor.scan.rule_base import LineRule
 from auditor.scan.source import Decoded, DecodeError, LineIndex
 from auditor.scan.suppressions import Comment, check_ignores, is_suppressed, suppressions
 
@@ -185,10 +186,17 @@ class Engine:
             if not self.prefilter or _triggered(r, text, searched)
         ]
         lang = backend(language)
-        if rules:
-            found = lang.run(path, text, rules, self.prefilter, self.root if on_disk else None)
+        root = self.root if on_disk else None
+        lines = [r for r in rules if issubclass(r.cls, LineRule)]
+        parsed = [r for r in rules if not issubclass(r.cls, LineRule)]
+        if parsed:
+            found = lang.run(path, text, parsed, self.prefilter, root)
         else:
             found = self._syntax_errors(path, text) if language == "python" else []
+        if lines:
+            from auditor.scan import line_rules
+
+            found = [*found, *line_rules.run(path, text, lines, root)]
         if "audit:" not in text:
             if not found:
                 return [], []

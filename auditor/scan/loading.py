@@ -28,6 +28,7 @@ from auditor.scan.rule_base import (
     TREE_SITTER_LANGUAGES,
     BaseRule,
     Invalid,
+    LineRule,
     TreeSitterRule,
     Valid,
 )
@@ -192,9 +193,14 @@ def check_rule_class(cls: type[BaseRule], origin: str) -> None:
         raise fail("'languages' must be a non-empty set of language names")
     if unknown := set(languages) - KNOWN_LANGUAGES:
         raise fail(f"unknown language(s) {sorted(unknown)} in 'languages'")
-    if "python" in languages and not issubclass(cls, _cst_rule()):
+    line_rule = issubclass(cls, LineRule)  # reads lines: any language, no tree
+    if "python" in languages and not line_rule and not issubclass(cls, _cst_rule()):
         raise fail("a python rule must subclass auditor.plugins.Rule")
-    if set(languages) & TREE_SITTER_LANGUAGES and not issubclass(cls, TreeSitterRule):
+    if (
+        set(languages) & TREE_SITTER_LANGUAGES
+        and not line_rule
+        and not issubclass(cls, TreeSitterRule)
+    ):
         raise fail("a javascript or typescript rule must subclass auditor.plugins.TreeSitterRule")
     if not isinstance(cls.triggers, tuple) or not all(
         isinstance(t, str | re.Pattern) for t in cls.triggers

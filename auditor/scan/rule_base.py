@@ -327,3 +327,57 @@ class TreeSitterRule(BaseRule):
                     names.append(self.code(name))
             child, parent = parent, parent.parent
         return ".".join(reversed(names))
+
+
+# --- line rules ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LineReport:
+    line: int  # 1-based
+    column: int  # 1-based, in characters
+    end_column: int  # exclusive: the flagged text is line[column - 1 : end_column - 1]
+    message: str
+    replacement: str | None  # the flagged text's fix; None: no fix
+    fix_description: str | None
+    applicability: Applicability
+
+
+class LineRule(BaseRule):
+    """A rule that reads a file's lines, not a syntax tree, in any language (a `# TODO`
+    check, a line length): a file none of whose rules needs a tree is never parsed.
+    `check_line(number, line)` is called for each line, without its line break."""
+
+    languages: ClassVar[frozenset[str]] = KNOWN_LANGUAGES
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        self.reports: list[LineReport] = []
+
+    def check_line(self, number: int, line: str) -> None:
+        raise NotImplementedError
+
+    def report(
+        self,
+        line: int,
+        column: int,
+        end_column: int,
+        message: str | None = None,
+        *,
+        replacement: str | None = None,
+        fix_description: str | None = None,
+        applicability: Applicability | None = None,
+    ) -> None:
+        """Report `line`'s characters [column, end_column) (1-based); a fix replaces them
+        with `replacement`."""
+        self.reports.append(
+            LineReport(
+                line,
+                column,
+                end_column,
+                message or self.message,
+                replacement,
+                fix_description or self.fix_description,
+                applicability or self.fix_applicability,
+            )
+        )
