@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, TypeAlias
 
 Applicability = Literal["safe", "unsafe"]
@@ -86,6 +86,9 @@ class Finding:
     # The enclosing classes and functions ("Booking.__init__"): it tells equal code in
     # different places apart, so fingerprints survive edits elsewhere in the file.
     scope: str = ""
+    # More than the message says, for `-v`: a crashing rule's traceback. Not compared,
+    # not cached.
+    detail: str = field(default="", compare=False)
 
     @property
     def is_error(self) -> bool:
@@ -135,8 +138,11 @@ def one_line(exc: BaseException) -> str:
 
 def rule_crash(path: str, rule_id: str, exc: BaseException) -> Finding:
     """A rule raised on this file: its findings here are missing, the others are not."""
+    import traceback
+
     message = f"rule {rule_id} failed on this file ({one_line(exc)}); its findings here are missing"
-    return error_finding(INTERNAL_ERROR, path, message)
+    detail = "".join(traceback.format_exception(exc)).rstrip()
+    return replace(error_finding(INTERNAL_ERROR, path, message), detail=detail)
 
 
 def warning_finding(rule_id: str, path: str, message: str, at: Location | None = None) -> Finding:

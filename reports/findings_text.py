@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from auditor.model import FIX_ERROR, Finding, Severity
 
@@ -128,12 +128,26 @@ def render(
     notes: Sequence[str] = (),
     colour: bool = False,
     by_rule: bool = False,
+    quiet: bool = False,
+    verbose: bool = False,
+    urls: Mapping[str, str] | None = None,
 ) -> str:
-    """`by_rule`: counts per rule (--statistics) instead of one line a finding."""
+    """`by_rule`: counts per rule (--statistics) instead of one line a finding; `quiet`:
+    the findings only; `verbose`: each finding's detail (a crashing rule's traceback),
+    and at the end the documentation of each rule that has findings (`urls`)."""
     if by_rule:
         lines = statistics(findings)
     else:
-        lines = [finding_line(f, display, colour=colour) for f in findings]
+        lines = []
+        for finding in findings:
+            lines.append(finding_line(finding, display, colour=colour))
+            if verbose and finding.detail:
+                lines += ["    " + clean(line) for line in finding.detail.splitlines()]
+    if quiet:
+        return "\n".join(lines) + "\n" if lines else ""
+    if verbose and urls:
+        shown = sorted({f.rule_id for f in findings} & set(urls))
+        lines += [f"{rule}: {urls[rule]}" for rule in shown]
     lines += [clean(note) for note in notes]
     lines += summary(
         findings,

@@ -82,3 +82,36 @@ def test_progress_counts_bytes_not_files(project) -> None:
     sizes = [len((root / name).read_bytes()) for name in ("big.py", "small.py")]
     assert total == sum(sizes)
     assert sorted(done) == sorted(sizes)
+
+
+CRASHING = """\
+import libcst as cst
+
+from auditor.plugins import Rule, Severity
+
+
+class Crashes(Rule):
+    id = "crashes"
+    severity = Severity.LOW
+    message = "never reported"
+
+    def visit_Call(self, node: cst.Call) -> None:
+        raise KeyError("oops")
+"""
+
+
+def test_quiet_and_verbose(project, audit) -> None:
+    config = "[tool.audit]\nplugins = ['crashing_rule']\n"
+    project({"pyproject.toml": config, "crashing_rule.py": CRASHING, "app.py": BARE + "f()\n"})
+    quiet = audit("scan", "-q", "--select", "bare-except")
+    assert (quiet.code, quiet.out) == (1, LINE + "\n")
+    verbose = audit("scan", "-v").out.splitlines()
+    crash = verbose.index(
+        "app.py:1:1: critical internal-error rule crashes failed on this file (KeyError: "
+        "'oops'); its findings here are missing"
+    )
+    assert verbose[crash + 1] == "    Traceback (most recent call last):"
+    assert "    KeyError: 'oops'" in verbose[crash + 2 :]
+    assert "bare-except: https://github.com/auditor-dev/auditor#rules" in verbose
+    plain = audit("scan").out
+    assert "Traceback" not in plain and "https://" not in plain

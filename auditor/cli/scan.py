@@ -69,6 +69,10 @@ from auditor.scan.gate import ERROR, exit_code
     default=None,
     help="Run the configured sources (ruff, mypy, SARIF) too [config: run-sources].",
 )
+@click.option("-q", "--quiet", is_flag=True, help="Text: the findings only, no summary.")
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Text: a crashing rule's traceback, each rule's docs."
+)
 @click.option(
     "--statistics", is_flag=True, help="Text: counts per rule instead of one line a finding."
 )
@@ -118,6 +122,8 @@ def scan(
     no_cache: bool,
     cache_dir: Path | None,
     use_sources: bool | None,
+    quiet: bool,
+    verbose: bool,
     statistics: bool,
     show_files: bool,
     show_settings: bool,
@@ -250,7 +256,9 @@ def scan(
             extra,
             outcome.suppressed if include_suppressed else (),
             outcome.sources,
-            TextView(colour=colour_wanted(output), statistics=statistics),
+            TextView(
+                colour=colour_wanted(output), statistics=statistics, quiet=quiet, verbose=verbose
+            ),
         )
         if stdin and fix:
             # ruff's convention: the fixed document on stdout, the report on stderr.
@@ -410,6 +418,11 @@ def _render_findings(
         return render_jsonl(findings)
     from reports.findings_text import render as render_text
 
+    urls: dict[str, str] = {}
+    if view.verbose:
+        for rule in project.rules:
+            if rule.cls.url:
+                urls.setdefault(rule.id, rule.cls.url)
     return render_text(
         findings,
         display,
@@ -420,6 +433,9 @@ def _render_findings(
         notes=notes,
         colour=view.colour,
         by_rule=view.statistics,
+        quiet=view.quiet,
+        verbose=view.verbose,
+        urls=urls,
     )
 
 

@@ -18,6 +18,8 @@ import click
 class TextView:
     colour: bool = False
     statistics: bool = False  # counts per rule instead of one line a finding
+    quiet: bool = False  # the findings only: no notes, no summary
+    verbose: bool = False  # a crashing rule's traceback, each rule's documentation
 
 
 def colour_wanted(output: Path | None) -> bool:
