@@ -59,13 +59,15 @@ class RuleSettings:
     options: Mapping[str, OptionValue] = field(default_factory=lambda: MappingProxyType({}))
 
 
-SOURCE_KINDS = ("ruff", "mypy", "sarif")
+SOURCE_KINDS = ("ruff", "mypy", "sarif", "tsc", "eslint")
 SOURCE_NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
 # The keys each kind of source accepts (besides `kind`).
 SOURCE_KEYS: dict[str, tuple[str, ...]] = {
     "ruff": ("command", "args", "select", "paths", "timeout", "severity"),
     "mypy": ("command", "args", "paths", "timeout", "severity"),
     "sarif": ("command", "file", "timeout", "severity"),
+    "tsc": ("command", "args", "timeout", "severity"),  # tsconfig.json says what it checks
+    "eslint": ("command", "args", "paths", "timeout", "severity"),
 }
 DEFAULT_SOURCE_TIMEOUT = 600.0
 

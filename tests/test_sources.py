@@ -652,11 +652,11 @@ def test_issues_yaml_accepts_namespaced_ids_of_configured_sources(project, audit
     [
         (
             "[tool.audit.sources.lint]\nkind = 'pylint'\n",
-            "'tool.audit.sources.lint.kind' must be one of ruff, mypy, sarif (got 'pylint')",
+            "'tool.audit.sources.lint.kind' must be one of ruff, mypy, sarif, tsc, eslint (got 'pylint')",
         ),
         (
             "[tool.audit.sources.lint]\nselect = ['E']\n",
-            "'tool.audit.sources.lint' needs a 'kind': one of ruff, mypy, sarif",
+            "'tool.audit.sources.lint' needs a 'kind': one of ruff, mypy, sarif, tsc, eslint",
         ),
         (
             "[tool.audit.sources.types]\nkind = 'mypy'\nselect = ['E']\n",

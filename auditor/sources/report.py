@@ -101,6 +101,8 @@ _DEFAULT_LEVELS: Mapping[str, Mapping[str, Severity]] = {
         "note": Severity.LOW,
         "none": Severity.LOW,
     },
+    "tsc": {"error": Severity.HIGH, "warning": Severity.MEDIUM},
+    "eslint": {"error": Severity.HIGH, "warning": Severity.MEDIUM},
 }
 
 

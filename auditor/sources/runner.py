@@ -15,19 +15,26 @@ from pathlib import Path
 from typing import IO
 
 from auditor.config import Config, SourceSettings
+from auditor.sources.eslint import ESLINT_FLAGS, parse_eslint
 from auditor.sources.mypy import MYPY_JSON_FLAGS, MYPY_TEXT_FLAGS, parse_mypy_json, parse_mypy_text
 from auditor.sources.report import STDERR_TAIL, Parsed, SourceFailed
 from auditor.sources.ruff import parse_ruff
 from auditor.sources.sarif import parse_sarif
+from auditor.sources.tsc import TSC_FLAGS, parse_tsc
 
 
 def find_program(name: str, root: Path) -> str | None:
     """A program by name: a path (relative to the project root) when it has a slash, else
-    the one installed next to this Python (the environment auditor runs in, where a
-    project's ruff and mypy usually are), else the first on PATH."""
+    the project's own in node_modules/.bin (tsc, eslint), else the one installed next to
+    this Python (the environment auditor runs in, where a project's ruff and mypy usually
+    are), else the first on PATH."""
     if "/" in name:
         path = Path(name) if os.path.isabs(name) else root / name
         return str(path) if os.access(path, os.X_OK) and path.is_file() else None
+    for directory in (root, *root.parents):
+        local = directory / "node_modules" / ".bin" / name
+        if os.access(local, os.X_OK) and local.is_file():
+            return str(local)
     here = Path(sys.executable).parent / name
     if os.access(here, os.X_OK) and here.is_file():
         return str(here)
@@ -58,7 +65,11 @@ def command_line(settings: SourceSettings, config: Config, *, mypy_text: bool = 
         argv += settings.args
     elif settings.kind == "mypy":
         argv += [*(MYPY_TEXT_FLAGS if mypy_text else MYPY_JSON_FLAGS), *settings.args]
-    if settings.kind in ("ruff", "mypy"):
+    elif settings.kind == "tsc":
+        argv += [*TSC_FLAGS, *settings.args]
+    elif settings.kind == "eslint":
+        argv += [*ESLINT_FLAGS, *settings.args]
+    if settings.kind in ("ruff", "mypy", "eslint"):
         paths = default_paths(settings, config)
         if paths:
             argv += ["--", *paths]
@@ -203,6 +214,17 @@ def parsed_output(running: Running, config: Config) -> Parsed:
         return parse_ruff(stdout)
     if settings.kind == "mypy":
         return _mypy_output(running, config, code, stdout, stderr)
+    if settings.kind in ("tsc", "eslint"):
+        # tsc: 0 clean, 1 or 2 with diagnostics; eslint: 0 clean, 1 with problems, 2 a
+        # configuration or crash. An exit with problems but none parsed is a failure.
+        parse = parse_tsc if settings.kind == "tsc" else parse_eslint
+        allowed = (0, 1, 2) if settings.kind == "tsc" else (0, 1)
+        if code not in allowed:
+            raise _failed(running.argv[0], code, stdout, stderr)
+        parsed = parse(stdout)
+        if code != 0 and not parsed.raws:
+            raise _failed(running.argv[0], code, stdout, stderr)
+        return parsed
     # SARIF: from the command's output, or from the file it wrote (or that exists).
     if settings.file is None:
         if not stdout.strip() and code != 0:
