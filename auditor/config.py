@@ -196,6 +196,47 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 # --- validation -----------------------------------------------------------------------
 
+_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
+_ASSIGNMENT = re.compile(
+    r"^(\s*)((?:\"[^\"]*\"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:\"[^\"]*\"|'[^']*'|[A-Za-z0-9_-]+))*)\s*="
+)
+
+
+def _key_parts(text: str) -> list[str]:
+    return [
+        part.strip().strip("\"'")
+        for part in re.split(r"\.(?=(?:[^\"']*[\"'][^\"']*[\"'])*[^\"']*$)", text)
+    ]
+
+
+def key_position(file: Path, key: str) -> tuple[int, int] | None:
+    """The line and column (1-based) where `key` (dotted, from the file's top) is set or
+    its table begins, or the nearest enclosing key that is: tomllib gives no positions,
+    so the file is read again, for an error message only."""
+    try:
+        lines = file.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    places: dict[str, tuple[int, int]] = {}
+    table: list[str] = []
+    for number, line in enumerate(lines, 1):
+        header = _HEADER.match(line)
+        if header is not None:
+            table = _key_parts(header.group(1))
+            places.setdefault(".".join(table), (number, line.index("[") + 1))
+            continue
+        assignment = _ASSIGNMENT.match(line)
+        if assignment is not None:
+            full = ".".join([*table, *_key_parts(assignment.group(2))])
+            places.setdefault(full, (number, len(assignment.group(1)) + 1))
+    parts = key.split(".")
+    while parts:
+        found = places.get(".".join(parts))
+        if found is not None:
+            return found
+        parts.pop()
+    return None
+
 
 class _Checker:
     def __init__(self, file: Path, prefix: str) -> None:
@@ -206,13 +247,17 @@ class _Checker:
         return ".".join(p for p in (self.prefix, *parts) if p)
 
     def fail(self, key: str, problem: str) -> ConfigError:
-        return ConfigError(f"{display_path(self.file)}: '{key}' {problem}")
+        where = key_position(self.file, key)
+        at = f":{where[0]}:{where[1]}" if where else ""
+        return ConfigError(f"{display_path(self.file)}{at}: '{key}' {problem}")
 
     def unknown(self, key: str, known: list[str]) -> ConfigError:
         name = key.rsplit(".", 1)[-1]
         close = difflib.get_close_matches(name, known, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        return ConfigError(f"{display_path(self.file)}: unknown key '{key}'{hint}")
+        where = key_position(self.file, key)
+        at = f":{where[0]}:{where[1]}" if where else ""
+        return ConfigError(f"{display_path(self.file)}{at}: unknown key '{key}'{hint}")
 
     def strings(self, value: object, key: str) -> tuple[str, ...]:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

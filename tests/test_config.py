@@ -17,20 +17,20 @@ from conftest import BARE
         ),
         (
             "[tool.audit]\nexclued = []\n",
-            "pyproject.toml: unknown key 'tool.audit.exclued' (did you mean 'exclude'?)",
+            "pyproject.toml:2:1: unknown key 'tool.audit.exclued' (did you mean 'exclude'?)",
         ),
-        ("[tool.audit]\nbogus = 1\n", "pyproject.toml: unknown key 'tool.audit.bogus'"),
+        ("[tool.audit]\nbogus = 1\n", "pyproject.toml:2:1: unknown key 'tool.audit.bogus'"),
         (
             "[tool.audit]\nselect = 'bare-except'\n",
-            "pyproject.toml: 'tool.audit.select' must be a list of strings (got str 'bare-except')",
+            "pyproject.toml:2:1: 'tool.audit.select' must be a list of strings (got str 'bare-except')",
         ),
         (
             "[tool.audit]\nexclude = [1]\n",
-            "pyproject.toml: 'tool.audit.exclude' must be a list of strings (got a list with int)",
+            "pyproject.toml:2:1: 'tool.audit.exclude' must be a list of strings (got a list with int)",
         ),
         (
             "[tool.audit]\nfail-on = 'urgent'\n",
-            "pyproject.toml: 'tool.audit.fail-on' must be one of critical, high, medium, low, none (got 'urgent')",
+            "pyproject.toml:2:1: 'tool.audit.fail-on' must be one of critical, high, medium, low, none (got 'urgent')",
         ),
         (
             "[tool.audit]\nselect = ['nope']\n",
@@ -38,19 +38,19 @@ from conftest import BARE
         ),
         (
             "[tool.audit.per-file-ignores]\n'tests/**' = 'bare-except'\n",
-            "pyproject.toml: 'tool.audit.per-file-ignores.tests/**' must be a list of strings (got str 'bare-except')",
+            "pyproject.toml:2:1: 'tool.audit.per-file-ignores.tests/**' must be a list of strings (got str 'bare-except')",
         ),
         (
             "[tool.audit.rules.bare-except]\nseverity = 'huge'\n",
-            "pyproject.toml: 'tool.audit.rules.bare-except.severity' must be one of critical, high, medium, low (got 'huge')",
+            "pyproject.toml:2:1: 'tool.audit.rules.bare-except.severity' must be one of critical, high, medium, low (got 'huge')",
         ),
         (
             "[tool.audit.rules.bare-except]\nenabled = 'no'\n",
-            "pyproject.toml: 'tool.audit.rules.bare-except.enabled' must be true or false (got str 'no')",
+            "pyproject.toml:2:1: 'tool.audit.rules.bare-except.enabled' must be true or false (got str 'no')",
         ),
         (
             "[tool.audit.rules.bare-except]\nstrict = true\n",
-            "pyproject.toml: unknown option 'tool.audit.rules.bare-except.strict' (options of bare-except: none)",
+            "pyproject.toml:2:1: unknown option 'tool.audit.rules.bare-except.strict' (options of bare-except: none)",
         ),
         (
             "[tool.audit.rules.no-such-rule]\nenabled = false\n",

@@ -44,8 +44,21 @@ def test_errors_in_audit_toml_name_the_key_without_a_prefix(project, audit) -> N
     project({"audit.toml": 'fail-on = "loud"\n', "app.py": "x = 1\n"})
     result = audit("scan")
     assert result.code == 2
-    assert result.err.startswith("audit: error: audit.toml: 'fail-on' ")
+    assert result.err.startswith("audit: error: audit.toml:1:1: 'fail-on' ")
     project({"audit.toml": "fail-on = \n"})
     broken = audit("scan")
     assert broken.code == 2
     assert "audit.toml: invalid TOML: " in broken.err and "line 1, column 11" in broken.err
+
+
+def test_config_errors_give_the_line_and_column_of_the_key(project, audit) -> None:
+    config = (
+        "[project]\nname = 'x'\n\n[tool.audit]\ninclude = ['src']\n"
+        "\n[tool.audit.rules.console-logging]\n  stdout-level = 3\n"
+    )
+    project({"pyproject.toml": config, "src/app.py": "print(1)\n"})
+    result = audit("scan")
+    assert result.code == 2
+    assert result.err.startswith(
+        "audit: error: pyproject.toml:8:3: 'tool.audit.rules.console-logging.stdout-level' "
+    )

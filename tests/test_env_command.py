@@ -271,12 +271,12 @@ def test_unparseable_file_is_an_error_and_the_rest_is_still_listed(project, audi
     [
         (
             '[tool.audit.rules.unvalidated-env]\nsettings-modules = "settings.py"\n',
-            "audit: error: pyproject.toml: 'tool.audit.rules.unvalidated-env.settings-modules' "
+            "audit: error: pyproject.toml:3:1: 'tool.audit.rules.unvalidated-env.settings-modules' "
             "must be a list of strings (got 'settings.py')\n",
         ),
         (
             "[tool.audit.rules.unvalidated-env]\nsetting-modules = []\n",
-            "audit: error: pyproject.toml: unknown option "
+            "audit: error: pyproject.toml:3:1: unknown option "
             "'tool.audit.rules.unvalidated-env.setting-modules' "
             "(options of unvalidated-env: settings-modules)\n",
         ),

@@ -118,7 +118,7 @@ def test_an_empty_selector_is_refused(project, audit) -> None:
     configured = audit("scan")
     assert (configured.code, configured.err) == (
         2,
-        "audit: error: pyproject.toml: 'tool.audit.select' selects no rule: leave it out to "
+        "audit: error: pyproject.toml:2:1: 'tool.audit.select' selects no rule: leave it out to "
         "run every rule\n",
     )
 

@@ -68,6 +68,6 @@ def test_skip_generated_must_be_a_boolean(project, audit) -> None:
     result = audit("scan")
     assert (result.code, result.err) == (
         2,
-        "audit: error: pyproject.toml: 'tool.audit.skip-generated' must be true or false "
+        "audit: error: pyproject.toml:2:1: 'tool.audit.skip-generated' must be true or false "
         "(got str 'yes')\n",
     )

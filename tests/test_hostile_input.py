@@ -58,7 +58,7 @@ def test_files_over_the_size_limit_are_reported_not_parsed(project, audit) -> No
     assert audit("scan", "--no-cache").out.startswith(f"generated.py:4:1: {FINDING}")
     project({"pyproject.toml": "[tool.audit]\nmax-file-size = '2MB'\n"})
     assert audit("scan").err == (
-        "audit: error: pyproject.toml: 'tool.audit.max-file-size' must be a number of bytes, "
+        "audit: error: pyproject.toml:2:1: 'tool.audit.max-file-size' must be a number of bytes, "
         "0 for no limit (got str '2MB')\n"
     )
 

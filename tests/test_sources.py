@@ -652,50 +652,50 @@ def test_issues_yaml_accepts_namespaced_ids_of_configured_sources(project, audit
     [
         (
             "[tool.audit.sources.lint]\nkind = 'pylint'\n",
-            "'tool.audit.sources.lint.kind' must be one of ruff, mypy, sarif, tsc, eslint (got 'pylint')",
+            ":3:1: 'tool.audit.sources.lint.kind' must be one of ruff, mypy, sarif, tsc, eslint (got 'pylint')",
         ),
         (
             "[tool.audit.sources.lint]\nselect = ['E']\n",
-            "'tool.audit.sources.lint' needs a 'kind': one of ruff, mypy, sarif, tsc, eslint",
+            ":2:1: 'tool.audit.sources.lint' needs a 'kind': one of ruff, mypy, sarif, tsc, eslint",
         ),
         (
             "[tool.audit.sources.types]\nkind = 'mypy'\nselect = ['E']\n",
-            "'tool.audit.sources.types.select' does not apply to a source of kind 'mypy'",
+            ":4:1: 'tool.audit.sources.types.select' does not apply to a source of kind 'mypy'",
         ),
         (
             "[tool.audit.sources.types]\nkind = 'mypy'\nargz = []\n",
-            "unknown key 'tool.audit.sources.types.argz' (did you mean 'args'?)",
+            ":4:1: unknown key 'tool.audit.sources.types.argz' (did you mean 'args'?)",
         ),
         (
             "[tool.audit.sources.eslint]\nkind = 'sarif'\n",
-            "'tool.audit.sources.eslint' needs a 'command' that prints SARIF, a 'file' to read, "
+            ":2:1: 'tool.audit.sources.eslint' needs a 'command' that prints SARIF, a 'file' to read, "
             "or both",
         ),
         (
             "[tool.audit.sources.lint]\nkind = 'ruff'\nseverity = {E722 = 'urgent'}\n",
-            "'tool.audit.sources.lint.severity.E722' must be one of critical, high, medium, low "
+            ":4:1: 'tool.audit.sources.lint.severity.E722' must be one of critical, high, medium, low "
             "(got 'urgent')",
         ),
         (
             "[tool.audit.sources.Lint]\nkind = 'ruff'\n",
-            "'tool.audit.sources.Lint' is not a valid source name: lower-case letters, digits, "
+            ":2:1: 'tool.audit.sources.Lint' is not a valid source name: lower-case letters, digits, "
             "'-' and '_', starting with a letter (it prefixes rule ids: name:code)",
         ),
         (
             "[tool.audit.sources.lint]\nkind = 'ruff'\ntimeout = 0\n",
-            "'tool.audit.sources.lint.timeout' must be a number of seconds (got int 0)",
+            ":4:1: 'tool.audit.sources.lint.timeout' must be a number of seconds (got int 0)",
         ),
         (
             "[tool.audit.sources.lint]\nkind = 'ruff'\ncommand = []\n",
-            "'tool.audit.sources.lint.command' must name a program",
+            ":4:1: 'tool.audit.sources.lint.command' must name a program",
         ),
         (
             "[tool.audit]\nrun-sources = 'yes'\n",
-            "'tool.audit.run-sources' must be true or false (got str 'yes')",
+            ":2:1: 'tool.audit.run-sources' must be true or false (got str 'yes')",
         ),
         (
             "[tool.audit]\nsources = []\n",
-            "'tool.audit.sources' must be a table of source tables (got a list with nothing)",
+            ":2:1: 'tool.audit.sources' must be a table of source tables (got a list with nothing)",
         ),
     ],
 )
@@ -705,7 +705,7 @@ def test_source_config_errors(project, audit, table: str, error: str) -> None:
     assert (result.code, result.out, result.err) == (
         2,
         "",
-        f"audit: error: pyproject.toml: {error}\n",
+        f"audit: error: pyproject.toml{error}\n",
     )
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from types import MappingProxyType, ModuleType
 from typing import TYPE_CHECKING
 
-from auditor.config import Config, OptionValue, RuleSettings
+from auditor.config import Config, OptionValue, RuleSettings, key_position
 from auditor.errors import ConfigError, PluginError, UsageError
 from auditor.model import ERROR_RULES, Severity, one_line
 
@@ -311,36 +311,52 @@ def configured_options(
     defaults, overridden by the table's keys it declares (the others belong to its siblings
     of other languages; a key none declares is an error)."""
     settings = config.rules.get(loaded.id, RuleSettings())
-    _check_option_names(loaded, settings.options, config.display_file)
+    _check_option_names(loaded, settings.options, config.display_file, config.file)
     own = {k: v for k, v in settings.options.items() if k in cls.OPTIONS}
-    return merge_options(cls, own, config.display_file)
+    return merge_options(cls, own, config.display_file, config.file)
 
 
-def _check_option_names(loaded: LoadedRule, given: Mapping[str, OptionValue], where: str) -> None:
+def _at(where: str, file: Path | None, key: str) -> str:
+    """`where` with the key's line and column in `file`, when it can be found there."""
+    position = key_position(file, key) if file is not None else None
+    return f"{where}:{position[0]}:{position[1]}" if position else where
+
+
+def _check_option_names(
+    loaded: LoadedRule, given: Mapping[str, OptionValue], where: str, file: Path | None = None
+) -> None:
     known = loaded.options
     for name in given:
         if name not in known:
             options = ", ".join(sorted(known)) or "none"
+            key = f"tool.audit.rules.{loaded.id}.{name}"
             raise ConfigError(
-                f"{where}: unknown option 'tool.audit.rules.{loaded.id}.{name}' "
+                f"{_at(where, file, key)}: unknown option '{key}' "
                 f"(options of {loaded.id}: {options})"
             )
 
 
 def merge_options(
-    cls: type[BaseRule], given: Mapping[str, OptionValue], where: str
+    cls: type[BaseRule],
+    given: Mapping[str, OptionValue],
+    where: str,
+    file: Path | None = None,
 ) -> Mapping[str, OptionValue]:
     merged = dict(cls.OPTIONS)
     for name, value in given.items():
         key = f"tool.audit.rules.{cls.id}.{name}"
         if name not in cls.OPTIONS:
             options = ", ".join(sorted(cls.OPTIONS)) or "none"
-            raise ConfigError(f"{where}: unknown option '{key}' (options of {cls.id}: {options})")
+            raise ConfigError(
+                f"{_at(where, file, key)}: unknown option '{key}' (options of {cls.id}: {options})"
+            )
         default = cls.OPTIONS[name]
         if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)  # TOML writes 2 for 2.0
         if _option_type(default) != _option_type(value):
-            raise ConfigError(f"{where}: '{key}' must be {_option_type(default)} (got {value!r})")
+            raise ConfigError(
+                f"{_at(where, file, key)}: '{key}' must be {_option_type(default)} (got {value!r})"
+            )
         merged[name] = value
     return MappingProxyType(merged)
 
