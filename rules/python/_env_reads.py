@@ -39,6 +39,7 @@ from libcst.metadata import (
 )
 
 from auditor.plugins import AstIndex, EnvRead, Location, ReadKind, SourceError
+from rules.python._code import code_of
 
 # A file containing none of these cannot read the environment through `os`.
 TRIGGERS: tuple[str, ...] = ("environ", "getenv")
@@ -365,7 +366,7 @@ def _literal(expr: cst.BaseExpression) -> tuple[str, str] | None:
     """(value as an environment variable would hold it, code as written), for literals."""
     text = _literal_string(expr)
     if text is not None:
-        return text, _code(expr)
+        return text, code_of(expr)
     if isinstance(expr, cst.Integer | cst.Float):
         return str(expr.evaluated_value), expr.value
     if isinstance(expr, cst.Name) and expr.value in ("True", "False"):
@@ -375,12 +376,8 @@ def _literal(expr: cst.BaseExpression) -> tuple[str, str] | None:
         and isinstance(expr.operator, cst.Minus)
         and isinstance(expr.expression, cst.Integer | cst.Float)
     ):
-        return f"-{expr.expression.evaluated_value}", _code(expr)
+        return f"-{expr.expression.evaluated_value}", code_of(expr)
     return None
-
-
-def _code(node: cst.CSTNode) -> str:
-    return cst.Module(body=[]).code_for_node(node)
 
 
 # --- the inventory's view ----------------------------------------------------------------

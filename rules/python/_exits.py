@@ -18,11 +18,6 @@ NORMAL, RERAISE, RAISE, RETURN, BREAK, CONTINUE = (
     "break",
     "continue",
 )
-_EMPTY = cst.Module(body=())
-
-
-def code_of(node: cst.CSTNode) -> str:
-    return _EMPTY.code_for_node(node)
 
 
 def always_reraises(body: cst.BaseSuite) -> bool:

@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from rules.python._code import code_of
 from rules.python._kwargs_sinks import LazyNames, Sink, Sinks, Store
 from rules.python._kwargs_syntax import (
     FIELD_KEYWORDS,
     KEY_METHODS,
     SET_CHECKS,
     bound_names,
-    code_of,
     dotted,
     is_object_namespace,
     matches,

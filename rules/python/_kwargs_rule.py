@@ -8,8 +8,9 @@ import re
 import libcst as cst
 
 from auditor.plugins import OptionValue, Rule, RuleContext
+from rules.python._code import EMPTY_MODULE
 from rules.python._kwargs_sinks import ClassTable, LazyNames
-from rules.python._kwargs_syntax import EMPTY_MODULE, bound_names, is_public, is_unpack_annotated
+from rules.python._kwargs_syntax import bound_names, is_public, is_unpack_annotated
 
 # --- the common rule base ------------------------------------------------------------------
 

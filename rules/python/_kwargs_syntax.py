@@ -241,13 +241,6 @@ def raises(body: cst.CSTNode) -> bool:
     return bool(find_all(body, cst.Raise))
 
 
-EMPTY_MODULE = cst.Module(body=())
-
-
-def code_of(node: cst.CSTNode) -> str:
-    return EMPTY_MODULE.code_for_node(node)
-
-
 # What counts as validating the keys, as unvalidated-kwargs' examples (the harness runs
 # them with the rule's): the allow-list checks and guards recognised above.
 VALIDATION_EXAMPLES = (

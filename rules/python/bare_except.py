@@ -10,7 +10,8 @@ from libcst.metadata import BuiltinAssignment, Scope, ScopeProvider
 
 from auditor.plugins import AstIndex, Invalid, Rule, RuleContext, Severity, Valid, find_all
 from rules._docs import RULES_URL
-from rules.python._exits import always_reraises, code_of, sometimes_reraises
+from rules.python._code import code_of
+from rules.python._exits import always_reraises, sometimes_reraises
 
 # The exceptions that are not an Exception: a handler for one of them makes a later
 # bare `except:` of the same `try` a deliberate catch-all.

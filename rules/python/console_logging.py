@@ -19,7 +19,7 @@ from auditor.plugins import (
     Valid,
 )
 from rules._docs import RULES_URL
-from rules.python._exits import code_of
+from rules.python._code import code_of
 from rules.python._logger_fix import (
     BINDING_EXAMPLES,
     LoggerPlan,
