@@ -349,7 +349,8 @@ def _scan_files(
     """The built-in rules' outcome for each file, from the cache where it is valid.
     `progress(total)` is given the bytes to scan and returns what to call with each file's
     bytes as it is done: the work is in bytes, not files (the largest go first)."""
-    sizes = {source.rel: (stat_of(source.path) or (0, 0))[0] for source in files}
+    stats = {source.rel: stat_of(source.path) for source in files}  # once: a warm scan is stats
+    sizes = {rel: stat[0] if stat else 0 for rel, stat in stats.items()}
     advance = progress(sum(sizes.values())) if progress else None
     cache = None
     if cache_dir:
@@ -364,7 +365,7 @@ def _scan_files(
     tasks: list[_Task] = []
     for source in files:
         hit = None
-        stat = stat_of(source.path)
+        stat = stats[source.rel]
         if cache is not None and stat is not None:
             hit = cache.lookup(source.rel, *stat) or _unchanged(cache, source, stat)
         if (
