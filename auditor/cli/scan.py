@@ -385,7 +385,7 @@ def _render_findings(
                 summary=impls[0].cls.message,
                 description="\n\n".join(r.cls.explanation() for r in impls),
                 severity=max(r.severity for r in impls),
-                help_uri=next((r.cls.url for r in impls if r.cls.url), None) or "",
+                help_uri=project.registry[rule_id].url or "",
             )
             for rule_id, impls in by_id.items()
         ]
@@ -416,13 +416,10 @@ def _render_findings(
         from reports.jsonl import render as render_jsonl
 
         return render_jsonl(findings)
+    from auditor.scan.loading import rule_urls
     from reports.findings_text import render as render_text
 
-    urls: dict[str, str] = {}
-    if view.verbose:
-        for rule in project.rules:
-            if rule.cls.url:
-                urls.setdefault(rule.id, rule.cls.url)
+    urls = rule_urls(project.registry) if view.verbose else {}
     return render_text(
         findings,
         display,

@@ -12,6 +12,7 @@ from auditor.lsp.projects import Broken, Loaded, Projects
 from auditor.model import Finding, error_finding
 from auditor.scan.buffer import Buffer, buffer_for, scan_buffer
 from auditor.scan.engine import Engine
+from auditor.scan.loading import rule_urls
 
 CONFIG_ERROR = "config-error"  # the project cannot be loaded: shown at the document's top
 
@@ -27,14 +28,7 @@ class Analysis:
     @property
     def urls(self) -> dict[str, str]:
         """Rule id -> where the rule is documented, for the rules that say."""
-        if self.project is None:
-            return {}
-        found: dict[str, str] = {}
-        for loaded in self.project.project.registry.values():
-            url = next((cls.url for cls in loaded.classes if cls.url), None)
-            if url:
-                found[loaded.id] = url
-        return found
+        return rule_urls(self.project.project.registry) if self.project is not None else {}
 
 
 def analyse(

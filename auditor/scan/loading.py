@@ -61,6 +61,11 @@ class LoadedRule:
         return frozenset(lang for cls in self.classes for lang in cls.languages)
 
     @property
+    def url(self) -> str | None:
+        """Where the rule is documented: the first implementation that says."""
+        return next((cls.url for cls in self.classes if cls.url), None)
+
+    @property
     def origin(self) -> str:
         return ",".join(dict.fromkeys(impl.origin for impl in self.implementations))
 
@@ -90,6 +95,11 @@ def load_rules(plugins: Sequence[str] = (), root: Path | None = None) -> dict[st
         for cls in _rules_of(_import_local(name, root), origin):
             _register(loaded, cls, origin)
     return loaded
+
+
+def rule_urls(registry: Mapping[str, LoadedRule]) -> dict[str, str]:
+    """Rule id -> where the rule is documented, for the rules that say."""
+    return {rule_id: loaded.url for rule_id, loaded in registry.items() if loaded.url}
 
 
 def rules_in(spec: str, root: Path | None) -> list[type[BaseRule]]:
