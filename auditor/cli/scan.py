@@ -390,7 +390,7 @@ def _render_findings(
             for rule_id, impls in by_id.items()
         ]
         infos += _source_rule_infos(sources, [*findings, *suppressed])
-        base, prefix = _sarif_base(project.config.root.resolve())
+        base, prefix = repository_base(project.config.root.resolve())
         return render_sarif(
             findings,
             infos,
@@ -407,7 +407,7 @@ def _render_findings(
     if output_format == "gitlab":
         from reports.gitlab import render as render_gitlab
 
-        return render_gitlab(findings, _sarif_base(project.config.root.resolve())[1])
+        return render_gitlab(findings, repository_base(project.config.root.resolve())[1])
     if output_format == "junit":
         from reports.junit import render as render_junit
 
@@ -476,9 +476,10 @@ def _shard(text: str) -> tuple[int, int]:
     raise UsageError(f"--shard {text}: expected I/N with 1 <= I <= N, e.g. 2/3")
 
 
-def _sarif_base(root: Path) -> tuple[Path, str]:
-    """The repository around the project (GitHub reads SARIF paths from its root), and
-    the project's folder below it ("backend/"); the project itself when it is in none."""
+def repository_base(root: Path) -> tuple[Path, str]:
+    """The repository around the project (GitHub and GitLab read report paths from its
+    root), and the project's folder below it ("backend/"); the project itself when it is
+    in none. A `.git` is looked for rather than git asked: reports need no git."""
     for directory in (root, *root.parents):
         if (directory / ".git").exists():
             rel = root.relative_to(directory).as_posix()

@@ -8,7 +8,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from auditor.model import Finding
+from auditor.model import Edit, Finding, Fix, Location, Severity
+from auditor.scan.source import LineIndex
 
 _IGNORE = re.compile(
     r"(?:^|[\s#/*])audit:\s*ignore(?P<file>-file)?(?![\w-])(?:\[(?P<ids>[^\]]*)\])?"
@@ -86,9 +87,6 @@ def check_ignores(
     comments that silence none of `findings` (ids of rules `enabled` here only: another
     selection may need them), with a fix that removes a comment that is only the
     directive."""
-    from auditor.model import Edit, Fix, Location, Severity
-    from auditor.scan.source import LineIndex
-
     out: list[Finding] = []
     index: LineIndex | None = None
     for suppression in active:
