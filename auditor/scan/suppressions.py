@@ -105,8 +105,7 @@ def check_ignores(
             continue
         if not report_unused:
             continue
-        wanted = suppression.rules if suppression.rules is not None else None
-        if wanted is not None and not wanted & enabled:
+        if suppression.rules is not None and not suppression.rules & enabled:
             continue  # about rules that do not run here, or another tool's
         if any(_silences(suppression, f) for f in findings if f.is_finding):
             continue
