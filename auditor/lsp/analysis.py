@@ -13,6 +13,7 @@ from auditor.model import Finding, error_finding
 from auditor.scan.buffer import Buffer, buffer_for, scan_buffer
 from auditor.scan.engine import Engine
 from auditor.scan.loading import rule_urls
+from auditor.scan.python_document import Document
 
 CONFIG_ERROR = "config-error"  # the project cannot be loaded: shown at the document's top
 
@@ -24,6 +25,7 @@ class Analysis:
     engine: Engine | None = None  # None: nothing here can be fixed or suppressed
     buffer: Buffer | None = None
     project: Loaded | None = None  # what scanned it: the same text and project, the same result
+    document: Document | None = None  # a Python buffer's scans: the next one starts from it
 
     @property
     def urls(self) -> dict[str, str]:
@@ -50,6 +52,11 @@ def analyse(
         return Analysis(text, ())
     if found.scanned_language(buffer.rel) is None:  # excluded, or outside `include`
         return Analysis(text, ())
-    findings = scan_buffer(found.engine, buffer, text)[0]
+    document = None
+    if buffer.language == "python":
+        same = previous is not None and previous.project is found and previous.buffer == buffer
+        document = previous.document if same and previous is not None else None
+        document = document or Document()
+    findings = scan_buffer(found.engine, buffer, text, document)[0]
     findings.sort(key=Finding.sort_key)
-    return Analysis(text, tuple(findings), found.engine, buffer, found)
+    return Analysis(text, tuple(findings), found.engine, buffer, found, document)

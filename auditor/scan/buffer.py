@@ -9,12 +9,16 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from auditor.errors import UsageError
 from auditor.model import Edit, Finding
 from auditor.scan.discovery import language_of
 from auditor.scan.engine import Engine, backend
 from auditor.scan.fixer import FixOutcome, fix_text
+
+if TYPE_CHECKING:
+    from auditor.scan.python_document import Document
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +46,12 @@ def decode(buffer: Buffer, data: bytes) -> str:
     return backend(buffer.language).decode(data).text
 
 
-def scan_buffer(engine: Engine, buffer: Buffer, text: str) -> tuple[list[Finding], list[Finding]]:
-    """The findings of the document, and apart from them the suppressed ones."""
-    return engine.scan_text_all(buffer.rel, buffer.language, text, on_disk=True)
+def scan_buffer(
+    engine: Engine, buffer: Buffer, text: str, document: Document | None = None
+) -> tuple[list[Finding], list[Finding]]:
+    """The findings of the document, and apart from them the suppressed ones; `document`
+    holds the previous version's scan of a Python buffer being edited."""
+    return engine.scan_text_all(buffer.rel, buffer.language, text, on_disk=True, document=document)
 
 
 def fix_buffer(

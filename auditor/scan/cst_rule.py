@@ -8,11 +8,12 @@ import functools
 import inspect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, ClassVar, TypeAlias
 
 import libcst as cst
 
 from auditor.model import Applicability
+from auditor.scan.module_names import ModuleNames
 from auditor.scan.rule_base import BaseRule, RuleContext
 
 if TYPE_CHECKING:
@@ -38,11 +39,28 @@ class Rule(BaseRule, cst.BatchableCSTVisitor):
     """A Python rule: a LibCST visitor. Declare METADATA_DEPENDENCIES for scope, parent or
     qualified-name metadata; positions are computed by the engine, not by the rule."""
 
+    # True promises that what the rule reports in a top-level statement, fixes included,
+    # does not depend on the bodies of the functions in the module's other top-level
+    # statements (their `global` declarations aside): the language server then runs the
+    # rule again on the statements a change touched only, and keeps its other findings.
+    # The shared harness checks the promise on the rule's examples.
+    statement_local: ClassVar[bool] = False
+
     def __init__(self, context: RuleContext) -> None:
         BaseRule.__init__(self, context)
         cst.BatchableCSTVisitor.__init__(self)
         self.reports: list[Report] = []
         self.failure: Exception | None = None
+        self.module_variables: ModuleNames | None = None  # the engine's, for the file it scans
+
+    def module_uses(self, name: str) -> bool:
+        """Whether some scope of the module uses `name` as a variable: a name the rule's
+        fix adds at module level must not be one, or a function would see its own
+        variable instead. Ask this rather than walking the module: the language server
+        keeps the answer between versions of a document."""
+        if self.module_variables is None:
+            raise RuntimeError("module_uses is answered while the rule visits a module")
+        return self.module_variables.uses(name)
 
     @classmethod
     def could_match(cls, tree: AstIndex, context: RuleContext) -> bool:

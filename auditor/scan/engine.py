@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from auditor.globs import Globs
 from auditor.model import (
@@ -29,6 +30,9 @@ from auditor.scan.manifest import any_stub
 from auditor.scan.rule_base import LineRule
 from auditor.scan.source import Decoded, DecodeError, LineIndex
 from auditor.scan.suppressions import Comment, check_ignores, is_suppressed, suppressions
+
+if TYPE_CHECKING:  # LibCST is imported only when a Python file is scanned
+    from auditor.scan.python_document import Document
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,11 +174,18 @@ class Engine:
         return self.scan_text_all(path, language, text, on_disk=on_disk)[0]
 
     def scan_text_all(
-        self, path: str, language: str, text: str, *, on_disk: bool = False
+        self,
+        path: str,
+        language: str,
+        text: str,
+        *,
+        on_disk: bool = False,
+        document: Document | None = None,
     ) -> tuple[list[Finding], list[Finding]]:
         """The findings, and apart from them the ones suppressed by comments. `on_disk`:
         the text is the project's file at `path` (or what a fix will write there), so the
-        rules are told the root; a commit's version of a file is not."""
+        rules are told the root; a commit's version of a file is not. `document`: the
+        text is the next version of that Python document (the same findings, sooner)."""
         if self.stubbed:
             raise RuntimeError("the rules are stand-ins from the manifest: realize them first")
         if self.skip_generated and is_generated(path, text[:HEAD]):
@@ -189,7 +200,9 @@ class Engine:
         root = self.root if on_disk else None
         lines = [r for r in rules if issubclass(r.cls, LineRule)]
         parsed = [r for r in rules if not issubclass(r.cls, LineRule)]
-        if parsed:
+        if parsed and document is not None and language == "python":
+            found = document.run(path, text, parsed, self.prefilter, root)
+        elif parsed:
             found = lang.run(path, text, parsed, self.prefilter, root)
         else:
             found = self._syntax_errors(path, text) if language == "python" else []

@@ -12,7 +12,7 @@ import sys
 import tokenize
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import libcst as cst
@@ -33,6 +33,7 @@ from auditor.scan.ast_index import AstIndex
 from auditor.scan.cst_rule import Replacement, Report, Rule
 from auditor.scan.cst_walk import provide_parents, read_only_visits, walk_batched
 from auditor.scan.loading import ActiveRule
+from auditor.scan.module_names import ModuleNames
 from auditor.scan.python_check import check_fix, check_syntax, parse_ast
 from auditor.scan.rule_base import RuleContext
 from auditor.scan.source import Decoded, LineIndex, decode_python, split_lines
@@ -85,7 +86,7 @@ def libcst_limit(path: str, exc: Exception) -> Finding:
     return warning_finding(PARSE_LIMIT, path, message, at)
 
 
-def _candidates(
+def candidates(
     rules: Sequence[ActiveRule], tree: ast.Module, path: str, root: Path | None
 ) -> list[ActiveRule]:
     """The rules that may report something in the file, by their `could_match`."""
@@ -112,7 +113,7 @@ def _run(
         location, message = tree
         return [error_finding(PARSE_ERROR, path, f"cannot parse: {message}", location)]
     if prefilter:
-        rules = _candidates(rules, tree, path, root)
+        rules = candidates(rules, tree, path, root)
         if not rules:
             return []
     del tree  # LibCST's tree is about to be built: one tree at a time in memory
@@ -120,7 +121,37 @@ def _run(
         module = cst.parse_module(text)
     except Exception as exc:  # LibCST rejects what CPython accepts (new syntax)
         return [libcst_limit(path, exc)]
+    return analyse(path, module, text, rules, root)
 
+
+class Unplaced(Exception):
+    """A report's position, or its fix's, lies in code the analysed tree left out."""
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where an analysed tree stands in the file when it is not the file's own tree (the
+    language server's outline of a module, see `python_document`): its offsets are
+    mapped into `text`, and only the reports that `keeps` are turned into findings."""
+
+    text: str  # the file's
+    to_file: Callable[[int], int]  # an offset in the tree's code -> the file's; or Unplaced
+    keeps: Callable[[int], bool]  # by a report's start offset in the tree's code
+
+
+def analyse(
+    path: str,
+    module: cst.Module,
+    text: str,
+    rules: Sequence[ActiveRule],
+    root: Path | None,
+    placement: Placement | None = None,
+    names: ModuleNames | None = None,
+) -> list[Finding]:
+    """Findings of `rules` on the parsed `module` of `text`; with a `placement`, `text`
+    is the tree's own code and the findings are placed in `placement.text`. `names`
+    answers the rules' `module_uses` (by default, from `module`)."""
+    names = names or ModuleNames([module])
     wrapper = cst.MetadataWrapper(module, unsafe_skip_copy=True)
     instances: list[tuple[ActiveRule, Rule]] = []
     findings: list[Finding] = []
@@ -131,6 +162,7 @@ def _run(
         except Exception as exc:
             findings.append(rule_crash(path, active.id, exc))
             continue
+        rule.module_variables = names
         instances.append((active, rule))
 
     provide_parents(wrapper, (p for _, rule in instances for p in rule.METADATA_DEPENDENCIES))
@@ -148,15 +180,21 @@ def _run(
 
     reported = [(active, rule) for active, rule in instances if rule.reports and not rule.failure]
     spans = _Spans.compute(module, reported, text) if reported else None
-    index = LineIndex(text) if reported else None
+    if spans is not None and placement is not None:
+        spans = replace(spans, source=placement.text, to_source=placement.to_file)
+    index = LineIndex(text if placement is None else placement.text) if reported else None
     for active, rule in instances:
         if rule.failure is not None:
             findings.append(rule_crash(path, active.id, rule.failure))
             continue
         for report in rule.reports:
             assert spans is not None and index is not None
+            if placement is not None and not placement.keeps(spans.syntactic[id(report.node)][0]):
+                continue
             try:
                 findings.append(_finding(path, active, report, spans, index, module))
+            except Unplaced:
+                raise
             except Exception as exc:  # e.g. a replacement node LibCST cannot render
                 findings.append(rule_crash(path, active.id, exc))
     return findings

@@ -13,13 +13,14 @@ logging. A module that `logging` itself imports (a vendored or copied `os`, `re`
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
 from libcst.metadata import Assignment, GlobalScope, QualifiedName, Scope
 
-from auditor.plugins import Invalid, Replacement, content_children
+from auditor.plugins import Invalid, Replacement
 from rules.python._module_header import (
     GET_LOGGER,
     existing_factory,
@@ -68,7 +69,10 @@ def plan_logger(
     qualified: QualifiedNames,
     is_print: IsPrint,
     path: str,
+    used: Callable[[str], bool],
 ) -> LoggerPlan:
+    """`used`: whether some scope of the module uses a name as a variable (a new
+    module-level name must not be one: a function would see its own variable)."""
     circular = logging_imports(path)
     if circular is not None:
         return LoggerPlan(
@@ -92,7 +96,6 @@ def plan_logger(
     start = header_end(body)
     imports = [i for i in range(start, danger) if import_like(body[i])]
     anchor = imports[-1] if imports else start - 1
-    used = used_names(module)
     public = "__all__" in scope  # else `import *` takes every public name we add
     name = _free_name(("logger", "_logger") if public else ("_logger",), used)
     factory = existing_factory(body[: anchor + 1], scope)
@@ -182,29 +185,12 @@ def sees_module_binding(scope: Scope, name: str) -> bool:
     return all(isinstance(a.scope, GlobalScope) for a in scope[name])
 
 
-def used_names(module: cst.Module) -> frozenset[str]:
-    """Every identifier the module uses as a variable in any scope: a new module-level name
-    must be none of them, or some function would see its own variable instead. (`x.logger`
-    uses `x`, not a variable `logger`; nor is a keyword argument's name a variable.)"""
-    names: set[str] = set()
-    pending: list[cst.CSTNode] = [module]
-    while pending:
-        node = pending.pop()
-        if isinstance(node, cst.Name):
-            names.add(node.value)
-        elif isinstance(node, cst.Attribute | cst.Arg):
-            pending.append(node.value)
-        else:
-            pending.extend(content_children(node))
-    return frozenset(names)
-
-
-def _free_name(preferred: Sequence[str], used: Collection[str]) -> str:
+def _free_name(preferred: Sequence[str], used: Callable[[str], bool]) -> str:
     for name in preferred:
-        if name not in used:
+        if not used(name):
             return name
     base = preferred[-1]
-    return next(f"{base}{n}" for n in range(2, len(used) + 3) if f"{base}{n}" not in used)
+    return next(f"{base}{n}" for n in itertools.count(2) if not used(f"{base}{n}"))
 
 
 def _code_names(scope: GlobalScope) -> frozenset[str]:

@@ -258,7 +258,12 @@ class ConsoleLogging(Rule):
             scope = self.get_metadata(ScopeProvider, self.module)
             assert isinstance(scope, GlobalScope)
             self.plan = plan_logger(
-                self.module, scope, self.qualified_names, self.is_builtin_print, self.context.path
+                self.module,
+                scope,
+                self.qualified_names,
+                self.is_builtin_print,
+                self.context.path,
+                self.module_uses,
             )
         return self.plan
 
