@@ -15,8 +15,8 @@ on a change:
 - runs every other rule on the whole spliced tree, as a file scan would.
 
 What it cannot do exactly (a syntax error, LibCST not reproducing the text, a change to
-the module's header or to the statement whose indented block sets LibCST's default
-indent) is done by a full scan, so the findings are those of `audit scan` on the text."""
+the module's header, footer or first statement, or one that changes the indentation
+LibCST takes for the module's) is done by a full scan, so the findings are those of `audit scan` on the text."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ from libcst._nodes.internal import CodegenState
 
 from auditor.model import INTERNAL_ERROR, PARSE_ERROR, Edit, Finding, Fix, Location, error_finding
 from auditor.scan.loading import ActiveRule
+from auditor.scan.module_names import ModuleNames
 from auditor.scan.python import Placement, Unplaced, analyse, candidates, libcst_limit
 from auditor.scan.python_check import parse_ast
 from auditor.scan.python_outline import Outlines, contains
@@ -49,6 +50,8 @@ class _Version:
     starts: tuple[int, ...]  # each statement's first offset, then the last one's end
     first_block: int  # the statement of the first indented block
     local: dict[str, Placed]
+    answers: dict[str, bool]  # the rules' `module_uses` questions the findings rest on
+    ran: frozenset[str]  # the rules that ran on it
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +68,7 @@ class Splice:
     old_edge: int
     chars: int
     lines: int
+    block: int  # the new tree's first statement with an indented block
 
 
 class Document:
@@ -75,7 +79,11 @@ class Document:
     def __init__(self) -> None:
         self._last: _Version | None = None
         self._outlines = Outlines()
-        self.spliced = 0  # scans that re-parsed part of the text (for the benchmark)
+        self._names: dict[int, tuple[cst.CSTNode, frozenset[str]]] = {}  # by statement
+        # How the scans went, for the tests and benchmarks: those that re-parsed part of
+        # the text, and those that ran statement-local rules on the outline.
+        self.spliced = 0
+        self.outlined = 0
 
     def run(
         self,
@@ -85,18 +93,26 @@ class Document:
         prefilter: bool,
         root: Path | None,
     ) -> list[Finding]:
-        """What `python.run` gives for the same arguments."""
-        last, self._last = self._last, None
-        tree = parse_ast(text)
-        if not isinstance(tree, ast.Module):
-            location, message = tree
-            return [error_finding(PARSE_ERROR, path, f"cannot parse: {message}", location)]
-        if prefilter:
-            rules = candidates(rules, tree, path, root)
-        del tree
-        spliced = (
-            splice(last.text, last.module, last.starts, last.first_block, text) if last else None
-        )
+        """What `python.run` gives for the same arguments. A text that does not parse,
+        or that no rule may report on, leaves the last tree in place: the next text is
+        compared with it."""
+        last = self._last
+        spliced = splice(last, text) if last is not None else None
+        if spliced is None or last is None or not {r.id for r in rules} <= last.ran:
+            # CPython's verdict on the whole text, and which rules `could_match` it.
+            tree = parse_ast(text)
+            if not isinstance(tree, ast.Module):
+                location, message = tree
+                return [error_finding(PARSE_ERROR, path, f"cannot parse: {message}", location)]
+            if prefilter:
+                rules = candidates(rules, tree, path, root)
+                if not rules:
+                    return []
+            del tree
+        # Else the splice parsed the changed statements with CPython too, and every rule
+        # ran on the last text: one that `could_match` would now skip reports nothing
+        # either way, as the harness checks of every rule.
+        self._last = None
         if last is None or spliced is None:
             return self._full(path, text, rules, root)
         self.spliced += 1
@@ -109,11 +125,15 @@ class Document:
             module = cst.parse_module(text)
         except Exception as exc:  # LibCST rejects what CPython accepts (new syntax)
             return [libcst_limit(path, exc)]
-        found = analyse(path, module, text, rules, root)
+        self._names = {}
+        names = ModuleNames(module.body, self._names)
+        found = analyse(path, module, text, rules, root, names=names)
         starts = statement_starts(module, text)
         if starts is not None:  # None: LibCST does not reproduce the text; never spliced
             local = _placed(found, rules, starts, text)
-            self._last = _Version(text, module, starts, first_block(module), local)
+            block = first_block(module)
+            ran = frozenset(r.id for r in rules)
+            self._last = _Version(text, module, starts, block, local, names.asked, ran)
         return found
 
     def _incremental(
@@ -127,7 +147,10 @@ class Document:
     ) -> list[Finding]:
         outlines = self._outlines
         window = slice(spliced.first, spliced.end)
-        same_outline = outlines.code(
+        names = ModuleNames(spliced.module.body, self._names)
+        same_outline = all(
+            names.uses(name) == answer for name, answer in last.answers.items()
+        ) and outlines.code(
             last.module, last.module.body[spliced.first : spliced.old_end]
         ) == outlines.code(spliced.module, spliced.module.body[window])
         kept: dict[str, list[tuple[int, Finding]]] = {}
@@ -143,10 +166,11 @@ class Document:
         if kept:
             outlined = [r for r in rules if r.id in kept]
             try:
-                fresh = self._outline_scan(path, spliced, text, outlined, root)
+                fresh = self._outline_scan(path, spliced, text, outlined, root, names)
             except Unplaced:  # a fix reaches into an outlined function body
                 fresh = None
             new = _placed(fresh, outlined, spliced.starts, text) if fresh is not None else {}
+            self.outlined += bool(new)
             for active in outlined:
                 if active.id not in new:  # it failed, or reported outside the statements
                     whole.append(active)
@@ -155,11 +179,17 @@ class Document:
                 local[active.id] = merged
                 found.extend(f for _, f in merged)
         if whole:
-            more = analyse(path, spliced.module, text, whole, root)
+            more = analyse(path, spliced.module, text, whole, root, names=names)
             found.extend(more)
             local.update(_placed(more, whole, spliced.starts, text))
         outlines.keep_only(spliced.module)
-        self._last = _Version(text, spliced.module, spliced.starts, last.first_block, local)
+        alive = {id(statement) for statement in spliced.module.body}
+        self._names = {key: value for key, value in self._names.items() if key in alive}
+        answers = {**last.answers, **names.asked}
+        ran = frozenset(r.id for r in rules)
+        self._last = _Version(
+            text, spliced.module, spliced.starts, spliced.block, local, answers, ran
+        )
         return found
 
     def _outline_scan(
@@ -169,6 +199,7 @@ class Document:
         text: str,
         rules: Sequence[ActiveRule],
         root: Path | None,
+        names: ModuleNames,
     ) -> list[Finding]:
         """The rules' findings in the re-parsed statements, from the outline of the
         module with those statements in full."""
@@ -207,7 +238,25 @@ class Document:
             return spliced.first <= index < spliced.end
 
         placement = Placement(text, to_file, keeps)
-        return analyse(path, outline, outline_code, rules, root, placement)
+        return analyse(path, outline, outline_code, rules, root, placement, names)
+
+
+def statement_findings(
+    path: str, text: str, rules: Sequence[ActiveRule], index: int
+) -> list[Finding] | None:
+    """The rules' findings in top-level statement `index` of `text`, found on the outline
+    of the module with that statement in full: what the language server finds there for
+    a statement-local rule. None when the text has no such statement, LibCST does not
+    reproduce it, or a fix reaches into the outline (the server scans all then)."""
+    module = cst.parse_module(text)
+    starts = statement_starts(module, text)
+    if starts is None or not 0 <= index < len(module.body):
+        return None
+    spliced = Splice(module, starts, index, index + 1, index + 1, starts[index + 1], 0, 0, 0)
+    try:
+        return Document()._outline_scan(path, spliced, text, rules, None, ModuleNames(module.body))
+    except Unplaced:
+        return None
 
 
 def _placed(
@@ -302,11 +351,12 @@ def first_block(module: cst.Module) -> int:
     return len(module.body)
 
 
-def splice(
-    old: str, module: cst.Module, starts: Sequence[int], block: int, text: str
-) -> Splice | None:
-    """The tree of `text` made from the tree of `old` by re-parsing the statements the
-    change touches, or None when that cannot be done exactly."""
+def splice(last: _Version, text: str) -> Splice | None:
+    """The tree of `text` made from the last version's by re-parsing the statements the
+    change touches, or None when that cannot be done exactly. CPython parses them
+    first (as `parse_ast` the whole text): what it accepts between two statement
+    boundaries it accepts in any file, and LibCST never sees what it refuses."""
+    old, module, starts, block = last.text, last.module, last.starts, last.first_block
     prefix = common_prefix(old, text)
     suffix = common_suffix(old, text, min(len(old), len(text)) - prefix)
     old_stop = len(old) - suffix  # the change: old[prefix:old_stop] -> text[prefix:new_stop]
@@ -316,15 +366,17 @@ def splice(
     if prefix < starts[0] or prefix >= starts[-1] or old_stop > starts[-1]:
         return None  # the header or footer changed
     changed = bisect.bisect_right(starts, prefix) - 1
-    last = bisect.bisect_right(starts, max(prefix, old_stop - 1)) - 1
-    if changed <= block:
-        return None
+    last_changed = bisect.bisect_right(starts, max(prefix, old_stop - 1)) - 1
+    if changed == 0:
+        return None  # no unchanged statement on the left to check the boundary with
     first = changed - 1
-    old_end = min(last + 2, count)
+    old_end = min(last_changed + 2, count)
     chars = len(text) - len(old)
     window_start = starts[first]
     window_stop = starts[old_end] + chars if old_end < count else len(text)
     window = text[window_start:window_stop]
+    if not isinstance(parse_ast(window), ast.Module):
+        return None  # the full text's error, with CPython's message, comes from the file
     try:  # LibCST's native parser detects the indent and newline itself: checked below
         part = cst.parse_module(window)
     except Exception:
@@ -337,6 +389,11 @@ def splice(
         not _same(part.footer, module.footer) or not module.has_trailing_newline
     ):
         return None
+    # LibCST's default indent is the file's first indentation: a change before the first
+    # indented block may bring another. The window's is the file's then.
+    if changed <= block and first_block(part) < len(part.body):
+        if part.default_indent != module.default_indent:
+            return None
     body = list(part.body)
     if part.header:
         body[0] = body[0].with_changes(leading_lines=(*part.header, *body[0].leading_lines))
@@ -350,7 +407,12 @@ def splice(
         len(body) < 2 or codes[-1] != old[starts[old_end - 1] : starts[old_end]]
     ):
         return None  # the right neighbour did
-    end = first + len(body)
+    # The neighbours read as they did, so they are what they were: the old nodes stay,
+    # with their outlines, names and findings.
+    body[0] = module.body[first]
+    right = old_end < count
+    if right:
+        body[-1] = module.body[old_end - 1]
     new_starts = list(starts[: first + 1])
     for statement_code in codes:
         new_starts.append(new_starts[-1] + len(statement_code))
@@ -360,7 +422,12 @@ def splice(
         LineIndex(old_window).starts
     )
     new_module = module.with_changes(body=(*module.body[:first], *body, *module.body[old_end:]))
-    return Splice(new_module, tuple(new_starts), first, end, old_end, starts[old_end], chars, lines)
+    end = first + len(body) - right
+    old_end -= right
+    block = first_block(new_module) if changed <= block else block
+    return Splice(
+        new_module, tuple(new_starts), first + 1, end, old_end, starts[old_end], chars, lines, block
+    )
 
 
 def _same(a: Sequence[cst.CSTNode], b: Sequence[cst.CSTNode]) -> bool:

@@ -1,6 +1,7 @@
 """The outline of a module's statements: what a `statement_local` rule may look at
-outside the statement it reports in. Functions keep their decorators and signatures,
-their bodies become `...`; classes keep their bases and the outlines of their members;
+outside the statement it reports in. Functions keep their decorators, return annotation
+and the parameters with a default or an annotation; their bodies become the outlines of
+the classes they define, or `...`; classes keep their bases and the outlines of their members;
 other statements stay whole. A function that declares `global` stays whole: its body
 binds names of the module."""
 
@@ -16,12 +17,25 @@ def outline(statement: cst.BaseStatement) -> cst.BaseStatement:
     if isinstance(statement, cst.FunctionDef):
         if contains(statement, cst.Global):
             return statement
+        # The classes it defines stay, outlined (a rule may know a module's classes by
+        # name); without any, `...` on one line: a third of the nodes of an indented
+        # one, for scope analysis to go through.
         body = statement.body
-        if isinstance(body, cst.IndentedBlock):
-            return statement.with_changes(
-                body=body.with_changes(body=[_ellipsis_line()], footer=())
+        classes = [outline(c) for c in _classes_in(body)]
+        suite: cst.BaseSuite
+        if classes:
+            header = body.header if isinstance(body, cst.IndentedBlock) else None
+            suite = cst.IndentedBlock(body=classes, header=header or cst.TrailingWhitespace())
+        else:
+            trailing = (
+                body.header
+                if isinstance(body, cst.IndentedBlock)
+                else cst.ensure_type(body, cst.SimpleStatementSuite).trailing_whitespace
             )
-        return statement.with_changes(body=body.with_changes(body=[cst.Expr(cst.Ellipsis())]))
+            suite = cst.SimpleStatementSuite(
+                body=[cst.Expr(cst.Ellipsis())], trailing_whitespace=trailing
+            )
+        return statement.with_changes(params=_slim(statement.params), body=suite)
     if isinstance(statement, cst.ClassDef) and isinstance(statement.body, cst.IndentedBlock):
         members = statement.body.body
         outlined = [outline(member) for member in members]
@@ -31,9 +45,45 @@ def outline(statement: cst.BaseStatement) -> cst.BaseStatement:
     return statement
 
 
-def _ellipsis_line() -> cst.SimpleStatementLine:
-    # A new node each time: metadata is keyed by node, and a node has one parent.
-    return cst.SimpleStatementLine(body=[cst.Expr(cst.Ellipsis())])
+def _slim(params: cst.Parameters) -> cst.Parameters:
+    """The parameters that hold code run at definition time: a default or an annotation.
+    A plain parameter binds a name in the body alone, and costs scope analysis a node
+    or two; only removed, the rest keeps its order, and so stays valid."""
+    kept = [p for p in params.params if _holds_code(p)]
+    posonly = [p for p in params.posonly_params if _holds_code(p)]
+    kwonly = [p for p in params.kwonly_params if _holds_code(p)]
+    star: cst.Param | cst.ParamStar | cst.MaybeSentinel = params.star_arg
+    if isinstance(star, cst.Param) and star.annotation is None:
+        star = cst.ParamStar() if kwonly else cst.MaybeSentinel.DEFAULT
+    elif isinstance(star, cst.ParamStar) and not kwonly:
+        star = cst.MaybeSentinel.DEFAULT
+    star_kwarg = params.star_kwarg
+    if star_kwarg is not None and star_kwarg.annotation is None:
+        star_kwarg = None
+    return params.with_changes(
+        params=kept,
+        posonly_params=posonly,
+        posonly_ind=params.posonly_ind if posonly else cst.MaybeSentinel.DEFAULT,
+        kwonly_params=kwonly,
+        star_arg=star,
+        star_kwarg=star_kwarg,
+    )
+
+
+def _classes_in(node: cst.CSTNode) -> list[cst.ClassDef]:
+    """The class statements in a function body, however nested, outermost first."""
+    found, todo = [], [node]
+    while todo:
+        current = todo.pop()
+        if isinstance(current, cst.ClassDef):
+            found.append(current)
+        elif isinstance(current, _STATEMENT_PARTS):
+            todo.extend(reversed(current.children))
+    return found
+
+
+def _holds_code(param: cst.Param) -> bool:
+    return param.default is not None or param.annotation is not None
 
 
 # What statements are made of, down to their small statements: a walk through these

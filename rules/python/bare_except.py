@@ -42,6 +42,7 @@ class BareExcept(Rule):
     """
 
     id = "bare-except"
+    statement_local = True
     url = RULES_URL
     severity = Severity.CRITICAL
     message = "bare `except:` also catches KeyboardInterrupt and SystemExit; name the exceptions"

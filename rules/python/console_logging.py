@@ -86,6 +86,7 @@ class ConsoleLogging(Rule):
     """
 
     id = "console-logging"
+    statement_local = True
     url = RULES_URL
     severity = Severity.CRITICAL
     message = "`print` writes to the console; log through the module's logger instead"

@@ -71,6 +71,7 @@ class UnvalidatedEnv(EnvReadVisitor, Rule):
     """
 
     id = "unvalidated-env"
+    statement_local = True
     url = RULES_URL
     severity = Severity.HIGH
     message = "environment variable read outside a settings module"

@@ -59,6 +59,7 @@ class UnvalidatedKwargs(KwargsRule):
     """
 
     id = "unvalidated-kwargs"
+    statement_local = True
     url = RULES_URL
     severity = Severity.CRITICAL
     message = "`**kwargs` reaches a mass-assignment sink without validation"
