@@ -137,6 +137,10 @@ class Placement:
     text: str  # the file's
     to_file: Callable[[int], int]  # an offset in the tree's code -> the file's; or Unplaced
     keeps: Callable[[int], bool]  # by a report's start offset in the tree's code
+    # The code of each top-level statement, and those whose reports count: the others'
+    # code is taken as it is rather than generated to find positions in it.
+    codes: Sequence[str] = ()
+    window: range = range(0)
 
 
 def analyse(
@@ -179,7 +183,11 @@ def analyse(
         walk_batched(module, visiting)
 
     reported = [(active, rule) for active, rule in instances if rule.reports and not rule.failure]
-    spans = _Spans.compute(module, reported, text) if reported else None
+    spans = None
+    if reported and placement is not None:
+        spans = _Spans.compute(module, reported, text, placement.codes, placement.window)
+    if reported and spans is None:
+        spans = _Spans.compute(module, reported, text)
     if spans is not None and placement is not None:
         spans = replace(spans, source=placement.text, to_source=placement.to_file)
     index = LineIndex(text if placement is None else placement.text) if reported else None
@@ -189,8 +197,10 @@ def analyse(
             continue
         for report in rule.reports:
             assert spans is not None and index is not None
-            if placement is not None and not placement.keeps(spans.syntactic[id(report.node)][0]):
-                continue
+            if placement is not None:
+                at = spans.syntactic.get(id(report.node))
+                if at is None or not placement.keeps(at[0]):
+                    continue  # in a statement of the tree that is not the file's
             try:
                 findings.append(_finding(path, active, report, spans, index, module))
             except Unplaced:
@@ -322,8 +332,16 @@ class _Spans:
 
     @classmethod
     def compute(
-        cls, module: cst.Module, reported: Sequence[tuple[ActiveRule, Rule]], source: str
-    ) -> _Spans:
+        cls,
+        module: cst.Module,
+        reported: Sequence[tuple[ActiveRule, Rule]],
+        source: str,
+        codes: Sequence[str] = (),
+        window: range = range(0),
+    ) -> _Spans | None:
+        """With `codes`, the top-level statements outside `window` are not generated
+        (their code is given) unless one of them is a fix's target itself; None when a
+        report or fix reaches inside one of them after all."""
         targets = {
             id(node) for _, rule in reported for r in rule.reports for node, _new in r.replacements
         }
@@ -333,7 +351,30 @@ class _Spans:
             targets=targets,
             flagged={id(r.node) for _, rule in reported for r in rule.reports},
         )
-        module._codegen(state)
+        if not codes:
+            module._codegen(state)
+        else:
+            state.before_codegen(module)
+            for line in module.header:
+                line._codegen(state)
+            for index, statement in enumerate(module.body):
+                if index in window or id(statement) in targets:
+                    statement._codegen(state)
+                else:
+                    state.add_token(codes[index])
+            for line in module.footer:
+                line._codegen(state)
+            if not module.has_trailing_newline:
+                state.pop_trailing_newline()
+            state.after_codegen(module)
+            placed = state.syntactic
+            kept = [r for _, rule in reported for r in rule.reports if id(r.node) in placed]
+            if any(
+                id(r.end) not in placed
+                or any(id(node) not in state.outer for node, _ in r.replacements)
+                for r in kept
+            ):
+                return None
         text = "".join(state.tokens)
         to_source = _identity if text == source else offset_map(text, source)
         return cls(

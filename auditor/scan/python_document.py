@@ -237,7 +237,7 @@ class Document:
             index = bisect.bisect_right(outline_starts, offset) - 1
             return spliced.first <= index < spliced.end
 
-        placement = Placement(text, to_file, keeps)
+        placement = Placement(text, to_file, keeps, code[1:-1], range(spliced.first, spliced.end))
         return analyse(path, outline, outline_code, rules, root, placement, names)
 
 
@@ -391,9 +391,12 @@ def splice(last: _Version, text: str) -> Splice | None:
         return None
     # LibCST's default indent is the file's first indentation: a change before the first
     # indented block may bring another. The window's is the file's then.
-    if changed <= block and first_block(part) < len(part.body):
-        if part.default_indent != module.default_indent:
-            return None
+    if (
+        changed <= block
+        and first_block(part) < len(part.body)
+        and part.default_indent != module.default_indent
+    ):
+        return None
     body = list(part.body)
     if part.header:
         body[0] = body[0].with_changes(leading_lines=(*part.header, *body[0].leading_lines))
