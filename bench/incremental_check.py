@@ -54,31 +54,40 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=100)
     parser.add_argument("--edits", type=int, default=20)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--corpus", choices=("django", "reportlab"), default="django")
+    parser.add_argument("--root", type=Path, help="a folder of Python code instead")
     args = parser.parse_args()
-    top = corpora.fetch(corpora.DJANGO)
+    if args.root is not None:
+        top = args.root.resolve()
+    else:
+        top = corpora.fetch(corpora.DJANGO if args.corpus == "django" else corpora.REPORTLAB)
     engine = open_project(top).realized().engine()
     rng = random.Random(args.seed)
-    files = sorted((top / "django").rglob("*.py"))
+    files = sorted(top.rglob("*.py"))
     rng.shuffle(files)
-    counts = {"files": 0, "edits": 0, "spliced": 0, "differ": 0}
+    counts = {"files": 0, "edits": 0, "spliced": 0, "outlined": 0, "differ": 0}
     full_times: list[float] = []
     doc_times: list[float] = []
     for file in files[: args.files]:
         rel = file.relative_to(top).as_posix()
         rules = engine.rules_for(rel, "python")
-        text = file.read_text(encoding="utf-8", errors="replace")
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
+            continue
         document = Document()
         document.run(rel, text, rules, engine.prefilter, top)
         counts["files"] += 1
         for _ in range(args.edits):
             valid, text = text, edit(text, rng)
-            before = document.spliced
+            before, outlined = document.spliced, document.outlined
             start = time.perf_counter()
             incremental = document.run(rel, text, rules, engine.prefilter, top)
             middle = time.perf_counter()
             full = python.run(rel, text, rules, engine.prefilter, top)
             end = time.perf_counter()
             counts["edits"] += 1
+            counts["outlined"] += document.outlined - outlined
             if document.spliced > before:
                 counts["spliced"] += 1
                 doc_times.append(middle - start)

@@ -311,6 +311,28 @@ def test_did_change_publishes_the_latest_version_only(server) -> None:
     assert client.close() == 0
 
 
+def test_typing_in_a_function_moves_the_findings_below_it(server) -> None:
+    # The server re-scans the changed function only; what it publishes and fixes is what a
+    # scan of the whole buffer gives.
+    functions = "".join(
+        f"def f{n}():\n    try:\n        run({n})\n    except:\n        pass\n\n\n"
+        for n in range(4)
+    )
+    client = server({}, debounceMs=0)
+    client.open("app.py", functions)
+    assert [d["range"]["start"]["line"] for d in client.diagnostics("app.py")] == [3, 10, 17, 24]
+    typed = functions.replace("        run(1)\n", "        run(1)\n        log(1)\n")
+    client.send(client.change("app.py", typed, 2))
+    assert [d["range"]["start"]["line"] for d in client.diagnostics("app.py", 2)] == [3, 11, 18, 25]
+    fix = client.actions("app.py", (25, 4), (25, 4))[0]
+    assert fix["edit"] == {
+        "changes": {
+            client.uri("app.py"): [{"range": _range((25, 10), (25, 10)), "newText": " Exception"}]
+        }
+    }
+    assert client.close() == 0
+
+
 def test_columns_are_utf16_code_units(server) -> None:
     client = server({})
     # 😀 is one character and two UTF-16 units, 中 one of each: print starts at
