@@ -71,8 +71,12 @@ def run(
     try:
         return _run(path, text, rules, prefilter, root)
     except RecursionError:
-        message = "too deeply nested for LibCST to analyse; no rule ran on this file"
-        return [error_finding(PARSE_ERROR, path, message)]
+        return [too_deep(path)]
+
+
+def too_deep(path: str) -> Finding:
+    message = "too deeply nested for LibCST to analyse; no rule ran on this file"
+    return error_finding(PARSE_ERROR, path, message)
 
 
 def libcst_limit(path: str, exc: Exception) -> Finding:

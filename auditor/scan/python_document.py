@@ -32,7 +32,14 @@ from libcst._nodes.internal import CodegenState
 from auditor.model import INTERNAL_ERROR, PARSE_ERROR, Edit, Finding, Fix, Location, error_finding
 from auditor.scan.loading import ActiveRule
 from auditor.scan.module_names import ModuleNames
-from auditor.scan.python import Placement, Unplaced, analyse, candidates, libcst_limit
+from auditor.scan.python import (
+    Placement,
+    Unplaced,
+    analyse,
+    candidates,
+    libcst_limit,
+    too_deep,
+)
 from auditor.scan.python_check import parse_ast
 from auditor.scan.python_outline import Outlines, contains
 from auditor.scan.source import LineIndex
@@ -96,6 +103,20 @@ class Document:
         """What `python.run` gives for the same arguments. A text that does not parse,
         or that no rule may report on, leaves the last tree in place: the next text is
         compared with it."""
+        try:
+            return self._run(path, text, rules, prefilter, root)
+        except RecursionError:
+            self._last = None
+            return [too_deep(path)]
+
+    def _run(
+        self,
+        path: str,
+        text: str,
+        rules: Sequence[ActiveRule],
+        prefilter: bool,
+        root: Path | None,
+    ) -> list[Finding]:
         last = self._last
         spliced = splice(last, text) if last is not None else None
         if spliced is None or last is None or not {r.id for r in rules} <= last.ran:
