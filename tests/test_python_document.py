@@ -229,3 +229,26 @@ def test_a_splice_keeps_the_unchanged_neighbours() -> None:
     assert result.module.body[index - 1] is last.module.body[index - 1]
     assert result.module.body[index + 1] is last.module.body[index + 1]
     assert (result.chars, result.lines) == (3, 0)
+
+
+def test_typing_in_a_method_parses_that_method() -> None:
+    last = _last(MODULE)
+    text = MODULE.replace(
+        '        name = kwargs["name"]\n', '        name = kwargs["name"]\n        x = 1\n'
+    )
+    result = splice(last, text, {})
+    assert isinstance(result, Splice)
+    index = next(i for i, s in enumerate(last.module.body) if isinstance(s, cst.ClassDef))
+    assert (result.first, result.end, result.lines) == (index, index + 1, 1)
+    old_class = last.module.body[index]
+    new_class = result.module.body[index]
+    assert isinstance(old_class, cst.ClassDef) and isinstance(new_class, cst.ClassDef)
+    limit, handle, other = new_class.body.body
+    assert limit is old_class.body.body[0] and other is old_class.body.body[2]
+    assert handle is not old_class.body.body[1]
+    assert result.module.deep_equals(cst.parse_module(text))
+    document = Document()
+    document.run(PATH, MODULE, RULES, True, None)
+    assert _sorted(document.run(PATH, text, RULES, True, None)) == _sorted(
+        python.run(PATH, text, RULES, True, None)
+    )

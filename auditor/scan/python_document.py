@@ -87,6 +87,7 @@ class Document:
         self._last: _Version | None = None
         self._outlines = Outlines()
         self._names: dict[int, tuple[cst.CSTNode, frozenset[str]]] = {}  # by statement
+        self._members: Members = {}
         # How the scans went, for the tests and benchmarks: those that re-parsed part of
         # the text, and those that ran statement-local rules on the outline.
         self.spliced = 0
@@ -118,7 +119,7 @@ class Document:
         root: Path | None,
     ) -> list[Finding]:
         last = self._last
-        spliced = splice(last, text) if last is not None else None
+        spliced = splice(last, text, self._members) if last is not None else None
         if spliced is None or last is None or not {r.id for r in rules} <= last.ran:
             # CPython's verdict on the whole text, and which rules `could_match` it.
             tree = parse_ast(text)
@@ -206,6 +207,7 @@ class Document:
         outlines.keep_only(spliced.module)
         alive = {id(statement) for statement in spliced.module.body}
         self._names = {key: value for key, value in self._names.items() if key in alive}
+        self._members = {key: value for key, value in self._members.items() if key in alive}
         answers = {**last.answers, **names.asked}
         ran = frozenset(r.id for r in rules)
         self._last = _Version(
@@ -372,15 +374,26 @@ def first_block(module: cst.Module) -> int:
     return len(module.body)
 
 
-def splice(last: _Version, text: str) -> Splice | None:
+Members = dict[int, tuple[cst.ClassDef, tuple[int, ...]]]  # id(class) -> its member starts
+
+
+def splice(last: _Version, text: str, members: Members | None = None) -> Splice | None:
     """The tree of `text` made from the last version's by re-parsing the statements the
-    change touches, or None when that cannot be done exactly. CPython parses them
-    first (as `parse_ast` the whole text): what it accepts between two statement
-    boundaries it accepts in any file, and LibCST never sees what it refuses."""
-    old, module, starts, block = last.text, last.module, last.starts, last.first_block
+    change touches (the members, when the change is inside one top-level class), or
+    None when that cannot be done exactly. CPython parses them first (as `parse_ast`
+    the whole text): what it accepts between two statement boundaries it accepts in any
+    file, and LibCST never sees what it refuses. `members` keeps the classes' member
+    offsets from one version to the next."""
+    old = last.text
     prefix = common_prefix(old, text)
     suffix = common_suffix(old, text, min(len(old), len(text)) - prefix)
     old_stop = len(old) - suffix  # the change: old[prefix:old_stop] -> text[prefix:new_stop]
+    inside = _splice_members(last, text, prefix, old_stop, {} if members is None else members)
+    return inside or _splice_statements(last, text, prefix, old_stop)
+
+
+def _splice_statements(last: _Version, text: str, prefix: int, old_stop: int) -> Splice | None:
+    old, module, starts, block = last.text, last.module, last.starts, last.first_block
     count = len(module.body)
     if prefix == len(old) == len(text) or count < 2:
         return None
@@ -452,6 +465,131 @@ def splice(last: _Version, text: str) -> Splice | None:
     return Splice(
         new_module, tuple(new_starts), first + 1, end, old_end, starts[old_end], chars, lines, block
     )
+
+
+def _splice_members(
+    last: _Version, text: str, prefix: int, old_stop: int, members: Members
+) -> Splice | None:
+    """The splice of a change inside the members of one top-level class: those members,
+    with an unchanged member on each side, parsed in a class of their own and put in
+    the class. Typing in a method of a 1,600-line class parses the method."""
+    old, module, starts = last.text, last.module, last.starts
+    index = bisect.bisect_right(starts, prefix) - 1
+    if not 0 <= index < len(module.body) or old_stop > starts[index + 1]:
+        return None
+    statement = module.body[index]
+    if not isinstance(statement, cst.ClassDef) or not isinstance(statement.body, cst.IndentedBlock):
+        return None
+    block = statement.body
+    if block.indent is not None or len(block.body) < 3:
+        return None  # its members' blocks would read another default indent
+    known = members.get(id(statement))
+    offsets = known[1] if known is not None and known[0] is statement else None
+    if offsets is None:
+        offsets = _offsets(module, statement, block.body, starts[index])
+        members[id(statement)] = (statement, offsets)
+    if prefix < offsets[0] or old_stop > offsets[-1]:
+        return None  # the class line, or the comments after its last member
+    changed = bisect.bisect_right(offsets, prefix) - 1
+    last_changed = bisect.bisect_right(offsets, max(prefix, old_stop - 1)) - 1
+    if changed < 1 or last_changed + 2 > len(block.body):
+        return None  # no unchanged member on one side
+    first, old_end = changed - 1, last_changed + 2
+    chars = len(text) - len(old)
+    window = text[offsets[first] : offsets[old_end] + chars]
+    head = "class _:" + module.default_newline
+    if not isinstance(parse_ast(head + window), ast.Module):
+        return None
+    try:
+        part = cst.parse_module(head + window)
+    except Exception:
+        return None
+    holder = part.body[0] if len(part.body) == 1 else None
+    if (
+        not isinstance(holder, cst.ClassDef)
+        or not isinstance(holder.body, cst.IndentedBlock)
+        or holder.body.footer
+        or part.footer
+        or part.header
+        or part.default_indent != module.default_indent
+        or len(holder.body.body) < 2
+    ):
+        return None
+    new = list(holder.body.body)
+    inner = _offsets(module, holder, new, -len(head))
+    if inner[-1] != len(window) or module.code_for_node(holder) != head + window:
+        return None  # LibCST does not reproduce the text
+    if (
+        window[: inner[1]] != old[offsets[first] : offsets[first + 1]]
+        or window[inner[-2] :] != old[offsets[old_end - 1] : offsets[old_end]]
+    ):
+        return None  # a neighbour took or gave lines
+    new[0], new[-1] = block.body[first], block.body[old_end - 1]
+    rebuilt = statement.with_changes(
+        body=block.with_changes(body=(*block.body[:first], *new, *block.body[old_end:]))
+    )
+    members[id(rebuilt)] = (
+        rebuilt,
+        (
+            *offsets[:first],
+            *(offsets[first] + o for o in inner[:-1]),
+            *(o + chars for o in offsets[old_end:]),
+        ),
+    )
+    old_window = old[offsets[first] : offsets[old_end]]
+    lines = len(LineIndex(window).starts) - len(LineIndex(old_window).starts)
+    body = (*module.body[:index], rebuilt, *module.body[index + 1 :])
+    new_starts = (*starts[: index + 1], *(s + chars for s in starts[index + 1 :]))
+    return Splice(
+        module.with_changes(body=body),
+        new_starts,
+        index,
+        index + 1,
+        index + 1,
+        starts[index + 1],
+        chars,
+        lines,
+        last.first_block,
+    )
+
+
+class _Offsets(CodegenState):
+    """Code generation that notes where some nodes start."""
+
+    def __init__(self, module: cst.Module, marked: Sequence[cst.CSTNode]) -> None:
+        super().__init__(
+            default_indent=module.default_indent, default_newline=module.default_newline
+        )
+        self.size = 0
+        self.marked = {id(node) for node in marked}
+        self.found: list[int] = []
+        self.last_end = 0
+
+    def add_token(self, value: str) -> None:
+        super().add_token(value)
+        self.size += len(value)
+
+    def add_indent_tokens(self) -> None:
+        super().add_indent_tokens()
+        self.size += sum(map(len, self.indent_tokens))
+
+    def before_codegen(self, node: cst.CSTNode) -> None:
+        if id(node) in self.marked:
+            self.found.append(self.size)
+
+    def after_codegen(self, node: cst.CSTNode) -> None:
+        if id(node) in self.marked:
+            self.last_end = self.size
+
+
+def _offsets(
+    module: cst.Module, node: cst.CSTNode, children: Sequence[cst.CSTNode], base: int
+) -> tuple[int, ...]:
+    """Where each of `children` starts in `node`'s code, and where the last one ends,
+    from `base` (where the node's code starts)."""
+    state = _Offsets(module, children)
+    node._codegen(state)
+    return (*(base + o for o in state.found), base + state.last_end)
 
 
 def _same(a: Sequence[cst.CSTNode], b: Sequence[cst.CSTNode]) -> bool:

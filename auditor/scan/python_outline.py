@@ -7,13 +7,18 @@ binds names of the module."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import libcst as cst
 
 
-def outline(statement: cst.BaseStatement) -> cst.BaseStatement:
-    """The statement's outline; the statement itself when nothing is left out."""
+def outline(
+    statement: cst.BaseStatement,
+    inner: Callable[[cst.BaseStatement], cst.BaseStatement] | None = None,
+) -> cst.BaseStatement:
+    """The statement's outline; the statement itself when nothing is left out. `inner`
+    outlines the members of a class and the classes in a function (a cache, say)."""
+    inner = inner or outline
     if isinstance(statement, cst.FunctionDef):
         if contains(statement, cst.Global):
             return statement
@@ -21,7 +26,7 @@ def outline(statement: cst.BaseStatement) -> cst.BaseStatement:
         # name); without any, `...` on one line: a third of the nodes of an indented
         # one, for scope analysis to go through.
         body = statement.body
-        classes = [outline(c) for c in _classes_in(body)]
+        classes = [inner(c) for c in _classes_in(body)]
         suite: cst.BaseSuite
         if classes:
             header = body.header if isinstance(body, cst.IndentedBlock) else None
@@ -38,7 +43,7 @@ def outline(statement: cst.BaseStatement) -> cst.BaseStatement:
         return statement.with_changes(params=_slim(statement.params), body=suite)
     if isinstance(statement, cst.ClassDef) and isinstance(statement.body, cst.IndentedBlock):
         members = statement.body.body
-        outlined = [outline(member) for member in members]
+        outlined = [inner(member) for member in members]
         if all(new is old for new, old in zip(outlined, members, strict=True)):
             return statement
         return statement.with_changes(body=statement.body.with_changes(body=outlined))
@@ -113,37 +118,58 @@ def contains(statement: cst.CSTNode, kind: type[cst.CSTNode]) -> bool:
 
 
 class Outlines:
-    """Each top-level statement's outline, its code and how much of it reads as the
-    statement does, kept for as long as the statement is in the tree: a spliced tree
-    reuses the statements that did not change, and so their outlines."""
+    """Each statement's outline (class members' too), its code and how much of it reads
+    as the statement does, kept for as long as the statement is in the tree: a spliced
+    tree reuses the statements that did not change, and so their outlines."""
 
     def __init__(self) -> None:
-        self._known: dict[int, tuple[cst.BaseStatement, cst.BaseStatement, str, int]] = {}
+        self._nodes: dict[int, tuple[cst.BaseStatement, cst.BaseStatement]] = {}
+        self._codes: dict[int, tuple[cst.BaseStatement, str]] = {}
+        self._shared: dict[int, tuple[cst.BaseStatement, int]] = {}
+
+    def node(self, statement: cst.BaseStatement) -> cst.BaseStatement:
+        known = self._nodes.get(id(statement))
+        if known is not None and known[0] is statement:
+            return known[1]
+        node = outline(statement, self.node)
+        self._nodes[id(statement)] = (statement, node)
+        return node
 
     def of(
         self, module: cst.Module, statement: cst.BaseStatement
     ) -> tuple[cst.BaseStatement, str, int]:
         """The outline, its code, and the length of the code it shares with the
         statement's from the start (-1: all of it, nothing is left out)."""
-        known = self._known.get(id(statement))
-        if known is not None and known[0] is statement:
-            return known[1], known[2], known[3]
-        node = outline(statement)
-        code = module.code_for_node(node)
+        node = self.node(statement)
+        code = self.code(module, [statement])[0]
         if node is statement:
-            shared = -1
-        else:
+            return node, code, -1
+        known = self._shared.get(id(statement))
+        if known is None or known[0] is not statement:
             full = module.code_for_node(statement)
             shared = 0
             while shared < min(len(code), len(full)) and code[shared] == full[shared]:
                 shared += 1
-        self._known[id(statement)] = (statement, node, code, shared)
-        return node, code, shared
+            known = self._shared[id(statement)] = (statement, shared)
+        return node, code, known[1]
 
     def code(self, module: cst.Module, statements: Sequence[cst.BaseStatement]) -> tuple[str, ...]:
-        return tuple(self.of(module, statement)[1] for statement in statements)
+        codes = []
+        for statement in statements:
+            known = self._codes.get(id(statement))
+            if known is None or known[0] is not statement:
+                known = (statement, module.code_for_node(self.node(statement)))
+                self._codes[id(statement)] = known
+            codes.append(known[1])
+        return tuple(codes)
 
     def keep_only(self, module: cst.Module) -> None:
-        """Forget the statements that are no longer in `module`."""
+        """Forget the top-level statements that are no longer in `module` (and the
+        members of classes that are not)."""
         alive = {id(statement) for statement in module.body}
-        self._known = {key: value for key, value in self._known.items() if key in alive}
+        for statement in module.body:
+            if isinstance(statement, cst.ClassDef):
+                alive.update(id(member) for member in statement.body.body)
+        self._nodes = {k: v for k, v in self._nodes.items() if k in alive}
+        self._codes = {k: v for k, v in self._codes.items() if k in alive}
+        self._shared = {k: v for k, v in self._shared.items() if k in alive}
