@@ -133,7 +133,7 @@ def _valid_edits(count: int, seed: int) -> list[str]:
 def test_a_splice_is_the_tree_a_full_parse_gives() -> None:
     spliced = 0
     previous = MODULE
-    for text in _valid_edits(300, seed=1):
+    for text in _valid_edits(200, seed=1):
         result = splice(_last(previous), text)
         full = cst.parse_module(text)
         if result is not None:
@@ -147,7 +147,7 @@ def test_a_splice_is_the_tree_a_full_parse_gives() -> None:
 def test_incremental_findings_are_those_of_a_full_scan() -> None:
     document = Document()
     document.run(PATH, MODULE, RULES, True, None)
-    for text in _valid_edits(150, seed=2):
+    for text in _valid_edits(100, seed=2):
         assert _sorted(document.run(PATH, text, RULES, True, None)) == _sorted(
             python.run(PATH, text, RULES, True, None)
         ), text
