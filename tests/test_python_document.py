@@ -252,3 +252,27 @@ def test_typing_in_a_method_parses_that_method() -> None:
     assert _sorted(document.run(PATH, text, RULES, True, None)) == _sorted(
         python.run(PATH, text, RULES, True, None)
     )
+
+
+def test_a_method_is_parsed_alone_after_a_change_above_its_class() -> None:
+    # The members' offsets are kept between versions: a change above the class moves
+    # them with it (they were once left behind, and every method edit parsed the class).
+    def handler(document: Document) -> cst.ClassDef:
+        assert document._last is not None
+        [found] = [s for s in document._last.module.body if isinstance(s, cst.ClassDef)]
+        return found
+
+    document = Document()
+    document.run(PATH, MODULE, RULES, True, None)
+    in_class = MODULE.replace("return name\n", "return name  # 1\n")
+    above = in_class.replace("return compute(request)", "return compute(request, 2)")
+    texts = [in_class, above, above.replace("return name  # 1\n", "return name  # 12\n")]
+    for text in texts[:2]:
+        document.run(PATH, text, RULES, True, None)
+    kept = handler(document).body.body[0]
+    found = document.run(PATH, texts[2], RULES, True, None)
+    assert handler(document).body.body[0] is kept  # the neighbour of the typed method
+    assert handler(document).deep_equals(
+        next(s for s in cst.parse_module(texts[2]).body if isinstance(s, cst.ClassDef))
+    )
+    assert _sorted(found) == _sorted(python.run(PATH, texts[2], RULES, True, None))

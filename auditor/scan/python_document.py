@@ -42,7 +42,7 @@ from auditor.scan.python import (
 )
 from auditor.scan.python_check import parse_ast
 from auditor.scan.python_outline import Outlines, contains
-from auditor.scan.source import LineIndex
+from auditor.scan.source import LineIndex, common_prefix, common_suffix
 
 Placed = tuple[tuple[int, Finding], ...]  # (statement index, finding), in order
 
@@ -120,6 +120,7 @@ class Document:
     ) -> list[Finding]:
         last = self._last
         spliced = splice(last, text, self._members) if last is not None else None
+        rejected: frozenset[str] = frozenset()
         if spliced is None or last is None or not {r.id for r in rules} <= last.ran:
             # CPython's verdict on the whole text, and which rules `could_match` it.
             tree = parse_ast(text)
@@ -127,18 +128,31 @@ class Document:
                 location, message = tree
                 return [error_finding(PARSE_ERROR, path, f"cannot parse: {message}", location)]
             if prefilter:
-                rules = candidates(rules, tree, path, root)
-                if not rules:
+                kept = candidates(rules, tree, path, root)
+                if not kept:
                     return []
+                # A statement-local rule `could_match` rejects has no finding anywhere:
+                # from now on it runs on the changed statements like the others.
+                rejected = frozenset(
+                    r.id
+                    for r in rules
+                    if r not in kept and getattr(r.cls, "statement_local", False)
+                )
+                rules = kept
             del tree
         # Else the splice parsed the changed statements with CPython too, and every rule
         # ran on the last text: one that `could_match` would now skip reports nothing
         # either way, as the harness checks of every rule.
         self._last = None
         if last is None or spliced is None:
-            return self._full(path, text, rules, root)
-        self.spliced += 1
-        return self._incremental(last, spliced, path, text, rules, root)
+            found = self._full(path, text, rules, root)
+        else:
+            self.spliced += 1
+            found = self._incremental(last, spliced, path, text, rules, root)
+        if rejected and self._last is not None:
+            local = {**dict.fromkeys(rejected, ()), **self._last.local}
+            self._last = replace(self._last, ran=self._last.ran | rejected, local=local)
+        return found
 
     def _full(
         self, path: str, text: str, rules: Sequence[ActiveRule], root: Path | None
@@ -234,7 +248,8 @@ class Document:
                 node: cst.BaseStatement = statement
                 statement_code, prefix = text[starts[index] : starts[index + 1]], -1
             else:
-                node, statement_code, prefix = self._outlines.of(module, statement)
+                real = text[starts[index] : starts[index + 1]]
+                node, statement_code, prefix = self._outlines.of(module, statement, real)
             body.append(node)
             code.append(statement_code)
             outline_starts.append(at)
@@ -374,7 +389,7 @@ def first_block(module: cst.Module) -> int:
     return len(module.body)
 
 
-Members = dict[int, tuple[cst.ClassDef, tuple[int, ...]]]  # id(class) -> its member starts
+Members = dict[int, tuple[cst.ClassDef, tuple[int, ...]]]  # id(class) -> member starts in it
 
 
 def splice(last: _Version, text: str, members: Members | None = None) -> Splice | None:
@@ -483,11 +498,13 @@ def _splice_members(
     block = statement.body
     if block.indent is not None or len(block.body) < 3:
         return None  # its members' blocks would read another default indent
+    # Kept from the class's start: a change above the class moves it, not its members.
     known = members.get(id(statement))
-    offsets = known[1] if known is not None and known[0] is statement else None
-    if offsets is None:
-        offsets = _offsets(module, statement, block.body, starts[index])
-        members[id(statement)] = (statement, offsets)
+    relative = known[1] if known is not None and known[0] is statement else None
+    if relative is None:
+        relative = _offsets(module, statement, block.body, 0)
+        members[id(statement)] = (statement, relative)
+    offsets = tuple(starts[index] + o for o in relative)
     if prefix < offsets[0] or old_stop > offsets[-1]:
         return None  # the class line, or the comments after its last member
     changed = bisect.bisect_right(offsets, prefix) - 1
@@ -531,9 +548,9 @@ def _splice_members(
     members[id(rebuilt)] = (
         rebuilt,
         (
-            *offsets[:first],
-            *(offsets[first] + o for o in inner[:-1]),
-            *(o + chars for o in offsets[old_end:]),
+            *relative[:first],
+            *(relative[first] + o for o in inner[:-1]),
+            *(o + chars for o in relative[old_end:]),
         ),
     )
     old_window = old[offsets[first] : offsets[old_end]]
@@ -594,26 +611,3 @@ def _offsets(
 
 def _same(a: Sequence[cst.CSTNode], b: Sequence[cst.CSTNode]) -> bool:
     return len(a) == len(b) and all(x.deep_equals(y) for x, y in zip(a, b, strict=True))
-
-
-def common_prefix(a: str, b: str) -> int:
-    """The length of the longest common prefix, by halving: string comparison in C."""
-    low, high = 0, min(len(a), len(b))
-    while low < high:
-        middle = (low + high + 1) // 2
-        if a[low:middle] == b[low:middle]:
-            low = middle
-        else:
-            high = middle - 1
-    return low
-
-
-def common_suffix(a: str, b: str, limit: int) -> int:
-    low, high = 0, limit
-    while low < high:
-        middle = (low + high + 1) // 2
-        if a[len(a) - middle : len(a) - low] == b[len(b) - middle : len(b) - low]:
-            low = middle
-        else:
-            high = middle - 1
-    return low

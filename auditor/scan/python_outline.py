@@ -11,6 +11,8 @@ from collections.abc import Callable, Sequence
 
 import libcst as cst
 
+from auditor.scan.source import common_prefix
+
 
 def outline(
     statement: cst.BaseStatement,
@@ -136,20 +138,17 @@ class Outlines:
         return node
 
     def of(
-        self, module: cst.Module, statement: cst.BaseStatement
+        self, module: cst.Module, statement: cst.BaseStatement, full: str
     ) -> tuple[cst.BaseStatement, str, int]:
         """The outline, its code, and the length of the code it shares with the
-        statement's from the start (-1: all of it, nothing is left out)."""
+        statement's, `full`, from the start (-1: all of it, nothing is left out)."""
         node = self.node(statement)
         code = self.code(module, [statement])[0]
         if node is statement:
             return node, code, -1
         known = self._shared.get(id(statement))
         if known is None or known[0] is not statement:
-            full = module.code_for_node(statement)
-            shared = 0
-            while shared < min(len(code), len(full)) and code[shared] == full[shared]:
-                shared += 1
+            shared = common_prefix(code, full)
             known = self._shared[id(statement)] = (statement, shared)
         return node, code, known[1]
 
