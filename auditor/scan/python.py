@@ -90,7 +90,7 @@ def libcst_limit(path: str, exc: Exception) -> Finding:
     return warning_finding(PARSE_LIMIT, path, message, at)
 
 
-def candidates(
+def _candidates(
     rules: Sequence[ActiveRule], tree: ast.Module, path: str, root: Path | None
 ) -> list[ActiveRule]:
     """The rules that may report something in the file, by their `could_match`."""
@@ -109,18 +109,28 @@ def candidates(
     return kept
 
 
-def _run(
+def screen(
     path: str, text: str, rules: Sequence[ActiveRule], prefilter: bool, root: Path | None
-) -> list[Finding]:
+) -> list[ActiveRule] | Finding:
+    """CPython's verdict on the text: its syntax error, or the rules to run on it (with
+    `prefilter`, those that `could_match` its tree; perhaps none)."""
     tree = parse_ast(text)
     if not isinstance(tree, ast.Module):
         location, message = tree
-        return [error_finding(PARSE_ERROR, path, f"cannot parse: {message}", location)]
-    if prefilter:
-        rules = candidates(rules, tree, path, root)
-        if not rules:
-            return []
-    del tree  # LibCST's tree is about to be built: one tree at a time in memory
+        return error_finding(PARSE_ERROR, path, f"cannot parse: {message}", location)
+    return _candidates(rules, tree, path, root) if prefilter else list(rules)
+
+
+def _run(
+    path: str, text: str, rules: Sequence[ActiveRule], prefilter: bool, root: Path | None
+) -> list[Finding]:
+    # Its tree is gone when LibCST's is built: one tree at a time in memory.
+    screened = screen(path, text, rules, prefilter, root)
+    if isinstance(screened, Finding):
+        return [screened]
+    if not screened:
+        return []
+    rules = screened
     try:
         module = cst.parse_module(text)
     except Exception as exc:  # LibCST rejects what CPython accepts (new syntax)

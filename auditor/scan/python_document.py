@@ -29,17 +29,10 @@ from pathlib import Path
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
-from auditor.model import INTERNAL_ERROR, PARSE_ERROR, Edit, Finding, Fix, Location, error_finding
+from auditor.model import INTERNAL_ERROR, Edit, Finding, Fix, Location
 from auditor.scan.loading import ActiveRule
 from auditor.scan.module_names import ModuleNames
-from auditor.scan.python import (
-    Placement,
-    Unplaced,
-    analyse,
-    candidates,
-    libcst_limit,
-    too_deep,
-)
+from auditor.scan.python import Placement, Unplaced, analyse, libcst_limit, screen, too_deep
 from auditor.scan.python_check import parse_ast
 from auditor.scan.python_outline import Outlines, contains
 from auditor.scan.source import LineIndex, common_prefix, common_suffix
@@ -122,24 +115,19 @@ class Document:
         spliced = splice(last, text, self._members) if last is not None else None
         rejected: frozenset[str] = frozenset()
         if spliced is None or last is None or not {r.id for r in rules} <= last.ran:
-            # CPython's verdict on the whole text, and which rules `could_match` it.
-            tree = parse_ast(text)
-            if not isinstance(tree, ast.Module):
-                location, message = tree
-                return [error_finding(PARSE_ERROR, path, f"cannot parse: {message}", location)]
-            if prefilter:
-                kept = candidates(rules, tree, path, root)
-                if not kept:
-                    return []
-                # A statement-local rule `could_match` rejects has no finding anywhere:
-                # from now on it runs on the changed statements like the others.
-                rejected = frozenset(
-                    r.id
-                    for r in rules
-                    if r not in kept and getattr(r.cls, "statement_local", False)
-                )
-                rules = kept
-            del tree
+            screened = screen(path, text, rules, prefilter, root)
+            if isinstance(screened, Finding):
+                return [screened]
+            if not screened:
+                return []
+            # A statement-local rule `could_match` rejects has no finding anywhere: from
+            # now on it runs on the changed statements like the others.
+            rejected = frozenset(
+                r.id
+                for r in rules
+                if r not in screened and getattr(r.cls, "statement_local", False)
+            )
+            rules = screened
         # Else the splice parsed the changed statements with CPython too, and every rule
         # ran on the last text: one that `could_match` would now skip reports nothing
         # either way, as the harness checks of every rule.
@@ -363,21 +351,8 @@ def statement_starts(module: cst.Module, text: str) -> tuple[int, ...] | None:
     the file does not end with a newline (not worth a case of its own)."""
     if not module.has_trailing_newline or not module.body:
         return None
-    state = CodegenState(
-        default_indent=module.default_indent, default_newline=module.default_newline
-    )
-    for line in module.header:
-        line._codegen(state)
-    size = sum(map(len, state.tokens))
-    starts = [size]
-    for statement in module.body:
-        mark = len(state.tokens)
-        statement._codegen(state)
-        size += sum(map(len, state.tokens[mark:]))
-        starts.append(size)
-    for line in module.footer:
-        line._codegen(state)
-    return tuple(starts) if "".join(state.tokens) == text else None
+    starts, code = _offsets(module, module, module.body, 0)
+    return starts if code == text else None
 
 
 def first_block(module: cst.Module) -> int:
@@ -502,7 +477,7 @@ def _splice_members(
     known = members.get(id(statement))
     relative = known[1] if known is not None and known[0] is statement else None
     if relative is None:
-        relative = _offsets(module, statement, block.body, 0)
+        relative = _offsets(module, statement, block.body, 0)[0]
         members[id(statement)] = (statement, relative)
     offsets = tuple(starts[index] + o for o in relative)
     if prefix < offsets[0] or old_stop > offsets[-1]:
@@ -533,8 +508,8 @@ def _splice_members(
     ):
         return None
     new = list(holder.body.body)
-    inner = _offsets(module, holder, new, -len(head))
-    if inner[-1] != len(window) or module.code_for_node(holder) != head + window:
+    inner, code = _offsets(module, holder, new, -len(head))
+    if code != head + window:
         return None  # LibCST does not reproduce the text
     if (
         window[: inner[1]] != old[offsets[first] : offsets[first + 1]]
@@ -601,12 +576,12 @@ class _Offsets(CodegenState):
 
 def _offsets(
     module: cst.Module, node: cst.CSTNode, children: Sequence[cst.CSTNode], base: int
-) -> tuple[int, ...]:
+) -> tuple[tuple[int, ...], str]:
     """Where each of `children` starts in `node`'s code, and where the last one ends,
-    from `base` (where the node's code starts)."""
+    from `base` (where the node's code starts); and the code."""
     state = _Offsets(module, children)
     node._codegen(state)
-    return (*(base + o for o in state.found), base + state.last_end)
+    return (*(base + o for o in state.found), base + state.last_end), "".join(state.tokens)
 
 
 def _same(a: Sequence[cst.CSTNode], b: Sequence[cst.CSTNode]) -> bool:
