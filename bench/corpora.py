@@ -3,6 +3,7 @@ repository (never committed): `$AUDIT_BENCH_CACHE`, else `~/.cache/auditor-bench
 
 from __future__ import annotations
 
+import argparse
 import os
 import shutil
 import subprocess
@@ -77,3 +78,16 @@ def fetch(corpus: Corpus) -> Path:
 def _top(target: Path) -> Path:
     (top,) = [p for p in target.iterdir() if p.is_dir()]
     return top
+
+
+def add_source_arguments(parser: argparse.ArgumentParser) -> None:
+    """`--corpus` (a PyPI sdist fetched by name) or `--root` (a folder of Python code)."""
+    parser.add_argument("--corpus", choices=("django", "reportlab"), default="django")
+    parser.add_argument("--root", type=Path, help="a folder of Python code instead")
+
+
+def source_root(args: argparse.Namespace) -> Path:
+    """The folder `add_source_arguments`' arguments name, fetched if need be."""
+    if args.root is not None:
+        return Path(args.root).resolve()
+    return fetch(DJANGO if args.corpus == "django" else REPORTLAB)

@@ -54,13 +54,9 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=100)
     parser.add_argument("--edits", type=int, default=20)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--corpus", choices=("django", "reportlab"), default="django")
-    parser.add_argument("--root", type=Path, help="a folder of Python code instead")
+    corpora.add_source_arguments(parser)
     args = parser.parse_args()
-    if args.root is not None:
-        top = args.root.resolve()
-    else:
-        top = corpora.fetch(corpora.DJANGO if args.corpus == "django" else corpora.REPORTLAB)
+    top = corpora.source_root(args)
     engine = open_project(top).realized().engine()
     rng = random.Random(args.seed)
     files = sorted(top.rglob("*.py"))

@@ -28,16 +28,12 @@ from auditor.scan.source import LineIndex
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--corpus", choices=("django", "reportlab"), default="django")
-    parser.add_argument("--root", type=Path, help="a folder of Python code instead")
+    corpora.add_source_arguments(parser)
     parser.add_argument("--files", type=int, default=300)
     parser.add_argument("--sample", type=int, default=5, help="statements without findings")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    if args.root is not None:
-        top = args.root.resolve()
-    else:
-        top = corpora.fetch(corpora.DJANGO if args.corpus == "django" else corpora.REPORTLAB)
+    top = corpora.source_root(args)
     engine = open_project(top).realized().engine()
     rng = random.Random(args.seed)
     files = sorted(top.rglob("*.py"))
