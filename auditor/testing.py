@@ -122,7 +122,7 @@ def check_statement_local(cls: type[BaseRule], example: Valid | Invalid) -> None
 def _statement_offsets(source: str) -> tuple[int, ...]:
     import libcst as cst
 
-    from auditor.scan.python_document import statement_starts
+    from auditor.scan.python_splice import statement_starts
 
     return statement_starts(cst.parse_module(source), source) or ()
 

@@ -21,7 +21,8 @@ import corpora
 import libcst as cst
 
 from auditor.scan import python
-from auditor.scan.python_document import statement_findings, statement_starts
+from auditor.scan.python_document import statement_findings
+from auditor.scan.python_splice import statement_starts
 from auditor.scan.run import open_project
 from auditor.scan.source import LineIndex
 

@@ -12,7 +12,8 @@ import pytest
 from auditor.model import Finding
 from auditor.scan import python
 from auditor.scan.loading import ActiveRule, load_rules, merge_options
-from auditor.scan.python_document import Document, Splice, _Version, splice, statement_starts
+from auditor.scan.python_document import Document, _Version
+from auditor.scan.python_splice import Splice, first_block, splice, statement_starts
 
 PATH = "app/views.py"
 
@@ -87,8 +88,6 @@ def _last(text: str) -> _Version:
     module = cst.parse_module(text)
     starts = statement_starts(module, text)
     assert starts is not None
-    from auditor.scan.python_document import first_block
-
     return _Version(text, module, starts, first_block(module), {}, {}, frozenset())
 
 
