@@ -31,6 +31,18 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> None:
             path.write_bytes(content.encode("utf-8"))
 
 
+@pytest.fixture(autouse=True)
+def user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user's own config and cache folders (trust records, the cache-signing key), new
+    for each test: a test never reads or writes the real ones, nor sees another's."""
+    home = tmp_path_factory.mktemp("user")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    monkeypatch.delenv("AUDIT_TRUST", raising=False)
+    monkeypatch.delenv("AUDIT_CACHE_KEY", raising=False)
+    return home
+
+
 @pytest.fixture
 def project(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
