@@ -1,6 +1,6 @@
 """One document's findings, from the text the editor holds: its project's warm engine
 scans it as `audit scan` would scan its file (language, config, per-file ignores,
-excludes); suppressed findings are left out."""
+excludes, max-file-size); suppressed findings are left out."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from auditor.lsp.projects import Broken, Loaded, Projects
 from auditor.model import Finding, error_finding
 from auditor.scan.buffer import Buffer, buffer_for, scan_buffer
 from auditor.scan.engine import Engine
+from auditor.scan.generated import HEAD
 from auditor.scan.loading import rule_urls
 from auditor.scan.python_document import Document
 
@@ -52,6 +53,11 @@ def analyse(
         return Analysis(text, ())
     if found.scanned_language(buffer.rel) is None:  # excluded, or outside `include`
         return Analysis(text, ())
+    # As `audit scan` reads its file: a document over the max-file-size limit is not
+    # scanned, and says so (a read-error), or is left out when generated.
+    over = found.engine.over_size_limit(buffer.rel, utf8_size(text), lambda: text[:HEAD])
+    if over is not None:
+        return Analysis(text, over)
     document = None
     if buffer.language == "python":
         same = previous is not None and previous.project is found and previous.buffer == buffer
@@ -60,3 +66,8 @@ def analyse(
     findings = scan_buffer(found.engine, buffer, text, document)[0]
     findings.sort(key=Finding.sort_key)
     return Analysis(text, tuple(findings), found.engine, buffer, found, document)
+
+
+def utf8_size(text: str) -> int:
+    """The bytes of the document saved as UTF-8: what max-file-size measures of a file."""
+    return len(text.encode("utf-8", "surrogatepass"))

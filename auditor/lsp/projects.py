@@ -1,14 +1,18 @@
 """The projects of the open documents: one warm engine each, found as `audit scan` finds
 its config (the nearest pyproject.toml with a [tool.audit] table), reloaded when that file
-or a local plugin module changes. Used from one thread only (the server's scan worker)."""
+or a local plugin module changes. Shared by the server's worker threads: one at a time
+finds, loads or forgets a project (`_locked`); the engines themselves scan side by side."""
 
 from __future__ import annotations
 
+import functools
 import importlib
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
 from auditor.config import find_config, load_config
 from auditor.errors import AuditError
@@ -17,6 +21,8 @@ from auditor.scan.run import Project, language_filter, open_project
 
 Stamp = tuple[int, int] | None  # (mtime_ns, size), None when missing
 Stamps = tuple[tuple[Path, Stamp], ...]
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def stamp(path: Path) -> Stamp:
@@ -66,12 +72,23 @@ class _Located:
     stamps: Stamps  # the pyproject.toml files looked at, up to the one found
 
 
+def _locked(method: Callable[Concatenate[Projects, P], R]) -> Callable[Concatenate[Projects, P], R]:
+    def locked(self: Projects, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    functools.update_wrapper(locked, method)
+    return locked
+
+
 class Projects:
     def __init__(self) -> None:
         self._located: dict[Path, _Located] = {}
         self._projects: dict[Path, Loaded | Broken] = {}
         self.loads = 0  # projects loaded, first or again after a change
+        self._lock = threading.Lock()
 
+    @_locked
     def for_document(self, path: Path) -> Loaded | Broken:
         """The project of the document at `path` (absolute), loaded again first if its
         config file or a local plugin changed since it was loaded."""
@@ -92,10 +109,12 @@ class Projects:
         self._projects[located.key] = loaded
         return loaded
 
+    @_locked
     def invalidate(self) -> None:
         """Look for every config again (a pyproject.toml was saved, created or deleted)."""
         self._located.clear()
 
+    @_locked
     def changed(self) -> bool:
         """Whether a config file or local plugin changed since it was read (the projects
         involved are loaded again on their next scan)."""

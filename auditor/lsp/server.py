@@ -1,6 +1,8 @@
-"""The pygls wiring of `audit lsp`: document events to scans on one worker thread (the warm
-engines are used from it alone), diagnostics published for the latest version only,
-code actions computed there too. No exception in a handler reaches pygls."""
+"""The pygls wiring of `audit lsp`: document events to scans on worker threads, never on
+the request loop, one lane per document (auditor/lsp/lanes.py): a slow document holds up
+only itself; a newer version supersedes a pending scan, and diagnostics are published for
+the latest version only. Code actions are computed in the document's lane too. No
+exception in a handler reaches pygls; every request is answered (auditor/lsp/protocol.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import gc
 import logging
 import os
 import sys
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -23,8 +25,10 @@ from auditor import __version__
 from auditor.lsp.actions import FIX_ALL, Request, code_actions
 from auditor.lsp.analysis import Analysis, analyse
 from auditor.lsp.diagnostics import diagnostics
+from auditor.lsp.lanes import Lanes
 from auditor.lsp.positions import UTF16, TextPositions
 from auditor.lsp.projects import Projects
+from auditor.lsp.protocol import AuditProtocol
 from auditor.lsp.settings import Settings, updated
 
 logger = logging.getLogger("auditor.lsp")
@@ -42,14 +46,19 @@ _SUFFIXES = {
 class AuditServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__(
-            "audit", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full
+            "audit",
+            __version__,
+            text_document_sync_kind=types.TextDocumentSyncKind.Full,
+            protocol_cls=AuditProtocol,
         )
         self.settings = Settings()
         self.projects = Projects()
-        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="audit-scan")
+        self.lanes = Lanes()
         self.versioned_edits = False  # the client takes documentChanges (versioned edits)
         self._pending: dict[str, asyncio.Task[None]] = {}
-        self._analyses: dict[str, Analysis] = {}  # the last scan of each document (worker only)
+        self._background: set[asyncio.Task[Any]] = set()
+        # The last scan of each document: read and written in the document's lane only.
+        self._analyses: dict[str, Analysis] = {}
 
     # --- documents ----------------------------------------------------------------------
 
@@ -71,7 +80,9 @@ class AuditServer(LanguageServer):
         return str(value) if value else UTF16
 
     def schedule(self, uri: str, delay: float) -> None:
-        """Scan the document after `delay` seconds, unless it changes again before."""
+        """Scan the document after `delay` seconds, unless it changes again before: the
+        newer version's scan supersedes this one, whether it waits for its delay or its
+        lane, or runs (then its result is dropped)."""
         pending = self._pending.pop(uri, None)
         if pending is not None:
             pending.cancel()
@@ -90,10 +101,7 @@ class AuditServer(LanguageServer):
             if document is None or path is None:
                 return
             version, text = document.version, document.source
-            loop = asyncio.get_running_loop()
-            found = await loop.run_in_executor(
-                self.worker, self._diagnose, uri, path, text, self.encoding
-            )
+            found = await self.lanes.run(uri, self._diagnose, uri, path, text, self.encoding)
             current = self.document(uri)
             if current is None or current.version != version:
                 return  # changed or closed meanwhile: a newer scan is on its way
@@ -121,7 +129,7 @@ class AuditServer(LanguageServer):
         pending = self._pending.pop(uri, None)
         if pending is not None:
             pending.cancel()
-        self.worker.submit(self._analyses.pop, uri, None)
+        self.in_background(self.lanes.run(uri, self._analyses.pop, uri, None))
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
         )
@@ -142,9 +150,8 @@ class AuditServer(LanguageServer):
             only=None if only is None else [_kind(k) for k in only],
             unsafe=self.settings.unsafe_fixes,
         )
-        loop = asyncio.get_running_loop()
         text, encoding = document.source, self.encoding
-        return await loop.run_in_executor(self.worker, self._actions, path, text, encoding, request)
+        return await self.lanes.run(document.uri, self._actions, path, text, encoding, request)
 
     def _actions(
         self, path: Path, text: str, encoding: str, request: Request
@@ -158,13 +165,24 @@ class AuditServer(LanguageServer):
         """A config file was saved or changed (`saved` None), or a document was saved:
         look for the configs again where needed, and rescan what is open when a project
         changed (else the saved document)."""
-        loop = asyncio.get_running_loop()
+        # Off the loop, and out of the lanes (a slow scan does not hold it up): the
+        # projects wait only for one being loaded.
         if saved is None:
-            await loop.run_in_executor(self.worker, self.projects.invalidate)
-        elif not await loop.run_in_executor(self.worker, self.projects.changed):
+            await asyncio.to_thread(self.projects.invalidate)
+        elif not await asyncio.to_thread(self.projects.changed):
             self.schedule(saved, 0)
             return
         self.rescan_all()
+
+    def in_background(self, job: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.get_running_loop().create_task(job)
+        self._background.add(task)  # a task nothing holds may be collected before it ends
+        task.add_done_callback(self._ended)
+
+    def _ended(self, task: asyncio.Task[Any]) -> None:
+        self._background.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            logger.warning("audit lsp: a background job failed: %r", task.exception())
 
     def log_exception(self, doing: str) -> None:
         logger.exception("audit lsp: error %s", doing)
@@ -267,7 +285,7 @@ def make_server() -> AuditServer:
     def shutdown(ls: AuditServer, params: Any) -> None:
         for task in list(ls._pending.values()):
             task.cancel()
-        ls.worker.shutdown(wait=False, cancel_futures=True)
+        ls.lanes.shutdown()
 
     return server
 

@@ -123,14 +123,9 @@ class Engine:
         """The file's bytes and text, or a read-error / parse-error finding."""
         try:
             size = source.path.stat().st_size
-            if self.max_file_size and size > self.max_file_size:
-                if self.skip_generated and _generated_on_disk(source):
-                    return FileResult(source, ())
-                message = (
-                    f"not scanned: {size:,} bytes is over the max-file-size limit of "
-                    f"{self.max_file_size:,} (exclude the file, or raise the limit)"
-                )
-                return FileResult(source, (error_finding(READ_ERROR, source.rel, message),))
+            over = self.over_size_limit(source.rel, size, lambda: _head_on_disk(source))
+            if over is not None:
+                return FileResult(source, over)
             data = source.path.read_bytes()
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
@@ -143,6 +138,25 @@ class Engine:
             finding = error_finding(PARSE_ERROR, source.rel, f"cannot decode: {exc}", exc.location)
             return FileResult(source, (finding,), data)
         return FileResult(source, (), data, decoded)
+
+    def over_size_limit(
+        self, rel: str, size: int, head: Callable[[], str | None]
+    ) -> tuple[Finding, ...] | None:
+        """What a file of `size` bytes over the max-file-size limit gives instead of its
+        scan: a read-error, or nothing for a generated file when those are skipped (`head`:
+        its first characters, None if unreadable; asked for only then). None: within the
+        limit, scan it. A file on disk and an editor's document (`audit lsp`) alike."""
+        if not self.max_file_size or size <= self.max_file_size:
+            return None
+        if self.skip_generated:
+            start = head()
+            if start is not None and is_generated(rel, start):
+                return ()
+        message = (
+            f"not scanned: {size:,} bytes is over the max-file-size limit of "
+            f"{self.max_file_size:,} (exclude the file, or raise the limit)"
+        )
+        return (error_finding(READ_ERROR, rel, message),)
 
     def scan_decoded(self, result: FileResult) -> FileResult:
         assert result.decoded is not None
@@ -287,10 +301,9 @@ def _fingerprinted(findings: Sequence[Finding], text: str) -> Iterator[Finding]:
         yield replace(finding, fingerprint=fp)
 
 
-def _generated_on_disk(source: SourcePath) -> bool:
+def _head_on_disk(source: SourcePath) -> str | None:
     try:
         with source.path.open("rb") as f:
-            head = f.read(HEAD).decode("utf-8", "replace")
+            return f.read(HEAD).decode("utf-8", "replace")
     except OSError:
-        return False
-    return is_generated(source.rel, head)
+        return None
