@@ -44,6 +44,13 @@ def user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
 
 
 @pytest.fixture
+def trusted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every project trusted (AUDIT_TRUST=1): for tests of plugins and sources themselves;
+    tests/test_trust.py tests what an untrusted project may and may not do."""
+    monkeypatch.setenv("AUDIT_TRUST", "1")
+
+
+@pytest.fixture
 def project(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Callable[[dict[str, str | bytes]], Path]:

@@ -62,7 +62,7 @@ from conftest import BARE
         ),
     ],
 )
-def test_bad_config_is_one_line_and_exit_2(project, audit, toml: str, error: str) -> None:
+def test_bad_config_is_one_line_and_exit_2(project, audit, trusted, toml: str, error: str) -> None:
     root = project({"pyproject.toml": toml, "app.py": BARE})
     result = audit("scan")
     assert (result.code, result.out, result.err) == (2, "", f"audit: error: {error}\n")

@@ -217,7 +217,7 @@ class DecoupleConfig(Rule):
 """
 
 
-def test_a_plugin_rule_feeds_the_inventory(project, audit) -> None:
+def test_a_plugin_rule_feeds_the_inventory(project, audit, trusted) -> None:
     config = "[tool.audit]\nplugins = ['decouple_reads']\n"
     files = {
         **SHOP,

@@ -149,7 +149,7 @@ class Bullets(Rule):
 
 
 def test_a_fix_the_files_encoding_cannot_hold_is_refused_and_the_rest_written(
-    project, audit
+    project, audit, trusted
 ) -> None:
     code = "# -*- coding: latin-1 -*-\nstar = 'caf\xe9'\ntry:\n    run()\nexcept:\n    pass\n"
     config = "[tool.audit]\nplugins = ['bullet_rule']\nextend-safe-fixes = ['bullets']\n"

@@ -192,7 +192,7 @@ class Crashes(TreeSitterRule):
 '''
 
 
-def test_a_crashing_rule_is_contained(project, audit) -> None:
+def test_a_crashing_rule_is_contained(project, audit, trusted) -> None:
     name = f"js_rules_{uuid.uuid4().hex[:8]}"
     project(
         {

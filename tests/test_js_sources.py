@@ -14,6 +14,10 @@ import pytest
 from auditor.sources.eslint import parse_eslint
 from auditor.sources.tsc import parse_tsc
 
+# Plugins and sources run only in a trusted project (tests/test_trust.py).
+pytestmark = pytest.mark.usefixtures("trusted")
+
+
 TSC_OUTPUT = """\
 src/a.ts(1,19): error TS7006: Parameter 'x' implicitly has an 'any' type.
 src/b.ts(4,3): error TS2322: Type 'string' is not assignable to type 'number'.

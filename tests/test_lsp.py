@@ -474,7 +474,7 @@ class Crashes(Rule):
 '''
 
 
-def test_a_crashing_plugin_rule_is_a_diagnostic_and_the_server_goes_on(server) -> None:
+def test_a_crashing_plugin_rule_is_a_diagnostic_and_the_server_goes_on(server, trusted) -> None:
     name = f"lsp_rules_{uuid.uuid4().hex[:8]}"
     client = server(
         {f"{name}.py": CRASHING, "pyproject.toml": f"[tool.audit]\nplugins = ['{name}']\n"}

@@ -13,10 +13,15 @@ from auditor.errors import PluginError
 from auditor.scan.loading import check_rule_class
 from conftest import BARE, audit_process, write_tree
 
+# Plugins and sources run only in a trusted project (tests/test_trust.py).
+pytestmark = pytest.mark.usefixtures("trusted")
+
+
 RULE_SOURCE = '''
 import libcst as cst
 from auditor.model import Severity
 from auditor.plugins import Invalid, Rule, Valid
+
 
 
 class NoTodo(Rule):

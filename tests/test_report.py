@@ -42,6 +42,10 @@ from reports.progress import (
 )
 from reports.tracker_text import render_list
 
+# The scripted history's plugin runs only in a trusted project (tests/test_trust.py).
+pytestmark = pytest.mark.usefixtures("trusted")
+
+
 GOLDEN = Path(__file__).parent / "golden"
 SHA_A = "a1b2c3d" + "0" * 33
 SHA_B = "b2c3d4e" + "0" * 33

@@ -13,6 +13,10 @@ import pytest
 
 from conftest import commit_all, git, write_tree
 
+# Plugins and sources run only in a trusted project (tests/test_trust.py).
+pytestmark = pytest.mark.usefixtures("trusted")
+
+
 MYPY_CONFIG = """\
 [tool.audit]
 select = ["bare-except"]

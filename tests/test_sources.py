@@ -21,6 +21,10 @@ from auditor.model import Severity
 from auditor.sources.mypy import MYPY_TEXT_FLAGS, parse_mypy_json, parse_mypy_text
 from auditor.sources.report import severity_of
 
+# Plugins and sources run only in a trusted project (tests/test_trust.py).
+pytestmark = pytest.mark.usefixtures("trusted")
+
+
 APP = """\
 import os
 import sys

@@ -11,6 +11,7 @@ from pathlib import Path
 import libcst
 import pytest
 
+from auditor import cache_signing
 from conftest import BARE, audit_process, git
 
 
@@ -162,12 +163,12 @@ def test_a_stale_or_corrupt_manifest_is_rebuilt(project, tmp_path: Path) -> None
     project({"app.py": BARE})
     warm_run(tmp_path)
     manifest = tmp_path / ".audit_cache" / "rules.json"
-    data = json.loads(manifest.read_text())
-    data["stamp"][0][-1] += 1  # a rule module edited since
-    manifest.write_text(json.dumps(data))
+    data = json.loads(cache_signing.read("rules.json", manifest) or b"")
+    data["stamp"][0][-1] += 1  # a rule module edited since (signed: stale, not forged)
+    manifest.write_bytes(cache_signing.seal("rules.json", json.dumps(data).encode()) or b"")
     (tmp_path / "app.py").write_text(BARE + "\n")
     assert warm_run(tmp_path) == "imported: ['libcst', 'rules'] exit: 1"
-    assert json.loads(manifest.read_text())["stamp"] != data["stamp"]
+    assert json.loads(cache_signing.read("rules.json", manifest) or b"")["stamp"] != data["stamp"]
     manifest.write_bytes(b"\xff{ not json")
     assert warm_run(tmp_path) == "imported: ['libcst', 'rules'] exit: 1"
     assert warm_run(tmp_path) == "imported: [] exit: 1"
@@ -230,7 +231,7 @@ class NoTodo(Rule):
 
 @pytest.mark.parametrize("module", ["acme.rules", "acme.python.rules"])
 def test_an_edited_helper_of_a_rule_is_not_answered_from_the_cache(
-    project, tmp_path: Path, module: str
+    project, tmp_path: Path, trusted, module: str
 ) -> None:
     # The helper is in the rule's package, or above it in the same top-level package (as
     # the built-in rules/python/ and rules/javascript/ share rules/_env_message.py).

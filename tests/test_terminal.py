@@ -100,7 +100,7 @@ class Crashes(Rule):
 """
 
 
-def test_quiet_and_verbose(project, audit) -> None:
+def test_quiet_and_verbose(project, audit, trusted) -> None:
     config = "[tool.audit]\nplugins = ['crashing_rule']\n"
     project({"pyproject.toml": config, "crashing_rule.py": CRASHING, "app.py": BARE + "f()\n"})
     quiet = audit("scan", "-q", "--select", "bare-except")

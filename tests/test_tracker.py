@@ -11,6 +11,9 @@ import pytest
 from conftest import commit_all, git
 from scripted import APP, ISSUES
 
+# The scripted history's plugin runs only in a trusted project (tests/test_trust.py).
+pytestmark = pytest.mark.usefixtures("trusted")
+
 
 def test_report_json_links_commits_findings_and_status(history, audit) -> None:
     result = audit("report", "--format", "json")

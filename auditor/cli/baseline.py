@@ -7,8 +7,15 @@ from pathlib import Path
 
 import click
 
-from auditor.cli.group import cli, config_option, path_display, start_dir, write_output
-from auditor.cli.scan import report_sources, sources_wanted
+from auditor.cli.group import (
+    cli,
+    config_option,
+    path_display,
+    start_dir,
+    trust_option,
+    write_output,
+)
+from auditor.cli.sources_output import report_sources, sources_wanted
 from auditor.config import display_path
 from auditor.errors import UsageError
 from auditor.scan.gate import ERROR
@@ -28,6 +35,7 @@ from auditor.scan.gate import ERROR
     help="Include the configured sources' findings [config: run-sources].",
 )
 @config_option
+@trust_option
 def baseline(
     paths: tuple[Path, ...], output: Path | None, use_sources: bool | None, config_file: Path | None
 ) -> None:
@@ -69,16 +77,21 @@ def baseline(
 
 @cli.command()
 @config_option
+@trust_option
 def snapshot(config_file: Path | None) -> None:
     """Record the findings of every source and of the rules at HEAD, as a git note
     (refs/notes/audit) that the tracker's history and `scan --new-since` read. The work
     tree must not differ from HEAD in the files they read. Exit 2 when a source failed
     (the others are recorded)."""
+    from auditor.config import load_config
     from auditor.scan.run import open_project
     from auditor.track.snapshot_notes import NOTES_REF
     from auditor.track.snapshots import take
+    from auditor.trust import require
     from reports.findings_text import plural
 
+    # Snapshots are what the project's tools say: without trust there is nothing to record.
+    require(load_config(Path.cwd(), config_file), "`audit snapshot`")
     project = open_project(Path.cwd(), config_file)
     taken = take(project)
     display = path_display(project.config.root)

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from auditor import __version__
-from auditor.cli.group import cli, config_option, path_display, start_dir
+from auditor.cli.group import cli, config_option, path_display, start_dir, trust_option
 from auditor.errors import UsageError
 from auditor.scan.fileio import write_atomic
 from auditor.scan.gate import ERROR
@@ -30,6 +30,7 @@ from auditor.scan.gate import ERROR
     show_default=True,
 )
 @config_option
+@trust_option
 def env(
     paths: tuple[Path, ...], example: Path | None, output_format: str, config_file: Path | None
 ) -> None:
@@ -40,11 +41,11 @@ def env(
     from auditor.config import load_config
     from auditor.env.example_file import merge_env_example
     from auditor.env.inventory import read_inventory, readers
-    from auditor.scan.loading import load_rules
+    from auditor.scan.loading import project_registry
     from auditor.scan.source import DecodeError, decode_utf8
 
     config = load_config(start_dir(paths), config_file)
-    registry = load_rules(config.plugins, config.root)
+    registry = project_registry(config)
     inventory = read_inventory(config, paths, readers(config, registry))
 
     if example is not None:

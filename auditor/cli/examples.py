@@ -9,23 +9,24 @@ from typing import Any
 
 import click
 
-from auditor.cli.group import cli, config_option
+from auditor.cli.group import cli, config_option, trust_option
 from auditor.errors import UsageError
 
 
 @cli.command("test")
 @click.argument("targets", nargs=-1)
 @config_option
+@trust_option
 def test(targets: tuple[str, ...], config_file: Path | None) -> None:
     """Run the VALID and INVALID examples of the rules TARGETS names (rule ids, or
     modules `pkg.rules` / classes `pkg.rules:NoTodo`; default: every installed rule)
     through the shared harness. Exit 1 when an example fails, 2 when a rule cannot load."""
     from auditor.config import load_config
-    from auditor.scan.loading import load_rules, rules_in
+    from auditor.scan.loading import project_registry, rules_in
     from auditor.testing import check_example
 
     config = load_config(Path.cwd(), config_file)
-    registry = load_rules(config.plugins, config.root)
+    registry = project_registry(config)
     classes: list[Any] = []
     for target in targets or sorted(registry):
         if target in registry:

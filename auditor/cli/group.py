@@ -14,19 +14,78 @@ import click
 
 from auditor import __version__
 from auditor.errors import AuditError, UsageError
+from auditor.model import one_line
 from auditor.scan.fileio import write_atomic
 from auditor.scan.gate import ERROR
 
 PROGRESS_MIN_BYTES = 2_000_000  # below that a scan is over before a bar helps
 
 
+VERBOSE = "audit.verbose"  # ctx.meta key: -v was given (a crash then shows its traceback)
+
+
 class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except AuditError as exc:
-            click.echo(f"audit: error: {exc.message}", err=True)
-            ctx.exit(ERROR)
+        """Run a command in its trust session. A refusal to run the project's code, a
+        user's error and a crash each end it with exit 2 and one line a cause."""
+        from auditor import trust
+
+        with trust.session() as session:
+            code: int | None = None
+            try:
+                return super().invoke(ctx)
+            except AuditError as exc:
+                click.echo(f"audit: error: {exc.message}", err=True)
+                code = ERROR
+            except click.exceptions.Exit as exc:
+                code = exc.exit_code
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else ERROR
+            except (click.ClickException, click.Abort, KeyboardInterrupt):
+                raise
+            except Exception as exc:
+                _crashed(ctx, exc)
+                code = ERROR
+            finally:
+                for refusal in session.refused:
+                    click.echo(f"audit: error: {refusal.message()}", err=True)
+                if session.refused:
+                    code = ERROR
+                if code is not None:
+                    ctx.exit(code)
+            return None
+
+
+def _crashed(ctx: click.Context, exc: Exception) -> None:
+    if ctx.meta.get(VERBOSE) or os.environ.get("AUDIT_DEBUG") == "1":
+        import traceback
+
+        traceback.print_exception(exc)
+    hint = "" if ctx.meta.get(VERBOSE) else "; -v or AUDIT_DEBUG=1 shows the traceback"
+    click.echo(f"audit: error: internal error: {one_line(exc)} (a bug in auditor{hint})", err=True)
+
+
+def _trust_callback(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        from auditor.trust import trust_for_this_run
+
+        trust_for_this_run()
+
+
+trust_option = click.option(
+    "--trust",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_trust_callback,
+    help="Trust this project for this run: its plugins and sources run [env: AUDIT_TRUST=1].",
+)
+
+
+def verbose_callback(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    if value:
+        ctx.meta[VERBOSE] = True
+    return value
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -14,6 +14,7 @@ from auditor.cli.group import (
     no_cache_option,
     since_option,
     tracker_project,
+    trust_option,
 )
 from auditor.model import Severity
 from auditor.scan.fileio import write_atomic
@@ -26,6 +27,7 @@ def issues() -> None:
 
 @issues.command("check")
 @config_option
+@trust_option
 def issues_check(config_file: Path | None) -> None:
     """Validate issues.yaml: exit 0 when valid, 2 with the first error."""
     from auditor.scan.run import open_project
@@ -38,6 +40,7 @@ def issues_check(config_file: Path | None) -> None:
 
 @issues.command("list")
 @config_option
+@trust_option
 @since_option
 @no_cache_option
 def issues_list(config_file: Path | None, since: str | None, no_cache: bool) -> None:
@@ -52,6 +55,7 @@ def issues_list(config_file: Path | None, since: str | None, no_cache: bool) -> 
 
 @issues.command("sync")
 @config_option
+@trust_option
 def issues_sync(config_file: Path | None) -> None:
     """Append an issue to issues.yaml for each rule with untracked findings (for a
     source's findings, one issue for the source: `rules: ['mypy:*']`)."""

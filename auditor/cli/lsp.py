@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from auditor.cli.group import cli
+from auditor.cli.group import cli, trust_option
 from auditor.errors import UsageError
 
 
@@ -15,6 +15,7 @@ from auditor.errors import UsageError
     type=click.IntRange(1, 65535),
     help="Listen on 127.0.0.1:PORT instead of stdio (debugging).",
 )
+@trust_option
 def lsp(port: int | None) -> None:
     """Serve diagnostics and fixes to an editor over the Language Server Protocol (stdio)."""
     try:

@@ -15,6 +15,7 @@ from auditor.cli.group import (
     no_cache_option,
     since_option,
     tracker_project,
+    trust_option,
 )
 from auditor.errors import UsageError
 
@@ -58,6 +59,7 @@ _REPORT_SUFFIXES = {"markdown": ".md", "html": ".html", "json": ".json"}
 )
 @no_cache_option
 @config_option
+@trust_option
 def report(
     output_formats: tuple[str, ...],
     outputs: tuple[Path, ...],

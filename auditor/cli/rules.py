@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from auditor.cli.group import cli, config_option, toml_value
+from auditor.cli.group import cli, config_option, toml_value, trust_option
 from auditor.errors import UsageError
 
 
@@ -23,13 +23,14 @@ from auditor.errors import UsageError
     show_default=True,
 )
 @config_option
+@trust_option
 def rules(rule_id: str | None, output_format: str, config_file: Path | None) -> None:
     """List the rules, or explain RULE_ID."""
     from auditor.config import load_config
-    from auditor.scan.loading import load_rules
+    from auditor.scan.loading import project_registry
 
     config = load_config(Path.cwd(), config_file)
-    registry = load_rules(config.plugins, config.root)
+    registry = project_registry(config)
     if rule_id is not None and rule_id not in registry:
         raise UsageError(f"unknown rule id {rule_id!r} (see `audit rules`)")
     if output_format == "json":

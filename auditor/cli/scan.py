@@ -10,8 +10,25 @@ from typing import Any
 import click
 
 from auditor import __version__
-from auditor.cli.group import cli, config_option, emit, ids, path_display, progress_bar, start_dir
+from auditor.cli.group import (
+    cli,
+    config_option,
+    emit,
+    ids,
+    path_display,
+    progress_bar,
+    start_dir,
+    trust_option,
+    verbose_callback,
+)
 from auditor.cli.show import TextView, colour_wanted, show
+from auditor.cli.sources_output import (
+    report_sources,
+    source_json,
+    source_rule_infos,
+    sources_note,
+    sources_wanted,
+)
 from auditor.cli.stdin import scan_stdin, stdin_start, stdin_text
 from auditor.errors import UsageError
 from auditor.model import Severity
@@ -71,7 +88,11 @@ from auditor.scan.gate import ERROR, exit_code
 )
 @click.option("-q", "--quiet", is_flag=True, help="Text: the findings only, no summary.")
 @click.option(
-    "-v", "--verbose", is_flag=True, help="Text: a crashing rule's traceback, each rule's docs."
+    "-v",
+    "--verbose",
+    is_flag=True,
+    callback=verbose_callback,
+    help="Text: a crashing rule's traceback, each rule's docs.",
 )
 @click.option(
     "--statistics", is_flag=True, help="Text: counts per rule instead of one line a finding."
@@ -104,6 +125,7 @@ from auditor.scan.gate import ERROR, exit_code
     "per-file ignores); with --fix the fixed text goes to stdout.",
 )
 @config_option
+@trust_option
 def scan(
     paths: tuple[Path, ...],
     fix: bool,
@@ -189,11 +211,13 @@ def scan(
     report_sources(outcome.sources)
 
     findings = list(outcome.findings)
-    notes: list[str] = []
+    display = path_display(project.config.root)
+    notes = [f"{display(c.path)}: {c.note}" for c in outcome.changes if c.note]  # split links
+    split = len(notes)  # these first notes go to stderr too
     extra: dict[str, Any] = {}
     if outcome.sources:
-        notes.append(_sources_note(outcome.sources))
-        extra["sources"] = [_source_json(report) for report in outcome.sources]
+        notes.append(sources_note(outcome.sources))
+        extra["sources"] = [source_json(report) for report in outcome.sources]
     if new_since is not None:
         from auditor.scan.gate import not_in
         from auditor.track.progress import existing_since
@@ -239,7 +263,6 @@ def scan(
         if fix and unsafe_fixes
         else sum(fixable(f, True) and not fixable(f, False) for f in findings),
     }
-    display = path_display(project.config.root)
     if diff:
         for change in outcome.changes:
             click.echo(unified_diff(display(change.path), change.before, change.after), nl=False)
@@ -278,6 +301,7 @@ def scan(
         for finding in findings:
             if not finding.is_finding:
                 click.echo(f"audit: {finding_line(finding, display)}", err=True)
+        click.echo("".join(f"audit: note: {note}\n" for note in notes[:split]), nl=False, err=True)
 
     threshold = project.config.fail_on
     if fail_on is not None:
@@ -300,47 +324,6 @@ def scan(
         if threshold is not None:
             code = ERROR
     sys.exit(ERROR if any(not r.ok for r in outcome.sources) else code)
-
-
-def sources_wanted(flag: bool | None, config: Any) -> bool:
-    """--sources / --no-sources, else `run-sources`. Asking for sources when none is
-    configured is a usage error, not a silent no-op."""
-    if flag and not config.sources:
-        raise UsageError(
-            f"--sources: no source is configured in {config.display_file} "
-            "(add a [tool.audit.sources.<name>] table)"
-        )
-    return bool(config.run_sources) if flag is None else flag
-
-
-def report_sources(reports: Sequence[Any]) -> None:
-    """A failed source is one error line on stderr, naming it; its warnings, one each."""
-    for report in reports:
-        if report.error is not None:
-            click.echo(f"audit: error: source {report.name}: {report.error}", err=True)
-        for warning in report.warnings:
-            click.echo(f"audit: warning: source {report.name}: {warning}", err=True)
-
-
-def _sources_note(reports: Sequence[Any]) -> str:
-    from reports.findings_text import plural
-
-    parts = [
-        f"{r.name} {plural(len(r.findings), 'finding')}" if r.ok else f"{r.name} failed"
-        for r in reports
-    ]
-    return "Sources: " + ", ".join(parts) + "."
-
-
-def _source_json(report: Any) -> dict[str, Any]:
-    return {
-        "name": report.name,
-        "kind": report.kind,
-        "findings": len(report.findings),
-        "suppressed": len(report.suppressed),
-        "error": report.error,
-        "warnings": list(report.warnings),
-    }
 
 
 def _read_baseline(path: Path) -> Any:
@@ -389,7 +372,7 @@ def _render_findings(
             )
             for rule_id, impls in by_id.items()
         ]
-        infos += _source_rule_infos(sources, [*findings, *suppressed])
+        infos += source_rule_infos(sources, [*findings, *suppressed])
         base, prefix = repository_base(project.config.root.resolve())
         return render_sarif(
             findings,
@@ -434,39 +417,6 @@ def _render_findings(
         verbose=view.verbose,
         urls=urls,
     )
-
-
-def _source_rule_infos(sources: Sequence[Any], findings: Sequence[Any]) -> list[Any]:
-    """SARIF rule entries for the sources' rules that have findings in this run."""
-    import re
-
-    from reports.sarif import RuleInfo
-
-    infos = []
-    for report in sources:
-        severities: dict[str, Severity] = {}
-        for finding in findings:
-            if finding.rule_id.startswith(report.name + ":"):
-                known = severities.get(finding.rule_id, finding.severity)
-                severities[finding.rule_id] = max(known, finding.severity)
-        for rule_id, severity in sorted(severities.items()):
-            doc = report.rules.get(rule_id)
-            summary = doc.summary if doc is not None else rule_id.split(":", 1)[1]
-            described = doc.description if doc is not None and doc.description else summary
-            infos.append(
-                RuleInfo(
-                    id=rule_id,
-                    name="".join(
-                        p[:1].upper() + p[1:] for p in re.split(r"[^A-Za-z0-9]+", rule_id)
-                    ),
-                    summary=summary,
-                    description=f"{described}\n\nReported by the source `{report.name}` "
-                    f"({report.kind}), imported by auditor.",
-                    severity=severity,
-                    help_uri=doc.help_uri if doc is not None else "",
-                )
-            )
-    return infos
 
 
 def _shard(text: str) -> tuple[int, int]:

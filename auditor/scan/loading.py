@@ -97,6 +97,21 @@ def load_rules(plugins: Sequence[str] = (), root: Path | None = None) -> dict[st
     return loaded
 
 
+def project_registry(config: Config) -> dict[str, LoadedRule]:
+    """The installed rules, and the project's own plugins when it is trusted
+    (auditor.trust: an untrusted project's plugins are refused, not imported)."""
+    from auditor.trust import trusted_plugins
+
+    return load_rules(trusted_plugins(config), config.root)
+
+
+def plugins_refused(config: Config, registry: Mapping[str, LoadedRule]) -> bool:
+    """Whether the project names plugins that `registry` does not hold (refused)."""
+    return bool(config.plugins) and not any(
+        impl.origin.startswith("plugin ") for r in registry.values() for impl in r.implementations
+    )
+
+
 def rule_urls(registry: Mapping[str, LoadedRule]) -> dict[str, str]:
     """Rule id -> where the rule is documented, for the rules that say."""
     return {rule_id: loaded.url for rule_id, loaded in registry.items() if loaded.url}
@@ -271,8 +286,11 @@ def resolve_rules(
 ) -> tuple[ActiveRule, ...]:
     """The enabled rules, sorted by id, one per implementation (per language family).
     `select`/`ignore` come from the command line: `select` replaces the configured
-    selection, `ignore` adds to the configured one."""
+    selection, `ignore` adds to the configured one. Where the project's plugins were
+    refused, an unknown id is taken for one of theirs and left out."""
     where = config.display_file
+    if plugins_refused(config, registry):
+        registry = _with_unknown_ids(config, registry, [*(select or ()), *ignore])
 
     def known(ids: Sequence[str], key: str) -> None:
         for rule_id in ids:
@@ -301,6 +319,8 @@ def resolve_rules(
     active = []
     for rule_id in sorted(chosen):
         loaded = registry[rule_id]
+        if not loaded.implementations:  # a refused plugin's
+            continue
         settings = config.rules.get(rule_id, RuleSettings())
         for cls in loaded.classes:
             active.append(
@@ -312,6 +332,15 @@ def resolve_rules(
                 )
             )
     return tuple(active)
+
+
+def _with_unknown_ids(
+    config: Config, registry: Mapping[str, LoadedRule], given: Sequence[str]
+) -> Mapping[str, LoadedRule]:
+    ids = {*(config.select or ()), *config.ignore, *config.extend_safe_fixes, *config.rules}
+    ids |= {rule_id for _, rule_ids in config.per_file_ignores for rule_id in rule_ids}
+    missing = {rule_id: LoadedRule(()) for rule_id in {*ids, *given} if rule_id not in registry}
+    return {**registry, **missing}
 
 
 def configured_options(

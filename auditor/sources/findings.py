@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import posixpath
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from auditor.scan.engine import backend
 from auditor.scan.source import NEWLINE, DecodeError, LineIndex, decode_python, decode_utf8
 from auditor.scan.suppressions import is_suppressed, suppressions
 from auditor.sources.report import ContentKey, Parsed, Raw, SourceFailed, SourceReport, severity_of
-from auditor.sources.runner import Running, parsed_output, start, stop
+from auditor.sources.runner import Running, parsed_output
 
 
 def in_scope(config: Config, targets: Sequence[Path]) -> Callable[[str], bool]:
@@ -228,19 +228,3 @@ def finish(running: Running, config: Config, covered: Callable[[str], bool]) -> 
     except SourceFailed as exc:
         return SourceReport(settings.name, settings.kind, error=str(exc))
     return build_report(settings, parsed, config, covered)
-
-
-def run_sources(
-    config: Config,
-    targets: Sequence[Path] = (),
-    names: Iterable[str] | None = None,
-) -> tuple[SourceReport, ...]:
-    """Run the configured sources (or those named) at once and wait for all of them."""
-    chosen = [s for s in config.sources if names is None or s.name in set(names)]
-    started = [start(s, config) for s in chosen]
-    try:
-        covered = in_scope(config, targets)
-        return tuple(finish(r, config, covered) for r in started)
-    finally:
-        for running in started:
-            stop(running)
