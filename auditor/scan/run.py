@@ -22,8 +22,9 @@ from auditor.scan.discovery import SourcePath, discover, language_of
 from auditor.scan.engine import Engine, FileResult, backend
 from auditor.scan.fileio import ChangedOnDisk, ReadOnly, write_atomic
 from auditor.scan.fixer import fix_text, fixable
-from auditor.scan.loading import ActiveRule, LoadedRule, load_rules, resolve_rules
+from auditor.scan.loading import ActiveRule, LoadedRule, project_registry, resolve_rules
 from auditor.scan.manifest import any_stub
+from auditor.trust import allowed, source_settings
 
 if TYPE_CHECKING:
     from auditor.sources.report import SourceReport
@@ -61,7 +62,7 @@ class Project:
         """The project with the rules' real classes (imported now), ready to parse."""
         if not self.stubbed:
             return self
-        registry = load_rules(self.config.plugins, self.config.root)
+        registry = project_registry(self.config)
         rules = resolve_rules(self.config, registry, select=self.select, ignore=self.ignore)
         return replace(self, registry=registry, rules=rules)
 
@@ -83,7 +84,7 @@ def open_project(
     manifest = cache if cache is not None and not config.plugins else None
     registry = rule_manifest.load(manifest) if manifest is not None else None
     if registry is None:
-        registry = load_rules(config.plugins, config.root)
+        registry = project_registry(config)
         if manifest is not None:
             rule_manifest.save(manifest, registry)
     rules = resolve_rules(config, registry, select=select, ignore=ignore)
@@ -291,7 +292,8 @@ def scan(
     files = files_to_scan(project.config, paths, engine.languages, force_exclude=force_exclude)
     if shard is not None:
         files = [f for f in files if in_shard(f.rel, *shard)]
-    sources = sources and bool(config.sources)
+    # An untrusted project's sources are refused, not run (auditor.trust).
+    sources = sources and bool(config.sources) and allowed(config, source_settings(config))
     if sources:
         from auditor.sources.findings import finish, in_scope
         from auditor.sources.runner import start, stop
