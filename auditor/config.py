@@ -19,6 +19,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from auditor.config_paths import outside
 from auditor.errors import ConfigError
 from auditor.model import Severity
 
@@ -385,7 +386,11 @@ def parse_config(table: object, *, root: Path, file: Path, prefix: str = "tool.a
         if name not in parsers:
             raise check.unknown(key, list(parsers))
         parsers[name](value, key)
-    return Config(root=root, file=file, **values)
+    config = Config(root=root, file=file, **values)
+    escape = outside(config, _git_toplevel)  # paths stay in the repository: config_paths
+    if escape is not None:
+        raise check.fail(check.key(*escape[0]), escape[1])
+    return config
 
 
 def _rule_settings(check: _Checker, body: object, key: str) -> RuleSettings:

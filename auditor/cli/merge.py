@@ -53,17 +53,136 @@ def merge(files: tuple[Path, ...], output: Path | None, fail_on: str) -> None:
 
 
 def _load(path: Path) -> dict[str, Any]:
+    """A shard's report, checked for every field the merge reads: anything else (not
+    JSON, JSON of another shape, a field of the wrong type) is one line and exit 2."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
     except OSError as exc:
         raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise UsageError(f"{path}: not JSON: {exc}") from None
-    if not isinstance(document, dict) or (
-        document.get("schema") != SCAN_SCHEMA and "runs" not in document
-    ):
-        raise UsageError(f"{path}: not an `audit scan --format json` report or a SARIF log")
-    return document
+    kind = "json` or `--format sarif"  # until the document says which
+    try:
+        document = json.loads(data.decode("utf-8"))
+        if not isinstance(document, dict):
+            raise _Wrong(f"{_describe(document)}, not an object")
+        kind = "sarif" if "runs" in document else "json"
+        if kind == "sarif":
+            _check_sarif(document)
+        else:
+            _check_json(document)
+    except UnicodeDecodeError as exc:
+        wrong = f"not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}"
+    except json.JSONDecodeError as exc:
+        wrong = f"not JSON: {exc}"
+    except RecursionError:
+        wrong = "not JSON: nested too deeply"
+    except _Wrong as exc:
+        wrong = str(exc)
+    else:
+        return document
+    raise UsageError(f"{path}: not a shard of `audit scan --format {kind}` ({wrong})")
+
+
+class _Wrong(Exception):
+    """What is wrong with a shard's report, as a phrase."""
+
+
+_KINDS: dict[str, tuple[type, ...]] = {
+    "an object": (dict,),
+    "a list": (list,),
+    "a string": (str,),
+    "an integer": (int,),
+    "true or false": (bool,),
+}
+
+
+def _describe(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    for kind, types in _KINDS.items():
+        if isinstance(value, types):
+            return kind
+    return "a decimal number"  # a float
+
+
+def _field(container: dict[str, Any], key: str, kind: str, where: str) -> Any:
+    """`container[key]`, which must be of `kind` (a key of _KINDS)."""
+    if key not in container:
+        raise _Wrong(f"{where} has no {key!r}")
+    value = container[key]
+    wrong_bool = isinstance(value, bool) and kind != "true or false"
+    if not isinstance(value, _KINDS[kind]) or wrong_bool:
+        raise _Wrong(f"{where}.{key} is {_describe(value)}, not {kind}")
+    return value
+
+
+def _severity(container: dict[str, Any], key: str, where: str) -> None:
+    labels = [s.label for s in sorted(Severity, reverse=True)]
+    if _field(container, key, "a string", where) not in labels:
+        raise _Wrong(f"{where}.{key} is not one of {', '.join(labels)}")
+
+
+def _check_json(document: dict[str, Any]) -> None:
+    if document.get("schema") != SCAN_SCHEMA:
+        if "schema" not in document:
+            raise _Wrong(f'no "schema": "{SCAN_SCHEMA}" and no SARIF "runs"')
+        raise _Wrong(f'its "schema" is not "{SCAN_SCHEMA}"')
+    _field(document, "tool", "an object", "the report")
+    for index, finding in enumerate(_field(document, "findings", "a list", "the report")):
+        where = f"findings[{index}]"
+        if not isinstance(finding, dict):
+            raise _Wrong(f"{where} is {_describe(finding)}, not an object")
+        for key in ("rule_id", "path"):
+            _field(finding, key, "a string", where)
+        _severity(finding, "severity", where)
+        start = _field(finding, "start", "an object", where)
+        for key in ("line", "column"):
+            _field(start, key, "an integer", f"{where}.start")
+    summary = _field(document, "summary", "an object", "the report")
+    for key in ("files", "fixed"):
+        _field(summary, key, "an integer", "summary")
+    fixable = _field(summary, "fixable", "an object", "summary")
+    for key in ("safe", "unsafe"):
+        _field(fixable, key, "an integer", "summary.fixable")
+
+
+def _check_sarif(document: dict[str, Any]) -> None:
+    runs = _field(document, "runs", "a list", "the log")
+    if not runs or not isinstance(runs[0], dict):
+        raise _Wrong("runs[0] is missing or not an object")
+    run = runs[0]
+    if "tool" not in run:
+        raise _Wrong("runs[0] has no 'tool'")
+    for index, result in enumerate(_field(run, "results", "a list", "runs[0]")):
+        where = f"runs[0].results[{index}]"
+        if not isinstance(result, dict):
+            raise _Wrong(f"{where} is {_describe(result)}, not an object")
+        _field(result, "ruleId", "a string", where)
+        if "level" in result:
+            _field(result, "level", "a string", where)
+        if "properties" in result:
+            properties = _field(result, "properties", "an object", where)
+            if "severity" in properties:
+                _severity(properties, "severity", f"{where}.properties")
+        locations = _field(result, "locations", "a list", where)
+        if not locations or not isinstance(locations[0], dict):
+            raise _Wrong(f"{where}.locations[0] is missing or not an object")
+        physical = _field(locations[0], "physicalLocation", "an object", f"{where}.locations[0]")
+        where += ".locations[0].physicalLocation"
+        _field(_field(physical, "artifactLocation", "an object", where), "uri", "a string", where)
+        region = _field(physical, "region", "an object", where)
+        for key in ("startLine", "startColumn"):
+            _field(region, key, "an integer", f"{where}.region")
+    invocations = _field(run, "invocations", "a list", "runs[0]") if "invocations" in run else []
+    for index, invocation in enumerate(invocations):
+        where = f"runs[0].invocations[{index}]"
+        if not isinstance(invocation, dict):
+            raise _Wrong(f"{where} is {_describe(invocation)}, not an object")
+        if "executionSuccessful" in invocation:
+            _field(invocation, "executionSuccessful", "true or false", where)
+        if "toolExecutionNotifications" in invocation:
+            _field(invocation, "toolExecutionNotifications", "a list", where)
 
 
 def _merge_json(documents: list[dict[str, Any]], files: tuple[Path, ...]) -> dict[str, Any]:

@@ -1,14 +1,25 @@
-"""Writing files so that a crash or Ctrl-C leaves each one either old or new, and so that
-what is written to stays what it was: a new file gets the umask's permissions, a
-rewritten one keeps its mode, owner and group, a symbolic link stays a link (its target
-is rewritten), a file with other hard links is rewritten in place (a rename would split
-them), and a device or a pipe (`--output /dev/null`) is written through, never replaced."""
+"""Writing files so that a crash, a kill or a full disk leaves each one either old or new,
+and so that what is written to stays what it was: a new file gets the umask's
+permissions, a rewritten one keeps its mode, owner and group, a symbolic link stays a link
+(its target is rewritten), and a device or a pipe (`--output /dev/null`) is written
+through, never replaced.
+
+Every regular file is written to a temporary file beside it, synced, and renamed over it:
+there is no other way to never leave a file half-written. A file with other hard links is
+no exception: the rename gives it a new file and the other names keep the old content;
+`write_atomic` returns the number of names the file had, so the caller can say so.
+
+The temporary file is `.<name>.<pid>.<random>.audit-tmp`. One left behind by a killed
+writer is removed the next time a file is written into its folder, once its writer is
+gone (the pid) and it is over a minute old; a live writer's is never touched."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -53,10 +64,13 @@ def _umask() -> int:
     return mask
 
 
-def write_atomic(path: Path, data: bytes, *, expected: bytes | None = None) -> None:
+def write_atomic(path: Path, data: bytes, *, expected: bytes | None = None) -> int:
     """Replace the file at `path` with `data` (see the module docstring). With `expected`,
     only if the file still holds those bytes (compare-and-swap): another process or an
-    editor may have written it since we read it; and never a read-only file."""
+    editor may have written it since we read it; and never a read-only file.
+
+    Returns the number of names (hard links) the file had when it had others, which
+    keep the old content now; else 0."""
     try:
         st: os.stat_result | None = os.stat(path)  # through a symbolic link
     except FileNotFoundError:
@@ -64,26 +78,16 @@ def write_atomic(path: Path, data: bytes, *, expected: bytes | None = None) -> N
     if st is not None and not stat.S_ISREG(st.st_mode):
         with open(path, "wb") as handle:  # /dev/null, /dev/stdout, a pipe
             handle.write(data)
-        return
+        return 0
     if expected is not None and st is not None and not st.st_mode & 0o222:
         raise ReadOnly("read-only; not fixed")
     target = Path(os.path.realpath(path))
+    sweep(target.parent)
     with _locked(target if expected is not None else None):
         if expected is not None and target.read_bytes() != expected:
             raise ChangedOnDisk(f"{path}: changed on disk while it was being fixed; left as it is")
-        if st is not None and st.st_nlink > 1:
-            _write_in_place(target, data)
-        else:
-            _replace(target, data, st, shown=path)
-
-
-def _write_in_place(target: Path, data: bytes) -> None:
-    # Not atomic, but the other names keep seeing this file: a rename would split them.
-    with open(target, "r+b") as handle:
-        handle.write(data)
-        handle.truncate()
-        handle.flush()
-        os.fsync(handle.fileno())
+        _replace(target, data, st, shown=path)
+    return st.st_nlink if st is not None and st.st_nlink > 1 else 0
 
 
 def _replace(target: Path, data: bytes, st: os.stat_result | None, *, shown: Path) -> None:
@@ -91,7 +95,7 @@ def _replace(target: Path, data: bytes, st: os.stat_result | None, *, shown: Pat
 
     try:
         fd, temp = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".audit-tmp"
+            dir=target.parent, prefix=f".{_short(target.name)}.{os.getpid()}.", suffix=TEMP_SUFFIX
         )
     except OSError as exc:  # name the file asked for, not the temporary one
         raise type(exc)(exc.errno, exc.strerror, str(shown)) from None
@@ -112,3 +116,65 @@ def _replace(target: Path, data: bytes, st: os.stat_result | None, *, shown: Pat
         if os.path.exists(temp):
             os.unlink(temp)
         raise
+
+
+def _short(name: str) -> str:
+    """The file's name as the temporary one's start: at most 200 bytes, so that with the
+    pid, the random part and the suffix it stays a valid name (255 bytes)."""
+    return os.fsencode(name)[:200].decode(errors="ignore") if len(name) > 50 else name
+
+
+# --- temporary files left by a kill --------------------------------------------------
+
+TEMP_SUFFIX = ".audit-tmp"
+# `.<name>.<pid>.<random>.audit-tmp`; before the pid was in the name, without it.
+_TEMP = re.compile(r"\..+?(?:\.(?P<pid>[0-9]+))?\.[a-z0-9_]{8}\.audit-tmp")
+STALE_AFTER = 60.0  # seconds: a write takes milliseconds; a kill leaves the file for good
+REUSED_PID_AFTER = 86_400.0  # a day: the writer's pid lives on, but as another process
+_swept: set[Path] = set()  # the folders this process has cleaned already
+
+
+def sweep(directory: Path) -> list[str]:
+    """Remove, once per process and folder, the temporary files that killed writers left
+    in `directory`; returns their names. Only names of our pattern, and only when stale:
+    over STALE_AFTER old and their writer gone (or their pid reused for a day)."""
+    if directory in _swept:
+        return []
+    _swept.add(directory)
+    removed = []
+    now = time.time()
+    try:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.name.endswith(TEMP_SUFFIX) and _stale(entry, now):
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+                        removed.append(entry.name)
+    except OSError:
+        pass  # a folder that cannot be listed: the write itself will say what is wrong
+    return removed
+
+
+def _stale(entry: os.DirEntry[str], now: float) -> bool:
+    match = _TEMP.fullmatch(entry.name)
+    if match is None or not entry.is_file(follow_symlinks=False):
+        return False
+    age = now - entry.stat(follow_symlinks=False).st_mtime
+    if age < STALE_AFTER:
+        return False
+    pid = match.group("pid")
+    return pid is None or age > REUSED_PID_AFTER or not _alive(int(pid))
+
+
+def _alive(pid: int) -> bool:
+    """Whether process `pid` runs on this machine. Where that cannot be asked (Windows:
+    os.kill would end it), it is taken to run."""
+    if os.name != "posix" or pid <= 0:
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process: it runs
+        return True
+    return True

@@ -133,6 +133,7 @@ class FileChange:
     path: str  # relative to the project root
     before: str
     after: str
+    note: str = ""  # what else the write did: a hard link split (see auditor.scan.fileio)
 
 
 @dataclass(frozen=True, slots=True)
@@ -460,7 +461,7 @@ def _fix_file(
         return result, outcome.applied, change
     try:
         data = outcome.text.encode(decoded.encoding)
-        write_atomic(source.path, data, expected=result.data)
+        links = write_atomic(source.path, data, expected=result.data)
     except (UnicodeEncodeError, ChangedOnDisk, ReadOnly, OSError) as exc:
         if isinstance(exc, UnicodeEncodeError):
             message = f"fixed file not written: cannot encode as {decoded.encoding}"
@@ -472,6 +473,9 @@ def _fix_file(
             message = f"fixed file not written: {exc}"
         error = error_finding(FIX_ERROR, source.rel, message)
         return replace(result, findings=(*result.findings, error)), (), None
+    if links:
+        note = "the fixed file is a new one, the other names keep the old content"
+        change = replace(change, note=f"had {links} hard links; {note}")
     fixed_text = Decoded(outcome.text, decoded.encoding)
     suppressed = result.suppressed
     if suppressed:  # their positions moved with the fixes

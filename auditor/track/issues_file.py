@@ -255,9 +255,10 @@ class _Validator:
         if document is None:
             document = {}
         if not isinstance(document, dict):
-            raise self.fail(
-                (), f"must be a mapping with {', '.join(TOP_KEYS)} (got {_describe(document)})"
-            )
+            # Without the value: a file that is no issues file at all (a secret, a config)
+            # is one string, and an error must not print it.
+            got = _KINDS.get(type(document).__name__, "a value")
+            raise self.fail((), f"must be a mapping with {', '.join(TOP_KEYS)} (got {got})")
         self.unknown_keys(document, TOP_KEYS, ())
         project = self.string(document.get("project"), ("project",))
         started = self.date(document.get("started"), ("started",))
@@ -361,6 +362,18 @@ class _Validator:
             notes=self.string(item.get("notes"), (*where, "notes")),
             line=self.lines.get(where, 1),
         )
+
+
+# What a value is, in words and without the value (see _Validator.document).
+_KINDS = {
+    "str": "a string",
+    "int": "a number",
+    "float": "a number",
+    "bool": "true or false",
+    "list": "a list",
+    "date": "a date",
+    "datetime": "a date",
+}
 
 
 def _describe(value: object) -> str:
