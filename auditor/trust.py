@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -66,11 +67,20 @@ class Session:
 
     override: bool = False
     refused: list[Refusal] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def note(self, refusals: Sequence[Refusal]) -> None:
-        for refusal in refusals:
-            if refusal not in self.refused:
-                self.refused.append(refusal)
+        with self._lock:
+            for refusal in refusals:
+                if refusal not in self.refused:
+                    self.refused.append(refusal)
+
+    def take(self) -> list[Refusal]:
+        """The refusals noted so far, forgotten: a long-running server reports them
+        itself, per project, instead of at its exit."""
+        with self._lock:
+            taken, self.refused[:] = list(self.refused), []
+        return taken
 
 
 # One command runs at a time in a process (the CLI; the language server trusts per
@@ -90,6 +100,10 @@ def session(*, override: bool = False) -> Iterator[Session]:
         yield _session
     finally:
         _session = outer
+
+
+def take_refused() -> list[Refusal]:
+    return _session.take()
 
 
 def trust_for_this_run() -> None:
@@ -179,7 +193,7 @@ def _source_files(package: Path) -> Iterator[Path]:
 # --- the user's records ----------------------------------------------------------------
 
 
-def _record_path(root: Path) -> Path:
+def record_path(root: Path) -> Path:
     name = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:32]
     return config_dir() / "trusted" / f"{name}.json"
 
@@ -189,7 +203,7 @@ def is_trusted(config: Config) -> bool:
     if _session.override:
         return True
     try:
-        record = json.loads(_record_path(config.root).read_text(encoding="utf-8"))
+        record = json.loads(record_path(config.root).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
     return (
@@ -236,7 +250,7 @@ def grant(config: Config) -> Path:
         "config": str(config.file) if config.file else None,
         "digest": digest(config),
     }
-    path = _record_path(config.root)
+    path = record_path(config.root)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, (json.dumps(record, indent=2) + "\n").encode())
     return path
@@ -245,7 +259,7 @@ def grant(config: Config) -> Path:
 def revoke(config: Config) -> bool:
     """Forget the trust in the project; whether there was any."""
     try:
-        _record_path(config.root).unlink()
+        record_path(config.root).unlink()
     except FileNotFoundError:
         return False
     return True

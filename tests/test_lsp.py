@@ -606,3 +606,52 @@ def _finding(rule_id: str, severity: Severity) -> Finding:
 )
 def test_severities(rule_id: str, severity: Severity, expected: Any) -> None:
     assert severity_of(_finding(rule_id, severity)) == expected
+
+
+MARKING = CRASHING.replace(
+    "import libcst as cst\n",
+    "import libcst as cst\nfrom pathlib import Path\n"
+    "(Path(__file__).resolve().parent / 'MARKER').write_text('imported')\n",
+    1,
+)
+
+
+def test_an_untrusted_folder_never_imports_its_plugin_and_says_so_once(server) -> None:
+    name = f"lsp_rules_{uuid.uuid4().hex[:8]}"
+    client = server(
+        {f"{name}.py": MARKING, "pyproject.toml": f"[tool.audit]\nplugins = ['{name}']\n"}
+    )
+    client.open("app.py", "run()\n" + BARE)
+    client.open("other.py", BARE, version=1)
+    # The built-in rules run; the plugin's module is not imported.
+    assert client.diagnostics("app.py") == [
+        _diagnostic((3, 0), (3, 6), "bare-except", ERROR, BARE_EXCEPT)
+    ]
+    assert client.diagnostics("other.py") == [
+        _diagnostic((2, 0), (2, 6), "bare-except", ERROR, BARE_EXCEPT)
+    ]
+    told = client.wait(lambda m: m.get("method") == "window/showMessage")
+    assert told["params"] == {
+        "type": 2,
+        "message": (
+            f"audit: pyproject.toml: not trusted: 'tool.audit.plugins' imports the plugin "
+            f"module(s) {name}; review it, then run `audit trust` (or pass --trust for one run)"
+        ),
+    }
+    assert not (client.root / "MARKER").exists()
+    # Trusted from the command line: the server loads the project again, with its plugin.
+    done = subprocess.run(
+        [sys.executable, "-m", "auditor", "trust"],
+        cwd=client.root,
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    client.notify("textDocument/didSave", {"textDocument": {"uri": client.uri("pyproject.toml")}})
+    assert [d["code"] for d in client.diagnostics("app.py")] == [
+        "internal-error",
+        "bare-except",
+    ]
+    assert (client.root / "MARKER").exists()
+    assert [m for m in client.kept if m.get("method") == "window/showMessage"] == []
+    assert client.close() == 0

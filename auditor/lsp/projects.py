@@ -1,6 +1,7 @@
 """The projects of the open documents: one warm engine each, found as `audit scan` finds
-its config (the nearest pyproject.toml with a [tool.audit] table), reloaded when that file
-or a local plugin module changes. Shared by the server's worker threads: one at a time
+its config (the nearest pyproject.toml with a [tool.audit] table), reloaded when that file,
+a local plugin module or the project's trust changes. An untrusted project's plugins are
+never imported (auditor.trust): the server says so once, and runs the built-in rules. Shared by the server's worker threads: one at a time
 finds, loads or forgets a project (`_locked`); the engines themselves scan side by side."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
+from auditor import trust
 from auditor.config import find_config, load_config
 from auditor.errors import AuditError
 from auditor.scan.engine import Engine
@@ -48,7 +50,8 @@ class Loaded:
     project: Project
     engine: Engine
     scanned_language: Callable[[str], str | None]  # rel path -> language, None: not scanned
-    stamps: Stamps  # its config file and local plugin modules, as loaded
+    stamps: Stamps  # its config file, local plugin modules and trust record, as loaded
+    refused: tuple[str, ...] = ()  # what it asked to run and was refused (auditor.trust)
 
     @property
     def root(self) -> Path:
@@ -144,12 +147,16 @@ def _load(located: _Located) -> Loaded | Broken:
     try:
         project = open_project(start, config_file).realized()
     except AuditError as exc:
+        trust.take_refused()  # the error is what the editor is told
         plugins, files = _plugins_of_config(config_file)
         return Broken(exc.message, config_file, (*config_stamps, *_stamped(files)), plugins)
     config = project.config
     engine = project.engine()
-    stamps = (*config_stamps, *_stamped(_plugin_files(config.plugins, config.root)))
-    return Loaded(project, engine, language_filter(config, engine), stamps)
+    # `audit trust` (or a revoke) loads the project again: its record is stamped too.
+    watched = [*_plugin_files(config.plugins, config.root), trust.record_path(config.root)]
+    stamps = (*config_stamps, *_stamped(watched))
+    refused = tuple(refusal.message() for refusal in trust.take_refused())
+    return Loaded(project, engine, language_filter(config, engine), stamps, refused)
 
 
 def _plugins_of_config(config_file: Path | None) -> tuple[tuple[str, ...], list[Path]]:

@@ -59,6 +59,7 @@ class AuditServer(LanguageServer):
         self._background: set[asyncio.Task[Any]] = set()
         # The last scan of each document: read and written in the document's lane only.
         self._analyses: dict[str, Analysis] = {}
+        self._told: set[str] = set()  # trust refusals shown to the user (window/showMessage)
 
     # --- documents ----------------------------------------------------------------------
 
@@ -107,6 +108,7 @@ class AuditServer(LanguageServer):
                 return  # changed or closed meanwhile: a newer scan is on its way
             params = types.PublishDiagnosticsParams(uri=uri, diagnostics=found, version=version)
             self.text_document_publish_diagnostics(params)
+            self._tell_refusals(uri)
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -114,6 +116,16 @@ class AuditServer(LanguageServer):
         finally:
             if self._pending.get(uri) is asyncio.current_task():
                 del self._pending[uri]
+
+    def _tell_refusals(self, uri: str) -> None:
+        """Once per refusal: the project's plugins or sources were not run, untrusted."""
+        analysis = self._analyses.get(uri)
+        loaded = analysis.project if analysis is not None else None
+        for message in loaded.refused if loaded is not None else ():
+            if message not in self._told:
+                self._told.add(message)
+                shown = types.ShowMessageParams(types.MessageType.Warning, f"audit: {message}")
+                self.window_show_message(shown)
 
     def _diagnose(self, uri: str, path: Path, text: str, encoding: str) -> list[types.Diagnostic]:
         loads = self.projects.loads

@@ -16,6 +16,7 @@ from auditor.globs import globs
 from auditor.model import Finding
 from auditor.scan.cache import rule_set_key
 from auditor.scan.discovery import language_of
+from auditor.scan.loading import plugins_refused
 from auditor.scan.run import Project, ScanOutcome, default_jobs, language_filter, scan
 from auditor.track.git_objects import GitError, open_repo, repository_of
 from auditor.track.history import walk
@@ -38,7 +39,9 @@ def load_project_issues(project: Project) -> IssuesFile:
     label = display_path(path)
     if not path.is_file():
         raise IssuesError(f"{label}: no such file (set `issues-file` under [tool.audit])")
-    known = {rule.id for rule in project.rules} | set(project.registry)
+    known: set[str] | None = {rule.id for rule in project.rules} | set(project.registry)
+    if plugins_refused(project.config, project.registry):
+        known = None  # an id may be a refused plugin's (auditor.trust)
     sources = [source.name for source in project.config.sources]
     return load_issues(path, label, known, sources)
 
