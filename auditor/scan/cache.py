@@ -6,7 +6,10 @@ per-file ignores and auditor's version, hashed into the cache file's name. A fil
 size and mtime are unchanged is not even read; one whose content is unchanged is not parsed.
 
 The cache is JSON: a cache folder from a cloned repository cannot run code when loaded.
-Concurrent runs each write the whole file atomically; the last one wins, none corrupts it.
+Each file is signed with a key outside the repository (auditor.cache_signing): one that
+came with the code, or that another machine wrote with another key, is a miss, as is one
+of the wrong shape. Concurrent runs each write the whole file atomically; the last one
+wins, none corrupts it.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from auditor import __version__
+from auditor import __version__, cache_signing
+from auditor.cache_signing import as_int, as_list, as_str
 from auditor.model import Edit, Finding, Fix, Location, Severity
 from auditor.scan.fileio import write_atomic
 from auditor.scan.loading import ActiveRule
@@ -88,14 +92,20 @@ class Cache:
         self._load()
 
     def _load(self) -> None:
+        payload = cache_signing.read(self.path.name, self.path)
+        if payload is None:
+            return  # none, unsigned, or signed with another key: start afresh
         try:
-            document = json.loads(self.path.read_text(encoding="utf-8"))
-            if document.get("format") != FORMAT:
+            document = json.loads(payload)
+            if not isinstance(document, dict) or document.get("format") != FORMAT:
                 return
-            for rel, raw in document["files"].items():
-                self.entries[rel] = _entry(rel, raw)
-        except (OSError, ValueError, KeyError, TypeError, IndexError):
-            self.entries = {}  # unreadable or from another version: start afresh
+            files = document["files"]
+            if not isinstance(files, dict):
+                return
+            for rel, raw in files.items():
+                self.entries[str(rel)] = _entry(str(rel), raw)
+        except Exception:  # unreadable, another version's or the wrong shape: a miss
+            self.entries = {}
 
     def lookup(self, rel: str, size: int, mtime_ns: int) -> Entry | None:
         entry = self.entries.get(rel)
@@ -122,9 +132,13 @@ class Cache:
                 break
             kept.setdefault(rel, entry)
         document = {"format": FORMAT, "files": {rel: _raw(e) for rel, e in sorted(kept.items())}}
+        payload = json.dumps(document, separators=(",", ":")).encode()
+        sealed = cache_signing.seal(self.path.name, payload)
+        if sealed is None:
+            return  # no signing key: no cache
         try:
             make_cache_folder(self.directory)
-            write_atomic(self.path, json.dumps(document, separators=(",", ":")).encode())
+            write_atomic(self.path, sealed)
             self._prune()
         except OSError:
             pass  # a read-only checkout scans without a cache
@@ -174,35 +188,44 @@ def finding_raw(f: Finding) -> list[Any]:
     ]
 
 
-def _entry(rel: str, raw: list[Any]) -> Entry:
-    blob, size, mtime_ns, findings, suppressed = raw
+def _entry(rel: str, raw: Any) -> Entry:
+    blob, size, mtime_ns, findings, suppressed = as_list(raw, 5)
     return Entry(
-        str(blob),
-        int(size),
-        int(mtime_ns),
-        tuple(finding_from_raw(rel, f) for f in findings),
-        tuple(finding_from_raw(rel, f) for f in suppressed),
+        as_str(blob),
+        as_int(size),
+        as_int(mtime_ns),
+        tuple(finding_from_raw(rel, f) for f in as_list(findings)),
+        tuple(finding_from_raw(rel, f) for f in as_list(suppressed)),
     )
 
 
-def finding_from_raw(rel: str, raw: list[Any]) -> Finding:
-    rule_id, severity, line, column, end_line, end_column, message, fingerprint, scope, fix = raw
+def finding_from_raw(rel: str, raw: Any) -> Finding:
+    """A finding from `finding_raw`'s JSON; ValueError when it is not of that shape."""
+    rule_id, severity, line, column, end_line, end_column, message, fingerprint, scope, fix = (
+        as_list(raw, 10)
+    )
     return Finding(
-        rule_id=str(rule_id),
-        severity=Severity(severity),
-        path=rel,
-        start=Location(int(line), int(column)),
-        end=Location(int(end_line), int(end_column)),
-        message=str(message),
-        fix=None
-        if fix is None
-        else Fix(
-            tuple(Edit(int(s), int(e), str(t)) for s, e, t in fix[2]),
-            str(fix[0]),
-            "unsafe" if fix[1] == "unsafe" else "safe",
+        rule_id=as_str(rule_id),
+        severity=Severity(as_int(severity)),
+        path=as_str(rel),
+        start=Location(as_int(line), as_int(column)),
+        end=Location(as_int(end_line), as_int(end_column)),
+        message=as_str(message),
+        fix=None if fix is None else _fix(fix),
+        fingerprint=as_str(fingerprint),
+        scope=as_str(scope),
+    )
+
+
+def _fix(raw: Any) -> Fix:
+    description, applicability, edits = as_list(raw, 3)
+    return Fix(
+        tuple(
+            Edit(as_int(s), as_int(e), as_str(t))
+            for s, e, t in (as_list(edit, 3) for edit in as_list(edits))
         ),
-        fingerprint=str(fingerprint),
-        scope=str(scope),
+        as_str(description),
+        "unsafe" if applicability == "unsafe" else "safe",
     )
 
 

@@ -6,6 +6,9 @@ that define the rules (and of auditor) are as they were: any change there, an up
 edited rule, a new plugin, and the rules are imported again and the manifest rewritten.
 Projects with local plugin modules (`plugins = [...]`) do not use it.
 
+Signed like the result cache (auditor.cache_signing): a manifest that came with the code,
+or is not of the shape written here, is a miss and the rules are imported.
+
 What it gives are stand-in classes (`RuleStub`) with a rule's metadata and no visitor:
 enough to resolve the configuration and to compute the result cache's key. A scan that has
 a file to parse swaps them for the real classes first (`Project.realized`)."""
@@ -20,7 +23,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, ClassVar
 
-from auditor import __version__
+from auditor import __version__, cache_signing
+from auditor.cache_signing import as_dict, as_list, as_optional_str, as_str
 from auditor.model import Severity
 from auditor.scan.fileio import write_atomic
 from auditor.scan.loading import ActiveRule, Implementation, LoadedRule
@@ -133,8 +137,13 @@ def any_stub(rules: Iterable[ActiveRule]) -> bool:
 def load(cache_dir: Path) -> dict[str, LoadedRule] | None:
     """The registry from the manifest, with stub classes; None when it is missing, stale
     or unreadable."""
+    payload = cache_signing.read(NAME, cache_dir / NAME)
+    if payload is None:
+        return None
     try:
-        data = json.loads((cache_dir / NAME).read_text(encoding="utf-8"))
+        data = json.loads(payload)
+        if not isinstance(data, dict):
+            return None
         if data.get("format") != FORMAT or data.get("version") != __version__:
             return None
         if data.get("installed") != _installed():
@@ -145,12 +154,15 @@ def load(cache_dir: Path) -> dict[str, LoadedRule] | None:
         if data.get("stamp") != _stat_files(record[0] for record in data.get("stamp", [])):
             return None
         registry: dict[str, LoadedRule] = {}
-        for rule_id, implementations in data["rules"].items():
+        for rule_id, implementations in as_dict(data["rules"]).items():
             registry[rule_id] = LoadedRule(
-                tuple(Implementation(_stub(record), record["origin"]) for record in implementations)
+                tuple(
+                    Implementation(_stub(as_dict(record)), as_str(record["origin"]))
+                    for record in as_list(implementations)
+                )
             )
         return registry
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except Exception:  # unreadable, or not of the shape written here: import the rules
         return None
 
 
@@ -196,9 +208,12 @@ def save(cache_dir: Path, registry: Mapping[str, LoadedRule]) -> None:
         ),
         "rules": rules,
     }
+    sealed = cache_signing.seal(NAME, json.dumps(data, indent=1).encode("utf-8"))
+    if sealed is None:
+        return  # no signing key: no manifest
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        write_atomic(cache_dir / NAME, json.dumps(data, indent=1).encode("utf-8"))
+        write_atomic(cache_dir / NAME, sealed)
     except OSError:
         pass
 
@@ -206,21 +221,22 @@ def save(cache_dir: Path, registry: Mapping[str, LoadedRule]) -> None:
 def _stub(record: Mapping[str, Any]) -> type[BaseRule]:
     options = {
         name: tuple(value) if isinstance(value, list) else value
-        for name, value in record["options"].items()
+        for name, value in as_dict(record["options"]).items()
     }
+    qualname = as_str(record["qualname"])
     attributes = {
-        "__module__": record["module"],
-        "__qualname__": record["qualname"],
-        "__doc__": record["doc"],
-        "module_file": record["file"],
-        "id": record["id"],
-        "severity": Severity.parse(record["severity"]),
-        "message": record["message"],
-        "languages": frozenset(record["languages"]),
+        "__module__": as_str(record["module"]),
+        "__qualname__": qualname,
+        "__doc__": as_optional_str(record["doc"]),
+        "module_file": as_str(record["file"]),
+        "id": as_str(record["id"]),
+        "severity": Severity.parse(as_str(record["severity"])),
+        "message": as_str(record["message"]),
+        "languages": frozenset(as_str(name) for name in as_list(record["languages"])),
         "OPTIONS": MappingProxyType(options),
-        "fix_applicability": record["fix_applicability"],
-        "fix_description": record["fix_description"],
-        "PROJECT_FILES": tuple(record["project_files"]),
-        "url": record["url"],
+        "fix_applicability": "unsafe" if record["fix_applicability"] == "unsafe" else "safe",
+        "fix_description": as_optional_str(record["fix_description"]),
+        "PROJECT_FILES": tuple(as_str(name) for name in as_list(record["project_files"])),
+        "url": as_optional_str(record["url"]),
     }
-    return type(record["qualname"].rpartition(".")[2], (RuleStub,), attributes)
+    return type(qualname.rpartition(".")[2], (RuleStub,), attributes)

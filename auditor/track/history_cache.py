@@ -5,7 +5,9 @@ A commit's events depend on the state before it, so a file holds one walk: from 
 (the base commit) through a run of commits. It is valid for one rule set and code stamp
 (the key in its name) and while its commits are a prefix of the ones tracked now: a rerun
 on the same history reads no blob, a new commit costs its own diff, and a rewritten
-history starts again. JSON, so a cache folder from a cloned repository cannot run code.
+history starts again. JSON, so a cache folder from a cloned repository cannot run code;
+signed (auditor.cache_signing), so one that came with the code, or is not of the shape
+written here, is walked again rather than believed.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from auditor import cache_signing
+from auditor.cache_signing import as_dict, as_int, as_list, as_optional_str, as_str
 from auditor.model import Finding
 from auditor.scan.cache import finding_from_raw, finding_raw, make_cache_folder
 from auditor.scan.fileio import write_atomic
@@ -37,20 +41,29 @@ class HistoryCache:
     def _path(self, base: str | None) -> Path:
         return self.folder / f"{self.key}-{base or 'root'}.json"
 
+    @staticmethod
+    def _role(path: Path) -> str:
+        return f"history/{path.name}"
+
     def load(self, base: str | None, commits: Sequence[str]) -> Resumed | None:
         """The cached walk from `base`, if its commits are a prefix of `commits`."""
+        path = self._path(base)
+        payload = cache_signing.read(self._role(path), path)
+        if payload is None:
+            return None  # none, or not signed with our key: walk again
         try:
-            data = json.loads(self._path(base).read_bytes())
+            data = as_dict(json.loads(payload))
             if data.get("format") != FORMAT:
                 return None
-            records = [_record(r) for r in data["commits"]]
+            records = [_record(r) for r in as_list(data["commits"])]
             if [r.sha for r in records] != list(commits[: len(records)]):
                 return None
-            baseline = tuple(_sighting(s) for s in data["baseline"])
-            state = _state(data["state"])
-            return baseline, int(data["baseline_unreadable"]), records, state, set(data["ever"])
-        except (OSError, ValueError, KeyError, TypeError, IndexError):
-            return None  # no cache, or one this version cannot read: walk again
+            baseline = tuple(_sighting(s) for s in as_list(data["baseline"]))
+            state = _state(as_dict(data["state"]))
+            ever = {as_str(identity) for identity in as_list(data["ever"])}
+            return baseline, as_int(data["baseline_unreadable"]), records, state, ever
+        except Exception:  # one this version cannot read, or of the wrong shape: walk again
+            return None
 
     def save(
         self,
@@ -69,9 +82,15 @@ class HistoryCache:
             "state": _state_json(state),
             "ever": sorted(ever),
         }
+        path = self._path(base)
+        sealed = cache_signing.seal(
+            self._role(path), json.dumps(data, separators=(",", ":")).encode()
+        )
+        if sealed is None:
+            return  # no signing key: no cache
         try:
             make_cache_folder(self.folder)
-            write_atomic(self._path(base), json.dumps(data, separators=(",", ":")).encode())
+            write_atomic(path, sealed)
             walks = sorted(self.folder.glob("*.json"), key=os.path.getmtime, reverse=True)
             for old in walks[KEEP:]:
                 old.unlink(missing_ok=True)
@@ -83,16 +102,18 @@ def _finding_json(f: Finding) -> list[Any]:
     return [f.path, finding_raw(f)]
 
 
-def _finding(v: list[Any]) -> Finding:
-    return finding_from_raw(v[0], v[1])
+def _finding(v: Any) -> Finding:
+    path, raw = as_list(v, 2)
+    return finding_from_raw(as_str(path), raw)
 
 
 def _sighting_json(s: Sighting) -> list[Any]:
     return [s.identity, _finding_json(s.finding)]
 
 
-def _sighting(v: list[Any]) -> Sighting:
-    return Sighting(v[0], _finding(v[1]))
+def _sighting(v: Any) -> Sighting:
+    identity, finding = as_list(v, 2)
+    return Sighting(as_str(identity), _finding(finding))
 
 
 def _record_json(r: CommitRecord) -> dict[str, Any]:
@@ -105,10 +126,16 @@ def _record_json(r: CommitRecord) -> dict[str, Any]:
     }
 
 
-def _record(d: dict[str, Any]) -> CommitRecord:
-    meta = CommitMeta(*d["meta"], *d["stat"])
-    events = tuple(Event(k, _sighting(s), since) for k, s, since in d["events"])
-    return CommitRecord(meta, events, d["unreadable"])
+def _record(raw: Any) -> CommitRecord:
+    d = as_dict(raw)
+    sha, date, author, subject, message = (as_str(v) for v in as_list(d["meta"], 5))
+    files, insertions, deletions = (as_int(v) for v in as_list(d["stat"], 3))
+    meta = CommitMeta(sha, date, author, subject, message, files, insertions, deletions)
+    events = tuple(
+        Event(as_str(k), _sighting(s), as_optional_str(since))
+        for k, s, since in (as_list(e, 3) for e in as_list(d["events"]))
+    )
+    return CommitRecord(meta, events, as_int(d["unreadable"]))
 
 
 def _tracked_json(t: Tracked) -> list[Any]:
@@ -116,9 +143,11 @@ def _tracked_json(t: Tracked) -> list[Any]:
     return [identity, item.key, item.before, item.after, item.span, _finding_json(item.finding)]
 
 
-def _tracked(v: list[Any]) -> Tracked:
-    finding = _finding(v[5])
-    return Keyed(finding.rule_id, v[1], v[2], v[3], v[4], finding), v[0]
+def _tracked(v: Any) -> Tracked:
+    identity, key, before, after, span, raw = as_list(v, 6)
+    finding = _finding(raw)
+    texts = (as_str(key), as_str(before), as_str(after), as_str(span))
+    return Keyed(finding.rule_id, *texts, finding), as_str(identity)
 
 
 def _state_json(s: WalkState) -> dict[str, Any]:
@@ -140,12 +169,20 @@ def _state_json(s: WalkState) -> dict[str, Any]:
 
 def _state(d: dict[str, Any]) -> WalkState:
     return WalkState(
-        files={p: tuple(_tracked(t) for t in ts) for p, ts in d["files"].items()},
-        blobs=dict(d["blobs"]),
-        unknown={
-            p: Unknown(since, None if last is None else tuple(_tracked(t) for t in last), blob)
-            for p, (since, last, blob) in d["unknown"].items()
-        },
-        gone={(k[0], k[1], k[2]): list(ids) for k, ids in d["gone"]},
-        used=set(d["used"]),
+        files={p: tuple(_tracked(t) for t in as_list(ts)) for p, ts in as_dict(d["files"]).items()},
+        blobs={p: as_str(blob) for p, blob in as_dict(d["blobs"]).items()},
+        unknown={p: _unknown(u) for p, u in as_dict(d["unknown"]).items()},
+        gone={_gone_key(k): [as_str(i) for i in as_list(ids)] for k, ids in as_list(d["gone"])},
+        used={as_str(identity) for identity in as_list(d["used"])},
     )
+
+
+def _unknown(v: Any) -> Unknown:
+    since, last, blob = as_list(v, 3)
+    tracked = None if last is None else tuple(_tracked(t) for t in as_list(last))
+    return Unknown(as_optional_str(since), tracked, as_optional_str(blob))
+
+
+def _gone_key(v: Any) -> tuple[str, str, str]:
+    a, b, c = (as_str(part) for part in as_list(v, 3))
+    return a, b, c
