@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -268,3 +269,24 @@ def test_an_uncaught_error_is_one_line_and_exit_2(project, audit, monkeypatch) -
     assert verbose.err.endswith(
         "audit: error: internal error: RuntimeError: disk on fire (a bug in auditor)\n"
     )
+
+
+def test_python_m_auditor_never_imports_the_scanned_folders_modules(project) -> None:
+    # `python -m` puts the current folder first on the import path: a repository's
+    # `yaml.py` would stand in for PyYAML when the issues file is read.
+    root = project(
+        {
+            "pyproject.toml": "[tool.audit]\n",
+            "issues.yaml": "project: x\nstarted: 2025-01-01\nissues: []\n",
+            "yaml.py": "open('MARKER_SHADOW', 'w').write('imported')\n",
+        }
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "auditor", "issues", "check"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode, done.stdout) == (0, "issues.yaml: 0 issues, valid.\n")
+    assert not (root / "MARKER_SHADOW").exists()
