@@ -1,0 +1,431 @@
+"""pii-logging's vocabulary, shared by its Python and JS/TS implementations: which
+identifiers, attributes and object keys name personal or secret data.
+
+An identifier is split into lower-case word parts (`customerPhone`, `customer_phone`,
+`customer-phone` and `CUSTOMER_PHONE` are all `customer phone`; `getIPAddress` is
+`get ip address`; digits are words of their own: `address_line1`). A **term** (`phone
+number`, `email`) matches where its words occur in that sequence. The identifier names the
+data itself unless:
+- a word after the term says it is something *about* the data (`META_WORDS`: an id, a
+  count, a length, a flag, a type, a form field, a template, a URL...): `email_count`,
+  `email_verified`, `address_id`, `token_type`, `password_field`, `emailInput`;
+- its first word says it is a flag, a count or a fake (`GUARD_PREFIXES`): `is_email_verified`,
+  `has_password`, `num_tokens`, `n_emails`, `fake_email`, `setEmail`, `onEmailChange`;
+- it is exactly one of the `ignore-names`.
+The term's own words are never a guard: `tax_id`, `session_id` and `first_name` are data.
+
+An **object** (`user`, `customer`, `profile`, `form`, `payload`...) is a whole record passed
+as it is: `console.log(user)`, `print(customer)`. It matches only where the identifier
+*ends* with it, after dropping words such as `data`, `info`, `details`, `obj`
+(`current_user`, `userInfo`, `customer_data`); a PascalCase or ALL_CAPS name is a class or a
+constant, not a record.
+
+Both lists are options (`names`, `objects`), each entry `"label: words"` (the label is what
+the redaction marker says, `[redacted: label]`); `extend-names`/`extend-objects` add to them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+MARKER = "[redacted: {}]"
+
+NAMES: tuple[str, ...] = (
+    # e-mail
+    "email: email",
+    "email: emails",
+    "email: e mail",
+    "email: emailaddress",
+    "email: mail address",
+    # phone
+    "phone: phone",
+    "phone: phones",
+    "phone: phonenumber",
+    "phone: telephone",
+    "phone: mobile number",
+    "phone: mobile phone",
+    "phone: cellphone",
+    "phone: cell phone",
+    "phone: msisdn",
+    "phone: fax number",
+    # names of people
+    "name: first name",
+    "name: firstname",
+    "name: last name",
+    "name: lastname",
+    "name: full name",
+    "name: fullname",
+    "name: given name",
+    "name: family name",
+    "name: surname",
+    "name: middle name",
+    "name: maiden name",
+    "name: legal name",
+    "name: real name",
+    "name: customer name",
+    "name: contact name",
+    "name: patient name",
+    "name: guest name",
+    "name: recipient name",
+    "name: sender name",
+    "name: passenger name",
+    "name: billing name",
+    "name: shipping name",
+    "name: holder name",
+    # postal addresses
+    "address: street",
+    "address: street address",
+    "address: billing address",
+    "address: shipping address",
+    "address: delivery address",
+    "address: postal address",
+    "address: mailing address",
+    "address: home address",
+    "address: residential address",
+    "address: customer address",
+    "address: address line",
+    "address: addressline",
+    "address: postcode",
+    "address: post code",
+    "address: postal code",
+    "address: postalcode",
+    "address: zip code",
+    "address: zipcode",
+    # birth dates
+    "birth date: birth date",
+    "birth date: birthdate",
+    "birth date: date of birth",
+    "birth date: dob",
+    "birth date: birthday",
+    "birth date: birth day",
+    # credentials
+    "password: password",
+    "password: passwords",
+    "password: passwd",
+    "password: pass word",
+    "password: passphrase",
+    "password: pass phrase",
+    "token: token",
+    "token: access token",
+    "token: refresh token",
+    "token: id token",
+    "token: auth token",
+    "token: bearer token",
+    "token: api token",
+    "token: csrf token",
+    "token: jwt",
+    "token: otp",
+    "token: authorization",
+    "secret: secret",
+    "secret: client secret",
+    "secret: secret key",
+    "secret: private key",
+    "secret: signing key",
+    "secret: app secret",
+    "secret: consumer secret",
+    "secret: webhook secret",
+    "secret: credentials",
+    "secret: credential",
+    "secret: creds",
+    "api key: api key",
+    "api key: api keys",
+    "api key: apikey",
+    "api key: api secret",
+    "api key: access key",
+    "api key: subscription key",
+    # payment and identity documents
+    "card: card number",
+    "card: cardnumber",
+    "card: card no",
+    "card: card num",
+    "card: credit card",
+    "card: creditcard",
+    "card: cc number",
+    "card: cvv",
+    "card: cvc",
+    "card: card holder",
+    "card: cardholder",
+    "bank account: iban",
+    "bank account: bank account",
+    "bank account: account number",
+    "bank account: routing number",
+    "bank account: sort code",
+    "national id: ssn",
+    "national id: social security",
+    "national id: tax id",
+    "national id: taxid",
+    "national id: tax number",
+    "national id: national id",
+    "national id: passport number",
+    "national id: passport no",
+    "national id: driver license",
+    "national id: drivers license",
+    "national id: driving licence",
+    "national id: driving license",
+    # network identity and sessions
+    "ip address: ip",
+    "ip address: ipaddress",
+    "ip address: ip addr",
+    "ip address: ipaddr",
+    "ip address: remote addr",
+    "ip address: remote ip",
+    "ip address: client ip",
+    "ip address: user ip",
+    "ip address: real ip",
+    "ip address: x forwarded for",
+    "session: session id",
+    "session: sessionid",
+    "session: session key",
+    "session: session token",
+    "session: session cookie",
+    "session: cookie",
+    "session: cookies",
+)
+
+OBJECTS: tuple[str, ...] = (
+    "user: user",
+    "user: users",
+    "customer: customer",
+    "customer: customers",
+    "person: person",
+    "person: people",
+    "patient: patient",
+    "patient: patients",
+    "profile: profile",
+    "contact: contact",
+    "contact: contacts",
+    "guest: guest",
+    "guest: guests",
+    "subscriber: subscriber",
+    "subscriber: subscribers",
+    "applicant: applicant",
+    "employee: employee",
+    "employee: employees",
+    "form: form",
+    "form: form data",
+    "form: formdata",
+    "form: form values",
+    "request data: request body",
+    "request data: req body",
+    "request data: request data",
+    "request data: request payload",
+    "request data: payload",
+)
+
+
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# A word after a term: the identifier is about the data, not the data.
+META_WORDS = _word_set(
+    """
+    id ids pk pks uuid guid key keys count counts cnt len length size max min limit
+    verified verification confirmed confirmation enabled disabled required optional
+    type types kind format formats field fields column col label placeholder hint help
+    regex re pattern validator validators validation valid error errors err message msg
+    status template templates subject body html sent send backend host port server smtp
+    provider service client domain url uri link endpoint path file filename dir directory
+    name names prefix suffix header headers param params attr attribute prop property
+    policy strength expiry expires expiration expired exp ttl timeout lifetime age at
+    enable time timestamp changed change updated reset exists present missing match mismatch
+    masked redacted hashed hash hasher mask input element el ref button btn icon modal
+    dialog form view screen page step tab component widget class style selector handler
+    callback listener event config settings setting option options flag mode source
+    store cache manager generator factory checker encoder util utils helper module lib
+    index idx pos position offset start end visible visibility shown hidden toggle
+    """
+)
+# A first word: the identifier is a flag, a count, an action or a fake.
+GUARD_PREFIXES = _word_set(
+    """
+    is has have had was were can could should must will did does do needs need requires
+    require allow allows allowed use uses using show hide no num n total count max min
+    len validate check verify on handle set toggle update mask hash hashed masked redact
+    redacted obfuscated anonymized anonymize sanitize sanitized fake mock test dummy
+    sample example stub default
+    """
+)
+# A word right before a bare `token` that makes it a place in a sequence (a pagination,
+# stream or lexer token), not a credential: `next_token`, `since_token`, `current_token`.
+TOKEN_POSITIONS = _word_set(
+    """
+    current cur prev previous next last since from to now batch start end first stream
+    sync page pagination continuation upto until min max lower upper new old
+    """
+)
+_POSITIONS = frozenset((w,) for w in TOKEN_POSITIONS)
+# Words dropped from the end of an identifier before it is matched against the objects.
+RECORD_WORDS = _word_set(
+    "data info details detail obj object record records dict json list payload"
+)
+
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+
+
+def words(identifier: str) -> tuple[str, ...]:
+    """`customerPhone` -> ("customer", "phone"); `getIPAddress` -> ("get", "ip", "address")."""
+    return tuple(w.lower() for w in _WORD.findall(identifier))
+
+
+def marker(label: str) -> str:
+    return MARKER.format(label)
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    label: str
+    words: tuple[str, ...]
+
+
+def parse_entries(entries: Iterable[str], option: str) -> tuple[Term, ...]:
+    """`"label: words"` entries (the words in any identifier style); an entry without a
+    label is labelled by its own words."""
+    terms = []
+    for entry in entries:
+        label, sep, spelled = entry.partition(":")
+        if not sep:
+            label, spelled = "", entry
+        parts = tuple(w for piece in spelled.split() for w in words(piece))
+        if not parts or not all(c.isalnum() or c in " -_" for c in label.strip()):
+            raise ValueError(
+                f"{option} entry {entry!r} must be 'label: words' or words, "
+                "e.g. 'card: loyalty number' or 'loyaltyNumber'"
+            )
+        terms.append(Term(label.strip().lower() or " ".join(parts), parts))
+    return tuple(terms)
+
+
+class Vocabulary:
+    """The configured names and objects, matched against identifiers."""
+
+    def __init__(
+        self,
+        names: Sequence[Term],
+        objects: Sequence[Term],
+        ignore: Iterable[str] = (),
+    ) -> None:
+        self._names = _by_first_word(names)
+        self._objects = sorted(objects, key=lambda t: -len(t.words))
+        self._ignored = frozenset(words(i) for i in ignore)
+
+    @classmethod
+    def from_options(
+        cls,
+        names: Iterable[str],
+        extend_names: Iterable[str],
+        objects: Iterable[str],
+        extend_objects: Iterable[str],
+        ignore: Iterable[str],
+    ) -> Vocabulary:
+        return cls(
+            parse_entries((*names, *extend_names), "names"),
+            parse_entries((*objects, *extend_objects), "objects"),
+            ignore,
+        )
+
+    def name_label(self, identifier: str) -> str | None:
+        """The label of the data `identifier` names, or None."""
+        parts = words(identifier)
+        if not parts or parts in self._ignored:
+            return None
+        found: str | None = None
+        index = 0
+        while index < len(parts):
+            term = self._term_at(parts, index)
+            if term is None:
+                if index == 0 and parts[0] in GUARD_PREFIXES:
+                    return None
+                index += 1
+                continue
+            end = index + len(term.words)
+            position = term.words == ("token",) and parts[index - 1 : index] in _POSITIONS
+            if found is None and not position and not any(w in META_WORDS for w in parts[end:]):
+                found = term.label
+            index = end
+        return found
+
+    def object_label(self, identifier: str) -> str | None:
+        """The label of the record `identifier` names as a whole, or None."""
+        if identifier[:1].isupper():
+            return None  # `User`: a class; `USER`: a constant
+        parts = words(identifier)
+        if not parts or parts in self._ignored or parts[0] in GUARD_PREFIXES:
+            return None
+        for candidate in _record_stems(parts):
+            for term in self._objects:
+                if candidate[-len(term.words) :] == term.words:
+                    return term.label
+        return None
+
+    def _term_at(self, parts: tuple[str, ...], index: int) -> Term | None:
+        for term in self._names.get(parts[index], ()):
+            if parts[index : index + len(term.words)] == term.words:
+                return term
+        return None
+
+
+def _by_first_word(terms: Sequence[Term]) -> dict[str, tuple[Term, ...]]:
+    grouped: dict[str, list[Term]] = {}
+    for term in terms:
+        grouped.setdefault(term.words[0], []).append(term)
+    return {k: tuple(sorted(v, key=lambda t: -len(t.words))) for k, v in grouped.items()}
+
+
+def _record_stems(parts: tuple[str, ...]) -> Iterable[tuple[str, ...]]:
+    yield parts
+    while len(parts) > 1 and parts[-1] in RECORD_WORDS:
+        parts = parts[:-1]
+        yield parts
+
+
+DEFAULT_VOCABULARY = Vocabulary(parse_entries(NAMES, "names"), parse_entries(OBJECTS, "objects"))
+
+# Attributes of a person record that are personal data there and ambiguous elsewhere
+# (`user.name`, `customer.address`; but `field.name`, `server.address`).
+PERSON_ATTRIBUTES = {"name": "name", "address": "address", "addresses": "address"}
+PERSON_LABELS = frozenset(
+    {"user", "customer", "person", "patient", "profile", "contact", "guest", "subscriber"}
+    | {"applicant", "employee"}
+)
+# A request's parsed data: `request.POST`, `req.body`, `request.headers`...
+REQUEST_WORDS = frozenset({"request", "req"})
+REQUEST_ATTRIBUTES = frozenset(
+    {"body", "data", "form", "json", "post", "values", "cookies", "headers", "meta"}
+    | {"signed cookies", "raw body"}
+)
+FORM_ATTRIBUTES = frozenset({"data", "cleaned data"})
+# Calls that return their argument's value, or the receiver's, as text.
+TRANSPARENT_METHODS = frozenset(
+    {"lower", "upper", "strip", "lstrip", "rstrip", "title", "casefold", "capitalize"}
+    | {"toLowerCase", "toUpperCase", "trim", "trimStart", "trimEnd", "toString"}
+    | {"normalize", "valueOf", "toLocaleLowerCase", "toLocaleUpperCase"}
+)
+
+
+def qualified_label(vocabulary: Vocabulary, receiver: str | None, attribute: str) -> str | None:
+    """What `receiver.attribute` holds when the attribute alone does not say:
+    `user.name` (a person's name), `request.POST` / `req.body` (request data),
+    `form.cleaned_data`. `receiver` is the receiver's last name (None: not a name)."""
+    if receiver is None:
+        return None
+    attr = " ".join(words(attribute))
+    person = PERSON_ATTRIBUTES.get(attr)
+    if person is not None and vocabulary.object_label(receiver) in PERSON_LABELS:
+        return person
+    owner = words(receiver)
+    if owner and owner[-1] in REQUEST_WORDS and attr in REQUEST_ATTRIBUTES:
+        return "request data"
+    if owner and owner[-1] == "form" and attr in FORM_ATTRIBUTES:
+        return "form"
+    return None
+
+
+def getter_label(vocabulary: Vocabulary, function: str) -> str | None:
+    """`get_full_name`, `getEmail`: a getter of the data its name names."""
+    parts = words(function)
+    if len(parts) < 2 or parts[0] != "get":
+        return None
+    return vocabulary.name_label("_".join(parts[1:]))

@@ -1,0 +1,232 @@
+"""pii-logging: personal or secret data in `print` and logging calls (Python)."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import libcst as cst
+from libcst.metadata import ScopeProvider
+
+from auditor.plugins import AstIndex, Rule, RuleContext, Severity, find_all
+from rules._docs import RULES_URL
+from rules._pii_vocabulary import NAMES, OBJECTS, Vocabulary, words
+from rules.python._pii_examples import INVALID, VALID
+from rules.python._pii_redact import Redactor
+from rules.python._pii_values import Classifier, last_name
+from rules.python._print_call import allowed_file
+
+LOG_METHODS = frozenset(
+    {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"}
+)
+LOGGER_WORDS = frozenset({"log", "logger", "logging"})
+LOGGER_FACTORIES = frozenset({"getLogger", "get_logger", "getChild"})
+LOGGER_CHAINS = frozenset({"bind", "opt", "new", "getChild"})  # structlog, loguru
+CONSOLE_STREAMS = frozenset({"sys.stdout", "sys.stderr", "sys.__stdout__", "sys.__stderr__"})
+
+
+class PiiLogging(Rule):
+    """Finds `print` and logging calls whose arguments carry personal or secret data: an
+    e-mail, phone number, a person's name, postal address, birth date, password, token,
+    secret, API key, card or bank number, national id, IP address or session cookie, or a
+    whole user/customer/profile record or request's data.
+
+    Logging calls: the builtin `print` (resolved by scope; not with a `file=` other than
+    `sys.stdout`/`sys.stderr`), the stdlib `logging` API (`logging.info(...)`), and
+    `debug`/`info`/`warning`/`error`/`exception`/`critical`/`log` on a receiver named like a
+    logger (`logger`, `log`, `self._log`, `access_logger`, `app.logger`), on a
+    module-level name bound to `getLogger(...)`/`get_logger(...)`, on such a call itself, on
+    structlog's `.bind(...)` and loguru's `.opt(...)`, or on a name in the `loggers`
+    option. Test files and the `allow` globs are not checked.
+
+    What is data: names, attributes, subscript keys and `.get("key")` keys that the
+    vocabulary names (`user_email`, `customerPhone`, `billingAddress`,
+    `settings.STRIPE_SECRET_KEY`, `request.POST.get("password")`,
+    `os.getenv("API_KEY")`), matched on identifier word parts (snake_case, camelCase,
+    kebab-case, ALL_CAPS); a person record's `name`/`address` (`user.name`); whole
+    records (`user`, `request.user`, `customer_data`); a request's parsed data
+    (`request.POST`, `request.body`, `request.get_json()`), a form's `cleaned_data`;
+    getters (`user.get_full_name()`); and values re-spelled by `str()`, `repr()`,
+    `.lower()`, `json.dumps()`. They are found in the arguments, inside f-strings, `%`
+    and `.format` messages, `+` concatenations, dicts (also `{"email": addr}`, by key),
+    `extra={...}`, structlog keywords and `**record` spreads. Not data: string literals
+    (`print("email sent")`), things about the data (`email_count`, `is_email_verified`,
+    `has_password`, `token_type`, `address_id`, `user.id`), any other call's result
+    (`len(password)`, `mask(email)`). The vocabulary is listed under
+    rules/_pii_vocabulary.py and in the README; options `names` and `objects` replace it,
+    `extend-names` and `extend-objects` add to it (`"label: words"`, e.g. `"card: loyalty
+    number"`), and `ignore-names` lists identifiers that are never data.
+
+    Why: logs are kept for months, copied to log stores and read by people who must not
+    see customers' personal data or the service's secrets (GDPR, PCI DSS); a leaked key
+    in a log is a leaked key.
+
+    Fix (unsafe): each value is replaced by the marker `[redacted: LABEL]`, the rest of
+    the call kept: `logger.info(f"Booking for {user.email} created, id {booking.id}")`
+    becomes `logger.info(f"Booking for [redacted: email] created, id {booking.id}")`,
+    `logger.info("login %s from %s", email, ip)` becomes
+    `logger.info("login [redacted: email] from [redacted: ip address]")` (the values
+    folded into the `%`-format), `print("User:", user.email, user.id)` becomes
+    `print("User:", "[redacted: email]", user.id)`, `print(customer)` becomes
+    `print("[redacted: customer]")`. No fix where a `*`/`**` spread carries the data, or
+    where a `%`/`str.format` template would not show the marker as it showed the value.
+    The fix is unsafe because the log's output changes: the redacted value may be what
+    someone needs to debug, so log an id in its place by hand where one is needed.
+    """
+
+    id = "pii-logging"
+    statement_local = True
+    url = RULES_URL
+    severity = Severity.CRITICAL
+    message = "the log call writes personal or secret data"
+    # `print`, or a call of a logging method (`.info(`): files with neither are not parsed.
+    triggers = (
+        "print",
+        re.compile(r"\.(?:debug|info|warning|warn|error|exception|critical|fatal|log)[\s\\]*\("),
+    )
+    fix_applicability = "unsafe"
+    OPTIONS = {
+        "names": NAMES,
+        "extend-names": (),
+        "objects": OBJECTS,
+        "extend-objects": (),
+        "ignore-names": (),
+        "loggers": (),
+        "allow": (),
+    }
+    METADATA_DEPENDENCIES = (ScopeProvider,)
+
+    @classmethod
+    def could_match(cls, tree: AstIndex, context: RuleContext) -> bool:
+        if allowed_file(context):
+            return False
+        for call in tree.nodes(ast.Call):
+            func = call.func
+            if (isinstance(func, ast.Name) and func.id == "print") or (
+                isinstance(func, ast.Attribute) and func.attr in LOG_METHODS | {"print"}
+            ):
+                values = [*call.args, *(k.value for k in call.keywords)]
+                if any(not isinstance(v, ast.Constant) for v in values):
+                    return True
+        return False
+
+    def __init__(self, context: RuleContext) -> None:
+        super().__init__(context)
+        vocabulary = Vocabulary.from_options(
+            self.strings_option("names"),
+            self.strings_option("extend-names"),
+            self.strings_option("objects"),
+            self.strings_option("extend-objects"),
+            self.strings_option("ignore-names"),
+        )
+        self.classifier = Classifier(vocabulary)
+        self.loggers = set(self.strings_option("loggers"))
+        self.skip = allowed_file(context)
+
+    def visit_Module(self, node: cst.Module) -> None:
+        for statement in node.body:
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            for small in statement.body:
+                if isinstance(small, cst.Assign | cst.AnnAssign) and self._makes_logger(
+                    small.value
+                ):
+                    targets = (
+                        [t.target for t in small.targets]
+                        if isinstance(small, cst.Assign)
+                        else [small.target]
+                    )
+                    self.loggers.update(t.value for t in targets if isinstance(t, cst.Name))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.skip:
+            return
+        message_index = self._logging_call(node)
+        if message_index is None:
+            return
+        redactor = Redactor(self.classifier, _quote(node))
+        if message_index < 0:
+            args = redactor.print_arguments(node.args)
+        else:
+            args = redactor.logging_arguments(node.args, message_index)
+        if not redactor.found:
+            return
+        shown = ", ".join(f"`{_short(code)}` ({label})" for label, code in redactor.found)
+        text = f"{self.message}: {shown}; log an id instead, or leave it out"
+        if redactor.problem is not None:
+            self.report(node, f"{text} (no fix: {redactor.problem})")
+            return
+        count = len(redactor.found)
+        self.report(
+            node,
+            text,
+            replacement=node.with_changes(args=args),
+            fix_description=f"redact {count} value{'s' if count > 1 else ''} (`[redacted: LABEL]`)",
+        )
+
+    def _logging_call(self, call: cst.Call) -> int | None:
+        """-1 for a console print, the message's position among the positional arguments
+        for a logging call, None for any other call."""
+        func = call.func
+        if isinstance(func, cst.Attribute) and func.attr.value in LOG_METHODS:
+            if self._is_logger(func.value):
+                return 1 if func.attr.value == "log" else 0
+            return None
+        if last_name(func) == "print" and self._is_builtin_print(func):
+            for arg in call.args:
+                if arg.keyword is not None and arg.keyword.value == "file":
+                    target = arg.value
+                    if not (isinstance(target, cst.Name) and target.value == "None") and (
+                        _dotted(target) not in CONSOLE_STREAMS
+                    ):
+                        return None  # writes to a file
+            return -1
+        return None
+
+    def _is_logger(self, node: cst.BaseExpression) -> bool:
+        if isinstance(node, cst.Call):
+            name = last_name(node.func)
+            if name in LOGGER_FACTORIES:
+                return True
+            return (
+                name in LOGGER_CHAINS
+                and isinstance(node.func, cst.Attribute)
+                and self._is_logger(node.func.value)
+            )
+        name = last_name(node)
+        if name is None:
+            return False
+        return name in self.loggers or words(name)[-1:] in {(w,) for w in LOGGER_WORDS}
+
+    def _makes_logger(self, node: cst.BaseExpression | None) -> bool:
+        return isinstance(node, cst.Call) and last_name(node.func) in LOGGER_FACTORIES
+
+    def _is_builtin_print(self, func: cst.BaseExpression) -> bool:
+        scope = self.get_metadata(ScopeProvider, func, None)
+        if scope is None:
+            return False
+        names = scope.get_qualified_names_for(func)
+        return bool(names) and all(n.name == "builtins.print" for n in names)
+
+    VALID = VALID
+    INVALID = INVALID
+
+
+def _quote(call: cst.Call) -> str:
+    """The quote of the call's first string literal: the file's style."""
+    strings = find_all(call, cst.SimpleString)  # in source order
+    return strings[0].quote[0] if strings else '"'
+
+
+def _dotted(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        head = _dotted(node.value)
+        return None if head is None else f"{head}.{node.attr.value}"
+    return None
+
+
+def _short(code: str) -> str:
+    code = " ".join(code.split())
+    return code if len(code) <= 40 else code[:37] + "..."
