@@ -125,6 +125,20 @@ def test_github_annotations_are_escaped(project, audit) -> None:
     )
 
 
+def test_github_annotation_paths_are_from_the_repository_root(project, audit, monkeypatch) -> None:
+    # A job with `working-directory: backend/app`: GitHub still reads paths from the root.
+    root = project({"backend/pyproject.toml": "[tool.audit]\n", "backend/app/pay.py": BARE})
+    git(root, "init", "-q")
+    monkeypatch.chdir(root / "backend" / "app")
+    result = audit("scan", "--format", "github")
+    assert result.out == (
+        "::error file=backend/app/pay.py,line=3,col=1,endLine=3,endColumn=7,"
+        "title=bare-except (critical)::bare `except:` also catches KeyboardInterrupt and "
+        "SystemExit; name the exceptions\n"
+    )
+    assert audit("scan").out.splitlines()[0].startswith("pay.py:3:1: ")  # text: from here
+
+
 # --- the merge gate -----------------------------------------------------------------------
 
 OLD = "".join(

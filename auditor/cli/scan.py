@@ -386,7 +386,10 @@ def _render_findings(
     if output_format == "github":
         from reports.github import render as render_github
 
-        return render_github(findings, display, failed)
+        # GitHub reads annotation paths from the repository's root, whatever the job's
+        # working-directory: not from the current directory, as the text output is.
+        prefix = repository_base(project.config.root.resolve())[1]
+        return render_github(findings, lambda rel: prefix + rel, failed)
     if output_format == "gitlab":
         from reports.gitlab import render as render_gitlab
 
