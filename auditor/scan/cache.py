@@ -17,17 +17,19 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditor import __version__, cache_signing
 from auditor.cache_signing import as_int, as_list, as_str
 from auditor.model import Edit, Finding, Fix, Location, Severity
 from auditor.scan.fileio import write_atomic
-from auditor.scan.loading import ActiveRule
 from auditor.scan.manifest import code_stamp
+
+if TYPE_CHECKING:
+    from auditor.scan.engine import Engine
 
 FORMAT = 1
 MAX_ENTRIES = 100_000
@@ -47,13 +49,12 @@ def blob_id(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
-def rule_set_key(
-    rules: Sequence[ActiveRule],
-    per_file_ignores: Iterable[tuple[str, Sequence[str]]],
-    project_files: Sequence[Sequence[object]] = (),
-) -> str:
-    """What every cached result depends on besides its file: the rules, their options and
-    code, and the project files some rule reads (`project_files`, stamped)."""
+def findings_key(engine: Engine, project_files: Sequence[Sequence[object]] = ()) -> str:
+    """What every cached result depends on besides its file: the one owner of that key,
+    for the scan and the history alike. Every setting the engine holds changes findings:
+    the rules, their severities, options and code, the per-file ignores, the size limit,
+    whether generated files are skipped, which ignore comments are reported; and the
+    project files some rule reads (`project_files`, stamped)."""
     described = [
         [
             r.id,
@@ -63,12 +64,18 @@ def rule_set_key(
             sorted((k, repr(v)) for k, v in r.options.items()),
             r.fixes_are_safe,
         ]
-        for r in rules
+        for r in engine.rules
     ]
-    ignores = [[p, list(ids)] for p, ids in per_file_ignores]
+    settings = [
+        [[p, list(ids)] for p, ids in engine.per_file_ignores],
+        engine.max_file_size,
+        engine.skip_generated,
+        sorted(engine.known_ids or ()) if engine.known_ids is not None else None,
+        engine.report_unused_ignores,
+    ]
+    code = code_stamp(r.cls for r in engine.rules)
     text = json.dumps(
-        [FORMAT, __version__, described, ignores, code_stamp(r.cls for r in rules), project_files],
-        sort_keys=True,
+        [FORMAT, __version__, described, settings, code, project_files], sort_keys=True
     )
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 

@@ -12,13 +12,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from auditor import workers
 from auditor.config import Config, load_config
 from auditor.globs import Globs
-from auditor.model import FIX_ERROR, Edit, Finding, error_finding
+from auditor.model import FIX_ERROR, READ_ERROR, Edit, Finding, error_finding
 from auditor.scan import manifest as rule_manifest
 from auditor.scan import project_files
-from auditor.scan.cache import Cache, Entry, blob_id, rule_set_key, stat_of
-from auditor.scan.discovery import SourcePath, discover, language_of
+from auditor.scan.cache import Cache, Entry, blob_id, findings_key, stat_of
+from auditor.scan.discovery import SourcePath, Unreadable, discover_all, language_of
 from auditor.scan.engine import Engine, FileResult, backend
 from auditor.scan.fileio import ChangedOnDisk, ReadOnly, write_atomic
 from auditor.scan.fixer import fix_text, fixable
@@ -358,10 +359,7 @@ def _scan_files(
     cache = None
     if cache_dir:
         read = project_files.stamp(engine.root, files, engine.rules) if engine.root else []
-        ignores = [sorted(engine.known_ids or ()), engine.report_unused_ignores]
-        cache = Cache(
-            cache_dir, rule_set_key(engine.rules, engine.per_file_ignores, [*read, ignores])
-        )
+        cache = Cache(cache_dir, findings_key(engine, read))
     keep_texts = job.keep_texts
 
     done: list[_Done] = []

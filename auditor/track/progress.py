@@ -14,7 +14,7 @@ from auditor.config import display_path
 from auditor.errors import UsageError
 from auditor.globs import globs
 from auditor.model import Finding
-from auditor.scan.cache import rule_set_key
+from auditor.scan.cache import findings_key
 from auditor.scan.discovery import language_of
 from auditor.scan.loading import plugins_refused
 from auditor.scan.run import Project, ScanOutcome, default_jobs, language_filter, scan
@@ -53,11 +53,10 @@ def _history_cache(project: Project, top: Path) -> HistoryCache | None:
         return None
     config = project.config
     described = [
-        rule_set_key(project.rules, config.per_file_ignores),
+        findings_key(project.engine()),
         sorted(config.include),
         sorted(config.exclude),
         sorted(config.extend_exclude),
-        config.max_file_size,
         config.root.resolve().relative_to(top.resolve()).as_posix(),
     ]
     key = hashlib.sha256(json.dumps(described).encode()).hexdigest()[:16]
