@@ -423,6 +423,17 @@ def qualified_label(vocabulary: Vocabulary, receiver: str | None, attribute: str
     return None
 
 
+def plain_name(vocabulary: Vocabulary, name: str) -> bool:
+    """Whether a value under a key that names data (`{"email": addr}`) is that data, by
+    its own name: `addr` is, `email_id`, `is_valid`, `True` and `None` are not."""
+    parts = words(name)
+    if not parts or name in {"True", "False", "None", "undefined", "null"}:
+        return False
+    if vocabulary.name_label(name) is not None:
+        return True
+    return parts[0] not in GUARD_PREFIXES and not set(parts) & META_WORDS
+
+
 def getter_label(vocabulary: Vocabulary, function: str) -> str | None:
     """`get_full_name`, `getEmail`: a getter of the data its name names."""
     parts = words(function)

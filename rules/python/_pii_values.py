@@ -20,12 +20,11 @@ from __future__ import annotations
 import libcst as cst
 
 from rules._pii_vocabulary import (
-    GUARD_PREFIXES,
-    META_WORDS,
     REQUEST_WORDS,
     TRANSPARENT_METHODS,
     Vocabulary,
     getter_label,
+    plain_name,
     qualified_label,
     words,
 )
@@ -102,14 +101,7 @@ class Classifier:
         if isinstance(node, cst.Subscript):
             return True
         own = last_name(node)
-        if own is None:
-            return False
-        parts = words(own)
-        if not parts or own in {"True", "False", "None"}:
-            return False
-        if self.vocabulary.name_label(own) is not None:
-            return True
-        return parts[0] not in GUARD_PREFIXES and not set(parts) & META_WORDS
+        return own is not None and plain_name(self.vocabulary, own)
 
     def _subscript(self, node: cst.Subscript) -> str | None:
         if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):

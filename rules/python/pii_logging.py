@@ -196,7 +196,8 @@ class PiiLogging(Rule):
         name = last_name(node)
         if name is None:
             return False
-        return name in self.loggers or words(name)[-1:] in {(w,) for w in LOGGER_WORDS}
+        last = words(name)[-1:]
+        return name in self.loggers or bool(last and last[0] in LOGGER_WORDS)
 
     def _makes_logger(self, node: cst.BaseExpression | None) -> bool:
         return isinstance(node, cst.Call) and last_name(node.func) in LOGGER_FACTORIES
