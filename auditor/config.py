@@ -13,7 +13,7 @@ import re
 import shlex
 import subprocess
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -132,14 +132,23 @@ def display_path(path: Path) -> str:
 OWN_CONFIG_FILES = (".audit.toml", "audit.toml")
 
 
-def find_config(start: Path) -> Path | None:
-    """The nearest config file at or above `start` (see OWN_CONFIG_FILES)."""
+def config_candidates(start: Path) -> Iterator[Path]:
+    """Every file config discovery looks at from `start` up, in the order it looks: the
+    language server watches these, up to the one found, to find the config again."""
     for directory in (start, *start.parents):
-        for name in OWN_CONFIG_FILES:
-            if (directory / name).is_file():
-                return directory / name
-        candidate = directory / "pyproject.toml"
-        if candidate.is_file() and "audit" in _read_toml(candidate).get("tool", {}):
+        for name in (*OWN_CONFIG_FILES, "pyproject.toml"):
+            yield directory / name
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest config file at or above `start` (see OWN_CONFIG_FILES): the one owner
+    of config discovery, for the command line, the language server and the tracker."""
+    for candidate in config_candidates(start):
+        if not candidate.is_file():
+            continue
+        if candidate.name != "pyproject.toml":
+            return candidate
+        if "audit" in _read_toml(candidate).get("tool", {}):
             return candidate
     return None
 

@@ -655,3 +655,17 @@ def test_an_untrusted_folder_never_imports_its_plugin_and_says_so_once(server) -
     assert (client.root / "MARKER").exists()
     assert [m for m in client.kept if m.get("method") == "window/showMessage"] == []
     assert client.close() == 0
+
+
+def test_a_project_configured_by_audit_toml_is_found_as_the_cli_finds_it(server) -> None:
+    # The CLI's discovery, one owner: `.audit.toml` and `audit.toml` come before the
+    # pyproject.toml of the same folder.
+    client = server(
+        {"audit.toml": 'ignore = ["bare-except"]\n', "a.py": BARE, "b.py": "print(1)\n"}
+    )
+    client.open("a.py", BARE)
+    assert client.diagnostics("a.py") == []
+    (client.root / "audit.toml").write_text("ignore = []\n")
+    client.notify("textDocument/didSave", {"textDocument": {"uri": client.uri("audit.toml")}})
+    assert [d["code"] for d in client.diagnostics("a.py")] == ["bare-except"]
+    assert client.close() == 0

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
 from auditor import trust
-from auditor.config import find_config, load_config
+from auditor.config import config_candidates, find_config, load_config
 from auditor.errors import AuditError
 from auditor.scan.engine import Engine
 from auditor.scan.run import Project, language_filter, open_project
@@ -131,7 +131,7 @@ class Projects:
         if known is not None and unchanged(known.stamps):
             return known
         found = find_config(directory)
-        chain = [d / "pyproject.toml" for d in (directory, *directory.parents)]
+        chain = list(config_candidates(directory))
         if found is not None:
             located = _Located(found, True, _stamped(chain[: chain.index(found) + 1]))
         else:
