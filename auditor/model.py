@@ -72,6 +72,10 @@ class Fix:
     description: str
     applicability: Applicability = "safe"
 
+    def allowed(self, unsafe: bool) -> bool:
+        """Whether `--fix` applies it (`unsafe`: with `--unsafe-fixes`)."""
+        return unsafe or self.applicability == "safe"
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:
@@ -89,6 +93,14 @@ class Finding:
     # More than the message says, for `-v`: a crashing rule's traceback. Not compared,
     # not cached.
     detail: str = field(default="", compare=False)
+    # Other fixes of the same finding, from the most conservative to the most capable
+    # (bare-except: `fix` writes `except Exception:`, an unsafe alternative names the
+    # exceptions the `try` body raises). Only a finding with a `fix` has alternatives.
+    alternatives: tuple[Fix, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.alternatives and self.fix is None:
+            raise ValueError("a finding without a fix has no alternative fixes")
 
     @property
     def is_error(self) -> bool:
@@ -102,6 +114,18 @@ class Finding:
     def is_finding(self) -> bool:
         """A finding about the code: neither an error nor a warning about the tool."""
         return not (self.is_error or self.is_warning)
+
+    @property
+    def fixes(self) -> tuple[Fix, ...]:
+        """Every fix offered: `fix` first, then its alternatives."""
+        return () if self.fix is None else (self.fix, *self.alternatives)
+
+    def fix_for(self, unsafe: bool, *, alternatives: bool = True) -> Fix | None:
+        """The fix `audit scan --fix` applies (`unsafe`: with `--unsafe-fixes`): the most
+        capable one the level allows, that is the last of `fixes` that it allows. Without
+        `alternatives`, `fix` or nothing."""
+        offered = self.fixes if alternatives else self.fixes[:1]
+        return next((f for f in reversed(offered) if f.allowed(unsafe)), None)
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.start.line, self.start.column, self.rule_id)

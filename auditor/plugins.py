@@ -24,6 +24,7 @@ from auditor.model import (
     Edit,
     EnvRead,
     Finding,
+    Fix,
     Location,
     ReadKind,
     Severity,
@@ -43,6 +44,7 @@ from auditor.scan.rule_base import (
 from auditor.scan.source import LineIndex
 
 if TYPE_CHECKING:
+    from auditor.scan.cst_rule import Alternative as Alternative
     from auditor.scan.cst_rule import Replacement as Replacement
     from auditor.scan.cst_rule import Report as Report
     from auditor.scan.cst_rule import Rule as Rule
@@ -54,6 +56,7 @@ if TYPE_CHECKING:
     from auditor.scan.treesitter import parsed_file as parsed_file
 
 _LAZY = {
+    "Alternative": "auditor.scan.cst_rule",
     "Rule": "auditor.scan.cst_rule",
     "Report": "auditor.scan.cst_rule",
     "Replacement": "auditor.scan.cst_rule",
@@ -74,12 +77,14 @@ def __getattr__(name: str) -> object:
 
 
 __all__ = [
+    "Alternative",
     "Applicability",
     "AstIndex",
     "BaseRule",
     "Edit",
     "EnvRead",
     "Finding",
+    "Fix",
     "Globs",
     "Invalid",
     "LineIndex",

@@ -35,9 +35,16 @@ def run_rule(
 
 
 def fix_all(
-    cls: type[BaseRule], code: str, path: str, options: Mapping[str, OptionValue] | None = None
+    cls: type[BaseRule],
+    code: str,
+    path: str,
+    options: Mapping[str, OptionValue] | None = None,
+    *,
+    alternatives: bool = False,
 ) -> str:
-    """The code after every fix of the rule, safe and unsafe, to a fixed point."""
+    """The code after every fix of the rule, safe and unsafe, to a fixed point: each
+    finding's own fix, or with `alternatives` its most capable one (what `--fix
+    --unsafe-fixes` writes)."""
     language = language_of(path)
     assert language is not None
     findings = run_rule(cls, code, path, options)
@@ -47,6 +54,7 @@ def fix_all(
         lambda text: run_rule(cls, text, path, options),
         lambda before, after, edits: backend(language).check_fix(before, after, edits, path),
         unsafe=True,
+        alternatives=alternatives,
     )
     errors = [f for f in outcome.findings if not f.is_finding]
     assert not errors, f"fixing produced errors: {[f.message for f in errors]}"
@@ -86,11 +94,31 @@ def check_example(cls: type[BaseRule], example: Valid | Invalid) -> None:
     expected = example.expected
     if expected is None:
         assert all(f.fix is None for f in findings), "the example says no fix, but a fix is offered"
+        assert example.unsafe_fixed is None, "the example gives unsafe_fixed= but no fixed="
         return
     assert any(f.fix is not None for f in findings), "the example expects a fix; none is offered"
     fixed = fix_all(cls, example.source, example.path, options)
     assert fixed == expected, f"fixed code differs:\n--- got\n{fixed}\n--- expected\n{expected}"
     assert fix_all(cls, fixed, example.path, options) == fixed, "a second fix pass changed the code"
+    check_alternatives(cls, example, findings)
+
+
+def check_alternatives(cls: type[BaseRule], example: Invalid, findings: list[Finding]) -> None:
+    """`unsafe_fixed` states what each finding's most capable fix writes, when some
+    finding offers an alternative fix; the example must say so when one does."""
+    expected = example.expected_unsafe
+    offered = any(f.alternatives for f in findings)
+    if expected is None:
+        assert not offered, "an alternative fix is offered: give the code it writes (unsafe_fixed=)"
+        return
+    assert offered, "the example expects an alternative fix (unsafe_fixed=); none is offered"
+    options = dict(example.options)
+    fixed = fix_all(cls, example.source, example.path, options, alternatives=True)
+    assert fixed == expected, (
+        f"code fixed with the alternatives differs:\n--- got\n{fixed}\n--- expected\n{expected}"
+    )
+    again = fix_all(cls, fixed, example.path, options, alternatives=True)
+    assert again == fixed, "a second fix pass changed the code fixed with the alternatives"
 
 
 def check_statement_local(cls: type[BaseRule], example: Valid | Invalid) -> None:

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from auditor.model import Finding, Location, Severity
+from auditor.model import Finding, Fix, Location, Severity
 
 SCHEMA = "auditor.scan/1"
 
@@ -16,8 +16,17 @@ def _location(location: Location) -> dict[str, int]:
     return {"line": location.line, "column": location.column}
 
 
+def fix_dict(fix: Fix) -> dict[str, Any]:
+    return {
+        "description": fix.description,
+        "applicability": fix.applicability,
+        "edits": [{"start": e.start, "end": e.end, "text": e.text} for e in fix.edits],
+    }
+
+
 def finding_dict(finding: Finding) -> dict[str, Any]:
-    fix = finding.fix
+    """`fix` is the finding's own fix, `alternatives` the other fixes offered beside it
+    (added within schema 1: a reader that ignores unknown keys sees what it saw)."""
     return {
         "rule_id": finding.rule_id,
         "severity": finding.severity.label,
@@ -26,13 +35,8 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "end": _location(finding.end),
         "message": finding.message,
         "fingerprint": finding.fingerprint,
-        "fix": None
-        if fix is None
-        else {
-            "description": fix.description,
-            "applicability": fix.applicability,
-            "edits": [{"start": e.start, "end": e.end, "text": e.text} for e in fix.edits],
-        },
+        "fix": None if finding.fix is None else fix_dict(finding.fix),
+        "alternatives": [fix_dict(fix) for fix in finding.alternatives],
     }
 
 

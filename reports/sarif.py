@@ -4,8 +4,9 @@ One run; the driver lists every rule of the scan; results carry the rule, a leve
 severity, a 1-based region, a path percent-encoded (RFC 3986) relative to `%SRCROOT%`: the
 repository root when the project is inside one, as GitHub reads relative paths from
 there (a project in `backend/` gives `backend/app/x.py`), else the project root; our fingerprint as
-a partial fingerprint, and the fix as artifact changes (character offsets, counted in
-Unicode code points like our columns: `columnKind` says so).
+a partial fingerprint, and the fixes as artifact changes (character offsets, counted in
+Unicode code points like our columns: `columnKind` says so): the finding's own fix first,
+then its alternatives, each description saying whether it is safe or unsafe.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from auditor.model import Finding, Severity
+from auditor.model import Finding, Fix, Severity
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {
@@ -97,29 +98,31 @@ def _result(finding: Finding, index: dict[str, int], prefix: str) -> dict[str, A
     }
     if finding.rule_id in index:
         result["ruleIndex"] = index[finding.rule_id]
-    if finding.fix is not None:
-        result["fixes"] = [
-            {
-                "description": {"text": finding.fix.description},
-                "artifactChanges": [
-                    {
-                        "artifactLocation": _artifact(finding.path, prefix),
-                        "replacements": [
-                            {
-                                "deletedRegion": {
-                                    "charOffset": e.start,
-                                    "charLength": e.end - e.start,
-                                },
-                                "insertedContent": {"text": e.text},
-                            }
-                            for e in finding.fix.edits
-                        ],
-                    }
-                ],
-                "properties": {"applicability": finding.fix.applicability},
-            }
-        ]
+    if finding.fixes:
+        result["fixes"] = [_fix(fix, finding.path, prefix) for fix in finding.fixes]
     return result
+
+
+def _fix(fix: Fix, path: str, prefix: str) -> dict[str, Any]:
+    """One of a result's fixes; its description says whether `--fix` applies it alone or
+    it needs `--unsafe-fixes` (SARIF has no field for that; `properties` has it too)."""
+    kind = "safe fix" if fix.applicability == "safe" else "unsafe fix, needs --unsafe-fixes"
+    return {
+        "description": {"text": f"{fix.description} ({kind})"},
+        "artifactChanges": [
+            {
+                "artifactLocation": _artifact(path, prefix),
+                "replacements": [
+                    {
+                        "deletedRegion": {"charOffset": e.start, "charLength": e.end - e.start},
+                        "insertedContent": {"text": e.text},
+                    }
+                    for e in fix.edits
+                ],
+            }
+        ],
+        "properties": {"applicability": fix.applicability},
+    }
 
 
 def render(

@@ -80,6 +80,7 @@ def test_json_output_schema(project, audit) -> None:
             "applicability": "safe",
             "edits": [{"start": 21, "end": 21, "text": " Exception"}],
         },
+        "alternatives": [],  # `run()` is the project's own code: no narrowing
     }
     assert document["summary"] == {
         "files": 1,
@@ -167,3 +168,31 @@ def test_console_script_runs(tmp_path: Path) -> None:
     done = subprocess.run([exe, "scan", str(tmp_path)], capture_output=True, text=True, check=False)
     assert done.returncode == 1
     assert "app.py:3:1: critical bare-except" in done.stdout
+
+
+def test_ruffs_output_format_and_exit_zero(project, audit) -> None:
+    project({"a.py": BARE, "b.py": "def f(:\n"})
+    assert audit("scan", "--output-format", "json").out == audit("scan", "--format", "json").out
+    project({"b.py": "x = 1\n"})
+    zero = audit("scan", "--exit-zero")
+    assert (zero.code, zero.out.splitlines()[-2]) == (
+        0,
+        "Found 1 finding (1 critical) in 1 file; 2 files scanned.",
+    )
+    project({"b.py": "def f(:\n"})
+    assert audit("scan", "--exit-zero").code == 2  # a file not checked is still an error
+    both = audit("scan", "--exit-zero", "--fail-on", "high")
+    assert (both.code, both.err) == (
+        2,
+        "audit: error: --exit-zero and --fail-on high contradict each other\n",
+    )
+
+
+def test_a_misspelt_rule_id_is_answered_with_the_closest(project, audit) -> None:
+    project({"a.py": BARE})
+    result = audit("scan", "--select", "bare-excpet")
+    assert (result.code, result.err) == (
+        2,
+        "audit: error: --select: unknown rule id 'bare-excpet' (did you mean 'bare-except'? "
+        "see `audit rules`)\n",
+    )

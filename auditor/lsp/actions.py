@@ -6,7 +6,7 @@ each is sent as one TextEdit of the changed span."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lsprotocol import types
 
@@ -68,23 +68,43 @@ def _key(position: types.Position) -> tuple[int, int]:
 def _finding_actions(
     analysis: Analysis, positions: TextPositions, request: Request, finding: Finding
 ) -> list[types.CodeAction]:
-    actions = []
-    fix = fix_action(analysis, positions, request, finding)
-    if fix is not None:
-        actions.append(fix)
+    actions = fix_actions(analysis, positions, request, finding)
     suppress = suppress_action(analysis, positions, request, finding)
     if suppress is not None:
         actions.append(suppress)
     return actions
 
 
-def fix_action(
+def fix_actions(
     analysis: Analysis, positions: TextPositions, request: Request, finding: Finding
-) -> types.CodeAction | None:
-    """The finding's own fix, verified like any other; disabled with the reason when the
+) -> list[types.CodeAction]:
+    """A quick fix for each fix the finding offers, its own first, then its alternatives
+    (an unsafe one says so in its title); the own fix, when safe, is the preferred one."""
+    if analysis.engine is None or analysis.buffer is None:
+        return []
+    return [
+        fix_action(
+            analysis,
+            positions,
+            request,
+            replace(finding, fix=fix, alternatives=()),
+            preferred=index == 0 and fix.applicability == "safe",
+        )
+        for index, fix in enumerate(finding.fixes)
+    ]
+
+
+def fix_action(
+    analysis: Analysis,
+    positions: TextPositions,
+    request: Request,
+    finding: Finding,
+    *,
+    preferred: bool,
+) -> types.CodeAction:
+    """The finding's `fix`, verified like any other; disabled with the reason when the
     fixer refuses it."""
-    if finding.fix is None or analysis.engine is None or analysis.buffer is None:
-        return None
+    assert finding.fix is not None and analysis.engine is not None and analysis.buffer is not None
     unsafe = finding.fix.applicability == "unsafe"
     title = f"Fix: {finding.fix.description}" + (" (unsafe)" if unsafe else "")
     outcome = fix_buffer(
@@ -94,7 +114,7 @@ def fix_action(
         title=title,
         kind=QUICKFIX,
         diagnostics=[diagnostic(positions, finding, analysis.urls)],
-        is_preferred=not unsafe,
+        is_preferred=preferred,
     )
     if not outcome.applied or outcome.text == analysis.text:
         refused = next((f.message for f in outcome.findings if f.rule_id == FIX_ERROR), None)

@@ -171,16 +171,10 @@ def _raw(entry: Entry) -> list[Any]:
 
 
 def finding_raw(f: Finding) -> list[Any]:
-    """A finding as JSON, without its path (the caller keys it by path)."""
-    fix = (
-        None
-        if f.fix is None
-        else [
-            f.fix.description,
-            f.fix.applicability,
-            [[e.start, e.end, e.text] for e in f.fix.edits],
-        ]
-    )
+    """A finding as JSON, without its path (the caller keys it by path). Eleven fields
+    since findings carry alternative fixes: an older ten-field entry is of the wrong
+    shape, a miss."""
+    fix = None if f.fix is None else _fix_raw(f.fix)
     return [
         f.rule_id,
         int(f.severity),
@@ -192,7 +186,12 @@ def finding_raw(f: Finding) -> list[Any]:
         f.fingerprint,
         f.scope,
         fix,
+        [_fix_raw(alternative) for alternative in f.alternatives],
     ]
+
+
+def _fix_raw(fix: Fix) -> list[Any]:
+    return [fix.description, fix.applicability, [[e.start, e.end, e.text] for e in fix.edits]]
 
 
 def _entry(rel: str, raw: Any) -> Entry:
@@ -208,9 +207,19 @@ def _entry(rel: str, raw: Any) -> Entry:
 
 def finding_from_raw(rel: str, raw: Any) -> Finding:
     """A finding from `finding_raw`'s JSON; ValueError when it is not of that shape."""
-    rule_id, severity, line, column, end_line, end_column, message, fingerprint, scope, fix = (
-        as_list(raw, 10)
-    )
+    (
+        rule_id,
+        severity,
+        line,
+        column,
+        end_line,
+        end_column,
+        message,
+        fingerprint,
+        scope,
+        fix,
+        alternatives,
+    ) = as_list(raw, 11)
     return Finding(
         rule_id=as_str(rule_id),
         severity=Severity(as_int(severity)),
@@ -221,6 +230,7 @@ def finding_from_raw(rel: str, raw: Any) -> Finding:
         fix=None if fix is None else _fix(fix),
         fingerprint=as_str(fingerprint),
         scope=as_str(scope),
+        alternatives=tuple(_fix(a) for a in as_list(alternatives)),  # ValueError without a fix
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, TypeAlias
 
@@ -23,6 +23,18 @@ Replacement: TypeAlias = cst.CSTNode | cst.FlattenSentinel[cst.CSTNode] | cst.Re
 
 
 @dataclass(frozen=True, slots=True)
+class Alternative:
+    """Another fix of a report than its own, offered beside it: each node replaced by its
+    pair in `replacements`, as `Rule.report`'s. Unsafe by default: an alternative is
+    usually the more capable fix that needs `--unsafe-fixes`, which then applies it
+    instead of the report's own."""
+
+    replacements: tuple[tuple[cst.CSTNode, Replacement], ...]
+    description: str
+    applicability: Applicability = "unsafe"
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     """What a LibCST rule reported; the engine turns it into a Finding once positions
     are known (they are computed only for files that have reports)."""
@@ -33,6 +45,15 @@ class Report:
     replacements: tuple[tuple[cst.CSTNode, Replacement], ...]
     fix_description: str | None
     applicability: Applicability
+    alternatives: tuple[Alternative, ...] = ()
+
+    def targets(self) -> Iterator[cst.CSTNode]:
+        """The nodes some fix of the report replaces."""
+        for node, _new in self.replacements:
+            yield node
+        for alternative in self.alternatives:
+            for node, _new in alternative.replacements:
+                yield node
 
 
 class Rule(BaseRule, cst.BatchableCSTVisitor):
@@ -95,12 +116,17 @@ class Rule(BaseRule, cst.BatchableCSTVisitor):
         replacements: Sequence[tuple[cst.CSTNode, Replacement]] = (),
         fix_description: str | None = None,
         applicability: Applicability | None = None,
+        alternatives: Sequence[Alternative] = (),
     ) -> None:
         """Report `node` (its range ends with `end`, when given). A fix replaces `node`
-        with `replacement` and each other node with its pair in `replacements`."""
+        with `replacement` and each other node with its pair in `replacements`;
+        `alternatives` are other fixes offered beside it, from the most conservative to
+        the most capable (`--fix` applies the last one its level allows)."""
         pairs = tuple(replacements)
         if replacement is not None:
             pairs = ((node, replacement), *pairs)
+        if alternatives and not pairs:
+            raise ValueError("alternatives are offered beside a fix: report a fix too")
         self.reports.append(
             Report(
                 node=node,
@@ -109,6 +135,7 @@ class Rule(BaseRule, cst.BatchableCSTVisitor):
                 replacements=pairs,
                 fix_description=fix_description or self.fix_description,
                 applicability=applicability or self.fix_applicability,
+                alternatives=tuple(alternatives),
             )
         )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import bisect
 import difflib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from auditor.model import FIX_ERROR, Edit, Finding, error_finding
 from auditor.scan.source import split_lines
@@ -27,7 +27,26 @@ class FixOutcome:
 
 
 def fixable(finding: Finding, unsafe: bool) -> bool:
-    return finding.fix is not None and (unsafe or finding.fix.applicability == "safe")
+    return finding.fix_for(unsafe) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    """Which fixes a run applies: unsafe ones too, and alternatives or only `fix`."""
+
+    unsafe: bool
+    alternatives: bool = True
+
+    def pick(self, finding: Finding) -> Finding | None:
+        """`finding` with the one fix this level applies as its `fix` (the most capable
+        allowed, see `Finding.fix_for`: with `--unsafe-fixes`, an unsafe alternative
+        replaces the safe fix rather than adding to it); None when none is allowed."""
+        fix = finding.fix_for(self.unsafe, alternatives=self.alternatives)
+        if fix is None:
+            return None
+        if fix is finding.fix and not finding.alternatives:
+            return finding
+        return replace(finding, fix=fix, alternatives=())
 
 
 def apply_edits(text: str, edits: Sequence[Edit]) -> str:
@@ -86,8 +105,11 @@ def fix_text(
     check: Check,
     *,
     unsafe: bool = False,
+    alternatives: bool = True,
 ) -> FixOutcome:
-    """Fix `findings` (the scan of `text`) until nothing fixable is left.
+    """Fix `findings` (the scan of `text`) until nothing fixable is left. Each finding
+    contributes one fix, the most capable its level allows (`Level.pick`); without
+    `alternatives`, its own `fix` (the harness's `fixed` examples).
 
     A round whose result does not pass `check` (it does not parse, or it changed code
     outside the edits) is undone, and each rule whose fix fails the check on its own is
@@ -98,7 +120,8 @@ def fix_text(
     errors: list[Finding] = []
     refused: set[str] = set()
     while True:
-        outcome = _fix_rounds(text, findings, scan, check, unsafe, refused, errors)
+        level = Level(unsafe, alternatives)
+        outcome = _fix_rounds(text, findings, scan, check, level, refused, errors)
         if outcome is not None:
             return outcome
 
@@ -108,13 +131,14 @@ def _fix_rounds(
     findings: Sequence[Finding],
     scan: Scan,
     check: Check,
-    unsafe: bool,
+    level: Level,
     refused: set[str],
     errors: list[Finding],
 ) -> FixOutcome | None:
     applied: list[Finding] = []
     for _ in range(MAX_ROUNDS):
-        candidates = [f for f in findings if fixable(f, unsafe) and f.rule_id not in refused]
+        picked = (level.pick(f) for f in findings if f.rule_id not in refused)
+        candidates = [f for f in picked if f is not None]
         if not candidates:
             return FixOutcome(text, (*findings, *errors), tuple(applied))
         chosen = select_fixes(candidates)
@@ -134,7 +158,7 @@ def _fix_rounds(
             text = new_text
             applied.extend(chosen)
             findings = scan(text)
-    churning = {f.rule_id for f in findings if fixable(f, unsafe)} - refused
+    churning = {f.rule_id for f in findings if level.pick(f) is not None} - refused
     if not churning:  # the last round settled it
         return FixOutcome(text, (*findings, *errors), tuple(applied))
     for rule_id in sorted(churning):

@@ -6,7 +6,7 @@ and remembers every answer its findings rest on."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import libcst as cst
 
@@ -15,7 +15,8 @@ from auditor.scan.cst_walk import content_children
 
 def variable_names(node: cst.CSTNode) -> frozenset[str]:
     """The identifiers used as variables in `node`: `x.logger` uses `x`, not a variable
-    `logger`, and a keyword argument's name is no variable either."""
+    `logger`, and a keyword argument's name is no variable either; an import uses the
+    names it binds (`from requests import get` binds `get`, not `requests`)."""
     names: set[str] = set()
     pending = [node]
     while pending:
@@ -24,9 +25,26 @@ def variable_names(node: cst.CSTNode) -> frozenset[str]:
             names.add(current.value)
         elif isinstance(current, cst.Attribute | cst.Arg):
             pending.append(current.value)
+        elif isinstance(current, cst.Import | cst.ImportFrom):
+            names.update(_bound_by(current))
         else:
             pending.extend(content_children(current))
     return frozenset(names)
+
+
+def _bound_by(statement: cst.Import | cst.ImportFrom) -> Iterator[str]:
+    if isinstance(statement.names, cst.ImportStar):
+        return
+    for alias in statement.names:
+        if alias.asname is not None:
+            if isinstance(alias.asname.name, cst.Name):
+                yield alias.asname.name.value
+            continue
+        bound: cst.BaseExpression = alias.name
+        while isinstance(bound, cst.Attribute):  # `import a.b` binds `a`
+            bound = bound.value
+        if isinstance(bound, cst.Name):
+            yield bound.value
 
 
 class ModuleNames:

@@ -21,6 +21,7 @@ from libcst._nodes.internal import CodegenState
 from auditor.model import (
     PARSE_ERROR,
     PARSE_LIMIT,
+    Applicability,
     Edit,
     Finding,
     Fix,
@@ -234,12 +235,19 @@ def _finding(
 ) -> Finding:
     start = spans.to_source(spans.syntactic[id(report.node)][0])
     end = spans.to_source(min(spans.syntactic[id(report.end)][1], len(spans.text)))
+
+    def made(
+        pairs: Sequence[tuple[cst.CSTNode, Replacement]], text: str, kind: Applicability
+    ) -> Fix:
+        edits = sorted(_edit(spans, node, new, module) for node, new in pairs)
+        kept = tuple(e for e in edits if e.start != e.end or e.text)
+        return Fix(kept, text, "safe" if active.fixes_are_safe else kind)
+
     fix = None
     if report.replacements:
-        edits = tuple(sorted(_edit(spans, node, new, module) for node, new in report.replacements))
-        applicability = "safe" if active.fixes_are_safe else report.applicability
         description = report.fix_description or f"fix {active.id}"
-        fix = Fix(tuple(e for e in edits if e.start != e.end or e.text), description, applicability)
+        fix = made(report.replacements, description, report.applicability)
+    others = (made(a.replacements, a.description, a.applicability) for a in report.alternatives)
     return Finding(
         rule_id=active.id,
         severity=active.severity,
@@ -249,6 +257,7 @@ def _finding(
         message=report.message,
         fix=fix,
         scope=spans.scopes.get(id(report.node), ""),
+        alternatives=tuple(others),
     )
 
 
@@ -356,9 +365,7 @@ class _Spans:
         """With `codes`, the top-level statements outside `window` are not generated
         (their code is given) unless one of them is a fix's target itself; None when a
         report or fix reaches inside one of them after all."""
-        targets = {
-            id(node) for _, rule in reported for r in rule.reports for node, _new in r.replacements
-        }
+        targets = {id(node) for _, rule in reported for r in rule.reports for node in r.targets()}
         state = _SpanState(
             default_indent=module.default_indent,
             default_newline=module.default_newline,
@@ -384,8 +391,7 @@ class _Spans:
             placed = state.syntactic
             kept = [r for _, rule in reported for r in rule.reports if id(r.node) in placed]
             if any(
-                id(r.end) not in placed
-                or any(id(node) not in state.outer for node, _ in r.replacements)
+                id(r.end) not in placed or any(id(node) not in state.outer for node in r.targets())
                 for r in kept
             ):
                 return None

@@ -308,16 +308,24 @@ def _moved(placed: Placed | None, spliced: Splice) -> list[tuple[int, Finding]] 
                 end=Location(finding.end.line + spliced.lines, finding.end.column),
             )
         if finding.fix is not None:
-            edits = []
-            for e in finding.fix.edits:
-                if e.start >= spliced.old_edge:
-                    edits.append(Edit(e.start + spliced.chars, e.end + spliced.chars, e.text))
-                elif e.end <= edge:
-                    edits.append(e)
-                else:
-                    return None
-            finding = replace(
-                finding, fix=Fix(tuple(edits), finding.fix.description, finding.fix.applicability)
-            )
+            fixes = [_shifted(fix, spliced, edge) for fix in finding.fixes]
+            if None in fixes:
+                return None
+            fix, *alternatives = (f for f in fixes if f is not None)
+            finding = replace(finding, fix=fix, alternatives=tuple(alternatives))
         moved.append((statement, finding))
     return moved
+
+
+def _shifted(fix: Fix, spliced: Splice, edge: int) -> Fix | None:
+    """`fix` with its edits after the re-parsed statements moved as they did; None when
+    one of its edits is inside them."""
+    edits = []
+    for e in fix.edits:
+        if e.start >= spliced.old_edge:
+            edits.append(Edit(e.start + spliced.chars, e.end + spliced.chars, e.text))
+        elif e.end <= edge:
+            edits.append(e)
+        else:
+            return None
+    return replace(fix, edits=tuple(edits))

@@ -14,7 +14,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from auditor.config import OptionValue
-from auditor.model import Applicability, Edit, EnvRead, Severity
+from auditor.model import Applicability, Edit, EnvRead, Fix, Severity
 
 if TYPE_CHECKING:  # a Python-only scan never imports tree-sitter
     from tree_sitter import Node
@@ -47,7 +47,10 @@ class Valid:
 class Invalid:
     """Code on which the rule reports exactly `count` findings, the first at `line`:`column`
     (1-based, when given). `fixed` is the code after every fix of the rule, safe or unsafe,
-    has been applied; None means the rule offers no fix here."""
+    has been applied, each finding's own fix and not its alternatives; None means the
+    rule offers no fix here. `unsafe_fixed` is the code `--fix --unsafe-fixes` writes
+    where some finding offers an alternative (each finding's most capable fix); None
+    means no alternative is offered here."""
 
     code: str
     fixed: str | None = None
@@ -56,6 +59,7 @@ class Invalid:
     count: int = 1
     path: str = "example.py"
     options: Mapping[str, OptionValue] = field(default_factory=dict)
+    unsafe_fixed: str | None = None
 
     @property
     def source(self) -> str:
@@ -64,6 +68,10 @@ class Invalid:
     @property
     def expected(self) -> str | None:
         return None if self.fixed is None else example_source(self.fixed)
+
+    @property
+    def expected_unsafe(self) -> str | None:
+        return None if self.unsafe_fixed is None else example_source(self.unsafe_fixed)
 
 
 def example_source(code: str) -> str:
@@ -220,6 +228,7 @@ class TreeSitterReport:
     fix_description: str | None
     applicability: Applicability
     scope: str = ""  # enclosing function and class names, outermost first: "Cart.total"
+    alternatives: tuple[Fix, ...] = ()  # other fixes offered beside `edits`
 
 
 _SCOPE_NODES = frozenset(
@@ -296,8 +305,13 @@ class TreeSitterRule(BaseRule):
         edits: Sequence[Edit] = (),
         fix_description: str | None = None,
         applicability: Applicability | None = None,
+        alternatives: Sequence[Fix] = (),
     ) -> None:
-        """Report `node` (its range ends with `end`, when given); `edits` fix it."""
+        """Report `node` (its range ends with `end`, when given); `edits` fix it, and
+        `alternatives` are other fixes offered beside them, from the most conservative
+        to the most capable (`--fix` applies the last one its level allows)."""
+        if alternatives and not edits:
+            raise ValueError("alternatives are offered beside a fix: report edits too")
         self.reports.append(
             TreeSitterReport(
                 start=self.file.offset(node.start_byte),
@@ -307,6 +321,7 @@ class TreeSitterRule(BaseRule):
                 fix_description=fix_description or self.fix_description,
                 applicability=applicability or self.fix_applicability,
                 scope=self.scope_of(node),
+                alternatives=tuple(alternatives),
             )
         )
 

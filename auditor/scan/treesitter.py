@@ -211,7 +211,8 @@ def run(
             if not regions:
                 findings.append(_finding(path, active, report, index))
             elif not any(report.start <= end and start <= report.end for start, end in regions):
-                findings.append(replace(_finding(path, active, report, index), fix=None))
+                unfixed = replace(_finding(path, active, report, index), fix=None, alternatives=())
+                findings.append(unfixed)
     if error is not None:
         detail = error.message.removeprefix("cannot parse: ")
         message = (
@@ -250,6 +251,14 @@ def _finding(path: str, active: ActiveRule, report: TreeSitterReport, index: Lin
         applicability = "safe" if active.fixes_are_safe else report.applicability
         description = report.fix_description or f"fix {active.id}"
         fix = Fix(report.edits, description, applicability)
+    alternatives = tuple(
+        Fix(
+            tuple(sorted(a.edits)),
+            a.description,
+            "safe" if active.fixes_are_safe else a.applicability,
+        )
+        for a in report.alternatives
+    )
     return Finding(
         rule_id=active.id,
         severity=active.severity,
@@ -259,6 +268,7 @@ def _finding(path: str, active: ActiveRule, report: TreeSitterReport, index: Lin
         message=report.message,
         fix=fix,
         scope=report.scope,
+        alternatives=alternatives,
     )
 
 
