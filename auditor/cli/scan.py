@@ -46,6 +46,7 @@ from auditor.scan.gate import ERROR, exit_code
 @click.option("--ignore", multiple=True, help="Not these rule ids (comma-separated).")
 @click.option(
     "--format",
+    "--output-format",  # ruff's name
     "output_format",
     type=click.Choice(["text", "json", "jsonl", "sarif", "github", "gitlab", "junit"]),
     default="text",
@@ -56,6 +57,11 @@ from auditor.scan.gate import ERROR, exit_code
     "--fail-on",
     type=click.Choice(["critical", "high", "medium", "low", "none"]),
     help="Exit 1 on findings at or above this severity [config, else critical].",
+)
+@click.option(
+    "--exit-zero",
+    is_flag=True,
+    help="Exit 0 whatever the findings (--fail-on none); errors still exit 2.",
 )
 @click.option(
     "--baseline",
@@ -136,6 +142,7 @@ def scan(
     output_format: str,
     output: Path | None,
     fail_on: str | None,
+    exit_zero: bool,
     baseline: Path | None,
     update_baseline: bool,
     new_since: str | None,
@@ -163,6 +170,10 @@ def scan(
 
     if update_baseline and baseline is None:
         raise UsageError("--update-baseline needs --baseline FILE")
+    if exit_zero:  # ruff's flag
+        if fail_on not in (None, "none"):
+            raise UsageError(f"--exit-zero and --fail-on {fail_on} contradict each other")
+        fail_on = "none"
     if select and not ids(select):
         raise UsageError("--select: no rule id given (see `audit rules`)")
     parts = _shard(shard) if shard is not None else None

@@ -4,6 +4,7 @@ their severities and options resolved from the config."""
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import re
 import sys
@@ -306,7 +307,9 @@ def resolve_rules(
     for option, given in (("--select", select or ()), ("--ignore", ignore)):
         for rule_id in given:
             if rule_id not in registry:
-                raise UsageError(f"{option}: unknown rule id {rule_id!r} (see `audit rules`)")
+                close = difflib.get_close_matches(rule_id, list(registry), n=1)
+                hint = f"did you mean {close[0]!r}? " if close else ""
+                raise UsageError(f"{option}: unknown rule id {rule_id!r} ({hint}see `audit rules`)")
 
     if select is not None:
         chosen = set(select)
