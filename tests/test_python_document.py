@@ -115,13 +115,13 @@ def _edit(text: str, rng: random.Random) -> str:
 
 
 def _valid_edits(count: int, seed: int) -> list[str]:
-    """Texts that parse, each one random edit away from the one before."""
+    """Texts CPython compiles, each one random edit away from the one before."""
     rng = random.Random(seed)
     texts, text = [], MODULE
     while len(texts) < count:
         candidate = _edit(text, rng)
         try:
-            compile(candidate, PATH, "exec", dont_inherit=True, flags=0x400)  # PyCF_ONLY_AST
+            compile(candidate, PATH, "exec", dont_inherit=True)
         except SyntaxError:
             continue
         texts.append(candidate)

@@ -8,14 +8,22 @@ of the project root.
 Exclude patterns apply to what is found below a path the user named, never to the named
 path itself: `audit scan examples/shop` scans it even when `examples/` is excluded, as
 ruff does for paths passed explicitly.
+
+A directory that cannot be listed, or a file that cannot be examined, is never skipped in
+silence: it is `Unreadable`, and the scan reports it as a read-error (a gate must not pass
+on files it could not see). What is excluded or ignored is not looked at, so it is never
+unreadable.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import re
+import stat
 import subprocess
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from auditor.errors import UsageError
@@ -46,6 +54,25 @@ class SourcePath:
     language: str
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class Unreadable:
+    """A directory that could not be listed or a file that could not be examined."""
+
+    rel: str  # posix, relative to the project root (a directory's without a final '/')
+    reason: str  # the system's words: "Permission denied"
+    directory: bool = False  # it could not be listed: what it holds is unknown
+
+
+@dataclass(frozen=True, slots=True)
+class Discovery:
+    files: list[SourcePath]  # sorted, each once
+    unreadable: list[Unreadable] = field(default_factory=list)  # sorted, each once
+
+
+# A path that is not there, as far as a scan goes: gone, a dangling link, a link loop.
+_ABSENT = frozenset({errno.ENOENT, errno.ENOTDIR, errno.ELOOP})
+
+
 def discover(
     root: Path,
     targets: Sequence[Path],
@@ -54,24 +81,68 @@ def discover(
     use_git: bool = True,
     force_exclude: bool = False,
 ) -> list[SourcePath]:
-    """All source files under `targets` (files or directories), sorted, each once. A file
-    named explicitly is scanned even when excluded, unless `force_exclude` (ruff's flag,
-    for pre-commit, which names every staged file)."""
+    """The source files of `discover_all`, without what could not be read."""
+    return discover_all(root, targets, exclude, use_git=use_git, force_exclude=force_exclude).files
+
+
+def discover_all(
+    root: Path,
+    targets: Sequence[Path],
+    exclude: Globs,
+    *,
+    use_git: bool = True,
+    force_exclude: bool = False,
+) -> Discovery:
+    """All source files under `targets` (files or directories), and what under them
+    could not be read. A file named explicitly is scanned even when excluded, unless
+    `force_exclude` (ruff's flag, for pre-commit, which names every staged file)."""
     root = root.resolve()
     found: dict[str, SourcePath] = {}
+    unreadable: dict[str, Unreadable] = {}
     for target in targets:
         absolute = Path(os.path.abspath(target))
-        if not absolute.exists() and not absolute.is_symlink():
-            raise UsageError(f"{target}: no such file or directory")
-        if absolute.is_dir():
-            files = _list_dir(root, absolute, use_git)
+        try:
+            is_dir = stat.S_ISDIR(os.stat(absolute).st_mode)
+        except OSError as exc:
+            if exc.errno not in _ABSENT:  # in a directory that cannot be entered
+                if not (force_exclude and _excluded(absolute, root, exclude)):
+                    _note(unreadable, _unreadable(root, absolute, exc))
+                continue
+            if not os.path.lexists(absolute):
+                raise UsageError(f"{target}: no such file or directory") from None
+            is_dir = False  # a dangling link or a loop: `_add` says why it is not scanned
+        problems: list[Unreadable] = []
+        if is_dir:
+            files = _list_dir(root, absolute, use_git, problems)
             base = _exclusion_base(root, absolute, exclude)
             for path in files:
                 if not _excluded(path, base, exclude):
-                    _add(found, root, path)
+                    _add(found, root, path, problems)
+            problems = [p for p in problems if not _excluded_problem(root, p, base, exclude)]
         elif not (force_exclude and _excluded(absolute, root, exclude)):
-            _add(found, root, absolute, explicit=True)
-    return sorted(found.values())
+            _add(found, root, absolute, problems, explicit=True)
+        for problem in problems:
+            _note(unreadable, problem)
+    return Discovery(sorted(found.values()), sorted(unreadable.values()))
+
+
+def _note(unreadable: dict[str, Unreadable], problem: Unreadable) -> None:
+    unreadable.setdefault(problem.rel, problem)
+
+
+def _unreadable(
+    root: Path, path: Path | str, exc: OSError, *, directory: bool = False
+) -> Unreadable:
+    rel = _relative(root, Path(path))
+    reason = exc.strerror or type(exc).__name__
+    return Unreadable(str(path) if rel is None else rel, reason, directory)
+
+
+def _excluded_problem(root: Path, problem: Unreadable, base: Path, exclude: Globs) -> bool:
+    """Whether an unreadable path is excluded, as a directory: under a directory pattern
+    (`build/`), or a file under an excluded directory, it was never going to be read."""
+    rel = _relative(base, root / problem.rel)
+    return rel is None or exclude.match(rel + "/") or exclude.match(rel)
 
 
 def _exclusion_base(root: Path, directory: Path, exclude: Globs) -> Path:
@@ -104,7 +175,14 @@ def _relative(base: Path, path: Path) -> str | None:
     return p[len(prefix) :].replace(os.sep, "/")
 
 
-def _add(found: dict[str, SourcePath], root: Path, path: Path, *, explicit: bool = False) -> None:
+def _add(
+    found: dict[str, SourcePath],
+    root: Path,
+    path: Path,
+    problems: list[Unreadable],
+    *,
+    explicit: bool = False,
+) -> None:
     language = language_of(path.name)
     if language is None:
         return
@@ -117,35 +195,51 @@ def _add(found: dict[str, SourcePath], root: Path, path: Path, *, explicit: bool
             if explicit:
                 raise UsageError(f"{path}: symbolic link points outside the project root")
             return
-    if not os.path.isfile(path):  # a directory named x.py, a dangling link, a socket
+    try:
+        regular = stat.S_ISREG(os.stat(path).st_mode)
+    except OSError as exc:
+        if exc.errno not in _ABSENT:  # in a directory that can be listed but not entered
+            problems.append(_unreadable(root, path, exc))
+            return
+        regular = False
+    if not regular:  # a directory named x.py, a dangling link, a socket
         if explicit:
             raise UsageError(f"{path}: not a regular file")
         return
     found.setdefault(rel, SourcePath(rel, path, language))
 
 
-def _list_dir(root: Path, directory: Path, use_git: bool) -> Iterable[Path]:
+def _list_dir(
+    root: Path, directory: Path, use_git: bool, problems: list[Unreadable]
+) -> Iterable[Path]:
     """The files of our languages under `directory`: the suffix is checked first, as most
     files of a tree (data, docs, locales) have none of them and the rest costs more."""
     if use_git:
-        listed = _git_files(directory)
+        listed = _git_files(root, directory, problems)
         if listed is not None:
             return listed
-    return _walk(directory)
+    return _walk(root, directory, problems)
 
 
 def _git(directory: Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:
+    # Git's messages in English: its warnings about unreadable directories are read.
+    env = {**os.environ, "LC_ALL": "C"}
     try:
         return subprocess.run(
-            ["git", "-C", str(directory), *args], capture_output=True, check=False
+            ["git", "-C", str(directory), *args], capture_output=True, check=False, env=env
         )
     except OSError:  # git is not installed
         return None
 
 
-def _git_files(directory: Path) -> list[Path] | None:
+# How `git ls-files --others` says it skipped a directory (dir.c, in the C locale).
+_GIT_UNREADABLE = re.compile(rb"^warning: could not open directory '(.*)': (.*)$", re.MULTILINE)
+
+
+def _git_files(root: Path, directory: Path, problems: list[Unreadable]) -> list[Path] | None:
     """Tracked and untracked-but-not-ignored files; None outside a work tree, or when the
-    named directory is itself ignored (then it is walked, as any named path is scanned)."""
+    named directory is itself ignored (then it is walked, as any named path is scanned).
+    Git lists the tracked files of a directory it cannot open, and warns about it."""
     result = _git(directory, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
     if result is None or result.returncode != 0:
         return None
@@ -153,13 +247,28 @@ def _git_files(directory: Path) -> list[Path] | None:
         ignored = _git(directory, "check-ignore", "-q", ".")
         if ignored is not None and ignored.returncode == 0:
             return None
+    for name, reason in _GIT_UNREADABLE.findall(result.stderr):
+        where = _relative(root, directory / os.fsdecode(name).rstrip("/"))
+        problems.append(Unreadable(where or os.fsdecode(name), os.fsdecode(reason), True))
     names = {os.fsdecode(n) for n in result.stdout.split(b"\0") if n}
     names = {n for n in names if language_of(n) is not None}
     # Deleted but still tracked files are listed too: keep only what exists (or is a link).
-    return [p for p in (directory / n for n in sorted(names)) if os.path.lexists(p)]
+    return [p for p in (directory / n for n in sorted(names)) if _exists(root, p, problems)]
 
 
-def _walk(directory: Path) -> Iterator[Path]:
+def _exists(root: Path, path: Path, problems: list[Unreadable]) -> bool:
+    """Whether there is something at `path`, a link perhaps; a path that cannot be
+    examined (its directory cannot be entered) is unreadable."""
+    try:
+        os.lstat(path)
+    except OSError as exc:
+        if exc.errno not in _ABSENT:
+            problems.append(_unreadable(root, path, exc))
+        return False
+    return True
+
+
+def _walk(root: Path, directory: Path, problems: list[Unreadable]) -> Iterator[Path]:
     """The files under `directory`, without following directory links, pruned by each
     .gitignore on the way. On strings and `os.scandir` entries (whose type needs no extra
     stat): a tree has many more folders and files than sources."""
@@ -169,7 +278,9 @@ def _walk(directory: Path) -> Iterator[Path]:
         try:
             with os.scandir(here) as listing:
                 entries = list(listing)
-        except OSError:
+        except OSError as exc:
+            if exc.errno not in _ABSENT:  # gone since it was listed: nothing to read
+                problems.append(_unreadable(root, here, exc, directory=True))
             continue
         ignores = inherited
         if any(entry.name == ".gitignore" for entry in entries):
@@ -184,7 +295,9 @@ def _walk(directory: Path) -> Iterator[Path]:
         for entry in entries:
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
-            except OSError:
+            except OSError as exc:
+                if exc.errno not in _ABSENT:
+                    problems.append(_unreadable(root, entry.path, exc))
                 continue
             if is_dir:
                 if entry.name != ".git" and not (ignores and _ignored(entry.path, True, ignores)):

@@ -35,7 +35,7 @@ from auditor.scan.cst_rule import Replacement, Report, Rule
 from auditor.scan.cst_walk import provide_parents, read_only_visits, walk_batched
 from auditor.scan.loading import ActiveRule
 from auditor.scan.module_names import ModuleNames
-from auditor.scan.python_check import check_fix, check_syntax, parse_ast
+from auditor.scan.python_check import check_fix, check_syntax, parse_ast, syntax_error
 from auditor.scan.rule_base import RuleContext
 from auditor.scan.source import Decoded, LineIndex, decode_python, split_lines
 from auditor.scan.suppressions import Comment
@@ -113,9 +113,11 @@ def _candidates(
 def screen(
     path: str, text: str, rules: Sequence[ActiveRule], prefilter: bool, root: Path | None
 ) -> list[ActiveRule] | Finding:
-    """CPython's verdict on the text: its syntax error, or the rules to run on it (with
-    `prefilter`, those that `could_match` its tree; perhaps none)."""
-    tree = parse_ast(text)
+    """CPython's verdict on the text (its parser's and its compiler's): why it would not
+    run the file, or the rules to run on it (with `prefilter`, those that `could_match`
+    its tree; perhaps none)."""
+    refused = syntax_error(text)
+    tree = parse_ast(text) if refused is None else refused
     if not isinstance(tree, ast.Module):
         location, message = tree
         return error_finding(PARSE_ERROR, path, f"cannot parse: {message}", location)

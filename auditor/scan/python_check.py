@@ -5,34 +5,91 @@ from __future__ import annotations
 
 import ast
 import itertools
+import sys
+import threading
 import warnings
 from collections.abc import Iterator, Sequence
+from types import FrameType
 
 import libcst as cst
 
 from auditor.model import Edit, Location
 from auditor.scan.source import split_lines
 
+# CPython's default recursion limit: `python file.py` compiles the file under it.
+CPYTHON_RECURSION_LIMIT = 1000
+# Every way the compiler says no: SyntaxError (IndentationError too), ValueError (NUL
+# bytes), RecursionError and MemoryError (nesting too deep for the compiler or for the
+# parser's stack), SystemError and OverflowError (limits of the interpreter).
+REFUSALS = (SyntaxError, ValueError, RecursionError, MemoryError, SystemError, OverflowError)
+_limit = threading.Lock()  # one change of the recursion limit at a time
+
+
+def _compile(source: str, flags: int) -> object:
+    """`compile(source)` as CPython judges a file it runs. Up to Python 3.11 the
+    compiler's depth limit follows the recursion limit, which auditor raises for LibCST
+    (auditor.scan.python): under it the compiler accepts a 5,000-term `1+1+...` that
+    `python` refuses, and LibCST's native parser then takes seconds over such code, or
+    overflows the C stack and kills the process. So the limit is CPython's default while
+    CPython judges, counted from here as a script's is from the top. (From 3.12 the
+    compiler has a fixed limit of its own.)"""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # invalid escape sequences are not our finding
+        if sys.version_info >= (3, 12):
+            return compile(source, "<file>", "exec", flags, dont_inherit=True)
+        with _limit:
+            old = sys.getrecursionlimit()
+            sys.setrecursionlimit(_depth() + CPYTHON_RECURSION_LIMIT - 1)
+            try:
+                return compile(source, "<file>", "exec", flags, dont_inherit=True)
+            finally:
+                sys.setrecursionlimit(old)
+
+
+def _depth() -> int:
+    """The number of frames on the stack of the caller (this one excluded)."""
+    frame: FrameType | None = sys._getframe(1)
+    depth = 0
+    while frame is not None:
+        depth += 1
+        frame = frame.f_back
+    return depth
+
+
+def _refusal(exc: BaseException) -> tuple[Location, str]:
+    if isinstance(exc, SyntaxError):
+        return Location(exc.lineno or 1, max(exc.offset or 1, 1)), exc.msg
+    if isinstance(exc, RecursionError | MemoryError):
+        detail = str(exc) or "the parser ran out of memory"
+        return Location(1, 1), f"too deeply nested for CPython ({detail})"
+    return Location(1, 1), str(exc) or type(exc).__name__
+
 
 def parse_ast(text: str) -> ast.Module | tuple[Location, str]:
     """CPython's tree, or its verdict on the syntax error. CPython goes first: its
     messages are clearer than LibCST's, it refuses pathological nesting cleanly where
-    LibCST's native parser may crash the process, and its tree lets rules skip LibCST."""
+    LibCST's native parser may crash the process, and its tree lets rules skip LibCST.
+    The tree is the parser's verdict only: `syntax_error` has the compiler's too."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # invalid escape sequences are not our finding
-            return ast.parse(text)
-    except SyntaxError as exc:
-        line = exc.lineno or 1
-        column = max(exc.offset or 1, 1)
-        return Location(line, column), exc.msg
-    except (RecursionError, MemoryError, ValueError) as exc:  # ValueError: NUL bytes
-        return Location(1, 1), str(exc) or "too deeply nested to parse"
+        tree = _compile(text, ast.PyCF_ONLY_AST)
+    except REFUSALS as exc:
+        return _refusal(exc)
+    assert isinstance(tree, ast.Module)
+    return tree
 
 
 def syntax_error(text: str) -> tuple[Location, str] | None:
-    parsed = parse_ast(text)
-    return None if isinstance(parsed, ast.Module) else parsed
+    """Why CPython would not run `text` as a file, or None: the parser's verdict and the
+    compiler's, which refuses more than the parser: 21 nested loops ("too many statically
+    nested blocks"), `return` outside a function, `nonlocal` at module level, a name used
+    before its `global` statement. Compiled from the text, without building the tree
+    (cheaper than `ast.parse`), and not from a tree: the compiler checks a tree it is
+    given more strictly than its own (1,000 `+` terms are "too deep" in a tree)."""
+    try:
+        _compile(text, 0)
+    except REFUSALS as exc:
+        return _refusal(exc)
+    return None
 
 
 def check_syntax(text: str, path: str | None = None) -> str | None:
@@ -43,7 +100,8 @@ def check_syntax(text: str, path: str | None = None) -> str | None:
 
 def _parsed(text: str) -> ast.Module | str:
     """CPython's tree of text LibCST accepts too, or why either refuses it."""
-    tree = parse_ast(text)
+    refused = syntax_error(text)
+    tree = parse_ast(text) if refused is None else refused
     if not isinstance(tree, ast.Module):
         location, message = tree
         return f"{message} at {location.line}:{location.column}"

@@ -6,7 +6,6 @@ is not spliced (None), and the caller parses the whole text."""
 
 from __future__ import annotations
 
-import ast
 import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ from typing import Protocol
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
-from auditor.scan.python_check import parse_ast
+from auditor.scan.python_check import syntax_error
 from auditor.scan.python_outline import contains
 from auditor.scan.source import LineIndex, common_prefix, common_suffix
 
@@ -75,9 +74,9 @@ Members = dict[int, tuple[cst.ClassDef, tuple[int, ...]]]  # id(class) -> member
 def splice(last: Parsed, text: str, members: Members | None = None) -> Splice | None:
     """The tree of `text` made from the last version's by re-parsing the statements the
     change touches (the members, when the change is inside one top-level class), or
-    None when that cannot be done exactly. CPython parses them first (as `parse_ast`
-    the whole text): what it accepts between two statement boundaries it accepts in any
-    file, and LibCST never sees what it refuses. `members` keeps the classes' member
+    None when that cannot be done exactly. CPython compiles them first (as the screen
+    does the whole text): what it accepts between two statement boundaries it accepts in
+    any file, and LibCST never sees what it refuses. `members` keeps the classes' member
     offsets from one version to the next."""
     old = last.text
     prefix = common_prefix(old, text)
@@ -104,7 +103,7 @@ def _splice_statements(last: Parsed, text: str, prefix: int, old_stop: int) -> S
     window_start = starts[first]
     window_stop = starts[old_end] + chars if old_end < count else len(text)
     window = text[window_start:window_stop]
-    if not isinstance(parse_ast(window), ast.Module):
+    if syntax_error(window) is not None:
         return None  # the full text's error, with CPython's message, comes from the file
     try:  # LibCST's native parser detects the indent and newline itself: checked below
         part = cst.parse_module(window)
@@ -195,7 +194,7 @@ def _splice_members(
     chars = len(text) - len(old)
     window = text[offsets[first] : offsets[old_end] + chars]
     head = "class _:" + module.default_newline
-    if not isinstance(parse_ast(head + window), ast.Module):
+    if syntax_error(head + window) is not None:
         return None
     try:
         part = cst.parse_module(head + window)

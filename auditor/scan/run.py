@@ -3,9 +3,7 @@ output and an exit code; everything here is reusable by other commands."""
 
 from __future__ import annotations
 
-import gc
 import hashlib
-import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -26,6 +24,7 @@ from auditor.scan.fixer import fix_text, fixable
 from auditor.scan.loading import ActiveRule, LoadedRule, project_registry, resolve_rules
 from auditor.scan.manifest import any_stub
 from auditor.trust import allowed, source_settings
+from auditor.workers import default_jobs as default_jobs  # where callers found it
 
 if TYPE_CHECKING:
     from auditor.sources.report import SourceReport
@@ -106,10 +105,29 @@ def files_to_scan(
     *,
     force_exclude: bool = False,
 ) -> list[SourcePath]:
+    return sources_to_scan(config, paths, languages, force_exclude=force_exclude)[0]
+
+
+def sources_to_scan(
+    config: Config,
+    paths: Sequence[Path],
+    languages: frozenset[str],
+    *,
+    force_exclude: bool = False,
+) -> tuple[list[SourcePath], list[Finding]]:
+    """The files to scan, and a read-error for each directory that could not be listed
+    and each file that could not be examined: a gate must not pass on what it never saw."""
     targets = list(paths) or [config.root / p for p in config.include]
     exclude = Globs((*config.exclude, *config.extend_exclude))
-    found = discover(config.root, targets, exclude, force_exclude=force_exclude)
-    return [f for f in found if f.language in languages]
+    found = discover_all(config.root, targets, exclude, force_exclude=force_exclude)
+    errors = [error_finding(READ_ERROR, u.rel, _cannot_read(u)) for u in found.unreadable]
+    return [f for f in found.files if f.language in languages], errors
+
+
+def _cannot_read(unreadable: Unreadable) -> str:
+    if unreadable.directory:
+        return f"cannot list this directory: {unreadable.reason}; no file in it was scanned"
+    return f"cannot read: {unreadable.reason}"
 
 
 def language_filter(config: Config, engine: Engine) -> Callable[[str], str | None]:
@@ -242,28 +260,11 @@ _WORKER_JOB: _Job | None = None
 def _worker_start(job: _Job) -> None:
     global _WORKER_JOB
     _WORKER_JOB = job
-    _collect_less()
-
-
-def _collect_less() -> tuple[int, int, int]:
-    """Tune the cyclic garbage collector for parsing, and return its old thresholds. A
-    parse allocates hundreds of thousands of objects that die with their tree, by
-    reference counting; with the default thresholds the collector runs every 700
-    allocations and rescans the long-lived objects (modules, rules) again and again: a
-    tenth of a scan's time. Frozen, those are never rescanned."""
-    old = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(100_000, 50, 100)
-    return old
 
 
 def _worker_run(tasks: list[_Task]) -> list[_Done]:
     assert _WORKER_JOB is not None
     return [_WORKER_JOB.run(task) for task in tasks]
-
-
-def default_jobs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 PARALLEL_MIN_FILES = 64  # below this, starting processes costs more than it saves
@@ -291,9 +292,12 @@ def scan(
     fixes are written: a source must see the files as they end up)."""
     config = project.config
     engine = project.engine()
-    files = files_to_scan(project.config, paths, engine.languages, force_exclude=force_exclude)
+    files, unreadable = sources_to_scan(
+        project.config, paths, engine.languages, force_exclude=force_exclude
+    )
     if shard is not None:
         files = [f for f in files if in_shard(f.rel, *shard)]
+        unreadable = [f for f in unreadable if in_shard(f.path, *shard)]
     # An untrusted project's sources are refused, not run (auditor.trust).
     sources = sources and bool(config.sources) and allowed(config, source_settings(config))
     if sources:
@@ -322,6 +326,7 @@ def scan(
             stop(running)  # only does something when interrupted: the rest have finished
 
     findings = [f for d in done for f in d.findings]
+    findings += unreadable
     findings += [f for report in reports for f in report.findings]
     suppressed = [f for d in done for f in d.suppressed]
     suppressed += [f for report in reports for f in report.suppressed]
@@ -385,7 +390,7 @@ def _scan_files(
         # workers fork, so they inherit it).
         engine = realize()
         job = replace(job, engine=engine)
-    for outcome in _run(job, tasks, jobs or default_jobs()):
+    for outcome in _run(job, tasks, jobs or workers.default_jobs()):
         done.append(outcome)
         if advance:
             advance(sizes.get(outcome.rel, 0))
@@ -401,29 +406,21 @@ def _run(job: _Job, tasks: list[_Task], jobs: int) -> Iterator[_Done]:
     sent in chunks, so the cost of crossing processes is paid per chunk, not per file."""
     if not tasks:
         return
-    # Imported here: a scan answered from the cache starts no process.
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-
-    if jobs <= 1 or len(tasks) < PARALLEL_MIN_FILES or "fork" not in mp.get_all_start_methods():
-        thresholds = _collect_less()
+    pool = workers.start(jobs, _worker_start, job) if len(tasks) >= PARALLEL_MIN_FILES else None
+    if pool is None:
+        thresholds = workers.collect_less()
         try:
             for task in tasks:
                 yield job.run(task)
         finally:
-            gc.set_threshold(*thresholds)
-            gc.unfreeze()
+            workers.collect_as_before(thresholds)
         return
     # Largest files first, in small chunks: the costly files finish early and the cheap
     # ones even out the workers' loads (sorting by size is a fair guess of cost).
     tasks = sorted(tasks, key=lambda task: task.size, reverse=True)
     size = max(1, min(16, len(tasks) // (jobs * 8)))
     chunks = [tasks[i : i + size] for i in range(0, len(tasks), size)]
-    # fork: the workers inherit the loaded rules, local plugins included, unpickled.
-    context = mp.get_context("fork")
-    with ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_worker_start, initargs=(job,)
-    ) as pool:
+    with pool:
         for outcomes in pool.map(_worker_run, chunks):
             yield from outcomes
 

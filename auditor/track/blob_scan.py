@@ -4,12 +4,10 @@ scan the blobs of the commits ahead while the walk goes on."""
 
 from __future__ import annotations
 
-import ast
-import gc
 from collections import Counter
 from collections.abc import Callable, Sequence
-from typing import Any
 
+from auditor import workers
 from auditor.model import Finding
 from auditor.scan.engine import Engine, backend
 from auditor.scan.source import DecodeError, LineIndex
@@ -73,8 +71,6 @@ _POOL_ENGINE: Engine | None = None
 def _pool_start(engine: Engine) -> None:
     global _POOL_ENGINE
     _POOL_ENGINE = engine
-    gc.freeze()  # the rules and modules are never garbage: not rescanned for each parse
-    gc.set_threshold(100_000, 50, 100)
 
 
 def _pool_scan(tasks: list[tuple[str, str, bytes]]) -> list[list[Keyed] | None]:
@@ -88,12 +84,7 @@ class BlobPool:
 
     def __init__(self, engine: Engine, jobs: int) -> None:
         self.engine = engine
-        self.pool: Any = None
-        if jobs > 1:
-            import multiprocessing as mp
-
-            if "fork" in mp.get_all_start_methods():
-                self.pool = mp.get_context("fork").Pool(jobs, _pool_start, (engine,))
+        self.pool = workers.start(jobs, _pool_start, engine)
         self.jobs = jobs
 
     def start(self, tasks: list[tuple[str, str, bytes]]) -> Callable[[], list[list[Keyed] | None]]:
@@ -105,11 +96,11 @@ class BlobPool:
         order = sorted(range(len(tasks)), key=lambda i: len(tasks[i][2]), reverse=True)
         size = max(1, min(8, len(tasks) // (self.jobs * 4)))
         chunks = [[tasks[i] for i in order[n : n + size]] for n in range(0, len(order), size)]
-        pending = self.pool.map_async(_pool_scan, chunks)
+        pending = self.pool.submit(_pool_scan, chunks)
 
         def results() -> list[list[Keyed] | None]:
             out: list[list[Keyed] | None] = [None] * len(tasks)
-            done = [r for chunk in pending.get() for r in chunk]
+            done = [r for chunk in pending() for r in chunk]
             for index, result in zip(order, done, strict=True):
                 out[index] = result
             return out
@@ -118,15 +109,12 @@ class BlobPool:
 
     def close(self) -> None:
         if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
+            self.pool.close()
 
 
 def _parses(language: str, text: str) -> bool:
     if language != "python":
         return True  # tree-sitter recovers from any error: its rules report what they can
-    try:
-        compile(text, "<blob>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
-        return False
-    return True
+    from auditor.scan.python_check import syntax_error
+
+    return syntax_error(text) is None  # CPython's verdict, as a scan of the file has it
