@@ -6,12 +6,23 @@ import ast
 import re
 
 import libcst as cst
-from libcst.metadata import BuiltinAssignment, Scope, ScopeProvider
+from libcst.metadata import BuiltinAssignment, GlobalScope, QualifiedName, Scope, ScopeProvider
 
-from auditor.plugins import AstIndex, Invalid, Rule, RuleContext, Severity, Valid, find_all
+from auditor.plugins import (
+    Alternative,
+    AstIndex,
+    Invalid,
+    Rule,
+    RuleContext,
+    Severity,
+    Valid,
+    find_all,
+)
 from rules._docs import RULES_URL
 from rules.python._code import code_of
 from rules.python._exits import always_reraises, sometimes_reraises
+from rules.python._narrow import Narrowing, Place
+from rules.python._narrowing_examples import NARROWING_EXAMPLES
 
 # The exceptions that are not an Exception: a handler for one of them makes a later
 # bare `except:` of the same `try` a deliberate catch-all.
@@ -37,8 +48,20 @@ class BareExcept(Rule):
     handler that re-raises on some paths only (cleanup that Ctrl-C would now skip:
     `if not self.__exit__(*sys.exc_info()): raise`); and for a bare `except:` after other
     handlers, which may mean everything else, SystemExit included. Comments and
-    formatting are kept byte for byte. Narrow the type further by hand where you know
-    what can fail.
+    formatting are kept byte for byte.
+
+    Alternative (unsafe): the handler names the exceptions the `try` body raises, from a
+    table of calls and operations (`int()` -> ValueError, TypeError; `json.loads` ->
+    json.JSONDecodeError; `d["key"]` -> KeyError; file and OS calls -> OSError;
+    requests, httpx, redis and SQLAlchemy calls -> their libraries' base exceptions;
+    the table is documented in `rules/python/_raises.py`), importing a module when the
+    name needs it; a handler that swallowed the error silently (`pass`, `...`,
+    `continue`, `return None`) logs it with `logger.exception(...)` on the module's
+    logger, bound as console-logging's fix binds it. `--fix --unsafe-fixes` applies it
+    instead of the safe fix. Unsafe: every other exception, a TypeError from a bug
+    included, now propagates. It is not offered where the body calls code the table
+    does not know, for a handler that re-raises (the cleanup it does would be skipped)
+    or a deliberate catch-all, or in a module with a star import.
     """
 
     id = "bare-except"
@@ -59,11 +82,27 @@ class BareExcept(Rule):
         return any(handler.type is None for handler in tree.nodes(ast.ExceptHandler))
 
     def visit_Module(self, node: cst.Module) -> None:
+        self.module = node
         self.star_imports = [
             code_of(imported.module)
             for imported in find_all(node, cst.ImportFrom)
             if isinstance(imported.names, cst.ImportStar) and imported.module is not None
         ]
+        self.scopes: list[tuple[str, bool]] = []  # enclosing classes and functions
+        self.narrowing: Narrowing | None = None
+        self.statement_of: dict[cst.Try, int] | None = None
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.scopes.append((node.name.value, True))
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.scopes.pop()
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.scopes.append((node.name.value, False))
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.scopes.pop()
 
     def visit_Try(self, node: cst.Try) -> None:
         # A bare `except:` after a handler for KeyboardInterrupt or SystemExit is a
@@ -71,11 +110,13 @@ class BareExcept(Rule):
         deliberate = False
         for index, handler in enumerate(node.handlers):
             if handler.type is None:
-                self._report(handler, deliberate, after_others=index > 0)
+                self._report(node, handler, deliberate, after_others=index > 0)
             elif _names_a_base_exception(handler.type):
                 deliberate = True
 
-    def _report(self, handler: cst.ExceptHandler, deliberate: bool, after_others: bool) -> None:
+    def _report(
+        self, node: cst.Try, handler: cst.ExceptHandler, deliberate: bool, after_others: bool
+    ) -> None:
         keeps_all = deliberate or always_reraises(handler.body)
         caught = "BaseException" if keeps_all else "Exception"
         scope = self.get_metadata(ScopeProvider, handler, None)
@@ -94,6 +135,9 @@ class BareExcept(Rule):
             # `except SkipTest: ... except: record(...)`: everything else, SystemExit
             # perhaps on purpose (unittest's loader reports a test module calling sys.exit()).
             unsafe = "after other handlers it may mean everything else, SystemExit included"
+        narrowed = None
+        if not (keeps_all or self.star_imports or sometimes_reraises(handler.body)):
+            narrowed = self._narrowed(node, handler)
         self.report(
             handler,
             end=handler.whitespace_after_except,
@@ -103,7 +147,36 @@ class BareExcept(Rule):
             ),
             fix_description=description + (f" (unsafe: {unsafe})" if unsafe else ""),
             applicability="unsafe" if unsafe else None,
+            alternatives=() if narrowed is None else (narrowed,),
         )
+
+    def _narrowed(self, node: cst.Try, handler: cst.ExceptHandler) -> Alternative | None:
+        """The unsafe alternative that names what the `try` body raises (`_narrow`)."""
+        if self.narrowing is None:
+            scope = self.get_metadata(ScopeProvider, self.module)
+            assert isinstance(scope, GlobalScope)
+            self.narrowing = Narrowing(
+                self.module,
+                scope,
+                self._qualified_names,
+                lambda n: self.get_metadata(ScopeProvider, n, None),
+                self.module_uses,
+                self.context.path,
+            )
+        if self.statement_of is None:
+            self.statement_of = {
+                t: i for i, s in enumerate(self.module.body) for t in find_all(s, cst.Try)
+            }
+        place = Place(
+            self.statement_of[node],
+            ".".join(name for name, _ in self.scopes),
+            any(function for _, function in self.scopes),
+        )
+        return self.narrowing.alternative(node, handler, place)
+
+    def _qualified_names(self, node: cst.CSTNode) -> frozenset[QualifiedName]:
+        scope = self.get_metadata(ScopeProvider, node, None)
+        return frozenset(scope.get_qualified_names_for(node)) if scope is not None else frozenset()
 
     VALID = (
         Valid("try:\n    run()\nexcept Exception:\n    pass\n"),
@@ -231,10 +304,28 @@ class BareExcept(Rule):
             "            cleanup()\n        finally:\n            continue\n        raise\n",
         ),
         Invalid(
-            "try:\n    run()\nexcept:\n    try:\n        cleanup()\n    except OSError:\n"
-            "        return\n    raise\n",
-            fixed="try:\n    run()\nexcept Exception:\n    try:\n        cleanup()\n"
-            "    except OSError:\n        return\n    raise\n",
+            """
+            def f():
+                try:
+                    run()
+                except:
+                    try:
+                        cleanup()
+                    except OSError:
+                        return
+                    raise
+            """,
+            fixed="""
+            def f():
+                try:
+                    run()
+                except Exception:
+                    try:
+                        cleanup()
+                    except OSError:
+                        return
+                    raise
+            """,
         ),
         # ...and on every path: the loop's own `break`, a `while True` left by `raise`,
         # a `try` whose handlers re-raise, a `match` with a catch-all case.
@@ -281,6 +372,7 @@ class BareExcept(Rule):
                         raise
             """,
         ),
+        *NARROWING_EXAMPLES,
     )
 
 

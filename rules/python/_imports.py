@@ -1,0 +1,172 @@
+"""New module-level statements for a fix: `import x` lines where isort (ruff's I001) puts
+them, and several insertions around one statement merged into one replacement.
+
+The module's top-level import lines form sections: runs of consecutive lines, split by a
+blank line or any other statement. A new `import m` joins the section that imports from
+m's top-level package already (the section of its kind: third-party, first-party), or
+for a standard-library module the first section of standard-library imports, or a new
+section before the first one. Inside a section isort's default order holds: `import`
+lines sorted by module, case-insensitively, then `from` lines.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from auditor.plugins import Replacement
+from rules.python._code import code_of
+from rules.python._module_header import header_end
+
+Section = list[int]  # indices of top-level statements
+
+
+def import_line(module: str, asname: str | None = None) -> cst.SimpleStatementLine:
+    name = cst.parse_expression(module)
+    assert isinstance(name, cst.Name | cst.Attribute)
+    alias = cst.ImportAlias(name, None if asname is None else cst.AsName(cst.Name(asname)))
+    return cst.SimpleStatementLine([cst.Import([alias])])
+
+
+def imported_modules(statement: cst.BaseStatement) -> list[str] | None:
+    """The modules an import line imports from (`import a.b` and `from a.b import c`:
+    `a.b`); None for any other statement, a relative import included."""
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return None
+    found: list[str] = []
+    for small in statement.body:
+        if isinstance(small, cst.Import):
+            found.extend(code_of(alias.name) for alias in small.names)
+        elif isinstance(small, cst.ImportFrom) and small.module is not None and not small.relative:
+            found.append(code_of(small.module))
+        else:
+            return None
+    return found
+
+
+def is_stdlib(module: str) -> bool:
+    return module.split(".")[0] in sys.stdlib_module_names
+
+
+@dataclass
+class Insertions:
+    """Statements to add around top-level statements (by index in `body`), as one
+    replacement per statement: two replacements of one node would collide. New imports
+    come right next to their neighbour, other new statements after them."""
+
+    body: Sequence[cst.BaseStatement]
+    # New imports go only into sections before this statement (None: anywhere): the
+    # code that needs them may run at import time.
+    limit: int | None = None
+    before: dict[int, list[cst.BaseStatement]] = field(default_factory=dict)
+    after: dict[int, list[cst.BaseStatement]] = field(default_factory=dict)
+    _imports_before: dict[int, list[tuple[str, cst.SimpleStatementLine]]] = field(
+        default_factory=dict
+    )
+    _imports_after: dict[int, list[tuple[str, cst.SimpleStatementLine]]] = field(
+        default_factory=dict
+    )
+    _new_section: int | None = None  # a new section goes above this statement
+    spaced: set[int] = field(default_factory=set)  # a definition there: two blank lines
+
+    def sections(self) -> list[Section]:
+        sections: list[Section] = []
+        previous = -2
+        for index in range(header_end(self.body), len(self.body)):
+            statement = self.body[index]
+            modules = imported_modules(statement)
+            if not modules or "__future__" in modules:
+                continue
+            leading = getattr(statement, "leading_lines", ())
+            blank = any(line.comment is None for line in leading)
+            if previous == index - 1 and not blank:
+                sections[-1].append(index)
+            else:
+                sections.append([index])
+            previous = index
+        return sections
+
+    def add_import(self, module: str, asname: str | None = None, limit: int | None = None) -> bool:
+        """Places `import module [as asname]` where isort would, before the statement
+        `limit` (and `self.limit`) when given; False when it has no section to join (a
+        third-party module the module imports nothing from yet)."""
+        root = module.split(".")[0]
+        sections = [s for s in self.sections() if self._allowed(s[-1], limit)]
+        same = [s for s in sections if any(m.split(".")[0] == root for m in self._modules(s))]
+        stdlib = [s for s in sections if all(is_stdlib(m) for m in self._modules(s))]
+        line = import_line(module, asname)
+        if same or (is_stdlib(module) and stdlib):
+            self._into((same or stdlib)[0], module.lower(), line)
+            return True
+        if not is_stdlib(module) or not sections:
+            return False
+        # A standard-library section of its own, above the others.
+        self._new_section = sections[0][0]
+        self._imports_before.setdefault(sections[0][0], []).append((module.lower(), line))
+        return True
+
+    def _allowed(self, index: int, limit: int | None) -> bool:
+        return (limit is None or index <= limit) and (self.limit is None or index < self.limit)
+
+    def _modules(self, section: Section) -> list[str]:
+        return [m for i in section for m in imported_modules(self.body[i]) or ()]
+
+    def _into(self, section: Section, key: str, line: cst.SimpleStatementLine) -> None:
+        offset = next(
+            (n for n, i in enumerate(section) if _sorts_after(self.body[i], key)), len(section)
+        )
+        if offset > 0:
+            self._imports_after.setdefault(section[offset - 1], []).append((key, line))
+        else:
+            self._imports_before.setdefault(section[0], []).append((key, line))
+
+    def replacements(self) -> list[tuple[cst.CSTNode, Replacement]]:
+        pairs: list[tuple[cst.CSTNode, Replacement]] = []
+        indices = {*self.before, *self.after, *self._imports_before, *self._imports_after}
+        for index in sorted(indices):
+            statement = self.body[index]
+            above = [line for _, line in sorted(self._imports_before.get(index, ()))]
+            below = [line for _, line in sorted(self._imports_after.get(index, ()))]
+            if above and isinstance(statement, cst.SimpleStatementLine):
+                # The first new import takes the comments and blank lines above.
+                above[0] = above[0].with_changes(leading_lines=statement.leading_lines)
+                gap = [cst.EmptyLine()] if index == self._new_section else []
+                statement = statement.with_changes(leading_lines=gap)
+            if index in self.spaced and isinstance(statement, _DEFINITIONS):
+                blank = [cst.EmptyLine()] * (2 - _blank_lines(statement.leading_lines))
+                statement = statement.with_changes(leading_lines=[*blank, *statement.leading_lines])
+            new = [
+                *self.before.get(index, ()),
+                *above,
+                statement,
+                *below,
+                *self.after.get(index, ()),
+            ]
+            pairs.append((self.body[index], cst.FlattenSentinel(new)))
+        return pairs
+
+
+_DEFINITIONS = (cst.FunctionDef, cst.ClassDef)
+
+
+def _blank_lines(lines: Sequence[cst.EmptyLine]) -> int:
+    """The blank lines before the first comment line."""
+    count = 0
+    for line in lines:
+        if line.comment is not None:
+            break
+        count += 1
+    return min(count, 2)
+
+
+def _sorts_after(statement: cst.BaseStatement, key: str) -> bool:
+    """Whether isort puts the import line after a new `import` of the module `key`: a
+    `from` line, or an `import` of a module that sorts after it."""
+    assert isinstance(statement, cst.SimpleStatementLine)
+    small = statement.body[0]
+    if isinstance(small, cst.ImportFrom):
+        return True
+    return isinstance(small, cst.Import) and code_of(small.names[0].name).lower() > key
