@@ -31,6 +31,17 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 MARKER = "[redacted: {}]"
+# Files whose data is made up: seeds, fixtures, stories and mocks (tests are skipped too).
+FAKE_DATA_FILES = (
+    "seed.*",
+    "*.seed.*",
+    "seed/",
+    "seeds/",
+    "seeders/",
+    "fixtures/",
+    "*.stories.*",
+    "__mocks__/",
+)
 
 NAMES: tuple[str, ...] = (
     # e-mail
@@ -55,8 +66,6 @@ NAMES: tuple[str, ...] = (
     "name: firstname",
     "name: last name",
     "name: lastname",
-    "name: full name",
-    "name: fullname",
     "name: given name",
     "name: family name",
     "name: surname",
@@ -165,19 +174,15 @@ NAMES: tuple[str, ...] = (
     "national id: driving licence",
     "national id: driving license",
     # network identity and sessions
-    "ip address: ip",
-    "ip address: ipaddress",
-    "ip address: ip addr",
-    "ip address: ipaddr",
     "ip address: remote addr",
     "ip address: remote ip",
     "ip address: client ip",
     "ip address: user ip",
     "ip address: real ip",
+    "ip address: visitor ip",
+    "ip address: customer ip",
     "ip address: x forwarded for",
-    "session: session id",
     "session: sessionid",
-    "session: session key",
     "session: session token",
     "session: session cookie",
     "session: cookie",
@@ -211,7 +216,7 @@ OBJECTS: tuple[str, ...] = (
     "request data: req body",
     "request data: request data",
     "request data: request payload",
-    "request data: payload",
+    "request data: webhook payload",
 )
 
 
@@ -243,6 +248,8 @@ GUARD_PREFIXES = _word_set(
     """
     is has have had was were can could should must will did does do needs need requires
     require allow allows allowed use uses using show hide no num n total count max min
+    send resend notify include enable disable skip ignore want wants conf cfg config attr
+    key field param arg header column col label setting
     len validate check verify on handle set toggle update mask hash hashed masked redact
     redacted obfuscated anonymized anonymize sanitize sanitized fake mock test dummy
     sample example stub default
@@ -357,7 +364,9 @@ class Vocabulary:
         for candidate in _record_stems(parts):
             for term in self._objects:
                 if candidate[-len(term.words) :] == term.words:
-                    return term.label
+                    before = candidate[: -len(term.words)]
+                    # `robot_name_given_by_user`, `user_field_label`: about, not the record
+                    return None if set(before) & META_WORDS else term.label
         return None
 
     def _term_at(self, parts: tuple[str, ...], index: int) -> Term | None:
@@ -384,8 +393,22 @@ def _record_stems(parts: tuple[str, ...]) -> Iterable[tuple[str, ...]]:
 DEFAULT_VOCABULARY = Vocabulary(parse_entries(NAMES, "names"), parse_entries(OBJECTS, "objects"))
 
 # Attributes of a person record that are personal data there and ambiguous elsewhere
-# (`user.name`, `customer.address`; but `field.name`, `server.address`).
-PERSON_ATTRIBUTES = {"name": "name", "address": "address", "addresses": "address"}
+# (`user.name`, `customer.full_name`; but `field.name`, `platform.full_name`,
+# `server.address`).
+PERSON_ATTRIBUTES = {
+    "name": "name",
+    "full name": "name",
+    "fullname": "name",
+    "address": "address",
+    "addresses": "address",
+}
+# An IP address is a person's on a request, a person, a client or a session record
+# (`req.ip`, `user.ip_address`); a bare `ip` is as often a device's or a server's.
+IP_ATTRIBUTES = frozenset({"ip", "ips", "ip address", "ipaddress", "ip addr", "ipaddr"})
+IP_OWNERS = frozenset({"client", "visitor", "session"})
+# A session's id is its credential on a request (`req.sessionID`); elsewhere it is as often
+# a media stream's or a job's.
+SESSION_ATTRIBUTES = frozenset({"session id", "session key"})
 PERSON_LABELS = frozenset(
     {"user", "customer", "person", "patient", "profile", "contact", "guest", "subscriber"}
     | {"applicant", "employee"}
@@ -397,6 +420,7 @@ REQUEST_ATTRIBUTES = frozenset(
     | {"signed cookies", "raw body"}
 )
 FORM_ATTRIBUTES = frozenset({"data", "cleaned data"})
+_IP_OWNERS = frozenset((w,) for w in IP_OWNERS)
 # Calls that return their argument's value, or the receiver's, as text.
 TRANSPARENT_METHODS = frozenset(
     {"lower", "upper", "strip", "lstrip", "rstrip", "title", "casefold", "capitalize"}
@@ -412,11 +436,17 @@ def qualified_label(vocabulary: Vocabulary, receiver: str | None, attribute: str
     if receiver is None:
         return None
     attr = " ".join(words(attribute))
-    person = PERSON_ATTRIBUTES.get(attr)
-    if person is not None and vocabulary.object_label(receiver) in PERSON_LABELS:
-        return person
     owner = words(receiver)
-    if owner and owner[-1] in REQUEST_WORDS and attr in REQUEST_ATTRIBUTES:
+    requested = bool(owner) and owner[-1] in REQUEST_WORDS
+    personal = vocabulary.object_label(receiver) in PERSON_LABELS
+    person = PERSON_ATTRIBUTES.get(attr)
+    if person is not None and personal:
+        return person
+    if attr in IP_ATTRIBUTES and (requested or personal or owner[-1:] in _IP_OWNERS):
+        return "ip address"
+    if requested and attr in SESSION_ATTRIBUTES:
+        return "session"
+    if requested and attr in REQUEST_ATTRIBUTES:
         return "request data"
     if owner and owner[-1] == "form" and attr in FORM_ATTRIBUTES:
         return "form"
@@ -434,9 +464,11 @@ def plain_name(vocabulary: Vocabulary, name: str) -> bool:
     return parts[0] not in GUARD_PREFIXES and not set(parts) & META_WORDS
 
 
-def getter_label(vocabulary: Vocabulary, function: str) -> str | None:
-    """`get_full_name`, `getEmail`: a getter of the data its name names."""
+def getter_label(vocabulary: Vocabulary, function: str, receiver: str | None = None) -> str | None:
+    """`getEmail()`, `user.get_full_name()`: a getter of the data its name names (on its
+    receiver, whose last name is `receiver`)."""
     parts = words(function)
     if len(parts) < 2 or parts[0] != "get":
         return None
-    return vocabulary.name_label("_".join(parts[1:]))
+    rest = "_".join(parts[1:])
+    return vocabulary.name_label(rest) or qualified_label(vocabulary, receiver, rest)

@@ -25,6 +25,15 @@ VALID = (
     Valid("console.log(user.email);\n", "src/signup.test.ts"),
     Valid("console.log(user.email);\n", "scripts/seed.js", options={"allow": ("scripts/",)}),
     Valid("console.log(token);\n", "example.js", options={"ignore-names": ("token",)}),
+    # Seeds, fixtures and stories hold made-up data.
+    Valid("console.log(`Owner: ${owner.email}`);\n", "packages/prisma/seed/users.ts"),
+    Valid("console.log(user);\n", "src/Profile.stories.tsx"),
+    # A flag named after an action; a job's or a message's payload (ids, settings).
+    Valid("logger.info({ sendEmailToOwner, payload }, 'queued');\n", "example.ts"),
+    # A stream or page position is not a credential.
+    Valid("console.log(nextToken, sinceToken, currentToken);\n", "example.js"),
+    # Ambiguous alone: a device's IP, a stream's session, a module's full name.
+    Valid("console.log(device.ip, ipAddress, sessionId, plugin.fullName);\n", "example.js"),
 )
 
 INVALID = (
@@ -73,7 +82,7 @@ INVALID = (
         "console.error('Payment failed', customerName, billingAddress, cardNumber, cvc, iban);\n"
         "console.warn('who', firstName, lastName, dateOfBirth, ssn, taxId, user.name);\n"
         "console.info('auth', password, accessToken, process.env.STRIPE_SECRET_KEY, apiKey);\n"
-        "console.debug('net', ipAddress, sessionId, document.cookie, customerPhone);\n",
+        "console.debug('net', req.ip, req.sessionID, document.cookie, customerPhone);\n",
         fixed="console.error('Payment failed', '[redacted: name]', '[redacted: address]', "
         "'[redacted: card]', '[redacted: card]', '[redacted: bank account]');\n"
         "console.warn('who', '[redacted: name]', '[redacted: name]', '[redacted: birth date]', "

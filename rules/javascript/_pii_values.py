@@ -165,7 +165,7 @@ class JsClassifier:
             owner = words(receiver_name or "")
             if owner and owner[-1] in REQUEST_WORDS and method in REQUEST_METHODS:
                 return "request data"
-            return getter_label(self.vocabulary, method)
+            return getter_label(self.vocabulary, method, receiver_name)
         if func.type == "identifier":
             name = self.file.code(func)
             if name == "String" and args:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from auditor.plugins import ParsedFile, RuleContext, Severity, TreeSitterRule
 from rules._docs import RULES_URL
-from rules._pii_vocabulary import NAMES, OBJECTS, Vocabulary, words
+from rules._pii_vocabulary import FAKE_DATA_FILES, NAMES, OBJECTS, Vocabulary, words
 from rules.javascript._pii_examples import INVALID, VALID
 from rules.javascript._pii_values import JsClassifier, JsRedactor, arguments_of, unwrapped
 from rules.javascript.paths import TEST_FILES, matches
@@ -39,8 +39,8 @@ class JsPiiLogging(TreeSitterRule):
     `debug`, `info`, `warn`, `error`, `fatal` (and winston's `verbose`, `silly`, ...) on a
     receiver named like a logger (`logger`, `log`, `this.logger`, `fastify.log`,
     `req.log`, `winston`, `pino`), on `logger.child(...)`/`getLogger(...)`, or on a name in
-    the `loggers` option. Test files (`*.test.*`, `*.spec.*`, `__tests__/`) and the `allow`
-    globs are not checked.
+    the `loggers` option. Test files (`*.test.*`, `*.spec.*`, `__tests__/`), seeds,
+    fixtures, stories and mocks (made-up data), and the `allow` globs are not checked.
 
     What is data: identifiers, properties, string keys and `.get('key')`/`getItem('key')`
     keys the vocabulary names (`userEmail`, `customer.phone`, `billingAddress`,
@@ -107,7 +107,8 @@ class JsPiiLogging(TreeSitterRule):
             self.strings_option("ignore-names"),
         )
         self.loggers = frozenset(self.strings_option("loggers"))
-        self.skip = matches(context.path, (*TEST_FILES, *self.strings_option("allow")))
+        allow = (*TEST_FILES, *FAKE_DATA_FILES, *self.strings_option("allow"))
+        self.skip = matches(context.path, allow)
         self._scopes: Scopes | None = None
         self._classifier: JsClassifier | None = None
         self._file_quote: str | None = None

@@ -32,6 +32,14 @@ VALID = (
     Valid("print(user.email)\n", path="tests/test_signup.py"),
     Valid("print(user.email)\n", path="tools/export.py", options={"allow": ("tools/",)}),
     Valid("logger.debug('%s', token)\n", options={"ignore-names": ("token",)}),
+    # Seeds and fixtures hold made-up data.
+    Valid("print(owner.email)\n", path="app/seeds/users.py"),
+    # A flag named after an action; a stream or page position is not a credential.
+    Valid("logger.info('%s %s %s', send_email_to_owner, next_token, since_token)\n"),
+    # Ambiguous alone: a device's IP, a stream's session, a platform's full name, the name
+    # of a setting, a name given by a user.
+    Valid("logger.info('%s %s %s', device.ip_address, session_id, full_name)\n"),
+    Valid("logger.info('%s %s', CONF_API_KEY, device.name_by_user)\n"),
 )
 
 INVALID = (
@@ -64,7 +72,7 @@ INVALID = (
     ),
     # logging's %-arguments are folded into the message; the others stay.
     Invalid(
-        'logger.info("login %s from %s", email, ip)\n',
+        'logger.info("login %s from %s", email, client_ip)\n',
         fixed='logger.info("login [redacted: email] from [redacted: ip address]")\n',
     ),
     Invalid(
@@ -99,7 +107,7 @@ INVALID = (
         fixed='logger.debug("auth [redacted: token] [redacted: secret] [redacted: api key]")\n',
     ),
     Invalid(
-        "logger.info('pay %s %s %s %s %s', cvv, iban, tax_id, session_id, request.COOKIES)\n",
+        "logger.info('pay %s %s %s %s %s', cvv, iban, tax_id, session_token, request.COOKIES)\n",
         fixed="logger.info('pay [redacted: card] [redacted: bank account] "
         "[redacted: national id] [redacted: session] [redacted: session]')\n",
     ),

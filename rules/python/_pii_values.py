@@ -134,7 +134,8 @@ class Classifier:
             return self.vocabulary.name_label(key)
         if name in PASS_THROUGH and positional and not format_method(func):
             return self.label(positional[0])
-        return getter_label(self.vocabulary, name)
+        receiver_name = last_name(func.value) if isinstance(func, cst.Attribute) else None
+        return getter_label(self.vocabulary, name, receiver_name)
 
 
 def format_method(func: cst.BaseExpression) -> bool:

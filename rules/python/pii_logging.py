@@ -8,9 +8,9 @@ import re
 import libcst as cst
 from libcst.metadata import ScopeProvider
 
-from auditor.plugins import AstIndex, Rule, RuleContext, Severity, find_all
+from auditor.plugins import AstIndex, Rule, RuleContext, Severity, find_all, globs
 from rules._docs import RULES_URL
-from rules._pii_vocabulary import NAMES, OBJECTS, Vocabulary, words
+from rules._pii_vocabulary import FAKE_DATA_FILES, NAMES, OBJECTS, Vocabulary, words
 from rules.python._pii_examples import INVALID, VALID
 from rules.python._pii_redact import Redactor
 from rules.python._pii_values import Classifier, last_name
@@ -37,7 +37,8 @@ class PiiLogging(Rule):
     logger (`logger`, `log`, `self._log`, `access_logger`, `app.logger`), on a
     module-level name bound to `getLogger(...)`/`get_logger(...)`, on such a call itself, on
     structlog's `.bind(...)` and loguru's `.opt(...)`, or on a name in the `loggers`
-    option. Test files and the `allow` globs are not checked.
+    option. Test files, seeds, fixtures, stories and mocks (made-up data), and the `allow`
+    globs are not checked.
 
     What is data: names, attributes, subscript keys and `.get("key")` keys that the
     vocabulary names (`user_email`, `customerPhone`, `billingAddress`,
@@ -98,7 +99,7 @@ class PiiLogging(Rule):
 
     @classmethod
     def could_match(cls, tree: AstIndex, context: RuleContext) -> bool:
-        if allowed_file(context):
+        if allowed_file(context) or globs(FAKE_DATA_FILES).match(context.path):
             return False
         for call in tree.nodes(ast.Call):
             func = call.func
@@ -121,7 +122,7 @@ class PiiLogging(Rule):
         )
         self.classifier = Classifier(vocabulary)
         self.loggers = set(self.strings_option("loggers"))
-        self.skip = allowed_file(context)
+        self.skip = allowed_file(context) or globs(FAKE_DATA_FILES).match(context.path)
 
     def visit_Module(self, node: cst.Module) -> None:
         for statement in node.body:
