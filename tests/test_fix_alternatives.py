@@ -210,3 +210,59 @@ def test_fix_all_with_unsafe_fixes_applies_the_alternative(server) -> None:  # n
     [fix_all] = client.actions("app.py", (0, 0), (0, 0), ["source.fixAll.audit"])
     assert apply(SOURCE, fix_all["edit"]) == NARROWED
     assert client.close() == 0
+
+
+# --- the table --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("int(x)", ("ValueError", "TypeError")),
+        ("json.loads(s)", ("json.JSONDecodeError",)),
+        ("json.loads(s)\nint(s)", ("ValueError", "TypeError")),  # a subclass of ValueError
+        ("os.environ['HOME']", ("KeyError",)),
+        ("os.environ.get('HOME')\nos.path.join(a, b)", ()),
+        ("sys.argv[1]", ("IndexError",)),
+        ("d[k]", ("LookupError",)),
+        ("d['k']\nitems[-1]", ("KeyError", "IndexError")),
+        ("items[1:]", ()),
+        ("a / b", ("ZeroDivisionError",)),
+        ("'%s' % a", ()),
+        ("text = 'a,b'\ntext.split(',')[2]", ("IndexError",)),
+        ("os.remove(p)\nshutil.rmtree(p)", ("OSError",)),
+        ("Path(p).read_text()", ("OSError", "UnicodeDecodeError")),
+        ("requests.get(u).raise_for_status()", ("requests.RequestException",)),
+        ("getattr(o, 'x')\ngetattr(o, 'y', None)", ("AttributeError",)),
+        ("next(it)", ("StopIteration",)),
+        ("raise ValueError('x')", ("ValueError",)),
+        ("import yaml", ("ImportError",)),
+        ("x.y.z = 1\nobj.attr", ()),  # attribute access is not counted
+        ("run()", None),  # the project's own code
+        ("obj.method()", None),  # an object of unknown kind
+        ("with lock:\n    pass", None),
+        ("yield 1", None),
+        ("raise", None),
+    ],
+)
+def test_what_a_body_raises(body: str, expected: tuple[str, ...] | None) -> None:
+    import textwrap
+
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper, ScopeProvider
+
+    from rules.python._raises_walk import Raises, bindings, import_or_builtin
+
+    code = "import json, os, shutil, sys, requests\nfrom pathlib import Path\n\n\ndef f():\n"
+    code += textwrap.indent(f"try:\n{textwrap.indent(body, '    ')}\nexcept:\n    pass\n", "    ")
+    wrapper = MetadataWrapper(cst.parse_module(code))
+    scopes = wrapper.resolve(ScopeProvider)
+    module = wrapper.module
+    (try_,) = [n for n in scopes if isinstance(n, cst.Try)]
+
+    def qualified(node: cst.CSTNode) -> str | None:
+        scope = scopes.get(node)
+        return None if scope is None else import_or_builtin(scope.get_qualified_names_for(node))
+
+    walk = Raises(qualified, scopes.get, bindings(module))
+    assert walk.of_body(try_.body.body) == expected

@@ -180,11 +180,15 @@ METHODS: dict[str, dict[str, Effect]] = {
     },
     "str": {
         **_each(
-            "strip lstrip rstrip lower upper casefold title capitalize split rsplit "
-            "splitlines partition rpartition startswith endswith replace find rfind count "
-            "isdigit isalpha isalnum isspace isnumeric isdecimal zfill ljust rjust center "
-            "removeprefix removesuffix",
+            "strip lstrip rstrip lower upper casefold title capitalize replace zfill ljust "
+            "rjust center removeprefix removesuffix",
             ((), "str"),
+        ),
+        **_each("split rsplit splitlines partition rpartition", ((), "list")),
+        **_each(
+            "startswith endswith find rfind count isdigit isalpha isalnum isspace isnumeric "
+            "isdecimal",
+            NOTHING,
         ),
         **_each("index rindex", VALUE),
         "encode": (("UnicodeEncodeError",), None),
