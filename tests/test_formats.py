@@ -31,13 +31,32 @@ def test_junit_xml(project, audit) -> None:
     project({"pyproject.toml": "[tool.audit]\n", "app.py": BARE, "ok.py": "x = 1\n"})
     root = ET.fromstring(audit("scan", "--format", "junit").out)
     assert (root.tag, root.get("tests"), root.get("failures")) == ("testsuites", "2", "1")
-    (suite,) = root
-    assert (suite.get("name"), suite.get("failures")) == ("app.py", "1")
+    suite, clean = root
+    assert (suite.get("name"), suite.get("tests"), suite.get("failures")) == ("app.py", "1", "1")
     (case,) = suite
     assert case.get("name") == "bare-except at 3:1"
     (failure,) = case
     assert (failure.get("type"), failure.get("message")) == ("critical", MESSAGE)
     assert failure.text == f"app.py:3:1: bare-except {MESSAGE}"
+    # A checked file without findings is a passing test case.
+    assert (clean.get("name"), clean.get("tests"), clean.get("failures")) == ("ok.py", "1", "0")
+    (passed,) = clean
+    assert (passed.get("name"), list(passed)) == ("no findings", [])
+
+
+def test_junit_of_a_clean_run_counts_every_checked_file(project, audit) -> None:
+    project({"pyproject.toml": "[tool.audit]\n", "a.py": "x = 1\n", "b.py": "y = 2\n"})
+    assert audit("scan", "--format", "junit").out == (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<testsuites name="audit" tests="2" failures="0">\n'
+        '  <testsuite name="a.py" tests="1" failures="0">\n'
+        '    <testcase name="no findings" classname="a.py"/>\n'
+        "  </testsuite>\n"
+        '  <testsuite name="b.py" tests="1" failures="0">\n'
+        '    <testcase name="no findings" classname="b.py"/>\n'
+        "  </testsuite>\n"
+        "</testsuites>\n"
+    )
 
 
 def test_json_lines(project, audit) -> None:

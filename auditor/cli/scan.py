@@ -293,6 +293,7 @@ def scan(
             TextView(
                 colour=colour_wanted(output), statistics=statistics, quiet=quiet, verbose=verbose
             ),
+            outcome.checked,
         )
         if stdin and fix:
             # ruff's convention: the fixed document on stdout, the report on stderr.
@@ -358,6 +359,7 @@ def _render_findings(
     suppressed: Sequence[Any],
     sources: Sequence[Any] = (),
     view: TextView | None = None,
+    checked: Sequence[str] = (),
 ) -> str:
     view = view or TextView()
     failed = [(f"source {r.name}", r.error) for r in sources if r.error is not None]
@@ -408,7 +410,7 @@ def _render_findings(
     if output_format == "junit":
         from reports.junit import render as render_junit
 
-        return render_junit(findings, display, files=counts["files"])
+        return render_junit(findings, display, checked)
     if output_format == "jsonl":
         from reports.jsonl import render as render_jsonl
 

@@ -33,7 +33,7 @@ def scan_stdin(project: Any, path: Path, *, fix: bool, unsafe: bool) -> Any:
         text = decode(buffer, data)
     except DecodeError as exc:
         finding = error_finding(PARSE_ERROR, buffer.rel, f"cannot decode: {exc}", exc.location)
-        return ScanOutcome(1, (finding,))
+        return ScanOutcome(1, (finding,), checked=(buffer.rel,))
     findings, suppressed = scan_buffer(engine, buffer, text)
     fixed: tuple[Any, ...] = ()
     changes: tuple[Any, ...] = ()
@@ -52,6 +52,7 @@ def scan_stdin(project: Any, path: Path, *, fix: bool, unsafe: bool) -> Any:
         changes=changes,
         suppressed=tuple(suppressed),
         texts={buffer.rel: after},
+        checked=(buffer.rel,),
     )
 
 

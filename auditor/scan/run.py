@@ -164,6 +164,7 @@ class ScanOutcome:
     suppressed: tuple[Finding, ...] = ()  # silenced by `audit: ignore` comments
     texts: Mapping[str, str] = field(default_factory=dict)  # path -> text, files with findings
     sources: tuple[SourceReport, ...] = ()  # each source run (`--sources`), failed or not
+    checked: tuple[str, ...] = ()  # the files scanned, sorted (JUnit: a test case each)
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,6 +343,7 @@ def scan(
         suppressed=tuple(sorted(suppressed, key=Finding.sort_key)),
         texts=texts,
         sources=reports,
+        checked=tuple(sorted(f.rel for f in files)),
     )
 
 
