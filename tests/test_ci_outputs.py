@@ -88,6 +88,11 @@ def test_sarif_validates_against_the_schema(project, audit, sarif_schema) -> Non
     assert len(bare["partialFingerprints"]["auditor/v1"]) == 20
     assert by_rule["unvalidated-env"]["suppressions"] == [{"kind": "inSource"}]
     assert by_rule["parse-error"]["level"] == "error"
+    # Every result has its rule's metadata, auditor's own ids included.
+    assert all(rule_ids[r["ruleIndex"]] == r["ruleId"] for r in run["results"])
+    assert {"parse-error", "read-error", "internal-error", "fix-error", "parse-limit"} <= set(
+        rule_ids
+    )
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"].endswith("/")
     without = json.loads(audit("scan", "--format", "sarif").out)["runs"][0]["results"]
     assert "unvalidated-env" not in {r["ruleId"] for r in without}

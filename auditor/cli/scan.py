@@ -368,6 +368,7 @@ def _render_findings(
 
         return render_json(findings, version=__version__, extra=extra, **counts)
     if output_format == "sarif":
+        from auditor.scan.tool_rules import TOOL_RULES
         from reports.sarif import RuleInfo
         from reports.sarif import render as render_sarif
 
@@ -384,6 +385,16 @@ def _render_findings(
                 help_uri=project.registry[rule_id].url or "",
             )
             for rule_id, impls in by_id.items()
+        ]
+        infos += [
+            RuleInfo(
+                id=tool.id,
+                name="".join(part.title() for part in tool.id.split("-")),
+                summary=tool.summary,
+                description=tool.description,
+                severity=tool.severity,
+            )
+            for tool in TOOL_RULES
         ]
         infos += source_rule_infos(sources, [*findings, *suppressed])
         base, prefix = repository_base(project.config.root.resolve())
