@@ -58,10 +58,16 @@ def test_show_files_and_settings(project, audit) -> None:
     shown = audit("scan", "--show-files")
     assert (shown.code, shown.out) == (0, "a.py\nweb/b.ts\n")
     settings = audit("scan", "--show-settings").out.splitlines()
-    assert "config file: pyproject.toml" in settings
-    assert "fail-on: high" in settings
-    assert "extend-exclude: ('build/',)" in settings
-    assert any(line.startswith("rule bare-except [python]: critical") for line in settings)
+    assert settings[0] == "# config file: pyproject.toml"
+    assert 'fail-on = "high"' in settings
+    assert 'extend-exclude = ["build/"]' in settings
+    assert "# select: not set" in settings
+    assert "skip-generated = true" in settings
+    assert "per-file-ignores = {}" in settings
+    rules = settings.index("[rules.bare-except]  # python")
+    assert settings[rules + 1] == 'severity = "critical"'
+    console = settings.index("[rules.console-logging]  # python")
+    assert settings[console + 1 : console + 3] == ['severity = "critical"', "allow = []"]
 
 
 def test_progress_counts_bytes_not_files(project) -> None:

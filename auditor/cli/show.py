@@ -38,29 +38,49 @@ def colour_wanted(output: Path | None) -> bool:
 
 
 def show(project: Any, paths: Sequence[Path], *, show_settings: bool, force_exclude: bool) -> None:
-    from dataclasses import fields
-
     from auditor.cli.group import path_display
     from auditor.scan.run import files_to_scan
 
     config = project.config
     if show_settings:
-        click.echo(f"config file: {config.display_file}")
-        click.echo(f"root: {config.root}")
-        for item in fields(config):
-            if item.name in ("root", "file", "rules", "sources"):
-                continue
-            value = getattr(config, item.name)
-            shown = value.label if hasattr(value, "label") else repr(value)
-            click.echo(f"{item.name.replace('_', '-')}: {shown}")
-        for active in project.rules:
-            options = ", ".join(f"{k}={v!r}" for k, v in active.options.items())
-            langs = ",".join(sorted(active.cls.languages))
-            click.echo(
-                f"rule {active.id} [{langs}]: {active.severity.label}; {options or 'no options'}"
-            )
+        click.echo(_settings_toml(project))
         return
     display = path_display(config.root)
     engine = project.engine()
     for source in files_to_scan(config, paths, engine.languages, force_exclude=force_exclude):
         click.echo(display(source.rel))
+
+
+def _settings_toml(project: Any) -> str:
+    """The settings in force, as they would be written in the config (TOML): a value that
+    is not set says so in a comment."""
+    from dataclasses import fields
+
+    config = project.config
+    lines = [f"# config file: {config.display_file}", f"root = {_toml(str(config.root))}"]
+    for item in fields(config):
+        if item.name in ("root", "file", "rules", "sources"):
+            continue
+        key, value = item.name.replace("_", "-"), getattr(config, item.name)
+        if item.name == "per_file_ignores":
+            lines.append(
+                f"{key} = {{ {', '.join(f'{_toml(p)} = {_toml(ids)}' for p, ids in value)} }}"
+            )
+        elif value is None:
+            lines.append(f"# {key}: not set")
+        else:
+            lines.append(f"{key} = {_toml(value)}")
+    for source in config.sources:
+        lines.append(f"\n[sources.{source.name}]\nkind = {_toml(source.kind)}")
+    for active in project.rules:
+        langs = ", ".join(sorted(active.cls.languages))
+        lines.append(f"\n[rules.{active.id}]  # {langs}")
+        lines.append(f"severity = {_toml(active.severity)}")
+        lines += [f"{name} = {_toml(value)}" for name, value in active.options.items()]
+    return "\n".join(lines)
+
+
+def _toml(value: object) -> str:
+    from auditor.cli.group import toml_value
+
+    return toml_value(value.label if hasattr(value, "label") else value)
