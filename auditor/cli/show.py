@@ -63,9 +63,10 @@ def _settings_toml(project: Any) -> str:
             continue
         key, value = item.name.replace("_", "-"), getattr(config, item.name)
         if item.name == "per_file_ignores":
-            lines.append(
-                f"{key} = {{ {', '.join(f'{_toml(p)} = {_toml(ids)}' for p, ids in value)} }}"
-            )
+            table = ", ".join(f"{_toml(pattern)} = {_toml(ids)}" for pattern, ids in value)
+            lines.append(f"{key} = {{ {table} }}" if table else f"{key} = {{}}")
+        elif item.name == "fail_on" and value is None:
+            lines.append(f'{key} = "none"')
         elif value is None:
             lines.append(f"# {key}: not set")
         else:
