@@ -137,3 +137,19 @@ def test_a_readable_tree_has_no_read_error(tmp_path: Path, audit_unprivileged) -
     result = audit_unprivileged("scan", "--no-cache", cwd=tmp_path)
     assert "read-error" not in result.out
     assert result.code == 1  # the bare excepts, now that they can be read
+
+
+def test_audit_env_and_a_named_path_say_what_they_cannot_read(
+    tmp_path: Path, audit_unprivileged, locked
+) -> None:
+    write_tree(tmp_path, {**TREE, "ok/app.py": "import os\nos.environ['A']\n"})
+    _lock_tree(tmp_path, locked)
+    env = audit_unprivileged("env", cwd=tmp_path)
+    assert env.code == 2, env.out + env.err
+    assert "secret:1:1: critical read-error cannot list this directory" in env.err + env.out
+    named = audit_unprivileged("scan", "shut/inside.py", cwd=tmp_path)
+    assert (named.code, named.out, named.err) == (
+        2,
+        "",
+        "audit: error: shut/inside.py: cannot read: Permission denied\n",
+    )

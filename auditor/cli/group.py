@@ -168,8 +168,12 @@ def start_dir(paths: Sequence[Path]) -> Path:
     if not paths:
         return Path.cwd()
     for path in paths:
-        if not path.exists():
-            raise UsageError(f"{path}: no such file or directory")
+        try:
+            path.stat()
+        except FileNotFoundError:
+            raise UsageError(f"{path}: no such file or directory") from None
+        except OSError as exc:  # a folder on the way cannot be entered
+            raise UsageError(f"{path}: cannot read: {exc.strerror or exc}") from None
     dirs = [str(p.resolve() if p.is_dir() else p.resolve().parent) for p in paths]
     return Path(os.path.commonpath(dirs))
 

@@ -27,7 +27,7 @@ from auditor.model import (
 from auditor.scan.engine import backend
 from auditor.scan.loading import LoadedRule, configured_options
 from auditor.scan.rule_base import BaseRule, reads_env
-from auditor.scan.run import files_to_scan
+from auditor.scan.run import sources_to_scan
 from auditor.scan.source import DecodeError
 
 
@@ -89,9 +89,8 @@ def reads_in_text(
 def read_inventory(config: Config, paths: Sequence[Path], rules: Sequence[Reader]) -> Inventory:
     """Every read in the project's files under `paths` (default: the configured include)."""
     reads: list[EnvRead] = []
-    errors: list[Finding] = []
     languages = frozenset(lang for reader in rules for lang in reader.cls.languages)
-    files = files_to_scan(config, paths, languages)
+    files, errors = sources_to_scan(config, paths, languages)  # unreadable folders: errors
     for source in files:
         try:
             data = source.path.read_bytes()
