@@ -239,8 +239,9 @@ def _access(small: cst.BaseSmallStatement, module: str, attr: str) -> list[tuple
 
 
 def _silent(body: cst.BaseSuite) -> bool:
-    """Only `pass`, `...`, `continue`, `break`, `return` or `return None`: the error is
-    swallowed without a trace."""
+    """Only `pass`, `...`, `continue`, `return` or `return None`: the error is swallowed
+    without a trace. Not `break`: `while True: try: stack.pop() except: break` ends a
+    loop the expected way, and a log line there would report every normal end."""
     lines = statements(body)
     return all(
         isinstance(line, cst.SimpleStatementLine) and all(_quiet(s) for s in line.body)
@@ -249,7 +250,7 @@ def _silent(body: cst.BaseSuite) -> bool:
 
 
 def _quiet(small: cst.CSTNode) -> bool:
-    if isinstance(small, cst.Pass | cst.Continue | cst.Break):
+    if isinstance(small, cst.Pass | cst.Continue):
         return True
     if isinstance(small, cst.Return):
         value = small.value

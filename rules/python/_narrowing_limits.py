@@ -7,6 +7,37 @@ from __future__ import annotations
 from auditor.plugins import Invalid
 
 LIMIT_EXAMPLES = (
+    # `break` ends the loop the expected way: no log line. `list(...)` makes a list, whose
+    # pop() raises IndexError.
+    Invalid(
+        """
+        def drain(stack):
+            items = list(stack)
+            while True:
+                try:
+                    items.pop()
+                except:
+                    break
+        """,
+        fixed="""
+        def drain(stack):
+            items = list(stack)
+            while True:
+                try:
+                    items.pop()
+                except Exception:
+                    break
+        """,
+        unsafe_fixed="""
+        def drain(stack):
+            items = list(stack)
+            while True:
+                try:
+                    items.pop()
+                except IndexError:
+                    break
+        """,
+    ),
     # File I/O: OSError, and a text read UnicodeDecodeError.
     Invalid(
         """
