@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import commit_all, git
+from conftest import BARE, commit_all, git
 from scripted import APP, ISSUES
 
 # The scripted history's plugin runs only in a trusted project (tests/test_trust.py).
@@ -187,6 +187,34 @@ def test_sync_appends_issues_and_keeps_the_file(history, audit, tmp_path: Path) 
         "    rules: [no-todo]\n    status: auto\n"
     )
     assert audit("issues", "check").out == "issues.yaml: 2 issues, valid.\n"
+
+
+def test_sync_starts_the_issues_file_of_a_new_project(project, audit) -> None:
+    import datetime
+
+    root = project({"pyproject.toml": "[tool.audit]\n", "app.py": BARE, "web/a.ts": "x;\n"})
+    git(root, "init", "-q")
+    commit_all(root, "start", "2025-10-12T10:00:00+00:00")
+    result = audit("issues", "sync")
+    today = datetime.date.today().isoformat()
+    assert (result.code, result.out) == (
+        0,
+        f"issues.yaml: started, tracking from {today}.\n"
+        "added an issue for bare-except (1 finding)\n",
+    )
+    assert (root / "issues.yaml").read_text() == (
+        "# The project's remediation tracker: `audit issues list`, `audit report`.\n"
+        f"project: '{root.name}'\n"
+        f"started: {today}  # commits before this are not counted\n"
+        "issues:\n"
+        "  - id: CRIT-1\n"
+        "    title: 'Bare `except:` also catches KeyboardInterrupt and SystemExit; name the "
+        "exceptions'\n"
+        "    severity: critical\n    rules: [bare-except]\n    status: auto\n"
+    )
+    assert audit("issues", "sync").out == (
+        "issues.yaml: every finding belongs to an issue; nothing to add.\n"
+    )
 
 
 @pytest.mark.parametrize(

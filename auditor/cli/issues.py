@@ -58,12 +58,14 @@ def issues_list(config_file: Path | None, since: str | None, no_cache: bool) -> 
 @trust_option
 def issues_sync(config_file: Path | None) -> None:
     """Append an issue to issues.yaml for each rule with untracked findings (for a
-    source's findings, one issue for the source: `rules: ['mypy:*']`)."""
+    source's findings, one issue for the source: `rules: ['mypy:*']`); start the file,
+    tracking from today, when there is none."""
     from auditor.scan.run import open_project
-    from auditor.track.issues_file import NewIssue, append_issues
+    from auditor.track.issues_file import NewIssue, append_issues, start_issues_file
     from auditor.track.progress import issues_path, tracker_state
 
     project = open_project(Path.cwd(), config_file)
+    started = start_issues_file(issues_path(project), project.config.root.name)
     loaded, state = tracker_state(project, head_only=True)  # what is untracked now
     from auditor.scan.discovery import language_of
 
@@ -91,6 +93,8 @@ def issues_sync(config_file: Path | None) -> None:
         severity = max(Severity.parse(f.severity) for f in found)
         new.append(NewIssue(f"{source}:*", f"Findings of {source}", severity))
         counts[f"{source}:*"] = len(found)
+    if started:
+        click.echo(f"{loaded.path}: started, tracking from {loaded.started}.")
     if not new:
         click.echo(f"{loaded.path}: every finding belongs to an issue; nothing to add.")
         return

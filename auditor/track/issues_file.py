@@ -415,6 +415,23 @@ def next_ids(existing: Collection[str], new: Sequence[NewIssue]) -> Iterator[str
         yield f"{prefix}-{number}"
 
 
+def start_issues_file(path: Path, project: str) -> bool:
+    """Write a first issues file at `path`, tracking from today, unless there is one;
+    whether it was written."""
+    from auditor.scan.fileio import write_atomic
+
+    if path.exists():
+        return False
+    text = (
+        "# The project's remediation tracker: `audit issues list`, `audit report`.\n"
+        f"project: {_yaml_string(project)}\n"
+        f"started: {dt.date.today().isoformat()}  # commits before this are not counted\n"
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, text.encode("utf-8"))
+    return True
+
+
 def append_issues(text: str, existing: IssuesFile, new: Sequence[NewIssue]) -> str:
     """`text` with an issue appended for each of `new`, at the end of the `issues:` list,
     in the list's own indentation; every other byte is kept."""
