@@ -202,7 +202,17 @@ class EnvRead:
     kind: ReadKind
     default: str | None  # kind "default": the literal default; None when it is computed
     in_settings: bool  # inside a module matched by the settings-modules globs
-    via: str  # the read as code, e.g. "os.environ.get()"
+    # The read as code ("os.environ.get()"); for a validated read, the validator and what
+    # declares the variable there ("pydantic-settings Settings.port", "createEnv").
+    via: str
+    # Whether the value passes a schema or a typed parser (pydantic-settings, environs,
+    # django-environ, python-decouple; zod, t3-env, envalid, znv) rather than raw.
+    validated: bool = False
+    # The type the validator gives the value, as it names it ("int", "str | None",
+    # "number"); None when unknown, and for raw reads.
+    type: str | None = None
+    # The posix path of the module that defines the validated object; None for raw reads.
+    settings_module: str | None = None
 
     def sort_key(self) -> tuple[bool, str, str, int, int]:
         return (self.name is None, self.name or "", self.path, *self.place)

@@ -1,16 +1,28 @@
-"""`audit env --format json`: schema `auditor.env/1`.
+"""`audit env --format json`: schema `auditor.env/2`.
 
     {
-      "schema": "auditor.env/1",
+      "schema": "auditor.env/2",
       "tool": {"name": "auditor", "version": "0.1.0"},
       "variables": [                       # sorted by name
-        {"name": "DATABASE_URL", "reads": [READ, ...]}
+        {
+          "name": "DATABASE_URL",
+          "validated": true,               # some read of it is validated
+          "types": ["PostgresDsn"],        # the validated reads' types, sorted
+          "settings_modules": ["shop/settings.py"],  # where they are validated, sorted
+          "reads": [READ, ...]
+        }
       ],
       "unnamed_reads": [READ, ...],        # computed names and whole-environment reads
       "errors": [                          # files not checked
         {"kind": "parse-error", "path": "x.py", "line": 1, "column": 5, "message": "..."}
       ],
-      "summary": {"files": 4, "variables": 1, "reads": 3, "outside_settings": 2, "errors": 0}
+      "summary": {
+        "files": 4, "variables": 1, "validated_variables": 1, "reads": 3,
+        "validated": 1,                    # reads through a validator
+        "raw": 2,                          # the others
+        "raw_outside_settings": 1,         # raw reads outside settings modules
+        "errors": 0
+      }
     }
 
     READ = {
@@ -20,11 +32,22 @@
       "via": "os.environ[...]",            # the read, as code
       "default": null,                     # kind "default": the literal default (a string);
                                            # null there means the default is computed
-      "in_settings": true                  # inside a settings module
+      "in_settings": true,                 # inside a module the settings-modules globs match
+      "validated": true,                   # the value passes a schema or typed parser
+      "type": "PostgresDsn",               # the type the validator gives it; null if unknown
+      "settings_module": "shop/settings.py"  # the module defining the validator; null if raw
     }
 
+For a validated read, `via` names the validator ("pydantic-settings Settings.port",
+"environs env.int()", "t3-env createEnv", "zod envSchema.parse()") and the place is the
+field, the parser call, or the read handed to the validator.
+
 Reads are sorted by path, line and column. Fields are only ever added within a schema
-version; a change to the meaning of a field is a new version.
+version; a change to the meaning of a field is a new version. Version 2 (from 1): reads
+gained `validated`, `type` and `settings_module`, variables `validated`, `types` and
+`settings_modules`; the summary's `outside_settings` (every read outside settings modules)
+became `raw_outside_settings` (raw reads only), beside new `validated_variables`,
+`validated` and `raw`.
 """
 
 from __future__ import annotations
@@ -35,7 +58,7 @@ from typing import Any
 from auditor.env.inventory import Inventory
 from auditor.model import EnvRead
 
-SCHEMA = "auditor.env/1"
+SCHEMA = "auditor.env/2"
 
 
 def read_dict(read: EnvRead) -> dict[str, Any]:
@@ -47,18 +70,30 @@ def read_dict(read: EnvRead) -> dict[str, Any]:
         "via": read.via,
         "default": read.default,
         "in_settings": read.in_settings,
+        "validated": read.validated,
+        "type": read.type,
+        "settings_module": read.settings_module,
+    }
+
+
+def variable_dict(name: str, reads: tuple[EnvRead, ...]) -> dict[str, Any]:
+    validated = [r for r in reads if r.validated]
+    return {
+        "name": name,
+        "validated": bool(validated),
+        "types": sorted({r.type for r in validated if r.type is not None}),
+        "settings_modules": sorted({r.settings_module for r in validated if r.settings_module}),
+        "reads": [read_dict(r) for r in reads],
     }
 
 
 def render(inventory: Inventory, *, version: str) -> str:
     variables = inventory.variables
+    validated = sum(1 for r in inventory.reads if r.validated)
     document = {
         "schema": SCHEMA,
         "tool": {"name": "auditor", "version": version},
-        "variables": [
-            {"name": name, "reads": [read_dict(r) for r in reads]}
-            for name, reads in variables.items()
-        ],
+        "variables": [variable_dict(name, reads) for name, reads in variables.items()],
         "unnamed_reads": [read_dict(r) for r in inventory.unnamed],
         "errors": [
             {
@@ -73,8 +108,15 @@ def render(inventory: Inventory, *, version: str) -> str:
         "summary": {
             "files": inventory.files,
             "variables": len(variables),
+            "validated_variables": sum(
+                1 for reads in variables.values() if any(r.validated for r in reads)
+            ),
             "reads": len(inventory.reads),
-            "outside_settings": sum(1 for r in inventory.reads if not r.in_settings),
+            "validated": validated,
+            "raw": len(inventory.reads) - validated,
+            "raw_outside_settings": sum(
+                1 for r in inventory.reads if not r.validated and not r.in_settings
+            ),
             "errors": len(inventory.errors),
         },
     }

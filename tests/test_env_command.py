@@ -43,19 +43,19 @@ SHOP = {
 }
 
 TEXT = """\
-API_KEY
+API_KEY  not validated
   shop/booking.py:5:11  os.environ.get()  optional
-DATABASE_URL
+DATABASE_URL  not validated
   shop/booking.py:6:11  os.getenv()  default "sqlite://"
   shop/settings.py:4:16  os.environ[...]  required  [settings]
-DEBUG
+DEBUG  not validated
   shop/settings.py:3:9  os.getenv()  default "0"  [settings]
 (computed name)
   shop/booking.py:9:12  os.environ[...]  required
 (whole environment)
   shop/booking.py:7:17  for ... in os.environ  every variable
   shop/run.py:4:28  os.environ.copy()  copies every variable
-3 variables read in 7 places (5 outside settings modules); 4 files scanned.
+3 variables (0 validated) read in 7 places: 0 validated, 7 raw (5 outside settings modules); 4 files scanned.
 """
 
 EXAMPLE = """\
@@ -86,11 +86,12 @@ def test_paths_are_shown_relative_to_the_current_directory(
     monkeypatch.chdir(root / "shop")
     result = audit("env")
     assert result.out == (
-        "DATABASE_URL\n"
+        "DATABASE_URL  not validated\n"
         "  settings.py:4:16  os.environ[...]  required  [settings]\n"
-        "DEBUG\n"
+        "DEBUG  not validated\n"
         '  settings.py:3:9  os.getenv()  default "0"  [settings]\n'
-        "2 variables read in 2 places (0 outside settings modules); 1 file scanned.\n"
+        "2 variables (0 validated) read in 2 places: 0 validated, 2 raw "
+        "(0 outside settings modules); 1 file scanned.\n"
     )
 
 
@@ -108,39 +109,42 @@ def test_json_inventory_schema(project, audit) -> None:
             "via": via,
             "default": more.get("default"),
             "in_settings": more.get("in_settings", False),
+            "validated": False,
+            "type": None,
+            "settings_module": None,
+        }
+
+    def raw(name: str, *reads: dict) -> dict:
+        return {
+            "name": name,
+            "validated": False,
+            "types": [],
+            "settings_modules": [],
+            "reads": list(reads),
         }
 
     assert json.loads(result.out) == {
-        "schema": "auditor.env/1",
+        "schema": "auditor.env/2",
         "tool": {"name": "auditor", "version": "0.1.0"},
         "variables": [
-            {
-                "name": "API_KEY",
-                "reads": [read("shop/booking.py", 5, 11, "optional", "os.environ.get()")],
-            },
-            {
-                "name": "DATABASE_URL",
-                "reads": [
-                    read("shop/booking.py", 6, 11, "default", "os.getenv()", default="sqlite://"),
-                    read(
-                        "shop/settings.py", 4, 16, "required", "os.environ[...]", in_settings=True
-                    ),
-                ],
-            },
-            {
-                "name": "DEBUG",
-                "reads": [
-                    read(
-                        "shop/settings.py",
-                        3,
-                        9,
-                        "default",
-                        "os.getenv()",
-                        default="0",
-                        in_settings=True,
-                    )
-                ],
-            },
+            raw("API_KEY", read("shop/booking.py", 5, 11, "optional", "os.environ.get()")),
+            raw(
+                "DATABASE_URL",
+                read("shop/booking.py", 6, 11, "default", "os.getenv()", default="sqlite://"),
+                read("shop/settings.py", 4, 16, "required", "os.environ[...]", in_settings=True),
+            ),
+            raw(
+                "DEBUG",
+                read(
+                    "shop/settings.py",
+                    3,
+                    9,
+                    "default",
+                    "os.getenv()",
+                    default="0",
+                    in_settings=True,
+                ),
+            ),
         ],
         "unnamed_reads": [
             read("shop/booking.py", 7, 17, "enumerate", "for ... in os.environ"),
@@ -151,8 +155,11 @@ def test_json_inventory_schema(project, audit) -> None:
         "summary": {
             "files": 4,
             "variables": 3,
+            "validated_variables": 0,
             "reads": 7,
-            "outside_settings": 5,
+            "validated": 0,
+            "raw": 7,
+            "raw_outside_settings": 5,
             "errors": 0,
         },
     }
@@ -170,7 +177,8 @@ def test_given_paths_only(project, audit) -> None:
     assert result.out == (
         "(whole environment)\n"
         "  shop/run.py:4:28  os.environ.copy()  copies every variable\n"
-        "0 variables read in 1 place (1 outside settings modules); 1 file scanned.\n"
+        "0 variables (0 validated) read in 1 place: 0 validated, 1 raw "
+        "(1 outside settings modules); 1 file scanned.\n"
     )
 
 
@@ -180,28 +188,29 @@ def test_settings_modules_option_decides_in_settings(project, audit) -> None:
     lines = audit("env").out.splitlines()
     assert lines[1] == "  shop/booking.py:5:11  os.environ.get()  optional  [settings]"
     assert lines[4] == "  shop/settings.py:4:16  os.environ[...]  required"
-    assert (
-        lines[-1] == "3 variables read in 7 places (3 outside settings modules); 4 files scanned."
+    assert lines[-1] == (
+        "3 variables (0 validated) read in 7 places: 0 validated, 7 raw "
+        "(3 outside settings modules); 4 files scanned."
     )
 
 
-DECOUPLE_RULE = """\
+VAULT_RULE = """\
 import re
 
 import libcst as cst
 
 from auditor.plugins import EnvRead, Location, Rule, Severity
 
-_CALL = re.compile(r"config\\(['\\"](\\w+)['\\"]")
+_CALL = re.compile(r"secret\\(['\\"](\\w+)['\\"]")
 
 
-class DecoupleConfig(Rule):
-    \"\"\"Reads through python-decouple's `config("NAME")`.\"\"\"
+class VaultSecret(Rule):
+    \"\"\"Reads through an in-house `vault.secret("NAME")`, typed by the vault.\"\"\"
 
-    id = "decouple-config"
+    id = "vault-secret"
     severity = Severity.LOW
-    message = "read through decouple"
-    triggers = ("config(",)
+    message = "read through the vault"
+    triggers = ("secret(",)
 
     def visit_Call(self, node: cst.Call) -> None:
         pass
@@ -210,7 +219,8 @@ class DecoupleConfig(Rule):
     def env_reads(cls, path, text, options):
         return [
             EnvRead(match.group(1), path, Location(n, match.start() + 1), "required", None,
-                    path.endswith("settings.py"), "decouple.config()")
+                    path.endswith("settings.py"), "vault secret()", validated=True,
+                    type="str", settings_module="shop/vault.py")
             for n, line in enumerate(text.splitlines(), 1)
             for match in _CALL.finditer(line)
         ]
@@ -218,20 +228,24 @@ class DecoupleConfig(Rule):
 
 
 def test_a_plugin_rule_feeds_the_inventory(project, audit, trusted) -> None:
-    config = "[tool.audit]\nplugins = ['decouple_reads']\n"
+    config = "[tool.audit]\nplugins = ['vault_reads']\n"
     files = {
         **SHOP,
         "pyproject.toml": config,
-        "decouple_reads.py": DECOUPLE_RULE,
-        "shop/plain.py": "from decouple import config\n\nSECRET = config('SECRET_KEY')\n",
+        "vault_reads.py": VAULT_RULE,
+        "shop/plain.py": "from shop import vault\n\nSECRET = vault.secret('SECRET_KEY')\n",
     }
     project(files)
     result = audit("env", "shop")
     assert result.code == 0
     lines = result.out.splitlines()
-    assert lines[7:9] == ["SECRET_KEY", "  shop/plain.py:3:10  decouple.config()  required"]
-    assert (
-        lines[-1] == "4 variables read in 8 places (6 outside settings modules); 4 files scanned."
+    assert lines[7:9] == [
+        "SECRET_KEY  validated as str in shop/vault.py",
+        "  shop/plain.py:3:16  vault secret()  required  type str  [validated]",
+    ]
+    assert lines[-1] == (
+        "4 variables (1 validated) read in 8 places: 1 validated, 7 raw "
+        "(5 outside settings modules); 4 files scanned."
     )
 
 
@@ -247,10 +261,11 @@ def test_unparseable_file_is_an_error_and_the_rest_is_still_listed(project, audi
     result = audit("env")
     assert result.code == 2
     assert result.out == (
-        "X\n"
+        "X  not validated\n"
         "  ok.py:2:5  os.getenv()  optional\n"
         "broken.py:2:5: critical parse-error cannot parse: '(' was never closed\n"
-        "1 variable read in 1 place (1 outside settings modules); 3 files scanned.\n"
+        "1 variable (0 validated) read in 1 place: 0 validated, 1 raw "
+        "(1 outside settings modules); 3 files scanned.\n"
         "1 error (parse-error): some code was not checked.\n"
     )
     document = json.loads(audit("env", "--format", "json").out)
@@ -278,7 +293,12 @@ def test_unparseable_file_is_an_error_and_the_rest_is_still_listed(project, audi
             "[tool.audit.rules.unvalidated-env]\nsetting-modules = []\n",
             "audit: error: pyproject.toml:3:1: unknown option "
             "'tool.audit.rules.unvalidated-env.setting-modules' "
-            "(options of unvalidated-env: settings-modules)\n",
+            "(options of unvalidated-env: allow-names, settings-modules)\n",
+        ),
+        (
+            '[tool.audit.rules.unvalidated-env]\nallow-names = "CI"\n',
+            "audit: error: pyproject.toml:3:1: 'tool.audit.rules.unvalidated-env.allow-names' "
+            "must be a list of strings (got 'CI')\n",
         ),
     ],
 )
@@ -442,3 +462,147 @@ def test_merge_keeps_repeated_assignments_and_unknown_lines() -> None:
     assert merge_env_example(existing, [_read("X", "a.py", 1)]) == (
         "not an assignment\n# used in a.py:1\nX=1\nX=2\n"
     )
+
+
+# --- validated reads -------------------------------------------------------------------
+
+VALIDATED = {
+    "pyproject.toml": PYPROJECT,
+    "backend/app/core/config.py": """\
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="APP_")
+
+    database_url: str
+    port: int = 8000
+
+
+settings = Settings()
+""",
+    "backend/app/worker.py": """\
+import os
+
+QUEUE = os.environ["APP_DATABASE_URL"]
+REDIS = os.getenv("REDIS_URL")
+""",
+    "web/src/env.ts": """\
+import { createEnv } from "@t3-oss/env-nextjs";
+import { z } from "zod";
+
+export const env = createEnv({
+  server: { REDIS_URL: z.string().url() },
+  client: { NEXT_PUBLIC_API_URL: z.string().url() },
+  runtimeEnv: {
+    REDIS_URL: process.env.REDIS_URL,
+    NEXT_PUBLIC_API_URL: process.env.NEXT_PUBLIC_API_URL,
+  },
+});
+""",
+    "web/src/page.tsx": "export const api = process.env.NEXT_PUBLIC_API_URL;\n",
+}
+
+VALIDATED_TEXT = """\
+APP_DATABASE_URL  validated as str in backend/app/core/config.py
+  backend/app/core/config.py:7:5  pydantic-settings Settings.database_url  required  type str  [validated, settings]
+  backend/app/worker.py:3:9  os.environ[...]  required
+APP_PORT  validated as int in backend/app/core/config.py
+  backend/app/core/config.py:8:5  pydantic-settings Settings.port  default "8000"  type int  [validated, settings]
+NEXT_PUBLIC_API_URL  validated as string in web/src/env.ts
+  web/src/env.ts:9:26  t3-env createEnv  required  type string  [validated, settings]
+  web/src/page.tsx:1:20  process.env  optional
+REDIS_URL  validated as string in web/src/env.ts
+  backend/app/worker.py:4:9  os.getenv()  optional
+  web/src/env.ts:8:16  t3-env createEnv  required  type string  [validated, settings]
+4 variables (4 validated) read in 7 places: 4 validated, 3 raw (3 outside settings modules); 4 files scanned.
+"""
+
+
+def test_text_inventory_shows_validation_type_and_settings_module(project, audit) -> None:
+    project(VALIDATED)
+    result = audit("env")
+    assert (result.code, result.out, result.err) == (0, VALIDATED_TEXT, "")
+
+
+def test_json_inventory_of_validated_reads(project, audit) -> None:
+    project(VALIDATED)
+    document = json.loads(audit("env", "--format", "json").out)
+    config = "backend/app/core/config.py"
+    assert document["variables"][0] == {
+        "name": "APP_DATABASE_URL",
+        "validated": True,
+        "types": ["str"],
+        "settings_modules": [config],
+        "reads": [
+            {
+                "path": config,
+                "line": 7,
+                "column": 5,
+                "kind": "required",
+                "via": "pydantic-settings Settings.database_url",
+                "default": None,
+                "in_settings": True,
+                "validated": True,
+                "type": "str",
+                "settings_module": config,
+            },
+            {
+                "path": "backend/app/worker.py",
+                "line": 3,
+                "column": 9,
+                "kind": "required",
+                "via": "os.environ[...]",
+                "default": None,
+                "in_settings": False,
+                "validated": False,
+                "type": None,
+                "settings_module": None,
+            },
+        ],
+    }
+    assert [(v["name"], v["types"], v["settings_modules"]) for v in document["variables"]] == [
+        ("APP_DATABASE_URL", ["str"], [config]),
+        ("APP_PORT", ["int"], [config]),
+        ("NEXT_PUBLIC_API_URL", ["string"], ["web/src/env.ts"]),
+        ("REDIS_URL", ["string"], ["web/src/env.ts"]),
+    ]
+    assert document["summary"] == {
+        "files": 4,
+        "variables": 4,
+        "validated_variables": 4,
+        "reads": 7,
+        "validated": 4,
+        "raw": 3,
+        "raw_outside_settings": 3,
+        "errors": 0,
+    }
+
+
+def test_scan_reports_only_the_raw_reads(project, audit) -> None:
+    project(VALIDATED)
+    out = audit("scan", "--select", "unvalidated-env", "--no-cache").out
+    assert out.splitlines()[:3] == [
+        "backend/app/worker.py:3:9: high unvalidated-env environment variable APP_DATABASE_URL "
+        "is read outside a settings module: if it is unset, this raises KeyError; read and "
+        "validate it once, in a settings module",
+        "backend/app/worker.py:4:9: high unvalidated-env environment variable REDIS_URL is read "
+        "outside a settings module: if it is unset, this silently gives None; read and "
+        "validate it once, in a settings module",
+        "web/src/page.tsx:1:20: high unvalidated-env environment variable NEXT_PUBLIC_API_URL "
+        "(process.env) is read outside a settings module: if it is unset, this silently gives "
+        "undefined; read and validate it once, in a settings module",
+    ]
+    assert "3 findings" in out
+
+
+def test_write_example_prefers_validated_defaults(project, audit) -> None:
+    root = project(
+        {
+            **VALIDATED,
+            "backend/app/cli.py": 'import os\nPORT = os.getenv("APP_PORT", "9000")\n',
+        }
+    )
+    assert audit("env", "--write-example", ".env.example").code == 0
+    text = (root / ".env.example").read_text()
+    assert "# used in backend/app/core/config.py:8, backend/app/cli.py:2\nAPP_PORT=8000\n" in text

@@ -42,10 +42,10 @@ def test_audit_env_lists_python_and_js_variables(project, audit) -> None:
     result = audit("env", "--write-example", ".env.example")
     assert result.code == 0
     assert result.out.splitlines()[:4] == [
-        "API_URL",
+        "API_URL  not validated",
         '  web/api.tsx:1:20  process.env  default "http://localhost"',
         "  web/config.ts:1:20  process.env  optional  [settings]",
-        "DATABASE_URL",
+        "DATABASE_URL  not validated",
     ]
     example = (root / ".env.example").read_text()
     assert "# used in web/config.ts:1, web/api.tsx:1\nAPI_URL=http://localhost\n" in example
@@ -65,16 +65,25 @@ def test_configured_settings_modules_apply_to_js_too(project, audit) -> None:
     out = audit("env").out.splitlines()
     assert "  web/env/server.ts:1:20  process.env  optional  [settings]" in out
     assert "  web/config.ts:1:20  process.env  optional" in out
-    scan = audit("scan", "--select", "unvalidated-env").out
-    assert scan.startswith("web/config.ts:1:20: high unvalidated-env environment variable API_URL")
-    assert "server.ts" not in scan
+    # Not exempt: a raw read in a settings module is reported, and says so.
+    scan = audit("scan", "--select", "unvalidated-env").out.splitlines()
+    assert scan[0].startswith(
+        "web/config.ts:1:20: high unvalidated-env environment variable API_URL (process.env) "
+        "is read outside a settings module"
+    )
+    assert scan[1] == (
+        "web/env/server.ts:1:20: high unvalidated-env environment variable KEY (process.env) "
+        "is read raw in a settings module that validates nothing: if it is unset, this "
+        "silently gives undefined; declare it in a validated settings object (a zod schema, "
+        "t3-env's createEnv or envalid's cleanEnv), checked at startup"
+    )
 
 
 def test_a_js_file_that_does_not_parse_is_an_inventory_error(project, audit) -> None:
     project({"a.js": "const x = process.env.X +;\n", "b.js": "process.env.B;\n"})
     result = audit("env")
     assert result.code == 2
-    assert "B\n  b.js:1:1  process.env  optional" in result.out
+    assert "B  not validated\n  b.js:1:1  process.env  optional" in result.out
     assert "a.js:1:25: critical parse-error cannot parse: unexpected '+'" in result.out
 
 
@@ -155,3 +164,20 @@ def test_typeof_in_a_type_is_no_read_in_a_value_it_is() -> None:
     )
     assert _reads("src/app.ts", text) == [("Z", 4, 12, "optional", None)]
     assert _reads("src/page.tsx", "let a: typeof process.env.Y = null;\n") == []
+
+
+def test_allow_names_is_shared_with_python(project, audit) -> None:
+    project(
+        {
+            "pyproject.toml": "[tool.audit.rules.unvalidated-env]\nallow-names = ['APP_*']\n",
+            "web/a.ts": "export const a = [process.env.APP_MODE, process.env.NODE_ENV];\n",
+            "app/b.py": "import os\nMODE = os.getenv('APP_MODE')\nCI = os.getenv('CI')\n",
+        }
+    )
+    # The list replaces the default one: CI and NODE_ENV are reported again.
+    scan = audit("scan", "--select", "unvalidated-env", "--no-cache").out
+    assert [line.split(": ", 1)[0] for line in scan.splitlines()[:2]] == [
+        "app/b.py:3:6",
+        "web/a.ts:1:41",
+    ]
+    assert "2 findings" in scan

@@ -1,5 +1,6 @@
-"""unvalidated-env: exact findings and messages, what counts as a read, and the shared
-detection that `audit env` uses."""
+"""unvalidated-env: exact findings and messages, what counts as a read, what counts as
+validated (pydantic-settings, environs, django-environ, python-decouple), settings modules
+and allow-names, and the shared detection that `audit env` uses."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 
 from auditor.model import EnvRead, Location, ReadKind, SourceError
 from auditor.testing import run_rule
-from rules.python._env_reads import python_env_reads
+from rules.python._env_inventory import python_env_reads
 from rules.python.unvalidated_env import UnvalidatedEnv
 
 ADVICE = "read and validate it once, in a settings module"
@@ -116,7 +117,7 @@ def test_not_reads(code: str) -> None:
 @pytest.mark.parametrize(
     ("code", "line", "column"),
     [
-        ('import os\nos.environ["PATH"] += ":/opt"\n', 2, 1),
+        ('import os\nos.environ["PLUGINS"] += ":/opt"\n', 2, 1),
         ('import os\nx = os.environ.pop("X", "d")\n', 2, 5),
         ('import os as o\nx = o.getenv("X")\n', 2, 5),
         ('from os import getenv as ge\nx = ge("X")\n', 2, 5),
@@ -134,16 +135,100 @@ def test_reads_through_imports_and_aliases(code: str, line: int, column: int) ->
     assert first.startswith(f"{line}:{column} unvalidated-env ")
 
 
-def test_settings_modules_are_exempt_and_configurable() -> None:
+NOTHING = (
+    "{subject} is read raw in a settings module that validates nothing: if it is unset, "
+    "this {outcome}; declare it in a validated settings object (a pydantic-settings "
+    "BaseSettings class, environs or django-environ), checked at startup"
+)
+
+
+def test_settings_modules_are_not_exempt_and_say_so() -> None:
     code = 'import os\nDB = os.environ["DB"]\n'
-    assert findings(code, "shop/settings.py") == []
-    assert findings(code, "config.py") == []
-    assert findings(code, "shop/conf.py") == []
-    assert findings(code, "shop/settings/prod.py") == []
-    flagged = [f"2:6 unvalidated-env {message('environment variable DB', 'raises KeyError')}"]
-    assert findings(code, "shop/views.py") == flagged
-    assert findings(code, "shop/settings.py", **{"settings-modules": ("shop/env.py",)}) == flagged
-    assert findings(code, "shop/env.py", **{"settings-modules": ("shop/env.py",)}) == []
+    in_settings = NOTHING.format(subject="environment variable DB", outcome="raises KeyError")
+    flagged = [f"2:6 unvalidated-env {in_settings}"]
+    assert findings(code, "shop/settings.py") == flagged
+    assert findings(code, "config.py") == flagged
+    assert findings(code, "shop/conf.py") == flagged
+    assert findings(code, "shop/settings/prod.py") == flagged
+    outside = [f"2:6 unvalidated-env {message('environment variable DB', 'raises KeyError')}"]
+    assert findings(code, "shop/views.py") == outside
+    assert findings(code, "shop/settings.py", **{"settings-modules": ("shop/env.py",)}) == outside
+    assert findings(code, "shop/env.py", **{"settings-modules": ("shop/env.py",)}) == flagged
+
+
+def test_whole_environment_in_a_settings_module() -> None:
+    code = "import os\nfor name in os.environ:\n    pass\nchild = os.environ.copy()\n"
+    assert findings(code, "shop/settings.py") == [
+        "2:13 unvalidated-env every environment variable is read (for ... in os.environ) in a "
+        "settings module; read the ones you need through a validated settings object (a "
+        "pydantic-settings BaseSettings class, environs or django-environ)"
+    ]
+
+
+def test_raw_reads_beside_validated_settings_name_what_they_bypass() -> None:
+    code = """\
+        import os
+
+        from pydantic_settings import BaseSettings
+
+
+        class Settings(BaseSettings):
+            port: int = 8000
+
+
+        def redis():
+            return os.environ["REDIS_URL"]
+
+
+        settings = Settings()
+        PORT = os.getenv("PORT", "8000")
+        """
+    # Not a settings module by name: defining a validated object makes it one.
+    assert findings(code, "shop/app.py") == [
+        "11:12 unvalidated-env environment variable REDIS_URL is read raw in a settings "
+        "module, bypassing its validation (Settings): if it is unset, this raises KeyError; "
+        "declare it there, to be validated at startup",
+        "15:8 unvalidated-env environment variable PORT is read raw although Settings.port "
+        'validates it: if it is unset, this falls back to the default "8000"; use the '
+        "validated value instead",
+    ]
+
+
+def test_raw_reads_beside_environs_decouple_and_django_environ() -> None:
+    environs = 'import os\nfrom environs import env\nA = env.int("A")\nB = os.environ["A"]\n'
+    assert findings(environs) == [
+        "4:5 unvalidated-env environment variable A is read raw although env.int() validates "
+        "it: if it is unset, this raises KeyError; use the validated value instead"
+    ]
+    decouple = 'import os\nfrom decouple import config as cfg\nB = os.getenv("B")\n'
+    assert findings(decouple) == [
+        "3:5 unvalidated-env environment variable B is read raw in a settings module, "
+        "bypassing its validation (cfg): if it is unset, this silently gives None; declare "
+        "it there, to be validated at startup"
+    ]
+    django = 'import os\nimport environ\nenv = environ.Env()\nC = os.environ.get("C")\n'
+    assert findings(django)[0].startswith(
+        "4:5 unvalidated-env environment variable C is read raw in a settings module, "
+        "bypassing its validation (env)"
+    )
+
+
+def test_allow_names_exempt_by_name_and_pattern() -> None:
+    code = """\
+        import os
+        a = os.environ.get("NODE_ENV")
+        b = os.getenv("CI")
+        c = os.environ["PATH"]
+        d = os.getenv("TZ", "UTC")
+        e = os.getenv("VERCEL_URL")
+        f = os.getenv("DEBUG")
+        """
+    assert [f.split(" ", 1)[0] for f in findings(code)] == ["6:5", "7:5"]
+    configured = findings(code, **{"allow-names": ("VERCEL_*", "DEBUG")})
+    assert [f.split(" ", 1)[0] for f in configured] == ["2:5", "3:5", "4:5", "5:5"]
+    assert len(findings(code, **{"allow-names": ()})) == 6
+    # A pattern is shell-style and case-sensitive; exact names are not patterns.
+    assert findings('import os\nx = os.getenv("vercel_url")\n', **{"allow-names": ("VERCEL_*",)})
 
 
 def test_suppression_comment_silences_one_read() -> None:

@@ -35,7 +35,9 @@ def env(
     paths: tuple[Path, ...], example: Path | None, output_format: str, config_file: Path | None
 ) -> None:
     """List every environment variable the code in PATHS (default: the configured include)
-    reads, with each place, its default and whether it is in a settings module (the
+    reads: whether it is validated (pydantic-settings, environs, django-environ,
+    python-decouple; zod, t3-env, envalid, znv), as what type and in which settings module,
+    then each place with its default and whether it is in a settings module (the
     settings-modules option of unvalidated-env). Exit 2 on a usage or config error, or
     when a file could not be read or parsed."""
     from auditor.config import load_config

@@ -4,11 +4,12 @@ already wrote in it.
 Merge policy (`merge_env_example`):
 
 - One block per variable the code reads by a literal name, sorted by name: a generated
-  `# used in path:line, ...` comment (settings modules first, then by path and line), then
+  `# used in path:line, ...` comment (validated reads first, then settings modules, then
+  by path and line), then
   `NAME=value`. A variable already in the file keeps its line exactly as it was (value,
   quoting, `export`), and the comments written above it move with it. A new variable gets
-  its literal default (from a settings module first, else the first place that has one),
-  or nothing.
+  its literal default (from a validated read first, then a settings module, else the
+  first place that has one), or nothing.
 - Variables in the file that the code no longer reads are kept, with their comments, in a
   final section under `# Not read by the code any more:`. Nothing a user wrote is dropped
   except blank lines and the generated comments, which are rewritten each time.
@@ -123,8 +124,10 @@ def _is_own_comment(line: str) -> bool:
 
 
 def _used_in(reads: Sequence[EnvRead]) -> str:
-    # Settings modules first: that is where a variable should be defined.
-    ordered = sorted(reads, key=lambda r: (not r.in_settings, r.path, r.location.line))
+    # Validated reads first, then settings modules: that is where a variable is defined.
+    ordered = sorted(
+        reads, key=lambda r: (not r.validated, not r.in_settings, r.path, r.location.line)
+    )
     places = list(dict.fromkeys(f"{r.path}:{r.location.line}" for r in ordered))
     shown = ", ".join(places[:MAX_PLACES])
     more = len(places) - MAX_PLACES
@@ -132,7 +135,7 @@ def _used_in(reads: Sequence[EnvRead]) -> str:
 
 
 def _default(reads: Sequence[EnvRead]) -> str | None:
-    ordered = sorted(reads, key=lambda r: (not r.in_settings, r.path, *r.place))
+    ordered = sorted(reads, key=lambda r: (not r.validated, not r.in_settings, r.path, *r.place))
     return next((r.default for r in ordered if r.default is not None), None)
 
 

@@ -4,8 +4,8 @@ The core knows no rule that finds reads: each loaded rule whose class answers `e
 contributes the reads of the files of its languages, with its own configured options
 (where its settings modules are). The built-in unvalidated-env rules answer from the same
 detection they report from, so the rule and the inventory cannot disagree about what a
-read is; a third-party rule (a `decouple.config("X")` reader, say) feeds `audit env` the
-same way. Reading the files is the only I/O.
+read is, nor about which reads are validated; a third-party rule (an in-house secrets
+reader, say) feeds `audit env` the same way. Reading the files is the only I/O.
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from auditor.plugins import EnvRead, LineIndex, ParsedFile, ReadKind, SourceError
+from auditor.plugins import ParsedFile, ReadKind
 from rules.javascript.scope import Scopes, import_source, is_assigned, string_value
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ _PROCESS_MODULES = frozenset({"process", "node:process"})
 _ENUMERATE = frozenset({"Object.keys", "Object.values", "Object.entries"})
 _LITERALS = frozenset({"string", "number", "true", "false", "null", "template_string"})
 # Expressions whose value is their operand's: `(e)`, `e as T`, `e satisfies T`, `<T>e`, `e!`.
-_WRAPPERS = frozenset(
+WRAPPERS = frozenset(
     {
         "parenthesized_expression",
         "as_expression",
@@ -70,13 +70,13 @@ def env_accesses(file: ParsedFile, scopes: Scopes | None = None) -> Iterator[JsE
     scopes = scopes or Scopes(file)
     found = [
         access
-        for env in _environments(file, scopes)
+        for env in environments(file, scopes)
         for access in _reads(file, env, _via(file, env), scopes, frozenset())
     ]
     yield from sorted(found, key=lambda access: access.node.start_byte)
 
 
-def _environments(file: ParsedFile, scopes: Scopes) -> Iterator[Node]:
+def environments(file: ParsedFile, scopes: Scopes) -> Iterator[Node]:
     """The `process.env` and `import.meta.env` expressions (`process["env"]` too), found
     from the text `env`."""
     data = file.data
@@ -95,7 +95,7 @@ def _environments(file: ParsedFile, scopes: Scopes) -> Iterator[Node]:
             if (
                 member is None
                 or member.type != "subscript_expression"
-                or not _is_field(member, "index", string)
+                or not is_field(member, "index", string)
                 or string_value(string) != "env"
             ):
                 continue
@@ -131,22 +131,22 @@ def _reads(
     aliases followed to reach it (an alias of an alias is followed once)."""
     if _in_type(env):
         return
-    while env.parent is not None and env.parent.type in _WRAPPERS:
+    while env.parent is not None and env.parent.type in WRAPPERS:
         env = env.parent
     parent = env.parent
     if parent is None:
         return
     kind = parent.type
-    if kind == "member_expression" and _is_field(parent, "object", env):
+    if kind == "member_expression" and is_field(parent, "object", env):
         prop = parent.child_by_field_name("property")
         if prop is not None and _is_read(parent):
             yield _read(file, parent, file.code(prop), via)
-    elif kind == "subscript_expression" and _is_field(parent, "object", env):
+    elif kind == "subscript_expression" and is_field(parent, "object", env):
         index = parent.child_by_field_name("index")
         if index is not None and _is_read(parent):
             yield _read(file, parent, string_value(index), via)
-    elif (kind == "variable_declarator" and _is_field(parent, "value", env)) or (
-        kind == "assignment_expression" and _is_field(parent, "right", env)
+    elif (kind == "variable_declarator" and is_field(parent, "value", env)) or (
+        kind == "assignment_expression" and is_field(parent, "right", env)
     ):
         pattern = parent.child_by_field_name("name" if kind == "variable_declarator" else "left")
         if pattern is not None and pattern.type == "object_pattern":
@@ -155,8 +155,8 @@ def _reads(
             pattern is not None and pattern.type == "identifier" and kind != "assignment_expression"
         ):
             yield from _aliased(file, parent, pattern, via, scopes, aliases)
-    elif (kind == "assignment_pattern" and _is_field(parent, "right", env)) or (
-        kind in _PARAMETERS and _is_field(parent, "value", env)
+    elif (kind == "assignment_pattern" and is_field(parent, "right", env)) or (
+        kind in _PARAMETERS and is_field(parent, "value", env)
     ):
         # A default: `function f({ A } = process.env)`, `({ A }: Env = process.env) => A`.
         pattern = parent.child_by_field_name("left" if kind == "assignment_pattern" else "pattern")
@@ -164,7 +164,7 @@ def _reads(
             yield from _destructured(file, pattern, via)
     elif kind == "spread_element":
         yield JsEnvAccess(env, None, "copy", None, None, via)
-    elif kind == "for_in_statement" and _is_field(parent, "right", env):
+    elif kind == "for_in_statement" and is_field(parent, "right", env):
         operator = parent.child_by_field_name("operator")
         if operator is not None and operator.type == "in":
             yield JsEnvAccess(env, None, "enumerate", None, None, via)
@@ -214,7 +214,7 @@ def _is_read(access: Node) -> bool:
     parent = access.parent
     if parent is None:
         return True
-    if parent.type == "assignment_expression" and _is_field(parent, "left", access):
+    if parent.type == "assignment_expression" and is_field(parent, "left", access):
         return False
     return not (parent.type == "unary_expression" and _operator(parent) == "delete")
 
@@ -225,10 +225,10 @@ def _read(file: ParsedFile, access: Node, name: str | None, via: str) -> JsEnvAc
         parent is not None
         and parent.type == "binary_expression"
         and _operator(parent) in {"??", "||"}
-        and _is_field(parent, "left", access)
+        and is_field(parent, "left", access)
     ):
         fallback = parent.child_by_field_name("right")
-        default, code = _literal(file, fallback)
+        default, code = literal(file, fallback)
         return JsEnvAccess(access, name, "default", default, code, via)
     return JsEnvAccess(access, name, "optional", None, None, via)
 
@@ -239,7 +239,7 @@ def _destructured(file: ParsedFile, pattern: Node, via: str) -> Iterator[JsEnvAc
             yield JsEnvAccess(prop, file.code(prop), "optional", None, None, via)
         elif prop.type == "object_assignment_pattern":
             left = prop.child_by_field_name("left")
-            default, code = _literal(file, prop.child_by_field_name("right"))
+            default, code = literal(file, prop.child_by_field_name("right"))
             name = file.code(left) if left is not None else None
             yield JsEnvAccess(prop, name, "default", default, code, via)
         elif prop.type == "pair_pattern":
@@ -249,7 +249,7 @@ def _destructured(file: ParsedFile, pattern: Node, via: str) -> Iterator[JsEnvAc
             if key is not None:
                 name = file.code(key) if key.type == "property_identifier" else string_value(key)
             if value is not None and value.type == "assignment_pattern":
-                default, code = _literal(file, value.child_by_field_name("right"))
+                default, code = literal(file, value.child_by_field_name("right"))
                 yield JsEnvAccess(prop, name, "default", default, code, via)
             else:
                 yield JsEnvAccess(prop, name, "optional", None, None, via)
@@ -257,7 +257,7 @@ def _destructured(file: ParsedFile, pattern: Node, via: str) -> Iterator[JsEnvAc
             yield JsEnvAccess(prop, None, "copy", None, None, via)
 
 
-def _literal(file: ParsedFile, node: Node | None) -> tuple[str | None, str | None]:
+def literal(file: ParsedFile, node: Node | None) -> tuple[str | None, str | None]:
     """A literal fallback's value and code; (None, None) for a computed one."""
     if node is None or node.type not in _LITERALS:
         return None, None
@@ -273,33 +273,6 @@ def _operator(node: Node) -> str | None:
     return operator.type if operator is not None else None
 
 
-def _is_field(parent: Node, field: str, child: Node) -> bool:
+def is_field(parent: Node, field: str, child: Node) -> bool:
     value = parent.child_by_field_name(field)
     return value is not None and value.id == child.id
-
-
-def js_env_reads(path: str, text: str, in_settings: bool) -> tuple[EnvRead, ...]:
-    """Every read in one JS/TS file's text, for `audit env`. Raises SourceError when the
-    text does not parse."""
-    if not any(trigger in text for trigger in TRIGGERS):
-        return ()
-    from auditor.plugins import describe_error, first_error, parsed_file
-
-    file = parsed_file(path, text)
-    error = first_error(file.root)
-    index = LineIndex(text)
-    if error is not None:
-        at = index.location(file.offset(error.start_byte))
-        raise SourceError(describe_error(file, error), at)
-    return tuple(
-        EnvRead(
-            name=access.name,
-            path=path,
-            location=index.location(file.offset(access.node.start_byte)),
-            kind=access.kind,
-            default=access.default,
-            in_settings=in_settings,
-            via=access.via,
-        )
-        for access in env_accesses(file)
-    )

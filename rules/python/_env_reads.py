@@ -24,22 +24,15 @@ one of these (a parameter called `environ`, a local dict) is not the environment
 from __future__ import annotations
 
 import ast
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
 
 import libcst as cst
-from libcst.metadata import (
-    Assignment,
-    ParentNodeProvider,
-    PositionProvider,
-    ProviderT,
-    QualifiedNameSource,
-    ScopeProvider,
-)
+from libcst.metadata import ParentNodeProvider
 
-from auditor.plugins import AstIndex, EnvRead, Location, ReadKind, SourceError
+from auditor.plugins import AstIndex, ReadKind
 from rules.python._code import code_of
+from rules.python._env_resolve import NameResolver
 
 # A file containing none of these cannot read the environment through `os`.
 TRIGGERS: tuple[str, ...] = ("environ", "getenv")
@@ -109,8 +102,6 @@ _GETTERS = frozenset({"os.getenv", "os.getenvb"})
 _ENUMERATE = frozenset({"items", "keys", "values"})
 _METHODS = frozenset({"get", "setdefault", "pop", "copy", *_ENUMERATE})
 _CALLED = _METHODS | {"getenv", "getenvb"}
-# Aliases of aliases (`a = os.environ; b = a`) are followed this deep, no further.
-_MAX_ALIAS_DEPTH = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,15 +117,10 @@ class EnvAccess:
     raises: str = "KeyError"  # what a missing variable raises (kind "required")
 
 
-class EnvReadVisitor(cst.BatchableCSTVisitor):
+class EnvReadVisitor(NameResolver):
     """Calls `on_env_read` for every read of the environment, in source order. A mixin for
     LibCST visitors: it keeps no state of its own, so a rule can inherit it alongside
     `auditor.plugins.Rule`."""
-
-    # Qualified names are asked of the scope for the few names that need them (what
-    # QualifiedNameProvider does for every node of the module), and whether a subscript
-    # is read is told by its parents (ExpressionContextProvider is a third traversal).
-    METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (ScopeProvider, ParentNodeProvider)
 
     def on_env_read(self, access: EnvAccess) -> None:
         raise NotImplementedError
@@ -146,7 +132,7 @@ class EnvReadVisitor(cst.BatchableCSTVisitor):
         if mapping is None or not self._loads(node):
             return
         key = _single_index(node.slice)
-        name = None if key is None else _literal_string(key)
+        name = None if key is None else literal_string(key)
         self.on_env_read(EnvAccess(node, name, "required", None, None, f"{mapping}[...]"))
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -236,62 +222,6 @@ class EnvReadVisitor(cst.BatchableCSTVisitor):
         found = self._resolve(expr) & _MAPPINGS
         return min(found) if found else None
 
-    def _resolve(self, expr: cst.BaseExpression, depth: int = 0) -> frozenset[str]:
-        """The dotted names `expr` certainly refers to; empty when any binding it may
-        come from is not an import, a builtin or an alias of one."""
-        if isinstance(expr, cst.Attribute):
-            bases = self._resolve(expr.value, depth)
-            return frozenset(f"{base}.{expr.attr.value}" for base in bases)
-        if not isinstance(expr, cst.Name):
-            return frozenset()
-        scope = self.get_metadata(ScopeProvider, expr, None)
-        names = scope.get_qualified_names_for(expr) if scope is not None else set()
-        if not names:
-            return frozenset()
-        if all(q.source != QualifiedNameSource.LOCAL for q in names):
-            return frozenset(q.name for q in names)
-        return self._alias(expr, depth)
-
-    def _alias(self, name: cst.Name, depth: int) -> frozenset[str]:
-        """What a local name is bound to, when every binding that reaches this use is a
-        plain `name = <import or alias>` assignment."""
-        if depth >= _MAX_ALIAS_DEPTH:
-            return frozenset()
-        scope = self.get_metadata(ScopeProvider, name, None)
-        if scope is None:
-            return frozenset()
-        # Most local names (parameters, `d = {}`) cannot be aliases: rule them out before
-        # searching this use among every use of the name, which is linear in those uses.
-        if not any(
-            isinstance(self._assigned_value(a), cst.Name | cst.Attribute) for a in scope[name.value]
-        ):
-            return frozenset()
-        referents = [
-            a for access in scope.accesses[name] if access.node is name for a in access.referents
-        ]
-        if not referents:
-            return frozenset()
-        resolved: set[str] = set()
-        for referent in referents:
-            value = self._assigned_value(referent)
-            targets = frozenset() if value is None else self._resolve(value, depth + 1)
-            if not targets:
-                return frozenset()
-            resolved |= targets
-        return frozenset(resolved)
-
-    def _assigned_value(self, referent: object) -> cst.BaseExpression | None:
-        if not isinstance(referent, Assignment) or not isinstance(referent.node, cst.Name):
-            return None
-        parent = self.get_metadata(ParentNodeProvider, referent.node, None)
-        if isinstance(parent, cst.AnnAssign) and parent.target is referent.node:
-            return parent.value
-        if isinstance(parent, cst.AssignTarget) and parent.target is referent.node:
-            statement = self.get_metadata(ParentNodeProvider, parent, None)
-            if isinstance(statement, cst.Assign):
-                return statement.value
-        return None
-
 
 # --- arguments and literals --------------------------------------------------------------
 
@@ -305,18 +235,18 @@ def _keyed(
     if bound is None or parameters[0] not in bound:
         return None
     key_param, default_param = parameters
-    name = _literal_string(bound[key_param])
+    name = literal_string(bound[key_param])
     default = bound.get(default_param)
     if default is None:
         if without_default is None:
             return None  # a TypeError at every call, not a read
         return EnvAccess(node, name, without_default, None, None, via)
-    if _is_none(default):
+    if is_none(default):
         return EnvAccess(node, name, "optional", None, None, via)
-    literal = _literal(default)
-    if literal is None:
+    found = literal(default)
+    if found is None:
         return EnvAccess(node, name, "default", None, None, via)
-    value, code = literal
+    value, code = found
     return EnvAccess(node, name, "default", value, code, via)
 
 
@@ -349,7 +279,7 @@ def _single_index(elements: Sequence[cst.SubscriptElement]) -> cst.BaseExpressio
     return None
 
 
-def _literal_string(expr: cst.BaseExpression) -> str | None:
+def literal_string(expr: cst.BaseExpression) -> str | None:
     if isinstance(expr, cst.SimpleString | cst.ConcatenatedString):
         value = expr.evaluated_value
         if isinstance(value, bytes):  # os.environb
@@ -358,13 +288,13 @@ def _literal_string(expr: cst.BaseExpression) -> str | None:
     return None
 
 
-def _is_none(expr: cst.BaseExpression) -> bool:
+def is_none(expr: cst.BaseExpression) -> bool:
     return isinstance(expr, cst.Name) and expr.value == "None"
 
 
-def _literal(expr: cst.BaseExpression) -> tuple[str, str] | None:
+def literal(expr: cst.BaseExpression) -> tuple[str, str] | None:
     """(value as an environment variable would hold it, code as written), for literals."""
-    text = _literal_string(expr)
+    text = literal_string(expr)
     if text is not None:
         return text, code_of(expr)
     if isinstance(expr, cst.Integer | cst.Float):
@@ -378,54 +308,3 @@ def _literal(expr: cst.BaseExpression) -> tuple[str, str] | None:
     ):
         return f"-{expr.expression.evaluated_value}", code_of(expr)
     return None
-
-
-# --- the inventory's view ----------------------------------------------------------------
-
-
-class _Collector(EnvReadVisitor):
-    METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (
-        *EnvReadVisitor.METADATA_DEPENDENCIES,
-        PositionProvider,
-    )
-
-    def __init__(self, path: str, in_settings: bool) -> None:
-        super().__init__()
-        self.path = path
-        self.in_settings = in_settings
-        self.reads: list[EnvRead] = []
-
-    def on_env_read(self, access: EnvAccess) -> None:
-        start = self.get_metadata(PositionProvider, access.node).start
-        self.reads.append(
-            EnvRead(
-                name=access.name,
-                path=self.path,
-                location=Location(start.line, start.column + 1),
-                kind=access.kind,
-                default=access.default,
-                in_settings=self.in_settings,
-                via=access.via,
-            )
-        )
-
-
-def python_env_reads(path: str, text: str, in_settings: bool) -> tuple[EnvRead, ...]:
-    """Every read in one Python file's text, in source order. Raises SourceError when the
-    text does not parse."""
-    if not any(trigger in text for trigger in TRIGGERS):
-        return ()
-    from auditor.plugins import syntax_error
-
-    error = syntax_error(text)
-    if error is not None:
-        location, message = error
-        raise SourceError(f"cannot parse: {message}", location)
-    try:
-        module = cst.parse_module(text)
-    except Exception as exc:  # LibCST rejects what CPython accepts (new syntax)
-        first = str(exc).strip().splitlines()
-        raise SourceError(f"LibCST cannot parse: {first[0] if first else exc}") from None
-    collector = _Collector(path, in_settings)
-    cst.MetadataWrapper(module, unsafe_skip_copy=True).visit_batched([collector])
-    return tuple(collector.reads)
