@@ -7,8 +7,9 @@ An identifier is split into lower-case word parts (`customerPhone`, `customer_ph
 number`, `email`) matches where its words occur in that sequence. The identifier names the
 data itself unless:
 - a word after the term says it is something *about* the data (`META_WORDS`: an id, a
-  count, a length, a flag, a type, a form field, a template, a URL...): `email_count`,
-  `email_verified`, `address_id`, `token_type`, `password_field`, `emailInput`;
+  count, a length, a flag, a type, a form field, a template, a URL...; or a past
+  participle): `email_count`, `email_verified`, `emailsAnalyzed`, `address_id`,
+  `token_type`, `password_field`, `emailInput`;
 - its first word says it is a flag, a count or a fake (`GUARD_PREFIXES`): `is_email_verified`,
   `has_password`, `num_tokens`, `n_emails`, `fake_email`, `setEmail`, `onEmailChange`;
 - it is exactly one of the `ignore-names`.
@@ -241,6 +242,7 @@ META_WORDS = _word_set(
     callback listener event config settings setting option options flag mode source
     store cache manager generator factory checker encoder util utils helper module lib
     index idx pos position offset start end visible visibility shown hidden toggle
+    fingerprint digest checksum
     """
 )
 # A first word: the identifier is a flag, a count, an action or a fake.
@@ -249,7 +251,7 @@ GUARD_PREFIXES = _word_set(
     is has have had was were can could should must will did does do needs need requires
     require allow allows allowed use uses using show hide no num n total count max min
     send resend notify include enable disable skip ignore want wants conf cfg config attr
-    key field param arg header column col label setting
+    key field param arg header column col label setting missing with without
     len validate check verify on handle set toggle update mask hash hashed masked redact
     redacted obfuscated anonymized anonymize sanitize sanitized fake mock test dummy
     sample example stub default
@@ -349,8 +351,8 @@ class Vocabulary:
                 continue
             end = index + len(term.words)
             position = term.words == ("token",) and parts[index - 1 : index] in _POSITIONS
-            if found is None and not position and not any(w in META_WORDS for w in parts[end:]):
-                found = term.label
+            if not position and not any(_about(w) for w in parts[end:]):
+                found = term.label  # the last one: `email_signin_token` is a token
             index = end
         return found
 
@@ -365,8 +367,12 @@ class Vocabulary:
             for term in self._objects:
                 if candidate[-len(term.words) :] == term.words:
                     before = candidate[: -len(term.words)]
-                    # `robot_name_given_by_user`, `user_field_label`: about, not the record
-                    return None if set(before) & META_WORDS else term.label
+                    # `robot_name_given_by_user`, `user_field_label`: about, not the record;
+                    # `deletedUsers`, `identifiedGuests`: as often a count as a list
+                    about = set(before) & META_WORDS or (
+                        term.words[-1].endswith("s") and any(w.endswith("ed") for w in before)
+                    )
+                    return None if about else term.label
         return None
 
     def _term_at(self, parts: tuple[str, ...], index: int) -> Term | None:
@@ -374,6 +380,12 @@ class Vocabulary:
             if parts[index : index + len(term.words)] == term.words:
                 return term
         return None
+
+
+def _about(word: str) -> bool:
+    """A word after a term that makes the identifier about the data: a META word, or a past
+    participle (`email_verified`, `emailsAnalyzed`, `password_changed`)."""
+    return word in META_WORDS or (len(word) > 3 and word.endswith("ed"))
 
 
 def _by_first_word(terms: Sequence[Term]) -> dict[str, tuple[Term, ...]]:
