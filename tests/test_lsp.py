@@ -4,6 +4,7 @@ UTF-16 positions, the one-span text edit, severities."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import queue
 import subprocess
@@ -214,12 +215,19 @@ def _diagnostic(
 
 
 def apply(text: str, edit: dict[str, Any]) -> str:
-    """A WorkspaceEdit's one TextEdit applied as an editor applies it (UTF-16 columns)."""
+    """A WorkspaceEdit's TextEdits of one document applied as an editor applies them
+    (UTF-16 columns, every range in the text before the edit; none may overlap)."""
     [edits] = edit["changes"].values()
-    [change] = edits
     positions = TextPositions(text)
-    start, end = (Point(**change["range"][k]) for k in ("start", "end"))
-    return text[: positions.offset(start)] + change["newText"] + text[positions.offset(end) :]
+    spans = []
+    for change in edits:
+        start, end = (positions.offset(Point(**change["range"][k])) for k in ("start", "end"))
+        spans.append((start, end, change["newText"]))
+    spans.sort(key=lambda span: span[:2])
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans)), spans
+    for start, end, new_text in reversed(spans):
+        text = text[:start] + new_text + text[end:]
+    return text
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Code actions for a document's findings: each fix as a quickfix, a suppression comment
 for each finding, and source.fixAll.audit. Every edit comes from `fix_buffer` (the fixer of
 `audit scan --fix`: fixpoint, verification) or, for a suppression, from a checked comment;
-each is sent as one TextEdit of the changed span."""
+each is sent as the changed characters only (auditor/lsp/edits.py)."""
 
 from __future__ import annotations
 
@@ -121,7 +121,8 @@ def fix_action(
         action.disabled = types.CodeActionDisabled(reason=refused or "the fix changes nothing")
         action.is_preferred = None
         return action
-    action.edit = workspace_edit(request.uri, request.version, positions, outcome.text)
+    edits = finding.fix.edits  # the characters it changes, when they are what was verified
+    action.edit = workspace_edit(request.uri, request.version, positions, outcome.text, edits)
     return action
 
 
