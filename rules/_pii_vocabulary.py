@@ -15,11 +15,12 @@ data itself unless:
 - it is exactly one of the `ignore-names`.
 The term's own words are never a guard: `tax_id`, `session_id` and `first_name` are data.
 
-An **object** (`user`, `customer`, `profile`, `form`, `payload`...) is a whole record passed
-as it is: `console.log(user)`, `print(customer)`. It matches only where the identifier
-*ends* with it, after dropping words such as `data`, `info`, `details`, `obj`
-(`current_user`, `userInfo`, `customer_data`); a PascalCase or ALL_CAPS name is a class or a
-constant, not a record.
+An **object** (`user`, `customer`, `profile`, `form`, `request_body`...) is a whole record
+passed as it is: `console.log(user)`, `print(customer)`. The identifier must *be* the
+object, after dropping words such as `data`, `info`, `details`, `obj` from its end
+(`user`, `userInfo`, `customer_data`, `current_user`); `chosen_user`, `from_user` and
+`local_users` are as often a user's id as the record, and are not matched. A PascalCase or
+ALL_CAPS name is a class or a constant, not a record.
 
 Both lists are options (`names`, `objects`), each entry `"label: words"` (the label is what
 the redaction marker says, `[redacted: label]`); `extend-names`/`extend-objects` add to them.
@@ -193,6 +194,12 @@ NAMES: tuple[str, ...] = (
 OBJECTS: tuple[str, ...] = (
     "user: user",
     "user: users",
+    "user: current user",
+    "user: logged in user",
+    "user: auth user",
+    "user: authenticated user",
+    "user: user profile",
+    "customer: current customer",
     "customer: customer",
     "customer: customers",
     "person: person",
@@ -317,7 +324,7 @@ class Vocabulary:
         ignore: Iterable[str] = (),
     ) -> None:
         self._names = _by_first_word(names)
-        self._objects = sorted(objects, key=lambda t: -len(t.words))
+        self._objects = {term.words: term for term in objects}
         self._ignored = frozenset(words(i) for i in ignore)
 
     @classmethod
@@ -364,15 +371,9 @@ class Vocabulary:
         if not parts or parts in self._ignored or parts[0] in GUARD_PREFIXES:
             return None
         for candidate in _record_stems(parts):
-            for term in self._objects:
-                if candidate[-len(term.words) :] == term.words:
-                    before = candidate[: -len(term.words)]
-                    # `robot_name_given_by_user`, `user_field_label`: about, not the record;
-                    # `deletedUsers`, `identifiedGuests`: as often a count as a list
-                    about = set(before) & META_WORDS or (
-                        term.words[-1].endswith("s") and any(w.endswith("ed") for w in before)
-                    )
-                    return None if about else term.label
+            term = self._objects.get(candidate)
+            if term is not None:
+                return term.label
         return None
 
     def _term_at(self, parts: tuple[str, ...], index: int) -> Term | None:
@@ -463,6 +464,22 @@ def qualified_label(vocabulary: Vocabulary, receiver: str | None, attribute: str
     if owner and owner[-1] == "form" and attr in FORM_ATTRIBUTES:
         return "form"
     return None
+
+
+# Receivers whose `token` is a place in a stream or a lexer's token (`cmd.token`).
+TOKEN_OWNERS = _word_set("cmd command stream row position pos batch page cursor lexer parser tok")
+
+
+def member_label(vocabulary: Vocabulary, receiver: str | None, attribute: str) -> str | None:
+    """What `receiver.attribute` (or `receiver["attribute"]`) holds; `receiver` is the
+    receiver's last name, None when it has none."""
+    owner = words(receiver or "")
+    if words(attribute) == ("token",) and owner[-1:] and owner[-1] in TOKEN_OWNERS:
+        return None
+    found = vocabulary.name_label(attribute)
+    if found is None:
+        found = qualified_label(vocabulary, receiver, attribute)
+    return found or vocabulary.object_label(attribute)
 
 
 def plain_name(vocabulary: Vocabulary, name: str) -> bool:

@@ -28,8 +28,8 @@ from rules._pii_vocabulary import (
     Vocabulary,
     getter_label,
     marker,
+    member_label,
     plain_name,
-    qualified_label,
     words,
 )
 from rules.javascript.scope import string_value
@@ -114,11 +114,7 @@ class JsClassifier:
         return self.vocabulary.name_label(name) or self.vocabulary.object_label(name)
 
     def member(self, receiver: Node, name: str) -> str | None:
-        vocabulary = self.vocabulary
-        found = vocabulary.name_label(name)
-        if found is None:
-            found = qualified_label(vocabulary, self.name_of(receiver), name)
-        return found or vocabulary.object_label(name)
+        return member_label(self.vocabulary, self.name_of(receiver), name)
 
     def key_label(self, key: str) -> str | None:
         return self.vocabulary.name_label(key)

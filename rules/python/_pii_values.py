@@ -24,8 +24,8 @@ from rules._pii_vocabulary import (
     TRANSPARENT_METHODS,
     Vocabulary,
     getter_label,
+    member_label,
     plain_name,
-    qualified_label,
     words,
 )
 
@@ -84,10 +84,7 @@ class Classifier:
         return vocabulary.name_label(name) or vocabulary.object_label(name)
 
     def member(self, receiver: cst.BaseExpression, attribute: str) -> str | None:
-        found = self.vocabulary.name_label(attribute)
-        if found is None:
-            found = qualified_label(self.vocabulary, last_name(receiver), attribute)
-        return found or self.vocabulary.object_label(attribute)
+        return member_label(self.vocabulary, last_name(receiver), attribute)
 
     def key_label(self, key: str) -> str | None:
         """What a dict key or keyword says its value is (names only: `{"user": user.id}`
