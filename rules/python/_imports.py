@@ -71,6 +71,7 @@ class Insertions:
     )
     _new_section: int | None = None  # a new section goes above this statement
     spaced: set[int] = field(default_factory=set)  # a definition there: two blank lines
+    _added: set[tuple[str, str | None]] = field(default_factory=set)
 
     def sections(self) -> list[Section]:
         sections: list[Section] = []
@@ -93,6 +94,8 @@ class Insertions:
         """Places `import module [as asname]` where isort would, before the statement
         `limit` (and `self.limit`) when given; False when it has no section to join (a
         third-party module the module imports nothing from yet)."""
+        if (module, asname) in self._added:
+            return True
         root = module.split(".")[0]
         sections = [s for s in self.sections() if self._allowed(s[-1], limit)]
         same = [s for s in sections if any(m.split(".")[0] == root for m in self._modules(s))]
@@ -100,12 +103,13 @@ class Insertions:
         line = import_line(module, asname)
         if same or (is_stdlib(module) and stdlib):
             self._into((same or stdlib)[0], module.lower(), line)
-            return True
-        if not is_stdlib(module) or not sections:
+        elif is_stdlib(module) and sections:
+            # A standard-library section of its own, above the others.
+            self._new_section = sections[0][0]
+            self._imports_before.setdefault(sections[0][0], []).append((module.lower(), line))
+        else:
             return False
-        # A standard-library section of its own, above the others.
-        self._new_section = sections[0][0]
-        self._imports_before.setdefault(sections[0][0], []).append((module.lower(), line))
+        self._added.add((module, asname))
         return True
 
     def _allowed(self, index: int, limit: int | None) -> bool:
@@ -131,12 +135,19 @@ class Insertions:
             above = [line for _, line in sorted(self._imports_before.get(index, ()))]
             below = [line for _, line in sorted(self._imports_after.get(index, ()))]
             if above and isinstance(statement, cst.SimpleStatementLine):
-                # The first new import takes the comments and blank lines above.
-                above[0] = above[0].with_changes(leading_lines=statement.leading_lines)
-                gap = [cst.EmptyLine()] if index == self._new_section else []
-                statement = statement.with_changes(leading_lines=gap)
+                leading = list(statement.leading_lines)
+                if index == self._new_section:
+                    # A section of its own takes the blank lines; comments stay with theirs.
+                    blanks = _blank_lines(leading)
+                    above[0] = above[0].with_changes(leading_lines=leading[:blanks])
+                    kept = [cst.EmptyLine(), *leading[blanks:]]
+                else:
+                    # The first import of a section: its comments head the section still.
+                    above[0] = above[0].with_changes(leading_lines=leading)
+                    kept = []
+                statement = statement.with_changes(leading_lines=kept)
             if index in self.spaced and isinstance(statement, _DEFINITIONS):
-                blank = [cst.EmptyLine()] * (2 - _blank_lines(statement.leading_lines))
+                blank = [cst.EmptyLine()] * (2 - min(_blank_lines(statement.leading_lines), 2))
                 statement = statement.with_changes(leading_lines=[*blank, *statement.leading_lines])
             new = [
                 *self.before.get(index, ()),
@@ -153,13 +164,13 @@ _DEFINITIONS = (cst.FunctionDef, cst.ClassDef)
 
 
 def _blank_lines(lines: Sequence[cst.EmptyLine]) -> int:
-    """The blank lines before the first comment line."""
+    """The number of blank lines before the first comment line."""
     count = 0
     for line in lines:
         if line.comment is not None:
             break
         count += 1
-    return min(count, 2)
+    return count
 
 
 def _sorts_after(statement: cst.BaseStatement, key: str) -> bool:

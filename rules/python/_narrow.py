@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import libcst as cst
 from libcst.metadata import BuiltinAssignment, GlobalScope, QualifiedName, Scope
@@ -51,7 +51,6 @@ class Narrowing:
     path: str
     _bound: Bound | None = None
     _plan: LoggerPlan | None = None
-    _problems: list[str] = field(default_factory=list)
 
     def qualified(self, node: cst.CSTNode) -> str | None:
         return import_or_builtin(self.qualified_names(node))

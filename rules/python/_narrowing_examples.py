@@ -288,5 +288,53 @@ NARROWING_EXAMPLES = (
                     return None
         """,
     ),
+    # No standard-library section yet: `import logging` starts one, above the others; the
+    # comment over the requests section stays there.
+    Invalid(
+        """
+        '''Fetching.'''
+
+        # third party
+        import requests
+
+
+        def fetch(url):
+            try:
+                return requests.get(url).json()
+            except:
+                return None
+        """,
+        fixed="""
+        '''Fetching.'''
+
+        # third party
+        import requests
+
+
+        def fetch(url):
+            try:
+                return requests.get(url).json()
+            except Exception:
+                return None
+        """,
+        unsafe_fixed="""
+        '''Fetching.'''
+
+        import logging as _logging
+
+        # third party
+        import requests
+
+        _logger = _logging.getLogger(__name__)
+
+
+        def fetch(url):
+            try:
+                return requests.get(url).json()
+            except (requests.RequestException, ValueError):
+                _logger.exception("ignored error in fetch")
+                return None
+        """,
+    ),
     *LIMIT_EXAMPLES,
 )
