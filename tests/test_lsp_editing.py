@@ -9,6 +9,9 @@ from typing import Any
 
 import pytest
 from test_lsp import (  # noqa: F401  (the fixture)
+    BARE_EXCEPT,
+    CONSOLE,
+    EMPTY_CATCH,
     ERROR,
     PRINT,
     THREE,
@@ -19,7 +22,8 @@ from test_lsp import (  # noqa: F401  (the fixture)
 )
 
 from auditor.lsp.edits import changed_spans
-from auditor.model import Edit
+from auditor.lsp.stale import carried
+from auditor.model import Edit, Finding, Fix, Location, Severity
 
 
 def _edit(start: tuple[int, int], end: tuple[int, int], text: str) -> dict[str, Any]:
@@ -95,3 +99,95 @@ def test_changed_spans(
     for start, end, text in reversed(spans):
         old = old[:start] + text + old[end:]
     assert old == new
+
+
+# --- the last good findings while a syntax error is typed ---------------------------------
+
+GOOD = "print('a')\ntry:\n    run()\nexcept:\n    pass\n\n\ndef f():\n    print('b')\n"
+
+
+def _parse_error(start: tuple[int, int], message: str) -> dict[str, Any]:
+    return _diagnostic(start, start, "parse-error", ERROR, message)
+
+
+def test_a_syntax_error_keeps_the_last_good_findings_moved_with_the_lines(server) -> None:  # noqa: F811
+    client = server({})
+    client.open("app.py", GOOD)
+    first, bare, last = (
+        _diagnostic((0, 0), (0, 10), "console-logging", ERROR, PRINT),
+        _diagnostic((3, 0), (3, 6), "bare-except", ERROR, BARE_EXCEPT),
+        _diagnostic((8, 4), (8, 14), "console-logging", ERROR, PRINT),
+    )
+    assert client.diagnostics("app.py") == [first, bare, last]
+    # A line being typed below the first finding: the error, and the last good findings,
+    # those below it one line down.
+    broken = GOOD.replace("try:\n", "x = (\ntry:\n")
+    client.send(client.change("app.py", broken, 2))
+    error = _parse_error((1, 4), "cannot parse: '(' was never closed")
+    assert client.diagnostics("app.py", 2) == [first, error, _down(bare, 1), _down(last, 1)]
+    # No code action for a finding carried over: its fix belongs to the old text.
+    assert client.actions("app.py", (9, 4), (9, 4)) == []
+    # Still broken; a line deleted above the last finding, and the first finding's line
+    # changed: counted from the last good version, the finding on the changed line goes.
+    worse = broken.replace("    pass\n\n", "    pass\n").replace("print('a')", "print('a') ")
+    client.send(client.change("app.py", worse, 3))
+    assert client.diagnostics("app.py", 3) == [error, _down(bare, 1), last]
+    # Finished: a normal scan again.
+    fixed = worse.replace("x = (", "x = (1)")
+    client.send(client.change("app.py", fixed, 4))
+    assert client.diagnostics("app.py", 4) == [
+        _diagnostic((0, 0), (0, 10), "console-logging", ERROR, PRINT),
+        _down(bare, 1),
+        last,
+    ]
+    assert client.close() == 0
+
+
+def _down(diagnostic: dict[str, Any], lines: int) -> dict[str, Any]:
+    moved = {k: {**v, "line": v["line"] + lines} for k, v in diagnostic["range"].items()}
+    return {**diagnostic, "range": moved}
+
+
+TS_GOOD = (
+    "console.log('a');\n"
+    "try { load(); } catch (e) {}\n"
+    "export function f() {\n"
+    "  console.log('b');\n"
+    "}\n"
+)
+
+
+def test_a_typescript_syntax_error_keeps_the_last_good_findings(server) -> None:  # noqa: F811
+    # tree-sitter recovers from the error, but no rule runs on a guessed tree: the same
+    # rule as for Python.
+    client = server({})
+    client.open("app.ts", TS_GOOD, "typescript")
+    first, catch, last = (
+        _diagnostic((0, 0), (0, 16), "console-logging", ERROR, CONSOLE),
+        _diagnostic((1, 16), (1, 28), "bare-except", ERROR, EMPTY_CATCH),
+        _diagnostic((3, 2), (3, 18), "console-logging", ERROR, CONSOLE),
+    )
+    assert client.diagnostics("app.ts") == [first, catch, last]
+    broken = TS_GOOD.replace("try", "const x = ;\ntry")
+    client.send(client.change("app.ts", broken, 2))
+    error = _parse_error((1, 8), "cannot parse: unexpected '='")
+    assert client.diagnostics("app.ts", 2) == [first, error, _down(catch, 1), _down(last, 1)]
+    client.send(client.change("app.ts", broken.replace("= ;", "= 1;"), 3))
+    assert client.diagnostics("app.ts", 3) == [first, _down(catch, 1), _down(last, 1)]
+    assert client.close() == 0
+
+
+def _at(line: int, end_line: int | None = None) -> Finding:
+    end = Location(end_line or line, 3)
+    return Finding(
+        "x", Severity.LOW, "a.py", Location(line, 1), end, "m", Fix((Edit(0, 1, ""),), "f")
+    )
+
+
+def test_carried_findings_move_with_the_lines_and_go_with_a_changed_one() -> None:
+    old = "a\nb\nc\nd\ne\nf\n"
+    new = "a\nnew\nb\nC\nd\nf\n"  # a line in above b, c changed, e deleted
+    findings = [_at(1), _at(2), _at(3), _at(4), _at(5), _at(6), _at(2, 4), _at(4, 6)]
+    moved = carried(old, findings, new)
+    assert [(f.start.line, f.end.line) for f in moved] == [(1, 1), (3, 3), (5, 5), (6, 6)]
+    assert {f.fix for f in moved} == {None}  # its offsets are the old text's

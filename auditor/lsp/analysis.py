@@ -1,15 +1,18 @@
 """One document's findings, from the text the editor holds: its project's warm engine
 scans it as `audit scan` would scan its file (language, config, per-file ignores,
-excludes, max-file-size); suppressed findings are left out."""
+excludes, max-file-size); suppressed findings are left out. While the text does not
+parse, what is published is the parse error beside the last good findings, moved with
+the lines (auditor/lsp/stale.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from auditor.errors import UsageError
 from auditor.lsp.projects import Broken, Loaded, Projects
-from auditor.model import Finding, error_finding
+from auditor.lsp.stale import carried
+from auditor.model import PARSE_ERROR, Finding, error_finding
 from auditor.scan.buffer import Buffer, buffer_for, scan_buffer
 from auditor.scan.engine import Engine
 from auditor.scan.generated import HEAD
@@ -27,6 +30,24 @@ class Analysis:
     buffer: Buffer | None = None
     project: Loaded | None = None  # what scanned it: the same text and project, the same result
     document: Document | None = None  # a Python buffer's scans: the next one starts from it
+    # When the text does not parse: the last version of the document that did (same
+    # project, same file), and its findings moved to this text.
+    good: Analysis | None = None
+    stale: tuple[Finding, ...] = ()
+
+    @property
+    def parses(self) -> bool:
+        return not any(f.rule_id == PARSE_ERROR for f in self.findings)
+
+    @property
+    def published(self) -> tuple[Finding, ...]:
+        """What the editor shows: the findings; while the text does not parse, its errors
+        (the parse error) and the last good findings, moved, in place of the rest (what a
+        scan of text that does not parse says about ignore comments is wrong)."""
+        if self.good is None:
+            return self.findings
+        errors = (f for f in self.findings if f.is_error)
+        return tuple(sorted((*errors, *self.stale), key=Finding.sort_key))
 
     @property
     def urls(self) -> dict[str, str]:
@@ -65,7 +86,20 @@ def analyse(
         document = document or Document()
     findings = scan_buffer(found.engine, buffer, text, document)[0]
     findings.sort(key=Finding.sort_key)
-    return Analysis(text, tuple(findings), found.engine, buffer, found, document)
+    analysis = Analysis(text, tuple(findings), found.engine, buffer, found, document)
+    good = _last_good(previous, found, buffer)
+    if analysis.parses or good is None:
+        return analysis
+    stale = tuple(carried(good.text, good.findings, text))
+    return replace(analysis, good=good, stale=stale)
+
+
+def _last_good(previous: Analysis | None, project: Loaded, buffer: Buffer) -> Analysis | None:
+    """The last version of the document that parsed, if it was scanned as this one is."""
+    last = previous.good or previous if previous is not None else None
+    if last is None or last.project is not project or last.buffer != buffer:
+        return None
+    return last if last.parses else None
 
 
 def utf8_size(text: str) -> int:

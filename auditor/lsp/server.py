@@ -135,7 +135,7 @@ class AuditServer(LanguageServer):
             # collector off them (what `audit scan` workers do, auditor/scan/run.py).
             gc.freeze()
         self._analyses[uri] = analysis
-        return diagnostics(TextPositions(text, encoding), analysis.findings, analysis.urls)
+        return diagnostics(TextPositions(text, encoding), analysis.published, analysis.urls)
 
     def forget(self, uri: str) -> None:
         pending = self._pending.pop(uri, None)
