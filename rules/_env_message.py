@@ -21,6 +21,7 @@ DEFAULT_ALLOW_NAMES = (
     "NEXT_RUNTIME",
     "CI",
     "SKIP_ENV_VALIDATION",
+    "DJANGO_SETTINGS_MODULE",
     "HOME",
     "PATH",
     "TERM",

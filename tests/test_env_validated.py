@@ -182,6 +182,8 @@ def test_python_decouple_with_and_without_cast() -> None:
         ("NAME", 7, 8, "default", "shop", "str", "python-decouple config()"),
         ("PORT", 9, 8, "required", None, "int", "python-decouple local()"),
     ]
+    module = 'import decouple\nX = decouple.config("X", cast=int)\n'
+    assert py(module) == [("X", 2, 5, "required", None, "int", "python-decouple decouple.config()")]
 
 
 def test_a_file_naming_no_validator_is_not_parsed() -> None:

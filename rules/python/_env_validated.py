@@ -35,6 +35,7 @@ import libcst as cst
 
 from auditor.plugins import ReadKind
 from rules.python._code import code_of
+from rules.python._env_pydantic import SettingsConfig, alias_names, class_config
 from rules.python._env_reads import is_none, literal, literal_string
 from rules.python._env_resolve import NameResolver
 
@@ -82,6 +83,7 @@ _DJANGO_DEFAULT_VARS = {
     "search_url": "SEARCH_URL",
     "channels_url": "CHANNELS_URL",
 }
+_METHODS = frozenset(_ENVIRONS_TYPES) | frozenset(_DJANGO_TYPES)
 _DJANGO_CAST_FIRST = frozenset({"__call__", "list", "tuple", "dict"})
 _SPACE = re.compile(r"\s+")
 
@@ -100,12 +102,6 @@ class ValidatedAccess:
     visible: bool  # kept by the module's outline (not inside a function body)
 
 
-@dataclass(frozen=True, slots=True)
-class _Config:
-    prefix: str | None  # None: computed
-    case_sensitive: bool
-
-
 class ValidatedReadVisitor(NameResolver):
     """Calls `on_validated_read` for each validated read and `on_validator` for each
     validated object a module defines (a settings class, an `Env` instance, decouple's
@@ -119,7 +115,7 @@ class ValidatedReadVisitor(NameResolver):
         """A validated object the module defines; ignored unless overridden."""
 
     def visit_Module(self, node: cst.Module) -> None:
-        self._settings: dict[str, _Config] = {}
+        self._settings: dict[str, SettingsConfig] = {}
         self._scopes: list[bool] = []  # enclosing definitions: True for a function
         self._prefixes: list[tuple[str, str]] = []  # (env instance as code, prefix)
         self._schemes: dict[str, dict[str, tuple[str | None, cst.BaseExpression | None]]] = {}
@@ -192,10 +188,16 @@ class ValidatedReadVisitor(NameResolver):
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
         if isinstance(func, cst.Attribute):
-            library = self._library(func.value)
-            if library is not None:
-                self._env_call(node, func.value, func.attr.value, library)
+            # Only parser methods and `decouple.config` are worth resolving.
+            if func.attr.value in _METHODS:
+                library = self._library(func.value)
+                if library is not None:
+                    self._env_call(node, func.value, func.attr.value, library)
+                    return
+            if func.attr.value != "config":
                 return
+        elif not isinstance(func, cst.Name):
+            return
         if self._resolve(func) & _DECOUPLE or self._instance_of(func) & _DECOUPLE_CLASSES:
             self._decouple(node)
             return
@@ -275,17 +277,17 @@ class ValidatedReadVisitor(NameResolver):
     # --- pydantic-settings -----------------------------------------------------------------
 
     def _settings_class(self, node: cst.ClassDef) -> None:
-        inherited: _Config | None = None
+        inherited: SettingsConfig | None = None
         for base in node.bases:
             if base.keyword is not None or base.star:
                 continue
             if self._resolve(base.value) & _BASE_SETTINGS:
-                inherited = inherited or _Config("", False)
+                inherited = inherited or SettingsConfig("", False)
             elif isinstance(base.value, cst.Name) and base.value.value in self._settings:
                 inherited = self._settings[base.value.value]
         if inherited is None:
             return
-        config = _class_config(node, inherited)
+        config = class_config(node, inherited)
         self._settings[node.name.value] = config
         self.on_validator(node.name.value, self._visible)
         body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
@@ -296,7 +298,7 @@ class ValidatedReadVisitor(NameResolver):
                 if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
                     self._field(node.name.value, small, config)
 
-    def _field(self, owner: str, field: cst.AnnAssign, config: _Config) -> None:
+    def _field(self, owner: str, field: cst.AnnAssign, config: SettingsConfig) -> None:
         target = cst.ensure_type(field.target, cst.Name).value
         annotation = field.annotation.annotation
         if target.startswith("_") or target == "model_config" or self._is_classvar(annotation):
@@ -321,7 +323,7 @@ class ValidatedReadVisitor(NameResolver):
                 kind, literal_default = "default", None
             elif value is None:
                 kind, literal_default = _kind(bound.get("default"))
-            names = _alias_names(bound)
+            names = alias_names(bound)
         if not names:
             names = [None if config.prefix is None else config.prefix + target]
         type_name = _SPACE.sub(" ", code_of(annotation)).strip()
@@ -410,77 +412,3 @@ def _scheme(
         else:
             scheme[arg.keyword.value] = (_cast_type(value), None)
     return scheme
-
-
-def _alias_names(bound: dict[str, cst.BaseExpression]) -> list[str | None]:
-    """The variables `Field(alias=..., validation_alias=..., env=...)` names; empty when
-    it names none (the prefixed field name then)."""
-    for key in ("validation_alias", "alias", "env"):
-        value = bound.get(key)
-        if value is None:
-            continue
-        text = literal_string(value)
-        if text is not None:
-            return [text]
-        if isinstance(value, cst.Call):  # AliasChoices("A", "B"), AliasPath("A", 0)
-            callee = code_of(value.func).rsplit(".", 1)[-1]
-            firsts = value.args[:1] if callee == "AliasPath" else value.args
-            return [literal_string(a.value) for a in firsts if a.keyword is None]
-        if isinstance(value, cst.List | cst.Tuple | cst.Set):  # v1: env=["A", "B"]
-            return [literal_string(e.value) for e in value.elements]
-        return [None]
-    return []
-
-
-def _class_config(node: cst.ClassDef, inherited: _Config) -> _Config:
-    """The class's env_prefix and case_sensitive, from class keywords, `model_config` or
-    a nested `class Config`, over what it inherits."""
-    values: dict[str, cst.BaseExpression] = {
-        arg.keyword.value: arg.value for arg in node.keywords if arg.keyword is not None
-    }
-    body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
-    for statement in body:
-        if isinstance(statement, cst.ClassDef) and statement.name.value == "Config":
-            inner = statement.body.body if isinstance(statement.body, cst.IndentedBlock) else ()
-            for line in inner:
-                for small in getattr(line, "body", ()):
-                    target, value = _assignment(small)
-                    if target is not None and value is not None:
-                        values[target] = value
-        elif isinstance(statement, cst.SimpleStatementLine):
-            for small in statement.body:
-                target, value = _assignment(small)
-                if target == "model_config" and value is not None:
-                    values.update(_config_items(value))
-    prefix = inherited.prefix
-    if "env_prefix" in values:
-        prefix = literal_string(values["env_prefix"])
-    case_sensitive = inherited.case_sensitive
-    if "case_sensitive" in values:
-        flag = values["case_sensitive"]
-        case_sensitive = isinstance(flag, cst.Name) and flag.value == "True"
-    return _Config(prefix, case_sensitive)
-
-
-def _assignment(small: cst.CSTNode) -> tuple[str | None, cst.BaseExpression | None]:
-    if isinstance(small, cst.Assign) and len(small.targets) == 1:
-        target = small.targets[0].target
-        if isinstance(target, cst.Name):
-            return target.value, small.value
-    if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
-        return small.target.value, small.value
-    return None, None
-
-
-def _config_items(value: cst.BaseExpression) -> dict[str, cst.BaseExpression]:
-    """`SettingsConfigDict(env_prefix="A_")` or `{"env_prefix": "A_"}`."""
-    if isinstance(value, cst.Call):
-        return {a.keyword.value: a.value for a in value.args if a.keyword is not None}
-    items: dict[str, cst.BaseExpression] = {}
-    if isinstance(value, cst.Dict):
-        for element in value.elements:
-            if isinstance(element, cst.DictElement):
-                key = literal_string(element.key)
-                if key is not None:
-                    items[key] = element.value
-    return items

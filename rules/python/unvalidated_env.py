@@ -80,7 +80,9 @@ class UnvalidatedEnv(ValidatedReadVisitor, EnvReadVisitor, Rule):
     default list: `NODE_ENV` (the build mode, which bundlers replace by a literal),
     `NEXT_RUNTIME` (set by Next.js, inlined the same way), `CI` (set by every CI
     service), `SKIP_ENV_VALIDATION` (t3-env's switch, read beside the schema by design),
-    `HOME`, `PATH` and `TERM` (the machine and the shell, not the app), `NO_COLOR` and
+    `DJANGO_SETTINGS_MODULE` (which settings module Django loads: `manage.py`, `wsgi.py`
+    and `asgi.py` set a default for it, and no settings module can hold it), `HOME`,
+    `PATH` and `TERM` (the machine and the shell, not the app), `NO_COLOR` and
     `FORCE_COLOR` (terminal conventions any CLI honours), `TZ`, `LANG` and `LC_ALL` (the
     process's time zone and locale). `DEBUG` is not in it: it is app configuration.
 
@@ -209,6 +211,12 @@ class UnvalidatedEnv(ValidatedReadVisitor, EnvReadVisitor, Rule):
         Valid(
             'import os\nif os.environ.get("CI"):\n    retries = 2\n'
             'mode = os.getenv("NODE_ENV", "development")\nos.environ.setdefault("LANG", "C")\n'
+        ),
+        Valid(
+            "import os\n\nfrom django.core.wsgi import get_wsgi_application\n\n"
+            'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\n'
+            "application = get_wsgi_application()\n",
+            path="mysite/wsgi.py",
         ),
         Valid(
             'import os\nregion = os.environ["VERCEL_REGION"]\n',
