@@ -290,3 +290,20 @@ def test_look_alikes_are_not_validators() -> None:
     ]
     findings = run_rule(JsUnvalidatedEnv, textwrap.dedent(code), "src/app.ts")
     assert [(f.start.line, f.start.column) for f in findings] == [(4, 48), (6, 31), (7, 12)]
+
+
+def test_holder_of_names_the_validated_object_for_a_raw_read() -> None:
+    """The seam for project-wide facts: given every validated read of a project, what a
+    raw read of a variable in any file bypasses."""
+    from rules._env_message import holder_of
+
+    reads = python_env_reads(
+        "app/core/config.py",
+        "from pydantic_settings import BaseSettings\n\n"
+        "class Settings(BaseSettings):\n    port: int = 8000\n",
+        True,
+    )
+    assert holder_of("PORT", reads, "app/core/config.py") == "Settings.port"
+    assert holder_of("PORT", reads, "app/worker.py") == "Settings.port (app/core/config.py)"
+    assert holder_of("HOST", reads, "app/worker.py") is None
+    assert holder_of(None, reads, "app/worker.py") is None
