@@ -20,6 +20,7 @@ from types import MappingProxyType
 from typing import Any
 
 from auditor.config_paths import outside
+from auditor.config_positions import key_position
 from auditor.errors import ConfigError
 from auditor.model import Severity
 
@@ -112,6 +113,7 @@ class Config:
     sources: tuple[SourceSettings, ...] = ()
     run_sources: bool = False  # `audit scan` runs the sources without --sources
     skip_generated: bool = True  # generated files (auditor/scan/generated.py) are not scanned
+    generated_markers: tuple[str, ...] = ()  # patterns beside generated.DEFAULT_MARKERS
     report_unused_ignores: bool = False  # an `audit: ignore` that silences nothing is a finding
 
     @property
@@ -205,47 +207,6 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 # --- validation -----------------------------------------------------------------------
-
-_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
-_ASSIGNMENT = re.compile(
-    r"^(\s*)((?:\"[^\"]*\"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:\"[^\"]*\"|'[^']*'|[A-Za-z0-9_-]+))*)\s*="
-)
-
-
-def _key_parts(text: str) -> list[str]:
-    return [
-        part.strip().strip("\"'")
-        for part in re.split(r"\.(?=(?:[^\"']*[\"'][^\"']*[\"'])*[^\"']*$)", text)
-    ]
-
-
-def key_position(file: Path, key: str) -> tuple[int, int] | None:
-    """The line and column (1-based) where `key` (dotted, from the file's top) is set or
-    its table begins, or the nearest enclosing key that is: tomllib gives no positions,
-    so the file is read again, for an error message only."""
-    try:
-        lines = file.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return None
-    places: dict[str, tuple[int, int]] = {}
-    table: list[str] = []
-    for number, line in enumerate(lines, 1):
-        header = _HEADER.match(line)
-        if header is not None:
-            table = _key_parts(header.group(1))
-            places.setdefault(".".join(table), (number, line.index("[") + 1))
-            continue
-        assignment = _ASSIGNMENT.match(line)
-        if assignment is not None:
-            full = ".".join([*table, *_key_parts(assignment.group(2))])
-            places.setdefault(full, (number, len(assignment.group(1)) + 1))
-    parts = key.split(".")
-    while parts:
-        found = places.get(".".join(parts))
-        if found is not None:
-            return found
-        parts.pop()
-    return None
 
 
 class _Checker:
@@ -370,6 +331,15 @@ def parse_config(table: object, *, root: Path, file: Path, prefix: str = "tool.a
             raise check.fail(key, f"must be true or false (got {_describe(value)})")
         values["report_unused_ignores"] = value
 
+    def generated_markers(value: object, key: str) -> None:
+        patterns = check.strings(value, key)
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise check.fail(key, f"holds an invalid pattern {pattern!r}: {exc}") from None
+        values["generated_markers"] = patterns
+
     def skip_generated(value: object, key: str) -> None:
         if not isinstance(value, bool):
             raise check.fail(key, f"must be true or false (got {_describe(value)})")
@@ -387,6 +357,7 @@ def parse_config(table: object, *, root: Path, file: Path, prefix: str = "tool.a
             "sources": sources,
             "run-sources": run_sources,
             "skip-generated": skip_generated,
+            "generated-markers": generated_markers,
             "report-unused-ignores": report_unused_ignores,
         }
     )

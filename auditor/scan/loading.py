@@ -14,7 +14,8 @@ from pathlib import Path
 from types import MappingProxyType, ModuleType
 from typing import TYPE_CHECKING
 
-from auditor.config import Config, OptionValue, RuleSettings, key_position
+from auditor.config import Config, OptionValue, RuleSettings
+from auditor.config_positions import key_position
 from auditor.errors import ConfigError, PluginError, UsageError
 from auditor.model import ERROR_RULES, Severity, one_line
 
