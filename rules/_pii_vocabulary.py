@@ -249,7 +249,8 @@ META_WORDS = _word_set(
     callback listener event config settings setting option options flag mode source
     store cache manager generator factory checker encoder util utils helper module lib
     index idx pos position offset start end visible visibility shown hidden toggle
-    fingerprint digest checksum
+    fingerprint digest checksum res resp response responses result results outcome job
+    jobs queue thread threads worker
     """
 )
 # A first word: the identifier is a flag, a count, an action or a fake.

@@ -32,6 +32,8 @@ VALID = (
     Valid("logger.info({ sendEmailToOwner, payload }, 'queued');\n", "example.ts"),
     # A stream or page position is not a credential.
     Valid("console.log(nextToken, sinceToken, currentToken);\n", "example.js"),
+    # The outcome of an operation on the data: an e-mail API's response, a job.
+    Valid("console.log(`sent: ${JSON.stringify(emailRes)}`, tokenResponse, emailJob);\n", "a.js"),
     # Ambiguous alone: a device's IP, a stream's session, a module's full name.
     Valid("console.log(device.ip, ipAddress, sessionId, plugin.fullName);\n", "example.js"),
 )
