@@ -43,6 +43,8 @@ FAKE_DATA_FILES = (
     "fixtures/",
     "*.stories.*",
     "__mocks__/",
+    "*dummy*",
+    "*fake*",
 )
 
 NAMES: tuple[str, ...] = (
@@ -420,9 +422,6 @@ PERSON_ATTRIBUTES = {
 # (`req.ip`, `user.ip_address`); a bare `ip` is as often a device's or a server's.
 IP_ATTRIBUTES = frozenset({"ip", "ips", "ip address", "ipaddress", "ip addr", "ipaddr"})
 IP_OWNERS = frozenset({"client", "visitor", "session"})
-# A session's id is its credential on a request (`req.sessionID`); elsewhere it is as often
-# a media stream's or a job's.
-SESSION_ATTRIBUTES = frozenset({"session id", "session key"})
 PERSON_LABELS = frozenset(
     {"user", "customer", "person", "patient", "profile", "contact", "guest", "subscriber"}
     | {"applicant", "employee"}
@@ -458,10 +457,8 @@ def qualified_label(vocabulary: Vocabulary, receiver: str | None, attribute: str
         return person
     if attr in IP_ATTRIBUTES and (requested or personal or owner[-1:] in _IP_OWNERS):
         return "ip address"
-    if requested and attr in SESSION_ATTRIBUTES:
-        return "session"
     if requested and attr in REQUEST_ATTRIBUTES:
-        return "request data"
+        return "session" if "cookies" in attr else "request data"
     if owner and owner[-1] == "form" and attr in FORM_ATTRIBUTES:
         return "form"
     return None
@@ -471,16 +468,46 @@ def qualified_label(vocabulary: Vocabulary, receiver: str | None, attribute: str
 TOKEN_OWNERS = _word_set("cmd command stream row position pos batch page cursor lexer parser tok")
 
 
-def member_label(vocabulary: Vocabulary, receiver: str | None, attribute: str) -> str | None:
-    """What `receiver.attribute` (or `receiver["attribute"]`) holds; `receiver` is the
-    receiver's last name, None when it has none."""
+# Where configuration comes from: `process.env.X`, `os.environ["X"]`, `settings.X`.
+CONFIG_WORDS = _word_set("env environ settings config conf cfg")
+# What configuration may hold that is still a secret; its e-mails, names and addresses are
+# the organisation's own (`settings.DEFAULT_FROM_EMAIL`, `env.SUPPORT_PHONE`).
+SECRET_LABELS = frozenset({"password", "token", "secret", "api key", "session"})
+
+
+def constant(name: str) -> bool:
+    """`API_KEY_NOT_FOUND`, `EMAIL_FIELD`: an ALL_CAPS name is a constant, data only when it
+    is read from configuration."""
+    return name.isupper()
+
+
+def config_label(vocabulary: Vocabulary, key: str) -> str | None:
+    """What a configuration key holds that is data: a secret."""
+    found = vocabulary.name_label(key)
+    return found if found in SECRET_LABELS else None
+
+
+def member_label(
+    vocabulary: Vocabulary, receiver: str | None, attribute: str, *, key: bool = False
+) -> str | None:
+    """What `receiver.attribute` (or, with `key`, `receiver["attribute"]`) holds;
+    `receiver` is the receiver's last name, None when it has none."""
     owner = words(receiver or "")
+    if owner[-1:] and owner[-1] in CONFIG_WORDS:
+        return config_label(vocabulary, attribute)
     if words(attribute) == ("token",) and owner[-1:] and owner[-1] in TOKEN_OWNERS:
         return None
-    found = vocabulary.name_label(attribute)
-    if found is None:
-        found = qualified_label(vocabulary, receiver, attribute)
-    return found or vocabulary.object_label(attribute)
+    named = key or not constant(attribute)  # `request.COOKIES` is Django's, not a constant
+    found = vocabulary.name_label(attribute) if named else None
+    found = found or qualified_label(vocabulary, receiver, attribute)
+    return found or (vocabulary.object_label(attribute) if named else None)
+
+
+def about_key(key: str) -> bool:
+    """A key that says its value is about something (`customerId`, `user_count`,
+    `is_verified`): the value is not examined."""
+    parts = words(key)
+    return bool(parts) and (parts[0] in GUARD_PREFIXES or any(_about(w) for w in parts))
 
 
 def plain_name(vocabulary: Vocabulary, name: str) -> bool:

@@ -34,6 +34,12 @@ VALID = (
     Valid("console.log(nextToken, sinceToken, currentToken);\n", "example.js"),
     # The outcome of an operation on the data: an e-mail API's response, a job.
     Valid("console.log(`sent: ${JSON.stringify(emailRes)}`, tokenResponse, emailJob);\n", "a.js"),
+    # Configuration's addresses are the organisation's; constants; a value keyed as an id.
+    Valid(
+        "console.warn(`Invalid ${env.CRM_EMAIL}`, process.env.SUPPORT_PHONE, API_KEY_MISSING);\n"
+        "logger.info('x', { customerId: subscription.customer, userCount: users });\n",
+        "example.js",
+    ),
     # Ambiguous alone: a device's IP, a stream's session, a module's full name.
     Valid("console.log(device.ip, ipAddress, sessionId, plugin.fullName);\n", "example.js"),
 )
@@ -84,7 +90,7 @@ INVALID = (
         "console.error('Payment failed', customerName, billingAddress, cardNumber, cvc, iban);\n"
         "console.warn('who', firstName, lastName, dateOfBirth, ssn, taxId, user.name);\n"
         "console.info('auth', password, accessToken, process.env.STRIPE_SECRET_KEY, apiKey);\n"
-        "console.debug('net', req.ip, req.sessionID, document.cookie, customerPhone);\n",
+        "console.debug('net', req.ip, req.cookies, document.cookie, customerPhone);\n",
         fixed="console.error('Payment failed', '[redacted: name]', '[redacted: address]', "
         "'[redacted: card]', '[redacted: card]', '[redacted: bank account]');\n"
         "console.warn('who', '[redacted: name]', '[redacted: name]', '[redacted: birth date]', "

@@ -26,6 +26,8 @@ from rules._pii_vocabulary import (
     REQUEST_WORDS,
     TRANSPARENT_METHODS,
     Vocabulary,
+    about_key,
+    constant,
     getter_label,
     marker,
     member_label,
@@ -101,7 +103,7 @@ class JsClassifier:
             prop = node.child_by_field_name("property")
             if prop is not None and prop.type not in {"property_identifier"}:
                 return None  # `#private` fields are the class's own business
-            return self.member(receiver, member)
+            return self.member(receiver, member, key=kind == "subscript_expression")
         if kind == "call_expression":
             return self._call(node)
         if kind == "ternary_expression":
@@ -111,10 +113,12 @@ class JsClassifier:
         return None
 
     def identifier(self, name: str) -> str | None:
+        if constant(name):
+            return None
         return self.vocabulary.name_label(name) or self.vocabulary.object_label(name)
 
-    def member(self, receiver: Node, name: str) -> str | None:
-        return member_label(self.vocabulary, self.name_of(receiver), name)
+    def member(self, receiver: Node, name: str, *, key: bool = False) -> str | None:
+        return member_label(self.vocabulary, self.name_of(receiver), name, key=key)
 
     def key_label(self, key: str) -> str | None:
         return self.vocabulary.name_label(key)
@@ -157,7 +161,7 @@ class JsClassifier:
             if method in KEY_GETTERS and args and string_value(args[0]) is not None:
                 key = string_value(args[0])
                 assert key is not None
-                return self.member(receiver, key)
+                return self.member(receiver, key, key=True)
             owner = words(receiver_name or "")
             if owner and owner[-1] in REQUEST_WORDS and method in REQUEST_METHODS:
                 return "request data"
@@ -273,9 +277,11 @@ class JsRedactor:
                 value = member.child_by_field_name("value")
                 if value is None:
                     continue
+                pair_key = self._key(member)
+                if pair_key is not None and about_key(pair_key):
+                    continue  # `{ customerId: subscription.customer }`: an id
                 before = len(self.found)
                 self.value(value)
-                pair_key = self._key(member)
                 if len(self.found) > before or pair_key is None:
                     continue
                 label = self.classifier.key_label(pair_key)

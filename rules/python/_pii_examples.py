@@ -36,6 +36,9 @@ VALID = (
     Valid("print(owner.email)\n", path="app/seeds/users.py"),
     # A flag named after an action; a stream or page position is not a credential.
     Valid("logger.info('%s %s %s', send_email_to_owner, next_token, since_token)\n"),
+    # Configuration's addresses are the organisation's; constants; a value keyed as an id.
+    Valid("print(settings.DEFAULT_FROM_EMAIL, os.getenv('SUPPORT_PHONE'), API_KEY_MISSING)\n"),
+    Valid("logger.info('x', extra={'customer_id': order.customer, 'user_count': users})\n"),
     # Ambiguous alone: a device's IP, a stream's session, a platform's full name, the name
     # of a setting, a name given by a user.
     Valid("logger.info('%s %s %s', device.ip_address, session_id, full_name)\n"),

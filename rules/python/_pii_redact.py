@@ -25,7 +25,7 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from rules._pii_vocabulary import marker
+from rules._pii_vocabulary import about_key, marker
 from rules.python._code import code_of
 from rules.python._pii_format import fold, format_fields, literal_text, plain_parts
 from rules.python._pii_values import (
@@ -109,7 +109,10 @@ class Redactor:
         return arg.with_changes(value=self._keyed(name, arg.value))  # structlog, loguru
 
     def _keyed(self, key: str | None, value: cst.BaseExpression) -> cst.BaseExpression:
-        """A value under a key: the key may say what it is (`email=addr`)."""
+        """A value under a key: the key may say what it is (`email=addr`), or that it is
+        about something (`user_id=user`: not examined)."""
+        if key is not None and about_key(key):
+            return value
         new = self.value(value)
         if new is not value or key is None:
             return new

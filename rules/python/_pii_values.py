@@ -23,6 +23,8 @@ from rules._pii_vocabulary import (
     REQUEST_WORDS,
     TRANSPARENT_METHODS,
     Vocabulary,
+    config_label,
+    constant,
     getter_label,
     member_label,
     plain_name,
@@ -35,7 +37,7 @@ PASS_THROUGH = frozenset(
     | {"pformat", "asdict", "model_to_dict", "to_dict", "model_dump", "jsonable_encoder"}
 )
 RECORD_METHODS = frozenset({"to_dict", "dict", "model_dump", "as_dict", "to_json", "json"})
-ENV_GETTERS = frozenset({"getenv", "get", "getlist", "pop"})
+KEY_GETTERS = frozenset({"get", "getlist", "pop"})
 REQUEST_METHODS = frozenset({"get json", "json", "form data"})
 
 
@@ -80,11 +82,15 @@ class Classifier:
         return None
 
     def identifier(self, name: str) -> str | None:
+        if constant(name):
+            return None
         vocabulary = self.vocabulary
         return vocabulary.name_label(name) or vocabulary.object_label(name)
 
-    def member(self, receiver: cst.BaseExpression, attribute: str) -> str | None:
-        return member_label(self.vocabulary, last_name(receiver), attribute)
+    def member(
+        self, receiver: cst.BaseExpression, attribute: str, *, key: bool = False
+    ) -> str | None:
+        return member_label(self.vocabulary, last_name(receiver), attribute, key=key)
 
     def key_label(self, key: str) -> str | None:
         """What a dict key or keyword says its value is (names only: `{"user": user.id}`
@@ -106,7 +112,7 @@ class Classifier:
         key = string_key(node.slice[0].slice.value)
         if key is None:
             return None
-        return self.member(node.value, key)
+        return self.member(node.value, key, key=True)
 
     def _call(self, node: cst.Call) -> str | None:
         func = node.func
@@ -114,21 +120,18 @@ class Classifier:
         name = last_name(func)
         if name is None:
             return None
+        first_key = string_key(positional[0]) if positional else None
+        if name == "getenv" and first_key is not None:  # os.getenv("KEY")
+            return config_label(self.vocabulary, first_key)
         if isinstance(func, cst.Attribute):
             receiver = func.value
             if name in TRANSPARENT_METHODS or name in RECORD_METHODS:
                 return self.label(receiver)
-            if name in ENV_GETTERS and positional and string_key(positional[0]) is not None:
-                key = string_key(positional[0])
-                assert key is not None
-                return self.member(receiver, key)
+            if name in KEY_GETTERS and first_key is not None:
+                return self.member(receiver, first_key, key=True)
             owner = words(last_name(receiver) or "")
             if owner and owner[-1] in REQUEST_WORDS and " ".join(words(name)) in REQUEST_METHODS:
                 return "request data"
-        if name == "getenv" and positional and string_key(positional[0]) is not None:
-            key = string_key(positional[0])
-            assert key is not None
-            return self.vocabulary.name_label(key)
         if name in PASS_THROUGH and positional and not format_method(func):
             return self.label(positional[0])
         receiver_name = last_name(func.value) if isinstance(func, cst.Attribute) else None
