@@ -53,17 +53,51 @@ class Location:
     column: int
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@dataclass(frozen=True, slots=True)
 class Edit:
-    """Replace the characters `[start, end)` of the decoded file text with `text`."""
+    """Replace the characters `[start, end)` of the decoded file text with `text`.
+
+    `path` names the file (posix, relative to the project root) when it is not the
+    finding's own; `create` makes the edit create the file at `path` holding `text`
+    (start = end = 0): refused if the file exists with other content, dropped if it
+    already holds exactly `text`. A fix with an edit in another file is applied after
+    the per-file fixes, all its edits or none (auditor.scan.project_fix)."""
 
     start: int
     end: int
     text: str
+    path: str | None = None
+    create: bool = False
 
     def __post_init__(self) -> None:
         if not 0 <= self.start <= self.end:
             raise ValueError(f"invalid edit range [{self.start}, {self.end})")
+        if self.create and (self.path is None or self.start != 0 or self.end != 0):
+            raise ValueError("an edit that creates a file names its path, at [0, 0)")
+
+    def target(self, own: str) -> str:
+        """The file the edit changes, for a finding in `own`."""
+        return own if self.path is None else self.path
+
+    def in_file(self, own: str) -> bool:
+        """Whether the edit changes `own` in place (no other file, no creation)."""
+        return not self.create and self.path in (None, own)
+
+    def _key(self) -> tuple[int, int, str, str, bool]:
+        return (self.start, self.end, self.text, self.path or "", self.create)
+
+    # By position first (the fixer's order); never comparing None with a path.
+    def __lt__(self, other: Edit) -> bool:
+        return self._key() < other._key()
+
+    def __le__(self, other: Edit) -> bool:
+        return self._key() <= other._key()
+
+    def __gt__(self, other: Edit) -> bool:
+        return self._key() > other._key()
+
+    def __ge__(self, other: Edit) -> bool:
+        return self._key() >= other._key()
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +109,17 @@ class Fix:
     def allowed(self, unsafe: bool) -> bool:
         """Whether `--fix` applies it (`unsafe`: with `--unsafe-fixes`)."""
         return unsafe or self.applicability == "safe"
+
+    def in_file(self, own: str) -> bool:
+        """Whether every edit changes `own` in place: the per-file fixer applies it; a fix
+        that edits or creates another file waits for the project-wide phase."""
+        return all(edit.in_file(own) for edit in self.edits)
+
+    def paths(self, own: str) -> tuple[str, ...]:
+        """The files the fix changes or creates: `own` first when it changes, then the
+        others in order of first mention."""
+        found = dict.fromkeys(edit.target(own) for edit in self.edits)
+        return tuple(sorted(found, key=lambda path: path != own))
 
 
 @dataclass(frozen=True, slots=True)

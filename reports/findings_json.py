@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from auditor.model import Finding, Fix, Location, Severity
+from auditor.model import Edit, Finding, Fix, Location, Severity
 
 SCHEMA = "auditor.scan/1"
 
@@ -16,12 +16,24 @@ def _location(location: Location) -> dict[str, int]:
     return {"line": location.line, "column": location.column}
 
 
-def fix_dict(fix: Fix) -> dict[str, Any]:
+def fix_dict(fix: Fix, path: str) -> dict[str, Any]:
+    """A fix of a finding in the file at `path`: an edit of another file gives its `path`,
+    and an edit that creates its file says so (`"create": true`); an edit of the
+    finding's own file is as it always was (added within schema 1)."""
     return {
         "description": fix.description,
         "applicability": fix.applicability,
-        "edits": [{"start": e.start, "end": e.end, "text": e.text} for e in fix.edits],
+        "edits": [_edit_dict(edit, path) for edit in fix.edits],
     }
+
+
+def _edit_dict(edit: Edit, path: str) -> dict[str, Any]:
+    found: dict[str, Any] = {"start": edit.start, "end": edit.end, "text": edit.text}
+    if edit.target(path) != path:
+        found["path"] = edit.target(path)
+    if edit.create:
+        found["create"] = True
+    return found
 
 
 def finding_dict(finding: Finding) -> dict[str, Any]:
@@ -35,8 +47,8 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "end": _location(finding.end),
         "message": finding.message,
         "fingerprint": finding.fingerprint,
-        "fix": None if finding.fix is None else fix_dict(finding.fix),
-        "alternatives": [fix_dict(fix) for fix in finding.alternatives],
+        "fix": None if finding.fix is None else fix_dict(finding.fix, finding.path),
+        "alternatives": [fix_dict(fix, finding.path) for fix in finding.alternatives],
     }
 
 

@@ -6,7 +6,8 @@ repository root when the project is inside one, as GitHub reads relative paths f
 there (a project in `backend/` gives `backend/app/x.py`), else the project root; our fingerprint as
 a partial fingerprint, and the fixes as artifact changes (character offsets, counted in
 Unicode code points like our columns: `columnKind` says so): the finding's own fix first,
-then its alternatives, each description saying whether it is safe or unsafe.
+then its alternatives, each description saying whether it is safe or unsafe; one
+artifact change per file a fix changes (the finding's own first), a created file marked.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-from auditor.model import Finding, Fix, Severity
+from auditor.model import Edit, Finding, Fix, Severity
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {
@@ -110,19 +111,31 @@ def _fix(fix: Fix, path: str, prefix: str) -> dict[str, Any]:
     return {
         "description": {"text": f"{fix.description} ({kind})"},
         "artifactChanges": [
-            {
-                "artifactLocation": _artifact(path, prefix),
-                "replacements": [
-                    {
-                        "deletedRegion": {"charOffset": e.start, "charLength": e.end - e.start},
-                        "insertedContent": {"text": e.text},
-                    }
-                    for e in fix.edits
-                ],
-            }
+            _artifact_change(target, [e for e in fix.edits if e.target(path) == target], prefix)
+            for target in fix.paths(path)
         ],
         "properties": {"applicability": fix.applicability},
     }
+
+
+def _artifact_change(path: str, edits: Sequence[Edit], prefix: str) -> dict[str, Any]:
+    """The changes of one file (SARIF: the artifactChanges of a fix name distinct
+    artifacts). SARIF 2.1.0 has no operation that creates a file: a created file is an
+    insertion at offset 0 of an artifact that does not exist yet, marked
+    `"properties": {"created": true}`."""
+    change: dict[str, Any] = {
+        "artifactLocation": _artifact(path, prefix),
+        "replacements": [
+            {
+                "deletedRegion": {"charOffset": e.start, "charLength": e.end - e.start},
+                "insertedContent": {"text": e.text},
+            }
+            for e in edits
+        ],
+    }
+    if any(e.create for e in edits):
+        change["properties"] = {"created": True}
+    return change
 
 
 def render(

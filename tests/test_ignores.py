@@ -68,3 +68,29 @@ def test_ignore_file_silences_the_whole_file(project, audit) -> None:
     )
     result = audit("scan", "--fail-on", "none")
     assert [line.split(": ")[0] for line in result.out.splitlines()[:-2]] == ["c.py:1:1"]
+
+
+JSX = (
+    "export const A = () => (\n"
+    "  <div>\n"
+    "    {/* audit: ignore[console-logging] */}\n"
+    "    <b>x</b>{/* audit: ignore[console-logging] */}\n"
+    "  </div>\n"
+    ");\n"
+    "/* audit: ignore[console-logging] */ export const b = 2;\n"
+)
+
+
+def test_unused_jsx_and_block_comment_ignores_go_and_the_code_stays(project, audit) -> None:
+    # A JSX comment goes with its braces, alone on its line with the line; a block
+    # comment before code on its line goes, not the code.
+    root = project({"pyproject.toml": "[tool.audit]\nreport-unused-ignores = true\n", "A.jsx": JSX})
+    assert [line.split(" silences")[0] for line in audit("scan").out.splitlines()[:3]] == [
+        "A.jsx:3:5: low unused-ignore `{/* audit: ignore[console-logging] */}`",
+        "A.jsx:4:13: low unused-ignore `{/* audit: ignore[console-logging] */}`",
+        "A.jsx:7:1: low unused-ignore `/* audit: ignore[console-logging] */`",
+    ]
+    assert audit("scan", "--fix").code == 0
+    assert (root / "A.jsx").read_text() == (
+        "export const A = () => (\n  <div>\n    <b>x</b>\n  </div>\n);\nexport const b = 2;\n"
+    )

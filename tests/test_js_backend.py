@@ -163,6 +163,26 @@ def test_suppression_comments_of_both_styles() -> None:
     assert _where(findings) == [("unvalidated-env", 7, 11), ("unvalidated-env", 11, 11)]
 
 
+def test_a_jsx_comment_alone_on_its_line_suppresses_the_line_below() -> None:
+    code = textwrap.dedent(
+        """\
+        export const A = ({ x }) => (
+          <>
+            {/* audit: ignore[console-logging] */}
+            {console.log(x)}
+            {/* why */ /* audit: ignore[console-logging] */}
+            {console.log(x)}
+            <b>{/* audit: ignore[console-logging] */}</b>
+            {console.log(x)}
+            {console.log(x)}{/* audit: ignore[console-logging] */}
+          </>
+        );
+        """
+    )
+    # The comment on line 7 is not alone on its line: it covers that line only.
+    assert _where(run_rule(JsConsoleLogging, code, "a.jsx")) == [("console-logging", 8, 6)]
+
+
 def test_a_comment_inside_a_string_does_not_suppress() -> None:
     code = "const s = '// audit: ignore'; const a = process.env.A;\n"
     assert _where(run_rule(JsUnvalidatedEnv, code, "a.js")) == [("unvalidated-env", 1, 41)]

@@ -41,7 +41,12 @@ class Client:
     """An editor's side of the protocol: Content-Length framed JSON-RPC on the server's
     stdin and stdout, read by a thread into a queue; what a wait does not want is kept."""
 
-    def __init__(self, cwd: Path, options: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        cwd: Path,
+        options: dict[str, Any] | None = None,
+        capabilities: dict[str, Any] | None = None,
+    ) -> None:
         self.root = cwd
         self.process = subprocess.Popen(
             [sys.executable, "-c", "from auditor.cli import main; main()", "lsp"],
@@ -61,7 +66,7 @@ class Client:
             {
                 "processId": None,
                 "rootUri": cwd.as_uri(),
-                "capabilities": {},
+                "capabilities": capabilities or {},
                 "initializationOptions": {"debounceMs": 0, **(options or {})},
             },
         )

@@ -191,3 +191,40 @@ def test_carried_findings_move_with_the_lines_and_go_with_a_changed_one() -> Non
     moved = carried(old, findings, new)
     assert [(f.start.line, f.end.line) for f in moved] == [(1, 1), (3, 3), (5, 5), (6, 6)]
     assert {f.fix for f in moved} == {None}  # its offsets are the old text's
+
+
+# --- JSX children and JSX comments --------------------------------------------------------
+
+ROW = (
+    "export function Row({ item }) {\n"
+    "  return (\n"
+    "    <li>\n"
+    "      {console.log(item)}\n"
+    "      {item.name}\n"
+    "    </li>\n"
+    "  );\n"
+    "}\n"
+)
+IN_JSX = (
+    "`console.log` writes to the console; "
+    "as a JSX child it runs on every render and renders nothing: remove it"
+)
+
+
+def test_a_jsx_child_gets_a_fix_and_a_jsx_comment_that_suppresses_it(server) -> None:  # noqa: F811
+    client = server({})
+    client.open("Row.jsx", ROW, "javascriptreact")
+    found = _diagnostic((3, 7), (3, 24), "console-logging", ERROR, IN_JSX)
+    assert client.diagnostics("Row.jsx") == [found]
+    fix, suppress = client.actions("Row.jsx", (3, 7), (3, 7), ["quickfix"])
+    assert (fix["title"], fix["diagnostics"]) == ("Fix: remove the `{...}` child (unsafe)", [found])
+    assert fix["edit"] == {"changes": {client.uri("Row.jsx"): [_edit((3, 0), (4, 0), "")]}}
+    assert suppress["title"] == "Suppress with `{/* audit: ignore[console-logging] */}`"
+    comment = "      {/* audit: ignore[console-logging] */}\n"
+    assert suppress["edit"] == {
+        "changes": {client.uri("Row.jsx"): [_edit((3, 0), (3, 0), comment)]}
+    }
+    # The comment the action writes suppresses the finding.
+    client.send(client.change("Row.jsx", apply(ROW, suppress["edit"]), 2))
+    assert client.diagnostics("Row.jsx", 2) == []
+    assert client.close() == 0

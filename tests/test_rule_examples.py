@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from multi_file_rules import TodoRegistry, ToyLogModule, ToyOtherLog
 
 from auditor.plugins import BaseRule, Invalid, Valid
 from auditor.scan.loading import load_rules
@@ -41,6 +42,20 @@ def test_every_rule_documents_itself(cls: type[BaseRule]) -> None:
 
 @pytest.mark.parametrize(("cls", "example"), CASES)
 def test_rule_example(cls: type[BaseRule], example: Valid | Invalid) -> None:
+    check_example(cls, example)
+
+
+# Multi-file examples (files=, fixed_files=), through the same harness: the toy rules of
+# tests/multi_file_rules.py, which test fixes that span files (no built-in rule has one yet).
+TOY_CASES = [
+    pytest.param(cls, example, id=f"{cls.id}-{i}")
+    for cls in (ToyLogModule, ToyOtherLog, TodoRegistry)
+    for i, example in enumerate((*cls.VALID, *cls.INVALID))
+]
+
+
+@pytest.mark.parametrize(("cls", "example"), TOY_CASES)
+def test_multi_file_example(cls: type[BaseRule], example: Valid | Invalid) -> None:
     check_example(cls, example)
 
 

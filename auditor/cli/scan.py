@@ -232,6 +232,9 @@ def scan(
     if new_since is not None:
         from auditor.scan.gate import not_in
         from auditor.track.progress import existing_since
+    if not diff:  # files the fixes that span files created
+        notes += [f"created {display(c.path)}" for c in outcome.changes if c.before is None]
+    notes += [skip.line(display) for skip in outcome.not_applied]  # left for a next run
 
         project = project.realized()  # the merge base's files are parsed
         old = existing_since(project, new_since, outcome)
@@ -277,8 +280,11 @@ def scan(
     if diff:
         for change in outcome.changes:
             click.echo(unified_diff(display(change.path), change.before, change.after), nl=False)
-        fixes, files = len(outcome.fixed), len(outcome.changes)
-        click.echo(f"Would fix {plural(fixes, 'finding')} in {plural(files, 'file')}.", err=True)
+        fixes = plural(len(outcome.fixed), "finding")
+        files = plural(sum(c.before is not None for c in outcome.changes), "file")
+        created = ", ".join(display(c.path) for c in outcome.changes if c.before is None)
+        creating = f", creating {created}" if created else ""
+        click.echo(f"Would fix {fixes} in {files}{creating}.", err=True)
     else:
         report = _render_findings(
             output_format,

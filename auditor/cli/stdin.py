@@ -23,7 +23,8 @@ def stdin_start(path: Path) -> Path:
 def scan_stdin(project: Any, path: Path, *, fix: bool, unsafe: bool) -> Any:
     from auditor.model import PARSE_ERROR, error_finding
     from auditor.scan.buffer import buffer_for, decode, fix_buffer, scan_buffer
-    from auditor.scan.run import FileChange, ScanOutcome
+    from auditor.scan.fixer import FileChange
+    from auditor.scan.run import ScanOutcome
     from auditor.scan.source import DecodeError
 
     engine = project.engine()

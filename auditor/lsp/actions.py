@@ -1,7 +1,8 @@
 """Code actions for a document's findings: each fix as a quickfix, a suppression comment
 for each finding, and source.fixAll.audit. Every edit comes from `fix_buffer` (the fixer of
 `audit scan --fix`: fixpoint, verification) or, for a suppression, from a checked comment;
-each is sent as the changed characters only (auditor/lsp/edits.py)."""
+each is sent as the changed characters only (auditor/lsp/edits.py). A fix that changes
+other files too is one WorkspaceEdit of every file (auditor/lsp/spanning.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from auditor.lsp.analysis import Analysis
 from auditor.lsp.diagnostics import diagnostic, lsp_range
 from auditor.lsp.edits import workspace_edit
 from auditor.lsp.positions import TextPositions
-from auditor.lsp.suppress import comment, suppressed_text
+from auditor.lsp.spanning import Workspace, spanning_action
+from auditor.lsp.suppress import suppressed_text
 from auditor.model import FIX_ERROR, Finding
 from auditor.scan.buffer import fix_buffer
 from auditor.scan.fixer import fixable
@@ -31,6 +33,7 @@ class Request:
     end: types.Position
     only: Sequence[str] | None  # the kinds asked for; None: every kind
     unsafe: bool  # fix-all applies unsafe fixes too (audit.unsafeFixes)
+    workspace: Workspace | None = None  # for fixes that change other files too
 
 
 def wanted(kind: str, only: Sequence[str] | None) -> bool:
@@ -82,7 +85,7 @@ def fix_actions(
     (an unsafe one says so in its title); the own fix, when safe, is the preferred one."""
     if analysis.engine is None or analysis.buffer is None:
         return []
-    return [
+    actions = (
         fix_action(
             analysis,
             positions,
@@ -91,7 +94,8 @@ def fix_actions(
             preferred=index == 0 and fix.applicability == "safe",
         )
         for index, fix in enumerate(finding.fixes)
-    ]
+    )
+    return [action for action in actions if action is not None]
 
 
 def fix_action(
@@ -101,20 +105,37 @@ def fix_action(
     finding: Finding,
     *,
     preferred: bool,
-) -> types.CodeAction:
+) -> types.CodeAction | None:
     """The finding's `fix`, verified like any other; disabled with the reason when the
-    fixer refuses it."""
+    fixer refuses it. None: it changes other files, and the client cannot take that."""
     assert finding.fix is not None and analysis.engine is not None and analysis.buffer is not None
     unsafe = finding.fix.applicability == "unsafe"
     title = f"Fix: {finding.fix.description}" + (" (unsafe)" if unsafe else "")
-    outcome = fix_buffer(
-        analysis.engine, analysis.buffer, analysis.text, unsafe=True, findings=[finding]
-    )
     action = types.CodeAction(
         title=title,
         kind=QUICKFIX,
         diagnostics=[diagnostic(positions, finding, analysis.urls)],
         is_preferred=preferred,
+    )
+    if not finding.fix.in_file(finding.path) and analysis.project is not None:
+        edit, refused = spanning_action(
+            finding,
+            analysis.text,
+            analysis.project.root,
+            request.uri,
+            request.version,
+            positions,
+            request.workspace,
+        )
+        if edit is None and refused is None:
+            return None
+        action.edit = edit
+        if refused is not None:
+            action.disabled = types.CodeActionDisabled(reason=refused)
+            action.is_preferred = None
+        return action
+    outcome = fix_buffer(
+        analysis.engine, analysis.buffer, analysis.text, unsafe=True, findings=[finding]
     )
     if not outcome.applied or outcome.text == analysis.text:
         refused = next((f.message for f in outcome.findings if f.rule_id == FIX_ERROR), None)
@@ -131,14 +152,16 @@ def suppress_action(
 ) -> types.CodeAction | None:
     if analysis.buffer is None:
         return None
-    text = suppressed_text(analysis, finding)
-    if text is None:
+    suppressed = suppressed_text(analysis, finding)
+    if suppressed is None:
         return None
     return types.CodeAction(
-        title=f"Suppress with `{comment(analysis.buffer.language, finding.rule_id)}`",
+        title=f"Suppress with `{suppressed.comment}`",
         kind=QUICKFIX,
         diagnostics=[diagnostic(positions, finding, analysis.urls)],
-        edit=workspace_edit(request.uri, request.version, positions, text),
+        edit=workspace_edit(
+            request.uri, request.version, positions, suppressed.text, (suppressed.edit,)
+        ),
     )
 
 

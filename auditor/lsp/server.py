@@ -30,6 +30,7 @@ from auditor.lsp.positions import UTF16, TextPositions
 from auditor.lsp.projects import Projects
 from auditor.lsp.protocol import AuditProtocol
 from auditor.lsp.settings import Settings, updated
+from auditor.lsp.spanning import Workspace
 
 logger = logging.getLogger("auditor.lsp")
 
@@ -55,6 +56,7 @@ class AuditServer(LanguageServer):
         self.projects = Projects()
         self.lanes = Lanes()
         self.versioned_edits = False  # the client takes documentChanges (versioned edits)
+        self.creates_files = False  # ...and CreateFile among them (resourceOperations)
         self._pending: dict[str, asyncio.Task[None]] = {}
         self._background: set[asyncio.Task[Any]] = set()
         # The last scan of each document: read and written in the document's lane only.
@@ -161,9 +163,19 @@ class AuditServer(LanguageServer):
             end=params.range.end,
             only=None if only is None else [_kind(k) for k in only],
             unsafe=self.settings.unsafe_fixes,
+            workspace=Workspace(
+                self.versioned_edits,
+                self.creates_files,
+                {uri: (d.source, d.version) for uri, d in self.workspace.text_documents.items()},
+            ),
         )
         text, encoding = document.source, self.encoding
-        return await self.lanes.run(document.uri, self._actions, path, text, encoding, request)
+        found = await self.lanes.run(document.uri, self._actions, path, text, encoding, request)
+        for note in request.workspace.notes if request.workspace is not None else ():
+            if note not in self._told:  # once: a fix not offered, and why
+                self._told.add(note)
+                self.window_log_message(types.LogMessageParams(types.MessageType.Info, note))
+        return found
 
     def _actions(
         self, path: Path, text: str, encoding: str, request: Request
@@ -221,6 +233,8 @@ def make_server() -> AuditServer:
             workspace = params.capabilities.workspace
             edit = workspace.workspace_edit if workspace is not None else None
             ls.versioned_edits = bool(edit is not None and edit.document_changes)
+            operations = (edit.resource_operations if edit is not None else None) or ()
+            ls.creates_files = types.ResourceOperationKind.Create in operations
         except Exception:
             ls.log_exception("reading the initialize options")
 

@@ -191,7 +191,14 @@ def finding_raw(f: Finding) -> list[Any]:
 
 
 def _fix_raw(fix: Fix) -> list[Any]:
-    return [fix.description, fix.applicability, [[e.start, e.end, e.text] for e in fix.edits]]
+    return [fix.description, fix.applicability, [_edit_raw(e) for e in fix.edits]]
+
+
+def _edit_raw(edit: Edit) -> list[Any]:
+    """Three fields for an edit of the finding's file, five for one of another file."""
+    if edit.path is None and not edit.create:
+        return [edit.start, edit.end, edit.text]
+    return [edit.start, edit.end, edit.text, edit.path, edit.create]
 
 
 def _entry(rel: str, raw: Any) -> Entry:
@@ -237,16 +244,24 @@ def finding_from_raw(rel: str, raw: Any) -> Finding:
 def _fix(raw: Any) -> Fix:
     description, applicability, edits = as_list(raw, 3)
     return Fix(
-        tuple(
-            Edit(as_int(s), as_int(e), as_str(t))
-            for s, e, t in (as_list(edit, 3) for edit in as_list(edits))
-        ),
+        tuple(_edit(edit) for edit in as_list(edits)),
         as_str(description),
         "unsafe" if applicability == "unsafe" else "safe",
     )
 
 
 def stat_of(path: Path) -> tuple[int, int] | None:
+def _edit(raw: Any) -> Edit:
+    fields = as_list(raw)
+    if len(fields) == 3:
+        start, end, text = fields
+        return Edit(as_int(start), as_int(end), as_str(text))
+    start, end, text, path, create = as_list(raw, 5)
+    if not isinstance(create, bool):
+        raise ValueError("an edit's create flag is not a boolean")
+    return Edit(as_int(start), as_int(end), as_str(text), as_str(path), create)
+
+
     try:
         st = os.stat(path)
     except OSError:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, ClassVar, TypeAlias
 
 import libcst as cst
 
-from auditor.model import Applicability
+from auditor.model import Applicability, Edit
 from auditor.scan.module_names import ModuleNames
 from auditor.scan.rule_base import BaseRule, RuleContext
 
@@ -32,6 +32,7 @@ class Alternative:
     replacements: tuple[tuple[cst.CSTNode, Replacement], ...]
     description: str
     applicability: Applicability = "unsafe"
+    edits: tuple[Edit, ...] = ()  # in other files (each names its path), as Rule.report's
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,7 @@ class Report:
     fix_description: str | None
     applicability: Applicability
     alternatives: tuple[Alternative, ...] = ()
+    edits: tuple[Edit, ...] = ()  # the fix's edits in other files
 
     def targets(self) -> Iterator[cst.CSTNode]:
         """The nodes some fix of the report replaces."""
@@ -117,14 +119,20 @@ class Rule(BaseRule, cst.BatchableCSTVisitor):
         fix_description: str | None = None,
         applicability: Applicability | None = None,
         alternatives: Sequence[Alternative] = (),
+        edits: Sequence[Edit] = (),
     ) -> None:
         """Report `node` (its range ends with `end`, when given). A fix replaces `node`
-        with `replacement` and each other node with its pair in `replacements`;
+        with `replacement` and each other node with its pair in `replacements`, and
+        makes `edits` in other files (each `Edit` names its `path`, or creates it);
         `alternatives` are other fixes offered beside it, from the most conservative to
         the most capable (`--fix` applies the last one its level allows)."""
         pairs = tuple(replacements)
         if replacement is not None:
             pairs = ((node, replacement), *pairs)
+        if edits and not pairs:
+            raise ValueError("edits in other files go with a fix of this file: report one")
+        if any(edit.path is None for edit in (*edits, *(e for a in alternatives for e in a.edits))):
+            raise ValueError("an edit beside the replacements names the file it changes")
         if alternatives and not pairs:
             raise ValueError("alternatives are offered beside a fix: report a fix too")
         self.reports.append(
@@ -136,6 +144,7 @@ class Rule(BaseRule, cst.BatchableCSTVisitor):
                 fix_description=fix_description or self.fix_description,
                 applicability=applicability or self.fix_applicability,
                 alternatives=tuple(alternatives),
+                edits=tuple(edits),
             )
         )
 

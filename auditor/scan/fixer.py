@@ -20,6 +20,16 @@ Check = Callable[[str, str, Sequence[Edit]], str | None]
 
 
 @dataclass(frozen=True, slots=True)
+class FileChange:
+    """A file a fix changes (`--fix`) or would change (`--diff`)."""
+
+    path: str  # relative to the project root
+    before: str | None  # None: the fix creates the file
+    after: str
+    note: str = ""  # what else the write did: a hard link split (see auditor.scan.fileio)
+
+
+@dataclass(frozen=True, slots=True)
 class FixOutcome:
     text: str
     findings: tuple[Finding, ...]  # what is left after fixing, plus any fix errors
@@ -28,6 +38,11 @@ class FixOutcome:
 
 def fixable(finding: Finding, unsafe: bool) -> bool:
     return finding.fix_for(unsafe) is not None
+
+
+def in_file_fixable(finding: Finding, unsafe: bool) -> bool:
+    """Whether the per-file fixer has a fix of `finding` to apply at this level."""
+    return Level(unsafe).pick_in_file(finding) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +62,15 @@ class Level:
         if fix is finding.fix and not finding.alternatives:
             return finding
         return replace(finding, fix=fix, alternatives=())
+
+    def pick_in_file(self, finding: Finding) -> Finding | None:
+        """`pick`, when the fix changes only the finding's file: the per-file fixer's. A
+        fix that edits or creates another file is the project-wide phase's (it is not
+        replaced by a less capable fix here)."""
+        picked = self.pick(finding)
+        if picked is None or picked.fix is None or not picked.fix.in_file(finding.path):
+            return None
+        return picked
 
 
 def apply_edits(text: str, edits: Sequence[Edit]) -> str:
@@ -109,7 +133,9 @@ def fix_text(
 ) -> FixOutcome:
     """Fix `findings` (the scan of `text`) until nothing fixable is left. Each finding
     contributes one fix, the most capable its level allows (`Level.pick`); without
-    `alternatives`, its own `fix` (the harness's `fixed` examples).
+    `alternatives`, its own `fix` (the harness's `fixed` examples). Only fixes that
+    change this file alone are applied here (`Level.pick_in_file`); the others are left
+    to the project-wide phase (auditor.scan.project_fix).
 
     A round whose result does not pass `check` (it does not parse, or it changed code
     outside the edits) is undone, and each rule whose fix fails the check on its own is
@@ -137,7 +163,7 @@ def _fix_rounds(
 ) -> FixOutcome | None:
     applied: list[Finding] = []
     for _ in range(MAX_ROUNDS):
-        picked = (level.pick(f) for f in findings if f.rule_id not in refused)
+        picked = (level.pick_in_file(f) for f in findings if f.rule_id not in refused)
         candidates = [f for f in picked if f is not None]
         if not candidates:
             return FixOutcome(text, (*findings, *errors), tuple(applied))
@@ -158,7 +184,7 @@ def _fix_rounds(
             text = new_text
             applied.extend(chosen)
             findings = scan(text)
-    churning = {f.rule_id for f in findings if level.pick(f) is not None} - refused
+    churning = {f.rule_id for f in findings if level.pick_in_file(f) is not None} - refused
     if not churning:  # the last round settled it
         return FixOutcome(text, (*findings, *errors), tuple(applied))
     for rule_id in sorted(churning):
@@ -169,11 +195,12 @@ def _fix_rounds(
     return None
 
 
-def unified_diff(path: str, before: str, after: str) -> str:
+def unified_diff(path: str, before: str | None, after: str) -> str:
+    """git's unified diff of a file; `before` None: the file is created (from /dev/null)."""
     lines = difflib.unified_diff(
-        split_lines(before, keepends=True),
+        split_lines(before or "", keepends=True),
         split_lines(after, keepends=True),
-        fromfile=f"a/{path}",
+        fromfile="/dev/null" if before is None else f"a/{path}",
         tofile=f"b/{path}",
     )
     return "".join(

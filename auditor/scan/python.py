@@ -239,17 +239,22 @@ def _finding(
     end = spans.to_source(min(spans.syntactic[id(report.end)][1], len(spans.text)))
 
     def made(
-        pairs: Sequence[tuple[cst.CSTNode, Replacement]], text: str, kind: Applicability
+        pairs: Sequence[tuple[cst.CSTNode, Replacement]],
+        text: str,
+        kind: Applicability,
+        elsewhere: Sequence[Edit],
     ) -> Fix:
         edits = sorted(_edit(spans, node, new, module) for node, new in pairs)
         kept = tuple(e for e in edits if e.start != e.end or e.text)
-        return Fix(kept, text, "safe" if active.fixes_are_safe else kind)
+        return Fix((*kept, *elsewhere), text, "safe" if active.fixes_are_safe else kind)
 
     fix = None
     if report.replacements:
         description = report.fix_description or f"fix {active.id}"
-        fix = made(report.replacements, description, report.applicability)
-    others = (made(a.replacements, a.description, a.applicability) for a in report.alternatives)
+        fix = made(report.replacements, description, report.applicability, report.edits)
+    others = (
+        made(a.replacements, a.description, a.applicability, a.edits) for a in report.alternatives
+    )
     return Finding(
         rule_id=active.id,
         severity=active.severity,

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import libcst as cst
 
-from auditor.model import INTERNAL_ERROR, Edit, Finding, Fix, Location
+from auditor.model import INTERNAL_ERROR, Finding, Fix, Location
 from auditor.scan.loading import ActiveRule
 from auditor.scan.module_names import ModuleNames
 from auditor.scan.python import Placement, Unplaced, analyse, libcst_limit, screen, too_deep
@@ -322,8 +322,10 @@ def _shifted(fix: Fix, spliced: Splice, edge: int) -> Fix | None:
     one of its edits is inside them."""
     edits = []
     for e in fix.edits:
-        if e.start >= spliced.old_edge:
-            edits.append(Edit(e.start + spliced.chars, e.end + spliced.chars, e.text))
+        if e.path is not None or e.create:
+            edits.append(e)  # in another file: the document's splice does not move it
+        elif e.start >= spliced.old_edge:
+            edits.append(replace(e, start=e.start + spliced.chars, end=e.end + spliced.chars))
         elif e.end <= edge:
             edits.append(e)
         else:

@@ -11,10 +11,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar, Protocol, TypeVar
 
 from auditor.config import OptionValue
-from auditor.model import Applicability, Edit, EnvRead, Fix, Severity
+from auditor.model import Applicability, Edit, EnvRead, Finding, Fix, Severity
 
 if TYPE_CHECKING:  # a Python-only scan never imports tree-sitter
     from tree_sitter import Node
@@ -32,11 +32,13 @@ RULE_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
 @dataclass(frozen=True, slots=True)
 class Valid:
-    """Code on which the rule must report nothing."""
+    """Code on which the rule must report nothing; `files` are other files of the project
+    it is in (path -> content), on disk beside it."""
 
     code: str
     path: str = "example.py"
     options: Mapping[str, OptionValue] = field(default_factory=dict)
+    files: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def source(self) -> str:
@@ -50,7 +52,14 @@ class Invalid:
     has been applied, each finding's own fix and not its alternatives; None means the
     rule offers no fix here. `unsafe_fixed` is the code `--fix --unsafe-fixes` writes
     where some finding offers an alternative (each finding's most capable fix); None
-    means no alternative is offered here."""
+    means no alternative is offered here.
+
+    A multi-file example: `files` are the other files of the project (path -> content)
+    before the fixes, and `fixed_files` (`unsafe_fixed_files`, for the alternatives) the
+    files the fixes create or change, as they are after: every file of the rule's
+    languages is scanned and fixed, the project-wide fixes included, and any other file
+    that changes must be listed. `fixed` None there: the example's own file is left as
+    it is."""
 
     code: str
     fixed: str | None = None
@@ -60,6 +69,9 @@ class Invalid:
     path: str = "example.py"
     options: Mapping[str, OptionValue] = field(default_factory=dict)
     unsafe_fixed: str | None = None
+    files: Mapping[str, str] = field(default_factory=dict)
+    fixed_files: Mapping[str, str] = field(default_factory=dict)
+    unsafe_fixed_files: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def source(self) -> str:
@@ -156,10 +168,11 @@ class BaseRule:
         fixes (`fix_applicability` or `fix_description` set in the rule's own classes).
         `audit rules` says what `audit scan` does: a rule with a fix and no `fixed=`
         example is fixable too."""
-        if any(example.fixed is not None for example in cls.INVALID):
+        if any(example.fixed is not None or example.fixed_files for example in cls.INVALID):
             return True
         own = [k for k in cls.__mro__ if k.__module__ not in _BASE_MODULES]
-        return any("fix_applicability" in vars(k) or "fix_description" in vars(k) for k in own)
+        declared = ("fix_applicability", "fix_description", "project_fix")
+        return any(name in vars(k) for k in own for name in declared)
 
     @classmethod
     def env_reads(
@@ -169,6 +182,38 @@ class BaseRule:
         override it in a rule that finds reads (raise SourceError when the text does not
         parse). `options` are the rule's, as configured. None: this rule finds none."""
         return None
+
+    @classmethod
+    def project_fix(
+        cls,
+        findings: Sequence[Finding],
+        files: ProjectFiles,
+        options: Mapping[str, OptionValue],
+    ) -> Fix | None:
+        """One fix for findings in many files, when the fix must gather them in one place
+        (a settings module holding every variable the project reads, a registry): called
+        by `audit scan --fix`/`--diff` once a run, after the per-file fixes, with all of
+        this rule's findings of the run (sorted, as the per-file phase left their files)
+        when it has any. `files.read(path)` gives a file of the project as it is now
+        (None: no such file); `options` are the rule's, as configured. Every edit of the
+        fix names its `path`; an `Edit(0, 0, text, path=..., create=True)` creates a
+        file. The fix is applied whole or not at all, if its applicability is allowed.
+        None: nothing to do (as on a second run, when the work is done)."""
+        return None
+
+
+class ProjectFiles(Protocol):
+    """The project's files as a fix sees them: read-only."""
+
+    def read(self, path: str) -> str | None:
+        """The text of the file at `path` (posix, relative to the project root), as the
+        fixes so far left it; None when there is no such file, or it cannot be read."""
+        ...
+
+
+def fixes_project(cls: type[BaseRule]) -> bool:
+    """Whether the rule class defines `project_fix`."""
+    return cls.project_fix.__func__ is not BaseRule.project_fix.__func__  # type: ignore[attr-defined]
 
 
 _T = TypeVar("_T")

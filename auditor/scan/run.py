@@ -20,10 +20,12 @@ from auditor.scan.cache import Cache, Entry, blob_id, findings_key, stat_of
 from auditor.scan.discovery import SourcePath, Unreadable, discover_all, language_of
 from auditor.scan.engine import Engine, FileResult, backend
 from auditor.scan.fileio import ChangedOnDisk, ReadOnly, write_atomic
-from auditor.scan.fixer import fix_text, fixable
+from auditor.scan.fixer import FileChange, fix_text, fixable
 from auditor.scan.loading import ActiveRule, LoadedRule, project_registry, resolve_rules
 from auditor.scan.manifest import any_stub
 from auditor.trust import allowed, source_settings
+from auditor.scan.project_fix import NotApplied
+from auditor.scan.project_phase import PhaseOutcome, fix_project
 from auditor.workers import default_jobs as default_jobs  # where callers found it
 
 if TYPE_CHECKING:
@@ -148,14 +150,6 @@ def language_filter(config: Config, engine: Engine) -> Callable[[str], str | Non
 
 
 @dataclass(frozen=True, slots=True)
-class FileChange:
-    path: str  # relative to the project root
-    before: str
-    after: str
-    note: str = ""  # what else the write did: a hard link split (see auditor.scan.fileio)
-
-
-@dataclass(frozen=True, slots=True)
 class ScanOutcome:
     files: int
     findings: tuple[Finding, ...]  # sorted; after fixing, what is left
@@ -171,6 +165,7 @@ class ScanOutcome:
 class _Task:
     source: SourcePath
     cached: Entry | None  # the last result for this path, valid if the content is the same
+    not_applied: tuple[NotApplied, ...] = ()  # fixes that span files, left for a next run
     size: int  # bytes, when listed: the pool starts with the largest files
 
 
@@ -320,6 +315,11 @@ def scan(
         if sources:
             if not alongside:
                 started = [start(s, config) for s in config.sources]
+        phase = PhaseOutcome()
+        if fix or diff:  # the fixes that span files, once the files are fixed one by one
+            done, phase = fix_project(
+                engine, lambda: project.realized().engine(), config.root, done, unsafe, not diff
+            )
             covered = in_scope(config, paths)
             reports = tuple(finish(running, config, covered) for running in started)
     finally:
@@ -327,7 +327,7 @@ def scan(
             stop(running)  # only does something when interrupted: the rest have finished
 
     findings = [f for d in done for f in d.findings]
-    findings += unreadable
+    findings += [*unreadable, *phase.errors]
     findings += [f for report in reports for f in report.findings]
     suppressed = [f for d in done for f in d.suppressed]
     suppressed += [f for report in reports for f in report.suppressed]
@@ -338,8 +338,11 @@ def scan(
     return ScanOutcome(
         files=len(files),
         findings=tuple(sorted(findings, key=Finding.sort_key)),
-        fixed=tuple(f for d in done for f in d.fixed),
-        changes=tuple(sorted((d.change for d in done if d.change), key=lambda c: c.path)),
+        fixed=(*(f for d in done for f in d.fixed), *phase.fixed),
+        changes=tuple(
+            sorted((*(d.change for d in done if d.change), *phase.others), key=lambda c: c.path)
+        ),
+        not_applied=phase.not_applied,
         suppressed=tuple(sorted(suppressed, key=Finding.sort_key)),
         texts=texts,
         sources=reports,

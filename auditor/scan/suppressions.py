@@ -70,6 +70,7 @@ UNUSED_IGNORE = "unused-ignore"  # silences nothing: with report-unused-ignores
 IGNORE_RULES = frozenset({INVALID_IGNORE, UNUSED_IGNORE})
 _ONLY_DIRECTIVE = re.compile(
     r"(?:#|//|/\*)\s*audit:\s*ignore(?:-file)?(?:\[[^\]]*\])?\s*(?:\*/)?\s*"
+    r"|\{\s*/\*\s*audit:\s*ignore(?:-file)?(?:\[[^\]]*\])?\s*\*/\s*\}"  # JSX: {/* ... */}
 )
 
 
@@ -114,10 +115,13 @@ def check_ignores(
             index = index or LineIndex(text)
             start = index.offset(at)
             stop = start + len(comment.text)
-            if comment.alone:
-                line_start = index.offset(Location(comment.line, 1))
-                newline = text.find("\n", stop)
-                start, stop = line_start, (len(text) if newline < 0 else newline + 1)
+            newline = text.find("\n", stop)
+            line_end = len(text) if newline < 0 else newline + 1
+            if comment.alone and not text[stop:line_end].strip():
+                start, stop = index.offset(Location(comment.line, 1)), line_end
+            elif comment.alone:  # `/* ... */ code`: the code stays where it was
+                while stop < len(text) and text[stop] in " \t":
+                    stop += 1
             else:
                 while start > 0 and text[start - 1] in " \t":
                     start -= 1

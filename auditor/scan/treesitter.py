@@ -282,10 +282,33 @@ def _comments(text: str, grammars: Sequence[str]) -> Iterator[Comment]:
         return
     index = LineIndex(text)
     for node in ts.QueryCursor(query).captures(file.root).get("node", []):
+        # A JSX comment, `{/* ... */}` among an element's children, is the whole
+        # container: alone on its line, it is a comment on the line below, as `//` is.
+        container = _jsx_comment(node)
+        if container is not None and len(container.named_children) == 1:
+            node = container  # removing the comment removes its braces too
         location = index.location(file.offset(node.start_byte))
         line_start = index.starts[location.line - 1]
-        before = text[line_start : line_start + location.column - 1]
-        yield Comment(location.line, file.code(node), not before.strip(), location.column)
+        # Alone: nothing before it on its line but, for a JSX comment, its opening brace.
+        first = container or node
+        alone = not text[line_start : file.offset(first.start_byte)].strip()
+        yield Comment(location.line, file.code(node), alone, location.column)
+
+
+def _jsx_comment(comment: ts.Node) -> ts.Node | None:
+    """The `{...}` child of a JSX element, on one line, that holds `comment` and only
+    comments."""
+    container = comment.parent
+    if container is None or container.type != "jsx_expression":
+        return None
+    if container.start_point[0] != container.end_point[0]:
+        return None
+    parent = container.parent
+    if parent is None or parent.type != "jsx_element":
+        return None
+    if any(child.type != "comment" for child in container.named_children):
+        return None
+    return container
 
 
 def _best_parse(text: str, grammars: Sequence[str]) -> ParsedFile:

@@ -9,6 +9,7 @@ from rules._docs import RULES_URL
 from rules.javascript._console_args import STYLE_EXAMPLES, structured_arguments
 from rules.javascript._console_use import USE_EXAMPLES, USE_VALID, ConsoleUse, console_use
 from rules.javascript._import_insert import PLACEMENT_EXAMPLES, import_edit
+from rules.javascript._jsx_child import DESCRIPTION, JSX_CHILD_EXAMPLES, WHY, jsx_child, removal
 from rules.javascript._logger_config import (
     DEFAULT_METHOD_MAP,
     LOGGER_IMPORT,
@@ -109,6 +110,10 @@ class JsConsoleLogging(TreeSitterRule):
       its `this` when passed on (pino's and winston's need it), and a bound copy is a
       new function, which elsewhere breaks identity (`off(h)` would not find the
       handler). A computed method (`console[level]`) gets no fix.
+    - A call that is a JSX child, `{console.log(x)}` among an element's children, runs
+      on every render and renders nothing: its fix removes the `{...}` child (its line
+      when alone on it), with or without a logger, since a logger call there would render
+      what the logger returns (rules/javascript/_jsx_child.py).
     - The statement goes after the last import (or leading require), else after the
       directives, else before the first statement and above a JSDoc attached to it; a
       line that goes on after the last import is split there, never inside a comment or
@@ -195,6 +200,11 @@ class JsConsoleLogging(TreeSitterRule):
             return
         flagged = use.call if use.how != "value" and use.call is not None else use.member
         base = f"`{use.shown}`{_HOW[use.how]} writes to the console"
+        child = jsx_child(use.call) if use.how == "call" and use.call is not None else None
+        if child is not None:
+            edits = [removal(self.file, child)]
+            self.report(flagged, f"{base}; {WHY}", edits=edits, fix_description=DESCRIPTION)
+            return
         why_not = self._never_fixed(use)
         if why_not is not None:
             self.report(flagged, f"{base}; {why_not}")
@@ -440,6 +450,7 @@ class JsConsoleLogging(TreeSitterRule):
         *MODULE_EXAMPLES,
         *STYLE_EXAMPLES,
         *USE_EXAMPLES,
+        *JSX_CHILD_EXAMPLES,
     )
 
 
