@@ -202,8 +202,8 @@ class JsConsoleLogging(TreeSitterRule):
         base = f"`{use.shown}`{_HOW[use.how]} writes to the console"
         child = jsx_child(use.call) if use.how == "call" and use.call is not None else None
         if child is not None:
-            edits = [removal(self.file, child)]
-            self.report(flagged, f"{base}; {WHY}", edits=edits, fix_description=DESCRIPTION)
+            removed = [removal(self.file, child)]
+            self.report(flagged, f"{base}; {WHY}", edits=removed, fix_description=DESCRIPTION)
             return
         why_not = self._never_fixed(use)
         if why_not is not None:
