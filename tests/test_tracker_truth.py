@@ -92,7 +92,7 @@ def counts(data: dict[str, Any], issue_id: str) -> tuple[int, int, int]:
 def test_a_formatter_run_fixes_nothing(repo, audit, tmp_path: Path) -> None:
     source = (
         "import os\n\n\ndef show(items):\n    print('total', len(items),)\n"
-        "    print( 'a long message that the formatter will keep',   os.environ['HOME'] )\n"
+        "    print( 'a long message that the formatter will keep',   os.environ['SHOP_DIR'] )\n"
         "    try:\n        run()\n    except :\n        pass\n"
     )
     repo({"app.py": source}, "initial")
@@ -201,7 +201,7 @@ def test_an_issue_covering_an_unreadable_file_is_never_complete(repo, audit, tmp
 
 
 def test_an_import_removed_and_restored_fixes_nothing(repo, audit, tmp_path: Path) -> None:
-    code = "def home():\n    return os.environ['HOME']\n"
+    code = "def home():\n    return os.environ['SHOP_DIR']\n"
     repo({"app.py": "import os\n\n\n" + code}, "initial")
     drop = repo({"app.py": code}, "drop an import")
     back = repo({"app.py": "import os\n\n\n" + code}, "restore it")
