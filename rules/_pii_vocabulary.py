@@ -200,7 +200,7 @@ OBJECTS: tuple[str, ...] = (
     "user: logged in user",
     "user: auth user",
     "user: authenticated user",
-    "user: user profile",
+    "profile: user profile",
     "customer: current customer",
     "customer: customer",
     "customer: customers",
@@ -208,7 +208,9 @@ OBJECTS: tuple[str, ...] = (
     "person: people",
     "patient: patient",
     "patient: patients",
-    "profile: profile",
+    "profile: oauth profile",
+    "profile: social profile",
+    "profile: customer profile",
     "contact: contact",
     "contact: contacts",
     "guest: guest",
@@ -468,6 +470,10 @@ def qualified_label(vocabulary: Vocabulary, receiver: str | None, attribute: str
 TOKEN_OWNERS = _word_set("cmd command stream row position pos batch page cursor lexer parser tok")
 
 
+# Where a `.user`/`.customer` attribute is the record (`request.user`, `session.user`,
+# `self.customer`, `this.user`, `ctx.state.user`, `g.user`); elsewhere it is as often the
+# record's id (Stripe's `subscription.customer`, Slack's `event.user`).
+RECORD_OWNERS = _word_set("request req session self this ctx context g auth identity locals state")
 # Where configuration comes from: `process.env.X`, `os.environ["X"]`, `settings.X`.
 CONFIG_WORDS = _word_set("env environ settings config conf cfg")
 # What configuration may hold that is still a secret; its e-mails, names and addresses are
@@ -500,7 +506,9 @@ def member_label(
     named = key or not constant(attribute)  # `request.COOKIES` is Django's, not a constant
     found = vocabulary.name_label(attribute) if named else None
     found = found or qualified_label(vocabulary, receiver, attribute)
-    return found or (vocabulary.object_label(attribute) if named else None)
+    if found is None and named and owner[-1:] and owner[-1] in RECORD_OWNERS:
+        found = vocabulary.object_label(attribute)
+    return found
 
 
 def about_key(key: str) -> bool:

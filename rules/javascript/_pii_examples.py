@@ -40,6 +40,8 @@ VALID = (
         "logger.info('x', { customerId: subscription.customer, userCount: users });\n",
         "example.js",
     ),
+    # A CLI's profile; an attribute that is as often the record's id (Stripe, Slack).
+    Valid("console.log(profile, subscription.customer, event.user);\n", "example.js"),
     # Ambiguous alone: a device's IP, a stream's session, a module's full name.
     Valid("console.log(device.ip, ipAddress, sessionId, plugin.fullName);\n", "example.js"),
 )
@@ -107,7 +109,7 @@ INVALID = (
         "export async function POST(request: Request) {\n"
         "  console.log(headers.get('authorization'), localStorage.getItem('accessToken'));\n"
         "  console.log(data['e-mail'], user.getEmail(), user!.email as string);\n"
-        "  console.log(await request.json(), email.toLowerCase(), JSON.stringify(profile));\n"
+        "  console.log(await request.json(), email.toLowerCase(), JSON.stringify(userProfile));\n"
         "  console.log(user.email || 'none', 'Hi ' + firstName, [phone, 1]);\n"
         "}\n",
         fixed="export async function POST(request: Request) {\n"

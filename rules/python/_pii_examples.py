@@ -166,8 +166,8 @@ INVALID = (
         fixed="log.info('login', email='[redacted: email]', user_id=uid)\n",
     ),
     Invalid(
-        "print({**profile, 'id': 1})\n",
-        fixed="print({'profile': '[redacted: profile]', 'id': 1})\n",
+        "print({**user_profile, 'id': 1})\n",
+        fixed="print({'user_profile': '[redacted: profile]', 'id': 1})\n",
     ),
     Invalid(
         "logger.info('payload %s', json.dumps({'email': e, 'id': 1}))\n",
