@@ -21,7 +21,7 @@ from auditor.cli.group import (
     trust_option,
     verbose_callback,
 )
-from auditor.cli.show import TextView, colour_wanted, show
+from auditor.cli.show import TextView, colour_wanted, show, skipped_notes
 from auditor.cli.sources_output import (
     report_sources,
     source_json,
@@ -92,6 +92,11 @@ from auditor.scan.gate import ERROR, exit_code
     default=None,
     help="Run the configured sources (ruff, mypy, SARIF) too [config: run-sources].",
 )
+@click.option(
+    "--no-skip-generated",
+    is_flag=True,
+    help="Scan generated and minified files too [config: skip-generated].",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Text: the findings only, no summary.")
 @click.option(
     "-v",
@@ -158,6 +163,7 @@ def scan(
     show_settings: bool,
     shard: str | None,
     report_unused_ignores: bool,
+    no_skip_generated: bool,
     force_exclude: bool,
     stdin_filename: Path | None,
     config_file: Path | None,
@@ -192,13 +198,15 @@ def scan(
         use_cache=not no_cache,
         cache_dir=cache_dir,
     )
+    from dataclasses import replace
+
+    if report_unused_ignores:
+        project = replace(project, config=replace(project.config, report_unused_ignores=True))
+    if no_skip_generated:
+        project = replace(project, config=replace(project.config, skip_generated=False))
     if show_settings or show_files:
         show(project, paths, show_settings=show_settings, force_exclude=force_exclude)
         return
-    if report_unused_ignores:
-        from dataclasses import replace
-
-        project = replace(project, config=replace(project.config, report_unused_ignores=True))
     entries = _read_baseline(baseline) if baseline is not None else None
     if stdin_filename is not None:
         project = project.realized()
@@ -224,17 +232,20 @@ def scan(
     findings = list(outcome.findings)
     display = path_display(project.config.root)
     notes = [f"{display(c.path)}: {c.note}" for c in outcome.changes if c.note]  # split links
+    if not diff:  # files the fixes that span files created
+        notes += [f"created {display(c.path)}" for c in outcome.changes if c.before is None]
+    notes += [skip.line(display) for skip in outcome.not_applied]  # left for a next run
     split = len(notes)  # these first notes go to stderr too
     extra: dict[str, Any] = {}
+    if outcome.skipped:
+        notes += skipped_notes(outcome.skipped, display, listed=verbose)
+        extra["skipped"] = [{"path": path, "reason": why} for path, why in outcome.skipped]
     if outcome.sources:
         notes.append(sources_note(outcome.sources))
         extra["sources"] = [source_json(report) for report in outcome.sources]
     if new_since is not None:
         from auditor.scan.gate import not_in
         from auditor.track.progress import existing_since
-    if not diff:  # files the fixes that span files created
-        notes += [f"created {display(c.path)}" for c in outcome.changes if c.before is None]
-    notes += [skip.line(display) for skip in outcome.not_applied]  # left for a next run
 
         project = project.realized()  # the merge base's files are parsed
         old = existing_since(project, new_since, outcome)
@@ -374,11 +385,13 @@ def _render_findings(
 
         return render_json(findings, version=__version__, extra=extra, **counts)
     if output_format == "sarif":
+        from auditor.scan.loading import rule_urls
         from auditor.scan.tool_rules import TOOL_RULES
         from reports.sarif import RuleInfo
         from reports.sarif import render as render_sarif
 
         by_id: dict[str, list[Any]] = {}
+        urls = rule_urls(project.registry, project.config.docs_url)
         for rule in project.rules:  # one entry per id, whatever the languages
             by_id.setdefault(rule.id, []).append(rule)
         infos = [
@@ -388,7 +401,7 @@ def _render_findings(
                 summary=impls[0].cls.message,
                 description="\n\n".join(r.cls.explanation() for r in impls),
                 severity=max(r.severity for r in impls),
-                help_uri=project.registry[rule_id].url or "",
+                help_uri=urls.get(rule_id, ""),
             )
             for rule_id, impls in by_id.items()
         ]
@@ -435,7 +448,7 @@ def _render_findings(
     from auditor.scan.loading import rule_urls
     from reports.findings_text import render as render_text
 
-    urls = rule_urls(project.registry) if view.verbose else {}
+    urls = rule_urls(project.registry, project.config.docs_url) if view.verbose else {}
     return render_text(
         findings,
         display,

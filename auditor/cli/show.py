@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,7 +48,39 @@ def show(project: Any, paths: Sequence[Path], *, show_settings: bool, force_excl
     display = path_display(config.root)
     engine = project.engine()
     for source in files_to_scan(config, paths, engine.languages, force_exclude=force_exclude):
-        click.echo(display(source.rel))
+        reason = engine.skip_reason(source.rel, _head(source.path))
+        click.echo(display(source.rel) + (f"  (skipped: {reason})" if reason else ""))
+
+
+def _head(path: Path) -> str:
+    from auditor.scan.generated import HEAD
+
+    try:
+        with path.open("rb") as handle:
+            return handle.read(HEAD).decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def skipped_notes(
+    skipped: Sequence[tuple[str, str]], display: Callable[[str], str], *, listed: bool
+) -> list[str]:
+    """The summary's account of the files read but not checked, by reason; each named
+    when `listed` (-v)."""
+    from collections import Counter
+
+    from reports.findings_text import plural
+
+    reasons = Counter(reason for _, reason in skipped)
+    counts = ", ".join(
+        f"{plural(n, 'file')} skipped as {reason}" if i == 0 else f"{n} as {reason}"
+        for i, (reason, n) in enumerate(sorted(reasons.items()))
+    )
+    hint = "" if listed else " (-v lists them; --no-skip-generated scans them)"
+    lines = [f"{counts}: not checked{hint}."]
+    if listed:
+        lines += [f"  {display(path)}: {reason}" for path, reason in skipped]
+    return lines
 
 
 def _settings_toml(project: Any) -> str:

@@ -70,6 +70,7 @@ def findings_key(engine: Engine, project_files: Sequence[Sequence[object]] = ())
         [[p, list(ids)] for p, ids in engine.per_file_ignores],
         engine.max_file_size,
         engine.skip_generated,
+        list(engine.generated_markers),
         sorted(engine.known_ids or ()) if engine.known_ids is not None else None,
         engine.report_unused_ignores,
     ]
@@ -250,7 +251,6 @@ def _fix(raw: Any) -> Fix:
     )
 
 
-def stat_of(path: Path) -> tuple[int, int] | None:
 def _edit(raw: Any) -> Edit:
     fields = as_list(raw)
     if len(fields) == 3:
@@ -262,6 +262,7 @@ def _edit(raw: Any) -> Edit:
     return Edit(as_int(start), as_int(end), as_str(text), as_str(path), create)
 
 
+def stat_of(path: Path) -> tuple[int, int] | None:
     try:
         st = os.stat(path)
     except OSError:

@@ -24,7 +24,7 @@ from auditor.model import (
     fingerprint,
 )
 from auditor.scan.discovery import SourcePath
-from auditor.scan.generated import HEAD, is_generated
+from auditor.scan.generated import GENERATED, HEAD, skip_reason, skipped_finding
 from auditor.scan.loading import ActiveRule
 from auditor.scan.manifest import any_stub
 from auditor.scan.rule_base import LineRule
@@ -91,12 +91,14 @@ class Engine:
         prefilter: bool = True,
         root: Path | None = None,
         skip_generated: bool = False,
+        generated_markers: Sequence[str] = (),
         known_ids: frozenset[str] | None = None,
         report_unused_ignores: bool = False,
     ) -> None:
         self.rules = tuple(rules)
         self.root = root  # the project's files are here: rules may read beside them
         self.skip_generated = skip_generated
+        self.generated_markers = tuple(generated_markers)  # beside generated.DEFAULT_MARKERS
         # Every installed rule's id (an ignore comment naming another is reported), None:
         # not checked; and whether an ignore that silences nothing is reported.
         self.known_ids = known_ids
@@ -124,6 +126,9 @@ class Engine:
         try:
             size = source.path.stat().st_size
             over = self.over_size_limit(source.rel, size, lambda: _head_on_disk(source))
+            if over == ():  # generated, and too big to read whole: skipped, and said so
+                reason = self.skip_reason(source.rel, _head_on_disk(source) or "")
+                return FileResult(source, (skipped_finding(source.rel, reason or GENERATED),))
             if over is not None:
                 return FileResult(source, over)
             data = source.path.read_bytes()
@@ -150,7 +155,7 @@ class Engine:
             return None
         if self.skip_generated:
             start = head()
-            if start is not None and is_generated(rel, start):
+            if start is not None and self.skip_reason(rel, start) is not None:
                 return ()
         message = (
             f"not scanned: {size:,} bytes is over the max-file-size limit of "
@@ -158,12 +163,23 @@ class Engine:
         )
         return (error_finding(READ_ERROR, rel, message),)
 
+    def skip_reason(self, path: str, head: str) -> str | None:
+        """Why the file is not scanned (generated.skip_reason), when those are skipped."""
+        if not self.skip_generated:
+            return None
+        return skip_reason(path, head, self.generated_markers)
+
     def scan_decoded(self, result: FileResult) -> FileResult:
+        """A file's scan; a skipped one says so with a `skipped` note among its findings,
+        which the scan takes out into its account of files not checked (and the cache
+        keeps, as any finding)."""
         assert result.decoded is not None
         source = result.source
-        kept, suppressed = self.scan_text_all(
-            source.rel, source.language, result.decoded.text, on_disk=True
-        )
+        text = result.decoded.text
+        kept, suppressed = self.scan_text_all(source.rel, source.language, text, on_disk=True)
+        skipped = self.skip_reason(source.rel, text[:HEAD])
+        if skipped is not None:
+            kept = [*kept, skipped_finding(source.rel, skipped)]
         return replace(result, findings=tuple(kept), suppressed=tuple(suppressed))
 
     def _syntax_errors(self, path: str, text: str) -> list[Finding]:
@@ -202,8 +218,12 @@ class Engine:
         text is the next version of that Python document (the same findings, sooner)."""
         if self.stubbed:
             raise RuntimeError("the rules are stand-ins from the manifest: realize them first")
-        if self.skip_generated and is_generated(path, text[:HEAD]):
-            return [], []
+        skipped = self.skip_reason(path, text[:HEAD])
+        if skipped is not None:
+            # Not checked by the rules; but a gate must not pass code that does not
+            # parse, so a file marked generated is still compiled (a bundle is not).
+            errors = _syntax_error_of(path, text) if skipped == GENERATED else []
+            return errors if language == "python" else [], []
         searched: dict[str | re.Pattern[str], bool] = {}
         rules = [
             r

@@ -21,11 +21,12 @@ from auditor.scan.discovery import SourcePath, Unreadable, discover_all, languag
 from auditor.scan.engine import Engine, FileResult, backend
 from auditor.scan.fileio import ChangedOnDisk, ReadOnly, write_atomic
 from auditor.scan.fixer import FileChange, fix_text, fixable
+from auditor.scan.generated import SKIPPED
 from auditor.scan.loading import ActiveRule, LoadedRule, project_registry, resolve_rules
 from auditor.scan.manifest import any_stub
-from auditor.trust import allowed, source_settings
 from auditor.scan.project_fix import NotApplied
 from auditor.scan.project_phase import PhaseOutcome, fix_project
+from auditor.trust import allowed, source_settings
 from auditor.workers import default_jobs as default_jobs  # where callers found it
 
 if TYPE_CHECKING:
@@ -51,6 +52,7 @@ class Project:
             self.config.max_file_size,
             root=self.config.root,
             skip_generated=self.config.skip_generated,
+            generated_markers=self.config.generated_markers,
             known_ids=frozenset(self.registry),
             report_unused_ignores=self.config.report_unused_ignores,
         )
@@ -159,13 +161,15 @@ class ScanOutcome:
     texts: Mapping[str, str] = field(default_factory=dict)  # path -> text, files with findings
     sources: tuple[SourceReport, ...] = ()  # each source run (`--sources`), failed or not
     checked: tuple[str, ...] = ()  # the files scanned, sorted (JUnit: a test case each)
+    # Files read but not checked, and why (generated, minified): the account a user reads.
+    skipped: tuple[tuple[str, str], ...] = ()
+    not_applied: tuple[NotApplied, ...] = ()  # fixes that span files, left for a next run
 
 
 @dataclass(frozen=True, slots=True)
 class _Task:
     source: SourcePath
     cached: Entry | None  # the last result for this path, valid if the content is the same
-    not_applied: tuple[NotApplied, ...] = ()  # fixes that span files, left for a next run
     size: int  # bytes, when listed: the pool starts with the largest files
 
 
@@ -311,22 +315,23 @@ def scan(
             jobs=jobs,
             cache_dir=cache_dir,
         )
-        reports: tuple[SourceReport, ...] = ()
-        if sources:
-            if not alongside:
-                started = [start(s, config) for s in config.sources]
         phase = PhaseOutcome()
         if fix or diff:  # the fixes that span files, once the files are fixed one by one
             done, phase = fix_project(
                 engine, lambda: project.realized().engine(), config.root, done, unsafe, not diff
             )
+        reports: tuple[SourceReport, ...] = ()
+        if sources:
+            if not alongside:
+                started = [start(s, config) for s in config.sources]
             covered = in_scope(config, paths)
             reports = tuple(finish(running, config, covered) for running in started)
     finally:
         for running in started:
             stop(running)  # only does something when interrupted: the rest have finished
 
-    findings = [f for d in done for f in d.findings]
+    findings = [f for d in done for f in d.findings if f.rule_id != SKIPPED]
+    skipped = tuple((f.path, f.message) for d in done for f in d.findings if f.rule_id == SKIPPED)
     findings += [*unreadable, *phase.errors]
     findings += [f for report in reports for f in report.findings]
     suppressed = [f for d in done for f in d.suppressed]
@@ -347,6 +352,7 @@ def scan(
         texts=texts,
         sources=reports,
         checked=tuple(sorted(f.rel for f in files)),
+        skipped=tuple(sorted(skipped)),
     )
 
 
