@@ -147,6 +147,7 @@ def render(
     path_prefix: str = "",
     suppressed: Sequence[Finding] = (),
     failures: Sequence[str] = (),
+    skipped: Sequence[tuple[str, str]] = (),
 ) -> str:
     """`root_uri`: the root paths are relative to, as a file URI ending in '/';
     `path_prefix`: the project root's path below it ("backend/"). `suppressed` findings are
@@ -172,6 +173,10 @@ def render(
             for f in suppressed
         ],
     }
+    if skipped:  # files read but not checked (generated, minified): a property, not results
+        run["properties"] = {
+            "skipped": [{"path": path_prefix + path, "reason": why} for path, why in skipped]
+        }
     if failures:
         run["invocations"] = [
             {

@@ -39,6 +39,8 @@ def test_generated_files_are_not_scanned_unless_asked(project, audit) -> None:
     assert "  schema_pb2.py: generated\n" in listed and "  static/app.min.js: minified\n" in listed
     data = json.loads(audit("scan", "--select", "console-logging", "--format", "json").out)
     assert data["skipped"][0] == {"path": "api.ts", "reason": "generated"}
+    sarif = json.loads(audit("scan", "--select", "console-logging", "--format", "sarif").out)
+    assert sarif["runs"][0]["properties"]["skipped"][0] == {"path": "api.ts", "reason": "generated"}
     shown = audit("scan", "--show-files").out.splitlines()
     assert "api.ts  (skipped: generated)" in shown and "client.py" in shown
     every = audit("scan", "--select", "console-logging", "--no-skip-generated", "--fail-on", "none")

@@ -425,6 +425,7 @@ def _render_findings(
             path_prefix=prefix,
             suppressed=suppressed,
             failures=[f"{title}: {message}" for title, message in failed],
+            skipped=[(s["path"], s["reason"]) for s in extra.get("skipped", ())],
         )
     if output_format == "github":
         from reports.github import render as render_github
