@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from auditor.scan import fileio
-from conftest import BARE, audit_process
+from conftest import BARE, audit_process, git
 
 FIXED = BARE.replace("except:", "except Exception:")
 NOTE = "had {n} hard links; the fixed file is a new one, the other names keep the old content"
@@ -132,7 +132,7 @@ def test_only_stale_temporary_files_of_gone_writers_are_removed(project, audit) 
     live = root / stale_name("x.py", os.getpid())  # a concurrent run, still writing
     young = root / stale_name("y.py", dead_pid())  # within the minute: left for now
     old_format = root / ".x.py.k2j4h5g6.audit-tmp"  # from before the pid was in the name
-    elsewhere = root / "pkg" / stale_name("y.py", dead_pid())  # no file written there
+    elsewhere = root / "pkg" / stale_name("y.py", dead_pid())  # no file written there either
     mine = root / "notes.audit-tmp"  # not a name auditor makes
     for path in (gone, live, young, old_format, elsewhere, mine):
         path.write_text("partial")
@@ -140,17 +140,21 @@ def test_only_stale_temporary_files_of_gone_writers_are_removed(project, audit) 
         age(path)
     assert audit("scan", "--fix", "--no-cache").code == 0
     assert (root / "x.py").read_text() == FIXED
-    assert not gone.exists() and not old_format.exists()
-    assert live.exists() and young.exists() and elsewhere.exists() and mine.exists()
+    assert not gone.exists() and not old_format.exists() and not elsewhere.exists()
+    assert live.exists() and young.exists() and mine.exists()
 
 
-def test_a_scan_that_writes_nothing_removes_nothing(project, audit) -> None:
-    root = project({"x.py": "x = 1\n"})
-    gone = root / stale_name("x.py", dead_pid())
+@pytest.mark.parametrize("in_git", [False, True])
+def test_any_next_run_removes_what_a_killed_one_left(project, audit, in_git) -> None:
+    # Not only a run that writes in that folder: they would linger in `git status`.
+    root = project({"x.py": "x = 1\n", "deep/er/y.py": "y = 1\n"})
+    if in_git:
+        git(root, "init", "-q")
+    gone = root / "deep" / "er" / stale_name("y.py", dead_pid())
     gone.write_text("partial")
     age(gone)
-    assert audit("scan", "--fix", "--no-cache").code == 0
-    assert gone.exists()
+    assert audit("scan", "--no-cache").code == 0
+    assert not gone.exists()
 
 
 @pytest.mark.parametrize("name", ["a" * 250, "é" * 120])

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from auditor.errors import UsageError
 from auditor.globs import Globs
+from auditor.scan.fileio import TEMP_SUFFIX
 
 LANGUAGES: dict[str, str] = {
     ".py": "python",
@@ -67,6 +68,9 @@ class Unreadable:
 class Discovery:
     files: list[SourcePath]  # sorted, each once
     unreadable: list[Unreadable] = field(default_factory=list)  # sorted, each once
+    # Temporary files a killed fix or report left (fileio.TEMP_SUFFIX): the run sweeps
+    # their folders, so they do not linger in `git status`.
+    leftovers: list[Path] = field(default_factory=list)
 
 
 # A path that is not there, as far as a scan goes: gone, a dangling link, a link loop.
@@ -99,6 +103,7 @@ def discover_all(
     root = root.resolve()
     found: dict[str, SourcePath] = {}
     unreadable: dict[str, Unreadable] = {}
+    leftovers: list[Path] = []
     for target in targets:
         absolute = Path(os.path.abspath(target))
         try:
@@ -113,7 +118,7 @@ def discover_all(
             is_dir = False  # a dangling link or a loop: `_add` says why it is not scanned
         problems: list[Unreadable] = []
         if is_dir:
-            files = _list_dir(root, absolute, use_git, problems)
+            files = _list_dir(root, absolute, use_git, problems, leftovers)
             base = _exclusion_base(root, absolute, exclude)
             for path in files:
                 if not _excluded(path, base, exclude):
@@ -123,7 +128,7 @@ def discover_all(
             _add(found, root, absolute, problems, explicit=True)
         for problem in problems:
             _note(unreadable, problem)
-    return Discovery(sorted(found.values()), sorted(unreadable.values()))
+    return Discovery(sorted(found.values()), sorted(unreadable.values()), leftovers)
 
 
 def _note(unreadable: dict[str, Unreadable], problem: Unreadable) -> None:
@@ -210,15 +215,19 @@ def _add(
 
 
 def _list_dir(
-    root: Path, directory: Path, use_git: bool, problems: list[Unreadable]
+    root: Path,
+    directory: Path,
+    use_git: bool,
+    problems: list[Unreadable],
+    leftovers: list[Path],
 ) -> Iterable[Path]:
     """The files of our languages under `directory`: the suffix is checked first, as most
     files of a tree (data, docs, locales) have none of them and the rest costs more."""
     if use_git:
-        listed = _git_files(root, directory, problems)
+        listed = _git_files(root, directory, problems, leftovers)
         if listed is not None:
             return listed
-    return _walk(root, directory, problems)
+    return _walk(root, directory, problems, leftovers)
 
 
 def _git(directory: Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:
@@ -236,7 +245,9 @@ def _git(directory: Path, *args: str) -> subprocess.CompletedProcess[bytes] | No
 _GIT_UNREADABLE = re.compile(rb"^warning: could not open directory '(.*)': (.*)$", re.MULTILINE)
 
 
-def _git_files(root: Path, directory: Path, problems: list[Unreadable]) -> list[Path] | None:
+def _git_files(
+    root: Path, directory: Path, problems: list[Unreadable], leftovers: list[Path]
+) -> list[Path] | None:
     """Tracked and untracked-but-not-ignored files; None outside a work tree, or when the
     named directory is itself ignored (then it is walked, as any named path is scanned).
     Git lists the tracked files of a directory it cannot open, and warns about it."""
@@ -251,6 +262,7 @@ def _git_files(root: Path, directory: Path, problems: list[Unreadable]) -> list[
         where = _relative(root, directory / os.fsdecode(name).rstrip("/"))
         problems.append(Unreadable(where or os.fsdecode(name), os.fsdecode(reason), True))
     names = {os.fsdecode(n) for n in result.stdout.split(b"\0") if n}
+    leftovers += [directory / n for n in names if n.endswith(TEMP_SUFFIX)]
     names = {n for n in names if language_of(n) is not None}
     # Deleted but still tracked files are listed too: keep only what exists (or is a link).
     return [p for p in (directory / n for n in sorted(names)) if _exists(root, p, problems)]
@@ -268,7 +280,9 @@ def _exists(root: Path, path: Path, problems: list[Unreadable]) -> bool:
     return True
 
 
-def _walk(root: Path, directory: Path, problems: list[Unreadable]) -> Iterator[Path]:
+def _walk(
+    root: Path, directory: Path, problems: list[Unreadable], leftovers: list[Path]
+) -> Iterator[Path]:
     """The files under `directory`, without following directory links, pruned by each
     .gitignore on the way. On strings and `os.scandir` entries (whose type needs no extra
     stat): a tree has many more folders and files than sources."""
@@ -306,6 +320,8 @@ def _walk(root: Path, directory: Path, problems: list[Unreadable]) -> Iterator[P
                 ignores and _ignored(entry.path, False, ignores)
             ):
                 yield Path(entry.path)
+            elif entry.name.endswith(TEMP_SUFFIX):
+                leftovers.append(Path(entry.path))
 
 
 def _ignored(path: str, is_dir: bool, ignores: Iterable[tuple[str, Globs]]) -> bool:

@@ -19,7 +19,7 @@ from auditor.scan import project_files
 from auditor.scan.cache import Cache, Entry, blob_id, findings_key, stat_of
 from auditor.scan.discovery import SourcePath, Unreadable, discover_all, language_of
 from auditor.scan.engine import Engine, FileResult, backend
-from auditor.scan.fileio import ChangedOnDisk, ReadOnly, write_atomic
+from auditor.scan.fileio import ChangedOnDisk, ReadOnly, sweep, write_atomic
 from auditor.scan.fixer import FileChange, fix_text, fixable
 from auditor.scan.generated import SKIPPED
 from auditor.scan.loading import ActiveRule, LoadedRule, project_registry, resolve_rules
@@ -124,6 +124,8 @@ def sources_to_scan(
     targets = list(paths) or [config.root / p for p in config.include]
     exclude = Globs((*config.exclude, *config.extend_exclude))
     found = discover_all(config.root, targets, exclude, force_exclude=force_exclude)
+    for folder in {path.parent for path in found.leftovers}:
+        sweep(folder)  # what a killed run left: stale ones only (fileio.sweep)
     errors = [error_finding(READ_ERROR, u.rel, _cannot_read(u)) for u in found.unreadable]
     return [f for f in found.files if f.language in languages], errors
 
