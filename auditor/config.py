@@ -115,6 +115,8 @@ class Config:
     skip_generated: bool = True  # generated files (auditor/scan/generated.py) are not scanned
     generated_markers: tuple[str, ...] = ()  # patterns beside generated.DEFAULT_MARKERS
     report_unused_ignores: bool = False  # an `audit: ignore` that silences nothing is a finding
+    # Where the built-in rules' pages are shown: <docs-url>/docs/rules/<id>.md (a fork, a mirror).
+    docs_url: str | None = None
 
     @property
     def display_file(self) -> str:
@@ -290,6 +292,11 @@ def parse_config(table: object, *, root: Path, file: Path, prefix: str = "tool.a
     def report_output(value: object, key: str) -> None:
         values["report_output"] = check.string(value, key)
 
+    def docs_url(value: object, key: str) -> None:
+        values["docs_url"] = check.string(value, key).rstrip("/")
+        if not values["docs_url"]:
+            raise check.fail(key, "must be a URL, e.g. https://github.com/you/auditor/blob/main")
+
     def max_file_size(value: object, key: str) -> None:
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise check.fail(
@@ -351,6 +358,7 @@ def parse_config(table: object, *, root: Path, file: Path, prefix: str = "tool.a
             "fail-on": fail_on,
             "issues-file": issues_file,
             "report-output": report_output,
+            "docs-url": docs_url,
             "max-file-size": max_file_size,
             "per-file-ignores": per_file_ignores,
             "rules": rules,

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from conftest import BARE
 
 MESSAGE = "bare `except:` also catches KeyboardInterrupt and SystemExit; name the exceptions"
-RULES_URL = "https://github.com/auditor-dev/auditor#rules"
+RULES_URL = "https://github.com/auditor-dev/auditor/blob/main/docs/rules/bare-except.md"
 
 
 def test_gitlab_code_quality(project, audit) -> None:

@@ -201,7 +201,7 @@ def _range(start: tuple[int, int], end: tuple[int, int]) -> dict[str, Any]:
 
 
 BUILT_IN = {"bare-except", "console-logging", "unvalidated-env", "unvalidated-kwargs"}
-RULES_URL = "https://github.com/auditor-dev/auditor#rules"
+RULES_URL = "https://github.com/auditor-dev/auditor/blob/main/docs/rules"  # /<id>.md
 
 
 def _diagnostic(
@@ -214,7 +214,7 @@ def _diagnostic(
         "code": code,
     }
     if code in BUILT_IN:  # a built-in rule's code links to its documentation
-        found["codeDescription"] = {"href": RULES_URL}
+        found["codeDescription"] = {"href": f"{RULES_URL}/{code}.md"}
     found["source"] = "audit"
     return found
 

@@ -52,7 +52,9 @@ class Analysis:
     @property
     def urls(self) -> dict[str, str]:
         """Rule id -> where the rule is documented, for the rules that say."""
-        return rule_urls(self.project.project.registry) if self.project is not None else {}
+        if self.project is None:
+            return {}
+        return rule_urls(self.project.project.registry, self.project.project.config.docs_url)
 
 
 def analyse(

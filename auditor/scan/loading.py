@@ -64,7 +64,8 @@ class LoadedRule:
 
     @property
     def url(self) -> str | None:
-        """Where the rule is documented: the first implementation that says."""
+        """Where the rule is documented: the first implementation that says (as the rule
+        says it: `doc_url` applies the config's `docs-url`)."""
         return next((cls.url for cls in self.classes if cls.url), None)
 
     @property
@@ -114,9 +115,25 @@ def plugins_refused(config: Config, registry: Mapping[str, LoadedRule]) -> bool:
     )
 
 
-def rule_urls(registry: Mapping[str, LoadedRule]) -> dict[str, str]:
-    """Rule id -> where the rule is documented, for the rules that say."""
-    return {rule_id: loaded.url for rule_id, loaded in registry.items() if loaded.url}
+# Where the built-in rules' pages are (rules/_docs.py): docs/rules/<id>.md in auditor's
+# repository. `[tool.audit] docs-url` moves them to a fork's or a mirror's.
+BUILTIN_DOCS = "https://github.com/auditor-dev/auditor/blob/main"
+_BUILTIN_PAGES = BUILTIN_DOCS + "/docs/rules/"
+
+
+def doc_url(url: str | None, docs_url: str | None) -> str | None:
+    """A rule's `url` as it is shown (SARIF's helpUri, the editor's link, `audit rules`):
+    a built-in rule's page under the config's `docs-url` when it sets one. The one place
+    the setting is applied: rules carry their URL from import time, before any config."""
+    if url is not None and docs_url and url.startswith(_BUILTIN_PAGES):
+        return f"{docs_url.rstrip('/')}/docs/rules/{url[len(_BUILTIN_PAGES) :]}"
+    return url
+
+
+def rule_urls(registry: Mapping[str, LoadedRule], docs_url: str | None) -> dict[str, str]:
+    """Rule id -> where the rule is documented, for the rules that say (see doc_url)."""
+    urls = {rule_id: doc_url(loaded.url, docs_url) for rule_id, loaded in registry.items()}
+    return {rule_id: url for rule_id, url in urls.items() if url}
 
 
 def rules_in(spec: str, root: Path | None) -> list[type[BaseRule]]:

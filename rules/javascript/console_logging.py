@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from auditor.plugins import Edit, Invalid, ParsedFile, RuleContext, Severity, TreeSitterRule, Valid
-from rules._docs import RULES_URL
+from rules._docs import rule_url
 from rules.javascript._console_args import STYLE_EXAMPLES, structured_arguments
 from rules.javascript._console_use import USE_EXAMPLES, USE_VALID, ConsoleUse, console_use
 from rules.javascript._import_insert import PLACEMENT_EXAMPLES, import_edit
@@ -128,7 +128,7 @@ class JsConsoleLogging(TreeSitterRule):
     """
 
     id = "console-logging"
-    url = RULES_URL
+    url = rule_url(id)
     PROJECT_FILES = ("package.json", "tsconfig*.json", "jsconfig*.json")
     severity = Severity.CRITICAL
     languages = frozenset({"javascript", "typescript"})

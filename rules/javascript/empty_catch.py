@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from auditor.plugins import Invalid, Severity, TreeSitterRule, Valid
-from rules._docs import RULES_URL
+from rules._docs import rule_url
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -28,7 +28,7 @@ class JsEmptyCatch(TreeSitterRule):
     """
 
     id = "bare-except"
-    url = RULES_URL
+    url = rule_url(id)
     severity = Severity.CRITICAL
     languages = frozenset({"javascript", "typescript"})
     message = "empty `catch` block swallows the error; handle, log or rethrow it"

@@ -6,7 +6,7 @@ import re
 from typing import TYPE_CHECKING
 
 from auditor.plugins import ParsedFile, RuleContext, Severity, TreeSitterRule
-from rules._docs import RULES_URL
+from rules._docs import rule_url
 from rules._pii_vocabulary import FAKE_DATA_FILES, NAMES, OBJECTS, Vocabulary, words
 from rules.javascript._pii_examples import INVALID, VALID
 from rules.javascript._pii_values import JsClassifier, JsRedactor, arguments_of, unwrapped
@@ -75,7 +75,7 @@ class JsPiiLogging(TreeSitterRule):
     """
 
     id = "pii-logging"
-    url = RULES_URL
+    url = rule_url(id)
     severity = Severity.CRITICAL
     languages = frozenset({"javascript", "typescript"})
     message = "the log call writes personal or secret data"

@@ -16,7 +16,7 @@ from auditor.plugins import (
     TreeSitterRule,
     Valid,
 )
-from rules._docs import RULES_URL
+from rules._docs import rule_url
 from rules._env_message import (
     ALLOW_NAMES,
     DEFAULT_ALLOW_NAMES,
@@ -90,7 +90,7 @@ class JsUnvalidatedEnv(TreeSitterRule):
     """
 
     id = "unvalidated-env"
-    url = RULES_URL
+    url = rule_url(id)
     severity = Severity.HIGH
     languages = frozenset({"javascript", "typescript"})
     message = "environment variable read raw, not through a validated settings object"

@@ -18,7 +18,7 @@ from auditor.plugins import (
     Valid,
     find_all,
 )
-from rules._docs import RULES_URL
+from rules._docs import rule_url
 from rules.python._code import code_of
 from rules.python._exits import always_reraises, sometimes_reraises
 from rules.python._narrow import Narrowing, Place
@@ -66,7 +66,7 @@ class BareExcept(Rule):
 
     id = "bare-except"
     statement_local = True
-    url = RULES_URL
+    url = rule_url(id)
     severity = Severity.CRITICAL
     message = "bare `except:` also catches KeyboardInterrupt and SystemExit; name the exceptions"
     # `except` then only whitespace (or a backslash continuation) before the colon: files

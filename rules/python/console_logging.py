@@ -18,7 +18,7 @@ from auditor.plugins import (
     Severity,
     Valid,
 )
-from rules._docs import RULES_URL
+from rules._docs import rule_url
 from rules.python._code import code_of
 from rules.python._logger_fix import (
     BINDING_EXAMPLES,
@@ -87,7 +87,7 @@ class ConsoleLogging(Rule):
 
     id = "console-logging"
     statement_local = True
-    url = RULES_URL
+    url = rule_url(id)
     severity = Severity.CRITICAL
     message = "`print` writes to the console; log through the module's logger instead"
     # A call of a bare `print` (also parenthesised, `(print)(`, or continued, `print \`

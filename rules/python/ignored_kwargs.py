@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from auditor.plugins import AstIndex, Invalid, Replacement, RuleContext, Severity, Valid, find_all
-from rules._docs import RULES_URL
+from rules._docs import rule_url
 from rules.python._kwargs_family import family_reason
 from rules.python._kwargs_flow import analyse
 from rules.python._kwargs_prefilter import may_ignore_kwargs
@@ -66,7 +66,7 @@ class IgnoredKwargs(KwargsRule):
     """
 
     id = "ignored-kwargs"
-    url = RULES_URL
+    url = rule_url(id)
     severity = Severity.MEDIUM
     message = "`**kwargs` is only read by literal keys; unknown keyword arguments are ignored"
     fix_applicability = "unsafe"

@@ -9,7 +9,7 @@ import libcst as cst
 from libcst.metadata import ScopeProvider
 
 from auditor.plugins import AstIndex, Rule, RuleContext, Severity, find_all, globs
-from rules._docs import RULES_URL
+from rules._docs import rule_url
 from rules._pii_vocabulary import FAKE_DATA_FILES, NAMES, OBJECTS, Vocabulary, words
 from rules.python._pii_examples import INVALID, VALID
 from rules.python._pii_redact import Redactor
@@ -77,7 +77,7 @@ class PiiLogging(Rule):
 
     id = "pii-logging"
     statement_local = True
-    url = RULES_URL
+    url = rule_url(id)
     severity = Severity.CRITICAL
     message = "the log call writes personal or secret data"
     # `print`, or a call of a logging method (`.info(`): files with neither are not parsed.

@@ -20,7 +20,7 @@ from auditor.plugins import (
     Valid,
     globs,
 )
-from rules._docs import RULES_URL
+from rules._docs import rule_url
 from rules._env_message import (
     ALLOW_NAMES,
     DEFAULT_ALLOW_NAMES,
@@ -102,7 +102,7 @@ class UnvalidatedEnv(ValidatedReadVisitor, EnvReadVisitor, Rule):
 
     id = "unvalidated-env"
     statement_local = True
-    url = RULES_URL
+    url = rule_url(id)
     severity = Severity.HIGH
     message = "environment variable read raw, not through a validated settings object"
     triggers = TRIGGERS

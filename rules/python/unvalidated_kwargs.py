@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from auditor.plugins import AstIndex, Invalid, RuleContext, Severity, Valid
-from rules._docs import RULES_URL
+from rules._docs import rule_url
 from rules.python._kwargs_flow import analyse, stored_sinks
 from rules.python._kwargs_prefilter import may_mass_assign
 from rules.python._kwargs_rule import KwargsRule
@@ -60,7 +60,7 @@ class UnvalidatedKwargs(KwargsRule):
 
     id = "unvalidated-kwargs"
     statement_local = True
-    url = RULES_URL
+    url = rule_url(id)
     severity = Severity.CRITICAL
     message = "`**kwargs` reaches a mass-assignment sink without validation"
     OPTIONS = {
