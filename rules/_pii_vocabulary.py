@@ -120,7 +120,8 @@ NAMES: tuple[str, ...] = (
     "password: pass word",
     "password: passphrase",
     "password: pass phrase",
-    "token: token",
+    # A bare `token` is as often a stream position, a lexer's token or a public channel key
+    # (`next_token`, `cmd.token`, `ctx.channel.token`): only a credential's token is data.
     "token: access token",
     "token: refresh token",
     "token: id token",
@@ -128,6 +129,22 @@ NAMES: tuple[str, ...] = (
     "token: bearer token",
     "token: api token",
     "token: csrf token",
+    "token: xsrf token",
+    "token: oauth token",
+    "token: request token",
+    "token: reset token",
+    "token: invite token",
+    "token: invitation token",
+    "token: verification token",
+    "token: verify token",
+    "token: login token",
+    "token: signin token",
+    "token: sign in token",
+    "token: magic token",
+    "token: renewal token",
+    "token: secret token",
+    "token: security token",
+    "token: personal token",
     "token: jwt",
     "token: otp",
     "token: authorization",
@@ -269,15 +286,6 @@ GUARD_PREFIXES = _word_set(
     sample example stub default
     """
 )
-# A word right before a bare `token` that makes it a place in a sequence (a pagination,
-# stream or lexer token), not a credential: `next_token`, `since_token`, `current_token`.
-TOKEN_POSITIONS = _word_set(
-    """
-    current cur prev previous next last since from to now batch start end first stream
-    sync page pagination continuation upto until min max lower upper new old
-    """
-)
-_POSITIONS = frozenset((w,) for w in TOKEN_POSITIONS)
 # Words dropped from the end of an identifier before it is matched against the objects.
 RECORD_WORDS = _word_set(
     "data info details detail obj object record records dict json list payload"
@@ -362,8 +370,7 @@ class Vocabulary:
                 index += 1
                 continue
             end = index + len(term.words)
-            position = term.words == ("token",) and parts[index - 1 : index] in _POSITIONS
-            if not position and not any(_about(w) for w in parts[end:]):
+            if not any(_about(w) for w in parts[end:]):
                 found = term.label  # the last one: `email_signin_token` is a token
             index = end
         return found
@@ -466,8 +473,11 @@ def qualified_label(vocabulary: Vocabulary, receiver: str | None, attribute: str
     return None
 
 
-# Receivers whose `token` is a place in a stream or a lexer's token (`cmd.token`).
-TOKEN_OWNERS = _word_set("cmd command stream row position pos batch page cursor lexer parser tok")
+# Receivers whose `token` is a credential (`invite.token`, `credentials.token`); elsewhere
+# it is as often a stream position or a public key (`cmd.token`, `ctx.channel.token`).
+TOKEN_OWNERS = _word_set(
+    "auth oauth credentials creds session invite invitation reset verification login access"
+)
 
 
 # Where a `.user`/`.customer` attribute is the record (`request.user`, `session.user`,
@@ -501,8 +511,8 @@ def member_label(
     owner = words(receiver or "")
     if owner[-1:] and owner[-1] in CONFIG_WORDS:
         return config_label(vocabulary, attribute)
-    if words(attribute) == ("token",) and owner[-1:] and owner[-1] in TOKEN_OWNERS:
-        return None
+    if words(attribute) == ("token",):
+        return "token" if owner[-1:] and owner[-1] in TOKEN_OWNERS else None
     named = key or not constant(attribute)  # `request.COOKIES` is Django's, not a constant
     found = vocabulary.name_label(attribute) if named else None
     found = found or qualified_label(vocabulary, receiver, attribute)

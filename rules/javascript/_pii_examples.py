@@ -34,6 +34,8 @@ VALID = (
     Valid("console.log(nextToken, sinceToken, currentToken);\n", "example.js"),
     # The outcome of an operation on the data: an e-mail API's response, a job.
     Valid("console.log(`sent: ${JSON.stringify(emailRes)}`, tokenResponse, emailJob);\n", "a.js"),
+    # A bare token is as often a stream position or a public key; a credential's is data.
+    Valid("console.log(token, ctx.channel.token, nextToken);\n", "example.js"),
     # Configuration's addresses are the organisation's; constants; a value keyed as an id.
     Valid(
         "console.warn(`Invalid ${env.CRM_EMAIL}`, process.env.SUPPORT_PHONE, API_KEY_MISSING);\n"
@@ -103,6 +105,12 @@ INVALID = (
         "'[redacted: session]', '[redacted: phone]');\n",
         path="example.js",
         count=4,
+    ),
+    # A credential's token, by its qualifier or its owner.
+    Invalid(
+        "console.log(invite.token, resetToken, session.token);\n",
+        fixed='console.log("[redacted: token]", "[redacted: token]", "[redacted: token]");\n',
+        path="example.js",
     ),
     # Keys, getters, request bodies and re-spelled values.
     Invalid(

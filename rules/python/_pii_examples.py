@@ -36,6 +36,8 @@ VALID = (
     Valid("print(owner.email)\n", path="app/seeds/users.py"),
     # A flag named after an action; a stream or page position is not a credential.
     Valid("logger.info('%s %s %s', send_email_to_owner, next_token, since_token)\n"),
+    # A bare token is as often a stream position or a public key; a credential's is data.
+    Valid("logger.info('%s %s %s', token, cmd.token, channel.token)\n"),
     # Configuration's addresses are the organisation's; constants; a value keyed as an id.
     Valid("print(settings.DEFAULT_FROM_EMAIL, os.getenv('SUPPORT_PHONE'), API_KEY_MISSING)\n"),
     Valid("logger.info('x', extra={'customer_id': order.customer, 'user_count': users})\n"),
@@ -183,7 +185,7 @@ INVALID = (
         logging.warning("reset for %s", email)
         logging.getLogger(__name__).error("bad password %r", password)
         audit.log(logging.INFO, "to %s", phone)
-        log.bind(request_id=rid).info("token", token=token)
+        log.bind(request_id=rid).info("token", access_token=token)
         """,
         fixed="""
         import logging
@@ -192,7 +194,7 @@ INVALID = (
         logging.warning("reset for [redacted: email]")
         logging.getLogger(__name__).error("bad password [redacted: password]")
         audit.log(logging.INFO, "to [redacted: phone]")
-        log.bind(request_id=rid).info("token", token="[redacted: token]")
+        log.bind(request_id=rid).info("token", access_token="[redacted: token]")
         """,
         count=4,
     ),
