@@ -14,7 +14,7 @@ from rules.python.console_logging import ConsoleLogging
 SELECT = ("--select", "console-logging")
 PRINTS = "def report(total):\n    print('total', total)\n"
 LOGS = (
-    "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
+    "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n\n\n"
     "def report(total):\n    _logger.info('total %s', total)\n"
 )
 
@@ -231,13 +231,20 @@ def test_fixed_modules_import_and_log_what_they_printed(project, audit) -> None:
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("shop/util.py", "import logging as _logging\n\n_logger = _logging.getLogger(__name__)"),
+        (
+            "shop/util.py",
+            "import logging as _logging\n\nfrom shop.compat import logging\n\n"
+            "_logger = _logging.getLogger(__name__)",
+        ),
         ("shop/existing.py", 'log.error("failed: %s", reason)'),
         (
             "shop/early.py",
-            "import os\nimport logging as _logging\n\n_logger = _logging.getLogger(__name__)\n",
+            "import logging as _logging\nimport os\n\n_logger = _logging.getLogger(__name__)\n",
         ),
-        ("shop/cart.py", "from __future__ import annotations\n\nimport os\n"),
+        (
+            "shop/cart.py",
+            "from __future__ import annotations\n\nimport logging as _logging\nimport os\n",
+        ),
     ],
 )
 def test_fixed_module_shapes(project, audit, name: str, expected: str) -> None:
@@ -257,3 +264,32 @@ def test_fix_where_libcst_does_not_reproduce_the_file(project, audit) -> None:
         "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
         'try:\n    a()\nexcept (A, B) :\n    pass\ny = 1; _logger.info("%s", x)\n'
     )
+
+
+def test_the_fixed_examples_pass_ruffs_import_sorting_and_logging_rules(tmp_path) -> None:
+    """The print fix's `import logging` lands where isort puts it (I001), and its calls
+    are what ruff's LOG and G rules want (no f-strings, %-arguments): what the fix writes
+    trades no finding for another."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    codes = {
+        f"fixed_{n}.py": example.expected
+        for n, example in enumerate(ConsoleLogging.INVALID)
+        if example.expected is not None and "import logging" in example.expected
+    }
+    assert len(codes) >= 10
+    for name, code in codes.items():
+        (tmp_path / name).write_text(code)
+    ruff = Path(sys.executable).with_name("ruff")
+    done = subprocess.run(
+        [str(ruff) if ruff.exists() else shutil.which("ruff") or "ruff", "check", "--isolated"]
+        + ["--select", "I,LOG,G", "--output-format", "concise", "."],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr

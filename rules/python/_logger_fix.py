@@ -21,6 +21,7 @@ import libcst as cst
 from libcst.metadata import Assignment, GlobalScope, QualifiedName, Scope
 
 from auditor.plugins import Invalid, Replacement
+from rules.python._imports import Insertions, imported_modules
 from rules.python._module_header import (
     GET_LOGGER,
     existing_factory,
@@ -115,6 +116,43 @@ def plan_logger(
     # Nothing may precede the binding: it goes first (the module header keeps any
     # shebang, encoding cookie and leading comments above it).
     return LoggerPlan(name, (body[0], cst.FlattenSentinel([*new, body[0]])))
+
+
+def binding_index(
+    insertion: tuple[cst.CSTNode, Replacement], body: Sequence[cst.BaseStatement]
+) -> int:
+    """The top-level statement a planned new binding follows; -1 when it goes first."""
+    anchor, replacement = insertion
+    assert isinstance(replacement, cst.FlattenSentinel)
+    if replacement.nodes[0] is not anchor:
+        return -1
+    return next(i for i, statement in enumerate(body) if statement is anchor)
+
+
+def bind_logger(
+    insertion: tuple[cst.CSTNode, Replacement], at: int, insertions: Insertions
+) -> None:
+    """The logger's new binding where the plan puts it (after statement `at`), and its
+    `import logging` where isort would put it, when a section before the binding can
+    take it (ruff's I001 then has nothing to say)."""
+    anchor, replacement = insertion
+    assert isinstance(replacement, cst.FlattenSentinel)
+    new = [s for s in replacement.nodes if s is not anchor and isinstance(s, cst.BaseStatement)]
+    for line in [s for s in new if imported_modules(s) is not None]:
+        assert isinstance(line, cst.SimpleStatementLine)
+        small = line.body[0]
+        assert isinstance(small, cst.Import)
+        alias = small.names[0].asname
+        asname = (
+            alias.name.value if alias is not None and isinstance(alias.name, cst.Name) else None
+        )
+        if insertions.add_import("logging", asname, limit=at):
+            new.remove(line)
+    if at >= 0:
+        insertions.after.setdefault(at, []).extend(new)
+    else:
+        insertions.before.setdefault(0, []).extend(new)
+        insertions.spaced.add(0)  # two blank lines before a `def` or `class` there
 
 
 def _logger_bindings(
@@ -336,17 +374,14 @@ BINDING_EXAMPLES = (
     Invalid(
         "from shop import logging\n\n\ndef f():\n    print('x')\n",
         fixed=(
-            "from shop import logging\nimport logging as _logging\n\n"
-            "_logger = _logging.getLogger(__name__)\n\n\ndef f():\n"
-            "    _logger.info('x')\n"
+            "import logging as _logging\n\nfrom shop import logging\n\n_logger = _logging.getLogger(__name__)\n\n\ndef f():\n    _logger.info('x')\n"
         ),
     ),
     # `import logging` only inside a function is not a module-level import.
     Invalid(
         "def f():\n    import logging\n\n    print('x')\n",
         fixed=(
-            "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
-            "def f():\n    import logging\n\n    _logger.info('x')\n"
+            "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n\n\ndef f():\n    import logging\n\n    _logger.info('x')\n"
         ),
     ),
     # The docstring and `from __future__` imports stay first.
@@ -363,18 +398,14 @@ BINDING_EXAMPLES = (
     Invalid(
         "import os\nprint('starting')\nimport sys\n",
         fixed=(
-            "import os\nimport logging as _logging\n\n"
-            "_logger = _logging.getLogger(__name__)\n_logger.info('starting')\n"
-            "import sys\n"
+            "import logging as _logging\nimport os\n\n_logger = _logging.getLogger(__name__)\n_logger.info('starting')\nimport sys\n"
         ),
     ),
     # So must a function called at import time.
     Invalid(
         "import os\n\ndef setup():\n    print('setup')\n\nsetup()\nimport sys\n",
         fixed=(
-            "import os\nimport logging as _logging\n\n"
-            "_logger = _logging.getLogger(__name__)\n\ndef setup():\n"
-            "    _logger.info('setup')\n\nsetup()\nimport sys\n"
+            "import logging as _logging\nimport os\n\n_logger = _logging.getLogger(__name__)\n\ndef setup():\n    _logger.info('setup')\n\nsetup()\nimport sys\n"
         ),
     ),
     # An existing logger bound after code that may print at import time is not

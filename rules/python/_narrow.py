@@ -22,7 +22,13 @@ from auditor.plugins import Alternative, Replacement
 from rules.python._code import code_of
 from rules.python._exits import statements
 from rules.python._imports import Insertions, imported_modules
-from rules.python._logger_fix import LoggerPlan, plan_logger, sees_module_binding
+from rules.python._logger_fix import (
+    LoggerPlan,
+    bind_logger,
+    binding_index,
+    plan_logger,
+    sees_module_binding,
+)
 from rules.python._raises import PARENTS
 from rules.python._raises_walk import Bound, Raises, bindings, import_or_builtin
 
@@ -152,42 +158,14 @@ class Narrowing:
             if place.in_function and plan.unusable(_NOT_AT_IMPORT) is not None:
                 return None
         else:
-            anchor, replacement = plan.insertion
-            assert isinstance(replacement, cst.FlattenSentinel)
-            # The statement the new binding follows; -1: it goes first.
-            first = replacement.nodes[0] is anchor
-            at = next(i for i, s in enumerate(self.module.body) if s is anchor) if first else -1
+            at = binding_index(plan.insertion, self.module.body)
         if not place.in_function and at >= place.statement:
             return None  # the handler runs at import time, before the logger is bound
         if plan.insertion is not None:
-            self._bind(plan.insertion, at, insertions)
+            bind_logger(plan.insertion, at, insertions)
         message = f"ignored error in {place.scope}" if place.scope else "ignored error"
         call = cst.parse_statement(f'{plan.name}.exception("{message}")')
         return _with_first(handler.body, call)
-
-    def _bind(
-        self, insertion: tuple[cst.CSTNode, Replacement], at: int, insertions: Insertions
-    ) -> None:
-        """The logger's new binding where the plan puts it; its `import logging` where
-        isort would, when a section before the binding can take it."""
-        anchor, replacement = insertion
-        assert isinstance(replacement, cst.FlattenSentinel)
-        new = [s for s in replacement.nodes if s is not anchor and isinstance(s, cst.BaseStatement)]
-        for line in [s for s in new if imported_modules(s) is not None]:
-            assert isinstance(line, cst.SimpleStatementLine)
-            small = line.body[0]
-            assert isinstance(small, cst.Import)
-            alias = small.names[0].asname
-            asname = (
-                alias.name.value if alias is not None and isinstance(alias.name, cst.Name) else None
-            )
-            if insertions.add_import("logging", asname, limit=at):
-                new.remove(line)
-        if at >= 0:
-            insertions.after.setdefault(at, []).extend(new)
-        else:
-            insertions.before.setdefault(0, []).extend(new)
-            insertions.spaced.add(0)  # two blank lines before a `def` or `class` there
 
     def plan(self) -> LoggerPlan:
         if self._plan is None:

@@ -5,6 +5,7 @@ allowed files)."""
 from __future__ import annotations
 
 import ast
+import re
 import warnings
 from collections.abc import Mapping, Sequence
 
@@ -115,11 +116,64 @@ def message_parts(call: cst.Call) -> list[Part] | str:
         value = keyword_value(call, dropped)
         if value is not None and not _inert(value):
             return f"dropping `{dropped}=` would drop the effects of evaluating it"
+    if len(positional) == 1:
+        deferred = _deferred(positional[0].value)
+        if deferred is not None:
+            return deferred
     if len(positional) == 1 and _is_str_literal(positional[0].value):
         return [positional[0]]
     quote = _quote_char([*(arg.value for arg in positional), *([sep] if sep else [])])
     literal_sep = None if sep is None or _is_name(sep, "None") else sep
     return _format(positional, separator, literal_sep, quote)
+
+
+_CONVERSIONS = {None: "%s", "s": "%s", "r": "%r", "a": "%a"}
+
+
+def _deferred(value: cst.BaseExpression) -> list[Part] | None:
+    """An f-string message as logging wants it (ruff's G004): a %-format and its values
+    as arguments, formatted only when the record is emitted. None where it does not
+    translate (a format spec, `{x=}`, nothing interpolated)."""
+    if not isinstance(value, cst.FormattedString) or value.lpar:
+        return None
+    body: list[str] = []
+    arguments: list[Part] = []
+    for part in value.parts:
+        if isinstance(part, cst.FormattedStringText):
+            body.append(part.value.replace("{{", "{").replace("}}", "}").replace("%", "%%"))
+        elif not isinstance(part, cst.FormattedStringExpression) or part.equal is not None:
+            return None
+        else:
+            spec = _percent_spec(part.format_spec)
+            if spec is None:  # a spec % cannot say: the whole f-string is the one argument
+                return [cst.SimpleString('"%s"'), cst.Arg(value)]
+            body.append(_CONVERSIONS[part.conversion] if spec == "" else spec)
+            if spec and part.conversion is not None:
+                return [cst.SimpleString('"%s"'), cst.Arg(value)]
+            arguments.append(cst.Arg(part.expression))
+    if not arguments:
+        return None
+    prefix = value.prefix.replace("f", "").replace("F", "")
+    quote = value.start[len(value.prefix) :]
+    return [cst.SimpleString(f"{prefix}{quote}{''.join(body)}{value.end}"), *arguments]
+
+
+# A format spec that %-formatting reads the same: width, precision and a type it knows.
+_PERCENT_SPEC = re.compile(r"(0?)([0-9]*)(\.[0-9]+)?([deEfFgGxXo]?)")
+
+
+def _percent_spec(spec: Sequence[cst.BaseFormattedStringContent] | None) -> str | None:
+    """`{x:08.2f}` as `%08.2f`; "" for no spec; None where % cannot say it (alignment,
+    grouping, nested fields)."""
+    if not spec:
+        return ""
+    if len(spec) != 1 or not isinstance(spec[0], cst.FormattedStringText):
+        return None
+    match = _PERCENT_SPEC.fullmatch(spec[0].value)
+    if match is None:
+        return None
+    zero, width, precision, kind = match.groups()
+    return f"%{zero}{width}{precision or ''}{kind or 's'}"
 
 
 def _format(
@@ -318,9 +372,7 @@ CALL_EXAMPLES = (
     Invalid(
         "import os\n\nprint('a', os.sep, 'b', sep='')\nprint(x, y, sep=', ')\n",
         fixed=(
-            "import os\nimport logging as _logging\n\n"
-            "_logger = _logging.getLogger(__name__)\n\n_logger.info('a%sb', os.sep)\n"
-            "_logger.info('%s, %s', x, y)\n"
+            "import logging as _logging\nimport os\n\n_logger = _logging.getLogger(__name__)\n\n_logger.info('a%sb', os.sep)\n_logger.info('%s, %s', x, y)\n"
         ),
         count=2,
     ),
@@ -335,16 +387,35 @@ CALL_EXAMPLES = (
         ),
         count=3,
     ),
-    # A single str literal or f-string stays as it is; an f-string among other
+    # A single str literal stays as it is; an f-string message becomes a %-format and its
+    # values arguments, as logging wants them (ruff's G004); an f-string among other
     # arguments is an argument; bytes are not text.
     Invalid(
         'print(f"total {total}")\nprint("a", f"{b}")\nprint(b"raw")\n',
         fixed=(
             "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
-            '_logger.info(f"total {total}")\n_logger.info("a %s", f"{b}")\n'
+            '_logger.info("total %s", total)\n_logger.info("a %s", f"{b}")\n'
             '_logger.info("%s", b"raw")\n'
         ),
         count=3,
+    ),
+    # `!r` is `%r`, `:.2f` is `%.2f`; a literal `%` doubled, `{{` unescaped; a spec that %
+    # cannot say leaves the f-string whole, as the one argument.
+    Invalid(
+        "print(f'{user_id!r}: 100% {{done}} in {t:.2f}s')\nprint(f'{n:>4} of {total:,}')\n",
+        fixed=(
+            "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
+            "_logger.info('%r: 100%% {done} in %.2fs', user_id, t)\n"
+            "_logger.info(\"%s\", f'{n:>4} of {total:,}')\n"
+        ),
+        count=2,
+    ),
+    Invalid(
+        "print(rf'{path!r} 5% \\d')\n",
+        fixed=(
+            "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
+            "_logger.info(r'%r 5%% \\d', path)\n"
+        ),
     ),
     # No fix: nothing to log, unknown arguments, effects the fix would drop.
     Invalid("def f():\n    print()\n", line=2, column=5),
@@ -362,24 +433,24 @@ CALL_EXAMPLES = (
                 )
             """,
         fixed="""
-            import logging as _logging
+        import logging as _logging
 
-            _logger = _logging.getLogger(__name__)
-            def report(total, count):
-                _logger.info(  # summary
-                    "total: %s %s",
-                    total,  # in cents
-                    count,
-                )
-            """,
+        _logger = _logging.getLogger(__name__)
+
+
+        def report(total, count):
+            _logger.info(  # summary
+                "total: %s %s",
+                total,  # in cents
+                count,
+            )
+        """,
     ),
     # CRLF files get CRLF lines.
     Invalid(
         "import os\r\n\r\n\r\ndef f():\r\n    print('x')\r\n",
         fixed=(
-            "import os\r\nimport logging as _logging\r\n\r\n"
-            "_logger = _logging.getLogger(__name__)\r\n\r\n\r\ndef f():\r\n"
-            "    _logger.info('x')\r\n"
+            "import logging as _logging\r\nimport os\r\n\r\n_logger = _logging.getLogger(__name__)\r\n\r\n\r\ndef f():\r\n    _logger.info('x')\r\n"
         ),
     ),
     # Kept arguments keep their comments; a generator is parenthesised once it is not

@@ -20,9 +20,12 @@ from auditor.plugins import (
 )
 from rules._docs import rule_url
 from rules.python._code import code_of
+from rules.python._imports import Insertions
 from rules.python._logger_fix import (
     BINDING_EXAMPLES,
     LoggerPlan,
+    bind_logger,
+    binding_index,
     plan_logger,
     sees_module_binding,
 )
@@ -203,7 +206,10 @@ class ConsoleLogging(Rule):
         replacements: list[tuple[cst.CSTNode, Replacement]] = []
         description = f"log with `{plan.name}.{level}(...)`"
         if plan.insertion is not None:
-            replacements.append(plan.insertion)
+            assert self.module is not None
+            insertions = Insertions(self.module.body)
+            bind_logger(plan.insertion, binding_index(plan.insertion, self.module.body), insertions)
+            replacements += insertions.replacements()
             description += f" and bind `{plan.name}` at module level"
         self.report(
             node,
@@ -325,9 +331,9 @@ class ConsoleLogging(Rule):
                 print('done')
             """,
             fixed="""
+            import logging as _logging
             import os
             from pathlib import Path
-            import logging as _logging
 
             _logger = _logging.getLogger(__name__)
 
@@ -353,9 +359,9 @@ class ConsoleLogging(Rule):
                 print("retrying", file=None, end="")
             """,
             fixed="""
+            import logging as _logging
             import sys
             from sys import stderr as err
-            import logging as _logging
 
             _logger = _logging.getLogger(__name__)
 
@@ -370,17 +376,14 @@ class ConsoleLogging(Rule):
         Invalid(
             "import sys\n\nprint('x', file=sys.stdout)\n",
             fixed=(
-                "import sys\nimport logging as _logging\n\n"
-                "_logger = _logging.getLogger(__name__)\n\n_logger.info('x')\n"
+                "import logging as _logging\nimport sys\n\n_logger = _logging.getLogger(__name__)\n\n_logger.info('x')\n"
             ),
         ),
         # Levels are options.
         Invalid(
             "import sys\n\n\ndef f():\n    print('a')\n    print('b', file=sys.stderr)\n",
             fixed=(
-                "import sys\nimport logging as _logging\n\n"
-                "_logger = _logging.getLogger(__name__)\n\n\ndef f():\n"
-                "    _logger.debug('a')\n    _logger.warning('b')\n"
+                "import logging as _logging\nimport sys\n\n_logger = _logging.getLogger(__name__)\n\n\ndef f():\n    _logger.debug('a')\n    _logger.warning('b')\n"
             ),
             count=2,
             options={"stdout-level": "debug", "stderr-level": "warning"},
@@ -426,8 +429,8 @@ class ConsoleLogging(Rule):
                     print(self)
             """,
             fixed="""
-            import os
             import logging as _logging
+            import os
 
             _logger = _logging.getLogger(__name__)
 
@@ -476,8 +479,6 @@ class ConsoleLogging(Rule):
         Invalid(
             "from pygments.formatter import Formatter\n\n\nclass Html(Formatter):\n"
             "    def format(self, tokens, out):\n        print(tokens)\n",
-            fixed="from pygments.formatter import Formatter\nimport logging as _logging\n\n"
-            "_logger = _logging.getLogger(__name__)\n\n\nclass Html(Formatter):\n"
-            '    def format(self, tokens, out):\n        _logger.info("%s", tokens)\n',
+            fixed='import logging as _logging\n\nfrom pygments.formatter import Formatter\n\n_logger = _logging.getLogger(__name__)\n\n\nclass Html(Formatter):\n    def format(self, tokens, out):\n        _logger.info("%s", tokens)\n',
         ),
     )
