@@ -95,6 +95,21 @@ def unreadable_summary(state: TrackerState, path: Callable[[str], str] = str) ->
     return text
 
 
+def skipped_summary(state: TrackerState, path: Callable[[str], str] = str) -> str:
+    """The files HEAD holds that the scan skips (generated, minified), in words; ''
+    when none."""
+    if not state.skipped:
+        return ""
+    reasons: dict[str, list[str]] = {}
+    for file, reason in state.skipped:
+        reasons.setdefault(reason, []).append(file)
+    parts = [
+        f"{plural(len(files), 'file')} as {reason} ({', '.join(path(f) for f in files)})"
+        for reason, files in sorted(reasons.items())
+    ]
+    return "skipped: " + "; ".join(parts) + "; their findings are not counted"
+
+
 def progress_words(issue: IssueState) -> str:
     """The per-issue progress line, without markup."""
     if issue.tracked_by == "commits":
@@ -437,6 +452,7 @@ def _context(state: TrackerState, cap: int, html: bool) -> dict[str, object]:
         "all_issues": sum(t.issues for t in state.totals),
         "fixable_summary": fixable_summary(state),
         "unreadable_summary": unreadable_summary(state, code),
+        "skipped_summary": skipped_summary(state, code),
         "cap": cap,
         "severities": SEVERITIES,
         "colours": COLOURS,

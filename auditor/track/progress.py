@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from auditor.track.issues_file import Issue, IssuesError, IssuesFile, load_issue
 from auditor.track.links import commit_links, web_url
 from auditor.track.merge_base import existing_at_merge_base
 from auditor.track.records import History, without_history
+from auditor.track.skipped import skipped_at_head
 from auditor.track.source_history import SourceHistory, existing_in_snapshots
 from auditor.track.state import TrackerState
 from auditor.track.tally import Options, build_state
@@ -154,7 +155,15 @@ def tracker_state(
     issues = load_project_issues(project)
     history = history_of(project, issues, since, head_only=head_only, progress=progress)
     options = tracker_options(project, issues, area_depth, trend)
-    return issues, build_state(issues, history, options)
+    state = build_state(issues, history, options)
+    top, _ = repository_of(project.config.root)
+    if top is None:
+        return issues, state
+    engine = project.engine()
+    skipped = skipped_at_head(
+        top, project.config.root, engine, language_filter(project.config, engine)
+    )
+    return issues, replace(state, skipped=skipped)
 
 
 @dataclass(frozen=True, slots=True)

@@ -223,6 +223,8 @@ class TrackerState:
     area_depth: int
     unreadable: Unreadable
     commits_scanned: int
+    # Files HEAD holds that a scan skips (generated, minified), with the reason.
+    skipped: tuple[tuple[str, str], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = dataclasses.asdict(self)
