@@ -33,8 +33,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 MARKER = "[redacted: {}]"
-# Files whose data is made up: seeds, fixtures, stories and mocks (tests are skipped too).
+# Files whose data is made up: tests (each rule's own test globs, and test folders: mocha's
+# `test/`, `tests/`, `e2e/`, `test-int/`), seeds, fixtures, stories and mocks.
 FAKE_DATA_FILES = (
+    "test/",
+    "tests/",
+    "test-*/",
+    "e2e/",
     "seed.*",
     "*.seed.*",
     "seed/",
@@ -365,7 +370,7 @@ class Vocabulary:
         while index < len(parts):
             term = self._term_at(parts, index)
             if term is None:
-                if index == 0 and parts[0] in GUARD_PREFIXES:
+                if index == 0 and guarded(parts[0]):
                     return None
                 index += 1
                 continue
@@ -380,7 +385,7 @@ class Vocabulary:
         if identifier[:1].isupper():
             return None  # `User`: a class; `USER`: a constant
         parts = words(identifier)
-        if not parts or parts in self._ignored or parts[0] in GUARD_PREFIXES:
+        if not parts or parts in self._ignored or guarded(parts[0]):
             return None
         for candidate in _record_stems(parts):
             term = self._objects.get(candidate)
@@ -388,11 +393,24 @@ class Vocabulary:
                 return term.label
         return None
 
+    def ignores(self, identifier: str) -> bool:
+        """Whether `ignore-names` lists `identifier` (`body`: `req.body` is not data)."""
+        return words(identifier) in self._ignored
+
     def _term_at(self, parts: tuple[str, ...], index: int) -> Term | None:
         for term in self._names.get(parts[index], ()):
             if parts[index : index + len(term.words)] == term.words:
                 return term
         return None
+
+
+# A first word run together with what follows it (`maskedclient_email`): still a guard.
+_GUARD_STEMS = ("masked", "hashed", "redacted", "obfuscated", "anonymized", "encrypted")
+
+
+def guarded(word: str) -> bool:
+    """A first word that makes the identifier a flag, a count, an action or a fake."""
+    return word in GUARD_PREFIXES or word.startswith(_GUARD_STEMS)
 
 
 def _about(word: str) -> bool:
@@ -455,7 +473,7 @@ def qualified_label(vocabulary: Vocabulary, receiver: str | None, attribute: str
     """What `receiver.attribute` holds when the attribute alone does not say:
     `user.name` (a person's name), `request.POST` / `req.body` (request data),
     `form.cleaned_data`. `receiver` is the receiver's last name (None: not a name)."""
-    if receiver is None:
+    if receiver is None or vocabulary.ignores(attribute):
         return None
     attr = " ".join(words(attribute))
     owner = words(receiver)
@@ -525,7 +543,7 @@ def about_key(key: str) -> bool:
     """A key that says its value is about something (`customerId`, `user_count`,
     `is_verified`): the value is not examined."""
     parts = words(key)
-    return bool(parts) and (parts[0] in GUARD_PREFIXES or any(_about(w) for w in parts))
+    return bool(parts) and (guarded(parts[0]) or any(_about(w) for w in parts))
 
 
 def plain_name(vocabulary: Vocabulary, name: str) -> bool:
@@ -536,7 +554,7 @@ def plain_name(vocabulary: Vocabulary, name: str) -> bool:
         return False
     if vocabulary.name_label(name) is not None:
         return True
-    return parts[0] not in GUARD_PREFIXES and not set(parts) & META_WORDS
+    return not guarded(parts[0]) and not set(parts) & META_WORDS
 
 
 def getter_label(vocabulary: Vocabulary, function: str, receiver: str | None = None) -> str | None:

@@ -25,7 +25,11 @@ VALID = (
     Valid("console.log(user.email);\n", "src/signup.test.ts"),
     Valid("console.log(user.email);\n", "scripts/seed.js", options={"allow": ("scripts/",)}),
     Valid("console.log(token);\n", "example.js", options={"ignore-names": ("token",)}),
-    # Seeds, fixtures and stories hold made-up data.
+    # Seeds, fixtures, stories and test folders hold made-up data; masked values.
+    Valid("console.log(jwtToken, req.body);\n", "test-int/bot.js"),
+    Valid("console.log('client ' + maskedclient_email);\n", "example.js"),
+    # `ignore-names` reaches a request's attributes too.
+    Valid("logger.debug(req.body);\n", "example.js", options={"ignore-names": ("body",)}),
     Valid("console.log(`Owner: ${owner.email}`);\n", "packages/prisma/seed/users.ts"),
     Valid("console.log(user);\n", "src/Profile.stories.tsx"),
     # A flag named after an action; a job's or a message's payload (ids, settings).
