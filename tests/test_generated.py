@@ -135,3 +135,24 @@ def test_the_progress_report_names_the_files_it_did_not_check(project, audit) ->
     data = json.loads(audit("report", "--format", "json").out)
     assert data["skipped"] == [["api_pb2.py", "generated"]]
     assert data["open"] == 1  # app.py's print; the generated file's is not counted
+
+
+def test_files_of_a_kind_auditor_does_not_read_are_named(project, audit) -> None:
+    # 29 console calls in mealie's .vue files were missed, and nothing said so.
+    project(
+        {
+            "pyproject.toml": "[tool.audit]\n",
+            "web/Page.vue": "<script>console.log(user)</script>\n",
+            "web/App.svelte": "<script>console.log(1)</script>\n",
+            "node_modules/x/Dep.vue": "<script></script>\n",  # excluded: not counted
+            "a.py": "x = 1\n",
+        }
+    )
+    result = audit("scan", "-v")
+    assert result.out.splitlines() == [
+        "1 file skipped as a Svelte component (not read yet), 1 as a Vue single-file "
+        "component (not read yet): not checked.",
+        "  web/App.svelte: a Svelte component (not read yet)",
+        "  web/Page.vue: a Vue single-file component (not read yet)",
+        "No findings; 1 file scanned.",
+    ]

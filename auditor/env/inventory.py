@@ -90,7 +90,8 @@ def read_inventory(config: Config, paths: Sequence[Path], rules: Sequence[Reader
     """Every read in the project's files under `paths` (default: the configured include)."""
     reads: list[EnvRead] = []
     languages = frozenset(lang for reader in rules for lang in reader.cls.languages)
-    files, errors = sources_to_scan(config, paths, languages)  # unreadable folders: errors
+    files, problems = sources_to_scan(config, paths, languages)
+    errors = [f for f in problems if f.is_error]  # folders that cannot be listed
     for source in files:
         try:
             data = source.path.read_bytes()

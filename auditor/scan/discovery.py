@@ -48,6 +48,18 @@ def language_of(path: str) -> str | None:
     return LANGUAGES.get(os.path.splitext(path)[1].lower())
 
 
+# Files that hold JS/TS auditor does not read yet: a scan says it skipped them.
+UNREAD = {
+    ".vue": "a Vue single-file component (not read yet)",
+    ".svelte": "a Svelte component (not read yet)",
+    ".astro": "an Astro component (not read yet)",
+}
+
+
+def unread_reason(path: str) -> str | None:
+    return UNREAD.get(os.path.splitext(path)[1].lower())
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class SourcePath:
     rel: str  # posix, relative to the project root: what findings and fingerprints use
@@ -71,6 +83,7 @@ class Discovery:
     # Temporary files a killed fix or report left (fileio.TEMP_SUFFIX): the run sweeps
     # their folders, so they do not linger in `git status`.
     leftovers: list[Path] = field(default_factory=list)
+    unread: list[Path] = field(default_factory=list)  # of a kind auditor does not read (UNREAD)
 
 
 # A path that is not there, as far as a scan goes: gone, a dangling link, a link loop.
@@ -104,6 +117,7 @@ def discover_all(
     found: dict[str, SourcePath] = {}
     unreadable: dict[str, Unreadable] = {}
     leftovers: list[Path] = []
+    unread: list[Path] = []
     for target in targets:
         absolute = Path(os.path.abspath(target))
         try:
@@ -118,17 +132,25 @@ def discover_all(
             is_dir = False  # a dangling link or a loop: `_add` says why it is not scanned
         problems: list[Unreadable] = []
         if is_dir:
-            files = _list_dir(root, absolute, use_git, problems, leftovers)
+            others: list[Path] = []
+            files = _list_dir(root, absolute, use_git, problems, others)
             base = _exclusion_base(root, absolute, exclude)
             for path in files:
                 if not _excluded(path, base, exclude):
                     _add(found, root, path, problems)
+            for path in others:  # noted as the listing went: after it
+                if path.name.endswith(TEMP_SUFFIX):
+                    leftovers.append(path)
+                elif not _excluded(path, base, exclude):
+                    unread.append(path)
             problems = [p for p in problems if not _excluded_problem(root, p, base, exclude)]
         elif not (force_exclude and _excluded(absolute, root, exclude)):
             _add(found, root, absolute, problems, explicit=True)
         for problem in problems:
             _note(unreadable, problem)
-    return Discovery(sorted(found.values()), sorted(unreadable.values()), leftovers)
+    return Discovery(
+        sorted(found.values()), sorted(unreadable.values()), leftovers, sorted(set(unread))
+    )
 
 
 def _note(unreadable: dict[str, Unreadable], problem: Unreadable) -> None:
@@ -219,15 +241,15 @@ def _list_dir(
     directory: Path,
     use_git: bool,
     problems: list[Unreadable],
-    leftovers: list[Path],
+    others: list[Path],
 ) -> Iterable[Path]:
     """The files of our languages under `directory`: the suffix is checked first, as most
     files of a tree (data, docs, locales) have none of them and the rest costs more."""
     if use_git:
-        listed = _git_files(root, directory, problems, leftovers)
+        listed = _git_files(root, directory, problems, others)
         if listed is not None:
             return listed
-    return _walk(root, directory, problems, leftovers)
+    return _walk(root, directory, problems, others)
 
 
 def _git(directory: Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:
@@ -246,7 +268,7 @@ _GIT_UNREADABLE = re.compile(rb"^warning: could not open directory '(.*)': (.*)$
 
 
 def _git_files(
-    root: Path, directory: Path, problems: list[Unreadable], leftovers: list[Path]
+    root: Path, directory: Path, problems: list[Unreadable], others: list[Path]
 ) -> list[Path] | None:
     """Tracked and untracked-but-not-ignored files; None outside a work tree, or when the
     named directory is itself ignored (then it is walked, as any named path is scanned).
@@ -262,7 +284,7 @@ def _git_files(
         where = _relative(root, directory / os.fsdecode(name).rstrip("/"))
         problems.append(Unreadable(where or os.fsdecode(name), os.fsdecode(reason), True))
     names = {os.fsdecode(n) for n in result.stdout.split(b"\0") if n}
-    leftovers += [directory / n for n in names if n.endswith(TEMP_SUFFIX)]
+    others += [directory / n for n in names if n.endswith(TEMP_SUFFIX) or unread_reason(n)]
     names = {n for n in names if language_of(n) is not None}
     # Deleted but still tracked files are listed too: keep only what exists (or is a link).
     return [p for p in (directory / n for n in sorted(names)) if _exists(root, p, problems)]
@@ -281,7 +303,7 @@ def _exists(root: Path, path: Path, problems: list[Unreadable]) -> bool:
 
 
 def _walk(
-    root: Path, directory: Path, problems: list[Unreadable], leftovers: list[Path]
+    root: Path, directory: Path, problems: list[Unreadable], others: list[Path]
 ) -> Iterator[Path]:
     """The files under `directory`, without following directory links, pruned by each
     .gitignore on the way. On strings and `os.scandir` entries (whose type needs no extra
@@ -320,8 +342,10 @@ def _walk(
                 ignores and _ignored(entry.path, False, ignores)
             ):
                 yield Path(entry.path)
-            elif entry.name.endswith(TEMP_SUFFIX):
-                leftovers.append(Path(entry.path))
+            elif entry.name.endswith(TEMP_SUFFIX) or (
+                unread_reason(entry.name) and not (ignores and _ignored(entry.path, False, ignores))
+            ):
+                others.append(Path(entry.path))
 
 
 def _ignored(path: str, is_dir: bool, ignores: Iterable[tuple[str, Globs]]) -> bool:

@@ -17,11 +17,17 @@ from auditor.model import FIX_ERROR, READ_ERROR, Edit, Finding, error_finding
 from auditor.scan import manifest as rule_manifest
 from auditor.scan import project_files
 from auditor.scan.cache import Cache, Entry, blob_id, findings_key, stat_of
-from auditor.scan.discovery import SourcePath, Unreadable, discover_all, language_of
+from auditor.scan.discovery import (
+    SourcePath,
+    Unreadable,
+    discover_all,
+    language_of,
+    unread_reason,
+)
 from auditor.scan.engine import Engine, FileResult, backend
 from auditor.scan.fileio import ChangedOnDisk, ReadOnly, sweep, write_atomic
 from auditor.scan.fixer import FileChange, fix_text, fixable
-from auditor.scan.generated import SKIPPED
+from auditor.scan.generated import SKIPPED, skipped_finding
 from auditor.scan.loading import ActiveRule, LoadedRule, project_registry, resolve_rules
 from auditor.scan.manifest import any_stub
 from auditor.scan.project_fix import NotApplied
@@ -127,6 +133,11 @@ def sources_to_scan(
     for folder in {path.parent for path in found.leftovers}:
         sweep(folder)  # what a killed run left: stale ones only (fileio.sweep)
     errors = [error_finding(READ_ERROR, u.rel, _cannot_read(u)) for u in found.unreadable]
+    # Files of a kind no rule reads yet (a .vue component): said, among the skipped.
+    errors += [
+        skipped_finding(rel, unread_reason(rel) or "")
+        for rel in (path.relative_to(config.root).as_posix() for path in found.unread)
+    ]
     return [f for f in found.files if f.language in languages], errors
 
 
@@ -332,9 +343,10 @@ def scan(
         for running in started:
             stop(running)  # only does something when interrupted: the rest have finished
 
-    findings = [f for d in done for f in d.findings if f.rule_id != SKIPPED]
-    skipped = tuple((f.path, f.message) for d in done for f in d.findings if f.rule_id == SKIPPED)
-    findings += [*unreadable, *phase.errors]
+    found = [*(f for d in done for f in d.findings), *unreadable]
+    findings = [f for f in found if f.rule_id != SKIPPED]
+    skipped = tuple((f.path, f.message) for f in found if f.rule_id == SKIPPED)
+    findings += phase.errors
     findings += [f for report in reports for f in report.findings]
     suppressed = [f for d in done for f in d.suppressed]
     suppressed += [f for report in reports for f in report.suppressed]
