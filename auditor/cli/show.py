@@ -39,7 +39,7 @@ def colour_wanted(output: Path | None) -> bool:
 
 def show(project: Any, paths: Sequence[Path], *, show_settings: bool, force_exclude: bool) -> None:
     from auditor.cli.group import path_display
-    from auditor.scan.run import files_to_scan
+    from auditor.scan.targets import files_to_scan
 
     config = project.config
     if show_settings:

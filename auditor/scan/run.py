@@ -13,25 +13,23 @@ from typing import TYPE_CHECKING
 from auditor import workers
 from auditor.config import Config, load_config
 from auditor.globs import Globs
-from auditor.model import FIX_ERROR, READ_ERROR, Edit, Finding, error_finding
+from auditor.model import FIX_ERROR, Edit, Finding, error_finding
 from auditor.scan import manifest as rule_manifest
 from auditor.scan import project_files
 from auditor.scan.cache import Cache, Entry, blob_id, findings_key, stat_of
 from auditor.scan.discovery import (
     SourcePath,
-    Unreadable,
-    discover_all,
     language_of,
-    unread_reason,
 )
 from auditor.scan.engine import Engine, FileResult, backend
-from auditor.scan.fileio import ChangedOnDisk, ReadOnly, sweep, write_atomic
+from auditor.scan.fileio import ChangedOnDisk, ReadOnly, write_atomic
 from auditor.scan.fixer import FileChange, fix_text, fixable
-from auditor.scan.generated import SKIPPED, skipped_finding
+from auditor.scan.generated import SKIPPED
 from auditor.scan.loading import ActiveRule, LoadedRule, project_registry, resolve_rules
 from auditor.scan.manifest import any_stub
 from auditor.scan.project_fix import NotApplied
 from auditor.scan.project_phase import PhaseOutcome, fix_project
+from auditor.scan.targets import sources_to_scan
 from auditor.trust import allowed, source_settings
 from auditor.workers import default_jobs as default_jobs  # where callers found it
 
@@ -106,45 +104,6 @@ def in_shard(rel: str, index: int, count: int) -> bool:
     path, the same on every machine and for every run, so each file is in exactly one."""
     digest = hashlib.sha1(rel.encode("utf-8"), usedforsecurity=False).digest()
     return int.from_bytes(digest[:8], "big") % count == index - 1
-
-
-def files_to_scan(
-    config: Config,
-    paths: Sequence[Path],
-    languages: frozenset[str],
-    *,
-    force_exclude: bool = False,
-) -> list[SourcePath]:
-    return sources_to_scan(config, paths, languages, force_exclude=force_exclude)[0]
-
-
-def sources_to_scan(
-    config: Config,
-    paths: Sequence[Path],
-    languages: frozenset[str],
-    *,
-    force_exclude: bool = False,
-) -> tuple[list[SourcePath], list[Finding]]:
-    """The files to scan, and a read-error for each directory that could not be listed
-    and each file that could not be examined: a gate must not pass on what it never saw."""
-    targets = list(paths) or [config.root / p for p in config.include]
-    exclude = Globs((*config.exclude, *config.extend_exclude))
-    found = discover_all(config.root, targets, exclude, force_exclude=force_exclude)
-    for folder in {path.parent for path in found.leftovers}:
-        sweep(folder)  # what a killed run left: stale ones only (fileio.sweep)
-    errors = [error_finding(READ_ERROR, u.rel, _cannot_read(u)) for u in found.unreadable]
-    # Files of a kind no rule reads yet (a .vue component): said, among the skipped.
-    errors += [
-        skipped_finding(rel, unread_reason(rel) or "")
-        for rel in (path.relative_to(config.root).as_posix() for path in found.unread)
-    ]
-    return [f for f in found.files if f.language in languages], errors
-
-
-def _cannot_read(unreadable: Unreadable) -> str:
-    if unreadable.directory:
-        return f"cannot list this directory: {unreadable.reason}; no file in it was scanned"
-    return f"cannot read: {unreadable.reason}"
 
 
 def language_filter(config: Config, engine: Engine) -> Callable[[str], str | None]:
