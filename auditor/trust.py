@@ -95,7 +95,9 @@ def session(*, override: bool = False) -> Iterator[Session]:
     project for its duration."""
     global _session
     outer = _session
-    _session = Session(override=override or os.environ.get(ENV_VAR, "") == "1")
+    # AUDIT_TRUST is read for each command, as --trust is: the user's choice for this run.
+    trusted = os.environ.get(ENV_VAR, "") == "1"  # audit: ignore[unvalidated-env]
+    _session = Session(override=override or trusted)
     try:
         yield _session
     finally:

@@ -24,11 +24,14 @@ def cache_dir() -> Path:
 
 
 def _user_dir(xdg: str, xdg_default: str, windows: str, macos: str) -> Path:
-    explicit = os.environ.get(xdg)
+    # The platform's own variables (XDG, Windows), read where they apply: nothing of the
+    # project's configuration to validate.
+    explicit = os.environ.get(xdg)  # audit: ignore[unvalidated-env]
     if explicit and os.path.isabs(explicit):  # the XDG spec ignores relative values
         return Path(explicit) / APP
-    if sys.platform == "win32" and os.environ.get(windows):
-        return Path(os.environ[windows]) / APP
+    windows_dir = os.environ.get(windows)  # audit: ignore[unvalidated-env]
+    if sys.platform == "win32" and windows_dir:
+        return Path(windows_dir) / APP
     if sys.platform == "darwin":
         return Path.home() / "Library" / macos / APP
     return Path.home() / xdg_default / APP

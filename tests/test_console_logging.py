@@ -284,9 +284,9 @@ def test_the_fixed_examples_pass_ruffs_import_sorting_and_logging_rules(tmp_path
     for name, code in codes.items():
         (tmp_path / name).write_text(code)
     ruff = Path(sys.executable).with_name("ruff")
+    program = str(ruff) if ruff.exists() else shutil.which("ruff") or "ruff"
     done = subprocess.run(
-        [str(ruff) if ruff.exists() else shutil.which("ruff") or "ruff", "check", "--isolated"]
-        + ["--select", "I,LOG,G", "--output-format", "concise", "."],
+        [program, "check", "--isolated", "--select", "I,LOG,G", "--output-format", "concise", "."],
         cwd=tmp_path,
         capture_output=True,
         text=True,

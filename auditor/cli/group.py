@@ -57,7 +57,9 @@ class _Group(click.Group):
 
 
 def _crashed(ctx: click.Context, exc: Exception) -> None:
-    if ctx.meta.get(VERBOSE) or os.environ.get("AUDIT_DEBUG") == "1":
+    # The user's switch for this run, read where it applies.
+    debug = os.environ.get("AUDIT_DEBUG") == "1"  # audit: ignore[unvalidated-env]
+    if ctx.meta.get(VERBOSE) or debug:
         import traceback
 
         traceback.print_exception(exc)

@@ -27,11 +27,9 @@ def colour_wanted(output: Path | None) -> bool:
     FORCE_COLOR on (https://no-color.org, https://force-color.org)."""
     if output is not None:
         return False  # a file is read later, by anything
-    # The two conventions are read where they apply, each run: no setting to validate.
-    # audit: ignore[unvalidated-env]
+    # The two conventions are read where they apply, each run (allow-names knows them).
     if os.environ.get("FORCE_COLOR"):
         return True
-    # audit: ignore[unvalidated-env]
     if os.environ.get("NO_COLOR"):
         return False
     return sys.stdout.isatty()

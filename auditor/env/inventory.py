@@ -27,8 +27,8 @@ from auditor.model import (
 from auditor.scan.engine import backend
 from auditor.scan.loading import LoadedRule, configured_options
 from auditor.scan.rule_base import BaseRule, reads_env
-from auditor.scan.targets import sources_to_scan
 from auditor.scan.source import DecodeError
+from auditor.scan.targets import sources_to_scan
 
 
 @dataclass(frozen=True, slots=True)
