@@ -118,6 +118,7 @@ def test_quiet_and_verbose(project, audit, trusted) -> None:
     )
     assert verbose[crash + 1] == "    Traceback (most recent call last):"
     assert "    KeyError: 'oops'" in verbose[crash + 2 :]
-    assert "bare-except: https://github.com/auditor-dev/auditor#rules" in verbose
+    page = "https://github.com/auditor-dev/auditor/blob/main/docs/rules/bare-except.md"
+    assert f"bare-except: {page}" in verbose
     plain = audit("scan").out
     assert "Traceback" not in plain and "https://" not in plain
