@@ -18,7 +18,8 @@ class Globs:
 
     def match(self, path: str) -> bool:
         """`path` is posix and relative; a directory may end with '/'."""
-        return bool(self.patterns) and self._spec.match_file(path)
+        # bool(): pathspec before 0.12.1 answers None for a path no pattern matches.
+        return bool(self.patterns) and bool(self._spec.match_file(path))
 
     def __bool__(self) -> bool:
         return bool(self.patterns)

@@ -260,9 +260,12 @@ def _mypy_output(running: Running, config: Config, code: int, stdout: str, stder
         text_mode = True
     if code not in (0, 1):
         # A blocking error's output ends with a summary line ("Found 1 error in 1 file
-        # (errors prevented further checking)"): read the results, not the summary.
+        # (errors prevented further checking)"): read the results, not the summary. mypy 1.x
+        # writes a blocking error as text even with `--output json` (1.20 still does).
         results = "\n".join(line for line in stdout.splitlines() if not line.startswith("Found "))
-        parsed = _try(parse_mypy_text if text_mode else parse_mypy_json, results)
+        parsed = None if text_mode else _try(parse_mypy_json, results)
+        if parsed is None:
+            parsed = _try(parse_mypy_text, results)
         blocking = [r for r in parsed.raws if r.level == "error"] if parsed else []
         if blocking:
             first = blocking[0]
