@@ -112,7 +112,6 @@ NAMES: tuple[str, ...] = (
     "token: invite token",
     "token: invitation token",
     "token: verification token",
-    "token: verify token",
     "token: login token",
     "token: signin token",
     "token: sign in token",

@@ -140,8 +140,8 @@ class Vocabulary:
         ignore: Iterable[str],
     ) -> Vocabulary:
         return cls(
-            parse_entries((*names, *extend_names), "names"),
-            parse_entries((*objects, *extend_objects), "objects"),
+            parse_entries(names, "names") + parse_entries(extend_names, "extend-names"),
+            parse_entries(objects, "objects") + parse_entries(extend_objects, "extend-objects"),
             ignore,
         )
 
