@@ -5,9 +5,14 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditor.model import Edit, Finding, Fix, Location, Severity
+
+if TYPE_CHECKING:
+    from auditor.scan.report import ScanReport
+    from auditor.sources.report import SourceReport
+    from reports.formats import RenderContext
 
 SCHEMA = "auditor.scan/1"
 
@@ -79,3 +84,49 @@ def render(
     }
     document.update(extra or {})
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_report(report: ScanReport, context: RenderContext) -> str:
+    """The report's findings and summary; what the run adds besides them (files not
+    checked, sources, what the gate hid) as top-level keys, each only when it applies."""
+    extra: dict[str, Any] = {}
+    if report.skipped:
+        extra["skipped"] = [{"path": path, "reason": why} for path, why in report.skipped]
+    if report.sources:
+        extra["sources"] = [source_json(source) for source in report.sources]
+    if report.new_since is not None:
+        since = report.new_since
+        extra["new_since"] = {"ref": since.ref, "hidden": since.hidden}
+        if since.snapshots is not None:
+            extra["new_since"]["snapshots"] = dict(since.snapshots)
+    if report.baseline is not None:
+        used = report.baseline
+        extra["baseline"] = {
+            "file": str(used.file),
+            "hidden": used.hidden,
+            "fixed": [
+                {"fingerprint": e.fingerprint, "rule_id": e.rule_id, "path": e.path, "code": e.code}
+                for e in used.fixed
+            ],
+        }
+    counts = report.counts
+    return render(
+        report.findings,
+        version=context.version,
+        files=counts.files,
+        fixed=counts.fixed,
+        fixable_safe=counts.fixable_safe,
+        fixable_unsafe=counts.fixable_unsafe,
+        extra=extra,
+    )
+
+
+def source_json(report: SourceReport) -> dict[str, Any]:
+    return {
+        "name": report.name,
+        "kind": report.kind,
+        "findings": len(report.findings),
+        "suppressed": len(report.suppressed),
+        "error": report.error,
+        "warnings": list(report.warnings),
+    }

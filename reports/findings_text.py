@@ -6,8 +6,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from auditor.model import FIX_ERROR, Finding, Severity
+
+if TYPE_CHECKING:
+    from auditor.scan.report import ScanReport
+    from reports.formats import RenderContext
 
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 
@@ -157,3 +162,28 @@ def render(
         fixable_unsafe=fixable_unsafe,
     )
     return "\n".join(lines) + "\n"
+
+
+def render_report(report: ScanReport, context: RenderContext) -> str:
+    from reports.scan_notes import notes
+
+    urls: Mapping[str, str] = {}
+    if context.verbose and context.project is not None:
+        from auditor.scan.loading import rule_urls
+
+        urls = rule_urls(context.project.registry, context.project.config.docs_url)
+    counts = report.counts
+    return render(
+        report.findings,
+        context.display,
+        files=counts.files,
+        fixed=counts.fixed,
+        fixable_safe=counts.fixable_safe,
+        fixable_unsafe=counts.fixable_unsafe,
+        notes=notes(report, context.display, listed=context.verbose),
+        colour=context.colour,
+        by_rule=context.statistics,
+        quiet=context.quiet,
+        verbose=context.verbose,
+        urls=urls,
+    )

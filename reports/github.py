@@ -7,8 +7,13 @@ end the command early or start another one (`::` in a comment, a newline in a st
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from auditor.model import Finding, Severity
+
+if TYPE_CHECKING:
+    from auditor.scan.report import ScanReport
+    from reports.formats import RenderContext
 
 COMMANDS = {
     Severity.CRITICAL: "error",
@@ -56,3 +61,11 @@ def render(
     lines = [annotation(f, display) for f in findings]
     lines += [failure(*item) for item in failures]
     return "".join(line + "\n" for line in lines)
+
+
+def render_report(report: ScanReport, context: RenderContext) -> str:
+    """GitHub reads annotation paths from the repository's root, whatever the job's
+    working-directory: not from the current directory, as the text output is."""
+    prefix = context.path_prefix
+    failed = [(f"source {s.name}", s.error) for s in report.sources if s.error is not None]
+    return render(report.findings, lambda rel: prefix + rel, failed)

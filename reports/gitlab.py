@@ -6,8 +6,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from auditor.model import Finding, Severity
+
+if TYPE_CHECKING:
+    from auditor.scan.report import ScanReport
+    from reports.formats import RenderContext
 
 SEVERITIES = {
     Severity.CRITICAL: "critical",
@@ -33,3 +38,7 @@ def render(findings: Sequence[Finding], path_prefix: str = "") -> str:
         for finding in findings
     ]
     return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_report(report: ScanReport, context: RenderContext) -> str:
+    return render(report.findings, context.path_prefix)

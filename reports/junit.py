@@ -7,9 +7,14 @@ source's) get a suite of their own."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
 from auditor.model import Finding
+
+if TYPE_CHECKING:
+    from auditor.scan.report import ScanReport
+    from reports.formats import RenderContext
 
 CLEAN = "no findings"
 
@@ -50,3 +55,7 @@ def _suite(shown: str, found: Sequence[Finding]) -> list[str]:
         out.append("    </testcase>")
     out.append("  </testsuite>")
     return out
+
+
+def render_report(report: ScanReport, context: RenderContext) -> str:
+    return render(report.findings, context.display, report.checked)

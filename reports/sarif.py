@@ -13,12 +13,19 @@ artifact change per file a fix changes (the finding's own first), a created file
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from auditor.model import Edit, Finding, Fix, Severity
+
+if TYPE_CHECKING:
+    from auditor.scan.report import ScanReport
+    from auditor.scan.run import Project
+    from auditor.sources.report import SourceReport
+    from reports.formats import RenderContext
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {
@@ -192,3 +199,84 @@ def render(
 
 def _level(finding: Finding) -> str:
     return "warning" if finding.is_warning else LEVELS[finding.severity]
+
+
+def render_report(report: ScanReport, context: RenderContext) -> str:
+    suppressed = report.suppressed if context.include_suppressed else ()
+    infos = rule_infos(context.project) if context.project is not None else []
+    infos += source_rule_infos(report.sources, [*report.findings, *suppressed])
+    return render(
+        report.findings,
+        infos,
+        version=context.version,
+        root_uri=context.root_uri,
+        path_prefix=context.path_prefix,
+        suppressed=suppressed,
+        failures=[f"source {s.name}: {s.error}" for s in report.sources if s.error is not None],
+        skipped=report.skipped,
+    )
+
+
+def rule_infos(project: Project) -> list[RuleInfo]:
+    """One entry per rule id of the project, whatever its languages, and one for each id
+    auditor itself reports (parse-error, ...)."""
+    from auditor.scan.loading import ActiveRule, rule_urls
+    from auditor.scan.tool_rules import TOOL_RULES
+
+    by_id: dict[str, list[ActiveRule]] = {}
+    urls = rule_urls(project.registry, project.config.docs_url)
+    for rule in project.rules:
+        by_id.setdefault(rule.id, []).append(rule)
+    infos = [
+        RuleInfo(
+            id=rule_id,
+            name="".join(part.title() for part in rule_id.split("-")),
+            summary=impls[0].cls.message,
+            description="\n\n".join(r.cls.explanation() for r in impls),
+            severity=max(r.severity for r in impls),
+            help_uri=urls.get(rule_id, ""),
+        )
+        for rule_id, impls in by_id.items()
+    ]
+    infos += [
+        RuleInfo(
+            id=tool.id,
+            name="".join(part.title() for part in tool.id.split("-")),
+            summary=tool.summary,
+            description=tool.description,
+            severity=tool.severity,
+        )
+        for tool in TOOL_RULES
+    ]
+    return infos
+
+
+def source_rule_infos(
+    sources: Sequence[SourceReport], findings: Sequence[Finding]
+) -> list[RuleInfo]:
+    """Entries for the sources' rules that have findings in this run."""
+    infos = []
+    for report in sources:
+        severities: dict[str, Severity] = {}
+        for finding in findings:
+            if finding.rule_id.startswith(report.name + ":"):
+                known = severities.get(finding.rule_id, finding.severity)
+                severities[finding.rule_id] = max(known, finding.severity)
+        for rule_id, severity in sorted(severities.items()):
+            doc = report.rules.get(rule_id)
+            summary = doc.summary if doc is not None else rule_id.split(":", 1)[1]
+            described = doc.description if doc is not None and doc.description else summary
+            infos.append(
+                RuleInfo(
+                    id=rule_id,
+                    name="".join(
+                        p[:1].upper() + p[1:] for p in re.split(r"[^A-Za-z0-9]+", rule_id)
+                    ),
+                    summary=summary,
+                    description=f"{described}\n\nReported by the source `{report.name}` "
+                    f"({report.kind}), imported by auditor.",
+                    severity=severity,
+                    help_uri=doc.help_uri if doc is not None else "",
+                )
+            )
+    return infos

@@ -15,7 +15,7 @@ from auditor.cli.group import (
     trust_option,
     write_output,
 )
-from auditor.cli.sources_output import report_sources, sources_wanted
+from auditor.cli.sources_output import report_sources
 from auditor.config import display_path
 from auditor.errors import UsageError
 from auditor.scan.gate import ERROR
@@ -43,6 +43,7 @@ def baseline(
     from auditor.scan.gate import BaselineEntry, excerpt, render_baseline
     from auditor.scan.run import open_project
     from auditor.scan.run import scan as run_scan
+    from auditor.scan.use_case import sources_wanted
 
     project = open_project(start_dir(paths), config_file)
     outcome = run_scan(

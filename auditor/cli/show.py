@@ -1,25 +1,18 @@
 """What `audit scan` shows besides its findings: the settings in force and the files it
-would read (--show-settings, --show-files), and how its text output looks (colour on a
-terminal, --statistics)."""
+would read (--show-settings, --show-files), and whether its text output is in colour."""
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
-
-@dataclass(frozen=True, slots=True)
-class TextView:
-    colour: bool = False
-    statistics: bool = False  # counts per rule instead of one line a finding
-    quiet: bool = False  # the findings only: no notes, no summary
-    verbose: bool = False  # a crashing rule's traceback, each rule's documentation
+if TYPE_CHECKING:
+    from auditor.scan.run import Project
 
 
 def colour_wanted(output: Path | None) -> bool:
@@ -35,7 +28,9 @@ def colour_wanted(output: Path | None) -> bool:
     return sys.stdout.isatty()
 
 
-def show(project: Any, paths: Sequence[Path], *, show_settings: bool, force_exclude: bool) -> None:
+def show(
+    project: Project, paths: Sequence[Path], *, show_settings: bool, force_exclude: bool
+) -> None:
     from auditor.cli.group import path_display
     from auditor.scan.targets import files_to_scan
 
@@ -60,28 +55,7 @@ def _head(path: Path) -> str:
         return ""
 
 
-def skipped_notes(
-    skipped: Sequence[tuple[str, str]], display: Callable[[str], str], *, listed: bool
-) -> list[str]:
-    """The summary's account of the files read but not checked, by reason; each named
-    when `listed` (-v)."""
-    from collections import Counter
-
-    from reports.findings_text import plural
-
-    reasons = Counter(reason for _, reason in skipped)
-    counts = ", ".join(
-        f"{plural(n, 'file')} skipped as {reason}" if i == 0 else f"{n} as {reason}"
-        for i, (reason, n) in enumerate(sorted(reasons.items()))
-    )
-    hint = "" if listed else " (-v lists them; --no-skip-generated scans them)"
-    lines = [f"{counts}: not checked{hint}."]
-    if listed:
-        lines += [f"  {display(path)}: {reason}" for path, reason in skipped]
-    return lines
-
-
-def _settings_toml(project: Any) -> str:
+def _settings_toml(project: Project) -> str:
     """The settings in force, as they would be written in the config (TOML): a value that
     is not set says so in a comment."""
     from dataclasses import fields
