@@ -6,6 +6,7 @@ its public face, and no module is a large room."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,3 +134,72 @@ def test_imports_are_read_lazy_relative_and_from_packages(tmp_path: Path) -> Non
         "reports",
         "reports.progress",
     }
+
+
+MAX_CLI_FUNCTION_LINES = 60  # the command line is thin: parse, call a use case, print
+
+
+def _functions(path: Path) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    tree = ast.parse(path.read_text())
+    return [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+
+
+def test_no_function_of_the_command_line_is_long() -> None:
+    long = {
+        f"{module}.{function.name}": (function.end_lineno or 0) - function.lineno + 1
+        for module, path in _modules("auditor").items()
+        if module.startswith("auditor.cli")
+        for function in _functions(path)
+    }
+    assert {name: n for name, n in long.items() if n > MAX_CLI_FUNCTION_LINES} == {}
+
+
+def _any_annotations(path: Path) -> list[int]:
+    """The lines where `Any` (typing's) is named: imported, in an annotation, anywhere."""
+    nodes = ast.walk(ast.parse(path.read_text()))
+    return sorted(getattr(node, "lineno", 0) for node in nodes if _names_any(node))
+
+
+def _names_any(node: ast.AST) -> bool:
+    if isinstance(node, ast.Name):
+        return node.id == "Any"
+    if isinstance(node, ast.alias):
+        return node.name.split(".")[-1] == "Any"
+    if isinstance(node, ast.Attribute):
+        return node.attr == "Any"
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):  # a quoted annotation
+        return bool(re.search(r"\bAny\b", node.value)) and _is_annotation_string(node.value)
+    return False
+
+
+def _is_annotation_string(text: str) -> bool:
+    try:
+        ast.parse(text, mode="eval")
+    except SyntaxError:
+        return False
+    return True
+
+
+def test_the_command_line_names_its_types() -> None:
+    """No `Any` in auditor/cli/: a value's type is imported under TYPE_CHECKING, so the
+    command's start-up imports nothing more for it."""
+    anys = {
+        module: lines
+        for module, path in _modules("auditor").items()
+        if module.startswith("auditor.cli") and (lines := _any_annotations(path))
+    }
+    assert anys == {}
+
+
+def test_the_checks_of_the_command_line_find_what_they_look_for(tmp_path: Path) -> None:
+    module = tmp_path / "m.py"
+    module.write_text(
+        "from typing import Any\n"
+        "def short(x: Any) -> 'dict[str, Any]':\n    return {}\n"
+        "def long() -> None:\n" + "    pass\n" * 60
+    )
+    assert _any_annotations(module) == [1, 2, 2]
+    assert [(f.name, (f.end_lineno or 0) - f.lineno + 1) for f in _functions(module)] == [
+        ("short", 2),
+        ("long", 61),
+    ]

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from auditor.cli.group import cli, config_option, trust_option
 from auditor.errors import UsageError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from auditor.scan.rule_base import BaseRule, Invalid, Valid
 
 
 @cli.command("test")
@@ -27,7 +32,7 @@ def test(targets: tuple[str, ...], config_file: Path | None) -> None:
 
     config = load_config(Path.cwd(), config_file)
     registry = project_registry(config)
-    classes: list[Any] = []
+    classes: list[type[BaseRule]] = []
     for target in targets or sorted(registry):
         if target in registry:
             classes += registry[target].classes
@@ -38,7 +43,11 @@ def test(targets: tuple[str, ...], config_file: Path | None) -> None:
     failed = total = 0
     for cls in classes:
         language = ",".join(sorted(cls.languages))
-        for kind, examples in (("valid", cls.VALID), ("invalid", cls.INVALID)):
+        kinds: tuple[tuple[str, Sequence[Valid | Invalid]], ...] = (
+            ("valid", cls.VALID),
+            ("invalid", cls.INVALID),
+        )
+        for kind, examples in kinds:
             for number, example in enumerate(examples, 1):
                 total += 1
                 try:

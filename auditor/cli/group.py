@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -18,6 +18,9 @@ from auditor.model import one_line
 from auditor.scan.fileio import write_atomic
 from auditor.scan.gate import ERROR
 
+if TYPE_CHECKING:
+    from auditor.scan.run import Project
+
 PROGRESS_MIN_BYTES = 2_000_000  # below that a scan is over before a bar helps
 
 
@@ -25,7 +28,7 @@ VERBOSE = "audit.verbose"  # ctx.meta key: -v was given (a crash then shows its 
 
 
 class _Group(click.Group):
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: click.Context) -> object:
         """Run a command in its trust session. A refusal to run the project's code, a
         user's error and a crash each end it with exit 2 and one line a cause."""
         from auditor import trust
@@ -222,7 +225,7 @@ since_option = click.option(
 )
 
 
-def tracker_project(config_file: Path | None, no_cache: bool = False) -> Any:
+def tracker_project(config_file: Path | None, no_cache: bool = False) -> Project:
     """The project, its history cache in the cache folder unless `no_cache`."""
     from dataclasses import replace
 

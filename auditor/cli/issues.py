@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -18,6 +18,10 @@ from auditor.cli.group import (
 )
 from auditor.model import Severity
 from auditor.scan.fileio import write_atomic
+
+if TYPE_CHECKING:
+    from auditor.scan.loading import ActiveRule
+    from auditor.track.state import FindingRef
 
 
 @cli.group()
@@ -69,12 +73,12 @@ def issues_sync(config_file: Path | None) -> None:
     loaded, state = tracker_state(project, head_only=True)  # what is untracked now
     from auditor.scan.discovery import language_of
 
-    implementations: dict[str, list[Any]] = {}
+    implementations: dict[str, list[ActiveRule]] = {}
     for rule in project.rules:
         implementations.setdefault(rule.id, []).append(rule)
     new: list[NewIssue] = []
     counts: dict[str, int] = {}
-    by_source: dict[str, list[Any]] = {}
+    by_source: dict[str, list[FindingRef]] = {}
     for group in state.untracked:
         source, colon, _ = group.rule_id.partition(":")
         if colon:

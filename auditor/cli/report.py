@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -18,6 +18,9 @@ from auditor.cli.group import (
     trust_option,
 )
 from auditor.errors import UsageError
+
+if TYPE_CHECKING:
+    from auditor.track.state import TrackerState
 
 _REPORT_SUFFIXES = {"markdown": ".md", "html": ".html", "json": ".json"}
 
@@ -106,7 +109,7 @@ def report(
         emit(text, target)
 
 
-def _render_report(state: Any, output_format: str) -> str:
+def _render_report(state: TrackerState, output_format: str) -> str:
     if output_format == "json":
         import json
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from auditor.cli.group import cli, config_option, trust_option, write_output
 from auditor.errors import UsageError
+
+if TYPE_CHECKING:
+    from auditor.scan.loading import LoadedRule
 
 
 @cli.command()
@@ -77,7 +80,7 @@ def rules(
     click.echo("\n".join(explain(cls) for cls in registry[rule_id].classes), nl=False)
 
 
-def _markdown(chosen: Sequence[Any], output_dir: Path | None, *, whole: bool) -> None:
+def _markdown(chosen: Sequence[LoadedRule], output_dir: Path | None, *, whole: bool) -> None:
     """The pages on standard output (one rule's, or the index), or written into
     `output_dir`: each rule's, and with every rule the index, removing the pages this
     command wrote before for rules that are gone."""
@@ -106,7 +109,7 @@ def _first_line(path: Path) -> str:
         return ""
 
 
-def _rule_json(loaded: Any, url: Callable[[str | None], str | None]) -> dict[str, Any]:
+def _rule_json(loaded: LoadedRule, url: Callable[[str | None], str | None]) -> dict[str, object]:
     """One rule id: what `audit rules` shows, and each language implementation in full
     (`url`: where its documentation is, with the config's `docs-url`)."""
     from reports.rule_doc import fix_summary
