@@ -88,7 +88,11 @@ def render(
 
 def render_report(report: ScanReport, context: RenderContext) -> str:
     """The report's findings and summary; what the run adds besides them (files not
-    checked, sources, what the gate hid) as top-level keys, each only when it applies."""
+    checked, sources, what the gate hid) as top-level keys, each only when it applies.
+    With --statistics, the counts per rule instead (ruff's `--statistics --output-format
+    json`)."""
+    if context.statistics:
+        return statistics_json(report.findings)
     extra: dict[str, Any] = {}
     if report.skipped:
         extra["skipped"] = [{"path": path, "reason": why} for path, why in report.skipped]
@@ -130,3 +134,23 @@ def source_json(report: SourceReport) -> dict[str, Any]:
         "error": report.error,
         "warnings": list(report.warnings),
     }
+
+
+def statistics_json(findings: Sequence[Finding]) -> str:
+    """A list of {code, name, count, fixable, fixable_count, unsafe_fixable_count}, most
+    findings first: ruff's keys (`code` and `name` are both the rule id; `fixable`: every
+    finding has a fix `--fix` applies), and how many fixes need `--unsafe-fixes`."""
+    from reports.findings_text import rule_counts
+
+    rows = [
+        {
+            "code": c.rule_id,
+            "name": c.rule_id,
+            "count": c.count,
+            "fixable": c.safe == c.count,
+            "fixable_count": c.safe,
+            "unsafe_fixable_count": c.unsafe,
+        }
+        for c in rule_counts(findings)
+    ]
+    return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"

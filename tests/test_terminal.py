@@ -45,7 +45,7 @@ def test_statistics(project, audit) -> None:
     project({"pyproject.toml": "[tool.audit]\n", "a.py": BARE + BARE + "print(1)\n"})
     assert audit("scan", "--statistics").out.splitlines() == [
         "2  bare-except      (2 fixable)",
-        "1  console-logging",
+        "1  console-logging  (1 fixable with --unsafe-fixes)",  # issue 27 item 5
         "Found 3 findings (3 critical) in 1 file; 1 file scanned.",
         "2 fixable with `audit scan --fix`.",
         "1 more fixable with `audit scan --fix --unsafe-fixes`.",

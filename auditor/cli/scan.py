@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ from auditor.cli.scan_options import scan_options, scan_request
 from auditor.cli.show import colour_wanted, show
 from auditor.cli.sources_output import report_sources
 from auditor.cli.stdin import stdin_start
+from auditor.scan.gate import ERROR
 
 if TYPE_CHECKING:
     from typing import Unpack
@@ -37,7 +39,23 @@ def scan(**options: Unpack[ScanOptions]) -> None:
 
 
 def run_scan(request: ScanRequest) -> int:
-    """Scan as `request` asks, print the report; the exit code."""
+    """Scan as `request` asks, print the report; the exit code. With --watch, again at
+    each change until Ctrl-C (auditor/cli/watch.py)."""
+    if request.show.watch:
+        from auditor.cli.watch import watch
+
+        return watch(lambda: scan_once(request))
+    return scan_once(request).code
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    code: int
+    project: Project | None = None
+    report: ScanReport | None = None
+
+
+def scan_once(request: ScanRequest) -> Run:
     from auditor.scan.use_case import open_scan_project, scan_report
 
     read = request.read
@@ -54,15 +72,40 @@ def run_scan(request: ScanRequest) -> int:
             show_settings=request.show.show_settings,
             force_exclude=read.force_exclude,
         )
-        return 0
+        return Run(0, project)
     if read.stdin:
         report = scan_report(project, request, document=sys.stdin.buffer.read())
     else:
         with progress_bar() as progress:
             report = scan_report(project, request, progress=progress)
     report_sources(report.sources)
+    if request.fix.add_ignore:
+        return Run(add_ignores(project, report), project, report)
     publish(report, request, render_context(project, request.show))
-    return report.exit_code(request.gate.threshold(project.config.fail_on))
+    code = report.exit_code(request.gate.threshold(project.config.fail_on))
+    return Run(code, project, report)
+
+
+def add_ignores(project: Project, report: ScanReport) -> int:
+    """--add-ignore: a comment for each finding; how many were added, on stderr as ruff's
+    --add-noqa says it; what could not be done, one line each. Exit 2 when a file could
+    not be checked or written, else 0."""
+    from auditor.scan.use_case import add_ignore_comments
+    from reports.findings_text import finding_line, plural
+
+    added = add_ignore_comments(project, report)
+    display = path_display(project.config.root)
+    for finding in report.findings:
+        if finding.is_error:
+            click.echo(f"audit: {finding_line(finding, display)}", err=True)
+    for finding in added.left:
+        where = f"{display(finding.path)}:{finding.start.line}:{finding.start.column}"
+        click.echo(f"audit: note: {where}: no ignore comment fits for {finding.rule_id}", err=True)
+    for problem in added.unwritten:
+        click.echo(f"audit: error: {problem}", err=True)
+    click.echo(f"Added {plural(added.comments, 'ignore comment')}.", err=True)
+    failed = added.unwritten or any(f.is_error for f in report.findings)
+    return ERROR if failed else 0
 
 
 def render_context(project: Project, show: Printing) -> RenderContext:

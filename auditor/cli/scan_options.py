@@ -27,7 +27,12 @@ if TYPE_CHECKING:
         unsafe_fixes: bool
         diff: bool
         select: tuple[str, ...]
+        extend_select: tuple[str, ...]
         ignore: tuple[str, ...]
+        exclude: tuple[str, ...]
+        extend_exclude: tuple[str, ...]
+        add_ignore: bool
+        watch: bool
         output_format: str
         output: Path | None
         fail_on: str | None
@@ -62,8 +67,30 @@ _OPTIONS = (
         "--unsafe-fixes", is_flag=True, help="With --fix or --diff, apply unsafe fixes too."
     ),
     click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing."),
+    click.option(
+        "--add-ignore",
+        is_flag=True,
+        help="Write an `audit: ignore[rule-id]` comment for each finding (ruff's --add-noqa).",
+    ),
     click.option("--select", multiple=True, help="Only these rule ids (comma-separated)."),
+    click.option(
+        "--extend-select",
+        multiple=True,
+        help="These rule ids too, besides the selection (comma-separated).",
+    ),
     click.option("--ignore", multiple=True, help="Not these rule ids (comma-separated)."),
+    click.option(
+        "--exclude",
+        multiple=True,
+        metavar="PATTERN",
+        help="Exclude these paths, in place of the configured exclude (comma-separated globs).",
+    ),
+    click.option(
+        "--extend-exclude",
+        multiple=True,
+        metavar="PATTERN",
+        help="Exclude these paths too (comma-separated globs, as extend-exclude).",
+    ),
     click.option(
         "--format",
         "--output-format",  # ruff's name
@@ -135,6 +162,11 @@ _OPTIONS = (
         "--show-settings", is_flag=True, help="Print the settings in force, and scan nothing."
     ),
     click.option(
+        "--watch",
+        is_flag=True,
+        help="Scan again whenever a scanned file or the config changes; Ctrl-C stops.",
+    ),
+    click.option(
         "--shard",
         metavar="I/N",
         help="Scan only shard I of N (a stable split by path; combine with `audit merge`).",
@@ -173,7 +205,12 @@ def scan_request(options: ScanOptions) -> ScanRequest:
     _check(options)
     return ScanRequest(
         read=_reading(options),
-        fix=Fixing(fix=options["fix"], unsafe=options["unsafe_fixes"], diff=options["diff"]),
+        fix=Fixing(
+            fix=options["fix"],
+            unsafe=options["unsafe_fixes"],
+            diff=options["diff"],
+            add_ignore=options["add_ignore"],
+        ),
         show=Printing(
             format=options["output_format"],
             output=options["output"],
@@ -183,6 +220,7 @@ def scan_request(options: ScanOptions) -> ScanRequest:
             include_suppressed=options["include_suppressed"],
             show_files=options["show_files"],
             show_settings=options["show_settings"],
+            watch=options["watch"],
         ),
         gate=_gate(options),
     )
@@ -194,8 +232,10 @@ def _check(options: ScanOptions) -> None:
     fail_on = options["fail_on"]
     if options["exit_zero"] and fail_on not in (None, "none"):  # ruff's flag
         raise UsageError(f"--exit-zero and --fail-on {fail_on} contradict each other")
-    if options["select"] and not ids(options["select"]):
-        raise UsageError("--select: no rule id given (see `audit rules`)")
+    for option in ("select", "extend_select"):
+        if options[option] and not ids(options[option]):
+            name = "--" + option.replace("_", "-")
+            raise UsageError(f"{name}: no rule id given (see `audit rules`)")
     if options["shard"] is not None:
         _shard(options["shard"])
     stdin = options["paths"] == (Path("-"),)
@@ -205,6 +245,19 @@ def _check(options: ScanOptions) -> None:
         raise UsageError("--stdin-filename goes with the path `-` (read stdin)")
     if stdin and (options["new_since"] is not None or options["use_sources"]):
         raise UsageError("`audit scan -` scans one document: no --new-since or --sources")
+    _check_modes(options, stdin)
+
+
+def _check_modes(options: ScanOptions, stdin: bool) -> None:
+    """--add-ignore, --watch and --statistics, with what they cannot go with."""
+    if stdin and (options["add_ignore"] or options["watch"]):
+        raise UsageError("`audit scan -` reads one document once: no --add-ignore or --watch")
+    if options["add_ignore"] and (options["fix"] or options["diff"]):
+        raise UsageError("--add-ignore writes comments, not fixes: no --fix or --diff")
+    if options["watch"] and options["output"] is not None:
+        raise UsageError("--watch shows each run on the terminal: no --output")
+    if options["statistics"] and options["output_format"] not in ("text", "json"):
+        raise UsageError("--statistics: with --format text or json")
 
 
 def _reading(options: ScanOptions) -> Reading:
@@ -214,7 +267,10 @@ def _reading(options: ScanOptions) -> Reading:
         stdin_filename=options["stdin_filename"],
         config_file=options["config_file"],
         select=tuple(ids(select)) if select else None,
+        extend_select=tuple(ids(options["extend_select"])),
         ignore=tuple(ids(options["ignore"])),
+        exclude=tuple(ids(options["exclude"])) if options["exclude"] else None,
+        extend_exclude=tuple(ids(options["extend_exclude"])),
         force_exclude=options["force_exclude"],
         skip_generated=not options["no_skip_generated"],
         report_unused_ignores=options["report_unused_ignores"],

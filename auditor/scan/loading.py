@@ -302,14 +302,16 @@ def resolve_rules(
     *,
     select: Sequence[str] | None = None,
     ignore: Sequence[str] = (),
+    extend_select: Sequence[str] = (),
 ) -> tuple[ActiveRule, ...]:
     """The enabled rules, sorted by id, one per implementation (per language family).
-    `select`/`ignore` come from the command line: `select` replaces the configured
-    selection, `ignore` adds to the configured one. Where the project's plugins were
-    refused, an unknown id is taken for one of theirs and left out."""
+    `select`/`ignore`/`extend_select` come from the command line: `select` replaces the
+    configured selection, `extend_select` adds to it (or to every rule: a rule the config
+    disables), `ignore` adds to the configured ignores, which apply after both. Where the
+    project's plugins were refused, an unknown id is taken for one of theirs and left out."""
     where = config.display_file
     if plugins_refused(config, registry):
-        registry = _with_unknown_ids(config, registry, [*(select or ()), *ignore])
+        registry = _with_unknown_ids(config, registry, [*(select or ()), *extend_select, *ignore])
 
     def known(ids: Sequence[str], key: str) -> None:
         for rule_id in ids:
@@ -322,7 +324,12 @@ def resolve_rules(
     for pattern, ids in config.per_file_ignores:
         known(ids, f"tool.audit.per-file-ignores.{pattern}")
     known(list(config.rules), "tool.audit.rules")
-    for option, given in (("--select", select or ()), ("--ignore", ignore)):
+    given_ids = (
+        ("--select", select or ()),
+        ("--extend-select", extend_select),
+        ("--ignore", ignore),
+    )
+    for option, given in given_ids:
         for rule_id in given:
             if rule_id not in registry:
                 close = difflib.get_close_matches(rule_id, list(registry), n=1)
@@ -335,6 +342,7 @@ def resolve_rules(
         chosen = set(config.select)
     else:
         chosen = {i for i in registry if config.rules.get(i, RuleSettings()).enabled is not False}
+    chosen |= set(extend_select)
     chosen -= {*config.ignore, *ignore}
 
     active = []

@@ -71,6 +71,7 @@ class ScanReport:
     warnings: tuple[str, ...] = ()
     nothing_checked: bool = False  # a gate that checked nothing must not pass
     texts: Mapping[str, str] = field(default_factory=dict)  # path -> text, when kept
+    stamps: Mapping[str, tuple[int, int] | None] = field(default_factory=dict)  # see ScanOutcome
 
     @property
     def created(self) -> tuple[str, ...]:

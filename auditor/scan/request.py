@@ -18,7 +18,10 @@ class Reading:
     stdin_filename: Path | None = None  # with the path `-`: the document on stdin is this file
     config_file: Path | None = None
     select: tuple[str, ...] | None = None  # None: the configured selection
+    extend_select: tuple[str, ...] = ()  # added to the selection
     ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] | None = None  # None: the configured exclude
+    extend_exclude: tuple[str, ...] = ()  # added to the configured extend-exclude
     force_exclude: bool = False  # the excludes apply to files named on the command line
     skip_generated: bool = True  # False: --no-skip-generated
     report_unused_ignores: bool = False  # True: on, whatever the config says
@@ -35,11 +38,13 @@ class Reading:
 
 @dataclass(frozen=True, slots=True)
 class Fixing:
-    """What to change: fixes written (`fix`) or shown (`diff`)."""
+    """What to change: fixes written (`fix`) or shown (`diff`), or an ignore comment for
+    each finding (`add_ignore`)."""
 
     fix: bool = False
     unsafe: bool = False
     diff: bool = False
+    add_ignore: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +57,7 @@ class Printing:
     include_suppressed: bool = False
     show_files: bool = False  # list the files, scan nothing
     show_settings: bool = False  # print the settings, scan nothing
+    watch: bool = False  # scan again whenever a scanned file or the config changes
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,6 +48,7 @@ class Project:
     select: Sequence[str] | None = None
     ignore: Sequence[str] = ()
     cache_dir: Path | None = None  # where results and the rule manifest live; None: no cache
+    extend_select: Sequence[str] = ()
 
     def engine(self) -> Engine:
         return Engine(
@@ -71,7 +72,13 @@ class Project:
         if not self.stubbed:
             return self
         registry = project_registry(self.config)
-        rules = resolve_rules(self.config, registry, select=self.select, ignore=self.ignore)
+        rules = resolve_rules(
+            self.config,
+            registry,
+            select=self.select,
+            ignore=self.ignore,
+            extend_select=self.extend_select,
+        )
         return replace(self, registry=registry, rules=rules)
 
 
@@ -83,6 +90,7 @@ def open_project(
     *,
     use_cache: bool = False,
     cache_dir: Path | None = None,
+    extend_select: Sequence[str] = (),
 ) -> Project:
     """With `use_cache`, the rule manifest in the cache folder (`cache_dir`, default
     `.audit_cache` at the root) may stand in for importing the rules (see
@@ -95,8 +103,10 @@ def open_project(
         registry = project_registry(config)
         if manifest is not None:
             rule_manifest.save(manifest, registry)
-    rules = resolve_rules(config, registry, select=select, ignore=ignore)
-    return Project(config, registry, rules, select, ignore, cache)
+    rules = resolve_rules(
+        config, registry, select=select, ignore=ignore, extend_select=extend_select
+    )
+    return Project(config, registry, rules, select, ignore, cache, extend_select)
 
 
 def in_shard(rel: str, index: int, count: int) -> bool:
@@ -136,6 +146,9 @@ class ScanOutcome:
     # Files read but not checked, and why (generated, minified): the account a user reads.
     skipped: tuple[tuple[str, str], ...] = ()
     not_applied: tuple[NotApplied, ...] = ()  # fixes that span files, left for a next run
+    # Each file's (size, mtime_ns) as the scan found it (None: gone), before reading it:
+    # what --watch compares with to see a change.
+    stamps: Mapping[str, tuple[int, int] | None] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +290,7 @@ def scan(
         from auditor.sources.runner import start, stop
     alongside = sources and not (fix and not diff)
     started = [start(s, config) for s in config.sources] if alongside else []
+    stats = {source.rel: stat_of(source.path) for source in files}  # once: a warm scan is stats
     try:
         done = _scan_files(
             engine,
@@ -286,6 +300,7 @@ def scan(
             progress=progress,
             jobs=jobs,
             cache_dir=cache_dir,
+            stats=stats,
         )
         phase = PhaseOutcome()
         if fix or diff:  # the fixes that span files, once the files are fixed one by one
@@ -325,6 +340,7 @@ def scan(
         texts=texts,
         sources=reports,
         checked=tuple(sorted(f.rel for f in files)),
+        stamps=stats,
         skipped=tuple(sorted(skipped)),
     )
 
@@ -338,11 +354,11 @@ def _scan_files(
     progress: Callable[[int], Callable[[int], None]] | None,
     jobs: int | None,
     cache_dir: Path | None,
+    stats: Mapping[str, tuple[int, int] | None],
 ) -> list[_Done]:
     """The built-in rules' outcome for each file, from the cache where it is valid.
     `progress(total)` is given the bytes to scan and returns what to call with each file's
     bytes as it is done: the work is in bytes, not files (the largest go first)."""
-    stats = {source.rel: stat_of(source.path) for source in files}  # once: a warm scan is stats
     sizes = {rel: stat[0] if stat else 0 for rel, stat in stats.items()}
     advance = progress(sum(sizes.values())) if progress else None
     cache = None

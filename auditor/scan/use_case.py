@@ -19,6 +19,7 @@ from auditor.scan.run import Project, ScanOutcome, open_project
 
 if TYPE_CHECKING:
     from auditor.config import Config
+    from auditor.scan.ignore_comments import Added
     from auditor.scan.request import Gate, Reading, ScanRequest
 
 Progress = Callable[[int], Callable[[int], None]]
@@ -33,8 +34,13 @@ def open_scan_project(start: Path, read: Reading) -> Project:
         ignore=read.ignore,
         use_cache=read.use_cache,
         cache_dir=read.cache_dir,
+        extend_select=read.extend_select,
     )
     config = project.config
+    if read.exclude is not None:  # ruff's --exclude: in place of the configured one
+        config = replace(config, exclude=read.exclude)
+    if read.extend_exclude:
+        config = replace(config, extend_exclude=(*config.extend_exclude, *read.extend_exclude))
     if read.report_unused_ignores:
         config = replace(config, report_unused_ignores=True)
     if not read.skip_generated:
@@ -184,7 +190,17 @@ def _report(
         warnings=warnings,
         nothing_checked=nothing,
         texts=outcome.texts,
+        stamps=outcome.stamps,
     )
+
+
+def add_ignore_comments(project: Project, report: ScanReport) -> Added:
+    """--add-ignore: an `audit: ignore[rule-id]` comment for each of the report's findings,
+    written into its file (auditor/scan/ignore_comments.py)."""
+    from auditor.scan.ignore_comments import add_ignores_to_files
+
+    project = project.realized()
+    return add_ignores_to_files(project.engine(), project.config.root, report.findings)
 
 
 def scan_document(
