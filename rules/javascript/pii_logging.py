@@ -44,19 +44,24 @@ class JsPiiLogging(TreeSitterRule):
 
     What is data: identifiers, properties, string keys and `.get('key')`/`getItem('key')`
     keys the vocabulary names (`userEmail`, `customer.phone`, `billingAddress`,
-    `process.env.STRIPE_SECRET_KEY`, `headers.get('authorization')`,
-    `localStorage.getItem('accessToken')`), matched on word parts (camelCase,
-    snake_case, kebab-case, ALL_CAPS); a person record's `name`/`address`; whole records
-    (`user`, `this.customer`, `formData`); a request (`req`, `request`) and its parsed data
-    (`req.body`, `req.headers`, `await request.json()`); getters (`getEmail()`); and values
-    re-spelled by `.toLowerCase()`, `.trim()`, `String()`, `JSON.stringify()`, `!`, `as`.
-    They are found in the arguments, inside template literals, `+` concatenations,
-    object literals (`{ email, phone }`, `{ email: addr }` by key, `{ ...user }`), arrays,
-    `||`/`??`/ternaries. Not data: string literals (`console.log("email sent")`), things
-    about the data (`emailCount`, `isEmailVerified`, `hasPassword`, `tokenType`,
-    `addressId`, `user.id`, `setEmail`), any other call's result (`mask(email)`). The
-    vocabulary and its options (`names`, `extend-names`, `objects`, `extend-objects`,
-    `ignore-names`) are the Python rule's: see rules/_pii_vocabulary.py and the README.
+    `accessToken`, `headers.get('authorization')`, `localStorage.getItem('accessToken')`),
+    matched on word parts (camelCase, snake_case, kebab-case); secrets read from
+    configuration (`process.env.STRIPE_SECRET_KEY`); a person record's `name`/`address`;
+    an IP on a request or a person (`req.ip`); whole records (`user`, `userInfo`,
+    `formData`, and `req.user`, `this.customer`, `ctx.state.user`); a request (`req`,
+    `request`) and its parsed data (`req.body`, `req.headers`, `await request.json()`);
+    getters (`getEmail()`); and values re-spelled by `.toLowerCase()`, `.trim()`,
+    `String()`, `JSON.stringify()`, `!`, `as`. They are found in the arguments, inside
+    template literals, `+` concatenations, object literals (`{ email, phone }`,
+    `{ email: addr }` by key, `{ ...user }`), arrays, `||`/`??`/ternaries. Not data:
+    string literals (`console.log("email sent")`); things about the data (`emailCount`,
+    `isEmailVerified`, `hasPassword`, `tokenType`, `addressId`, `user.id`, `setEmail`,
+    `emailRes`, and a value under a key such as `customerId:`); any other call's result
+    (`mask(email)`); ALL_CAPS constants and configuration's e-mails (`env.CRM_EMAIL`). A
+    bare `token`, `ipAddress`, `sessionId`, `profile`, `subscription.customer` and
+    `event.user` are ambiguous and left out. The vocabulary and its options (`names`,
+    `extend-names`, `objects`, `extend-objects`, `ignore-names`, `loggers`, `allow`) are
+    the Python rule's: see rules/_pii_names.py and the README.
 
     Why: browser consoles are read by anyone at the keyboard and by extensions; server
     logs are kept, shipped to log stores and read by people who must not see customers'
@@ -71,7 +76,9 @@ class JsPiiLogging(TreeSitterRule):
     `console.log("[redacted: user]")`. The marker is quoted as the call's (else the
     file's) first string literal. No fix where a spread argument (`...users`) carries the
     data. The fix is unsafe because the log's output changes: the redacted value may be
-    what someone needs to debug; log an id in its place by hand where one is needed.
+    what someone needs to debug (log an id in its place by hand where one is needed), and
+    a variable used only by the log call is left unused (`noUnusedLocals`, ESLint's
+    no-unused-vars report it).
     """
 
     id = "pii-logging"

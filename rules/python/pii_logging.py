@@ -41,22 +41,30 @@ class PiiLogging(Rule):
     globs are not checked.
 
     What is data: names, attributes, subscript keys and `.get("key")` keys that the
-    vocabulary names (`user_email`, `customerPhone`, `billingAddress`,
-    `settings.STRIPE_SECRET_KEY`, `request.POST.get("password")`,
-    `os.getenv("API_KEY")`), matched on identifier word parts (snake_case, camelCase,
-    kebab-case, ALL_CAPS); a person record's `name`/`address` (`user.name`); whole
-    records (`user`, `request.user`, `customer_data`); a request's parsed data
+    vocabulary names (`user_email`, `customerPhone`, `billingAddress`, `access_token`,
+    `request.POST.get("password")`), matched on identifier word parts (snake_case,
+    camelCase, kebab-case); secrets read from configuration (`settings.SECRET_KEY`,
+    `os.getenv("STRIPE_API_KEY")`); a person record's `name`/`full_name`/`address`
+    (`user.name`), an IP on a request or a person (`request.remote_addr` by name,
+    `user.ip_address`); whole records (`user`, `current_user`, `customer_data`, and
+    `request.user`, `session.user`, `self.customer`); a request's parsed data
     (`request.POST`, `request.body`, `request.get_json()`), a form's `cleaned_data`;
     getters (`user.get_full_name()`); and values re-spelled by `str()`, `repr()`,
     `.lower()`, `json.dumps()`. They are found in the arguments, inside f-strings, `%`
     and `.format` messages, `+` concatenations, dicts (also `{"email": addr}`, by key),
     `extra={...}`, structlog keywords and `**record` spreads. Not data: string literals
-    (`print("email sent")`), things about the data (`email_count`, `is_email_verified`,
-    `has_password`, `token_type`, `address_id`, `user.id`), any other call's result
-    (`len(password)`, `mask(email)`). The vocabulary is listed under
-    rules/_pii_vocabulary.py and in the README; options `names` and `objects` replace it,
+    (`print("email sent")`); things about the data (`email_count`, `is_email_verified`,
+    `has_password`, `token_type`, `address_id`, `user.id`, `emailsAnalyzed`, and a value
+    under a key such as `customer_id=`); any other call's result (`len(password)`,
+    `mask(email)`); ALL_CAPS constants (`API_KEY_MISSING`) and configuration's e-mails and
+    names (`settings.DEFAULT_FROM_EMAIL`: the organisation's). Ambiguous alone and left
+    out for precision: a bare `token` (a stream position, a lexer's token, a public
+    channel key), `ip`/`ip_address` (a device's), `session_id` (a media stream's),
+    `full_name` (a module's), `profile` (a CLI's), `event.user` (an id). The vocabulary
+    is in rules/_pii_names.py and the README; options `names` and `objects` replace it,
     `extend-names` and `extend-objects` add to it (`"label: words"`, e.g. `"card: loyalty
-    number"`), and `ignore-names` lists identifiers that are never data.
+    number"`), and `ignore-names` lists identifiers that are never data (`"body"` stops
+    reporting request bodies).
 
     Why: logs are kept for months, copied to log stores and read by people who must not
     see customers' personal data or the service's secrets (GDPR, PCI DSS); a leaked key
@@ -72,7 +80,9 @@ class PiiLogging(Rule):
     `print("[redacted: customer]")`. No fix where a `*`/`**` spread carries the data, or
     where a `%`/`str.format` template would not show the marker as it showed the value.
     The fix is unsafe because the log's output changes: the redacted value may be what
-    someone needs to debug, so log an id in its place by hand where one is needed.
+    someone needs to debug (log an id in its place by hand where one is needed), and a
+    variable or import used only by the log call is left unused (ruff's F841/F401 report
+    and remove it).
     """
 
     id = "pii-logging"
