@@ -106,7 +106,7 @@ def test_a_new_logger_does_not_leak_through_import_star(project, audit) -> None:
     root = project(PACKAGE)
     assert audit("scan", "--fix", "--unsafe-fixes", "--select", "console-logging").code == 0
     assert (root / "pkg/transform.py").read_text() == (
-        "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
+        "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n\n\n"
         "def scale(x):\n    _logger.info('scaling %s', x)\n    return x * 2\n"
     )
     ran = subprocess.run(

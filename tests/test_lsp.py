@@ -555,7 +555,10 @@ def test_lsp_without_pygls_says_how_to_install_it(project) -> None:
         timeout=TIMEOUT,
     )
     assert (done.returncode, done.stdout) == (2, "")
-    assert done.stderr == "audit: error: `audit lsp` needs pygls: pip install 'auditor[lsp]'\n"
+    assert done.stderr == (
+        "audit: error: `audit lsp` needs pygls: install auditor with its `lsp` extra "
+        "(pip install -e '.[lsp]' in a clone; see the README's Editors)\n"
+    )
 
 
 # --- the pure parts -----------------------------------------------------------------------

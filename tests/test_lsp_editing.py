@@ -41,18 +41,20 @@ def test_a_fix_is_sent_as_the_characters_each_of_its_edits_changes(server) -> No
         _diagnostic((4, 4), (4, 14), "console-logging", ERROR, PRINT)
     ]
     fix, _suppress = client.actions("app.py", (4, 4), (4, 4), ["quickfix"])
-    # Two edits, the import and the call's name: not one edit over the lines between.
-    binding = "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
+    # Two edits, the imports (`import logging` sorted before `import os`, as isort puts it)
+    # and the call's name: not one edit over the lines between.
+    imports = "logging as _logging\nimport os\n\n_logger = _logging.getLogger(__name__)"
     assert fix["edit"] == {
         "changes": {
             client.uri("app.py"): [
-                _edit((1, 0), (1, 0), binding),
+                _edit((0, 7), (0, 9), imports),
                 _edit((4, 4), (4, 9), "_logger.info"),
             ]
         }
     }
     assert apply(text, fix["edit"]) == (
-        "import os\n" + binding + "\n\ndef f():\n    _logger.info('x')\n"
+        "import logging as _logging\nimport os\n\n_logger = _logging.getLogger(__name__)\n"
+        "\n\ndef f():\n    _logger.info('x')\n"
     )
     assert client.close() == 0
 

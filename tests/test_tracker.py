@@ -281,7 +281,8 @@ def test_missing_issues_file(project, audit) -> None:
     result = audit("issues", "check")
     assert (result.code, result.err) == (
         2,
-        "audit: error: issues.yaml: no such file (set `issues-file` under [tool.audit])\n",
+        "audit: error: issues.yaml: no such file (`audit issues sync` starts one; or set "
+        "`issues-file` under [tool.audit])\n",
     )
 
 

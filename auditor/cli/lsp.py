@@ -22,7 +22,10 @@ def lsp(port: int | None) -> None:
         import lsprotocol  # noqa: F401
         import pygls  # noqa: F401
     except ImportError:
-        raise UsageError("`audit lsp` needs pygls: pip install 'auditor[lsp]'") from None
+        raise UsageError(
+            "`audit lsp` needs pygls: install auditor with its `lsp` extra "
+            "(pip install -e '.[lsp]' in a clone; see the README's Editors)"
+        ) from None
     from auditor.lsp.server import serve
 
     serve(port)

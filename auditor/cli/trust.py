@@ -35,6 +35,14 @@ def trust_command(revoke: bool, config_file: Path | None) -> None:
     for setting in asked:
         click.echo(f"  {setting.key} {setting.runs}")
     click.echo(
-        f"Recorded in {display_path(record)}; a change to these settings or to the files "
+        f"Recorded in {_home(record)}; a change to these settings or to the files "
         "they name needs `audit trust` again."
     )
+
+
+def _home(path: Path) -> str:
+    """The record's path, from ~ when it is under the home folder."""
+    try:
+        return "~/" + path.relative_to(Path.home()).as_posix()
+    except ValueError:
+        return str(path)

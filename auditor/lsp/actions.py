@@ -110,7 +110,9 @@ def fix_action(
     fixer refuses it. None: it changes other files, and the client cannot take that."""
     assert finding.fix is not None and analysis.engine is not None and analysis.buffer is not None
     unsafe = finding.fix.applicability == "unsafe"
-    title = f"Fix: {finding.fix.description}" + (" (unsafe)" if unsafe else "")
+    # A description may say so itself ("... (unsafe: why)"): the label once.
+    said = "(unsafe" in finding.fix.description
+    title = f"Fix: {finding.fix.description}" + (" (unsafe)" if unsafe and not said else "")
     action = types.CodeAction(
         title=title,
         kind=QUICKFIX,

@@ -325,11 +325,13 @@ def scan(
     suppressed = [f for d in done for f in d.suppressed]
     suppressed += [f for report in reports for f in report.suppressed]
     texts = {d.rel: d.text for d in done if d.text is not None}
+    # Files skipped (generated, minified) were read, not checked: not counted as scanned.
+    passed_over = {d.rel for d in done if any(f.rule_id == SKIPPED for f in d.findings)}
     if keep_texts:
         for report in reports:
             texts.update(report.texts)
     return ScanOutcome(
-        files=len(files),
+        files=len(files) - len(passed_over),
         findings=tuple(sorted(findings, key=Finding.sort_key)),
         fixed=(*(f for d in done for f in d.fixed), *phase.fixed),
         changes=tuple(
@@ -339,7 +341,7 @@ def scan(
         suppressed=tuple(sorted(suppressed, key=Finding.sort_key)),
         texts=texts,
         sources=reports,
-        checked=tuple(sorted(f.rel for f in files)),
+        checked=tuple(sorted(f.rel for f in files if f.rel not in passed_over)),
         stamps=stats,
         skipped=tuple(sorted(skipped)),
     )

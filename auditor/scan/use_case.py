@@ -163,6 +163,7 @@ def _report(
     named_files = bool(read.paths) and all(p.is_file() for p in read.paths)  # pre-commit's way
     nothing = (
         outcome.files == 0
+        and not outcome.skipped  # found, and skipped on purpose (generated): not a wrong path
         and not outcome.sources
         and not (read.force_exclude and named_files)
         and read.shard is None

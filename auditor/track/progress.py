@@ -39,7 +39,10 @@ def load_project_issues(project: Project) -> IssuesFile:
     path = issues_path(project)
     label = display_path(path)
     if not path.is_file():
-        raise IssuesError(f"{label}: no such file (set `issues-file` under [tool.audit])")
+        raise IssuesError(
+            f"{label}: no such file (`audit issues sync` starts one; or set `issues-file` "
+            "under [tool.audit])"
+        )
     known: set[str] | None = {rule.id for rule in project.rules} | set(project.registry)
     if plugins_refused(project.config, project.registry):
         known = None  # an id may be a refused plugin's (auditor.trust)
