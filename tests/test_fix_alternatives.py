@@ -191,7 +191,7 @@ def test_a_quick_fix_for_each_fix_the_unsafe_one_labelled(server) -> None:  # no
     safe, narrow, suppress = client.actions("app.py", (6, 4), (6, 4), ["quickfix"])
     assert (safe["title"], safe["isPreferred"]) == (f"Fix: {SAFE_TITLE}", True)
     assert (narrow["title"], narrow.get("isPreferred", False)) == (
-        f"Fix: {NARROW_TITLE} (unsafe)",
+        f"Fix: {NARROW_TITLE}",  # the description says (unsafe: ...) itself
         False,
     )
     assert safe["diagnostics"] == narrow["diagnostics"] == [found]
