@@ -350,3 +350,14 @@ def getter_label(vocabulary: Vocabulary, function: str, receiver: str | None = N
         return None
     rest = "_".join(parts[1:])
     return vocabulary.name_label(rest) or qualified_label(vocabulary, receiver, rest)
+
+
+def finding_text(message: str, found: Sequence[tuple[str, str]]) -> str:
+    """A finding's message: the rule's, then each value found, as code, with its label."""
+    shown = ", ".join(f"`{_short(code)}` ({label})" for label, code in found)
+    return f"{message}: {shown}; log an id instead, or leave it out"
+
+
+def _short(code: str) -> str:
+    code = " ".join(code.split())
+    return code if len(code) <= 40 else code[:37] + "..."

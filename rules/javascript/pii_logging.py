@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from auditor.plugins import ParsedFile, RuleContext, Severity, TreeSitterRule
 from rules._docs import rule_url
-from rules._pii_vocabulary import FAKE_DATA_FILES, NAMES, OBJECTS, Vocabulary, words
+from rules._pii_vocabulary import FAKE_DATA_FILES, NAMES, OBJECTS, Vocabulary, finding_text, words
 from rules.javascript._pii_examples import INVALID, VALID
 from rules.javascript._pii_values import JsClassifier, JsRedactor, arguments_of, unwrapped
 from rules.javascript.paths import TEST_FILES, matches
@@ -135,8 +135,7 @@ class JsPiiLogging(TreeSitterRule):
             redactor.argument(arg)
         if not redactor.found:
             return
-        shown = ", ".join(f"`{_short(code)}` ({label})" for label, code in redactor.found)
-        text = f"{self.message}: {shown}; log an id instead, or leave it out"
+        text = finding_text(self.message, redactor.found)
         if redactor.problem is not None:
             self.report(node, f"{text} (no fix: {redactor.problem})")
             return
@@ -213,8 +212,3 @@ def _first_string(root: Node) -> Node | None:
             return node
         pending.extend(reversed(node.named_children))
     return None
-
-
-def _short(code: str) -> str:
-    code = " ".join(code.split())
-    return code if len(code) <= 40 else code[:37] + "..."

@@ -10,7 +10,7 @@ from libcst.metadata import ScopeProvider
 
 from auditor.plugins import AstIndex, Rule, RuleContext, Severity, find_all, globs
 from rules._docs import rule_url
-from rules._pii_vocabulary import FAKE_DATA_FILES, NAMES, OBJECTS, Vocabulary, words
+from rules._pii_vocabulary import FAKE_DATA_FILES, NAMES, OBJECTS, Vocabulary, finding_text, words
 from rules.python._pii_examples import INVALID, VALID
 from rules.python._pii_redact import Redactor
 from rules.python._pii_values import Classifier, last_name
@@ -162,8 +162,7 @@ class PiiLogging(Rule):
             args = redactor.logging_arguments(node.args, message_index)
         if not redactor.found:
             return
-        shown = ", ".join(f"`{_short(code)}` ({label})" for label, code in redactor.found)
-        text = f"{self.message}: {shown}; log an id instead, or leave it out"
+        text = finding_text(self.message, redactor.found)
         if redactor.problem is not None:
             self.report(node, f"{text} (no fix: {redactor.problem})")
             return
@@ -237,8 +236,3 @@ def _dotted(node: cst.BaseExpression) -> str | None:
         head = _dotted(node.value)
         return None if head is None else f"{head}.{node.attr.value}"
     return None
-
-
-def _short(code: str) -> str:
-    code = " ".join(code.split())
-    return code if len(code) <= 40 else code[:37] + "..."
