@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from conftest import BARE
@@ -196,3 +197,17 @@ def test_a_misspelt_rule_id_is_answered_with_the_closest(project, audit) -> None
         "audit: error: --select: unknown rule id 'bare-excpet' (did you mean 'bare-except'? "
         "see `audit rules`)\n",
     )
+
+
+def test_a_parse_error_in_a_project_for_a_newer_python_says_so(project, audit) -> None:
+    config = '[project]\nname = "x"\nrequires-python = ">=3.99"\n\n[tool.audit]\n'
+    project({"pyproject.toml": config, "app.py": "def f(:\n    pass\n"})
+    result = audit("scan")
+    assert result.code == 2
+    assert result.err.splitlines()[-1] == (
+        "audit: warning: app.py: the project requires Python 3.99 and auditor runs on "
+        f"{sys.version_info[0]}.{sys.version_info[1]}: a parse-error may be syntax newer than "
+        f"{sys.version_info[0]}.{sys.version_info[1]}'s parser knows (run auditor on Python 3.99)"
+    )
+    project({"pyproject.toml": config.replace("3.99", "3.8")})
+    assert "requires Python" not in audit("scan").err
