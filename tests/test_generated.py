@@ -156,3 +156,24 @@ def test_files_of_a_kind_auditor_does_not_read_are_named(project, audit) -> None
         "  web/Page.vue: a Vue single-file component (not read yet)",
         "No findings; 1 file scanned.",
     ]
+
+
+def test_the_report_reads_every_file_at_head_whole(project, audit) -> None:
+    # Reading only the head of each blob left git's pipe half read: the next file's
+    # answer was garbled and the report crashed (on a real project of 150 files).
+    from conftest import commit_all, git
+
+    files = {f"pkg/m{i}.py": "x = 1\n" + "# filler\n" * 3000 for i in range(12)}
+    root = project(
+        {
+            "pyproject.toml": "[tool.audit]\n",
+            "issues.yaml": "project: Shop\nstarted: 2025-01-01\nissues: []\n",
+            "gen_pb2.py": "# @generated\n" + PRINTS,
+            **files,
+        }
+    )
+    git(root, "init", "-q")
+    commit_all(root, "start", "2025-01-02T10:00:00+00:00")
+    result = audit("report", "--format", "json")
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["skipped"] == [["gen_pb2.py", "generated"]]

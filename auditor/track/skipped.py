@@ -31,8 +31,8 @@ def skipped_at_head(
             if not path.startswith(prefix) or scanned_language(path[len(prefix) :]) is None:
                 continue
             rel = path[len(prefix) :]
-            stream = repo.odb.stream(bytes.fromhex(sha))
-            head = stream.read(HEAD).decode("utf-8", "replace")
+            # Whole: a stream left half read would garble git's next answer on the pipe.
+            head = objects.blob(sha)[:HEAD].decode("utf-8", "replace")
             reason = engine.skip_reason(rel, head)
             if reason is not None:
                 found.append((rel, reason))
