@@ -21,6 +21,7 @@ from auditor.config import SourceSettings
 from auditor.model import Severity
 from auditor.sources.mypy import MYPY_TEXT_FLAGS, parse_mypy_json, parse_mypy_text
 from auditor.sources.report import severity_of
+from conftest import commit_all, git
 
 # Plugins and sources run only in a trusted project (tests/test_trust.py).
 pytestmark = pytest.mark.usefixtures("trusted")
@@ -756,3 +757,25 @@ def test_source_config_values(project) -> None:
             severities=(("no-console", Severity.HIGH), ("*", Severity.LOW)),
         ),
     )
+
+
+@pytest.mark.parametrize("kind", ["ruff", "mypy", "sarif", "tsc", "eslint"])
+def test_every_source_kind_works_in_the_tracker_commands(project, audit, kind) -> None:
+    # A tsc or eslint source made `audit issues list` and `audit report` crash (KeyError):
+    # the codes by which each kind says a file did not parse were known for three kinds.
+    extra = "file = 'out.sarif'\n" if kind == "sarif" else ""
+    root = project(
+        {
+            "pyproject.toml": f"[tool.audit]\n[tool.audit.sources.tool]\nkind = '{kind}'\n{extra}",
+            "issues.yaml": "project: x\nstarted: 2025-01-01\nissues:\n  - id: T1\n"
+            "    title: Tool\n    severity: high\n    rules: ['tool:*']\n",
+            "a.py": "x = 1\n",
+        }
+    )
+    git(root, "init", "-q")
+    commit_all(root, "start", "2025-01-02T10:00:00+00:00")
+    listed = audit("issues", "list")
+    assert listed.code == 0, listed.err
+    assert listed.out.splitlines()[1].startswith("T1  high")
+    report = audit("report", "--format", "json")
+    assert report.code == 0, report.err

@@ -32,6 +32,9 @@ BROKEN_FILE_CODES: Mapping[str, frozenset[str]] = {
     "ruff": frozenset({"invalid-syntax", "E999", "syntax-error"}),
     "mypy": frozenset(),
     "sarif": frozenset(),
+    # TypeScript numbers its syntax diagnostics 1000-1999 (TS1005 "';' expected").
+    "tsc": frozenset(f"TS{n}" for n in range(1000, 2000)),
+    "eslint": frozenset({"parse-error"}),  # a message without a ruleId (auditor.sources.eslint)
 }
 STDERR_TAIL = 300  # characters of a failing tool's output quoted in the error
 
