@@ -33,7 +33,7 @@ STATUS_LABELS = {
     "in-progress": "In progress",
     "not-started": "Not started",
     "wont-fix": "Won't fix",
-    "unknown": "Unknown (files unreadable)",
+    "unknown": "Unknown (files unreadable or a source not snapshotted)",
 }
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 

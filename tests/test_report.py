@@ -347,13 +347,13 @@ def test_unreadable_summary_and_unknown_status() -> None:
         "2025-10-15; at HEAD: `core/broken.py`\n"
     ) in md
     assert (
-        "- **Severity:** High · **Status:** Unknown (files unreadable)\n"
+        "- **Severity:** High · **Status:** Unknown (files unreadable or a source not snapshotted)\n"
         "- **Progress:** 100 %: 2 fixed, 0 open\n"
         "- **Fixed while files were unreadable:** 1 (credited to no single commit)\n"
         "- **Unreadable at HEAD:** `core/broken.py`\n"
     ) in md
     assert "1. **HIGH-1** Placeholders (High): 0 open, 1 file unreadable at HEAD\n" in md
-    assert STATUS_LABELS["unknown"] == "Unknown (files unreadable)"
+    assert STATUS_LABELS["unknown"] == "Unknown (files unreadable or a source not snapshotted)"
     healed = replace(gone, commits=1, files=1, last_date=gone.first_date, at_head=())
     assert (
         "- **Unknown:** findings unknown in 1 file over 1 commit, on 2025-10-13; every file "

@@ -779,3 +779,19 @@ def test_every_source_kind_works_in_the_tracker_commands(project, audit, kind) -
     assert listed.out.splitlines()[1].startswith("T1  high")
     report = audit("report", "--format", "json")
     assert report.code == 0, report.err
+
+
+def test_an_issue_of_a_source_never_snapshotted_is_unknown_not_complete(project, audit) -> None:
+    root = project(
+        {
+            "pyproject.toml": "[tool.audit]\n[tool.audit.sources.types]\nkind = 'tsc'\n",
+            "issues.yaml": "project: x\nstarted: 2025-01-01\nissues:\n  - id: T1\n"
+            "    title: Types\n    severity: high\n    rules: ['types:*']\n",
+            "a.py": "x = 1\n",
+        }
+    )
+    git(root, "init", "-q")
+    commit_all(root, "start", "2025-01-02T10:00:00+00:00")
+    assert audit("issues", "list").out.splitlines()[1].split()[:3] == ["T1", "high", "unknown"]
+    data = json.loads(audit("report", "--format", "json").out)
+    assert data["issues"][0]["status"] == "unknown"

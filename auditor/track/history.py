@@ -65,6 +65,8 @@ class SourceFindings(Protocol):
 
     def note(self, commits: Sequence[str], head: str | None) -> str: ...
 
+    def unsnapshotted(self) -> tuple[str, ...]: ...
+
 
 class _Lru(OrderedDict[tuple[str, str], "list[Keyed] | None"]):
     def __init__(self, size: int) -> None:
@@ -454,6 +456,7 @@ def walk(
         head = tuple(state.sightings())
         head_sha = commits[-1].sha if commits else base
         reason = ""
+        unsnapshotted: tuple[str, ...] = ()
         if sources is not None:
             baseline += tuple(sources.start(repo, walker, base, shas))
             merged = []
@@ -464,6 +467,7 @@ def walk(
             records = merged
             head += tuple(sources.head())
             reason = sources.note(shas, head_sha)
+            unsnapshotted = sources.unsnapshotted()
         return History(
             available=True,
             reason=reason,
@@ -480,6 +484,7 @@ def walk(
             head_unreadable=tuple(sorted(state.unknown)),
             ever_unreadable=len(walker.ever_unreadable),
             cached_commits=done,
+            unsnapshotted=unsnapshotted,
         )
     finally:
         repo.close()

@@ -82,6 +82,8 @@ class History:
     head_unreadable: tuple[str, ...] = ()  # tracked files HEAD's version of cannot be read
     ever_unreadable: int = 0  # distinct tracked files unreadable at some tracked commit
     cached_commits: int = 0  # commits answered from the history cache
+    # Sources with no snapshot on the tracked history: their findings are unknown.
+    unsnapshotted: tuple[str, ...] = ()
 
 
 def without_history(reason: str, findings: Sequence[Finding]) -> History:

@@ -115,6 +115,10 @@ class SourceHistory:
     def head(self) -> list[Sighting]:
         return [s for track in self.tracks for s in track.sightings()]
 
+    def unsnapshotted(self) -> tuple[str, ...]:
+        """The sources no tracked commit has a snapshot of."""
+        return tuple(t.name for t in self.tracks if t.commit is None)
+
     def note(self, commits: Sequence[str], head: str | None) -> str:
         """What a reader of the report should know about the sources' findings."""
         parts = []

@@ -350,7 +350,7 @@ def _issue_state(
         auto = IN_PROGRESS if links else NOT_STARTED
     elif open_:
         auto = IN_PROGRESS if fixed else NOT_STARTED
-    elif unreadable:
+    elif unreadable or _unsnapshotted(issue, history):
         auto = UNKNOWN
     else:
         auto = COMPLETE
@@ -451,4 +451,12 @@ def _unreadable(history: History) -> Unreadable:
         first_date=dates[0] if dates else None,
         last_date=dates[-1] if dates else None,
         at_head=history.head_unreadable,
+    )
+
+
+def _unsnapshotted(issue: Issue, history: History) -> bool:
+    """Whether some of the issue's findings would come from a source that has no snapshot
+    on the tracked history: nothing is known of them, so the issue is not complete."""
+    return any(
+        rule.split(":", 1)[0] in history.unsnapshotted for rule in issue.rules if ":" in rule
     )
