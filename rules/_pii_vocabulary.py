@@ -361,3 +361,9 @@ def finding_text(message: str, found: Sequence[tuple[str, str]]) -> str:
 def _short(code: str) -> str:
     code = " ".join(code.split())
     return code if len(code) <= 40 else code[:37] + "..."
+
+
+def fix_text(found: Sequence[tuple[str, str]]) -> str:
+    """The fix's description: what each value becomes."""
+    markers = ", ".join(dict.fromkeys(f"[redacted: {label}]" for label, _ in found))
+    return f"redact {len(found)} value{'s' if len(found) > 1 else ''}: {markers}"

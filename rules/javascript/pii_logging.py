@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING
 
 from auditor.plugins import ParsedFile, RuleContext, Severity, TreeSitterRule
 from rules._docs import rule_url
-from rules._pii_vocabulary import FAKE_DATA_FILES, NAMES, OBJECTS, Vocabulary, finding_text, words
+from rules._pii_vocabulary import (
+    FAKE_DATA_FILES,
+    NAMES,
+    OBJECTS,
+    Vocabulary,
+    finding_text,
+    fix_text,
+    words,
+)
 from rules.javascript._pii_examples import INVALID, VALID
 from rules.javascript._pii_values import JsClassifier, JsRedactor, arguments_of, unwrapped
 from rules.javascript.paths import TEST_FILES, matches
@@ -139,13 +147,7 @@ class JsPiiLogging(TreeSitterRule):
         if redactor.problem is not None:
             self.report(node, f"{text} (no fix: {redactor.problem})")
             return
-        count = len(redactor.found)
-        self.report(
-            node,
-            text,
-            edits=redactor.edits,
-            fix_description=f'redact {count} value{"s" if count > 1 else ""} ("[redacted: LABEL]")',
-        )
+        self.report(node, text, edits=redactor.edits, fix_description=fix_text(redactor.found))
 
     def _is_logging_call(self, node: Node) -> bool:
         func = node.child_by_field_name("function")

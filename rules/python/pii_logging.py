@@ -10,7 +10,15 @@ from libcst.metadata import ScopeProvider
 
 from auditor.plugins import AstIndex, Rule, RuleContext, Severity, find_all, globs
 from rules._docs import rule_url
-from rules._pii_vocabulary import FAKE_DATA_FILES, NAMES, OBJECTS, Vocabulary, finding_text, words
+from rules._pii_vocabulary import (
+    FAKE_DATA_FILES,
+    NAMES,
+    OBJECTS,
+    Vocabulary,
+    finding_text,
+    fix_text,
+    words,
+)
 from rules.python._pii_examples import INVALID, VALID
 from rules.python._pii_redact import Redactor
 from rules.python._pii_values import Classifier, last_name
@@ -166,12 +174,11 @@ class PiiLogging(Rule):
         if redactor.problem is not None:
             self.report(node, f"{text} (no fix: {redactor.problem})")
             return
-        count = len(redactor.found)
         self.report(
             node,
             text,
             replacement=node.with_changes(args=args),
-            fix_description=f"redact {count} value{'s' if count > 1 else ''} (`[redacted: LABEL]`)",
+            fix_description=fix_text(redactor.found),
         )
 
     def _logging_call(self, call: cst.Call) -> int | None:
