@@ -32,6 +32,7 @@ def show(
     project: Project, paths: Sequence[Path], *, show_settings: bool, force_exclude: bool
 ) -> None:
     from auditor.cli.group import path_display
+    from auditor.scan.generated import head_of
     from auditor.scan.targets import files_to_scan
 
     config = project.config
@@ -41,18 +42,8 @@ def show(
     display = path_display(config.root)
     engine = project.engine()
     for source in files_to_scan(config, paths, engine.languages, force_exclude=force_exclude):
-        reason = engine.skip_reason(source.rel, _head(source.path))
+        reason = engine.skip_reason(source.rel, head_of(source.path) or "")
         click.echo(display(source.rel) + (f"  (skipped: {reason})" if reason else ""))
-
-
-def _head(path: Path) -> str:
-    from auditor.scan.generated import HEAD
-
-    try:
-        with path.open("rb") as handle:
-            return handle.read(HEAD).decode("utf-8", "replace")
-    except OSError:
-        return ""
 
 
 def _settings_toml(project: Project) -> str:

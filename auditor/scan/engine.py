@@ -3,6 +3,7 @@ findings as values (suppressed ones removed, fingerprints set, sorted)."""
 
 from __future__ import annotations
 
+import functools
 import importlib
 import re
 from collections import Counter
@@ -24,7 +25,7 @@ from auditor.model import (
     fingerprint,
 )
 from auditor.scan.discovery import SourcePath
-from auditor.scan.generated import GENERATED, HEAD, skip_reason, skipped_finding
+from auditor.scan.generated import GENERATED, HEAD, head_of, skip_reason, skipped_finding
 from auditor.scan.loading import ActiveRule
 from auditor.scan.manifest import any_stub
 from auditor.scan.rule_base import LineRule
@@ -125,9 +126,10 @@ class Engine:
         """The file's bytes and text, or a read-error / parse-error finding."""
         try:
             size = source.path.stat().st_size
-            over = self.over_size_limit(source.rel, size, lambda: _head_on_disk(source))
+            head = functools.cache(lambda: head_of(source.path))  # read once, if at all
+            over = self.over_size_limit(source.rel, size, head)
             if over == ():  # generated, and too big to read whole: skipped, and said so
-                reason = self.skip_reason(source.rel, _head_on_disk(source) or "")
+                reason = self.skip_reason(source.rel, head() or "")
                 return FileResult(source, (skipped_finding(source.rel, reason or GENERATED),))
             if over is not None:
                 return FileResult(source, over)
@@ -176,8 +178,8 @@ class Engine:
         assert result.decoded is not None
         source = result.source
         text = result.decoded.text
-        kept, suppressed = self.scan_text_all(source.rel, source.language, text, on_disk=True)
         skipped = self.skip_reason(source.rel, text[:HEAD])
+        kept, suppressed = self._scan_text(source.rel, source.language, text, skipped, on_disk=True)
         if skipped is not None:
             kept = [*kept, skipped_finding(source.rel, skipped)]
         return replace(result, findings=tuple(kept), suppressed=tuple(suppressed))
@@ -216,9 +218,22 @@ class Engine:
         the text is the project's file at `path` (or what a fix will write there), so the
         rules are told the root; a commit's version of a file is not. `document`: the
         text is the next version of that Python document (the same findings, sooner)."""
+        skipped = self.skip_reason(path, text[:HEAD])
+        return self._scan_text(path, language, text, skipped, on_disk=on_disk, document=document)
+
+    def _scan_text(
+        self,
+        path: str,
+        language: str,
+        text: str,
+        skipped: str | None,
+        *,
+        on_disk: bool,
+        document: Document | None = None,
+    ) -> tuple[list[Finding], list[Finding]]:
+        """`scan_text_all`, the file's skip reason (`skip_reason`) already known."""
         if self.stubbed:
             raise RuntimeError("the rules are stand-ins from the manifest: realize them first")
-        skipped = self.skip_reason(path, text[:HEAD])
         if skipped is not None:
             # Not checked by the rules; but a gate must not pass code that does not
             # parse, so a file marked generated is still compiled (a bundle is not).
@@ -319,11 +334,3 @@ def _fingerprinted(findings: Sequence[Finding], text: str) -> Iterator[Finding]:
     for finding, (key, occurrence) in zip(findings, occurrences(findings, text), strict=True):
         fp = fingerprint(finding.rule_id, finding.path, key, occurrence)
         yield replace(finding, fingerprint=fp)
-
-
-def _head_on_disk(source: SourcePath) -> str | None:
-    try:
-        with source.path.open("rb") as f:
-            return f.read(HEAD).decode("utf-8", "replace")
-    except OSError:
-        return None

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 
 from auditor.model import Finding, Location, Severity
 
@@ -76,6 +77,16 @@ def skip_reason(path: str, head: str, markers: Sequence[str] = ()) -> str | None
     # The last line may be cut off by the head: it is at least that long.
     longest = max((len(line) for line in lines), default=0)
     return MINIFIED if longest > _LONG_LINE and HEAD / len(lines) > _DENSE else None
+
+
+def head_of(path: Path) -> str | None:
+    """The first HEAD characters of the file at `path`, as far as they decode; None when
+    it cannot be read."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(HEAD).decode("utf-8", "replace")
+    except OSError:
+        return None
 
 
 def is_generated(path: str, head: str, markers: Sequence[str] = ()) -> bool:
