@@ -367,3 +367,15 @@ def fix_text(found: Sequence[tuple[str, str]]) -> str:
     """The fix's description: what each value becomes."""
     markers = ", ".join(dict.fromkeys(f"[redacted: {label}]" for label, _ in found))
     return f"redact {len(found)} value{'s' if len(found) > 1 else ''}: {markers}"
+
+
+# The options of pii-logging, one table for both its implementations (one rule id).
+OPTIONS: dict[str, tuple[str, ...]] = {
+    "names": NAMES,
+    "extend-names": (),
+    "objects": OBJECTS,
+    "extend-objects": (),
+    "ignore-names": (),
+    "loggers": (),
+    "allow": (),
+}

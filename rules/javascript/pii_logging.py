@@ -9,13 +9,12 @@ from auditor.plugins import ParsedFile, RuleContext, Severity, TreeSitterRule
 from rules._docs import rule_url
 from rules._pii_vocabulary import (
     FAKE_DATA_FILES,
-    NAMES,
-    OBJECTS,
     Vocabulary,
     finding_text,
     fix_text,
     words,
 )
+from rules._pii_vocabulary import OPTIONS as PII_OPTIONS
 from rules.javascript._pii_examples import INVALID, VALID
 from rules.javascript._pii_values import JsClassifier, JsRedactor, arguments_of, unwrapped
 from rules.javascript.paths import TEST_FILES, matches
@@ -102,15 +101,7 @@ class JsPiiLogging(TreeSitterRule):
         ),
     )
     fix_applicability = "unsafe"
-    OPTIONS = {
-        "names": NAMES,
-        "extend-names": (),
-        "objects": OBJECTS,
-        "extend-objects": (),
-        "ignore-names": (),
-        "loggers": (),
-        "allow": (),
-    }
+    OPTIONS = dict(PII_OPTIONS)
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)

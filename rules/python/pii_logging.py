@@ -12,13 +12,12 @@ from auditor.plugins import AstIndex, Rule, RuleContext, Severity, find_all, glo
 from rules._docs import rule_url
 from rules._pii_vocabulary import (
     FAKE_DATA_FILES,
-    NAMES,
-    OBJECTS,
     Vocabulary,
     finding_text,
     fix_text,
     words,
 )
+from rules._pii_vocabulary import OPTIONS as PII_OPTIONS
 from rules.python._pii_examples import INVALID, VALID
 from rules.python._pii_redact import Redactor
 from rules.python._pii_values import Classifier, last_name
@@ -104,15 +103,7 @@ class PiiLogging(Rule):
         re.compile(r"\.(?:debug|info|warning|warn|error|exception|critical|fatal|log)[\s\\]*\("),
     )
     fix_applicability = "unsafe"
-    OPTIONS = {
-        "names": NAMES,
-        "extend-names": (),
-        "objects": OBJECTS,
-        "extend-objects": (),
-        "ignore-names": (),
-        "loggers": (),
-        "allow": (),
-    }
+    OPTIONS = dict(PII_OPTIONS)
     METADATA_DEPENDENCIES = (ScopeProvider,)
 
     @classmethod
