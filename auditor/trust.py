@@ -265,8 +265,3 @@ def revoke(config: Config) -> bool:
     except FileNotFoundError:
         return False
     return True
-
-
-def describe(config: Config) -> list[str]:
-    """What trusting the project allows, a line each, for `audit trust`."""
-    return [f"{s.key} {s.runs}" for s in code_settings(config)]

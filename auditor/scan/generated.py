@@ -89,10 +89,6 @@ def head_of(path: Path) -> str | None:
         return None
 
 
-def is_generated(path: str, head: str, markers: Sequence[str] = ()) -> bool:
-    return skip_reason(path, head, markers) is not None
-
-
 def skipped_finding(path: str, reason: str) -> Finding:
     at = Location(1, 1)
     return Finding(SKIPPED, Severity.LOW, path, at, at, reason)
