@@ -31,6 +31,7 @@ from auditor.user_dirs import config_dir
 
 ENV_VAR = "AUDIT_TRUST"
 TRUST_COMMAND = "audit trust"
+HOW_TO_TRUST = f"review it, then run `{TRUST_COMMAND}` (or pass --trust for one run)"
 RECORD_VERSION = 1
 # Folders whose content a tool installs, not the project's authors: covered by the trust
 # of the project, not hashed (node_modules alone can hold 100,000 files).
@@ -53,7 +54,7 @@ class Refusal:
     def message(self) -> str:
         return (
             f"{self.config_file}: not trusted: '{self.setting.key}' {self.setting.runs}; "
-            f"review it, then run `{TRUST_COMMAND}` (or pass --trust for one run)"
+            + HOW_TO_TRUST
         )
 
 
@@ -238,7 +239,7 @@ def require(config: Config, what: str) -> None:
     keys = ", ".join(f"'{s.key}'" for s in asked)
     raise Untrusted(
         f"{config.display_file}: not trusted: {what} runs this project's code ({keys}); "
-        f"review it, then run `{TRUST_COMMAND}` (or pass --trust for one run)"
+        + HOW_TO_TRUST
     )
 
 
