@@ -33,6 +33,14 @@ DEFAULT_ALLOW_NAMES = (
 )
 _GLOB = re.compile(r"[*?\[]")
 
+# Where the unsafe fix writes the settings module, per language, relative to the app's
+# root (the folder of its pyproject.toml / package.json). One table for every
+# implementation of the rule id: each language adds its key here, and each class spreads
+# the table into its OPTIONS. "" is the documented default of each language (the Python
+# rule's docstring says which: `<package>/settings.py`, else `settings.py`).
+PYTHON_SETTINGS_MODULE = "python-settings-module"
+FIX_OPTIONS: dict[str, OptionValue] = {PYTHON_SETTINGS_MODULE: ""}
+
 
 def allow_names(options: Mapping[str, OptionValue]) -> tuple[str, ...]:
     """The rule's `allow-names`; merge_options has checked their type."""
