@@ -68,8 +68,9 @@ class Files:
     """The project's files as this phase sees them: the per-file phase's texts where it
     changed files in memory (`--diff`), else the disk; each read once."""
 
-    def __init__(self, root: Path, overlay: Mapping[str, str]) -> None:
+    def __init__(self, root: Path, overlay: Mapping[str, str], scanned: Iterable[str] = ()) -> None:
         self.root = root
+        self.scanned = tuple(sorted(scanned))
         self.real_root = os.path.realpath(root)
         self.overlay = dict(overlay)
         self.read_data: dict[str, tuple[bytes | None, str]] = {}  # path -> bytes, encoding
@@ -105,6 +106,10 @@ class Files:
             return self.text(path)
         except FileProblem:
             return None
+
+    def paths(self) -> Sequence[str]:
+        """As `rule_base.ProjectFiles`: the files the run scans."""
+        return self.scanned
 
     def encoding(self, path: str) -> str:
         return self.read_data.get(path, (None, "utf-8"))[1]
@@ -180,7 +185,7 @@ def fix_project(
     if not spanning and not hooks:
         return done, PhaseOutcome()
     overlay = {} if write else {d.rel: d.change.after for d in done if d.change is not None}
-    phase = _Phase(engine, Files(root, overlay), unsafe, write)
+    phase = _Phase(engine, Files(root, overlay, (d.rel for d in done)), unsafe, write)
     hooked = {r.id for r in hooks}
     for d in done:
         stale = d.change is not None and not write and any(f.rule_id in hooked for f in d.findings)

@@ -210,6 +210,11 @@ class ProjectFiles(Protocol):
         fixes so far left it; None when there is no such file, or it cannot be read."""
         ...
 
+    def paths(self) -> Sequence[str]:
+        """The files the run scans (posix, relative to the project root, sorted): where
+        a fix looks for what the project already has (a settings class, a logger)."""
+        ...
+
 
 def fixes_project(cls: type[BaseRule]) -> bool:
     """Whether the rule class defines `project_fix`."""
