@@ -16,7 +16,7 @@ import json
 import os
 import posixpath
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,6 +68,11 @@ def _parents(rel: str) -> Iterator[str]:
         folder = posixpath.dirname(folder)
 
 
+def folders_up(rel: str) -> Iterator[str]:
+    """The folders from `rel`'s own up to the root (""), posix and root-relative."""
+    return _parents(rel)
+
+
 def package_type(root: Path, rel: str) -> str | None:
     """The nearest package.json's "type" ("" when it has none), None without one."""
     for folder in _parents(rel):
@@ -96,6 +101,12 @@ def paths_config(root: Path, rel: str) -> PathsConfig | None:
 
 
 def _paths_of(root: Path, config: str) -> PathsConfig:
+    return paths_from(lambda path: read_json(root / path), config)
+
+
+def paths_from(load: Callable[[str], object], config: str) -> PathsConfig:
+    """`paths` and `baseUrl` of the root-relative tsconfig/jsconfig `config`, through its
+    `extends`, each file's JSON value given by `load` (None when it is missing)."""
     paths: dict[str, tuple[str, ...]] | None = None
     paths_dir = ""
     base_url: str | None = None
@@ -103,7 +114,7 @@ def _paths_of(root: Path, config: str) -> PathsConfig:
     current: str | None = config
     while current is not None and current not in seen and len(seen) < MAX_EXTENDS:
         seen.add(current)
-        document = read_json(root / current)
+        document = load(current)
         options = document.get("compilerOptions") if isinstance(document, dict) else None
         folder = posixpath.dirname(current)
         if isinstance(options, dict):
