@@ -18,6 +18,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 from auditor.config import OptionValue
+from auditor.env.example_file import add_to_env_example
 from auditor.globs import Globs, globs
 from auditor.model import (
     Applicability,
@@ -104,6 +105,7 @@ __all__ = [
     "TreeSitterReport",
     "TreeSitterRule",
     "Valid",
+    "add_to_env_example",
     "content_children",
     "describe_error",
     "find_all",

@@ -87,6 +87,29 @@ def merge_env_example(existing_text: str, reads: Iterable[EnvRead]) -> str:
     return newline.join(out) + newline if out else ""
 
 
+def add_to_env_example(existing_text: str, reads: Iterable[EnvRead]) -> str:
+    """`existing_text` with a block (`# used in ...`, `NAME=default`) appended for each
+    variable of `reads` it does not hold yet, sorted by name; everything already in it
+    stays exactly as it is (a fix adding the variables it moved, which knows no other
+    reads). A new file is `merge_env_example`'s. Idempotent."""
+    if not existing_text.strip():
+        return merge_env_example(existing_text, reads)
+    by_name: dict[str, list[EnvRead]] = {}
+    for read in reads:
+        if read.name is not None and _NAME.match(read.name):
+            by_name.setdefault(read.name, []).append(read)
+    missing = sorted(set(by_name) - set(_parse(existing_text).entries))
+    if not missing:
+        return existing_text
+    newline = "\r\n" if "\r\n" in existing_text else "\n"
+    out = existing_text if existing_text.endswith(("\n", "\r")) else existing_text + newline
+    for name in missing:
+        reads_of = by_name[name]
+        out += newline + _used_in(reads_of) + newline
+        out += f"{name}={_value(_default(reads_of))}" + newline
+    return out
+
+
 def _parse(text: str) -> _Parsed:
     lines = text.splitlines()
     header: list[str] = []
