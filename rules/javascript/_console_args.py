@@ -23,6 +23,7 @@ as they are.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from auditor.plugins import Invalid, ParsedFile
@@ -39,56 +40,80 @@ _LITERALS = frozenset(
 
 
 def structured_arguments(
-    file: ParsedFile, arguments: Node, method: str
+    file: ParsedFile,
+    arguments: Node,
+    method: str,
+    text_of: Callable[[Node], str] | None = None,
 ) -> tuple[str | None, str | None]:
-    """(the new text of `arguments`, parentheses included, or None for no fix; why not)."""
+    """(the new text of `arguments`, parentheses included, or None for no fix; why not).
+    `text_of` gives an argument's text as the fix writes it (personal data redacted, see
+    _logger_call.py); by default its code."""
+    code = text_of or file.code
     args = [a for a in arguments.named_children]
+    as_is = "(" + ", ".join(code(a) for a in args) + ")"
+    if all(code(a) == file.code(a) for a in args):
+        as_is = file.code(arguments)
     if any(a.type == "comment" for a in args):
         return None, "comments among the arguments would be lost"
     if any(a.type == "spread_element" for a in args):
         return None, "spread arguments have no names to log them under"
     if not args:
-        return file.code(arguments), None
+        return as_is, None
     if method in {"dir", "table"} and len(args) > 1:
         return None, f"`console.{method}`'s further arguments are display options"
     message: Node | None = None
-    if args[0].type in {"string", "template_string"}:
+    if args[0].type in {"string", "template_string"} and marker_field(file, args[0]) is None:
         message, args = args[0], args[1:]
         if not args:
-            return file.code(arguments), None
+            return as_is, None
         if message.type == "string":
             placeholders = _PRINTF.findall(file.code(message).replace("%%", ""))
             if "%c" in placeholders:
                 return None, "`%c` styles console output; a logger has no styles"
             if placeholders:
-                return file.code(arguments), None  # printf-style: the logger interpolates
+                return as_is, None  # printf-style: the logger interpolates
     if (
         message is None
         and len(args) == 1
         and (args[0].type == "object" or _key(file, args[0]) is None)
+        and code(args[0]) == file.code(args[0])
     ):
         # One object is the fields already; one value of unknown shape (a string from
         # JSON.stringify(), an Error) is what such a logger takes alone, as it is.
-        return file.code(arguments), None
+        return as_is, None
     fields: list[str] = []
     keys: set[str] = set()
     unnamed = 0
     for arg in args:
-        if arg.type in {"string", "template_string"}:
+        label = marker_field(file, arg)
+        if arg.type in {"string", "template_string"} and label is None:
             return None, "a string after the first argument is part of the message"
-        key = _key(file, arg)
+        key = label or _key(file, arg)
         if key is None:
             unnamed += 1
             key = "value" if unnamed == 1 else f"value{unnamed}"
         if key in keys:
             return None, f"two arguments would be logged under `{key}`"
         keys.add(key)
-        code = file.code(arg)
-        fields.append(code if code == key else f"{key}: {code}")
+        text = code(arg)
+        fields.append(text if text == key else f"{key}: {text}")
     parts = ["{ " + ", ".join(fields) + " }"]
     if message is not None:
-        parts.append(file.code(message))
+        parts.append(code(message))
     return "(" + ", ".join(parts) + ")", None
+
+
+_MARKER = re.compile(r"""^(['"])\[redacted: ([a-z ]+)\]\1$""")
+
+
+def marker_field(file: ParsedFile, node: Node) -> str | None:
+    """The field name of a redaction marker string, as pii-logging writes them
+    (`"[redacted: ip address]"` -> `ipAddress`), else None."""
+    match = _MARKER.match(file.code(node)) if node.type == "string" else None
+    if match is None:
+        return None
+    head, *tail = match.group(2).split()
+    return head + "".join(word.capitalize() for word in tail)
 
 
 def _key(file: ParsedFile, arg: Node) -> str | None:
@@ -129,7 +154,7 @@ STYLE_EXAMPLES = (
         "  console.info('done');\n  console.debug();\n  console.table(rows);\n}\n",
         fixed="import { logger } from '@/lib/logger';\n\n"
         "export function f(order: Order, e: Error, msg: string) {\n"
-        "  logger.info({ total: order.total, user, err: e }, `saved ${order.id}`);\n"
+        "  logger.info({ total: order.total, user: '[redacted: user]', err: e }, `saved ${order.id}`);\n"
         "  logger.warn({ value: Date.now(), value2: msg }, 'slow');\n"
         "  logger.info('n=%d', n);\n  logger.info('done');\n  logger.debug();\n"
         "  logger.debug({ rows });\n}\n",

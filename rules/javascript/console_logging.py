@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from auditor.plugins import Edit, Invalid, ParsedFile, RuleContext, Severity, TreeSitterRule, Valid
+from auditor.plugins import Edit, ParsedFile, RuleContext, Severity, TreeSitterRule
 from rules._docs import rule_url
-from rules.javascript._console_args import STYLE_EXAMPLES, structured_arguments
-from rules.javascript._console_use import USE_EXAMPLES, USE_VALID, ConsoleUse, console_use
-from rules.javascript._import_insert import PLACEMENT_EXAMPLES, import_edit
-from rules.javascript._jsx_child import DESCRIPTION, JSX_CHILD_EXAMPLES, WHY, jsx_child, removal
+from rules._pii_vocabulary import OPTIONS as PII_OPTIONS
+from rules._pii_vocabulary import Vocabulary
+from rules.javascript._console_examples import INVALID, VALID
+from rules.javascript._console_use import ConsoleUse, console_use
+from rules.javascript._import_insert import import_edit
+from rules.javascript._jsx_child import DESCRIPTION, WHY, jsx_child, removal
+from rules.javascript._logger_api import LoggerApi
+from rules.javascript._logger_call import shaped_arguments
 from rules.javascript._logger_config import (
     DEFAULT_METHOD_MAP,
     LOGGER_IMPORT,
@@ -22,24 +26,13 @@ from rules.javascript._logger_config import (
     parse_method_map,
     parse_style,
 )
-from rules.javascript._module_kind import (
-    MODULE_EXAMPLES,
-    exports_name,
-    logger_module,
-    module_system,
-    unresolved,
-)
+from rules.javascript._logger_plan import REQUIRE_EXAMPLE, Plan, file_plan
+from rules.javascript._pii_values import JsClassifier, JsRedactor, arguments_of
 from rules.javascript.paths import TEST_FILES, matches
 from rules.javascript.scope import Scopes
 
 if TYPE_CHECKING:
     from tree_sitter import Node
-
-NO_LOGGER = (
-    "; set `logger-import` under [tool.audit.rules.console-logging] "
-    "(e.g. \"import { logger } from '@/lib/logger'\") to get a fix"
-)
-REQUIRE_EXAMPLE = "\"const { logger } = require('./lib/logger')\""
 
 _HOW = {
     "call": "",
@@ -49,8 +42,11 @@ _HOW = {
     "value": " passed as a value",
 }
 
-LOGGER = "import { logger } from '@/lib/logger';"
-OPTIONS_WITH_LOGGER = {LOGGER_IMPORT: LOGGER}
+# The vocabulary of pii-logging, as it ships: the fix never writes personal data into the
+# logger call, whether or not that rule is selected.
+VOCABULARY = Vocabulary.from_options(
+    PII_OPTIONS["names"], (), PII_OPTIONS["objects"], (), PII_OPTIONS["ignore-names"]
+)
 
 
 class JsConsoleLogging(TreeSitterRule):
@@ -156,11 +152,13 @@ class JsConsoleLogging(TreeSitterRule):
             )
         method_map = self.options[METHOD_MAP]
         assert isinstance(method_map, tuple)
+        # The default map stands for "as the logger has it" (see _level).
         self._methods = parse_method_map(method_map)
+        self._explicit = self._methods if method_map != DEFAULT_METHOD_MAP else {}
         self._style = parse_style(self.options[LOGGER_STYLE])
         self._scopes: Scopes | None = None
         self._import: Edit | None = None
-        self._plan: tuple[LoggerStatement | None, str] | None = None
+        self._plan: Plan | str | None = None
 
     def _statement(self, option: str) -> LoggerStatement | None:
         statement = self.options[option]
@@ -209,74 +207,72 @@ class JsConsoleLogging(TreeSitterRule):
         if why_not is not None:
             self.report(flagged, f"{base}; {why_not}")
             return
-        logger, reason = self._file_plan()
-        if logger is None:
-            self.report(flagged, base + reason)
+        plan = self._file_plan()
+        if isinstance(plan, str):
+            self.report(flagged, base + plan)
             return
+        logger = plan.logger
         why_not = self._no_fix(use, logger)
         if why_not is not None:
             self.report(flagged, f"{base}; {why_not}")
             return
         assert use.name is not None
-        level = self._methods.get(use.name, use.name)
-        edits = self._edits(use, logger, level)
-        if edits is None or isinstance(edits, str):
-            self.report(flagged, f"{base}; {edits or 'log by hand'}")
+        level = self._level(use.name, plan)
+        edits = self._edits(use, plan, level) if not level.startswith("no fix") else level
+        if isinstance(edits, str):
+            self.report(flagged, f"{base}; {edits}")
             return
         target = f"{logger.name}.{level}"
+        created = ""
+        if plan.creation is not None:
+            edits.append(plan.creation)
+            created = f", creating the logger module {plan.module}"
         self.report(
             flagged,
-            f"{base}; use `{target}`",
-            edits=[e for e in edits if self.file.text[e.start : e.end] != e.text],
-            fix_description=f"call `{target}` instead",
+            f"{base}; use `{target}`{created}",
+            edits=[e for e in edits if e.create or self.file.text[e.start : e.end] != e.text],
+            fix_description=f"call `{target}` instead{created}",
         )
 
-    def _file_plan(self) -> tuple[LoggerStatement | None, str]:
-        """The statement this file gets, or None and why not (the same for every call)."""
+    def _file_plan(self) -> Plan | str:
+        """The logger this file's fixes call, or why none (the same for every call)."""
         if self._plan is None:
-            self._plan = self._make_plan()
+            assert self._scopes is not None
+            self._plan = file_plan(
+                self.file,
+                self._scopes,
+                self.context.root,
+                self._import_option,
+                self._require_option,
+            )
         return self._plan
 
-    def _make_plan(self) -> tuple[LoggerStatement | None, str]:
-        esm_option, cjs_option = self._import_option, self._require_option
-        if esm_option is None and cjs_option is None:
-            return None, NO_LOGGER
-        assert self._scopes is not None
-        file = self.file
-        root = self.context.root
-        system, why = module_system(file, self._scopes, root)
-        if system is None:
-            return None, (
-                f"; no fix: cannot tell an ES module from CommonJS ({why}); add an import or "
-                'export, or set "type" in package.json'
-            )
-        if system == "esm":
-            logger = esm_option if esm_option is not None and esm_option.kind != "require" else None
-            if logger is None:
-                return None, (
-                    f"; no fix: an ES module ({why}) needs an import; set `{LOGGER_IMPORT}`"
-                    + (" to an import, not a require()" if esm_option is not None else "")
-                )
+    def _level(self, name: str, plan: Plan) -> str:
+        """The logger method a console method becomes: as `method-map` says, else as
+        the logger has it (`log` -> `log` when it has a console-like `log`, else `debug`
+        when it has one, else `info`; `trace`/`dir`/`table` -> `debug`, else `info`;
+        `warn` -> `warning` when it has only that); "no fix: ..." when it has none."""
+        if name in self._explicit or plan.api is None:
+            return self._methods.get(name, name)
+        methods = plan.api.methods
+        if name == "log":
+            has_log = "log" in methods and plan.api.kind == "own" and methods["log"][:1] != ()
+            level = "log" if has_log and methods["log"][0].name != "level" else "debug"
+        elif name in {"trace", "dir", "table"}:
+            level = "debug"
+        elif name == "warn" and "warn" not in methods:
+            level = "warning"
         else:
-            logger = cjs_option
-            if logger is None and esm_option is not None and esm_option.kind != "import":
-                logger = esm_option
-            if logger is None:
-                return None, (
-                    f"; no fix: CommonJS ({why}) cannot import; set `{LOGGER_REQUIRE}` "
-                    f"(e.g. {REQUIRE_EXAMPLE}) to get a fix"
-                )
-        own = logger_module(file, logger, root)
-        if own is None and exports_name(file, logger.name):
-            own = f"this module exports `{logger.name}`"
-        if own is not None:
-            return None, (
-                f"; no fix in the logger's own module ({own}): `{logger.name}` would call itself"
+            level = name
+        if level == "debug" and "debug" not in methods and name != "debug":
+            level = "info"
+        if level not in methods:
+            where = f" ({plan.module})" if plan.module else ""
+            return (
+                f"no fix: the logger{where} has no `{level}`; map `{name}` with "
+                f'`{METHOD_MAP}` (e.g. "{name}:info")'
             )
-        missing = unresolved(file, logger, root)
-        if missing is not None:
-            return None, f"; no fix: {missing}"
-        return logger, ""
+        return level
 
     def _never_fixed(self, use: ConsoleUse) -> str | None:
         """Why this use gets no fix whatever the logger is, when it does not."""
@@ -312,13 +308,20 @@ class JsConsoleLogging(TreeSitterRule):
             f"own code, or another `{logger.name}`; log by hand"
         )
 
-    def _edits(self, use: ConsoleUse, logger: LoggerStatement, level: str) -> list[Edit] | str:
+    def _edits(self, use: ConsoleUse, plan: Plan, level: str) -> list[Edit] | str:
+        logger = plan.logger
         edits = [self.replace(use.receiver, logger.name)]
         if use.method.type == "property_identifier":
             edits.append(self.replace(use.method, level))
         else:  # console["log"]: keep the quotes
             start, end = self.file.span(use.method)
             edits.append(Edit(start + 1, end - 1, level))
+        reshaped = _reshapes(plan.api, level) or self._style == "structured"
+        if use.how != "call" and reshaped:
+            return (
+                f"no fix: the logger's `{level}` takes {_signature(plan.api, level)}, not "
+                "console's arguments; log by hand"
+            )
         if use.how == "value":
             edits.append(self.insert_after(use.member, f".bind({logger.name})"))
         elif use.how != "call":
@@ -327,15 +330,12 @@ class JsConsoleLogging(TreeSitterRule):
             if receiver is None or self.code(receiver) != "console":
                 return "no fix: it is not bound to `console`, log by hand"
             edits.append(self.replace(receiver, logger.name))
-        elif self._style == "structured":
+        else:
             assert use.call is not None and use.name is not None
-            arguments = use.call.child_by_field_name("arguments")
-            if arguments is None or arguments.type != "arguments":
-                return "no fix: a tagged template, log by hand"
-            text, why = structured_arguments(self.file, arguments, use.name)
-            if text is None:
-                return f"no fix: {why}"
-            edits.append(self.replace(arguments, text))
+            arguments = self._arguments(use, plan, level)
+            if isinstance(arguments, str):
+                return arguments
+            edits += arguments
         assert self._scopes is not None
         if self._scopes.resolve(use.member, logger.name) is None:
             # The same insertion for every call in the file, computed once.
@@ -343,115 +343,71 @@ class JsConsoleLogging(TreeSitterRule):
             edits.append(self._import)
         return edits
 
-    VALID = (
-        # Feature checks test the method; they pass nothing on.
-        Valid(
-            "if (debug && window.console && console.error) {}\nif (!console.warn) {}\n"
-            "const quiet = console.info ? 0 : 1;\n",
-            path="example.js",
-        ),
-        Valid("logger.info('saved');\n", path="example.js"),
-        Valid("function f(console) {\n  console.log('x');\n}\n", path="example.js"),
-        Valid("const console = makeConsole();\nconsole.log('x');\n", path="example.ts"),
-        Valid("import console from './console';\nconsole.warn('x');\n", path="example.ts"),
-        Valid("import { log as console } from './log';\nconsole.log('x');\n", path="example.mjs"),
-        Valid("try {\n  a();\n} catch (console) {\n  console.error(1);\n}\n", path="example.js"),
-        Valid("const f = (console) => console.log(1);\n", path="example.ts"),
-        Valid("const f = console => console.log(1);\n", path="example.js"),
-        Valid("function g({ console }: Deps) {\n  console.info(1);\n}\n", path="example.ts"),
-        Valid("console.group('x');\nconsole.time('t');\n", path="example.js"),
-        Valid("const text = 'console.log(1)';\n// console.log(2)\n", path="example.ts"),
-        Valid("console.log('x');\n", path="src/app.test.ts"),
-        Valid("console.log('x');\n", path="src/__tests__/app.tsx"),
-        Valid("console.log('x');\n", path="scripts/seed.js", options={"allow": ("scripts/",)}),
-        Valid(
-            "console.log('x');\n",
-            path="tools/build.config.mjs",
-            options={"allow": ("**/*.config.{js,mjs}",)},
-        ),
-        Valid(
-            "export function C() {\n  const console = useConsole();\n"
-            "  return <b onClick={() => console.log('x')}>x</b>;\n}\n",
-            path="example.tsx",
-        ),
-        *USE_VALID,
-    )
+    def _arguments(self, use: ConsoleUse, plan: Plan, level: str) -> list[Edit] | str:
+        """The edits of a call's arguments: personal data redacted, in the logger's shape."""
+        assert use.call is not None and use.name is not None
+        arguments = use.call.child_by_field_name("arguments")
+        if arguments is None or arguments.type != "arguments":
+            return "no fix: a tagged template, log by hand"
+        redactor = JsRedactor(JsClassifier(self.file, VOCABULARY), _quote(self.file, use.call))
+        for arg in arguments_of(use.call):
+            redactor.argument(arg)
+        if redactor.problem is not None:
+            return f"no fix: {redactor.problem}"
+        redactions = sorted(redactor.edits)
 
-    INVALID = (
-        Invalid("console.log('saved');\n", path="example.js", line=1, column=1),
-        Invalid(
-            "import React from 'react';\n\nexport function Save() {\n"
-            "  return <button onClick={() => console.log(`saved ${id}`)}>Save</button>;\n}\n",
-            fixed="import React from 'react';\nimport { logger } from '@/lib/logger';\n\n"
-            "export function Save() {\n"
-            "  return <button onClick={() => logger.info(`saved ${id}`)}>Save</button>;\n}\n",
-            path="example.tsx",
-            options=OPTIONS_WITH_LOGGER,
-            line=4,
-            column=33,
-        ),
-        Invalid(
-            "'use client';\n\nexport function f(order: Order) {\n  console?.log(order);\n"
-            "  console.warn?.('slow');\n}\n",
-            fixed="'use client';\nimport { logger } from '@/lib/logger';\n\n"
-            "export function f(order: Order) {\n  logger?.info(order);\n"
-            "  logger.warn?.('slow');\n}\n",
-            path="example.ts",
-            options=OPTIONS_WITH_LOGGER,
-            line=4,
-            column=3,
-            count=2,
-        ),
-        Invalid(
-            "import { a } from './a';\nimport type { B } from './b';\n\n"
-            "console.error(\n  'failed',\n  a,\n);\nconsole.trace();\nconsole['table'](rows);\n",
-            fixed="import { a } from './a';\nimport type { B } from './b';\n"
-            "import { logger } from '@/lib/logger';\n\n"
-            "logger.error(\n  'failed',\n  a,\n);\nlogger.debug();\nlogger['debug'](rows);\n",
-            path="example.ts",
-            options=OPTIONS_WITH_LOGGER,
-            line=4,
-            column=1,
-            count=3,
-        ),
-        Invalid(
-            "import { logger } from '@/lib/logger';\n\nconsole.log('x');\n",
-            fixed="import { logger } from '@/lib/logger';\n\nlogger.info('x');\n",
-            path="example.js",
-            options=OPTIONS_WITH_LOGGER,
-        ),
-        Invalid(
-            "#!/usr/bin/env node\n// Seeds the database.\nrun();\nconsole.log('done');\n",
-            fixed="#!/usr/bin/env node\n// Seeds the database.\n"
-            "const log = require('./log');\n\nrun();\nlog.info('done');\n",
-            path="example.cjs",
-            options={LOGGER_IMPORT: "const log = require('./log');"},
-        ),
-        Invalid(
-            "function f() {\n  const console = mock();\n  console.log(1);\n}\nconsole.log(2);\n",
-            path="example.js",
-            line=5,
-            column=1,
-        ),
-        Invalid(
-            "export function f(logger) {\n  console.log(1);\n}\n",
-            path="example.js",
-            options=OPTIONS_WITH_LOGGER,
-            line=2,
-            column=3,
-        ),
-        Invalid(
-            "console.debug('x');\n",
-            fixed="import log from 'loglevel'\n\nlog.trace('x');\n",
-            path="example.mjs",
-            options={LOGGER_IMPORT: "import log from 'loglevel'", METHOD_MAP: ("debug:trace",)},
-        ),
-        *PLACEMENT_EXAMPLES,
-        *MODULE_EXAMPLES,
-        *STYLE_EXAMPLES,
-        *USE_EXAMPLES,
-        *JSX_CHILD_EXAMPLES,
-    )
+        def text_of(node: Node) -> str:
+            start, end = self.file.span(node)
+            inside = [e for e in redactions if start <= e.start and e.end <= end]
+            text = self.code(node)
+            for edit in reversed(inside):
+                text = text[: edit.start - start] + edit.text + text[edit.end - start :]
+            return text
+
+        api = plan.api
+        params = api.methods.get(level) if api is not None else None
+        structured = self._style == "structured" or (api is not None and api.kind == "pino")
+        text, why = shaped_arguments(
+            self.file,
+            arguments,
+            use.name,
+            params,
+            structured,
+            text_of,
+            _quote(self.file, use.call),
+        )
+        if text is None and why is not None:
+            return f"no fix: {why}"
+        if text is None:
+            return list(redactions)
+        return [self.replace(arguments, text)] if text != self.code(arguments) else []
+
+    VALID = VALID
+    INVALID = INVALID
+
+
+def _reshapes(api: LoggerApi | None, level: str) -> bool:
+    """Whether a call on this logger method takes other arguments than console's."""
+    if api is None:
+        return False
+    params = api.methods.get(level, ())
+    return api.kind != "own" or bool(params and not params[0].rest)
+
+
+def _signature(api: LoggerApi | None, level: str) -> str:
+    return f"`{api.signature(level)}`" if api is not None else "other arguments"
+
+
+def _quote(file: ParsedFile, call: Node) -> str:
+    """The quote of the call's first string literal, else of the file's first, else '"'."""
+    for root in (call, file.root):
+        pending = [root]
+        while pending:
+            node = pending.pop()
+            if node.type == "string":
+                return file.code(node)[0]
+            pending.extend(reversed(node.named_children))
+    return '"'
 
 
 def _first_argument(call: Node) -> Node | None:
