@@ -115,8 +115,16 @@ def progress_words(issue: IssueState) -> str:
     if issue.tracked_by == "commits":
         return f"tracked by its commits: {plural(len(issue.commits), 'commit')}"
     text = f"{issue.percent} %: {len(issue.fixed)} fixed, {len(issue.open)} open"
-    if issue.removed:
+    out = sum(1 for r in issue.removed if r.outcome == "moved out of scope")
+    if issue.removed and not out:
         text += f"; {len(issue.removed)} removed with their files (not progress)"
+    elif issue.removed:
+        gone = len(issue.removed) - out
+        text += (
+            f"; {len(issue.removed)} removed ({gone} with their files, {out} moved out of scope)"
+        )
+    if issue.suppressed:
+        text += f"; {len(issue.suppressed)} suppressed by `audit: ignore` comments (excluded)"
     return text
 
 

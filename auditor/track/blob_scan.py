@@ -15,7 +15,7 @@ from auditor.track.identity import token_lines
 from auditor.track.pairing import Keyed
 
 
-def keyed(findings: Sequence[Finding], text: str) -> list[Keyed]:
+def keyed(findings: Sequence[Finding], text: str, *, suppressed: bool = False) -> list[Keyed]:
     """Each finding with the tokens of its logical line, and of the lines around it."""
     index = LineIndex(text)
     out = []
@@ -29,7 +29,7 @@ def keyed(findings: Sequence[Finding], text: str) -> list[Keyed]:
         start, end = index.offset(finding.start), index.offset(finding.end)
         span = token_lines(text, start, 1, end)[0] if end > start else line
         keys = (line, f"{before}\n{line}", f"{line}\n{after}", span)
-        out.append(Keyed(finding.rule_id, *keys, finding))
+        out.append(Keyed(finding.rule_id, *keys, finding, suppressed))
     return out
 
 
@@ -47,14 +47,15 @@ def line_contexts(text: str) -> Counter[str]:
 
 
 def scan_blob(engine: Engine, rel: str, language: str, data: bytes) -> list[Keyed] | None:
-    """The keyed findings of one file version; None when it cannot be read or parsed."""
+    """The keyed findings of one file version, those an `audit: ignore` comment silences
+    marked; None when it cannot be read or parsed."""
     if engine.max_file_size and len(data) > engine.max_file_size:
         return None
     try:
         text = backend(language).decode(data).text
     except DecodeError:
         return None
-    findings = engine.scan_text(rel, language, text)
+    findings, quiet = engine.scan_text_all(rel, language, text)
     if any(not f.is_finding for f in findings):
         return None  # not read, or read only in part: what it holds is unknown
     # A file no rule's trigger is in is not parsed by the scan; the history must still
@@ -62,7 +63,7 @@ def scan_blob(engine: Engine, rel: str, language: str, data: bytes) -> list[Keye
     parsed = bool(findings) or engine.parses_when_scanned(rel, language, text)
     if not parsed and not _parses(language, text):
         return None
-    return keyed(findings, text)
+    return keyed(findings, text) + keyed(quiet, text, suppressed=True)
 
 
 _POOL_ENGINE: Engine | None = None

@@ -24,7 +24,6 @@ import git
 from auditor.scan.engine import Engine, backend
 from auditor.scan.source import DecodeError
 from auditor.track.blob_scan import BlobPool, scan_blob
-from auditor.track.dark import through_the_dark
 from auditor.track.git_objects import (
     CommitMeta,
     GitObjects,
@@ -33,14 +32,15 @@ from auditor.track.git_objects import (
     run_git,
 )
 from auditor.track.history_cache import HistoryCache
-from auditor.track.pairing import Keyed, LineDiff, pair_equal, pair_in_file
+from auditor.track.pairing import Keyed, LineDiff, pair_in_file
 from auditor.track.records import (
     FIRST_SEEN,
     FIXED,
     MOVED,
     NEW,
     REMOVED,
-    REOPENED,
+    SUPPRESSED,
+    Anchors,
     CommitRecord,
     Event,
     History,
@@ -48,6 +48,15 @@ from auditor.track.records import (
     Tracked,
     Unknown,
     WalkState,
+)
+from auditor.track.settle import (
+    NO_ANCHORS,
+    Arrived,
+    Dark,
+    Vanished,
+    anchors,
+    reverted,
+    settle,
 )
 
 
@@ -185,7 +194,7 @@ class Walker:
 
         return collect, end
 
-    def _diff(self, rel: str, old_blob: str | None, new_blob: str) -> LineDiff | None:
+    def diff(self, rel: str, old_blob: str | None, new_blob: str) -> LineDiff | None:
         if old_blob is None:
             return None
         old, new = self.text(rel, old_blob), self.text(rel, new_blob)
@@ -193,9 +202,12 @@ class Walker:
             return None
         return LineDiff.between(old, new)
 
-    def advance(self, state: WalkState, commit: str) -> tuple[WalkState, list[Event]]:
+    def advance(
+        self, state: WalkState, commit: str, reverts: frozenset[str] = frozenset()
+    ) -> tuple[WalkState, list[Event]]:
         """The state at `commit` from the state at its parent, and what changed; only
-        the files the commit changed are scanned."""
+        the files the commit changed are scanned. `reverts`: the commits it says it
+        reverts (`auditor.track.settle`)."""
         blobs = self.listing(commit)
         files = dict(state.files)
         unknown = dict(state.unknown)
@@ -203,13 +215,10 @@ class Walker:
         added = [p for p in blobs if p not in state.blobs]
         renamed = self._renames(removed, added, state.blobs, blobs, commit)
         carried = set(renamed.values())
-        # Disappearance candidates (kind, finding, identity, unknown since) and
-        # appearance candidates (path, finding, kind).
-        vanished: list[tuple[str, Keyed, str, str | None]] = []
-        arrived: list[tuple[str, int, Keyed, str]] = []
-        # Unreadable files this commit changed (None: deleted), and whether any version
-        # was ever read.
-        dark: list[tuple[str, str | None, str | None, bool]] = []
+        vanished: list[Vanished] = []
+        arrived: list[Arrived] = []
+        dark: list[Dark] = []
+        renames: list[Event] = []
         for path in removed:
             entries = files.pop(path, ())
             gap = unknown.pop(path, None)
@@ -219,7 +228,9 @@ class Walker:
                 dark.append((path, state.blobs[path], None, True))
             if gap is not None and gap.last:
                 entries = gap.last
-            vanished.extend((REMOVED, item, identity, None) for item, identity in entries)
+            vanished.extend(
+                (REMOVED, item, identity, None, NO_ANCHORS) for item, identity in entries
+            )
         placed: dict[str, list[Tracked | None]] = {}
         for path, blob in blobs.items():
             old_path = renamed.get(path, path)
@@ -244,30 +255,43 @@ class Walker:
                 previous, since, reference = gap.last or (), gap.since, gap.last_blob
                 first_seen = True
             else:
-                previous, since, reference = state.files.get(old_path, ()), None, None
+                previous, since = state.files.get(old_path, ()), None
                 reference = state.blobs.get(old_path)
                 first_seen = False
+            live = [item for item in scanned if not item.suppressed]
+            quiet = [item for item in scanned if item.suppressed]
+            places = _Places(self, path, reference, blob)
             pairs: dict[int, int] = {}
             if previous:
-                diff = self._diff(path, reference, blob)
                 old_items = [item for item, _ in previous]
-                pairs = pair_in_file(old_items, scanned, diff, loose=gap is not None)
+                pairs = pair_in_file(old_items, live, places.diff(), loose=gap is not None)
             current: list[Tracked | None] = []
-            for index, item in enumerate(scanned):
+            for index, item in enumerate(live):
                 old_index = pairs.get(index)
                 if old_index is not None:
                     current.append((item, previous[old_index][1]))
+                    if old_path != path:
+                        renames.append(Event(MOVED, Sighting(previous[old_index][1], item.finding)))
                 else:
-                    arrived.append((path, len(current), item, FIRST_SEEN if first_seen else NEW))
+                    kind = FIRST_SEEN if first_seen else NEW
+                    arrived.append((path, len(current), item, kind, places.new(item)))
                     current.append(None)
             kept = set(pairs.values())
-            for index, (item, identity) in enumerate(previous):
-                if index not in kept:
-                    if item.finding.path != path:  # renamed while unreadable: it is here now
-                        item = replace(item, finding=replace(item.finding, path=path))
-                    vanished.append((FIXED, item, identity, since))
+            left = [index for index in range(len(previous)) if index not in kept]
+            silenced = set()
+            if left and quiet:  # a suppression comment added: not a fix
+                found = pair_in_file([previous[i][0] for i in left], quiet, places.diff())
+                silenced = {left[i] for i in found.values()}
+            for index in left:
+                item, identity = previous[index]
+                if item.finding.path != path:  # renamed while unreadable: it is here now
+                    item = replace(item, finding=replace(item.finding, path=path))
+                kind = SUPPRESSED if index in silenced else FIXED
+                vanished.append((kind, item, identity, since, places.old(item)))
             placed[path] = current
-        events = self._settle(state, vanished, arrived, placed, dark, unknown)
+        events = renames + settle(
+            state, commit, reverts, vanished, arrived, placed, dark, unknown, self.text_anyway
+        )
         for path, current in placed.items():
             if current:
                 files[path] = tuple(t for t in current if t is not None)
@@ -275,57 +299,6 @@ class Walker:
                 files.pop(path, None)
         new_state = WalkState(files, blobs, unknown, state.gone, state.used)
         return new_state, events
-
-    def _settle(
-        self,
-        state: WalkState,
-        vanished: list[tuple[str, Keyed, str, str | None]],
-        arrived: list[tuple[str, int, Keyed, str]],
-        placed: dict[str, list[Tracked | None]],
-        dark: list[tuple[str, str | None, str | None, bool]],
-        unknown: dict[str, Unknown],
-    ) -> list[Event]:
-        """Moves between files first (readable ones, then into and out of unreadable
-        ones), then what came back, then the rest. Returns the events and puts each
-        arrival, with its identity, in its place."""
-        events: list[Event] = []
-        moves = (
-            pair_equal([v[1] for v in vanished], [a[2] for a in arrived], across_files=True)
-            if vanished
-            else {}
-        )
-        moved_away = set(moves.values())
-        from_dark: dict[int, str] = {}
-        if dark and (len(moves) < len(arrived) or len(moved_away) < len(vanished)):
-            from_dark = through_the_dark(
-                vanished, arrived, moves, moved_away, dark, unknown, self.text_anyway
-            )
-        for index, (path, position, item, kind) in enumerate(arrived):
-            old = moves.get(index)
-            if old is not None or index in from_dark:
-                identity = vanished[old][2] if old is not None else from_dark[index]
-                events.append(Event(MOVED, Sighting(identity, item.finding)))
-            else:
-                back = state.gone.get((path, item.rule_id, item.key))
-                if back:
-                    identity, kind = back.pop(0), REOPENED
-                else:
-                    identity = item.finding.fingerprint or f"{path}:{item.rule_id}:{item.key}"
-                    if identity in state.used:
-                        n = 1
-                        while f"{identity}.{n}" in state.used:
-                            n += 1
-                        identity = f"{identity}.{n}"
-                    state.used.add(identity)
-                events.append(Event(kind, Sighting(identity, item.finding)))
-            placed[path][position] = (item, identity)
-        for index, (kind, item, identity, since) in enumerate(vanished):
-            if index in moved_away:
-                continue
-            finding = item.finding
-            state.gone.setdefault((finding.path, item.rule_id, item.key), []).append(identity)
-            events.append(Event(kind, Sighting(identity, finding), since))
-        return events
 
     def text_anyway(self, blob: str) -> str:
         """A blob's text for finding lines in it, even where it does not parse."""
@@ -364,6 +337,36 @@ class Walker:
                 else:
                     index += 2
         return renamed
+
+
+class _Places:
+    """Where a changed file's findings are against its previous version: the line diff,
+    worked out once and only when needed, and each finding's anchors."""
+
+    def __init__(self, walker: Walker, path: str, old_blob: str | None, new_blob: str) -> None:
+        self.walker, self.path, self.old_blob, self.new_blob = walker, path, old_blob, new_blob
+        self._diff: LineDiff | None = None
+        self._done = False
+
+    def diff(self) -> LineDiff | None:
+        if not self._done:
+            self._diff = self.walker.diff(self.path, self.old_blob, self.new_blob)
+            self._done = True
+        return self._diff
+
+    def old(self, item: Keyed) -> Anchors:
+        return self._anchors(self.old_blob, item, old=True)
+
+    def new(self, item: Keyed) -> Anchors:
+        return self._anchors(self.new_blob, item, old=False)
+
+    def _anchors(self, blob: str | None, item: Keyed, *, old: bool) -> Anchors:
+        diff = self.diff()
+        text = self.walker.text(self.path, blob) if blob is not None else None
+        if diff is None or text is None:
+            return NO_ANCHORS
+        unchanged = set(diff.moved_to) if old else set(diff.moved_to.values())
+        return anchors(text.splitlines(), unchanged, item.finding.start.line)
 
 
 Progress = Callable[[int, int], None]  # commits done, commits in all
@@ -447,7 +450,7 @@ def walk(
                 batch = walker.prefetch(shas, end, walker.listing_of(shas[end - 1]), pool)
             for commit in commits[number:end]:
                 number += 1
-                state, events = walker.advance(state, commit.sha)
+                state, events = walker.advance(state, commit.sha, reverted(commit.message))
                 records.append(CommitRecord(commit, tuple(events), len(state.unknown)))
                 if progress is not None:
                     progress(number, len(commits))

@@ -25,9 +25,17 @@ from auditor.scan.cache import finding_from_raw, finding_raw, make_cache_folder
 from auditor.scan.fileio import write_atomic
 from auditor.track.git_objects import CommitMeta
 from auditor.track.pairing import Keyed
-from auditor.track.records import CommitRecord, Event, Sighting, Tracked, Unknown, WalkState
+from auditor.track.records import (
+    CommitRecord,
+    Event,
+    Gone,
+    Sighting,
+    Tracked,
+    Unknown,
+    WalkState,
+)
 
-FORMAT = 5
+FORMAT = 6  # 6: disappearances keep their place; suppressions are events
 KEEP = 4  # walks kept per folder (several --since starts, several rule sets)
 
 Resumed = tuple[tuple[Sighting, ...], int, list[CommitRecord], WalkState, set[str]]
@@ -162,7 +170,11 @@ def _state_json(s: WalkState) -> dict[str, Any]:
             ]
             for p, u in s.unknown.items()
         },
-        "gone": [[list(k), ids] for k, ids in s.gone.items() if ids],
+        "gone": [
+            [list(k), [[g.identity, list(g.anchors), g.commit] for g in gs]]
+            for k, gs in s.gone.items()
+            if gs
+        ],
         "used": sorted(s.used),
     }
 
@@ -172,7 +184,7 @@ def _state(d: dict[str, Any]) -> WalkState:
         files={p: tuple(_tracked(t) for t in as_list(ts)) for p, ts in as_dict(d["files"]).items()},
         blobs={p: as_str(blob) for p, blob in as_dict(d["blobs"]).items()},
         unknown={p: _unknown(u) for p, u in as_dict(d["unknown"]).items()},
-        gone={_gone_key(k): [as_str(i) for i in as_list(ids)] for k, ids in as_list(d["gone"])},
+        gone={_gone_key(k): [_gone(g) for g in as_list(gs)] for k, gs in as_list(d["gone"])},
         used={as_str(identity) for identity in as_list(d["used"])},
     )
 
@@ -181,6 +193,12 @@ def _unknown(v: Any) -> Unknown:
     since, last, blob = as_list(v, 3)
     tracked = None if last is None else tuple(_tracked(t) for t in as_list(last))
     return Unknown(as_optional_str(since), tracked, as_optional_str(blob))
+
+
+def _gone(v: Any) -> Gone:
+    identity, where, commit = as_list(v, 3)
+    above, below = as_list(where, 2)
+    return Gone(as_str(identity), (as_optional_str(above), as_optional_str(below)), as_str(commit))
 
 
 def _gone_key(v: Any) -> tuple[str, str, str]:

@@ -8,8 +8,9 @@ Evidence, strongest first:
 2. **Equal tokens.** The same rule and token key (`identity.token_key`: quotes, spacing,
    trailing commas and wrapping ignored) in the same file: a formatter run or a move within
    the file. Among equal candidates the enclosing scope breaks ties, then order.
-3. **An edit in place.** The same rule, old and new finding inside the same changed block
-   of lines: the code was rewritten but the defect stays (an env var renamed).
+3. **An edit in place.** The same rule, old and new finding meeting the same changed block
+   of lines: the code was rewritten but the defect stays (an env var renamed, a line of a
+   call written over several lines edited).
 Across files, only equal tokens pair (a move); what is left is a disappearance or an
 appearance, and the walk names it (`auditor.track.records`).
 """
@@ -35,6 +36,7 @@ class Keyed:
     after: str
     span: str  # the flagged code's own tokens: `os.environ["X"]` wherever its line moved
     finding: Finding
+    suppressed: bool = False  # silenced by an `audit: ignore` comment at this version
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,11 +74,14 @@ class LineDiff:
                 blocks.append((head + i1 + 1, head + i2 + 1, head + j1 + 1, head + j2 + 1))
         return cls(moved, tuple(blocks))
 
-    def block_of(self, old_line: int | None, new_line: int | None) -> int | None:
+    def block_of(
+        self, old_lines: tuple[int, int] | None, new_lines: tuple[int, int] | None
+    ) -> int | None:
+        """The first changed block that meets the old lines (first, last) or the new."""
         for index, (a1, a2, b1, b2) in enumerate(self.blocks):
-            if old_line is not None and a1 <= old_line < a2:
+            if old_lines is not None and a1 <= old_lines[1] and old_lines[0] < a2:
                 return index
-            if new_line is not None and b1 <= new_line < b2:
+            if new_lines is not None and b1 <= new_lines[1] and new_lines[0] < b2:
                 return index
         return None
 
@@ -116,13 +121,13 @@ def pair_in_file(
         by_block: dict[tuple[str, int], list[int]] = {}
         for index, item in enumerate(old):
             if index not in taken:
-                block = diff.block_of(item.finding.start.line, None)
+                block = diff.block_of(_lines(item), None)
                 if block is not None:
                     by_block.setdefault((item.rule_id, block), []).append(index)
         for index, item in enumerate(new):
             if index in pairs:
                 continue
-            block = diff.block_of(None, item.finding.start.line)
+            block = diff.block_of(None, _lines(item))
             candidates = by_block.get((item.rule_id, block)) if block is not None else None
             if candidates:
                 pairs[index] = candidates.pop(0)
@@ -136,8 +141,9 @@ def pair_equal(
     first (after, then before), then the line alone, then the flagged code alone (two
     copies of a block merged into one function keep `os.environ["X"]` but not its line).
     The last two pair across scopes only within a file, and only code of some substance:
-    a line as common as `except:` would pair anything with anything. Within each, the same
-    scope first, then in order: the first of three equal handlers stays the first."""
+    a line as common as `except:` would pair anything with anything, and across files
+    and scopes pairs only with both its neighbours (`_alike`). Within each, the same scope
+    first, then in order: the first of three equal handlers stays the first."""
     pairs: dict[int, int] = {}
     for field in ("after", "before", "key", "span"):
         waiting: dict[tuple[str, str], list[int]] = {}
@@ -160,8 +166,24 @@ def pair_equal(
                 if not candidates:
                     continue
                 for candidate in candidates:
-                    if not same_scope or old[candidate].finding.scope == item.finding.scope:
-                        pairs[index] = candidate
-                        candidates.remove(candidate)
-                        break
+                    if same_scope and old[candidate].finding.scope != item.finding.scope:
+                        continue
+                    if not same_scope and across_files and not _alike(old[candidate], item):
+                        continue
+                    pairs[index] = candidate
+                    candidates.remove(candidate)
+                    break
     return pairs
+
+
+def _lines(item: Keyed) -> tuple[int, int]:
+    """The lines a finding's code spans: an edit of any of them is an edit in place (the
+    default of a call written over four lines changed)."""
+    return item.finding.start.line, max(item.finding.start.line, item.finding.end.line)
+
+
+def _alike(old: Keyed, new: Keyed) -> bool:
+    """Whether two findings in different files and scopes are one moved: a line of some
+    substance, or a common one (`except:`) with both its neighbours. A fix removing one
+    `except: pass` and a commit adding another elsewhere is no move."""
+    return new.key.count(" ") >= 2 or (old.before == new.before and old.after == new.after)

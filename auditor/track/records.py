@@ -15,6 +15,8 @@ from auditor.track.pairing import Keyed
 FIXED = "fixed"  # its code was edited away
 REMOVED = "removed"  # its file was deleted or left the tracked paths
 MOVED = "moved"  # it reappeared elsewhere in the same commit: not an outcome for progress
+OUT_OF_SCOPE = "moved out of scope"  # a removal: its code moved where its issue does not reach
+SUPPRESSED = "suppressed"  # an `audit: ignore` comment silences it: excluded, not fixed
 # ... and of an appearance
 NEW = "new"
 REOPENED = "reopened"  # it had disappeared earlier in the range: the earlier credit is void
@@ -100,6 +102,18 @@ def without_history(reason: str, findings: Sequence[Finding]) -> History:
 
 
 Tracked = tuple[Keyed, str]  # a finding and its identity
+# The nearest unchanged lines with code above and below a finding, stripped; None: the
+# edge of the file (`auditor.track.settle`).
+Anchors = tuple[str | None, str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Gone:
+    """A finding that disappeared, as its comeback would be recognised."""
+
+    identity: str
+    anchors: Anchors  # where it was
+    commit: str  # the commit it disappeared at
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +133,7 @@ class WalkState:
     files: dict[str, tuple[Tracked, ...]] = field(default_factory=dict)
     blobs: dict[str, str] = field(default_factory=dict)
     unknown: dict[str, Unknown] = field(default_factory=dict)
-    gone: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
+    gone: dict[tuple[str, str, str], list[Gone]] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)  # every identity given out
 
     def sightings(self) -> Iterator[Sighting]:

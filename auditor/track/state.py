@@ -59,7 +59,7 @@ class OutcomeRef:
     path: str
     line: int
     fingerprint: str
-    outcome: str  # fixed | removed
+    outcome: str  # fixed | removed | moved out of scope | suppressed
     commit: str | None  # None: somewhere in an unreadable span
     unknown_since: str | None  # the span's first commit, when commit is None
 
@@ -118,7 +118,7 @@ class IssueState:
     excluded: bool  # wont-fix: left out of the totals
     open: tuple[FindingRef, ...]
     fixed: tuple[OutcomeRef, ...]
-    removed: tuple[OutcomeRef, ...]
+    removed: tuple[OutcomeRef, ...]  # with those moved out of scope
     commits: tuple[CommitLink, ...]
     missing_commits: tuple[str, ...]  # listed in issues.yaml, not on the tracked history
     files_fixed: tuple[FileCount, ...]
@@ -129,6 +129,7 @@ class IssueState:
     regressions: tuple[Introduced, ...]
     fixable_safe: int
     fixable_unsafe: int
+    suppressed: tuple[OutcomeRef, ...] = ()  # silenced by `audit: ignore` comments: excluded
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,9 @@ Counting, per finding identity over the tracked range:
 - **fixed**: it disappeared because its code was edited away, and did not come back. The
   credit goes to that commit, or to no single commit when the file was unreadable in
   between (`unknown_since`).
-- **removed**: its file was deleted or left the tracked paths. Not progress: counted apart.
+- **removed**: its file was deleted or left the tracked paths, or its code moved to where
+  the issue does not reach (*moved out of scope*). Not progress: counted apart.
+- **suppressed**: an `audit: ignore` comment silences it. Excluded, never fixed.
 - **moved** is no outcome; a finding that comes back is **reopened** and its credit void.
 So the credits of an issue's commits add up exactly to its fixed and removed counts.
 Progress = fixed / (fixed + open). `wont-fix` issues leave the totals (shown as excluded).
@@ -31,8 +33,10 @@ from auditor.track.records import (
     FIXED,
     MOVED,
     NEW,
+    OUT_OF_SCOPE,
     REMOVED,
     REOPENED,
+    SUPPRESSED,
     CommitRecord,
     History,
     Sighting,
@@ -74,10 +78,11 @@ def _percent(fixed: int, open_: int) -> int:
 
 @dataclass(frozen=True, slots=True)
 class _Credit:
-    kind: str  # fixed | removed
+    kind: str  # fixed | removed | suppressed
     sighting: Sighting
     commit: CommitRecord | None
     unknown_since: str | None
+    outcome: str = ""  # as the report names it, when not `kind`: moved out of scope
 
 
 class _Replay:
@@ -85,7 +90,12 @@ class _Replay:
     last disappearance not undone by a reappearance), the commit that introduced each
     finding, and the open counts after every commit."""
 
-    def __init__(self, history: History, severity_of: Callable[[Sighting], str | None]) -> None:
+    def __init__(
+        self,
+        history: History,
+        severity_of: Callable[[Sighting], str | None],
+        scope_of: Callable[[Sighting], str | None],
+    ) -> None:
         present = {s.identity: s for s in history.baseline}
         self.credits: dict[str, _Credit] = {}
         self.withdrawn: list[_Credit] = []  # fixes undone by the finding's return
@@ -109,7 +119,7 @@ class _Replay:
         for commit in history.commits:
             for event in commit.events:
                 identity, sighting = event.sighting.identity, event.sighting
-                if event.kind in (FIXED, REMOVED):
+                if event.kind in (FIXED, REMOVED, SUPPRESSED):
                     gone = present.pop(identity, None)
                     if gone is not None and (label := severity_of(gone)):
                         counts[label] -= 1
@@ -119,6 +129,8 @@ class _Replay:
                     )
                 elif event.kind == MOVED:
                     before = present.get(identity)
+                    if before is not None and scope_of(before) != scope_of(sighting):
+                        self._crossed(before, sighting, commit, scope_of)
                     if before is not None and (label := severity_of(before)):
                         counts[label] -= 1
                     present[identity] = sighting
@@ -140,6 +152,26 @@ class _Replay:
                 TimelinePoint(commit.sha, commit.date, _by_severity(counts), commit.unreadable)
             )
         self.timeline = tuple(points) if history.available else ()
+
+    def _crossed(
+        self,
+        before: Sighting,
+        now: Sighting,
+        commit: CommitRecord,
+        scope_of: Callable[[Sighting], str | None],
+    ) -> None:
+        """A finding moved from one issue's paths to another's (or to none): it leaves the
+        first as *moved out of scope*, so that no finding vanishes from an issue without an
+        outcome; coming back undoes that."""
+        left = self.credits.get(before.identity)
+        if (
+            left is not None
+            and left.outcome == OUT_OF_SCOPE
+            and scope_of(left.sighting) == scope_of(now)
+        ):
+            del self.credits[before.identity]
+        elif scope_of(before) is not None:
+            self.credits[before.identity] = _Credit(REMOVED, before, commit, None, OUT_OF_SCOPE)
 
 
 def _by_severity(counts: Counter[str]) -> dict[str, int]:
@@ -164,7 +196,11 @@ def build_state(
             return None
         return issue.severity.label
 
-    replay = _Replay(history, counted_severity)
+    def scope_of(sighting: Sighting) -> str | None:
+        issue = issue_of(sighting)
+        return None if issue is None else issue.id
+
+    replay = _Replay(history, counted_severity, scope_of)
     by_commit = {c.sha: c for c in history.commits}
     open_by_issue: dict[str, list[Sighting]] = defaultdict(list)
     untracked: dict[str, list[Sighting]] = defaultdict(list)
@@ -278,7 +314,7 @@ def _outcome(credit: _Credit) -> OutcomeRef:
         finding.path,
         finding.start.line,
         credit.sighting.identity,
-        credit.kind,
+        credit.outcome or credit.kind,
         credit.commit.sha if credit.commit is not None else None,
         credit.unknown_since,
     )
@@ -298,6 +334,7 @@ def _issue_state(
 ) -> IssueState:
     fixed = [c for c in credits if c.kind == FIXED]
     removed = [c for c in credits if c.kind == REMOVED]
+    suppressed = [c for c in credits if c.kind == SUPPRESSED]
     credited: Counter[tuple[str, str]] = Counter(
         (c.commit.sha, c.kind) for c in credits if c.commit is not None
     )
@@ -396,6 +433,7 @@ def _issue_state(
         open=tuple(refs),
         fixed=tuple(fixed_refs),
         removed=tuple(removed_refs),
+        suppressed=tuple(sorted(map(_outcome, suppressed), key=lambda r: (r.path, r.line))),
         commits=tuple(links),
         missing_commits=missing,
         files_fixed=tuple(FileCount(p, n) for p, n in sorted(per_file.items())),

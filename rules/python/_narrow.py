@@ -89,7 +89,7 @@ class Narrowing:
         kind = cst.parse_expression(names[0] if len(names) == 1 else f"({', '.join(names)})")
         new = handler.with_changes(type=kind, whitespace_after_except=cst.SimpleWhitespace(" "))
         description = f"name what the `try` body raises: `except {code_of(kind)}:`"
-        if _silent(handler.body):
+        if silent(handler.body):
             logged = self._logged(handler, place, scope, insertions)
             if logged is not None:
                 new = new.with_changes(body=logged)
@@ -215,7 +215,7 @@ def _access(small: cst.BaseSmallStatement, module: str, attr: str) -> list[tuple
     return found
 
 
-def _silent(body: cst.BaseSuite) -> bool:
+def silent(body: cst.BaseSuite) -> bool:
     """Only `pass`, `...`, `continue`, `return` or `return None`: the error is swallowed
     without a trace. Not `break`: `while True: try: stack.pop() except: break` ends a
     loop the expected way, and a log line there would report every normal end."""

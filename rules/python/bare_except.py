@@ -21,7 +21,7 @@ from auditor.plugins import (
 from rules._docs import rule_url
 from rules.python._code import code_of
 from rules.python._exits import always_reraises, sometimes_reraises
-from rules.python._narrow import Narrowing, Place
+from rules.python._narrow import Narrowing, Place, silent
 from rules.python._narrowing_examples import NARROWING_EXAMPLES
 
 # The exceptions that are not an Exception: a handler for one of them makes a later
@@ -30,7 +30,9 @@ CATCH_ALL_SIGNALS = frozenset({"KeyboardInterrupt", "SystemExit", "GeneratorExit
 
 
 class BareExcept(Rule):
-    """Finds `except:` handlers that name no exception type.
+    """Finds `except:` handlers that name no exception type, and `except BaseException:`
+    handlers that swallow the error silently (`pass`, `...`, `continue`, `return None`):
+    the same defect spelled out, so rewriting one into the other is no fix.
 
     Why: a bare `except:` also catches `KeyboardInterrupt`, `SystemExit` and
     `GeneratorExit`, so Ctrl-C, `sys.exit()` and generator cleanup are swallowed, and
@@ -72,14 +74,18 @@ class BareExcept(Rule):
     # `except` then only whitespace (or a backslash continuation) before the colon: files
     # whose handlers all name a type (most files) are never parsed for this rule. A pattern that starts with a
     # literal is searched for that literal first (no `\b` in front): 20 times faster.
-    triggers = (re.compile(r"except[\s\\]*:"),)
+    triggers = (re.compile(r"except[\s\\]*:"), "BaseException")
     fix_description = "name the exception type"
 
     METADATA_DEPENDENCIES = (ScopeProvider,)
 
     @classmethod
     def could_match(cls, tree: AstIndex, context: RuleContext) -> bool:
-        return any(handler.type is None for handler in tree.nodes(ast.ExceptHandler))
+        return any(
+            handler.type is None
+            or (isinstance(handler.type, ast.Name) and handler.type.id == "BaseException")
+            for handler in tree.nodes(ast.ExceptHandler)
+        )
 
     def visit_Module(self, node: cst.Module) -> None:
         self.module = node
@@ -112,7 +118,29 @@ class BareExcept(Rule):
             if handler.type is None:
                 self._report(node, handler, deliberate, after_others=index > 0)
             elif _names_a_base_exception(handler.type):
+                if not deliberate and _swallows_everything(handler):
+                    self._report_swallowed(handler)
                 deliberate = True
+
+    def _report_swallowed(self, handler: cst.ExceptHandler) -> None:
+        assert handler.type is not None
+        scope = self.get_metadata(ScopeProvider, handler, None)
+        if scope is None or not _is_builtin(scope, "BaseException"):
+            return  # a class of the module's own called BaseException
+        message = (
+            "`except BaseException:` that swallows the error is a bare `except:` spelled out:"
+            " it also hides KeyboardInterrupt and SystemExit; name the exceptions"
+        )
+        if not _is_builtin(scope, "Exception"):
+            self.report(handler, f"{message} (no fix: `Exception` is rebound here)")
+            return
+        self.report(
+            handler.type,
+            message,
+            replacement=cst.Name("Exception"),
+            fix_description="replace `except BaseException:` with `except Exception:`",
+            applicability="unsafe" if self.star_imports else None,
+        )
 
     def _report(
         self, node: cst.Try, handler: cst.ExceptHandler, deliberate: bool, after_others: bool
@@ -184,6 +212,12 @@ class BareExcept(Rule):
         Valid("try:\n    run()\nexcept* ValueError:\n    pass\n"),
         Valid('text = "try: x\\nexcept: pass"\n'),
         Valid("try:\n    run()\nfinally:\n    cleanup()\n"),
+        # Not silent: the error is recorded, or propagates.
+        Valid("try:\n    run()\nexcept BaseException as exc:\n    record(exc)\n"),
+        Valid("try:\n    run()\nexcept BaseException:\n    rollback()\n    raise\n"),
+        Valid(
+            "try:\n    run()\nexcept KeyboardInterrupt:\n    stop()\nexcept BaseException:\n    pass\n"
+        ),
     )
 
     INVALID = (
@@ -372,8 +406,20 @@ class BareExcept(Rule):
                         raise
             """,
         ),
+        Invalid(
+            "try:\n    run()\nexcept BaseException:\n    pass\n",
+            fixed="try:\n    run()\nexcept Exception:\n    pass\n",
+            line=3,
+            column=8,
+        ),
         *NARROWING_EXAMPLES,
     )
+
+
+def _swallows_everything(handler: cst.ExceptHandler) -> bool:
+    """`except BaseException:` alone, its error dropped without a word."""
+    caught = handler.type
+    return isinstance(caught, cst.Name) and caught.value == "BaseException" and silent(handler.body)
 
 
 def _names_a_base_exception(expr: cst.BaseExpression) -> bool:
