@@ -8,6 +8,7 @@ from rules.javascript._console_use import USE_EXAMPLES, USE_VALID
 from rules.javascript._import_insert import PLACEMENT_EXAMPLES
 from rules.javascript._jsx_child import JSX_CHILD_EXAMPLES
 from rules.javascript._logger_config import LOGGER_IMPORT, METHOD_MAP
+from rules.javascript._logger_examples import LOGGER_EXAMPLES
 from rules.javascript._module_kind import MODULE_EXAMPLES
 
 LOGGER = "import { logger } from '@/lib/logger';"
@@ -121,4 +122,5 @@ INVALID = (
     *STYLE_EXAMPLES,
     *USE_EXAMPLES,
     *JSX_CHILD_EXAMPLES,
+    *LOGGER_EXAMPLES,
 )
