@@ -20,7 +20,7 @@ key of the schema is a validated read, placed at the key.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TypeAlias
 
 from auditor.plugins import ParsedFile, ReadKind
@@ -34,7 +34,14 @@ if TYPE_CHECKING:
     EntryOf: TypeAlias = Callable[[ParsedFile, Node], tuple[ReadKind, str | None, str | None]]
 
 # A file containing none of these hands the environment to no validator.
-VALIDATOR_TRIGGERS: tuple[str, ...] = ("createEnv", "cleanEnv", "parseEnv", "parse", "Parse")
+VALIDATOR_TRIGGERS: tuple[str, ...] = (
+    "createEnv",
+    "cleanEnv",
+    "parseEnv",
+    "parse",
+    "Parse",
+    "throw",
+)
 
 _PARSE = frozenset({"parse", "safeParse", "parseAsync", "safeParseAsync"})
 _ZOD_OBJECTS = frozenset({"object", "strictObject", "looseObject"})
@@ -75,6 +82,7 @@ class Validation:
     data: Node | None
     schema: dict[str, Entry]
     declared: tuple[tuple[str, Entry], ...]
+    call: Node  # the validator's call: `createEnv({...})`, `schema.parse(...)`
 
 
 def validations(file: ParsedFile, scopes: Scopes) -> tuple[Validation, ...]:
@@ -84,6 +92,7 @@ def validations(file: ParsedFile, scopes: Scopes) -> tuple[Validation, ...]:
     env_nodes = {node.id for node in environments(file, scopes)}
     found = [*_t3(file, scopes, env_nodes), *_parsers(file, scopes, env_nodes)]
     found += _zod_parses(file, scopes, env_nodes)
+    found += _checks(file, scopes, env_nodes)
     return tuple(sorted(found, key=lambda v: v.data.start_byte if v.data else 0))
 
 
@@ -165,7 +174,7 @@ def _unwrap(node: Node) -> Node:
 
 
 def _validation(
-    file: ParsedFile,
+    call: Node,
     name: str,
     via: str,
     data: Node | None,
@@ -173,8 +182,8 @@ def _validation(
     env_nodes: set[int],
 ) -> Validation:
     if data is None or _unwrap(data).id in env_nodes:
-        return Validation(name, via, None, schema, tuple(schema.items()))
-    return Validation(name, via, data, schema, ())
+        return Validation(name, via, None, schema, tuple(schema.items()), call)
+    return Validation(name, via, data, schema, (), call)
 
 
 def _t3(file: ParsedFile, scopes: Scopes, env_nodes: set[int]) -> Iterator[Validation]:
@@ -189,11 +198,11 @@ def _t3(file: ParsedFile, scopes: Scopes, env_nodes: set[int]) -> Iterator[Valid
             if part in pairs and pairs[part].type == "object":
                 schema.update(_schema(file, scopes, pairs[part], _zod_entry))
         data = next((pairs[k] for k in _T3_DATA if k in pairs), None)
-        validation = _validation(file, "createEnv", "t3-env createEnv", data, schema, env_nodes)
+        validation = _validation(call, "createEnv", "t3-env createEnv", data, schema, env_nodes)
         if validation.data is not None and validation.data.type == "object":
             given = set(_pairs(file, validation.data))
             rest = tuple((k, e) for k, e in schema.items() if k not in given)
-            validation = Validation(validation.name, validation.via, validation.data, schema, rest)
+            validation = replace(validation, declared=rest)
         yield validation
 
 
@@ -207,7 +216,7 @@ def _parsers(file: ParsedFile, scopes: Scopes, env_nodes: set[int]) -> Iterator[
                 continue
             entry = _envalid_entry if library == "envalid" else _znv_entry
             schema = _schema(file, scopes, args[1], entry)
-            yield _validation(file, name, f"{via} {name}", args[0], schema, env_nodes)
+            yield _validation(call, name, f"{via} {name}", args[0], schema, env_nodes)
 
 
 def _zod_parses(file: ParsedFile, scopes: Scopes, env_nodes: set[int]) -> Iterator[Validation]:
@@ -243,7 +252,7 @@ def _zod_parses(file: ParsedFile, scopes: Scopes, env_nodes: set[int]) -> Iterat
                         entry = Entry(entry.node, "optional", None, entry.type)
                     schema[key] = entry
             via = f"zod {file.code(target) if target.type == 'identifier' else 'z.object()'}"
-            yield _validation(file, name, f"{via}.{method}()", args[0], schema, env_nodes)
+            yield _validation(call, name, f"{via}.{method}()", args[0], schema, env_nodes)
 
 
 def _zod_objects(file: ParsedFile, scopes: Scopes, node: Node) -> list[tuple[Node, bool]] | None:
@@ -276,6 +285,96 @@ def _zod_objects(file: ParsedFile, scopes: Scopes, node: Node) -> list[tuple[Nod
             return None
         current = _unwrap(owner)
     return None
+
+
+def _checks(file: ParsedFile, scopes: Scopes, env_nodes: set[int]) -> Iterator[Validation]:
+    """A check of the module's own: `checkEnv({ A: process.env.A, B: process.env.B ??
+    "1" }, ["A"])`, an object of reads (each `process.env.NAME`, maybe with a literal
+    default) handed to a function declared in the same module that throws. The strings of
+    its other arguments name the required keys: what `audit scan --fix` writes where the
+    app has neither zod nor t3-env."""
+    if b"throw" not in file.data:
+        return
+    seen: set[int] = set()
+    for env in environments(file, scopes):
+        node = env.parent
+        if node is not None and node.parent is not None and node.parent.type == "binary_expression":
+            node = node.parent
+        pair = node.parent if node is not None else None
+        obj = pair.parent if pair is not None and pair.type == "pair" else None
+        arguments = obj.parent if obj is not None else None
+        call = arguments.parent if arguments is not None else None
+        if call is None or call.type != "call_expression" or call.id in seen:
+            continue
+        seen.add(call.id)
+        args = _arguments(call)
+        callee = call.child_by_field_name("function")
+        if (
+            not args
+            or obj is None
+            or args[0].id != obj.id
+            or callee is None
+            or callee.type != "identifier"
+        ):
+            continue
+        binding = scopes.resolve(callee)
+        if binding is None or not _throws(binding.declaration):
+            continue
+        required = {
+            string_value(n) for a in args[1:] for n in _descendants(a) if n.type == "string"
+        }
+        schema = _check_schema(file, obj, env_nodes, required)
+        if schema is not None:
+            name = file.code(callee)
+            yield Validation(name, f"check {name}()", obj, schema, (), call)
+
+
+def _check_schema(
+    file: ParsedFile, obj: Node, env_nodes: set[int], required: set[str | None]
+) -> dict[str, Entry] | None:
+    schema: dict[str, Entry] = {}
+    for pair in obj.named_children:
+        if pair.type == "comment":
+            continue
+        key, value = _key(pair), pair.child_by_field_name("value")
+        node = pair.child_by_field_name("key")
+        if pair.type != "pair" or key is None or value is None or node is None:
+            return None
+        default = None
+        if value.type == "binary_expression":
+            right = value.child_by_field_name("right")
+            default = literal(file, right)[0]
+            value = value.child_by_field_name("left") or value
+            if default is None:
+                return None
+        owner = value.child_by_field_name("object")
+        if value.type not in {"member_expression", "subscript_expression"} or owner is None:
+            return None
+        if owner.id not in env_nodes:
+            return None
+        kind: ReadKind = (
+            "required" if key in required else "default" if default is not None else "optional"
+        )
+        schema[key] = Entry(node, kind, default, "string")
+    return schema
+
+
+def _throws(declaration: Node) -> bool:
+    """Whether a function declaration (or a `const f = () => ...`) throws somewhere."""
+    function = declaration
+    if declaration.type == "variable_declarator":
+        function = declaration.child_by_field_name("value") or declaration
+    if function.type not in {"function_declaration", "function_expression", "arrow_function"}:
+        return False
+    return any(n.type == "throw_statement" for n in _descendants(function))
+
+
+def _descendants(node: Node) -> Iterator[Node]:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(current.named_children)
 
 
 # --- schemas -----------------------------------------------------------------------------

@@ -4,17 +4,18 @@ raw, not through a validated settings object."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from auditor.plugins import (
     EnvRead,
-    Invalid,
+    Finding,
+    Fix,
     OptionValue,
     ParsedFile,
+    ProjectFiles,
     RuleContext,
     Severity,
     TreeSitterRule,
-    Valid,
 )
 from rules._docs import rule_url
 from rules._env_message import (
@@ -26,8 +27,12 @@ from rules._env_message import (
     env_message,
     holder,
 )
+from rules.javascript._env_examples import INVALID, VALID
+from rules.javascript.env_app import disk_loader, is_nextjs
+from rules.javascript.env_fix import DEFAULT_SETTINGS_MODULE, SETTINGS_MODULE, project_fix
 from rules.javascript.env_inventory import js_env_reads
 from rules.javascript.env_reads import TRIGGERS, JsEnvAccess, env_accesses
+from rules.javascript.env_uses import client_code, stray_client_read
 from rules.javascript.env_validators import validation_of, validations
 from rules.javascript.paths import matches
 from rules.javascript.scope import Scopes
@@ -95,7 +100,14 @@ class JsUnvalidatedEnv(TreeSitterRule):
     languages = frozenset({"javascript", "typescript"})
     message = "environment variable read raw, not through a validated settings object"
     triggers = TRIGGERS
-    OPTIONS = {SETTINGS_MODULES: DEFAULT_SETTINGS_MODULES, ALLOW_NAMES: DEFAULT_ALLOW_NAMES}
+    OPTIONS = {
+        SETTINGS_MODULES: DEFAULT_SETTINGS_MODULES,
+        ALLOW_NAMES: DEFAULT_ALLOW_NAMES,
+        SETTINGS_MODULE: DEFAULT_SETTINGS_MODULE,
+    }
+    # A Next.js app's client code reads only NEXT_PUBLIC_ variables: its package.json says.
+    PROJECT_FILES = ("package.json",)
+    fix_applicability = "unsafe"
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
@@ -103,6 +115,12 @@ class JsUnvalidatedEnv(TreeSitterRule):
         assert isinstance(patterns, tuple)
         self._in_settings = matches(context.path, patterns)
         self._allow = allow_names(self.options)
+
+    @classmethod
+    def project_fix(
+        cls, findings: Sequence[Finding], files: ProjectFiles, options: Mapping[str, OptionValue]
+    ) -> Fix | None:
+        return project_fix(findings, files, options)
 
     @classmethod
     def env_reads(
@@ -130,282 +148,29 @@ class JsUnvalidatedEnv(TreeSitterRule):
                 raw.append(access)
         in_settings = self._in_settings or bool(found)
         names = tuple(dict.fromkeys(v.name for v in found))
+        nextjs: bool | None = None
         for access in raw:
+            if nextjs is None and self.context.root is not None:
+                nextjs = is_nextjs(disk_loader(self.context.root), self.context.path)
+            if nextjs and stray_client_read(file, access):
+                self.report(access.node, client_message(access, client_code(file, access.node)))
+                continue
             held = holders.get(access.name) if access.name is not None else None
             where = Where(in_settings, names, held, ADVICE) if in_settings else None
             self.report(access.node, describe(access, where))
 
-    VALID = (
-        Valid("process.env.NODE_ENV = 'test';\ndelete process.env.DEBUG;\n", path="example.js"),
-        Valid("if ('DEBUG' in process.env) {\n  run();\n}\n", path="example.ts"),
-        Valid("spawn('ls', [], { env: { ...process.env, LANG: 'C' } });\n", path="example.js"),
-        Valid("function f(process) {\n  return process.env.X;\n}\n", path="example.js"),
-        Valid("const env = { X: 1 };\nenv.X;\nconst s = 'process.env.X';\n", path="example.ts"),
-        Valid(
-            "export const Banner = () => <p>{props.env.TITLE}</p>;\n",
-            path="example.tsx",
-        ),
-        # Validated: t3-env, zod, envalid, znv.
-        Valid(
-            'import { createEnv } from "@t3-oss/env-nextjs";\nimport { z } from "zod";\n\n'
-            "export const env = createEnv({\n"
-            "  server: {\n"
-            "    DATABASE_URL: z.string().url(),\n"
-            "    PORT: z.coerce.number().default(3000),\n"
-            "  },\n"
-            "  client: { NEXT_PUBLIC_API_URL: z.string().url() },\n"
-            "  runtimeEnv: {\n"
-            "    DATABASE_URL: process.env.DATABASE_URL,\n"
-            "    PORT: process.env.PORT,\n"
-            "    NEXT_PUBLIC_API_URL: process.env.NEXT_PUBLIC_API_URL,\n"
-            "  },\n"
-            "  skipValidation: !!process.env.SKIP_ENV_VALIDATION,\n"
-            "});\n",
-            path="src/env.js",
-        ),
-        Valid(
-            'import { createEnv } from "@t3-oss/env-core";\nimport { z } from "zod";\n\n'
-            "export const env = createEnv({\n"
-            "  server: { PORT: z.coerce.number().default(8080) },\n"
-            "  runtimeEnv: process.env,\n"
-            "});\n",
-            path="src/env.ts",
-        ),
-        Valid(
-            'import { z } from "zod";\n\n'
-            "const schema = z.object({\n"
-            "  API_URL: z.string().url(),\n"
-            "  PORT: z.coerce.number().default(8080),\n"
-            "});\n"
-            "export const env = schema.parse(process.env);\n",
-            path="src/config.ts",
-        ),
-        Valid(
-            "import { z } from 'zod';\n\n"
-            "const envSchema = z.object({\n"
-            "  NEXT_PUBLIC_API_URL: z.string().url(),\n"
-            "  NEXT_PUBLIC_GA_ID: z.string().optional(),\n"
-            "});\n"
-            "export const env = envSchema.parse({\n"
-            "  NEXT_PUBLIC_API_URL: process.env.NEXT_PUBLIC_API_URL,\n"
-            "  NEXT_PUBLIC_GA_ID: process.env.NEXT_PUBLIC_GA_ID,\n"
-            "});\n",
-            path="apps/customer/src/lib/config.ts",
-        ),
-        Valid(
-            "import * as z from 'zod';\n"
-            "const result = z.object({ VITE_API: z.string() }).safeParse(import.meta.env);\n",
-            path="web/env.ts",
-        ),
-        Valid(
-            "const { cleanEnv, str, port } = require('envalid');\n\n"
-            "module.exports = cleanEnv(process.env, {\n"
-            "  API_KEY: str(),\n"
-            "  PORT: port({ default: 3000 }),\n"
-            "});\n",
-            path="src/env.js",
-        ),
-        Valid(
-            'import { parseEnv } from "znv";\nimport { z } from "zod";\n\n'
-            "export const { PORT, HOST } = parseEnv(process.env, {\n"
-            "  PORT: z.number().default(8080),\n"
-            '  HOST: { schema: z.string(), description: "where to listen" },\n'
-            "});\n",
-            path="src/env.ts",
-        ),
-        # allow-names: read everywhere on purpose; patterns with `*` too.
-        Valid(
-            "if (process.env.NODE_ENV === 'production' && !process.env.CI) {\n  enable();\n}\n"
-            "export const edge = process.env.NEXT_RUNTIME === 'edge';\n",
-            path="example.ts",
-        ),
-        Valid(
-            "const url = process.env.VERCEL_URL;\n",
-            path="example.js",
-            options={ALLOW_NAMES: ("VERCEL_*",)},
-        ),
-        # Types are not reads.
-        Valid(
-            "type T = typeof process.env.X;\nlet a: typeof process.env.Y;\n"
-            "export type K = keyof typeof process.env;\n",
-            path="x.ts",
-        ),
-        Valid(
-            "export const Page = (p: { v: typeof process.env.V }) => <p>{p.v}</p>;\n", path="x.tsx"
-        ),
-        # A reassigned alias may hold anything; a parameter of the same name is another one.
-        Valid("let env = process.env;\nenv = load();\nuse(env.A);\n", path="x.js"),
-        Valid(
-            "const env = process.env;\nfunction f(env: Env) {\n  return env.A;\n}\n"
-            "const b = process['envs'].B;\n",
-            path="x.ts",
-        ),
-        Valid(
-            "(process.env as any).NODE_ENV = 'production';\nprocess.env!.X = '1';\n", path="x.ts"
-        ),
-    )
+    VALID = VALID
+    INVALID = INVALID
 
-    INVALID = (
-        Invalid("const url = process.env.API_URL;\n", path="example.js", line=1, column=13),
-        Invalid(
-            "const key = process.env['STRIPE_KEY'];\nconst v = process.env[name];\n",
-            path="example.ts",
-            line=1,
-            column=13,
-            count=2,
-        ),
-        Invalid(
-            "const { API_URL, PORT = '3000', 'X-Y': xy, ...rest } = process.env;\n",
-            path="example.ts",
-            line=1,
-            column=9,
-            count=3,
-        ),
-        Invalid(
-            "export function Api() {\n  return <a href={`${import.meta.env.VITE_API}/docs`}>"
-            "docs</a>;\n}\n",
-            path="example.tsx",
-            line=2,
-            column=22,
-        ),
-        Invalid(
-            "const port = Number(process.env.PORT || 8080);\nconst mode = process?.env?.MODE;\n",
-            path="example.js",
-            line=1,
-            column=21,
-            count=2,
-        ),
-        Invalid(
-            "import process from 'node:process';\nprocess.env.APP_HOME;\n",
-            path="example.mjs",
-            line=2,
-            column=1,
-        ),
-        Invalid("for (const k in process.env) {\n  use(k);\n}\n", path="example.js", line=1),
-        Invalid(
-            "const DB = process.env.DB;\n",
-            path="src/config.ts",
-            options={SETTINGS_MODULES: ("settings/**",)},
-            line=1,
-            column=12,
-        ),
-        # Raw reads in settings modules, which validate nothing.
-        Invalid(
-            "export const API_URL = process.env.API_URL;\n", path="src/config.ts", line=1, column=24
-        ),
-        Invalid(
-            "export const PORT = process.env.PORT ?? '3000';\n",
-            path="src/env.js",
-            line=1,
-            column=21,
-        ),
-        Invalid(
-            "export default { base: process.env.BASE };\n",
-            path="vite.config.mjs",
-            line=1,
-            column=24,
-        ),
-        Invalid(
-            "const url = import.meta.env.VITE_API;\n",
-            path="web/settings/api.ts",
-            options={SETTINGS_MODULES: ("web/settings/**",)},
-            line=1,
-            column=13,
-        ),
-        Invalid(
-            "const DB = process.env.DB;\n",
-            path="app/conf.js",
-            options={SETTINGS_MODULES: ("**/conf.{js,ts}",)},
-            line=1,
-            column=12,
-        ),
-        # Raw reads beside a validator: bypassing it.
-        Invalid(
-            'import { createEnv } from "@t3-oss/env-core";\nimport { z } from "zod";\n\n'
-            "export const env = createEnv({\n"
-            "  server: { DATABASE_URL: z.string() },\n"
-            "  runtimeEnv: process.env,\n"
-            "});\n"
-            "export const url = process.env.DATABASE_URL;\n"
-            "export const redis = process.env.REDIS_URL;\n",
-            path="src/env.ts",
-            line=8,
-            column=20,
-            count=2,
-        ),
-        # Not a validator: `z` is not zod's, `createEnv` not t3-env's.
-        Invalid(
-            "const z = { object: (o) => ({ parse: (v) => v }) };\n"
-            "export const env = z.object({ A: 1 }).parse({ A: process.env.A });\n",
-            path="src/env.js",
-            line=2,
-            column=50,
-        ),
-        Invalid(
-            "import { createEnv } from './env-helper';\n"
-            "export const env = createEnv({ runtimeEnv: { A: process.env.A } });\n",
-            path="src/env.js",
-            line=2,
-            column=49,
-        ),
-        # An emptied allow-names exempts nothing.
-        Invalid(
-            "const mode = process.env.NODE_ENV;\n",
-            path="example.js",
-            options={ALLOW_NAMES: ()},
-            line=1,
-            column=14,
-        ),
-        # Through TypeScript's casts and `!`: the read is the whole member expression.
-        Invalid(
-            "const a = (process.env as Env).API_URL;\nconst b = (<Env>process.env).KEY;\n"
-            "const c = (process.env satisfies Env).MODE;\n",
-            path="x.ts",
-            line=1,
-            column=11,
-            count=3,
-        ),
-        Invalid("const url = process.env!.API_URL;\n", path="x.ts", line=1, column=13),
-        Invalid(
-            "const a = process['env'].A;\nconst b = process[\"env\"].B;\n"
-            "const c = process[`env`]['C'];\n",
-            path="x.js",
-            line=1,
-            column=11,
-            count=3,
-        ),
-        # An alias, followed by scope into functions and blocks, and an alias of it.
-        Invalid(
-            "const env = process.env;\nexport function api() {\n"
-            "  const { API_URL, PORT = '3000' } = env;\n  return env.HOST;\n}\n",
-            path="x.ts",
-            line=3,
-            column=11,
-            count=3,
-        ),
-        Invalid(
-            "var env = process.env;\n{\n  let e = env;\n  use(e['A']);\n}\n",
-            path="x.js",
-            line=4,
-            column=7,
-        ),
-        # A destructuring parameter's default.
-        Invalid(
-            "function f({ A = 'x' } = process.env) {\n  return A;\n}\n"
-            "const g = ({ B }: Env = process.env) => B;\n",
-            path="x.ts",
-            line=1,
-            column=14,
-            count=2,
-        ),
-        Invalid("const g = ({ B } = process.env) => B;\n", path="x.js", line=1, column=14),
-        # `typeof` on a value is a read.
-        Invalid(
-            "if (typeof process.env.X === 'string') {\n  run();\n}\n",
-            path="x.ts",
-            line=1,
-            column=12,
-        ),
+
+def client_message(access: JsEnvAccess, why: str | None) -> str:
+    """A read of a variable the browser does not have, in a Next.js app's client code."""
+    name = access.name or "with a computed name"
+    return (
+        f"environment variable {name} is read in client code ({why}), where it is "
+        "undefined: Next.js puts only NEXT_PUBLIC_ variables, written out, into the "
+        f"browser's bundle; read it on the server, or name it NEXT_PUBLIC_{access.name or 'X'} "
+        "if it may be public"
     )
 
 
