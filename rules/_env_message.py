@@ -37,9 +37,11 @@ _GLOB = re.compile(r"[*?\[]")
 # root (the folder of its pyproject.toml / package.json). One table for every
 # implementation of the rule id: each language adds its key here, and each class spreads
 # the table into its OPTIONS. "" is the documented default of each language (the Python
-# rule's docstring says which: `<package>/settings.py`, else `settings.py`).
+# rule's docstring says which: `<package>/settings.py`, else `settings.py`; the JS/TS
+# rule's: `src/env.ts`, else `env.ts`, `.js` without TypeScript).
 PYTHON_SETTINGS_MODULE = "python-settings-module"
-FIX_OPTIONS: dict[str, OptionValue] = {PYTHON_SETTINGS_MODULE: ""}
+TYPESCRIPT_SETTINGS_MODULE = "typescript-settings-module"
+FIX_OPTIONS: dict[str, OptionValue] = {PYTHON_SETTINGS_MODULE: "", TYPESCRIPT_SETTINGS_MODULE: ""}
 
 
 def allow_names(options: Mapping[str, OptionValue]) -> tuple[str, ...]:
