@@ -31,6 +31,15 @@ def import_line(module: str, asname: str | None = None) -> cst.SimpleStatementLi
     return cst.SimpleStatementLine([cst.Import([alias])])
 
 
+def from_import_line(module: str, name: str, asname: str | None = None) -> cst.SimpleStatementLine:
+    dotted = cst.parse_expression(module)
+    assert isinstance(dotted, cst.Name | cst.Attribute)
+    alias = cst.ImportAlias(
+        cst.Name(name), None if asname is None else cst.AsName(cst.Name(asname))
+    )
+    return cst.SimpleStatementLine([cst.ImportFrom(module=dotted, names=[alias])])
+
+
 def imported_modules(statement: cst.BaseStatement) -> list[str] | None:
     """The modules an import line imports from (`import a.b` and `from a.b import c`:
     `a.b`); None for any other statement, a relative import included."""
@@ -72,6 +81,7 @@ class Insertions:
     _new_section: int | None = None  # a new section goes above this statement
     spaced: set[int] = field(default_factory=set)  # a definition there: two blank lines
     _added: set[tuple[str, str | None]] = field(default_factory=set)
+    changed: dict[int, cst.BaseStatement] = field(default_factory=dict)  # a line rewritten
 
     def sections(self) -> list[Section]:
         sections: list[Section] = []
@@ -112,6 +122,35 @@ class Insertions:
         self._added.add((module, asname))
         return True
 
+    def add_from_import(
+        self, module: str, name: str, asname: str | None = None, limit: int | None = None
+    ) -> bool:
+        """Places `from module import name [as asname]` where isort would: in the section
+        that imports from its top-level package, among the `from` lines sorted by module
+        (a module imported from already takes the name into that line); False when no
+        section imports from that package."""
+        root = module.split(".")[0]
+        sections = [s for s in self.sections() if self._allowed(s[-1], limit)]
+        same = [s for s in sections if any(m.split(".")[0] == root for m in self._modules(s))]
+        if not same:
+            return False
+        for index in same[0]:
+            merged = _merged(self.body[index], module, name, asname)
+            if merged is not None:
+                self.changed[index] = merged
+                return True
+        key = "\x7f" + module.lower()  # `from` lines sort after `import` lines
+        line = from_import_line(module, name, asname)
+        offset = next(
+            (n for n, i in enumerate(same[0]) if _from_line_after(self.body[i], module)),
+            len(same[0]),
+        )
+        if offset > 0:
+            self._imports_after.setdefault(same[0][offset - 1], []).append((key, line))
+        else:
+            self._imports_before.setdefault(same[0][0], []).append((key, line))
+        return True
+
     def _allowed(self, index: int, limit: int | None) -> bool:
         return (limit is None or index <= limit) and (self.limit is None or index < self.limit)
 
@@ -130,8 +169,8 @@ class Insertions:
     def replacements(self) -> list[tuple[cst.CSTNode, Replacement]]:
         pairs: list[tuple[cst.CSTNode, Replacement]] = []
         indices = {*self.before, *self.after, *self._imports_before, *self._imports_after}
-        for index in sorted(indices):
-            statement = self.body[index]
+        for index in sorted({*indices, *self.changed}):
+            statement = self.changed.get(index, self.body[index])
             above = [line for _, line in sorted(self._imports_before.get(index, ()))]
             below = [line for _, line in sorted(self._imports_after.get(index, ()))]
             if above and isinstance(statement, cst.SimpleStatementLine):
@@ -171,6 +210,60 @@ def _blank_lines(lines: Sequence[cst.EmptyLine]) -> int:
             break
         count += 1
     return count
+
+
+def _from_line_after(statement: cst.BaseStatement, module: str) -> bool:
+    """Whether isort puts the import line after a new `from module import ...` line."""
+    assert isinstance(statement, cst.SimpleStatementLine)
+    small = statement.body[0]
+    return (
+        isinstance(small, cst.ImportFrom)
+        and small.module is not None
+        and code_of(small.module).lower() > module.lower()
+    )
+
+
+def _merged(
+    statement: cst.BaseStatement, module: str, name: str, asname: str | None
+) -> cst.BaseStatement | None:
+    """A one-line `from module import ...` with `name` added in isort's order (constants,
+    classes, then the rest); None for another line, or one that would not stay one line."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    small = statement.body[0]
+    if (
+        not isinstance(small, cst.ImportFrom)
+        or small.relative
+        or small.module is None
+        or code_of(small.module) != module
+        or isinstance(small.names, cst.ImportStar)
+        or small.lpar is not None
+    ):
+        return None
+    new = cst.ImportAlias(cst.Name(name), None if asname is None else cst.AsName(cst.Name(asname)))
+    names = sorted([*small.names, new], key=lambda a: _name_order(code_of(a.name)))
+    spaced = [
+        a.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+        for a in names[:-1]
+    ]
+    merged = statement.with_changes(
+        body=[
+            small.with_changes(
+                names=[*spaced, names[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)]
+            )
+        ]
+    )
+    if len(cst.Module([merged]).code.rstrip()) > _LINE_LENGTH:
+        return None
+    return merged
+
+
+_LINE_LENGTH = 88  # ruff's and black's default: a longer line isort would wrap
+
+
+def _name_order(name: str) -> tuple[int, str]:
+    kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
+    return kind, name.lower()
 
 
 def _sorts_after(statement: cst.BaseStatement, key: str) -> bool:

@@ -20,8 +20,11 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import Assignment, GlobalScope, QualifiedName, Scope
 
-from auditor.plugins import Invalid, Replacement
-from rules.python._imports import Insertions, imported_modules
+from auditor.plugins import Replacement
+from rules.python._code import code_of
+from rules.python._imports import Insertions, from_import_line, imported_modules
+from rules.python._logger_discovery import Discovery, ProjectLogger
+from rules.python._logger_offer import LoggerKind, Offer, offers
 from rules.python._module_header import (
     GET_LOGGER,
     existing_factory,
@@ -48,6 +51,14 @@ class LoggerPlan:
     first_code: int = 0
     # Prints that run at import time, with the index of their top-level statement.
     immediate: Mapping[cst.Call, int] = field(default_factory=dict)
+    # The logger's library, which the calls' shape follows, and its level methods when
+    # it is of a class of the project's (None: all of the library's).
+    kind: LoggerKind = "stdlib"
+    methods: frozenset[str] | None = None
+    takes_arguments: bool = True
+    # Where the logger comes from (`app.log`, found at app/log.py), or why the project's
+    # logger was not used: the fix's description says it.
+    origin: str | None = None
 
     def unusable(self, call: cst.Call) -> str | None:
         """Why `call` cannot use the binding; None when it can."""
@@ -71,9 +82,12 @@ def plan_logger(
     is_print: IsPrint,
     path: str,
     used: Callable[[str], bool],
+    project: Discovery = None,
 ) -> LoggerPlan:
     """`used`: whether some scope of the module uses a name as a variable (a new
-    module-level name must not be one: a function would see its own variable)."""
+    module-level name must not be one: a function would see its own variable).
+    `project`: the project's logger (`_logger_discovery`), which a module that has no
+    logger of its own imports; a string says why it is not used."""
     circular = logging_imports(path)
     if circular is not None:
         return LoggerPlan(
@@ -85,8 +99,18 @@ def plan_logger(
     # Rebinding (or `global` writes elsewhere) would make a name mean something else.
     usable = [(i, name) for i, name, own in existing if len(scope.assignments[name]) == 1]
     named = [(i, name) for i, name, own in existing if own and (i, name) in usable]
-    if named or (len(existing) == 1 and usable):
-        index, name = (named or usable)[0]
+    if named:
+        index, name = named[0]
+        return LoggerPlan(name, bound_at=index, first_code=first_code, immediate=immediate)
+    library = _bound_logger(module, scope, project if isinstance(project, ProjectLogger) else None)
+    if library is not None:
+        index, name, made = library
+        return LoggerPlan(
+            name, bound_at=index, first_code=first_code, immediate=immediate, kind=made.kind,
+            methods=made.methods, takes_arguments=made.takes_arguments,
+        )  # fmt: skip
+    if len(existing) == 1 and usable:
+        index, name = usable[0]
         return LoggerPlan(name, bound_at=index, first_code=first_code, immediate=immediate)
     if len(existing) == 1:
         name = existing[0][1]
@@ -98,6 +122,8 @@ def plan_logger(
     imports = [i for i in range(start, danger) if import_like(body[i])]
     anchor = imports[-1] if imports else start - 1
     public = "__all__" in scope  # else `import *` takes every public name we add
+    if isinstance(project, ProjectLogger):
+        return _import_project(project, body, anchor, start, public, used)
     name = _free_name(("logger", "_logger") if public else ("_logger",), used)
     factory = existing_factory(body[: anchor + 1], scope)
     new: list[cst.BaseStatement] = []
@@ -110,12 +136,138 @@ def plan_logger(
         after_header = 0 <= anchor < start  # a docstring or `from __future__` import
         new.append(import_logging(alias, blank_before=after_header))
     new.append(logger_binding(name, factory))
+    origin = None if project is None else f"{project}; `logging.getLogger(__name__)` instead"
+    return LoggerPlan(name, _placed(body, anchor, new), origin=origin)
+
+
+def _placed(
+    body: Sequence[cst.BaseStatement], anchor: int, new: Sequence[cst.BaseStatement]
+) -> tuple[cst.CSTNode, Replacement]:
     if anchor >= 0:
-        replacement = cst.FlattenSentinel([body[anchor], *new])
-        return LoggerPlan(name, (body[anchor], replacement))
+        return body[anchor], cst.FlattenSentinel([body[anchor], *new])
     # Nothing may precede the binding: it goes first (the module header keeps any
     # shebang, encoding cookie and leading comments above it).
-    return LoggerPlan(name, (body[0], cst.FlattenSentinel([*new, body[0]])))
+    return body[0], cst.FlattenSentinel([*new, body[0]])
+
+
+def _import_project(
+    project: ProjectLogger,
+    body: Sequence[cst.BaseStatement],
+    anchor: int,
+    start: int,
+    public: bool,
+    used: Callable[[str], bool],
+) -> LoggerPlan:
+    """The project's logger imported (`from app.log import logger`), or its factory
+    imported and called (`_logger = get_logger(__name__)`), after the imports."""
+    offer = project.offer
+    imported = _free_name((offer.name, f"_{offer.name}"), used)
+    line = from_import_line(
+        project.module, offer.name, None if imported == offer.name else imported
+    )
+    new: list[cst.BaseStatement] = [
+        line.with_changes(leading_lines=[cst.EmptyLine()] if anchor >= 0 else [])
+    ]
+    name = imported
+    if offer.factory:
+        wanted = (project.binding or "").split("=")[0].strip()
+        name = _free_name((wanted,) if wanted else ("logger", "_logger")[not public :], used)
+        argument = [cst.Arg(cst.Name("__name__"))] if offer.takes_name else []
+        call = cst.Call(cst.Name(imported), argument)
+        if project.binding is not None and imported == offer.name:
+            written = cst.parse_statement(project.binding)
+            assert isinstance(written, cst.SimpleStatementLine)
+            small = written.body[0]
+            assert isinstance(small, cst.Assign)
+            call = small.value if isinstance(small.value, cst.Call) else call
+        new.append(
+            cst.SimpleStatementLine(
+                [cst.Assign([cst.AssignTarget(cst.Name(name))], call)],
+                leading_lines=[cst.EmptyLine()],
+            )
+        )
+    origin = f"`{project.module}` ({project.origin})"
+    return LoggerPlan(
+        name, _placed(body, anchor, new), kind=offer.kind, methods=offer.methods,
+        takes_arguments=offer.takes_arguments, origin=origin,
+    )  # fmt: skip
+
+
+def _bound_logger(
+    module: cst.Module, scope: GlobalScope, project: ProjectLogger | None
+) -> tuple[int, str, Offer] | None:
+    """A logger the module binds already, other than a `getLogger`: a structlog or loguru
+    one (`logger = structlog.get_logger()`, `from loguru import logger`), or the
+    project's (its import, or the binding of its factory's result): (statement index,
+    name, what it is)."""
+    found = {
+        name: offer
+        for name, offer in offers(module.code).items()
+        if not offer.factory and offer.kind != "stdlib"
+    }
+    factories: set[str] = set()  # the names the project's factory is imported as
+    if project is not None and project.offer.factory:
+        for statement in module.body:
+            for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
+                factories.update(_imported_as(small, project.module, project.offer.name))
+    for index, statement in enumerate(module.body):
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            for name, offer in _binds(small, found, project, factories):
+                if len(scope.assignments[name]) == 1:
+                    return index, name, offer
+    return None
+
+
+def _imported_as(small: cst.BaseSmallStatement, module: str, name: str) -> Iterator[str]:
+    if (
+        isinstance(small, cst.ImportFrom)
+        and not isinstance(small.names, cst.ImportStar)
+        and small.module is not None
+        and not small.relative
+        and code_of(small.module) == module
+    ):
+        for alias in small.names:
+            if code_of(alias.name) == name:
+                yield code_of(alias.asname.name) if alias.asname else name
+
+
+def _binds(
+    small: cst.BaseSmallStatement,
+    found: Mapping[str, Offer],
+    project: ProjectLogger | None,
+    factories: Collection[str],
+) -> Iterator[tuple[str, Offer]]:
+    if isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
+        source = None if small.module is None or small.relative else code_of(small.module)
+        for alias in small.names:
+            bound = code_of(alias.asname.name) if alias.asname else code_of(alias.name)
+            if bound in found:
+                yield bound, found[bound]
+            elif (
+                project is not None
+                and not project.offer.factory
+                and source == project.module
+                and code_of(alias.name) == project.offer.name
+            ):
+                yield bound, project.offer
+    elif isinstance(small, cst.Assign | cst.AnnAssign):
+        targets = (
+            [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+        )
+        value = small.value
+        made = (
+            project is not None
+            and isinstance(value, cst.Call)
+            and isinstance(value.func, cst.Name)
+            and value.func.value in factories
+        )
+        for target in targets:
+            if isinstance(target, cst.Name) and target.value in found:
+                yield target.value, found[target.value]
+            elif isinstance(target, cst.Name) and made and project is not None:
+                yield target.value, project.offer
 
 
 def binding_index(
@@ -141,12 +293,17 @@ def bind_logger(
     for line in [s for s in new if imported_modules(s) is not None]:
         assert isinstance(line, cst.SimpleStatementLine)
         small = line.body[0]
-        assert isinstance(small, cst.Import)
-        alias = small.names[0].asname
-        asname = (
-            alias.name.value if alias is not None and isinstance(alias.name, cst.Name) else None
-        )
-        if insertions.add_import("logging", asname, limit=at):
+        names = small.names if isinstance(small, cst.Import | cst.ImportFrom) else None
+        assert isinstance(names, Sequence)
+        alias = names[0]
+        asname = code_of(alias.asname.name) if alias.asname is not None else None
+        if isinstance(small, cst.Import):
+            placed = insertions.add_import("logging", asname, limit=at)
+        else:
+            assert isinstance(small, cst.ImportFrom) and small.module is not None
+            module, name = code_of(small.module), code_of(alias.name)
+            placed = insertions.add_from_import(module, name, asname, limit=at)
+        if placed:
             new.remove(line)
     if at >= 0:
         insertions.after.setdefault(at, []).extend(new)
@@ -302,179 +459,3 @@ class _ImportTimeUse(cst.CSTVisitor):
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
         return False
-
-
-# The logger the fix uses and where it is bound, as console-logging's examples: the
-# harness runs them with the rule's.
-BINDING_EXAMPLES = (
-    # An existing module logger is reused, whatever it is called and however
-    # getLogger is imported.
-    Invalid(
-        """
-            import logging
-
-            log = logging.getLogger("shop.cart")
-
-
-            def add(item):
-                print("adding", item)
-            """,
-        fixed="""
-            import logging
-
-            log = logging.getLogger("shop.cart")
-
-
-            def add(item):
-                log.info("adding %s", item)
-            """,
-    ),
-    Invalid(
-        "from logging import getLogger\n\nLOG = getLogger(__name__)\n\n\n"
-        "def f():\n    print('x')\n",
-        fixed="from logging import getLogger\n\nLOG = getLogger(__name__)\n\n\n"
-        "def f():\n    LOG.info('x')\n",
-    ),
-    # An import of logging (or of getLogger) is reused for a new binding.
-    Invalid(
-        "import logging as lg\n\n\ndef f():\n    print('x')\n",
-        fixed=(
-            "import logging as lg\n\n_logger = lg.getLogger(__name__)\n\n\ndef f():\n"
-            "    _logger.info('x')\n"
-        ),
-    ),
-    # `logger` is taken (a parameter somewhere): another name.
-    Invalid(
-        """
-            import logging
-
-
-            def configure(logger):
-                logger.setLevel(logging.INFO)
-
-
-            def run():
-                print("running")
-            """,
-        fixed="""
-            import logging
-
-            _logger = logging.getLogger(__name__)
-
-
-            def configure(logger):
-                logger.setLevel(logging.INFO)
-
-
-            def run():
-                _logger.info("running")
-            """,
-    ),
-    # `logging` means something else at module level: import it under another name.
-    Invalid(
-        "from shop import logging\n\n\ndef f():\n    print('x')\n",
-        fixed=(
-            "import logging as _logging\n\nfrom shop import logging\n\n_logger = _logging.getLogger(__name__)\n\n\ndef f():\n    _logger.info('x')\n"
-        ),
-    ),
-    # `import logging` only inside a function is not a module-level import.
-    Invalid(
-        "def f():\n    import logging\n\n    print('x')\n",
-        fixed=(
-            "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n\n\ndef f():\n    import logging\n\n    _logger.info('x')\n"
-        ),
-    ),
-    # The docstring and `from __future__` imports stay first.
-    Invalid(
-        '"""Cart totals."""\n\nfrom __future__ import annotations\n\nprint("cart module loaded")\n',
-        fixed=(
-            '"""Cart totals."""\n\nfrom __future__ import annotations\n\n'
-            "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n\n"
-            '_logger.info("cart module loaded")\n'
-        ),
-        line=5,
-    ),
-    # A print that runs before the last import must see the binding.
-    Invalid(
-        "import os\nprint('starting')\nimport sys\n",
-        fixed=(
-            "import logging as _logging\nimport os\n\n_logger = _logging.getLogger(__name__)\n_logger.info('starting')\nimport sys\n"
-        ),
-    ),
-    # So must a function called at import time.
-    Invalid(
-        "import os\n\ndef setup():\n    print('setup')\n\nsetup()\nimport sys\n",
-        fixed=(
-            "import logging as _logging\nimport os\n\n_logger = _logging.getLogger(__name__)\n\ndef setup():\n    _logger.info('setup')\n\nsetup()\nimport sys\n"
-        ),
-    ),
-    # An existing logger bound after code that may print at import time is not
-    # usable there; the message says how to make it so.
-    Invalid(
-        "import logging\n\ndef setup():\n    print('setup')\n\nsetup()\n"
-        "log = logging.getLogger(__name__)\n",
-    ),
-    Invalid(
-        """
-            import logging
-
-            try:
-                import numpy
-            except ImportError:
-                print("numpy is missing")
-            log = logging.getLogger(__name__)
-
-
-            def f():
-                print("x")
-            """,
-        fixed="""
-            import logging
-
-            try:
-                import numpy
-            except ImportError:
-                print("numpy is missing")
-            log = logging.getLogger(__name__)
-
-
-            def f():
-                log.info("x")
-            """,
-        line=6,
-        count=2,
-    ),
-    # The fixed call's `log` would be the parameter: no fix there, a fix elsewhere.
-    Invalid(
-        "import logging\n\nlog = logging.getLogger(__name__)\n\n\n"
-        "def f(log):\n    print('a')\n\n\ndef g():\n    print('b')\n",
-        fixed="import logging\n\nlog = logging.getLogger(__name__)\n\n\n"
-        "def f(log):\n    print('a')\n\n\ndef g():\n    log.info('b')\n",
-        line=7,
-        count=2,
-    ),
-    # The module's own logger is preferred to one named for something else; several
-    # others and none of its own: a new one.
-    Invalid(
-        "import logging\n\naccess_log = logging.getLogger('myapp.access')\n"
-        "log = logging.getLogger(__name__)\n\n\ndef f():\n    print('x')\n",
-        fixed="import logging\n\naccess_log = logging.getLogger('myapp.access')\n"
-        "log = logging.getLogger(__name__)\n\n\ndef f():\n    log.info('x')\n",
-    ),
-    Invalid(
-        "import logging\n\na = logging.getLogger('a')\nb = logging.getLogger('b')\n\n\n"
-        "def f():\n    print('x')\n",
-        fixed="import logging\n\n_logger = logging.getLogger(__name__)\n\n"
-        "a = logging.getLogger('a')\nb = logging.getLogger('b')\n\n\n"
-        "def f():\n    _logger.info('x')\n",
-    ),
-    # With an `__all__`, `import *` takes only what it lists: public names are safe.
-    Invalid(
-        "__all__ = ['f']\n\n\ndef f():\n    print('x')\n",
-        fixed="import logging\n\nlogger = logging.getLogger(__name__)\n__all__ = ['f']\n\n\n"
-        "def f():\n    logger.info('x')\n",
-    ),
-    # A copy of a module that logging imports: importing logging there is circular.
-    Invalid("import sys\n\n\ndef f():\n    print('x')\n", path="Lib/os.py"),
-    Invalid("def f():\n    print('x')\n", path="vendor/stdlib/re/_parser.py"),
-)

@@ -22,6 +22,7 @@ from auditor.plugins import Alternative, Replacement
 from rules.python._code import code_of
 from rules.python._exits import statements
 from rules.python._imports import Insertions, imported_modules
+from rules.python._logger_discovery import Discovery
 from rules.python._logger_fix import (
     LoggerPlan,
     bind_logger,
@@ -55,6 +56,7 @@ class Narrowing:
     scope_of: Callable[[cst.CSTNode], Scope | None]
     module_uses: Callable[[str], bool]
     path: str
+    project: Discovery = None  # the project's logger (`_logger_discovery`)
     _bound: Bound | None = None
     _plan: LoggerPlan | None = None
 
@@ -94,6 +96,8 @@ class Narrowing:
             if logged is not None:
                 new = new.with_changes(body=logged)
                 description += f" and log the ignored error with `{self.plan().name}.exception`"
+                origin = self.plan().origin if self.plan().insertion is not None else None
+                description += f" {origin}" if origin else ""
         pairs: list[tuple[cst.CSTNode, Replacement]] = [(handler, new)]
         pairs.extend(insertions.replacements())
         return Alternative(
@@ -153,6 +157,8 @@ class Narrowing:
         plan = self.plan()
         if plan.problem is not None or not sees_module_binding(scope, plan.name):
             return None
+        if plan.methods is not None and "exception" not in plan.methods:
+            return None
         if plan.insertion is None:
             at = plan.bound_at  # the binding's statement
             if place.in_function and plan.unusable(_NOT_AT_IMPORT) is not None:
@@ -176,6 +182,7 @@ class Narrowing:
                 lambda call: False,
                 self.path,
                 self.module_uses,
+                self.project,
             )
         return self._plan
 

@@ -21,6 +21,8 @@ from auditor.plugins import (
 from rules._docs import rule_url
 from rules.python._code import code_of
 from rules.python._exits import always_reraises, sometimes_reraises
+from rules.python._imports import imported_modules
+from rules.python._logger_discovery import LOGGER_IMPORT, discover
 from rules.python._narrow import Narrowing, Place, silent
 from rules.python._narrowing_examples import NARROWING_EXAMPLES
 
@@ -76,6 +78,7 @@ class BareExcept(Rule):
     # literal is searched for that literal first (no `\b` in front): 20 times faster.
     triggers = (re.compile(r"except[\s\\]*:"), "BaseException")
     fix_description = "name the exception type"
+    OPTIONS = {LOGGER_IMPORT: ""}
 
     METADATA_DEPENDENCIES = (ScopeProvider,)
 
@@ -190,6 +193,12 @@ class BareExcept(Rule):
                 lambda n: self.get_metadata(ScopeProvider, n, None),
                 self.module_uses,
                 self.context.path,
+                discover(
+                    self.context.root,
+                    self.context.path,
+                    [m for s in self.module.body for m in imported_modules(s) or ()],
+                    self.text_option(LOGGER_IMPORT),
+                ),
             )
         if self.statement_of is None:
             self.statement_of = {

@@ -11,18 +11,18 @@ from libcst.metadata import GlobalScope, QualifiedName, QualifiedNameSource, Sco
 
 from auditor.plugins import (
     AstIndex,
-    Invalid,
     Replacement,
     Rule,
     RuleContext,
     Severity,
-    Valid,
 )
 from rules._docs import rule_url
 from rules.python._code import code_of
-from rules.python._imports import Insertions
+from rules.python._console_examples import INVALID, VALID
+from rules.python._console_fix import logger_call, redacted
+from rules.python._imports import Insertions, imported_modules
+from rules.python._logger_discovery import LOGGER_IMPORT, discover
 from rules.python._logger_fix import (
-    BINDING_EXAMPLES,
     LoggerPlan,
     bind_logger,
     binding_index,
@@ -30,14 +30,12 @@ from rules.python._logger_fix import (
     sees_module_binding,
 )
 from rules.python._print_call import (
-    CALL_EXAMPLES,
     allowed_file,
     body_span,
     is_main_ast,
     is_main_test,
     keyword_value,
     level_option,
-    logger_arguments,
     message_parts,
 )
 
@@ -99,7 +97,9 @@ class ConsoleLogging(Rule):
     # after the literal, so that the search looks for `print` first.
     triggers = (re.compile(r"print(?<![\w.]print)[\s\\)]*\("), "builtins")
     fix_applicability = "unsafe"
-    OPTIONS = {"allow": (), "stdout-level": "info", "stderr-level": "error"}
+    OPTIONS = {"allow": (), "stdout-level": "info", "stderr-level": "error", LOGGER_IMPORT: ""}
+    # Where a project's logger is looked for first (its other places are not watched).
+    PROJECT_FILES = ("logger.py", "log.py", "logging_config.py", "log_config.py")
     # Qualified names are asked of the scope for the few nodes that need them: resolving
     # QualifiedNameProvider (and ParentNodeProvider) for every node of every file that
     # merely contains "print" made the rule several times slower.
@@ -195,25 +195,26 @@ class ConsoleLogging(Rule):
         scope = self.get_metadata(ScopeProvider, node, None)
         if problem is None and (scope is None or not sees_module_binding(scope, plan.name)):
             problem = f"`{plan.name}` means something else here"
-        if problem is not None:
-            self.report(node, f"{self.message} (no fix: {problem})")
+        clean, secret = redacted(node)
+        written = logger_call(clean, plan, self.levels[stream]) if secret is None else secret
+        if problem is not None or isinstance(written, str):
+            self.report(node, f"{self.message} (no fix: {problem or written})")
             return
-        level = self.levels[stream]
-        logger_call = node.with_changes(
-            func=cst.Attribute(cst.Name(plan.name), cst.Name(level)),
-            args=logger_arguments(node, parts),
-        )
         replacements: list[tuple[cst.CSTNode, Replacement]] = []
-        description = f"log with `{plan.name}.{level}(...)`"
+        assert isinstance(written.func, cst.Attribute)
+        description = f"log with `{plan.name}.{written.func.attr.value}(...)`"
+        if clean is not node:
+            description += " without the personal data"
         if plan.insertion is not None:
             assert self.module is not None
             insertions = Insertions(self.module.body)
             bind_logger(plan.insertion, binding_index(plan.insertion, self.module.body), insertions)
             replacements += insertions.replacements()
             description += f" and bind `{plan.name}` at module level"
+            description += f" {plan.origin}" if plan.origin else ""
         self.report(
             node,
-            replacement=logger_call,
+            replacement=written,
             replacements=replacements,
             fix_description=description,
         )
@@ -264,6 +265,10 @@ class ConsoleLogging(Rule):
             assert self.module is not None
             scope = self.get_metadata(ScopeProvider, self.module)
             assert isinstance(scope, GlobalScope)
+            imports = [m for s in self.module.body for m in imported_modules(s) or ()]
+            project = discover(
+                self.context.root, self.context.path, imports, self.text_option(LOGGER_IMPORT)
+            )
             self.plan = plan_logger(
                 self.module,
                 scope,
@@ -271,214 +276,9 @@ class ConsoleLogging(Rule):
                 self.is_builtin_print,
                 self.context.path,
                 self.module_uses,
+                project,
             )
         return self.plan
 
-    VALID = (
-        # Not the builtin: shadowed, imported, maybe imported, a parameter, a method.
-        Valid("def print(*args):\n    pass\n\n\nprint('x')\n"),
-        Valid("from rich import print\n\nprint('[bold]done[/]')\n"),
-        Valid(
-            """
-            try:
-                from rich import print
-            except ImportError:
-                pass
-            print("done")
-            """
-        ),
-        Valid("def show(rows, print=print):\n    for row in rows:\n        print(row)\n"),
-        Valid("console.print('x')\nself.print('y')\n"),
-        Valid("callback = print\nlist(map(print, rows))\ntext = 'print(x)'\n"),
-        # Allowed places.
-        Valid('if __name__ == "__main__":\n    print("usage: shop FILE")\n'),
-        Valid("if '__main__' == __name__:\n    def run():\n        print(1)\n    run()\n"),
-        Valid("print('x')\n", path="tests/test_cart.py"),
-        Valid("print('x')\n", path="shop/tests/helpers/factories.py"),
-        Valid("print('x')\n", path="test_cart.py"),
-        Valid("print('x')\n", path="shop/cart_test.py"),
-        Valid("print('x')\n", path="shop/conftest.py"),
-        Valid("print('x')\n", path="shop/cli.py", options={"allow": ("shop/cli.py",)}),
-        Valid("print('x')\n", path="tools/seed.py", options={"allow": ("tools/",)}),
-        # Writes to a file, not the console.
-        Valid("with open(path, 'w') as fh:\n    print('total', total, file=fh)\n"),
-        Valid("import sys\n\nprint('x', file=buffer)\nprint('y', file=self.stdout)\n"),
-    )
-
-    INVALID = (
-        # A module that is a single print; a single non-literal argument gets "%s".
-        Invalid(
-            "print(total)\n",
-            fixed="""
-            import logging as _logging
-
-            _logger = _logging.getLogger(__name__)
-            _logger.info("%s", total)
-            """,
-            line=1,
-            column=1,
-        ),
-        # After the imports; one binding for every print (added in one round, reused in
-        # the next); literals folded, one %s per other argument.
-        Invalid(
-            """
-            import os
-            from pathlib import Path
-
-
-            def load(path):
-                print("loading", path, "from", os.getcwd())
-                print('done')
-            """,
-            fixed="""
-            import logging as _logging
-            import os
-            from pathlib import Path
-
-            _logger = _logging.getLogger(__name__)
-
-
-            def load(path):
-                _logger.info("loading %s from %s", path, os.getcwd())
-                _logger.info('done')
-            """,
-            line=6,
-            column=5,
-            count=2,
-        ),
-        # stderr logs at error, however sys.stderr is spelled; file=None is stdout.
-        Invalid(
-            """
-            import sys
-            from sys import stderr as err
-
-
-            def fail(reason):
-                print("failed:", reason, file=sys.stderr)
-                print("failed", file=err, flush=True)
-                print("retrying", file=None, end="")
-            """,
-            fixed="""
-            import logging as _logging
-            import sys
-            from sys import stderr as err
-
-            _logger = _logging.getLogger(__name__)
-
-
-            def fail(reason):
-                _logger.error("failed: %s", reason)
-                _logger.error("failed")
-                _logger.info("retrying")
-            """,
-            count=3,
-        ),
-        Invalid(
-            "import sys\n\nprint('x', file=sys.stdout)\n",
-            fixed=(
-                "import logging as _logging\nimport sys\n\n_logger = _logging.getLogger(__name__)\n\n_logger.info('x')\n"
-            ),
-        ),
-        # Levels are options.
-        Invalid(
-            "import sys\n\n\ndef f():\n    print('a')\n    print('b', file=sys.stderr)\n",
-            fixed=(
-                "import logging as _logging\nimport sys\n\n_logger = _logging.getLogger(__name__)\n\n\ndef f():\n    _logger.debug('a')\n    _logger.warning('b')\n"
-            ),
-            count=2,
-            options={"stdout-level": "debug", "stderr-level": "warning"},
-        ),
-        *BINDING_EXAMPLES,
-        *CALL_EXAMPLES,
-        # A parenthesised name, a continuation line.
-        Invalid(
-            "(print)('x')\n",
-            fixed=(
-                "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
-                "_logger.info('x')\n"
-            ),
-        ),
-        Invalid(
-            "print \\\n('x')\n",
-            fixed=(
-                "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
-                "_logger.info \\\n('x')\n"
-            ),
-        ),
-        # `builtins.print` is the builtin.
-        Invalid(
-            "import builtins\n\nbuiltins.print('x')\n",
-            fixed=(
-                "import builtins\nimport logging as _logging\n\n"
-                "_logger = _logging.getLogger(__name__)\n\n_logger.info('x')\n"
-            ),
-        ),
-        # Lambdas, comprehensions, class bodies and methods.
-        Invalid(
-            """
-            import os
-
-            notify = lambda name: print("hello", name)
-            [print(row) for row in os.listdir()]
-
-
-            class Report:
-                print("defining")
-
-                def show(self):
-                    print(self)
-            """,
-            fixed="""
-            import logging as _logging
-            import os
-
-            _logger = _logging.getLogger(__name__)
-
-            notify = lambda name: _logger.info("hello %s", name)
-            [_logger.info("%s", row) for row in os.listdir()]
-
-
-            class Report:
-                _logger.info("defining")
-
-                def show(self):
-                    _logger.info("%s", self)
-            """,
-            count=4,
-        ),
-        # The `else` of a main guard is not the main guard; a similar path is not a test.
-        Invalid(
-            "if __name__ == '__main__':\n    main()\nelse:\n    print('imported')\n",
-            fixed=(
-                "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
-                "if __name__ == '__main__':\n    main()\nelse:\n"
-                "    _logger.info('imported')\n"
-            ),
-            line=4,
-        ),
-        Invalid(
-            "print('x')\n",
-            fixed=(
-                "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
-                "_logger.info('x')\n"
-            ),
-            path="shop/tests_support.py",
-        ),
-        # Inside the logging machinery a logger call would call itself.
-        Invalid(
-            "import logging\n\n\nclass Tee(logging.Handler):\n    def emit(self, record):\n"
-            "        print(self.format(record))\n",
-            line=6,
-            column=9,
-        ),
-        Invalid(
-            "class JsonFormatter(Base):\n    pass\n\n\nclass Loud(JsonFormatter):\n"
-            "    def format(self, record):\n        print(record)\n"
-        ),
-        # A formatter that is not logging's: `pygments.formatter.Formatter`.
-        Invalid(
-            "from pygments.formatter import Formatter\n\n\nclass Html(Formatter):\n"
-            "    def format(self, tokens, out):\n        print(tokens)\n",
-            fixed='import logging as _logging\n\nfrom pygments.formatter import Formatter\n\n_logger = _logging.getLogger(__name__)\n\n\nclass Html(Formatter):\n    def format(self, tokens, out):\n        _logger.info("%s", tokens)\n',
-        ),
-    )
+    VALID = VALID
+    INVALID = INVALID
