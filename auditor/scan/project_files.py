@@ -16,7 +16,8 @@ def stamp(
     root: Path, files: Iterable[SourcePath], rules: Sequence[ActiveRule]
 ) -> list[list[object]]:
     """[path, size, mtime_ns] of every file named by a rule's PROJECT_FILES in the
-    directory of a scanned file of its languages, or in a parent up to `root`."""
+    directory of a scanned file of its languages, or in a parent up to `root` (a pattern
+    with a slash names files under those directories: "models/*.py")."""
     wanted: dict[str, set[str]] = {}
     for active in rules:
         for language in active.cls.languages:
@@ -43,11 +44,14 @@ def stamp(
             names = sorted(os.listdir(directory))
         except OSError:
             continue
-        for name in names:
-            if any(fnmatch.fnmatchcase(name, p) for p in patterns):
-                try:
-                    st = (directory / name).stat()
-                except OSError:
-                    continue
-                found.append([str(directory / name), st.st_size, st.st_mtime_ns])
+        paths = [directory / n for n in names if any(fnmatch.fnmatchcase(n, p) for p in patterns)]
+        # A pattern with a slash is a path under the directory: "models/*.py".
+        for pattern in sorted(p for p in patterns if "/" in p):
+            paths.extend(sorted(directory.glob(pattern)))
+        for path in paths:
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            found.append([str(path), st.st_size, st.st_mtime_ns])
     return found

@@ -118,8 +118,9 @@ class BaseRule:
     # Where the rule is documented: SARIF's helpUri, the editor's link on a diagnostic.
     url: ClassVar[str | None] = None
     # Names (fnmatch patterns: "package.json", "tsconfig*.json") of files the rule reads,
-    # through `context.root`, in a scanned file's directory and its parents: a change to
-    # one of them makes the result cache forget what the rule found.
+    # through `context.root`, in a scanned file's directory and its parents (a pattern
+    # with a slash, "models/*.py", names files under them): a change to one of them makes
+    # the result cache forget what the rule found.
     PROJECT_FILES: ClassVar[tuple[str, ...]] = ()
     fix_applicability: ClassVar[Applicability] = "safe"
     fix_description: ClassVar[str | None] = None

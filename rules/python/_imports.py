@@ -12,7 +12,7 @@ lines sorted by module, case-insensitively, then `from` lines.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -149,6 +149,40 @@ class Insertions:
             self._imports_after.setdefault(same[0][offset - 1], []).append((key, line))
         else:
             self._imports_before.setdefault(same[0][0], []).append((key, line))
+        return True
+
+    def add_third_party(self, module: str, first_party: Callable[[str], bool]) -> bool:
+        """Places `import module` (a third-party module) where isort would: in the first
+        section of third-party imports (one whose modules are neither all standard
+        library nor all `first_party`), else in a section of its own after the
+        standard-library ones, else above the first section; False when the module
+        imports nothing yet."""
+        if (module, None) in self._added or self.add_import(module):
+            return True
+        sections = [s for s in self.sections() if self._allowed(s[-1], None)]
+
+        def stdlib(section: Section) -> bool:
+            return all(is_stdlib(m) for m in self._modules(section))
+
+        def third(section: Section) -> bool:
+            modules = self._modules(section)
+            return not stdlib(section) and not all(first_party(m.split(".")[0]) for m in modules)
+
+        line = import_line(module)
+        chosen = [s for s in sections if third(s)]
+        if chosen:
+            self._into(chosen[0], module.lower(), line)
+        elif any(stdlib(s) for s in sections):
+            last = [s for s in sections if stdlib(s)][-1][-1]
+            spaced = line.with_changes(leading_lines=[cst.EmptyLine()])
+            # Sorted after the standard-library imports added beside it.
+            self._imports_after.setdefault(last, []).append(("\x7f" + module, spaced))
+        elif sections and self._new_section is None:
+            self._new_section = sections[0][0]
+            self._imports_before.setdefault(sections[0][0], []).append((module.lower(), line))
+        else:
+            return False
+        self._added.add((module, None))
         return True
 
     def _allowed(self, index: int, limit: int | None) -> bool:

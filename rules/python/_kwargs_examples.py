@@ -238,6 +238,24 @@ INVALID = (
             booking.save()
             return booking
         """,
+        # Without pydantic (the example has no pyproject.toml): an allow-list of the
+        # model's writable fields, its base classes' included.
+        fixed="""
+        class TimeStamped(models.Model):
+            class Meta:
+                abstract = True
+
+        class Booking(TimeStamped):
+            room = models.CharField(max_length=10)
+
+        def book(**kwargs):
+            unexpected = set(kwargs) - {"room"}
+            if unexpected:
+                raise TypeError(f"book() got unexpected keyword arguments: {sorted(unexpected)}")
+            booking = Booking(**kwargs)
+            booking.save()
+            return booking
+        """,
         line=9,
         column=15,
     ),
@@ -256,6 +274,17 @@ INVALID = (
 
         class Service:
             def __init__(self, **kw):
+                self.guest = Guest(**kw)
+        """,
+        fixed="""
+        class Guest(SQLModel, table=True):
+            id: int
+
+        class Service:
+            def __init__(self, **kw):
+                unexpected = set(kw) - {"id"}
+                if unexpected:
+                    raise TypeError(f"Service.__init__() got unexpected keyword arguments: {sorted(unexpected)}")
                 self.guest = Guest(**kw)
         """,
         line=6,

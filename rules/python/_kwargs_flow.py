@@ -28,10 +28,12 @@ from rules.python._kwargs_syntax import (
     is_object_namespace,
     matches,
     names_in,
+    namespace_owner,
     raises,
     rejects,
     self_attribute,
     setattr_key,
+    setattr_object,
     string_value,
     target_names,
 )
@@ -95,9 +97,18 @@ class _Flow(cst.CSTVisitor):
 
     # -- recording
 
-    def _sink(self, node: cst.CSTNode, what: str, end: cst.CSTNode | None = None) -> None:
+    def _sink(
+        self,
+        node: cst.CSTNode,
+        what: str,
+        end: cst.CSTNode | None = None,
+        *,
+        callee: str | None = None,
+        receiver: cst.BaseExpression | None = None,
+    ) -> None:
         if not self.validated:
-            self.use.sinks.append(Sink(node, what, end))
+            written = None if receiver is None else dotted(receiver)
+            self.use.sinks.append(Sink(node, what, end, callee, written))
 
     def _store(
         self, node: cst.CSTNode, target: cst.BaseExpression, what: str, end: cst.CSTNode | None
@@ -159,7 +170,11 @@ class _Flow(cst.CSTVisitor):
         if not isinstance(key, cst.Name) or key.value not in self.key_loops:
             return
         if is_object_namespace(target.value):
-            self._sink(target, f"written key by key into `{code_of(target.value)}`")
+            self._sink(
+                target,
+                f"written key by key into `{code_of(target.value)}`",
+                receiver=namespace_owner(target.value),
+            )
         else:
             self._store(target, target.value, "written key by key into", None)
 
@@ -422,7 +437,11 @@ class _Flow(cst.CSTVisitor):
             self._method_call(node, func)
         key = setattr_key(node, callee)
         if isinstance(key, cst.Name) and key.value in self.key_loops:
-            self._sink(node, "written attribute by attribute with `setattr()`")
+            self._sink(
+                node,
+                "written attribute by attribute with `setattr()`",
+                receiver=setattr_object(node, callee),
+            )
         self._arguments(node, callee)
 
     def _method_call(self, node: cst.Call, func: cst.Attribute) -> None:
@@ -441,7 +460,11 @@ class _Flow(cst.CSTVisitor):
         ):
             receiver = func.value
             if is_object_namespace(receiver):
-                self._sink(node, f"written onto an object through `{code_of(receiver)}`")
+                self._sink(
+                    node,
+                    f"written onto an object through `{code_of(receiver)}`",
+                    receiver=namespace_owner(receiver),
+                )
             elif isinstance(receiver, cst.Attribute):
                 self._store(node, receiver, "merged into", None)
             elif isinstance(receiver, cst.Name):
@@ -455,7 +478,8 @@ class _Flow(cst.CSTVisitor):
             elif arg.star == "**" and carried:
                 target = self._sink_callee(node.func, callee)
                 if target is not None:
-                    self._sink(node, f"passed to {target}")
+                    # Through an alias (`save(**data)`) the callee names no model: no fix.
+                    self._sink(node, f"passed to {target}", callee=callee)
             elif (
                 arg.keyword is not None
                 and arg.keyword.value in FIELD_KEYWORDS

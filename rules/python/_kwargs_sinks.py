@@ -181,6 +181,8 @@ class Sink:
     node: cst.CSTNode
     what: str  # how the mapping reaches it, for the message: "passed to `f()`"
     end: cst.CSTNode | None = None
+    callee: str | None = None  # the call the mapping is splatted into: `Booking.objects.create`
+    receiver: str | None = None  # the object written field by field: `booking`, `self`
 
 
 @dataclass(frozen=True, slots=True)

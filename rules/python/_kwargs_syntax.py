@@ -319,3 +319,21 @@ VALIDATION_EXAMPLES = (
             """
     ),
 )
+
+
+def namespace_owner(namespace: cst.BaseExpression) -> cst.BaseExpression | None:
+    """`obj` of `obj.__dict__` or `vars(obj)`."""
+    if isinstance(namespace, cst.Attribute):
+        return namespace.value
+    if isinstance(namespace, cst.Call) and namespace.args:
+        return namespace.args[0].value
+    return None
+
+
+def setattr_object(node: cst.Call, callee: str | None) -> cst.BaseExpression | None:
+    """`obj` of `setattr(obj, k, v)` and `object.__setattr__(obj, k, v)`; `o.__setattr__`'s
+    receiver."""
+    if callee in ("setattr", "object.__setattr__") and node.args:
+        return node.args[0].value
+    func = node.func
+    return func.value if isinstance(func, cst.Attribute) else None

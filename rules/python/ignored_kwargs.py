@@ -7,18 +7,18 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from auditor.plugins import AstIndex, Invalid, Replacement, RuleContext, Severity, Valid, find_all
+from auditor.plugins import AstIndex, Invalid, RuleContext, Severity, Valid, find_all
 from rules._docs import rule_url
+from rules.python._kwargs_edit import allow_list_check, insert_first, quoted
 from rules.python._kwargs_family import family_reason
 from rules.python._kwargs_flow import analyse
 from rules.python._kwargs_prefilter import may_ignore_kwargs
 from rules.python._kwargs_rule import KwargsRule
 from rules.python._kwargs_sinks import LazyNames, Sinks
-from rules.python._kwargs_syntax import bound_names, dotted, is_docstring
+from rules.python._kwargs_syntax import bound_names, dotted
 
 # The check relies on these builtins; a module or function rebinding one gets no fix.
 BUILTINS_USED = frozenset({"set", "sorted", "TypeError"})
-NAME_CHOICES = ("unexpected", "unexpected_kwargs")
 
 
 class IgnoredKwargs(KwargsRule):
@@ -112,7 +112,7 @@ class IgnoredKwargs(KwargsRule):
         if self._meant_to_ignore(function, use.literal_keys):
             return
         keys = sorted(use.literal_keys)
-        shown = ", ".join(_string(k) for k in keys)
+        shown = ", ".join(quoted(k) for k in keys)
         message = (
             f"`**{use.name}` of `{qualname}()` is only read by literal keys ({shown}); "
             "unknown or misspelt keyword arguments are silently ignored"
@@ -125,11 +125,11 @@ class IgnoredKwargs(KwargsRule):
             reason = f"{family}: it may be chosen at run time with keywords meant for another"
             self.report(param, f"{message} (no fix: {reason})")
             return
-        checks = self._checks(function, use.name, keys, qualname)
+        checks = allow_list_check(self.module, function, use.name, keys, qualname)
         self.report(
             param,
             message,
-            replacements=_insert_first(function.body, checks),
+            replacements=insert_first(function.body, checks),
             fix_description=f"raise TypeError on keyword arguments other than {shown}",
         )
 
@@ -150,24 +150,6 @@ class IgnoredKwargs(KwargsRule):
             return True
         named = {p.name.value for p in _named_params(function.params)}
         return bool(self.calls.keywords.get(name, set()) - named - set(keys))
-
-    def _checks(
-        self, function: cst.FunctionDef, param: str, keys: Sequence[str], qualname: str
-    ) -> list[cst.BaseStatement]:
-        """`unexpected = set(kwargs) - {...}` and the `if ...: raise TypeError(...)`,
-        parsed with the module's newline and indentation."""
-        name = _free_name(function)
-        newline = self.module.default_newline
-        indent = self.module.default_indent
-        allowed = "{" + ", ".join(_string(k) for k in keys) + "}"
-        text = (
-            f"{name} = set({param}) - {allowed}{newline}"
-            f"if {name}:{newline}"
-            f'{indent}raise TypeError(f"{qualname}() got unexpected keyword arguments: '
-            f'{{sorted({name})}}"){newline}'
-        )
-        parsed = cst.parse_module(text, config=self.module.config_for_parsing)
-        return list(parsed.body)
 
     VALID = (
         Valid(
@@ -439,49 +421,6 @@ def _simple_name(expr: cst.BaseExpression) -> str | None:
     if isinstance(expr, cst.Attribute):
         return expr.attr.value
     return None
-
-
-def _insert_first(
-    body: cst.BaseSuite, checks: Sequence[cst.BaseStatement]
-) -> list[tuple[cst.CSTNode, Replacement]]:
-    """Replacements putting `checks` first in `body`, after a docstring."""
-    if isinstance(body, cst.IndentedBlock):
-        first = body.body[0]
-        if is_docstring(first):
-            return [(first, cst.FlattenSentinel([first, *checks]))]
-        return [(first, cst.FlattenSentinel([*checks, first]))]
-    assert isinstance(body, cst.SimpleStatementSuite)
-    smalls = list(body.body)
-    lines: list[cst.BaseStatement] = []
-    if len(smalls) > 1 and is_docstring(smalls[0]):
-        docstring = smalls.pop(0).with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
-        lines.append(cst.SimpleStatementLine(body=[docstring]))
-    rest = cst.SimpleStatementLine(body=smalls, trailing_whitespace=body.trailing_whitespace)
-    block = cst.IndentedBlock(body=[*lines, *checks, rest])
-    return [(body, block)]
-
-
-def _free_name(function: cst.FunctionDef) -> str:
-    """A variable name the function does not use, so the check shadows nothing."""
-    used = _names(function)
-    for name in NAME_CHOICES:
-        if name not in used:
-            return name
-    n = 2
-    while f"{NAME_CHOICES[-1]}_{n}" in used:
-        n += 1
-    return f"{NAME_CHOICES[-1]}_{n}"
-
-
-def _names(node: cst.CSTNode) -> set[str]:
-    return {name.value for name in find_all(node, cst.Name)}
-
-
-def _string(value: str) -> str:
-    """A double-quoted literal where that is plain, else Python's own repr."""
-    if value.isprintable() and '"' not in value and "\\" not in value:
-        return f'"{value}"'
-    return repr(value)
 
 
 def _local_helper(function: cst.FunctionDef, outer: Sequence[cst.CSTNode]) -> bool:

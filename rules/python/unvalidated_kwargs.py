@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import ast
+from dataclasses import replace
+
 import libcst as cst
 
 from auditor.plugins import AstIndex, RuleContext, Severity
 from rules._docs import rule_url
+from rules.python._kwargs_deps import DEPENDENCY_FILES, depends_on_pydantic
 from rules.python._kwargs_examples import INVALID, VALID
+from rules.python._kwargs_fix import FixContext, kwargs_fix
 from rules.python._kwargs_flow import analyse, stored_sinks
+from rules.python._kwargs_models import (
+    MODEL_MODULES,
+    ModelClass,
+    first_party,
+    imported_models,
+    imports_of,
+    imports_of_cst,
+    local_models,
+)
 from rules.python._kwargs_prefilter import may_mass_assign
 from rules.python._kwargs_rule import KwargsRule
 from rules.python._kwargs_sinks import LazyNames, Sink, Sinks, Store
@@ -92,6 +106,9 @@ class UnvalidatedKwargs(KwargsRule):
         "validator-bases": ("BaseModel",),
     }
 
+    PROJECT_FILES = (*MODEL_MODULES, *DEPENDENCY_FILES)
+    fix_applicability = "unsafe"
+
     @classmethod
     def could_match(cls, tree: AstIndex, context: RuleContext) -> bool:
         options = context.options
@@ -102,20 +119,49 @@ class UnvalidatedKwargs(KwargsRule):
 
         sinks = strings("sinks") + strings("extend-sinks")
         bases = strings("model-bases") + strings("extend-model-bases")
-        return may_mass_assign(tree, sinks, strings("models"), bases)
+        imported: tuple[str, ...] = ()
+        if context.root is not None:
+            found = imported_models(context.root, context.path, imports_of(tree.tree), bases)
+            imported = tuple(found)
+        return may_mass_assign(tree, sinks, strings("models") + imported, bases)
 
     def prepare(self, module: cst.Module) -> None:
-        models = self.classes.derived(
-            self.strings("model-bases") + self.strings("extend-model-bases")
-        )
+        bases = self.strings("model-bases") + self.strings("extend-model-bases")
+        models = self.classes.derived(bases)
+        root = self.context.root
+        self.imported: dict[str, ModelClass] = {}
+        if root is not None:
+            self.imported = imported_models(root, self.context.path, imports_of_cst(module), bases)
         self.sinks = Sinks(
             calls=self.strings("sinks") + self.strings("extend-sinks"),
             models=self.strings("models"),
             validators=self.strings("validators"),
-            local_models=models,
+            local_models=models | frozenset(self.imported),
             local_validators=self.classes.derived(self.strings("validator-bases"), models),
         )
         self.pending: dict[cst.ClassDef, list[tuple[Store, str, str]]] = {}
+        self._fix_context: FixContext | None = None
+
+    def fix_context(self) -> FixContext:
+        """Worked out once per file, when a finding needs it."""
+        if self._fix_context is None:
+            bases = self.strings("model-bases") + self.strings("extend-model-bases")
+            tree = ast.parse(self.module.code)
+            local = {
+                name: ModelClass(node, tree, None)
+                for name, node in local_models(tree, bases).items()
+            }
+            root, path = self.context.root, self.context.path
+            self._fix_context = FixContext(
+                module=self.module,
+                models={**self.imported, **local},
+                owner=None,
+                pydantic=depends_on_pydantic(root, path),
+                uses=self.module_uses,
+                schemas=self.sinks.local_validators,
+                first_party=first_party(root, path),
+            )
+        return self._fix_context
 
     def check(
         self,
@@ -125,8 +171,22 @@ class UnvalidatedKwargs(KwargsRule):
         shadowed: LazyNames,
     ) -> None:
         use = analyse(function, param, self.sinks, shadowed)
+        fix = None
+        if use.sinks:
+            context = replace(self.fix_context(), owner=self.enclosing_class(directly=True))
+            fix = kwargs_fix(context, function, use, qualname)
         for sink in use.sinks:
-            self._report(sink.node, sink.end, f"`**{use.name}` of `{qualname}()` is {sink.what}")
+            what = f"`**{use.name}` of `{qualname}()` is {sink.what}"
+            if fix is None:
+                self._report(sink.node, sink.end, what)
+            else:
+                self.report(
+                    sink.node,
+                    f"mass assignment: {what}; {ADVICE}",
+                    end=sink.end,
+                    replacements=fix.replacements,
+                    fix_description=fix.description,
+                )
         owner = self.enclosing_class(directly=False)
         if owner is not None:
             for store in use.stores:
