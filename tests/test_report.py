@@ -33,9 +33,9 @@ from auditor.track.state import (
     UntrackedGroup,
 )
 from conftest import commit_all
+from reports.burn_down import burn_down
 from reports.progress import (
     STATUS_LABELS,
-    burn_down,
     markdown_text,
     render_html,
     render_markdown,
@@ -549,12 +549,21 @@ def _timeline() -> tuple[TimelinePoint, ...]:
 def test_burn_down_places_commits_by_date_with_labelled_ticks() -> None:
     chart = burn_down(state(issue(), timeline=_timeline()))
     assert chart is not None
-    critical, high = chart.series
-    assert (critical.colour, high.colour) == ("#D55E00", "#E69F00")
-    assert critical.dash != high.dash
+    every, critical = chart.series
+    assert (every.label, every.colour, critical.label, critical.colour) == (
+        "All open",
+        "#333333",
+        "Critical",
+        "#D55E00",
+    )
+    assert critical.dash != every.dash
     xs = sorted({float(p.split(",")[0]) for p in critical.points.split()})
-    before, first, second, third, end = xs
-    assert before == 0 and end == 1000
+    first, second, third, end = xs
+    # no base commit: the line starts at the first commit, at its date, not from 0
+    assert 0 < first and end == 1000
+    assert critical.points.split()[0].endswith(
+        f",{chart.bottom - (chart.bottom - chart.top) * 30 / 50:.1f}"
+    )
     # a day, then eight days: eight times as far
     assert (third - second) / (second - first) == pytest.approx(8, rel=0.01)
     assert [t.label for t in chart.x_ticks] == ["Oct 2", "Oct 4", "Oct 6", "Oct 8", "Oct 10"]
@@ -565,13 +574,26 @@ def test_burn_down_places_commits_by_date_with_labelled_ticks() -> None:
     )
 
 
+def test_burn_down_places_a_commit_on_the_day_its_own_clock_says() -> None:
+    late = "2025-10-01T23:30:00-05:00"  # 04:30 UTC on October 2
+    timeline = (
+        TimelinePoint(None, None, {**NONE, "critical": 3}, 0),
+        TimelinePoint(SHA_A, late, {**NONE, "critical": 2}, 0),
+        TimelinePoint(SHA_B, "2025-10-03T09:00:00-05:00", {**NONE, "critical": 1}, 0),
+    )
+    chart = burn_down(state(issue(), timeline=timeline))
+    assert chart is not None
+    assert (chart.first_date, chart.last_date) == ("2025-10-01", "2025-10-03")
+    assert [t.label for t in chart.x_ticks] == ["Oct 2", "Oct 3"]
+
+
 def test_html_chart_legend_caption_and_fallback_table() -> None:
     trend = (TrendRow("2025-W40", 3, {**NONE, "critical": 5, "high": 12}, 42, 0, 0),)
     totals = (SeverityTotal("critical", 1, 0, 5, 42, 0), SeverityTotal("high", 1, 0, 12, 8, 0))
     page = render_html(state(issue(), timeline=_timeline(), trend=trend, totals=totals))
     assert "<script" not in page and "max-width: 960px" not in page and "nowrap" not in page
-    assert 'stroke-dasharray="9 4"' in page and 'vector-effect="non-scaling-stroke"' in page
-    assert "Critical: 5 open</li>" in page and "High: 12 open</li>" in page
+    assert 'stroke-dasharray="6 3"' in page and 'vector-effect="non-scaling-stroke"' in page
+    assert "All open: 17</li>" in page and "Critical: 5</li>" in page
     assert ">Findings unknown (files unreadable)</li>" in page and ">unknown</text>" in page
     assert "Untracked findings and won't-fix issues are left out." in page
     assert "<summary>The same data as a table, by week</summary>" in page
