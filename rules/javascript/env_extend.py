@@ -215,6 +215,10 @@ def append_entries(
     bare = [e.rstrip(",") for e in entries]
     if not children:
         inner = "".join(f"\n{indent}{unit}{e}{',' if items else ''}" for e in entries)
+        comments = node.named_children
+        if comments:  # `{ // NEXT_PUBLIC_X: z.string() }`: the comments stay
+            at = file.span(comments[-1])[1]
+            return Edit(at, at, inner)
         return Edit(start + 1, closing, f"{inner}\n{indent}")
     if first:
         at = start + 1

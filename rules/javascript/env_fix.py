@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from auditor.plugins import (
@@ -30,7 +30,7 @@ from auditor.plugins import (
     ProjectFiles,
     add_to_env_example,
 )
-from rules._env_message import allow_names
+from rules._env_message import TYPESCRIPT_SETTINGS_MODULE, allow_names
 from rules.javascript._import_insert import import_edit
 from rules.javascript._project import mapped
 from rules.javascript.env_app import App, app_at, package_folder, specifier
@@ -42,9 +42,18 @@ from rules.javascript.scope import Scopes, string_value
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-SETTINGS_MODULE = "typescript-settings-module"
-DEFAULT_SETTINGS_MODULE = ""  # "": src/env.ts or env.ts, .js without TypeScript
-_STEMS = ("src/env", "env", "src/lib/env", "lib/env")
+_STEMS = (
+    "src/env",
+    "env",
+    "src/lib/env",
+    "lib/env",
+    "src/config/env",
+    "src/config",
+    "config",
+    "src/lib/config",
+    "lib/config",
+)
+_TYPESCRIPT = (".ts", ".tsx", ".mts", ".cts")
 _EXTENSIONS = (".ts", ".mts", ".js", ".mjs")
 _SECRET = ("KEY", "SECRET", "TOKEN", "PASSWORD", "PASSWD", "CREDENTIAL", "PRIVATE")
 _FLAVOURS = {
@@ -73,7 +82,7 @@ def project_fix(
     findings: Sequence[Finding], files: ProjectFiles, options: Mapping[str, OptionValue]
 ) -> Fix | None:
     allow = allow_names(options)
-    location = options.get(SETTINGS_MODULE, DEFAULT_SETTINGS_MODULE)
+    location = options.get(TYPESCRIPT_SETTINGS_MODULE, "")
     assert isinstance(location, str)
     by_app: dict[str, list[str]] = {}
     for path in dict.fromkeys(f.path for f in findings):
@@ -115,7 +124,10 @@ def _fix_app(
     uses = {p: u for p, f in parsed.items() if (u := file_uses(f, allow, app.nextjs))}
     if not uses:
         return None
-    module = _module(app, files, list(uses), location)
+    if any(p.endswith(_TYPESCRIPT) for p in uses):
+        app = replace(app, typescript=True, esm=True)
+    imported = [m for f in parsed.values() for m in _imported_modules(app, f)]
+    module = _module(app, files, [*uses, *imported], location)
     if module is None:
         return None
     declared = module.existing.schema if module.existing is not None else {}
@@ -243,6 +255,28 @@ def _esm_file(app: App, file: ParsedFile) -> bool:
     return app.esm and "require(" not in file.text
 
 
+def _targets(app: App, file: ParsedFile, source: str) -> list[str]:
+    """The root-relative stems an import's source may name (relative or an alias)."""
+    if source.startswith("."):
+        joined = posixpath.normpath(posixpath.join(posixpath.dirname(file.path), source))
+        return [joined]
+    return mapped(source, app.paths) if app.paths is not None else []
+
+
+def _imported_modules(app: App, file: ParsedFile) -> list[str]:
+    """The project files `file` imports (each extension tried): where an existing
+    settings module may be found."""
+    found = []
+    for statement in file.root.named_children:
+        source = statement.child_by_field_name("source")
+        if statement.type != "import_statement" or source is None:
+            continue
+        for target in _targets(app, file, string_value(source) or ""):
+            stem = posixpath.splitext(target)[0] if target.endswith(_EXTENSIONS) else target
+            found += [stem + ext for ext in _EXTENSIONS]
+    return found
+
+
 def _imported(app: App, file: ParsedFile, module: _Module) -> str | None:
     """The local name of the settings object when the file imports it already."""
     stem = posixpath.splitext(module.path)[0]
@@ -250,11 +284,7 @@ def _imported(app: App, file: ParsedFile, module: _Module) -> str | None:
         source = statement.child_by_field_name("source")
         if statement.type != "import_statement" or source is None:
             continue
-        value = string_value(source) or ""
-        if value.startswith("."):
-            targets = [posixpath.normpath(posixpath.join(posixpath.dirname(file.path), value))]
-        else:
-            targets = mapped(value, app.paths) if app.paths is not None else []
+        targets = _targets(app, file, string_value(source) or "")
         if stem not in {posixpath.splitext(t)[0] for t in targets}:
             continue
         for node in _walk(statement):

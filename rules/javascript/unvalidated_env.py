@@ -21,15 +21,16 @@ from rules._docs import rule_url
 from rules._env_message import (
     ALLOW_NAMES,
     DEFAULT_ALLOW_NAMES,
+    FIX_OPTIONS,
     Where,
     allow_names,
     allowed,
     env_message,
     holder,
 )
-from rules.javascript._env_examples import INVALID, VALID
+from rules.javascript._env_examples import FIX_INVALID, FIX_VALID, INVALID, VALID
 from rules.javascript.env_app import disk_loader, is_nextjs
-from rules.javascript.env_fix import DEFAULT_SETTINGS_MODULE, SETTINGS_MODULE, project_fix
+from rules.javascript.env_fix import project_fix
 from rules.javascript.env_inventory import js_env_reads
 from rules.javascript.env_reads import TRIGGERS, JsEnvAccess, env_accesses
 from rules.javascript.env_uses import client_code, stray_client_read
@@ -90,8 +91,36 @@ class JsUnvalidatedEnv(TreeSitterRule):
     Example: `fetch(`${process.env.API_URL}/orders`)` in `app/orders.ts` is flagged; declare
     `API_URL: z.string().url()` in `src/env.ts`'s `createEnv` and use `env.API_URL`.
 
-    No fix yet. `audit env` lists every variable the code reads, Python and JS/TS alike,
-    validated or not, and writes `.env.example`.
+    Next.js: in client code (a module starting with "use client", or under `pages/`
+    outside `pages/api/` and outside `getServerSideProps`/`getStaticProps`/
+    `getStaticPaths`) the bundler inlines only `process.env.NEXT_PUBLIC_*` written out,
+    so a read of another variable there is its own finding: it is undefined in the
+    browser (read it on the server, or make it NEXT_PUBLIC_ if it may be public).
+
+    The fix (unsafe; `audit scan --fix --unsafe-fixes`, `--diff`), per app (the folder of
+    the nearest package.json; a file without one gets none): one validated settings
+    module holds every variable read raw, and each read becomes `env.NAME`, imported
+    through the tsconfig `paths` alias that maps to the module (`~/env`), else a relative
+    path. The module is one the app has (a `createEnv` or a zod schema assigned to an
+    exported const, at `typescript-settings-module` or `src/env`, `env`, `src/lib/env`,
+    `lib/env`, or beside the reads), extended; else a new one at
+    `typescript-settings-module` (relative to the app; default `src/env.ts` when the
+    reads are under `src/`, else `env.ts`; `.js` without TypeScript): `createEnv` when
+    the app depends on `@t3-oss/env-nextjs` or `-core` and zod, a zod schema with zod,
+    else a small module whose `checkEnv` throws naming every unset required variable.
+    Every field is a string: `process.env.X!` or `as string` is required, `?? "d"` and
+    `|| "d"` give the default "d" (`||` stays, as an empty value falls back too; a
+    number default only inside `Number(...)`, `parseInt`, `parseFloat`, `+`), otherwise
+    optional; where reads disagree the field is required and the fix says so. In a
+    Next.js app NEXT_PUBLIC_ variables form the client schema (t3-env's `client` and
+    `runtimeEnv`); server variables never enter the browser's bundle, and a client read
+    of one is not moved. `.env.example` beside package.json gets the new variables
+    (secrets without a value). Moved are `process.env.NAME` and `process.env["NAME"]`;
+    destructuring, aliases, computed names and `import.meta.env` stay reported. Unsafe:
+    a required variable that is unset now stops the app when it starts, not at first use.
+
+    `audit env` lists every variable the code reads, Python and JS/TS alike, validated
+    or not, and writes `.env.example`.
     """
 
     id = "unvalidated-env"
@@ -103,7 +132,7 @@ class JsUnvalidatedEnv(TreeSitterRule):
     OPTIONS = {
         SETTINGS_MODULES: DEFAULT_SETTINGS_MODULES,
         ALLOW_NAMES: DEFAULT_ALLOW_NAMES,
-        SETTINGS_MODULE: DEFAULT_SETTINGS_MODULE,
+        **FIX_OPTIONS,
     }
     # A Next.js app's client code reads only NEXT_PUBLIC_ variables: its package.json says.
     PROJECT_FILES = ("package.json",)
@@ -159,8 +188,8 @@ class JsUnvalidatedEnv(TreeSitterRule):
             where = Where(in_settings, names, held, ADVICE) if in_settings else None
             self.report(access.node, describe(access, where))
 
-    VALID = VALID
-    INVALID = INVALID
+    VALID = VALID + FIX_VALID
+    INVALID = INVALID + FIX_INVALID
 
 
 def client_message(access: JsEnvAccess, why: str | None) -> str:
