@@ -77,9 +77,40 @@ def baseline(
 
 
 @cli.command()
+@click.option(
+    "--backfill",
+    is_flag=True,
+    help="Record the sources' findings at past first-parent commits too, each in a "
+    "temporary work tree (resumable: commits already recorded are skipped).",
+)
+@click.option(
+    "--since",
+    metavar="REF",
+    help="With --backfill: from this commit on [default: the commit issues.yaml's "
+    "`started` tracks from, else the first].",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="With --backfill: commits checked at once [default: the cores, fewer where "
+    "memory would not hold them].",
+)
+@click.option(
+    "--setup",
+    metavar="CMD",
+    help="With --backfill: a shell command run in each work tree first (`npm ci`), "
+    "instead of linking in the current node_modules and virtualenv.",
+)
 @config_option
 @trust_option
-def snapshot(config_file: Path | None) -> None:
+def snapshot(
+    backfill: bool,
+    since: str | None,
+    jobs: int | None,
+    setup: str | None,
+    config_file: Path | None,
+) -> None:
     """Record the findings of every source and of the rules at HEAD, as a git note
     (refs/notes/audit) that the tracker's history and `scan --new-since` read. The work
     tree must not differ from HEAD in the files they read. Exit 2 when a source failed
@@ -91,8 +122,15 @@ def snapshot(config_file: Path | None) -> None:
     from auditor.trust import require
     from reports.findings_text import plural
 
+    if not backfill and (since is not None or jobs is not None or setup is not None):
+        raise UsageError("--since, --jobs and --setup go with --backfill")
     # Snapshots are what the project's tools say: without trust there is nothing to record.
-    require(load_config(Path.cwd(), config_file), "`audit snapshot`")
+    what = "`audit snapshot --backfill`" if backfill else "`audit snapshot`"
+    require(load_config(Path.cwd(), config_file), what)
+    if backfill:
+        from auditor.cli.backfill import run_backfill
+
+        sys.exit(run_backfill(config_file, since, jobs, setup))
     project = open_project(Path.cwd(), config_file)
     taken = take(project)
     display = path_display(project.config.root)

@@ -117,8 +117,8 @@ def path_display(root: Path) -> Callable[[str], str]:
 
 
 @contextmanager
-def history_bar() -> Iterator[Callable[[int, int], None] | None]:
-    """Commits walked, on stderr and only on a terminal."""
+def history_bar(label: str = "walking the history") -> Iterator[Callable[[int, int], None] | None]:
+    """Commits walked (or backfilled), on stderr and only on a terminal."""
     if not sys.stderr.isatty():
         yield None
         return
@@ -126,7 +126,7 @@ def history_bar() -> Iterator[Callable[[int, int], None] | None]:
     from rich.progress import Progress
 
     with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("walking the history", total=None)
+        task = bar.add_task(label, total=None)
 
         def advance(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)

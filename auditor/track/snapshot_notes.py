@@ -16,6 +16,8 @@ follows them from snapshot to snapshot as it follows the rules' findings from bl
 In the history a snapshot of a source counts where one exists; between snapshots the last
 known state is carried forward (a missing snapshot never looks like a fix), and before a
 source's first snapshot its findings are taken to be those of that snapshot.
+`audit snapshot --backfill` writes the same notes at past commits
+(`auditor.track.backfill`), each source marked with the toolchain it ran with.
 """
 
 from __future__ import annotations
@@ -56,6 +58,9 @@ class SourceSnapshot:
     kind: str
     error: str | None  # the source failed at this commit: its findings are unknown
     entries: tuple[Entry, ...] = ()
+    # "head": backfilled with HEAD's dependency folders linked in, so as good as HEAD's
+    # toolchain; "setup": backfilled after the user's setup command; "": at its commit.
+    toolchain: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +186,7 @@ def parse_project(commit: str, data: bytes, project: str) -> ProjectSnapshot | N
             kind=str(body.get("kind") or ""),
             error=str(error) if error is not None else None,
             entries=tuple(entries),
+            toolchain=str(body.get("toolchain") or ""),
         )
     return ProjectSnapshot(commit, rules, sources)
 

@@ -144,8 +144,25 @@ class SourceHistory:
             when = f", {behind} commit{'' if behind == 1 else 's'} before HEAD"
             parts.append(f"findings of {track.name} as of the snapshot of {track.commit[:7]}{when}")
         if self.snapshots is not None:
+            parts += self._toolchains(commits)
             parts += self.snapshots.problems
         return "; ".join(parts)
+
+    def _toolchains(self, commits: Sequence[str]) -> list[str]:
+        """Sources backfilled with HEAD's dependencies: not what ran at those commits."""
+        assert self.snapshots is not None
+        linked: dict[str, int] = {}
+        for sha in commits:
+            for track in self.tracks:
+                found = self.snapshots.source(sha, track.name)
+                if found is not None and found.toolchain == "head":
+                    linked[track.name] = linked.get(track.name, 0) + 1
+        return [
+            f"findings of {name} at {count} commit{'' if count == 1 else 's'} backfilled "
+            "with HEAD's dependencies linked in: as good as HEAD's toolchain "
+            "(`audit snapshot --backfill --setup CMD` for each commit's own)"
+            for name, count in linked.items()
+        ]
 
     # --- following findings from one snapshot to the next ---
 
