@@ -35,7 +35,9 @@ def redacted(call: cst.Call) -> tuple[cst.Call, str | None]:
     is no fix when they cannot be (a `*args` spread carries them)."""
     redactor = Redactor(classifier(), quote_of(call))
     args = redactor.print_arguments(call.args)
-    if redactor.found and redactor.problem is not None:
+    if not redactor.found:
+        return call, None
+    if redactor.problem is not None:
         return call, f"it prints personal or secret data, and {redactor.problem}"
     return call.with_changes(args=args), None
 

@@ -189,6 +189,11 @@ _FACTORY = (
     "    return log\n"
 )
 
+_OWN_CLASS = (
+    "class AppLogger:\n    def warn(self, msg, *args):\n        pass\n\n"
+    "    def error(self, msg, *args):\n        pass\n\n\nlogger = AppLogger()\n"
+)
+
 # The project's logger (rules/python/_logger_discovery.py), in its own shape.
 PROJECT_EXAMPLES = (
     # A module found by name (the standard library's logger): imported where isort puts
@@ -314,6 +319,16 @@ PROJECT_EXAMPLES = (
         fixed='from app.logger import logger\n\n\ndef f(x):\n    logger.info("%s", x)\n',
         path="app/cart.py",
         files={**_PACKAGE, "app/logger.py": _STDLIB_LOGGER},
+    ),
+    # A logger of a class of the project's: the method it has for the level (`warning`
+    # is its `warn`), and no fix where it has none (`info`).
+    Invalid(
+        "import sys\n\n\ndef f():\n    print('x', file=sys.stderr)\n    print('y')\n",
+        fixed="import sys\n\nfrom app.log import logger\n\n\ndef f():\n    logger.warn('x')\n    print('y')\n",
+        path="app/cart.py",
+        count=2,
+        options={"stderr-level": "warning"},
+        files={**_PACKAGE, "app/log.py": _OWN_CLASS},
     ),
     Invalid(
         "from loguru import logger\n\n\ndef f(x, y):\n    print(x, y)\n",

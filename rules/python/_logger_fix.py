@@ -136,7 +136,7 @@ def plan_logger(
         after_header = 0 <= anchor < start  # a docstring or `from __future__` import
         new.append(import_logging(alias, blank_before=after_header))
     new.append(logger_binding(name, factory))
-    origin = None if project is None else f"{project}; `logging.getLogger(__name__)` instead"
+    origin = None if project is None else f"({project}; `logging.getLogger(__name__)` instead)"
     return LoggerPlan(name, _placed(body, anchor, new), origin=origin)
 
 
@@ -186,7 +186,7 @@ def _import_project(
                 leading_lines=[cst.EmptyLine()],
             )
         )
-    origin = f"`{project.module}` ({project.origin})"
+    origin = f"from `{project.module}` ({project.origin})"
     return LoggerPlan(
         name, _placed(body, anchor, new), kind=offer.kind, methods=offer.methods,
         takes_arguments=offer.takes_arguments, origin=origin,

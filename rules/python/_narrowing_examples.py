@@ -9,6 +9,47 @@ from auditor.plugins import Invalid
 from rules.python._narrowing_limits import LIMIT_EXAMPLES
 
 NARROWING_EXAMPLES = (
+    # A silent handler logs on the project's logger (console-logging's discovery: here
+    # app/logger.py), imported where isort puts it.
+    Invalid(
+        """
+        import json
+
+
+        def load(text):
+            try:
+                return json.loads(text)
+            except:
+                pass
+        """,
+        fixed="""
+        import json
+
+
+        def load(text):
+            try:
+                return json.loads(text)
+            except Exception:
+                pass
+        """,
+        unsafe_fixed="""
+        import json
+
+        from app.logger import logger
+
+
+        def load(text):
+            try:
+                return json.loads(text)
+            except json.JSONDecodeError:
+                logger.exception("ignored error in load")
+        """,
+        path="app/cache.py",
+        files={
+            "app/__init__.py": "",
+            "app/logger.py": "import logging\n\nlogger = logging.getLogger('app')\n",
+        },
+    ),
     # `json.loads` raises json.JSONDecodeError, named through the module's `import json`.
     # The handler swallowed the error silently: it logs it, on a logger bound as
     # console-logging's fix binds one, its import sorted where isort puts it.

@@ -61,7 +61,8 @@ class BareExcept(Rule):
     the table is documented in `rules/python/_raises.py`), importing a module when the
     name needs it; a handler that swallowed the error silently (`pass`, `...`,
     `continue`, `return None`) logs it with `logger.exception(...)` on the module's
-    logger, bound as console-logging's fix binds it. `--fix --unsafe-fixes` applies it
+    logger, or the project's (option `logger-import`, or found by name: console-logging
+    explains how), bound as console-logging's fix binds it. `--fix --unsafe-fixes` applies it
     instead of the safe fix. Unsafe: every other exception, a TypeError from a bug
     included, now propagates. It is not offered where the body calls code the table
     does not know, for a handler that re-raises (the cleanup it does would be skipped)

@@ -62,7 +62,24 @@ class ConsoleLogging(Rule):
     `_logger.info("loaded %s", path)`, with `_logger = _logging.getLogger(__name__)`
     bound once at module level.
 
-    Fix (unsafe): the call becomes a call on the module's logger. An existing module-level
+    Fix (unsafe): the call becomes a call on the module's logger, or on the project's:
+    - The project's logger: the module `logger-import` names (`"from app.log import
+      logger"`; a factory with its binding, `"from app.log import get_logger; log =
+      get_logger(__name__)"`, or bound `_logger = get_logger(__name__)`), else one found by
+      name in the file's top package and its import roots (`logger.py`, `log.py`,
+      `logging_config.py`, `utils/logger.py`, `core/logging.py`, ...; the list is in
+      rules/python/_logger_discovery.py) that binds a logger (`logging.getLogger(...)`,
+      structlog's `get_logger()`, loguru's `logger`) or a `get_logger` function. It is read,
+      never imported, and imported only where its file resolves from the scanned file (its
+      package root, or a folder its imports resolve from); otherwise the fix falls back to
+      `logging.getLogger(__name__)` and its description says why. The call takes the
+      logger's shape: `%` arguments for the standard library's, `{}` for loguru's, an
+      event and keywords for structlog's (`logger.info("saved", order_id=order.id)`); a
+      logger of the project's own class gets the nearest method it has for the level.
+    - A value pii-logging's vocabulary names is never written into the call: it is
+      redacted as pii-logging's fix redacts it (`print("login", email)` becomes
+      `logger.info("login [redacted: email]")`), so both fixes come to one call.
+    Where the module has a logger, an existing module-level
     `NAME = logging.getLogger(__name__)` is reused (another `getLogger(...)` binding only
     when it is the module's one logger). Otherwise a binding is added after the imports,
     before any statement that prints at import time: without an `__all__` its names are
