@@ -91,6 +91,13 @@ def test_any_other_option_is_refused(option: str) -> None:
         parse_option(option)
 
 
+def test_the_js_rules_statement_is_not_the_python_rules() -> None:
+    """One rule id, two implementations: `import { logger } from '@/lib/logger'` is for
+    JS/TS files; Python files look for the project's logger themselves."""
+    assert parse_option("import { logger } from '@/lib/logger'") is None
+    assert parse_option("const { logger } = require('./lib/logger')") is None
+
+
 def test_both_rules_fixes_come_to_one_call_without_the_personal_data(project, audit) -> None:
     root = project(
         {

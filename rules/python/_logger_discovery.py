@@ -74,8 +74,9 @@ def discover(root: Path | None, path: str, imports: Sequence[str], option: str) 
         return None
     root = root.resolve()
     roots = import_roots(root, path, imports)
-    if option.strip():
-        return configured(option, root, roots)
+    parsed = parse_option(option) if option.strip() else None
+    if parsed is not None:
+        return configured(parsed, root, roots)
     own = _module_name(root, path, roots)
     for base, import_root in _bases(root, path, roots):
         for candidate in LOGGER_MODULES:
@@ -92,10 +93,12 @@ def discover(root: Path | None, path: str, imports: Sequence[str], option: str) 
     return None
 
 
-def configured(option: str, root: Path, roots: Sequence[Path]) -> ProjectLogger | str:
+def configured(
+    parsed: tuple[str, str, str | None], root: Path, roots: Sequence[Path]
+) -> ProjectLogger | str:
     """The option's `from module import name` (and an optional binding statement after
     it, `logger = get_logger(__name__)`); a string says why it cannot be used."""
-    module, name, binding = parse_option(option)
+    module, name, binding = parsed
     top = module.split(".")[0]
     if top in LIBRARIES:
         kind = LIBRARIES[top]
@@ -115,14 +118,15 @@ def configured(option: str, root: Path, roots: Sequence[Path]) -> ProjectLogger 
     return ProjectLogger(module, named, LOGGER_IMPORT, binding)
 
 
-def parse_option(option: str) -> tuple[str, str, str | None]:
-    """(module, name, binding statement or None); ValueError when it is not `from module
-    import name` optionally followed by `NAME = name(...)`."""
+def parse_option(option: str) -> tuple[str, str, str | None] | None:
+    """(module, name, binding statement or None); ValueError when it is Python but not
+    `from module import name` optionally followed by `NAME = name(...)`; None when it
+    is not Python (the JS/TS rule's statement: the option is one for the rule id)."""
     example = '"from app.log import logger" or "from app.log import get_logger; log = get_logger(__name__)"'
     try:
         body = ast.parse(option.strip()).body
     except SyntaxError:
-        body = []
+        return None
     first = body[0] if body else None
     if (
         not isinstance(first, ast.ImportFrom)
