@@ -293,7 +293,7 @@ def test_unparseable_file_is_an_error_and_the_rest_is_still_listed(project, audi
             "[tool.audit.rules.unvalidated-env]\nsetting-modules = []\n",
             "audit: error: pyproject.toml:3:1: unknown option "
             "'tool.audit.rules.unvalidated-env.setting-modules' "
-            "(options of unvalidated-env: allow-names, settings-modules)\n",
+            "(options of unvalidated-env: allow-names, python-settings-module, settings-modules, typescript-settings-module)\n",
         ),
         (
             '[tool.audit.rules.unvalidated-env]\nallow-names = "CI"\n',

@@ -40,7 +40,7 @@ from rules.python._env_reads import is_none, literal, literal_string
 from rules.python._env_resolve import NameResolver
 
 # A file containing none of these validates no environment variable.
-VALIDATED_TRIGGERS: tuple[str, ...] = ("BaseSettings", "environ", "decouple")
+VALIDATED_TRIGGERS: tuple[str, ...] = ("BaseSettings", "environ", "decouple", "metadata")
 
 _BASE_SETTINGS = frozenset(
     {
@@ -286,6 +286,7 @@ class ValidatedReadVisitor(NameResolver):
             elif isinstance(base.value, cst.Name) and base.value.value in self._settings:
                 inherited = self._settings[base.value.value]
         if inherited is None:
+            self._dataclass_settings(node)
             return
         config = class_config(node, inherited)
         self._settings[node.name.value] = config
@@ -341,6 +342,47 @@ class ValidatedReadVisitor(NameResolver):
                 )
             )
 
+    def _dataclass_settings(self, node: cst.ClassDef) -> None:
+        """A dataclass whose fields name their variables, `field(metadata={"env": "X"})`,
+        as the unvalidated-env fix writes it for an app without pydantic-settings."""
+        if not any(
+            self._resolve(d.decorator.func if isinstance(d.decorator, cst.Call) else d.decorator)
+            & {"dataclasses.dataclass"}
+            for d in node.decorators
+        ):
+            return
+        owner = node.name.value
+        body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
+        found = False
+        for statement in body:
+            for small in (
+                getattr(statement, "body", ())
+                if isinstance(statement, cst.SimpleStatementLine)
+                else ()
+            ):
+                if not isinstance(small, cst.AnnAssign) or not isinstance(small.value, cst.Call):
+                    continue
+                if not self._resolve(small.value.func) & {"dataclasses.field"}:
+                    continue
+                bound = _bind(small.value.args, ())
+                name = _env_metadata(bound.get("metadata"))
+                if name is None:
+                    continue
+                found = True
+                kind, value = _kind(bound.get("default"))
+                if "default_factory" in bound:
+                    kind, value = "default", None
+                type_name = _SPACE.sub(" ", code_of(small.annotation.annotation)).strip()
+                target = code_of(small.target)
+                self.on_validated_read(
+                    ValidatedAccess(
+                        small.target, name, kind, value, type_name,
+                        f"dataclass {owner}.{target}", self._visible,
+                    )
+                )  # fmt: skip
+        if found:
+            self.on_validator(owner, self._visible)
+
     def _is_field_call(self, expr: cst.BaseExpression) -> bool:
         return isinstance(expr, cst.Call) and bool(
             self._resolve(expr.func) & {"pydantic.Field", "pydantic.fields.Field"}
@@ -369,6 +411,16 @@ def _bind(args: Sequence[cst.Arg], positions: tuple[str, ...]) -> dict[str, cst.
         else:
             bound[arg.keyword.value] = arg.value
     return bound
+
+
+def _env_metadata(metadata: cst.BaseExpression | None) -> str | None:
+    """The variable `{"env": "X"}` names."""
+    if not isinstance(metadata, cst.Dict):
+        return None
+    for element in metadata.elements:
+        if isinstance(element, cst.DictElement) and literal_string(element.key) == "env":
+            return literal_string(element.value)
+    return None
 
 
 def _kind(default: cst.BaseExpression | None) -> tuple[ReadKind, str | None]:

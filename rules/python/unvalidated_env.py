@@ -4,7 +4,7 @@ object (Python)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
 import libcst as cst
@@ -12,24 +12,28 @@ import libcst as cst
 from auditor.plugins import (
     AstIndex,
     EnvRead,
-    Invalid,
+    Finding,
+    Fix,
     OptionValue,
+    ProjectFiles,
     Rule,
     RuleContext,
     Severity,
-    Valid,
     globs,
 )
 from rules._docs import rule_url
 from rules._env_message import (
     ALLOW_NAMES,
     DEFAULT_ALLOW_NAMES,
+    FIX_OPTIONS,
     Where,
     allow_names,
     allowed,
     env_message,
     holder,
 )
+from rules.python import _env_examples as examples
+from rules.python._env_fix import DESCRIPTION, project_fix
 from rules.python._env_inventory import python_env_reads
 from rules.python._env_reads import TRIGGERS, EnvAccess, EnvReadVisitor, may_read_env
 from rules.python._env_validated import ValidatedAccess, ValidatedReadVisitor
@@ -107,8 +111,23 @@ class UnvalidatedEnv(ValidatedReadVisitor, EnvReadVisitor, Rule):
     message = "environment variable read raw, not through a validated settings object"
     triggers = TRIGGERS
     OPTIONS = MappingProxyType(
-        {SETTINGS_MODULES: DEFAULT_SETTINGS_MODULES, ALLOW_NAMES: DEFAULT_ALLOW_NAMES}
+        {
+            SETTINGS_MODULES: DEFAULT_SETTINGS_MODULES,
+            ALLOW_NAMES: DEFAULT_ALLOW_NAMES,
+            **FIX_OPTIONS,
+        }
     )
+    fix_applicability = "unsafe"
+    fix_description = DESCRIPTION
+
+    @classmethod
+    def project_fix(
+        cls,
+        findings: Sequence[Finding],
+        files: ProjectFiles,
+        options: Mapping[str, OptionValue],
+    ) -> Fix | None:
+        return project_fix(findings, files, options)
 
     @classmethod
     def could_match(cls, tree: AstIndex, context: RuleContext) -> bool:
@@ -154,152 +173,8 @@ class UnvalidatedEnv(ValidatedReadVisitor, EnvReadVisitor, Rule):
     ) -> tuple[EnvRead, ...]:
         return python_env_reads(path, text, in_settings_module(path, settings_modules(options)))
 
-    VALID = (
-        Valid('import os\nos.environ["DEBUG"] = "1"\n'),
-        Valid('import os\ndel os.environ["DEBUG"]\n'),
-        Valid('import os\nos.environ["A"], [os.environ["B"], *rest] = "1", ["2"]\n'),
-        Valid('import os\nfor os.environ["STEP"] in ("1", "2"):\n    run()\n'),
-        Valid('import os\nos.environ.pop("DEBUG", None)\nos.environ.update(A="1")\n'),
-        Valid('import os\nif "DEBUG" in os.environ:\n    pass\n'),
-        Valid("import os\nimport subprocess\nsubprocess.run(['ls'], env=os.environ.copy())\n"),
-        Valid("import os\nchild = {**os.environ, 'LANG': 'C'}\nsame = dict(os.environ)\n"),
-        Valid('environ = {"DEBUG": "1"}\ndebug = environ["DEBUG"]\n'),
-        Valid('def app(environ, start_response):\n    return environ["PATH_INFO"]\n'),
-        Valid('from os import environ\n\ndef f(environ):\n    return environ.get("X")\n'),
-        Valid('import os\nenv = {}\nenv["X"]\nos.environ["Y"] = env.get("X")\n'),
-        Valid("text = \"os.environ['X'] and os.getenv('Y')\"\n"),
-        # Validated: pydantic-settings, environs, django-environ, python-decouple.
-        Valid(
-            "from pydantic import Field\n"
-            "from pydantic_settings import BaseSettings, SettingsConfigDict\n\n\n"
-            "class Settings(BaseSettings):\n"
-            '    model_config = SettingsConfigDict(env_prefix="SHOP_")\n\n'
-            "    database_url: str\n"
-            "    port: int = 8000\n"
-            '    api_token: str = Field(alias="API_TOKEN")\n\n\n'
-            "settings = Settings()\n",
-            path="shop/settings.py",
-        ),
-        Valid(
-            "from environs import Env\n\n"
-            "env = Env()\n"
-            "env.read_env()\n"
-            'PORT = env.int("PORT", 8000)\n'
-            'DEBUG = env.bool("DEBUG", False)\n'
-            'with env.prefixed("REDIS_"):\n'
-            '    REDIS_HOST = env("HOST")\n',
-            path="shop/config.py",
-        ),
-        Valid(
-            "import environ\n\n"
-            "env = environ.Env(DEBUG=(bool, False))\n"
-            'DEBUG = env("DEBUG")\n'
-            'DATABASES = {"default": env.db()}\n'
-            'ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])\n',
-            path="mysite/settings.py",
-        ),
-        Valid(
-            "from decouple import Csv, config\n\n"
-            'SECRET_KEY = config("SECRET_KEY")\n'
-            'DEBUG = config("DEBUG", default=False, cast=bool)\n'
-            'ALLOWED_HOSTS = config("ALLOWED_HOSTS", cast=Csv())\n',
-            path="mysite/settings.py",
-        ),
-        # Copies are no reads, in a settings module too.
-        Valid("import os\nchild = dict(os.environ)\n", path="app/settings.py"),
-        # allow-names: read everywhere on purpose; patterns with `*` too.
-        Valid(
-            'import os\nif os.environ.get("CI"):\n    retries = 2\n'
-            'mode = os.getenv("NODE_ENV", "development")\nos.environ.setdefault("LANG", "C")\n'
-        ),
-        Valid(
-            "import os\n\nfrom django.core.wsgi import get_wsgi_application\n\n"
-            'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\n'
-            "application = get_wsgi_application()\n",
-            path="mysite/wsgi.py",
-        ),
-        Valid(
-            'import os\nregion = os.environ["VERCEL_REGION"]\n',
-            options={ALLOW_NAMES: ("VERCEL_*",)},
-        ),
-    )
-
-    INVALID = (
-        Invalid('import os\nurl = os.environ["DATABASE_URL"]\n', line=2, column=7),
-        Invalid(
-            'import os\n\ndef debug():\n    return os.environ.get("DEBUG")\n', line=4, column=12
-        ),
-        Invalid('import os\nport = os.environ.get("PORT", "8000")\n', line=2, column=8),
-        Invalid('import os\ncache = os.getenv("CACHE_DIR")\n', line=2, column=9),
-        Invalid(
-            'from os import environ, getenv\na = environ["A"]\nb = getenv("B", "x")\n',
-            line=2,
-            column=5,
-            count=2,
-        ),
-        Invalid('import os as o\nkey = o.environ["KEY"]\n', line=2, column=7),
-        Invalid('from os import environ as ENV\nkey = ENV.get("KEY")\n', line=2, column=7),
-        Invalid('import os\nenv = os.environ\nkey = env["KEY"]\n', line=3, column=7),
-        Invalid('import os\nos.environ.setdefault("LOCALE_DIR", "/srv")\n', line=2, column=1),
-        Invalid('import os\nos.environ["PLUGIN_PATH"] += ":/opt/plugins"\n', line=2, column=1),
-        Invalid('import os\nname = "X"\nvalue = os.environ[name]\n', line=3, column=9),
-        Invalid(
-            "import os\nfor key, value in os.environ.items():\n    print(key, value)\n",
-            line=2,
-            column=19,
-        ),
-        Invalid('import os\nDB = os.environ["DB"]\n', path="app/db.py", line=2, column=6),
-        # Raw reads in settings modules, which validate nothing.
-        Invalid(
-            'import os\nDEBUG = os.environ.get("DEBUG", "")\n',
-            path="app/settings.py",
-            line=2,
-            column=9,
-        ),
-        Invalid(
-            'import os\nDB = os.environ["DB"]\n', path="app/settings/base.py", line=2, column=6
-        ),
-        Invalid('import os\nDB = os.environ["DB"]\n', path="config.py", line=2, column=6),
-        Invalid(
-            'import os\nDB = os.environ["DB"]\n',
-            path="shop/env.py",
-            options={SETTINGS_MODULES: ("shop/env.py",)},
-            line=2,
-            column=6,
-        ),
-        Invalid(
-            'import os\nDB = os.environ["DB"]\n',
-            path="app/settings.py",
-            options={SETTINGS_MODULES: ("shop/env.py",)},
-            line=2,
-            column=6,
-        ),
-        Invalid(
-            "import os\nfor name in os.environ:\n    print(name)\n",
-            path="app/settings.py",
-            line=2,
-            column=13,
-        ),
-        # Raw reads beside validated settings: bypassing them.
-        Invalid(
-            "import os\n\nfrom pydantic_settings import BaseSettings\n\n\n"
-            "class Settings(BaseSettings):\n    port: int = 8000\n\n\n"
-            'settings = Settings()\nPORT = os.environ["PORT"]\nREDIS = os.getenv("REDIS_URL")\n',
-            path="shop/env.py",
-            line=11,
-            column=8,
-            count=2,
-        ),
-        Invalid(
-            "import os\n\nfrom environs import Env\n\n"
-            'env = Env()\nPORT = env.int("PORT")\nHOST = os.environ["HOST"]\n',
-            path="shop/config.py",
-            line=7,
-            column=8,
-        ),
-        # An emptied allow-names exempts nothing.
-        Invalid('import os\nci = os.getenv("CI")\n', options={ALLOW_NAMES: ()}, line=2, column=6),
-    )
+    VALID = examples.VALID
+    INVALID = examples.INVALID
 
 
 def describe(access: EnvAccess, where: Where | None = None) -> str:
