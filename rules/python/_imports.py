@@ -79,6 +79,9 @@ class Insertions:
         default_factory=dict
     )
     _new_section: int | None = None  # a new section goes above this statement
+    _section_lines: dict[int, list[tuple[str, cst.SimpleStatementLine]]] = field(
+        default_factory=dict
+    )
     spaced: set[int] = field(default_factory=set)  # a definition there: two blank lines
     _added: set[tuple[str, str | None]] = field(default_factory=set)
     changed: dict[int, cst.BaseStatement] = field(default_factory=dict)  # a line rewritten
@@ -116,7 +119,7 @@ class Insertions:
         elif is_stdlib(module) and sections:
             # A standard-library section of its own, above the others.
             self._new_section = sections[0][0]
-            self._imports_before.setdefault(sections[0][0], []).append((module.lower(), line))
+            self._section_lines.setdefault(sections[0][0], []).append((module.lower(), line))
         else:
             return False
         self._added.add((module, asname))
@@ -155,8 +158,8 @@ class Insertions:
         """Places `import module` (a third-party module) where isort would: in the first
         section of third-party imports (one whose modules are neither all standard
         library nor all `first_party`), else in a section of its own after the
-        standard-library ones, else above the first section; False when the module
-        imports nothing yet."""
+        standard-library ones, else above the first section (below a standard-library
+        section added there); False when the module imports nothing yet."""
         if (module, None) in self._added or self.add_import(module):
             return True
         sections = [s for s in self.sections() if self._allowed(s[-1], None)]
@@ -177,9 +180,11 @@ class Insertions:
             spaced = line.with_changes(leading_lines=[cst.EmptyLine()])
             # Sorted after the standard-library imports added beside it.
             self._imports_after.setdefault(last, []).append(("\x7f" + module, spaced))
-        elif sections and self._new_section is None:
+        elif sections:
+            # A section of its own above the first one, after a new standard-library one.
             self._new_section = sections[0][0]
-            self._imports_before.setdefault(sections[0][0], []).append((module.lower(), line))
+            spaced = line.with_changes(leading_lines=[cst.EmptyLine()])
+            self._section_lines.setdefault(sections[0][0], []).append(("\x7f" + module, spaced))
         else:
             return False
         self._added.add((module, None))
@@ -202,23 +207,31 @@ class Insertions:
 
     def replacements(self) -> list[tuple[cst.CSTNode, Replacement]]:
         pairs: list[tuple[cst.CSTNode, Replacement]] = []
-        indices = {*self.before, *self.after, *self._imports_before, *self._imports_after}
+        indices = {
+            *self.before,
+            *self.after,
+            *self._imports_before,
+            *self._imports_after,
+            *self._section_lines,
+        }
         for index in sorted({*indices, *self.changed}):
             statement = self.changed.get(index, self.body[index])
-            above = [line for _, line in sorted(self._imports_before.get(index, ()))]
+            fresh = [line for _, line in sorted(self._section_lines.get(index, ()))]
+            joined = [line for _, line in sorted(self._imports_before.get(index, ()))]
             below = [line for _, line in sorted(self._imports_after.get(index, ()))]
-            if above and isinstance(statement, cst.SimpleStatementLine):
-                leading = list(statement.leading_lines)
-                if index == self._new_section:
+            if (fresh or joined) and isinstance(statement, cst.SimpleStatementLine):
+                rest = list(statement.leading_lines)
+                if fresh:
                     # A section of its own takes the blank lines; comments stay with theirs.
-                    blanks = _blank_lines(leading)
-                    above[0] = above[0].with_changes(leading_lines=leading[:blanks])
-                    kept = [cst.EmptyLine(), *leading[blanks:]]
-                else:
+                    blanks = _blank_lines(rest)
+                    fresh[0] = fresh[0].with_changes(leading_lines=rest[:blanks])
+                    rest = [cst.EmptyLine(), *rest[blanks:]]
+                if joined:
                     # The first import of a section: its comments head the section still.
-                    above[0] = above[0].with_changes(leading_lines=leading)
-                    kept = []
-                statement = statement.with_changes(leading_lines=kept)
+                    joined[0] = joined[0].with_changes(leading_lines=rest)
+                    rest = []
+                statement = statement.with_changes(leading_lines=rest)
+            above = [*fresh, *joined]
             if index in self.spaced and isinstance(statement, _DEFINITIONS):
                 blank = [cst.EmptyLine()] * (2 - min(_blank_lines(statement.leading_lines), 2))
                 statement = statement.with_changes(leading_lines=[*blank, *statement.leading_lines])

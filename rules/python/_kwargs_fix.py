@@ -119,7 +119,7 @@ def _explicit_keywords(use: KwargsUse) -> set[str]:
     for sink in use.sinks:
         if isinstance(sink.node, cst.Call):
             found.update(a.keyword.value for a in sink.node.args if a.keyword is not None)
-    return found
+    return found | {f"{name}_id" for name in found}  # Django's `owner` and `owner_id`
 
 
 def _mentioned(function: cst.FunctionDef) -> set[str]:

@@ -12,6 +12,7 @@ from rules._docs import rule_url
 from rules.python._kwargs_deps import DEPENDENCY_FILES, depends_on_pydantic
 from rules.python._kwargs_examples import INVALID, VALID
 from rules.python._kwargs_fix import FixContext, kwargs_fix
+from rules.python._kwargs_fix_examples import FIX_INVALID
 from rules.python._kwargs_flow import analyse, stored_sinks
 from rules.python._kwargs_models import (
     MODEL_MODULES,
@@ -25,6 +26,7 @@ from rules.python._kwargs_models import (
 from rules.python._kwargs_prefilter import may_mass_assign
 from rules.python._kwargs_rule import KwargsRule
 from rules.python._kwargs_sinks import LazyNames, Sink, Sinks, Store
+from rules.python._kwargs_syntax import names_class
 
 ADVICE = (
     "accept only known keys first (an allow-list check, `**kwargs: Unpack[TypedDict]`, "
@@ -147,9 +149,14 @@ class UnvalidatedKwargs(KwargsRule):
         if self._fix_context is None:
             bases = self.strings("model-bases") + self.strings("extend-model-bases")
             tree = ast.parse(self.module.code)
+            named = {
+                s.name: s
+                for s in tree.body
+                if isinstance(s, ast.ClassDef) and names_class(s.name, self.strings("models"))
+            }
             local = {
                 name: ModelClass(node, tree, None)
-                for name, node in local_models(tree, bases).items()
+                for name, node in {**named, **local_models(tree, bases)}.items()
             }
             root, path = self.context.root, self.context.path
             self._fix_context = FixContext(
@@ -221,4 +228,4 @@ class UnvalidatedKwargs(KwargsRule):
         self.report(node, f"mass assignment: {what}; {ADVICE}", end=end)
 
     VALID = VALID
-    INVALID = INVALID
+    INVALID = (*INVALID, *FIX_INVALID)
