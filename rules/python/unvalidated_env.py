@@ -100,8 +100,33 @@ class UnvalidatedEnv(ValidatedReadVisitor, EnvReadVisitor, Rule):
     `payment_timeout: int` in the project's `Settings(BaseSettings)` and use
     `settings.payment_timeout`.
 
-    No fix yet. `audit env` lists every variable the code reads and where, validated or
-    not, and `audit env --write-example .env.example` writes a file documenting them.
+    The fix (unsafe: `--fix --unsafe-fixes`, shown by `--diff`) moves the reads into one
+    settings module per app (the folder of the nearest `pyproject.toml`, `setup.cfg` or
+    `setup.py`): the app's pydantic-settings class when it has one (extended); else a new
+    `BaseSettings` class when pydantic-settings is a dependency of the app (pyproject,
+    poetry, requirements*.txt, setup.cfg/setup.py); else a standard-library module, a
+    frozen dataclass whose fields name their variables (`field(metadata={"env": "X"})`,
+    recognised as validated) built by `load_settings()`, which reads and converts every
+    variable and raises one `SettingsError` naming each missing or invalid one. Where it
+    goes: `python-settings-module`, relative to the app's root; by default
+    `<package>/settings.py` when the reads are all in one top-level package, else
+    `settings.py` (`env_settings.py` beside it when that name is taken, by a Django
+    settings module say). One field per variable, typed as the code reads it:
+    `int(os.getenv("PORT", "8000"))` -> `port: int = 8000` (the `int()` goes),
+    `os.environ["X"]` -> required, `os.getenv("X")` -> `str | None = None` (`Optional`
+    when the app supports Python before 3.10); other conversions (`== "true"`, splitting
+    a list) stay at the read, on a `str` field. Secrets (`*_KEY`, `*_SECRET`, `*TOKEN*`,
+    `*PASSWORD*`) are `SecretStr` with pydantic (the read gets `.get_secret_value()`),
+    kept out of the dataclass's repr without. Reads that disagree (a default in one,
+    none in another; `int` and `str`) make a required `str`, named in the fix's
+    description. Each read becomes `settings.<field>` (imported; `env_settings` when the
+    module has a `settings` of its own), and `.env.example` beside the app's marker gets
+    every variable it lacks (secrets without a value). Reads with a computed name or
+    default, `setdefault`, `pop`, `+=` and `os.environb` stay. Unsafe because a required
+    variable now fails when the app starts rather than at its first use, and a default
+    or conversion now runs once, at startup. `audit env` lists every variable the code
+    reads and where, validated or not, and `audit env --write-example .env.example`
+    writes a file documenting them.
     """
 
     id = "unvalidated-env"
