@@ -47,8 +47,11 @@ class UnvalidatedKwargs(KwargsRule):
       bag read by key, sets no field: Django stores about thirty such);
     - splatted into a sink (the `sinks` option: ORM entry points such as
       `*.objects.create`, `*.filter_by`, SQLAlchemy `insert(...).values`), or into the
-      constructor of a model class: one named in `models`, or a class defined in the same
-      file whose bases include a `model-bases` class (`models.Model`, `Base`, `SQLModel`...).
+      constructor of a model class: one named in `models`, or a class whose bases include
+      a `model-bases` class (`models.Model`, `Base`, `SQLModel`...), defined in the same
+      file or imported from the project's model modules (`from app.models import
+      Booking`, relative imports, a `models/` package re-exporting it; read from disk,
+      never imported; other modules' models are named in `models`).
 
     The mapping is followed through local copies (`data = dict(kwargs)`,
     `data.update(kwargs)`) until it is rebound. Forwarding (`super().m(**kwargs)`, calling
@@ -69,9 +72,21 @@ class UnvalidatedKwargs(KwargsRule):
             for key, value in kwargs.items():
                 setattr(booking, key, value)     # status="paid", owner_id=1
 
-    Fix: none automatic (the allowed names are a decision): check the keys against an
-    allow-list, type the parameter as `**kwargs: Unpack[BookingUpdate]`, or validate with a
-    pydantic model.
+    Fix (unsafe), where the model is known (a constructor or `Model.objects.create`, or
+    `setattr` onto `self` in a model's method or onto a parameter annotated with a model)
+    and the mapping is not also read by key: the keys are checked at the function's
+    entry against the model's writable fields, read statically (SQLAlchemy `Mapped` and
+    `Column`, Django fields, dataclasses, attrs, pydantic; primary keys, server defaults,
+    `auto_now` and `AutoField`s left out). When pydantic 2 is a dependency of the app
+    (the nearest `pyproject.toml` or `requirements*.txt`; FastAPI and SQLModel count), a
+    `BookingCreate` schema (`BookingUpdate`, every field optional, for `setattr`) with
+    `extra="forbid"` is written after the model class, or after the imports for an
+    imported model, and the function starts with `kwargs =
+    BookingCreate.model_validate(kwargs).model_dump(exclude_unset=True)`: only the keys
+    the caller set go on, so the model's defaults still apply. Without pydantic, an
+    allow-list raises `TypeError` naming the unknown keys. Unsafe: a key the model does
+    not have, or a value of the wrong type, is now an error where it was set (or
+    ignored) before.
     """
 
     id = "unvalidated-kwargs"
