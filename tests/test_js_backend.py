@@ -434,6 +434,10 @@ def test_cli_fixes_a_mixed_python_and_typescript_project(
             "web/app/page.tsx": PAGE,
             "web/lib/api.ts": "export const url = process.env.API_URL;\n",
             "web/lib/page.test.ts": "console.log('fine in tests');\n",
+            # The project's logger, behind the alias `logger-import` names.
+            "web/tsconfig.json": '{"compilerOptions": {"paths": {"@/*": ["./*"]}}}\n',
+            "web/lib/logger.ts": "export const logger = {\n  info(...a: unknown[]) {},\n"
+            "  error(...a: unknown[]) {},\n};\n",
             # Validated, so not reported (a raw read here would be: settings modules are not
             # exempt).
             "web/config.ts": "import { z } from 'zod';\n"
@@ -464,15 +468,22 @@ def test_cli_fixes_a_mixed_python_and_typescript_project(
     assert (root / "web/app/page.tsx").read_text() == PAGE_FIXED
 
 
-def test_without_logger_import_the_message_says_how_to_configure_one(project, audit) -> None:
-    project({"a.mjs": "console.info('x');\n"})
+def test_without_a_logger_the_fix_creates_one_and_says_so(project, audit) -> None:
+    root = project({"a.mjs": "console.info('x');\n"})
     out = audit("scan").out.splitlines()[0]
     assert out == (
-        "a.mjs:1:1: critical console-logging `console.info` writes to the console; set "
-        "`logger-import` under [tool.audit.rules.console-logging] "
-        "(e.g. \"import { logger } from '@/lib/logger'\") to get a fix"
+        "a.mjs:1:1: critical console-logging `console.info` writes to the console; use "
+        "`logger.info`, creating the logger module lib/logger.mjs"
     )
-    assert audit("scan", "--fix", "--unsafe-fixes").out.count("Fixed") == 0
+    fixed = audit("scan", "--fix", "--unsafe-fixes")
+    assert "Fixed 1 finding." in fixed.out
+    assert (root / "a.mjs").read_text() == (
+        "import { logger } from './lib/logger.mjs';\n\nlogger.info('x');\n"
+    )
+    assert (
+        (root / "lib/logger.mjs").read_text().startswith("// audit: ignore-file[console-logging]")
+    )
+    assert audit("scan").code == 0  # the created module's console calls are its own
 
 
 def test_a_bad_logger_import_is_reported_not_guessed(project, audit) -> None:

@@ -85,6 +85,8 @@ def shaped_arguments(
         if context_slot is None:
             return None, "the logger's method has no parameter for the other arguments"
         values[context_slot] = context
+    if not values and args and message == file.code(args[0]) and len(args) == 1:
+        return file.code(arguments), None  # the message alone, as written
     last = max(values, default=0)
     parts = [message, *(values.get(i, "undefined") for i in range(1, last + 1))]
     return "(" + ", ".join(parts) + ")", None

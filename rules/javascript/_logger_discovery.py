@@ -18,7 +18,6 @@ import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditor.plugins import parsed_file
 from rules.javascript._logger_api import LoggerApi, logger_api
 from rules.javascript._project import (
     PathsConfig,
@@ -91,6 +90,8 @@ def read_api(root: Path, path: str) -> LoggerApi | None:
         except (OSError, UnicodeDecodeError):
             _APIS[key] = None
         else:
+            from auditor.plugins import parsed_file  # tree-sitter: only when a file is read
+
             _APIS[key] = logger_api(parsed_file(path, text))
     return _APIS[key]
 
