@@ -230,3 +230,58 @@ def test_fixed_commonjs_and_esm_files_pass_node_check(project: Project, audit: A
         assert done.returncode == 0, done.stderr
     done = subprocess.run([NODE, str(root / "a.cjs")], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+# --- the fixed examples and the created logger type-check -----------------------------------
+
+
+@pytest.fixture(scope="module")
+def typescript(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """typescript and Node's types from the npm registry, once for this module."""
+    if shutil.which("npm") is None:
+        pytest.skip("npm is not installed: tsc cannot be fetched")
+    target = tmp_path_factory.mktemp("typescript")
+    done = subprocess.run(
+        ["npm", "install", "--silent", "--no-audit", "--no-fund", "typescript@5.6"],
+        cwd=target,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.skip(f"npm could not install typescript: {done.stderr.strip()[:200]}")
+    return target / "node_modules"
+
+
+STRICT = (
+    '{"compilerOptions": {"strict": true, "noEmit": true, "target": "es2020", '
+    '"module": "esnext", "moduleResolution": "bundler", "jsx": "preserve", '
+    '"lib": ["es2020", "dom"], "paths": {"@/*": ["./src/*"]}}}\n'
+)
+
+
+def test_the_created_logger_and_the_fixed_calls_type_check(
+    project: Project, audit: Audit, typescript: Path
+) -> None:
+    root = project(
+        {
+            "tsconfig.json": STRICT,
+            "src/app/save.ts": "export function save(order: { id: number; total: number },"
+            " user: { email: string }, err: unknown) {\n"
+            "  console.log('saved', order.id, order.total);\n"
+            "  console.warn(`slow ${order.id}`);\n  console.info('user', user.email);\n"
+            "  console.error(err);\n  console.log(order);\n}\n",
+        }
+    )
+    fix(audit)
+    assert (root / "src/lib/logger.ts").is_file()
+    assert "console." not in (root / "src/app/save.ts").read_text()
+    tsc = typescript / "typescript" / "bin" / "tsc"
+    done = subprocess.run(
+        [str(NODE or "node"), str(tsc), "--noEmit", "-p", str(root)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout
