@@ -113,7 +113,7 @@ def stray_client_read(file: ParsedFile, access: JsEnvAccess) -> bool:
     name = access.name
     if name is not None and name.startswith(PUBLIC_PREFIX):
         return False
-    return client_code(file, access.node) is not None
+    return client_code(file, access.node) is not None and not server_only(file, access.node)
 
 
 def client_code(file: ParsedFile, node: Node) -> str | None:
@@ -138,6 +138,41 @@ def client_code(file: ParsedFile, node: Node) -> str | None:
             return None
         current = current.parent
     return "a page, which also renders in the browser"
+
+
+_SERVER_TEST = re.compile(r"typeof\s+window\s*===?\s*['\"]undefined['\"]")
+_CLIENT_TEST = re.compile(r"typeof\s+window\s*!==?\s*['\"]undefined['\"]")
+
+
+def server_only(file: ParsedFile, node: Node) -> bool:
+    """Whether `node` runs on the server alone, as the code checks itself: in the branch
+    of `typeof window === "undefined"` (an `if` or `?:`), or after a statement that returns
+    or throws when `typeof window !== "undefined"` (create-t3-app's getBaseUrl)."""
+    child, current = node, node.parent
+    while current is not None:
+        condition = current.child_by_field_name("condition")
+        if current.type in {"if_statement", "ternary_expression"} and condition is not None:
+            test = file.code(condition)
+            branch = current.child_by_field_name("consequence")
+            if branch is not None and branch.id == child.id and _SERVER_TEST.search(test):
+                return True
+        if current.type in {"statement_block", "program"}:
+            for statement in current.named_children:
+                if statement.start_byte >= child.start_byte:
+                    break
+                if statement.type == "if_statement" and _leaves_client(file, statement):
+                    return True
+        child, current = current, current.parent
+    return False
+
+
+def _leaves_client(file: ParsedFile, statement: Node) -> bool:
+    condition = statement.child_by_field_name("condition")
+    branch = statement.child_by_field_name("consequence")
+    if condition is None or branch is None or not _CLIENT_TEST.search(file.code(condition)):
+        return False
+    last = branch.named_children[-1] if branch.type == "statement_block" else branch
+    return last is not None and last.type in {"return_statement", "throw_statement"}
 
 
 def _function_name(file: ParsedFile, function: Node) -> str | None:
