@@ -67,14 +67,23 @@ class JsConsoleLogging(TreeSitterRule):
     `logger.info("saved", order.id)`, with `import { logger } from '@/lib/logger';`
     added once after the module's imports.
 
-    Fix (unsafe), only when the logger's statement is configured: `logger-import =
-    "import { logger } from '@/lib/logger'"` for ES modules and `logger-require =
-    "const { logger } = require('./lib/logger')"` for CommonJS (`logger-import` may be a
-    require or a plain declaration too; then it serves CommonJS files, not ES modules).
-    The method is mapped by `method-map` (default `log` -> `info`; `trace`, `dir` and
+    Fix (unsafe), on the project's logger: the configured statement (`logger-import =
+    "import { logger } from '@/lib/logger'"` for ES modules, `logger-require = "const {
+    logger } = require('./lib/logger')"` for CommonJS; `logger-import` may be a require or
+    a plain declaration too, then serving CommonJS files), else the logger module found in
+    the file's package (rules/javascript/_logger_discovery.py), else a module the fix
+    creates (rules/javascript/_created_logger.py; its own console calls are not reported:
+    it carries `// audit: ignore-file[console-logging]`). Which source resolves, and when
+    the fix is refused, is in rules/javascript/_logger_plan.py. The logger module is read
+    (rules/javascript/_logger_api.py): `method-map` left at its default follows its
+    methods (`log` -> `debug` when it has `debug` and no console-like `log`; else as
+    below), and the call takes its shape (rules/javascript/_logger_call.py). Values
+    pii-logging's vocabulary names are redacted in the call the fix writes. Without the
+    project's files (a commit's text) the configured statement is used as written, and
+    the method is mapped by `method-map` (default `log` -> `info`; `trace`, `dir` and
     `table` -> `debug`, as debugging aids: hidden at the usual default level, info, and
-    `trace` loses its stack; `method-map = ["table:info"]` keeps a table in sight), and
-    the statement is added unless the module already has it.
+    `trace` loses its stack; `method-map = ["table:info"]` keeps a table in sight); the
+    statement is added unless the module already has it.
     - Module system: `.mjs`/`.mts` are ES modules, `.cjs`/`.cts` CommonJS; else a file
       with import/export statements is an ES module, one using `require`,
       `module.exports` or `exports.x` without them CommonJS; a `.js` file with neither
