@@ -156,13 +156,17 @@ def test_without_git_the_tracker_reports_the_current_state(project, audit) -> No
 def test_shallow_clone_reports_the_current_state(
     history, audit, tmp_path: Path, monkeypatch
 ) -> None:
+    # tests/test_clones.py has deeper shallow clones; this one holds HEAD alone.
     clone = tmp_path.parent / f"{tmp_path.name}-shallow"
     git(tmp_path, "clone", "-q", "--depth", "1", f"file://{tmp_path}", str(clone))
     monkeypatch.chdir(clone)
+    head = git(clone, "rev-parse", "HEAD").strip()
+    date = git(clone, "log", "-1", "--format=%cs").strip()
     state = json.loads(audit("report", "--format", "json").out)
     assert (state["history"], state["history_note"]) == (
-        False,
-        "shallow clone: history is incomplete, showing the current state only",
+        True,
+        f"shallow clone: the history before {head[:7]} ({date}) is unknown, tracking "
+        "starts from it (`git fetch --unshallow` fetches the rest)",
     )
     assert [len(i["open"]) for i in state["issues"]] == [1, 0]
 

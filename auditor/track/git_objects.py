@@ -5,11 +5,12 @@ process for objects), and the errors git gives, as one line."""
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import git
+
+from auditor.track.commit_stats import CommitStats
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,33 +58,34 @@ def repository_of(path: Path) -> tuple[Path | None, str]:
         return None, "a bare repository has no work tree: showing the current state only"
     if not repo.head.is_valid():
         return None, "the repository has no commits yet: showing the current state only"
-    if os.path.exists(os.path.join(repo.git_dir, "shallow")):
-        return None, "shallow clone: history is incomplete, showing the current state only"
     return Path(repo.working_tree_dir), ""
 
 
-_SHORTSTAT = re.compile(
-    r"(\d+) files? changed(?:, (\d+) insertions?\(\+\))?(?:, (\d+) deletions?\(-\))?"
-)
+def shallow_grafts(repo: git.Repo) -> frozenset[str]:
+    """The commits a shallow clone has without their parents (none in a full clone)."""
+    try:
+        with open(os.path.join(repo.git_dir, "shallow"), encoding="ascii") as handle:
+            return frozenset(handle.read().split())
+    except OSError:
+        return frozenset()
 
 
-def first_parent_commits(repo: git.Repo, revision_range: str) -> list[CommitMeta]:
-    """Oldest first, each with its stats against its first parent, from one `git log`
-    (GitPython's Commit.stats would run one process per commit)."""
+def first_parent_commits(
+    repo: git.Repo, revision_range: str, stats: CommitStats | None = None
+) -> list[CommitMeta]:
+    """Oldest first, each with its stats against its first parent: the commits from one
+    `git log`, which reads no blob, and the stats from `stats` (computed for the commits
+    it does not know yet; GitPython's Commit.stats would run one process per commit)."""
     out = run_git(
-        repo,
-        "log",
-        "--first-parent",
-        "--diff-merges=first-parent",
-        "--shortstat",
-        "--format=%x1e%H%x1f%cI%x1f%an%x1f%B%x1f",
-        revision_range,
+        repo, "log", "--first-parent", "--format=%x1e%H%x1f%cI%x1f%an%x1f%B", revision_range
     )
+    chunks = [chunk.split("\x1f") for chunk in out.split("\x1e")[1:]]
+    if stats is None:
+        stats = CommitStats(None)
+    stats.fill(Path(repo.working_tree_dir or repo.git_dir), [chunk[0] for chunk in chunks])
     commits = []
-    for chunk in out.split("\x1e")[1:]:
-        sha, date, author, message, stat = chunk.split("\x1f")
-        match = _SHORTSTAT.search(stat)
-        files, insertions, deletions = (int(g or 0) for g in match.groups()) if match else (0, 0, 0)
+    for sha, date, author, message in chunks:
+        files, insertions, deletions = stats.get(sha)
         message = message.strip()
         commits.append(
             CommitMeta(
@@ -101,6 +103,11 @@ def first_parent_commits(repo: git.Repo, revision_range: str) -> list[CommitMeta
     return commits
 
 
+class MissingBlob(GitError):
+    """A file version this clone does not have and cannot fetch (a partial clone whose
+    remote is gone, a mirror without its large files)."""
+
+
 class GitObjects:
     """Tree listings and blob contents from git's object database."""
 
@@ -108,9 +115,20 @@ class GitObjects:
         self.repo = repo
         self.trees: dict[str, dict[str, str]] = {}
         self.previous: dict[str, dict[str, str]] = {}
+        self.missing: set[str] = set()  # blobs asked for that this clone lacks
+        self.absent: frozenset[str] = frozenset()  # known missing before: never asked for
 
     def blob(self, sha: str) -> bytes:
-        data: bytes = self.repo.odb.stream(bytes.fromhex(sha)).read()
+        """A blob's content; MissingBlob when the clone lacks it (in a partial clone, git
+        fetches it from the promisor remote first, and fails only when it cannot)."""
+        if sha in self.missing or sha in self.absent:
+            self.missing.add(sha)
+            raise MissingBlob(f"{sha[:7]} is missing from this clone")
+        try:
+            data: bytes = self.repo.odb.stream(bytes.fromhex(sha)).read()
+        except ValueError:  # GitPython: "SHA could not be resolved, git returned: missing"
+            self.missing.add(sha)
+            raise MissingBlob(f"{sha[:7]} is missing from this clone") from None
         return data
 
     def files(self, tree: git.Tree) -> dict[str, str]:

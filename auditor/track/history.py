@@ -24,12 +24,15 @@ import git
 from auditor.scan.engine import Engine, backend
 from auditor.scan.source import DecodeError
 from auditor.track.blob_scan import BlobPool, scan_blob
+from auditor.track.commit_stats import CommitStats, fetch_missing
 from auditor.track.git_objects import (
     CommitMeta,
     GitObjects,
+    MissingBlob,
     first_parent_commits,
     open_repo,
     run_git,
+    shallow_grafts,
 )
 from auditor.track.history_cache import HistoryCache
 from auditor.track.pairing import Keyed, LineDiff, pair_in_file
@@ -131,7 +134,10 @@ class Walker:
     def text(self, rel: str, blob: str) -> str | None:
         language = self.language_of(rel)
         assert language is not None
-        data = self.objects.blob(blob)
+        try:
+            data = self.objects.blob(blob)
+        except MissingBlob:
+            return None
         limit = self.engine.max_file_size
         if limit and len(data) > limit:
             return None
@@ -152,7 +158,10 @@ class Walker:
         self.scans += 1
         language = self.language_of(rel)
         assert language is not None
-        result = scan_blob(self.engine, rel, language, self.objects.blob(blob))
+        try:
+            result = scan_blob(self.engine, rel, language, self.objects.blob(blob))
+        except MissingBlob:
+            result = None  # unknown, as a file that does not parse
         self.scanned.remember(key, result)
         return result
 
@@ -181,10 +190,14 @@ class Walker:
         if not wanted:
             return (lambda: None), end
         tasks = []
-        for blob, path in wanted:
+        for blob, path in list(wanted):
             language = self.language_of(path)
             assert language is not None
-            tasks.append((path, language, self.objects.blob(blob)))
+            try:
+                tasks.append((path, language, self.objects.blob(blob)))
+            except MissingBlob:
+                del wanted[(blob, path)]
+                self.prefetched[(blob, path)] = None  # unknown, as a file that does not parse
         results = pool.start(tasks)
 
         def collect() -> None:
@@ -302,7 +315,10 @@ class Walker:
 
     def text_anyway(self, blob: str) -> str:
         """A blob's text for finding lines in it, even where it does not parse."""
-        return self.objects.blob(blob).decode("utf-8", "replace")
+        try:
+            return self.objects.blob(blob).decode("utf-8", "replace")
+        except MissingBlob:
+            return ""
 
     def _renames(
         self,
@@ -378,20 +394,53 @@ BATCH_PATHS = 500_000
 
 
 def tracked_range(
-    repo: git.Repo, since: str | None, started: dt.date | None
+    repo: git.Repo, since: str | None, started: dt.date | None, stats: CommitStats | None = None
 ) -> tuple[str | None, list[CommitMeta]]:
     """The commit whose state tracking starts from (None: an empty tree) and the tracked
     commits after it, oldest first. `started` compares committer dates: a rebased commit
-    lands when it is committed, whatever its author date says."""
+    lands when it is committed, whatever its author date says. In a shallow clone the
+    oldest commit has no parent here, though it had: tracking starts from its state."""
     if since is not None:
         base: str | None = run_git(repo, "rev-parse", "--verify", f"{since}^{{commit}}").strip()
-        return base, first_parent_commits(repo, f"{base}..HEAD")
-    commits = first_parent_commits(repo, "HEAD")
-    if started is None:
-        return None, commits
-    dates = [dt.datetime.fromisoformat(c.date).date() for c in commits]
-    first = next((i for i, d in enumerate(dates) if d >= started), len(commits))
-    return (commits[first - 1].sha if first else None), commits[first:]
+        return base, first_parent_commits(repo, f"{base}..HEAD", stats)
+    commits = first_parent_commits(repo, "HEAD", stats)
+    base = None
+    if started is not None:
+        dates = [dt.datetime.fromisoformat(c.date).date() for c in commits]
+        first = next((i for i, d in enumerate(dates) if d >= started), len(commits))
+        base, commits = (commits[first - 1].sha if first else None), commits[first:]
+    if base is None and commits and commits[0].sha in shallow_grafts(repo):
+        return commits[0].sha, commits[1:]
+    return base, commits
+
+
+def _clone_notes(
+    repo: git.Repo, base: str | None, walker: Walker, stats: CommitStats, fetched: str
+) -> list[str]:
+    """What this clone leaves unknown: the history before a shallow clone's oldest commit,
+    the file versions it lacks (and could not fetch)."""
+    notes = []
+    if base is not None and base in shallow_grafts(repo):
+        date = run_git(repo, "log", "-1", "--format=%cs", base).strip()
+        notes.append(
+            f"shallow clone: the history before {base[:7]} ({date}) is unknown, tracking "
+            "starts from it (`git fetch --unshallow` fetches the rest)"
+        )
+    # A warm walk reads no blob: the blobs found missing before are kept with the stats.
+    stats.note_missing(walker.objects.missing)
+    if stats.missing_blobs:
+        count = len(stats.missing_blobs)
+        notes.append(
+            f"{count} file version{'' if count == 1 else 's'} missing from this clone: "
+            "those files are unknown at the commits that have them"
+        )
+    if stats.unknown:
+        count = len(stats.unknown)
+        notes.append(
+            f"the lines changed by {count} commit{'' if count == 1 else 's'} are unknown "
+            "(file versions missing from this clone)"
+        )
+    return ([fetched] if fetched else []) + notes
 
 
 def walk(
@@ -415,8 +464,10 @@ def walk(
     relative = project_root.resolve().relative_to(top.resolve()).as_posix()
     prefix = "" if relative == "." else relative + "/"
     repo = open_repo(top)
+    stats = CommitStats(cache.folder / "commit-stats" if cache is not None else None)
     try:
-        base, commits = tracked_range(repo, since, started)
+        fetched, absent = fetch_missing(top, "HEAD")  # a partial clone's blobs, at once
+        base, commits = tracked_range(repo, since, started, stats)
         shas = [c.sha for c in commits]
         resumed = cache.load(base, shas) if cache is not None else None
     finally:
@@ -427,6 +478,7 @@ def walk(
     repo = open_repo(top)
     try:
         walker = Walker(repo, prefix, engine, language_of)
+        walker.objects.absent = absent
         if resumed is not None:
             baseline, baseline_unreadable, records, state, ever = resumed
             walker.ever_unreadable |= ever
@@ -471,6 +523,9 @@ def walk(
             head += tuple(sources.head())
             reason = sources.note(shas, head_sha)
             unsnapshotted = sources.unsnapshotted()
+        clone = _clone_notes(repo, base, walker, stats, fetched)
+        stats.save()
+        reason = "; ".join(note for note in (*clone, reason) if note)
         return History(
             available=True,
             reason=reason,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from auditor.scan.engine import Engine
 from auditor.scan.generated import HEAD
-from auditor.track.git_objects import GitObjects, open_repo
+from auditor.track.git_objects import GitObjects, MissingBlob, open_repo
 
 
 def skipped_at_head(
@@ -32,7 +32,10 @@ def skipped_at_head(
                 continue
             rel = path[len(prefix) :]
             # Whole: a stream left half read would garble git's next answer on the pipe.
-            head = objects.blob(sha)[:HEAD].decode("utf-8", "replace")
+            try:
+                head = objects.blob(sha)[:HEAD].decode("utf-8", "replace")
+            except MissingBlob:
+                continue  # not in this clone: the history says it is unknown
             reason = engine.skip_reason(rel, head)
             if reason is not None:
                 found.append((rel, reason))

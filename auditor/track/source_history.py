@@ -10,7 +10,7 @@ import git
 
 from auditor.config import SourceSettings
 from auditor.sources.report import BROKEN_FILE_CODES, ContentKey, SourceReport
-from auditor.track.git_objects import run_git
+from auditor.track.git_objects import MissingBlob, run_git
 from auditor.track.history import Walker
 from auditor.track.merge_base import map_lines, pair
 from auditor.track.records import Sighting
@@ -183,7 +183,10 @@ class SourceHistory:
         cached = self._texts.get(blob)
         if cached is None:
             assert self.walker is not None
-            cached = self.walker.objects.blob(blob).decode("utf-8", "replace").splitlines()
+            try:
+                cached = self.walker.objects.blob(blob).decode("utf-8", "replace").splitlines()
+            except MissingBlob:
+                cached = []  # not in this clone: its findings pair by content alone
             if len(self._texts) > 256:
                 self._texts.clear()
             self._texts[blob] = cached
