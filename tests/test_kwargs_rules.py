@@ -132,7 +132,8 @@ def test_suppression_comment(project, audit) -> None:
 def test_rules_command_explains_both(audit) -> None:
     out = audit("rules", "unvalidated-kwargs").out
     assert "mass assignment" in out
-    assert "Unpack[BookingUpdate]" in out
+    assert "unvalidated-kwargs (critical; python; unsafe fix)" in out
+    assert "BookingCreate.model_validate(kwargs).model_dump(exclude_unset=True)" in out
     assert "unsafe fix" in audit("rules", "ignored-kwargs").out
 
 
