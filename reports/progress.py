@@ -19,10 +19,12 @@ import markupsafe
 
 from auditor.track.state import COMPLETE, SEVERITIES, IssueState, TrackerState
 from reports.burn_down import burn_down
+from reports.headline import FOLD, fixed_cell, issues_line, not_started, severity_line, started
 
 if TYPE_CHECKING:
     import jinja2
 
+PERIOD_LABELS = {"day": "Day", "week": "Week", "month": "Month"}
 STATUS_LABELS = {
     "complete": "Complete",
     "in-progress": "In progress",
@@ -51,23 +53,26 @@ def unattributed(issue: IssueState) -> int:
 
 
 def fixable_words(safe: int, unsafe: int) -> str:
-    """`3 fixable (2 safe, 1 with `--unsafe-fixes`)`, or '' when nothing is."""
+    """`2 fixable with `audit scan --fix`, 1 more with `--unsafe-fixes``: the safe count
+    alone is what `--fix` does; the unsafe ones are said apart. '' when none."""
     if not safe + unsafe:
         return ""
     if not unsafe:
         return f"{safe} fixable with `audit scan --fix`"
-    return f"{safe + unsafe} fixable ({safe} safe, {unsafe} with `--unsafe-fixes`)"
+    more = f"{unsafe} more with `--unsafe-fixes` (to review)"
+    return f"{safe} fixable with `audit scan --fix`, {more}" if safe else more.replace(" more", "")
 
 
 def fixable_summary(state: TrackerState) -> str:
-    total = state.fixable_safe + state.fixable_unsafe
-    if not total:
+    safe, unsafe = state.fixable_safe, state.fixable_unsafe
+    if not safe + unsafe:
         return ""
-    verb = "is" if total == 1 else "are"
-    return (
-        f"{total} of the open findings {verb} fixable with `audit scan --fix` "
-        f"({state.fixable_safe} safe, {state.fixable_unsafe} more with `--unsafe-fixes`)."
-    )
+    text = f"{plural(safe, 'open finding')} {'is' if safe == 1 else 'are'} fixable with `audit scan --fix`"
+    if unsafe:
+        text += (
+            f"; {unsafe} more with `audit scan --fix --unsafe-fixes`, whose changes need a review"
+        )
+    return text + "."
 
 
 def unreadable_summary(state: TrackerState, path: Callable[[str], str] = str) -> str:
@@ -229,17 +234,21 @@ def _environment(html: bool) -> jinja2.Environment:
         unattributed=unattributed,
         fixable_words=fixable_words,
         progress_words=progress_words,
+        issues_line=issues_line,
+        severity_line=severity_line,
+        started=started,
+        not_started=not_started,
+        fixed_cell=fixed_cell,
+        fold=FOLD,
         link=markdown_link,
     )
     return env
 
 
 def _context(state: TrackerState, cap: int, html: bool) -> dict[str, object]:
-    counts = {label: sum(1 for i in state.issues if i.severity == label) for label in SEVERITIES}
     code: Callable[[str], str] = str if html else markdown_code
     return {
         "state": state,
-        "counts": counts,
         "completed": completed(state),
         "pending": pending(state),
         "excluded": excluded(state),
@@ -252,7 +261,7 @@ def _context(state: TrackerState, cap: int, html: bool) -> dict[str, object]:
         "cap": cap,
         "severities": SEVERITIES,
         "chart": burn_down(state) if html else None,
-        "period_label": "Month" if state.trend_period == "month" else "Week",
+        "period_label": PERIOD_LABELS.get(state.trend_period, "Week"),
     }
 
 

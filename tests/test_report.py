@@ -257,20 +257,20 @@ def test_markdown_text_escapes_only_what_is_markup() -> None:
 
 def test_trend_table() -> None:
     trend = (
-        TrendRow("2025-W41", 2, {"critical": 3, "high": 2, "medium": 0, "low": 1}, 4, 0, 0),
+        TrendRow("2025-W41", 2, {"critical": 3, "high": 2, "medium": 0, "low": 1}, 4, 0, 0, 3),
         TrendRow("2025-W42", 5, {"critical": 1, "high": 0, "medium": 0, "low": 1}, 4, 1, 2),
     )
     md = render_markdown(state(issue(), trend=trend))
     assert section(md, "Trend") == (
         "By week: open findings at the end of the week by the issue's severity (untracked "
-        "and won't-fix left out), findings fixed and introduced in it, files that could not "
-        "be read at its end.\n"
+        "and won't-fix left out), findings fixed, removed and introduced in it, files that "
+        "could not be read at its end.\n"
         "\n"
         "| Week | Commits | Open critical | Open high | Open medium | Open low | Fixed "
-        "| Introduced | Unreadable files |\n"
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|\n"
-        "| 2025-W41 | 2 | 3 | 2 | 0 | 1 | 4 | 0 | 0 |\n"
-        "| 2025-W42 | 5 | 1 | 0 | 0 | 1 | 4 | 1 | 2 |\n"
+        "| Removed | Introduced | Unreadable files |\n"
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n"
+        "| 2025-W41 | 2 | 3 | 2 | 0 | 1 | 4 | 3 | 0 | 0 |\n"
+        "| 2025-W42 | 5 | 1 | 0 | 0 | 1 | 4 | 0 | 1 | 2 |\n"
     )
     monthly = render_markdown(state(issue(), trend=trend[:1], trend_period="month"))
     assert "| Month | Commits |" in monthly and "By month: " in monthly
@@ -389,7 +389,9 @@ def test_header_names_the_range_removed_and_excluded() -> None:
         "- **Status:** In progress, 1 of 2 findings fixed (50 %)\n"
         "- **Removed:** 1 finding went with deleted or untracked files (not counted as progress)\n"
         "- **Excluded:** 1 open finding of won't-fix issues (left out of the totals)\n"
-        "- **Issues:** 2 (1 Critical, 0 High, 0 Medium, 1 Low)\n"
+        "- **Issues:** 2: 0 complete, 1 in progress, 0 not started, 1 won't fix (left out of "
+        "progress)\n"
+        "- **By severity:** Critical 0/1 complete\n"
         "\n"
         "## Completed\n"
     )
@@ -452,11 +454,11 @@ def test_next_actions_order_and_fixable_counts() -> None:
     done = issue("HIGH-9", severity="high", status="complete", percent=100)
     md = render_markdown(state(low, crit_small, crit_big, done))
     assert section(md, "Next actions") == (
-        "4 of the open findings are fixable with `audit scan --fix` (2 safe, 2 more with "
-        "`--unsafe-fixes`).\n"
+        "2 open findings are fixable with `audit scan --fix`; 2 more with `audit scan --fix "
+        "--unsafe-fixes`, whose changes need a review.\n"
         "\n"
-        "1. **CRIT-1** Bare except blocks (Critical): 3 open, 3 fixable (1 safe, 2 with "
-        "`--unsafe-fixes`)\n"
+        "1. **CRIT-1** Bare except blocks (Critical): 3 open, 1 fixable with `audit scan "
+        "--fix`, 2 more with `--unsafe-fixes` (to review)\n"
         "2. **CRIT-2** Bare except blocks (Critical): 1 open, 1 fixable with `audit scan --fix`\n"
         "3. **LOW-2** Bare except blocks (Low): 5 open\n"
     )

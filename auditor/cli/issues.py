@@ -65,7 +65,7 @@ def issues_sync(config_file: Path | None) -> None:
     source's findings, one issue for the source: `rules: ['mypy:*']`); start the file,
     tracking from today, when there is none."""
     from auditor.scan.run import open_project
-    from auditor.track.issues_file import NewIssue, append_issues, start_issues_file
+    from auditor.track.issues_append import NewIssue, append_issues, start_issues_file
     from auditor.track.progress import issues_path, tracker_state
 
     project = open_project(Path.cwd(), config_file)

@@ -55,10 +55,10 @@ _REPORT_SUFFIXES = {"markdown": ".md", "html": ".html", "json": ".json"}
 )
 @click.option(
     "--trend",
-    type=click.Choice(["auto", "week", "month"]),
+    type=click.Choice(["auto", "day", "week", "month"]),
     default="auto",
     show_default=True,
-    help="The trend table's period (auto: months for ranges over half a year).",
+    help="The trend table's period (auto: days up to six weeks, weeks up to a year, then months).",
 )
 @no_cache_option
 @config_option

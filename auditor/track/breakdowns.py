@@ -12,15 +12,21 @@ from auditor.track.state import AreaTotal, AuthorTotal, IssueState, TimelinePoin
 
 
 def auto_period(commits: Sequence[CommitRecord]) -> str:
+    """Days for a range of up to six weeks, weeks up to a year, months beyond: a trend
+    table of a few dozen rows at most."""
     if len(commits) < 2:
-        return "week"
+        return "day"
     first = dt.datetime.fromisoformat(commits[0].date)
     last = dt.datetime.fromisoformat(commits[-1].date)
-    return "month" if (last - first).days > 183 else "week"
+    days = (last.date() - first.date()).days
+    return "day" if days <= 42 else "week" if days <= 366 else "month"
 
 
 def period_of(date: str, period: str) -> str:
+    """The period a commit falls in, by the date its own clock says (as `git log`)."""
     day = dt.datetime.fromisoformat(date).date()
+    if period == "day":
+        return day.isoformat()
     if period == "month":
         return f"{day.year}-{day.month:02d}"
     year, week, _ = day.isocalendar()
@@ -32,20 +38,30 @@ def trend(
     fixed_at: Iterable[CommitRecord],
     introduced_at: Iterable[CommitRecord],
     period: str,
+    removed_at: Iterable[CommitRecord] = (),
 ) -> tuple[TrendRow, ...]:
-    """One row per week or month: open counts at its end, fixes and regressions in it.
-    `fixed_at` and `introduced_at` hold a commit per finding fixed or introduced."""
+    """One row per period with commits: open counts at its end, fixes, removals and
+    regressions in it. `fixed_at`, `introduced_at` and `removed_at` hold a commit per
+    finding. The first point (the base, where tracking starts) gives no row of its own:
+    a period before the tracked range has no commit to show."""
     fixed_in = Counter(period_of(commit.date, period) for commit in fixed_at)
     introduced_in = Counter(period_of(commit.date, period) for commit in introduced_at)
+    removed_in = Counter(period_of(commit.date, period) for commit in removed_at)
     rows: dict[str, TrendRow] = {}
     count: Counter[str] = Counter()
-    for number, point in enumerate(timeline):
+    for point in timeline[1:]:
         if point.date is None:
             continue
         key = period_of(point.date, period)
-        count[key] += number > 0  # the first point is the base: where tracking starts
+        count[key] += 1
         rows[key] = TrendRow(
-            key, count[key], point.open, fixed_in[key], introduced_in[key], point.unreadable
+            key,
+            count[key],
+            point.open,
+            fixed_in[key],
+            introduced_in[key],
+            point.unreadable,
+            removed_in[key],
         )
     return tuple(rows.values())
 

@@ -18,6 +18,7 @@ from auditor.scan.cache import findings_key
 from auditor.scan.discovery import language_of
 from auditor.scan.loading import plugins_refused
 from auditor.scan.run import Project, ScanOutcome, default_jobs, language_filter, scan
+from auditor.track.declared import declared_since
 from auditor.track.git_objects import GitError, open_repo, repository_of
 from auditor.track.history import walk
 from auditor.track.history_cache import HistoryCache
@@ -166,7 +167,9 @@ def tracker_state(
     skipped = skipped_at_head(
         top, project.config.root, engine, language_filter(project.config, engine)
     )
-    return issues, replace(state, skipped=skipped)
+    decided = declared_since(top, issues_path(project), issues) if history.available else {}
+    dated = tuple(replace(i, declared_since=decided.get(i.id)) for i in state.issues)
+    return issues, replace(state, skipped=skipped, issues=dated)
 
 
 @dataclass(frozen=True, slots=True)

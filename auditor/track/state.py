@@ -130,6 +130,7 @@ class IssueState:
     fixable_safe: int
     fixable_unsafe: int
     suppressed: tuple[OutcomeRef, ...] = ()  # silenced by `audit: ignore` comments: excluded
+    declared_since: str | None = None  # the date issues.yaml took its declared status
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,12 +159,13 @@ class TimelinePoint:
 
 @dataclass(frozen=True, slots=True)
 class TrendRow:
-    period: str  # "2025-10" or "2025-W42"
+    period: str  # "2025-10-14", "2025-W42" or "2025-10"
     commits: int
     open: Mapping[str, int]  # at the end of the period, by issue severity
     fixed: int  # credited to the period's commits
     introduced: int
     unreadable: int  # at the end of the period
+    removed: int = 0  # with their files, or moved out of scope
 
 
 @dataclass(frozen=True, slots=True)

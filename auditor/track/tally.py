@@ -29,11 +29,9 @@ from dataclasses import dataclass
 from auditor.track.breakdowns import areas, authors, auto_period, trend
 from auditor.track.issues_file import Issue, IssuesFile
 from auditor.track.records import (
-    FIRST_SEEN,
     FIXED,
     MOVED,
     NEW,
-    OUT_OF_SCOPE,
     REMOVED,
     REOPENED,
     SUPPRESSED,
@@ -41,6 +39,7 @@ from auditor.track.records import (
     History,
     Sighting,
 )
+from auditor.track.replay import Credit, Replay
 from auditor.track.state import (
     COMPLETE,
     DECLARED,
@@ -56,7 +55,6 @@ from auditor.track.state import (
     IssueState,
     OutcomeRef,
     SeverityTotal,
-    TimelinePoint,
     TrackerState,
     Unreadable,
     UntrackedGroup,
@@ -74,108 +72,6 @@ class Options:
 
 def _percent(fixed: int, open_: int) -> int:
     return 100 if fixed + open_ == 0 else (100 * fixed) // (fixed + open_)
-
-
-@dataclass(frozen=True, slots=True)
-class _Credit:
-    kind: str  # fixed | removed | suppressed
-    sighting: Sighting
-    commit: CommitRecord | None
-    unknown_since: str | None
-    outcome: str = ""  # as the report names it, when not `kind`: moved out of scope
-
-
-class _Replay:
-    """One pass over the commits: the standing credit of every finding that left (the
-    last disappearance not undone by a reappearance), the commit that introduced each
-    finding, and the open counts after every commit."""
-
-    def __init__(
-        self,
-        history: History,
-        severity_of: Callable[[Sighting], str | None],
-        scope_of: Callable[[Sighting], str | None],
-    ) -> None:
-        present = {s.identity: s for s in history.baseline}
-        self.credits: dict[str, _Credit] = {}
-        self.withdrawn: list[_Credit] = []  # fixes undone by the finding's return
-        self.introduced: dict[str, tuple[str, CommitRecord]] = {}
-        counts: Counter[str] = Counter()
-        for sighting in present.values():
-            label = severity_of(sighting)
-            if label:
-                counts[label] += 1
-        points = [
-            TimelinePoint(
-                history.base_sha,
-                history.base_date,
-                _by_severity(counts),
-                history.baseline_unreadable,
-            )
-        ]
-        # Without a base, the first commit brings the code as it was: what it holds is
-        # where tracking starts, not a regression.
-        root = history.commits[0].sha if history.commits and history.base_sha is None else None
-        for commit in history.commits:
-            for event in commit.events:
-                identity, sighting = event.sighting.identity, event.sighting
-                if event.kind in (FIXED, REMOVED, SUPPRESSED):
-                    gone = present.pop(identity, None)
-                    if gone is not None and (label := severity_of(gone)):
-                        counts[label] -= 1
-                    attributed = commit if event.unknown_since is None else None
-                    self.credits[identity] = _Credit(
-                        event.kind, sighting, attributed, event.unknown_since
-                    )
-                elif event.kind == MOVED:
-                    before = present.get(identity)
-                    if before is not None and scope_of(before) != scope_of(sighting):
-                        self._crossed(before, sighting, commit, scope_of)
-                    if before is not None and (label := severity_of(before)):
-                        counts[label] -= 1
-                    present[identity] = sighting
-                    if label := severity_of(sighting):
-                        counts[label] += 1
-                else:  # new, reopened, first-seen
-                    if identity not in present and (label := severity_of(sighting)):
-                        counts[label] += 1
-                    present[identity] = sighting
-                    undone = self.credits.pop(identity, None)
-                    if undone is not None and undone.kind == FIXED and undone.commit is not None:
-                        self.withdrawn.append(undone)
-                    counted = severity_of(sighting) is not None
-                    if event.kind in (NEW, REOPENED) and commit.sha != root and counted:
-                        self.introduced[identity] = (event.kind, commit)
-                    elif event.kind == FIRST_SEEN:
-                        self.introduced.pop(identity, None)
-            points.append(
-                TimelinePoint(commit.sha, commit.date, _by_severity(counts), commit.unreadable)
-            )
-        self.timeline = tuple(points) if history.available else ()
-
-    def _crossed(
-        self,
-        before: Sighting,
-        now: Sighting,
-        commit: CommitRecord,
-        scope_of: Callable[[Sighting], str | None],
-    ) -> None:
-        """A finding moved from one issue's paths to another's (or to none): it leaves the
-        first as *moved out of scope*, so that no finding vanishes from an issue without an
-        outcome; coming back undoes that."""
-        left = self.credits.get(before.identity)
-        if (
-            left is not None
-            and left.outcome == OUT_OF_SCOPE
-            and scope_of(left.sighting) == scope_of(now)
-        ):
-            del self.credits[before.identity]
-        elif scope_of(before) is not None:
-            self.credits[before.identity] = _Credit(REMOVED, before, commit, None, OUT_OF_SCOPE)
-
-
-def _by_severity(counts: Counter[str]) -> dict[str, int]:
-    return {label: counts[label] for label in SEVERITIES}
 
 
 def build_state(
@@ -200,7 +96,7 @@ def build_state(
         issue = issue_of(sighting)
         return None if issue is None else issue.id
 
-    replay = _Replay(history, counted_severity, scope_of)
+    replay = Replay(history, counted_severity, scope_of)
     by_commit = {c.sha: c for c in history.commits}
     open_by_issue: dict[str, list[Sighting]] = defaultdict(list)
     untracked: dict[str, list[Sighting]] = defaultdict(list)
@@ -210,7 +106,7 @@ def build_state(
             untracked[sighting.finding.rule_id].append(sighting)
         else:
             open_by_issue[issue.id].append(sighting)
-    credits_by_issue: dict[str, list[_Credit]] = defaultdict(list)
+    credits_by_issue: dict[str, list[Credit]] = defaultdict(list)
     for credit in replay.credits.values():
         issue = issue_of(credit.sighting)
         if issue is not None:
@@ -246,7 +142,9 @@ def build_state(
     counted = [s for s in states if not s.excluded]
     total_open = sum(len(s.open) for s in counted)
     total_fixed = sum(len(s.fixed) for s in counted)
-    if all(s.status in (COMPLETE, WONT_FIX) for s in states):
+    if not states:
+        overall = NOT_STARTED  # nothing declared yet: not "complete, 0 of 0"
+    elif all(s.status in (COMPLETE, WONT_FIX) for s in states):
         overall = COMPLETE
     elif total_fixed or any(s.status in (COMPLETE, IN_PROGRESS, UNKNOWN) for s in states):
         overall = IN_PROGRESS
@@ -288,7 +186,7 @@ def build_state(
         ),
         totals=_totals(states),
         timeline=replay.timeline,
-        trend=trend(replay.timeline, fixed_at, introduced_at, period),
+        trend=trend(replay.timeline, fixed_at, introduced_at, period, removed_at),
         trend_period=period,
         authors=authors(history.commits, fixed_at, removed_at, introduced_at),
         areas=areas(counted, options.area_depth),
@@ -307,7 +205,7 @@ def _refs(sightings: Iterable[Sighting]) -> list[FindingRef]:
     return sorted(refs, key=lambda r: (r.path, r.line, r.column, r.rule_id))
 
 
-def _outcome(credit: _Credit) -> OutcomeRef:
+def _outcome(credit: Credit) -> OutcomeRef:
     finding = credit.sighting.finding
     return OutcomeRef(
         finding.rule_id,
@@ -324,11 +222,11 @@ def _issue_state(
     issue: Issue,
     issues: IssuesFile,
     open_: Sequence[Sighting],
-    credits: Sequence[_Credit],
+    credits: Sequence[Credit],
     events: Counter[tuple[str, str]],
     withdrawn: Counter[str],
     history: History,
-    replay: _Replay,
+    replay: Replay,
     by_commit: Mapping[str, CommitRecord],
     options: Options,
 ) -> IssueState:
