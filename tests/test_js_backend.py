@@ -257,15 +257,15 @@ def _config(options: dict[str, object]) -> Config:
 
 def test_each_implementation_receives_only_its_own_options() -> None:
     active = resolve_rules(
-        _config({"allow": ("scripts/",), "logger-import": "import log from 'x'"}),
+        _config({"allow": ("scripts/",), "logger-require": "const log = require('x')"}),
         load_rules(),
         select=["console-logging"],
     )
     by_language = {"python" in a.cls.languages: dict(a.options) for a in active}
     assert by_language[False]["allow"] == ("scripts/",)
-    assert by_language[False]["logger-import"] == "import log from 'x'"
+    assert by_language[False]["logger-require"] == "const log = require('x')"
     assert by_language[True]["allow"] == ("scripts/",)
-    assert "logger-import" not in by_language[True]
+    assert "logger-require" not in by_language[True]
 
 
 def test_unknown_option_is_checked_against_every_implementation() -> None:
