@@ -28,7 +28,8 @@ from rules._env_message import (
     env_message,
     holder,
 )
-from rules.javascript._env_examples import FIX_INVALID, FIX_VALID, INVALID, VALID
+from rules.javascript._env_examples import INVALID, VALID
+from rules.javascript._env_fix_examples import FIX_INVALID, FIX_VALID
 from rules.javascript.env_app import disk_loader, is_nextjs
 from rules.javascript.env_fix import project_fix
 from rules.javascript.env_inventory import js_env_reads
