@@ -323,10 +323,10 @@ def test_rules_lists_one_row_per_id_and_explains_every_implementation(project, a
     project({})
     rows = {line.split()[0]: line.split() for line in audit("rules").out.splitlines()}
     assert rows["console-logging"][1:4] == ["critical", "javascript,python,typescript", "unsafe"]
-    assert rows["unvalidated-env"][1:4] == ["high", "javascript,python,typescript", "-"]
+    assert rows["unvalidated-env"][1:4] == ["high", "javascript,python,typescript", "unsafe"]
     explained = audit("rules", "unvalidated-env").out
-    assert "unvalidated-env (high; python; no fix)" in explained
-    assert "\nunvalidated-env (high; javascript, typescript; no fix)\n" in explained
+    assert "unvalidated-env (high; python; unsafe fix)" in explained
+    assert "\nunvalidated-env (high; javascript, typescript; unsafe fix)\n" in explained
 
 
 # --- the engine ---------------------------------------------------------------------------
