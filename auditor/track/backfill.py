@@ -164,6 +164,22 @@ def checked_paths(settings: SourceSettings, config: Config) -> tuple[str, ...]:
     return default_paths(settings, config) if settings.kind != "tsc" else config.include
 
 
+def sparse_cone(prefix: str, relevant: Sequence[Sequence[str]]) -> tuple[str, ...] | None:
+    """The folders (from the top) a work tree needs for sources that read `relevant`: each
+    path's folder (a path named like a file, `pyproject.toml`, stands for the folder it
+    is in, whose own files cone mode checks out anyway); None: the whole tree."""
+    folders: dict[str, None] = {}
+    for paths in relevant:
+        for path in paths:
+            if path == ".":
+                return None
+            last = posixpath.basename(path)
+            folder = posixpath.dirname(path) if "." in last[1:] else path
+            folders[posixpath.normpath(prefix + folder) if folder else prefix.rstrip("/")] = None
+    chosen = tuple(f for f in folders if f)
+    return chosen if chosen else ((prefix.rstrip("/"),) if prefix else ())
+
+
 def commits_in_range(top: Path, since: str | None) -> list[str]:
     """The first-parent commits from `since` (included) to HEAD, oldest first; from the
     first commit without `since`."""
@@ -256,7 +272,9 @@ def _checked(task: Task) -> Done:
     by_name = {s.name: s for s in setting.config.sources}
     chosen = [by_name[name] for name in task.sources]
     try:
-        with checked_out(setting.top, setting.folder / task.commit, task.commit) as tree:
+        cone = sparse_cone(setting.prefix, [relevant_paths(s, setting.config) for s in chosen])
+        folder = setting.folder / task.commit
+        with checked_out(setting.top, folder, task.commit, cone) as tree:
             if setting.setup is None:
                 link_dependencies(setting.top, tree, setting.dependencies)
             else:  # never both: `npm ci` would empty the current node_modules through a link
