@@ -122,10 +122,6 @@ class Cache:
             return entry
         return None
 
-    def by_content(self, rel: str, blob: str) -> Entry | None:
-        entry = self.entries.get(rel)
-        return entry if entry is not None and entry.blob == blob else None
-
     def store(self, rel: str, entry: Entry) -> None:
         self.entries[rel] = entry
         self.used.add(rel)

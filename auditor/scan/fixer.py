@@ -40,11 +40,6 @@ def fixable(finding: Finding, unsafe: bool) -> bool:
     return finding.fix_for(unsafe) is not None
 
 
-def in_file_fixable(finding: Finding, unsafe: bool) -> bool:
-    """Whether the per-file fixer has a fix of `finding` to apply at this level."""
-    return Level(unsafe).pick_in_file(finding) is not None
-
-
 @dataclass(frozen=True, slots=True)
 class Level:
     """Which fixes a run applies: unsafe ones too, and alternatives or only `fix`."""

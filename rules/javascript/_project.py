@@ -24,13 +24,6 @@ _JSON: dict[tuple[str, int, int], object] = {}
 MAX_EXTENDS = 8
 
 
-def _decoded(data: bytes) -> str | None:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None
-
-
 def read_json(path: Path) -> object:
     """The JSON value in the file (comments and trailing commas allowed, as tsconfig
     has them), or None when it is missing or unreadable."""

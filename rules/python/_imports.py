@@ -78,7 +78,6 @@ class Insertions:
     _imports_after: dict[int, list[tuple[str, cst.SimpleStatementLine]]] = field(
         default_factory=dict
     )
-    _new_section: int | None = None  # a new section goes above this statement
     _section_lines: dict[int, list[tuple[str, cst.SimpleStatementLine]]] = field(
         default_factory=dict
     )
@@ -118,7 +117,6 @@ class Insertions:
             self._into((same or stdlib)[0], module.lower(), line)
         elif is_stdlib(module) and sections:
             # A standard-library section of its own, above the others.
-            self._new_section = sections[0][0]
             self._section_lines.setdefault(sections[0][0], []).append((module.lower(), line))
         else:
             return False
@@ -182,7 +180,6 @@ class Insertions:
             self._imports_after.setdefault(last, []).append(("\x7f" + module, spaced))
         elif sections:
             # A section of its own above the first one, after a new standard-library one.
-            self._new_section = sections[0][0]
             spaced = line.with_changes(leading_lines=[cst.EmptyLine()])
             self._section_lines.setdefault(sections[0][0], []).append(("\x7f" + module, spaced))
         else:
