@@ -44,6 +44,14 @@ SEARCH_DIRS = (
 )
 SEARCH_NAMES = ("logger", "log", "logging")
 SOURCES = (".ts", ".mts", ".cts", ".tsx", ".js", ".mjs", ".cjs")
+# The rule's PROJECT_FILES for the search: the result cache stamps these in each folder
+# from a scanned file up to the root, so an edit of the logger module refreshes the fix.
+WATCHED = tuple(
+    posixpath.join(folder, f"{name}{suffix}")
+    for folder in SEARCH_DIRS
+    for name in SEARCH_NAMES
+    for suffix in (".*", "/index.*")
+)
 _TS = (".ts", ".mts", ".cts", ".tsx")
 
 _APIS: dict[tuple[str, int, int], LoggerApi | None] = {}

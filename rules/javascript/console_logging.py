@@ -26,6 +26,7 @@ from rules.javascript._logger_config import (
     parse_method_map,
     parse_style,
 )
+from rules.javascript._logger_discovery import WATCHED
 from rules.javascript._logger_plan import REQUIRE_EXAMPLE, Plan, file_plan
 from rules.javascript._pii_values import JsClassifier, JsRedactor, arguments_of
 from rules.javascript.paths import TEST_FILES, matches
@@ -125,8 +126,10 @@ class JsConsoleLogging(TreeSitterRule):
       a template.
     Results that depend on package.json or tsconfig are read from the project's files
     (see rules/javascript/_project.py); a change to one of them refreshes the cached
-    results. Only the files in a scanned file's directory and its parents are watched: a
-    tsconfig `extends` to a file elsewhere is read but not watched.
+    results, and so does an edit of a logger module at one of the places searched for it
+    (`src/lib/logger.ts`, ...), looked for from each of those folders. Only those files
+    are watched: a tsconfig `extends` to a file elsewhere, or a configured module
+    elsewhere, is read but not watched.
     The fix is unsafe because output moves from the console to the logger (and its
     arguments are formatted by it); promote it with `extend-safe-fixes =
     ["console-logging"]`.
@@ -134,7 +137,7 @@ class JsConsoleLogging(TreeSitterRule):
 
     id = "console-logging"
     url = rule_url(id)
-    PROJECT_FILES = ("package.json", "tsconfig*.json", "jsconfig*.json")
+    PROJECT_FILES = ("package.json", "tsconfig*.json", "jsconfig*.json", *WATCHED)
     severity = Severity.CRITICAL
     languages = frozenset({"javascript", "typescript"})
     message = "`console` call writes to the console; log through the project's logger"

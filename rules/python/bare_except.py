@@ -22,7 +22,7 @@ from rules._docs import rule_url
 from rules.python._code import code_of
 from rules.python._exits import always_reraises, sometimes_reraises
 from rules.python._imports import imported_modules
-from rules.python._logger_discovery import LOGGER_IMPORT, discover
+from rules.python._logger_discovery import LOGGER_IMPORT, LOGGER_MODULES, discover
 from rules.python._narrow import Narrowing, Place, silent
 from rules.python._narrowing_examples import NARROWING_EXAMPLES
 
@@ -80,6 +80,8 @@ class BareExcept(Rule):
     triggers = (re.compile(r"except[\s\\]*:"), "BaseException")
     fix_description = "name the exception type"
     OPTIONS = {LOGGER_IMPORT: ""}
+    # The silent handler's log line is on the project's logger: where it is looked for.
+    PROJECT_FILES = LOGGER_MODULES
 
     METADATA_DEPENDENCIES = (ScopeProvider,)
 

@@ -21,7 +21,7 @@ from rules.python._code import code_of
 from rules.python._console_examples import INVALID, VALID
 from rules.python._console_fix import logger_call, redacted
 from rules.python._imports import Insertions, imported_modules
-from rules.python._logger_discovery import LOGGER_IMPORT, discover
+from rules.python._logger_discovery import LOGGER_IMPORT, LOGGER_MODULES, discover
 from rules.python._logger_fix import (
     LoggerPlan,
     bind_logger,
@@ -72,7 +72,9 @@ class ConsoleLogging(Rule):
       structlog's `get_logger()`, loguru's `logger`) or a `get_logger` function. It is read,
       never imported, and imported only where its file resolves from the scanned file (its
       package root, or a folder its imports resolve from); otherwise the fix falls back to
-      `logging.getLogger(__name__)` and its description says why. The call takes the
+      `logging.getLogger(__name__)` and its description says why. An edit of a module at
+      one of the places searched refreshes cached results (a module `logger-import` names
+      elsewhere is read but not watched). The call takes the
       logger's shape: `%` arguments for the standard library's, `{}` for loguru's, an
       event and keywords for structlog's (`logger.info("saved", order_id=order.id)`); a
       logger of the project's own class gets the nearest method it has for the level.
@@ -115,8 +117,8 @@ class ConsoleLogging(Rule):
     triggers = (re.compile(r"print(?<![\w.]print)[\s\\)]*\("), "builtins")
     fix_applicability = "unsafe"
     OPTIONS = {"allow": (), "stdout-level": "info", "stderr-level": "error", LOGGER_IMPORT: ""}
-    # Where a project's logger is looked for first (its other places are not watched).
-    PROJECT_FILES = ("logger.py", "log.py", "logging_config.py", "log_config.py")
+    # Where a project's logger is looked for: an edit of one refreshes cached results.
+    PROJECT_FILES = LOGGER_MODULES
     # Qualified names are asked of the scope for the few nodes that need them: resolving
     # QualifiedNameProvider (and ParentNodeProvider) for every node of every file that
     # merely contains "print" made the rule several times slower.
