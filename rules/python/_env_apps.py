@@ -137,6 +137,17 @@ def default_module(app: App, readers: Sequence[str], files: ProjectFiles) -> str
     return _join(folder, "env_settings.py") if taken else wanted
 
 
+def stranded_script(app: App, path: str, text: str, files: ProjectFiles) -> bool:
+    """Whether the file at `path` is a script (a `#!` line first) in a folder that is
+    neither the app's root nor a package: run as `python docker/probe.py`, only its own
+    folder is on `sys.path`, so it cannot import the app's settings module."""
+    folder = PurePosixPath(path).parent.as_posix()
+    folder = "" if folder == "." else folder
+    if not text.startswith("#!") or folder == app.root:
+        return False
+    return files.read(_join(folder, "__init__.py")) is None
+
+
 def module_name(app: App, relative: str) -> str:
     """The dotted name the app imports its module at `relative` by (`src/` is no part of
     it: an installed or `src`-rooted package)."""

@@ -12,7 +12,7 @@ from libcst.metadata import CodeRange, PositionProvider
 
 from auditor.plugins import EnvRead, ProjectFiles
 from rules.python._env_apps import App
-from rules.python._env_fields import Style
+from rules.python._env_fields import Declared, Style
 from rules.python._env_inventory import python_env_reads
 
 _LIBRARIES: dict[str, Style] = {"pydantic-settings": "pydantic", "dataclass": "stdlib"}
@@ -25,7 +25,7 @@ class Existing:
     owner: str  # the class
     instance: str | None  # the module-level instance, if any
     instance_line: int  # where it is assigned (0: none)
-    fields: dict[str, tuple[str, str]]  # variable -> (attribute, annotation)
+    fields: dict[str, Declared]  # by variable
     attributes: frozenset[str]  # every name the class body binds
 
 
@@ -50,7 +50,7 @@ def existing_settings(app: App, files: ProjectFiles) -> Existing | None:
 
 
 def _classes(path: str, text: str, reads: Sequence[EnvRead]) -> list[Existing]:
-    owners: dict[str, tuple[Style, dict[str, tuple[str, str]]]] = {}
+    owners: dict[str, tuple[Style, dict[str, Declared]]] = {}
     for read in reads:
         library, _, what = read.via.partition(" ")
         owner, _, attr = what.partition(".")
@@ -58,7 +58,8 @@ def _classes(path: str, text: str, reads: Sequence[EnvRead]) -> list[Existing]:
         if style is None or not attr or read.name is None:
             continue
         entry = owners.setdefault(owner, (style, {}))
-        entry[1].setdefault(read.name, (attr, read.type or ""))
+        declared = Declared(attr, read.type or "", read.kind, read.default)
+        entry[1].setdefault(read.name, declared)
     if not owners:
         return []
     wrapper = cst.MetadataWrapper(cst.parse_module(text))

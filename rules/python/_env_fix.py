@@ -26,13 +26,14 @@ from auditor.plugins import (
     add_to_env_example,
 )
 from rules._env_message import PYTHON_SETTINGS_MODULE
-from rules.python._env_apps import App, app_of, default_module, module_name
+from rules.python._env_apps import App, app_of, default_module, module_name, stranded_script
 from rules.python._env_existing import Existing, existing_settings
 from rules.python._env_fields import (
     Field,
     Style,
     access_code,
     attribute_name,
+    default_clash,
     is_secret,
     merged_want,
 )
@@ -99,9 +100,13 @@ def _fix_app(
     option: str,
 ) -> tuple[list[Edit], list[str]]:
     modules: dict[str, tuple[str, cst.MetadataWrapper, list[Use]]] = {}
+    notes: list[str] = []
     for path in paths:
         text = files.read(path)
         if text is None:
+            continue
+        if stranded_script(app, path, text, files):
+            notes.append(f"{path} stays: a script outside the app's packages cannot import it")
             continue
         try:
             wrapper = cst.MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
@@ -111,10 +116,11 @@ def _fix_app(
         if uses:
             modules[path] = (text, wrapper, uses)
     if not modules:
-        return [], []
+        return [], notes
     target = _target(app, list(modules), files, option)
     if target is None:
         return [], [f"{app.path(option)} exists and declares no settings class: nothing moved"]
+    target.notes += notes
     by_name: dict[str, list[tuple[str, Use]]] = {}
     for path, (_text, _wrapper, uses) in modules.items():
         for use in uses:
@@ -126,7 +132,7 @@ def _fix_app(
         _declare(target, name, by_name[name])
     texts: dict[str, str] = {}
     for path, (_text, wrapper, uses) in modules.items():
-        moved = [c for u in uses if (c := _code(target, u)) is not None]
+        moved = [c for u in uses if (c := _code(target, path, u)) is not None]
         if moved:
             texts[path] = _rewrite_reads(target, path, wrapper.module, moved)
     module_text = _settings_text(target, texts.get(target.path, files.read(target.path)))
@@ -160,9 +166,9 @@ def _declare(target: _Target, name: str, uses: Sequence[tuple[str, Use]]) -> Non
     """The field of the variable `name`: the class's own, or a new one."""
     existing = target.existing
     if existing is not None and name in existing.fields:
-        attr, annotation = existing.fields[name]
+        declared = existing.fields[name]
         want = uses[0][1].want
-        target.fields[name] = Field(name, attr, want, False, existing=annotation)
+        target.fields[name] = Field(name, declared.attr, want, False, existing=declared)
         return
     want, conflict = merged_want(name, uses)
     if conflict is not None:
@@ -181,28 +187,34 @@ def _declare(target: _Target, name: str, uses: Sequence[tuple[str, Use]]) -> Non
 
 
 def _upper_fields(existing: Existing) -> bool:
-    attrs = [attr for attr, _annotation in existing.fields.values()]
+    attrs = [declared.attr for declared in existing.fields.values()]
     return bool(attrs) and all(a.isupper() for a in attrs)
 
 
-def _code(target: _Target, use: Use) -> tuple[cst.BaseExpression, str] | None:
+def _code(target: _Target, path: str, use: Use) -> tuple[cst.BaseExpression, str] | None:
     """The expression a read's field replaces and what it becomes, through the instance
     (`{}` marks where its name goes): the conversion around the read too when the field
     has the converted type, else the read alone."""
     field_ = target.fields.get(use.name)
     if field_ is None:
         return None
+    if field_.existing is not None:
+        clash = default_clash(field_.existing, use)
+        if clash is not None:
+            target.notes.append(f"{use.name} at {path}:{use.line} stays: {clash}")
+            return None
     if use.node is not use.read and (field_.existing is not None or field_.want == use.want):
         code = access_code(field_, use.want, "{}", True)
         if code is not None:
             return use.node, code
-    as_text = Want(use.want.kind, "str", None) if use.node is not use.read else use.want
+    as_text = use.text or Want(use.want.kind, "str", None)
     code = access_code(field_, as_text, "{}", False)
     if code is None:
-        shown = field_.existing or field_.want.type
-        target.notes.append(f"{use.name} at line {use.line} stays: its field is a {shown}")
+        shown = field_.existing.annotation if field_.existing else field_.want.type
+        target.notes.append(f"{use.name} at {path}:{use.line} stays: its field is a {shown}")
         return None
-    return use.read, code
+    # A conditional where an operand goes needs parentheses (`(x if ... else "d").strip()`).
+    return use.read, code if use.alone or " if " not in code else f"({code})"
 
 
 def _rewrite_reads(

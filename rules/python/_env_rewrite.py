@@ -42,6 +42,8 @@ class _Replace(cst.CSTTransformer):
         replacement = self.nodes.get(original_node)
         if replacement is None or not isinstance(updated_node, cst.BaseExpression):
             return updated_node
+        if not updated_node.lpar:  # the replacement's own parentheses, where it needs them
+            return replacement
         return replacement.with_changes(lpar=updated_node.lpar, rpar=updated_node.rpar)
 
 

@@ -26,6 +26,8 @@ from rules.python._env_reads import EnvAccess, EnvReadVisitor, literal_string
 Kind = Literal["str", "int", "float"]
 _MOVABLE = frozenset({"os.environ[...]", "os.environ.get()", "os.getenv()"})
 _CONVERSIONS: dict[str, Kind] = {"builtins.int": "int", "builtins.float": "float"}
+# Where an expression of any precedence stands without parentheses, as the node's `value`.
+_ALONE = (cst.Arg, cst.Assign, cst.AnnAssign, cst.Return, cst.NamedExpr, cst.DictElement)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +37,17 @@ class Want:
     kind: ReadKind  # "required", "optional" or "default"
     type: Kind
     default: str | None  # kind "default": the default as Python code of `type`
+
+    def annotation(self, unions: bool = True) -> str:
+        """The type a field declared for this read has: `int`, `str | None`."""
+        return annotated(self.type, self.kind, unions)
+
+
+def annotated(base: str, kind: ReadKind, unions: bool) -> str:
+    """`base`, or `base | None` (`Optional[base]` without `unions`) for an optional read."""
+    if kind != "optional":
+        return base
+    return f"{base} | None" if unions else f"Optional[{base}]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +61,12 @@ class Use:
     want: Want
     node: cst.BaseExpression
     read: cst.BaseExpression
+    # The read's want as the string it gives (a converted read's default as text); None
+    # when its default is not a string literal.
+    text: Want | None
+    # Whether `node` sits where any expression goes without parentheses (an argument, the
+    # value of an assignment or a return): a conditional replacing it needs none.
+    alone: bool
 
 
 class UseCollector(EnvReadVisitor):
@@ -70,15 +89,18 @@ class UseCollector(EnvReadVisitor):
             return  # `os.environ["X"] += "y"` writes it back
         start = self.get_metadata(PositionProvider, node).start
         converted = self._conversion(node)
+        text = _want(access, None)
         want = _want(access, None if converted is None else converted[1])
         if want is not None and converted is not None:
             self.uses.append(
-                Use(access.name, start.line, start.column + 1, want, converted[0], node)
+                Use(access.name, start.line, start.column + 1, want, converted[0], node, text, True)
             )
             return
-        want = _want(access, None)
-        if want is not None:
-            self.uses.append(Use(access.name, start.line, start.column + 1, want, node, node))
+        if text is not None:
+            alone = isinstance(parent, _ALONE) and getattr(parent, "value", None) is node
+            self.uses.append(
+                Use(access.name, start.line, start.column + 1, text, node, node, text, alone)
+            )
 
     def _conversion(self, node: cst.BaseExpression) -> tuple[cst.Call, Kind] | None:
         """The `int(...)`/`float(...)` call the read is the only argument of."""

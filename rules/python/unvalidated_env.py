@@ -33,6 +33,7 @@ from rules._env_message import (
     holder,
 )
 from rules.python import _env_examples as examples
+from rules.python import _env_keep_examples as keep_examples
 from rules.python._env_fix import DESCRIPTION, project_fix
 from rules.python._env_inventory import python_env_reads
 from rules.python._env_reads import TRIGGERS, EnvAccess, EnvReadVisitor, may_read_env
@@ -118,9 +119,15 @@ class UnvalidatedEnv(ValidatedReadVisitor, EnvReadVisitor, Rule):
     a list) stay at the read, on a `str` field. Secrets (`*_KEY`, `*_SECRET`, `*TOKEN*`,
     `*PASSWORD*`) are `SecretStr` with pydantic (the read gets `.get_secret_value()`),
     kept out of the dataclass's repr without. Reads that disagree (a default in one,
-    none in another; `int` and `str`) make a required `str`, named in the fix's
-    description. Each read becomes `settings.<field>` (imported; `env_settings` when the
-    module has a `settings` of its own), and `.env.example` beside the app's marker gets
+    none in another; `int` and `str`) make a `str`, named in the fix's description:
+    required when one of them requires the variable, else optional, each read keeping
+    its own default (`settings.x if settings.x is not None else "d"`), so none changes.
+    A read whose default differs from that of the field an existing settings class
+    declares stays, and the description says why (an optional field takes the read's
+    default at the read instead). A script (a `#!` line) in a folder that is no package
+    stays too: run as `python docker/probe.py`, it cannot import the module. Each read
+    becomes `settings.<field>` (imported; `env_settings` when the module has a
+    `settings` of its own), and `.env.example` beside the app's marker gets
     every variable it lacks (secrets without a value). Reads with a computed name or
     default, `setdefault`, `pop`, `+=` and `os.environb` stay. Unsafe because a required
     variable now fails when the app starts rather than at its first use, and a default
@@ -199,7 +206,7 @@ class UnvalidatedEnv(ValidatedReadVisitor, EnvReadVisitor, Rule):
         return python_env_reads(path, text, in_settings_module(path, settings_modules(options)))
 
     VALID = examples.VALID
-    INVALID = examples.INVALID
+    INVALID = examples.INVALID + keep_examples.INVALID
 
 
 def describe(access: EnvAccess, where: Where | None = None) -> str:
