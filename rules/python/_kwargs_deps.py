@@ -1,7 +1,11 @@
 """Whether an app depends on pydantic (2): the nearest `pyproject.toml` with dependencies,
 or `requirements*.txt`, from the file's folder up to the project root. FastAPI, SQLModel
 and pydantic-settings bring pydantic with them; a pin below 2 does not count (the fix
-writes pydantic 2's `model_validate`/`ConfigDict`)."""
+writes pydantic 2's `model_validate`/`ConfigDict`).
+
+And whether the app runs on Python 3.10 or later, where pydantic can evaluate `X | None`:
+the nearest `pyproject.toml`'s `requires-python` (or Poetry's `python`); an app that does
+not say is taken to (3.9 is past its end of life)."""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ DEPENDENCY_FILES = ("pyproject.toml", "requirements*.txt")
 BRINGS_PYDANTIC = frozenset({"pydantic", "fastapi", "sqlmodel", "pydantic-settings"})
 _REQUIREMENT = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*([^;#]*)")
 _OLD = re.compile(r"(<\s*2|==\s*1|~=\s*1|\^\s*1|<=\s*1)")
+_LOWER_BOUND = re.compile(r"(>=|~=|==|\^|>|~)\s*3\.(\d+)")
 
 
 def depends_on_pydantic(root: Path | None, rel: str) -> bool:
@@ -61,3 +66,32 @@ def _pydantic_2(spec: str) -> bool:
         return False
     name = re.sub(r"[-_.]+", "-", match.group(1)).lower()
     return name in BRINGS_PYDANTIC and (name != "pydantic" or not _OLD.search(match.group(3)))
+
+
+def union_syntax(root: Path | None, rel: str) -> bool:
+    """Whether the app's oldest Python evaluates `X | None` (3.10)."""
+    if root is None:
+        return True
+    folder = posixpath.dirname(rel)
+    while True:
+        spec = _requires_python(root / folder / "pyproject.toml")
+        if spec is not None:
+            minors = [int(m.group(2)) for m in _LOWER_BOUND.finditer(spec)]
+            return not minors or min(minors) >= 10
+        if not folder:
+            return True
+        folder = posixpath.dirname(folder)
+
+
+def _requires_python(pyproject: Path) -> str | None:
+    if not pyproject.is_file():
+        return None
+    try:
+        document = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    spec = document.get("project", {}).get("requires-python")
+    if not isinstance(spec, str):
+        poetry = document.get("tool", {}).get("poetry", {}).get("dependencies", {})
+        spec = poetry.get("python") if isinstance(poetry, dict) else None
+    return spec if isinstance(spec, str) else None

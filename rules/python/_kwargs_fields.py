@@ -1,7 +1,10 @@
 """unvalidated-kwargs: the fields a caller may set on a model, read from its class
 statically: SQLAlchemy 2.0 (`Mapped[...]`, `mapped_column`, `relationship`), classic
 SQLAlchemy (`Column(Type, ...)`), Django model fields, dataclasses, attrs, pydantic and
-SQLModel models. Fields of the model's base classes defined in the same module come first.
+SQLModel models. Fields of the model's bases (its lineage, `_kwargs_lineage`) come first.
+In a Django or SQLAlchemy model, an annotation alone declares a type, not a field, unless
+it is `Mapped[...]`; an annotated Django field (`owner: models.ForeignKey[User] =
+models.ForeignKey(...)`) is read from its call.
 
 Server-managed fields are not writable: primary keys, `server_default`, `init=False`,
 Django's `AutoField`s, `auto_now`/`auto_now_add`, `editable=False`, many-to-many fields
@@ -19,10 +22,12 @@ import ast
 import builtins
 import copy
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from rules.python._kwargs_models import ModelClass, dotted_name
+from rules.python._kwargs_accepted import accepted_names
+from rules.python._kwargs_lineage import Declaring
+from rules.python._kwargs_models import dotted_name
 
 ANY = "typing.Any"
 
@@ -97,40 +102,67 @@ _RELATIONSHIPS = frozenset({"relationship", "relation"})
 _OPTIONAL = frozenset({"Optional", "typing.Optional"})
 _SKIPPED_ANNOTATIONS = frozenset({"ClassVar", "typing.ClassVar", "InitVar", "dataclasses.InitVar"})
 _NAMES_KEPT = frozenset(dir(builtins)) | {"None"}
+_ASSIGNED_CALLS = frozenset({"Column", *_DJANGO, *_DJANGO_ANY, *_DJANGO_SKIPPED})
+_ORM_CALLS = _ASSIGNED_CALLS | {"mapped_column", *_RELATIONSHIPS}
 
 
-def writable_fields(model: ModelClass, *, local: bool) -> list[ModelField]:
-    """The fields of the model a caller may set, base classes' (of the same module)
-    first. `local`: the schema goes into the model's own module, which sees its names."""
-    classes = {s.name: s for s in model.module.body if isinstance(s, ast.ClassDef)}
-    names = _ImportedNames.of(model.module, local=local)
+def writable_fields(declaring: Sequence[Declaring], *, local: bool) -> list[ModelField]:
+    """The fields of the model a caller may set, from its lineage (bases first). `local`:
+    the schema goes into the model's own module, which sees its names."""
+    orm = _orm(declaring)
     found: dict[str, ModelField] = {}
-    for node in _lineage(model.node, classes):
-        for statement in node.body:
-            for field in _fields(statement, names):
+    for item in declaring:
+        names = _ImportedNames.of(item.module, local=local and item.own)
+        for statement in item.node.body:
+            for field in _fields(statement, names, orm=orm):
                 found.pop(field.name, None)
                 if field.annotation:  # "": not writable
                     found[field.name] = field
+    for name in accepted_names(declaring):  # settable properties, backrefs
+        found.setdefault(name, ModelField(name, ANY, True))
     return list(found.values())
 
 
-def _lineage(node: ast.ClassDef, classes: dict[str, ast.ClassDef]) -> list[ast.ClassDef]:
-    order: list[ast.ClassDef] = []
-    for base in reversed(node.bases):
-        name = dotted_name(base)
-        parent = classes.get(name) if name else None
-        if parent is not None and parent is not node and parent not in order:
-            order.extend(c for c in _lineage(parent, classes) if c not in order)
-    return [*order, node]
+def _orm(declaring: Sequence[Declaring]) -> bool:
+    """A Django or SQLAlchemy model: there an annotated name is a field only when it is
+    `Mapped[...]` or assigned a column or field; else the annotation is for the type
+    checker (`translation_set: RelatedManager`, `owner_id: int`) or a class constant
+    (`kind: str = "image"`)."""
+    for item in declaring:
+        if any(dotted_name(b) == "models.Model" for b in item.node.bases):
+            return True
+        for statement in item.node.body:
+            value = statement.value if isinstance(statement, ast.Assign | ast.AnnAssign) else None
+            if isinstance(value, ast.Call) and _callee(value) in _ORM_CALLS:
+                return True
+            if isinstance(statement, ast.AnnAssign) and _mapped(statement.annotation):
+                return True
+    return False
 
 
-def _fields(statement: ast.stmt, names: _ImportedNames) -> Iterator[ModelField]:
+def _callee(call: ast.Call) -> str:
+    return (dotted_name(call.func) or "").rpartition(".")[2]
+
+
+def _mapped(annotation: ast.expr) -> bool:
+    outer = dotted_name(annotation.value) if isinstance(annotation, ast.Subscript) else None
+    return outer is not None and outer.rpartition(".")[2] == "Mapped"
+
+
+def _fields(statement: ast.stmt, names: _ImportedNames, *, orm: bool) -> Iterator[ModelField]:
     """The field a class-body statement declares; an empty annotation: a field that is
     declared but not writable (it hides a base class's)."""
     if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
         name = statement.target.id
-        if not name.startswith("_") and name != "model_config":
-            field = _annotated(name, statement.annotation, statement.value, names)
+        value = statement.value
+        if name.startswith("_") or name == "model_config":
+            return
+        if isinstance(value, ast.Call) and _callee(value) in _ASSIGNED_CALLS:
+            # `resource: models.ForeignKey["Resource"] = models.ForeignKey(...)`: the
+            # call says what the field is, the annotation is for the type checker.
+            yield from _assigned(name, value)
+        elif not orm or _mapped(statement.annotation):
+            field = _annotated(name, statement.annotation, value, names)
             if field is not None:
                 yield field
     elif isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call):

@@ -18,15 +18,18 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import libcst as cst
 
 from auditor.plugins import Replacement
 from rules.python._imports import Insertions
 from rules.python._kwargs_edit import allow_list_check, insert_first
-from rules.python._kwargs_fields import ANY, ModelField, writable_fields
+from rules.python._kwargs_fields import ModelField, writable_fields
 from rules.python._kwargs_flow import KwargsUse
+from rules.python._kwargs_lineage import lineage
 from rules.python._kwargs_models import ModelClass
+from rules.python._kwargs_schema import schema_lines
 from rules.python._kwargs_syntax import dotted, string_value
 from rules.python._module_header import header_end, import_like
 
@@ -44,6 +47,10 @@ class FixContext:
     uses: Callable[[str], bool]  # whether a name is a variable of the module
     schemas: frozenset[str]  # pydantic models the module defines
     first_party: Callable[[str], bool]
+    root: Path | None
+    path: str  # the file, root-relative
+    roots: tuple[str, ...]  # framework bases, which declare no fields: `models.Model`...
+    union: bool  # the app's Python writes `X | None` (3.10+), else `typing.Optional[X]`
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +74,9 @@ def kwargs_fix(
     assert target is not None
     key, creating = target
     model = context.models[key]
+    declaring = lineage(model, context.root, context.path, context.roots)
+    if declaring is None:
+        return None  # a base's fields are unknown: the check would refuse valid keys
     shown = key.rpartition(".")[2]
     explicit = _explicit_keywords(use)
     mentioned = _mentioned(function)
@@ -74,7 +84,7 @@ def kwargs_fix(
         f
         if creating and f.name not in mentioned
         else ModelField(f.name, f.annotation, True, f.modules)
-        for f in writable_fields(model, local=model.rel is None)
+        for f in writable_fields(declaring, local=model.rel is None)
         if f.name not in explicit
     ]
     schema = f"{shown}{'Create' if creating else 'Update'}"
@@ -146,9 +156,10 @@ def _schema_fix(
 ) -> KwargsFix | None:
     module = context.module
     body = module.body
+    lines = schema_lines(fields, union=context.union)
+    dump = "by_alias=True, exclude_unset=True" if lines.aliased else "exclude_unset=True"
     entry = cst.parse_statement(
-        f"{param} = {schema}.model_validate({param}).model_dump(exclude_unset=True)"
-        + module.default_newline,
+        f"{param} = {schema}.model_validate({param}).model_dump({dump})" + module.default_newline,
         config=module.config_for_parsing,
     )
     pairs = insert_first(function.body, [entry])
@@ -159,20 +170,16 @@ def _schema_fix(
     if place is None:
         return None
     insertions = Insertions(body, limit=place + 1)
-    modules = sorted({m for f in fields for m in f.modules} | _typing(fields))
+    modules = sorted({m for f in fields for m in f.modules} | lines.modules)
     if not all(insertions.add_import(m, limit=place) for m in modules):
         return None
     if not insertions.add_third_party("pydantic", context.first_party):
         return None
-    text = _schema_text(schema, fields, module.default_indent, module.default_newline)
+    text = _schema_text(schema, lines.lines, module.default_indent, module.default_newline)
     statement = cst.parse_statement(text, config=module.config_for_parsing)
     blank = [cst.EmptyLine(), cst.EmptyLine()]
     insertions.after.setdefault(place, []).append(statement.with_changes(leading_lines=blank))
     return KwargsFix([*pairs, *insertions.replacements()], f"{description} (written here)")
-
-
-def _typing(fields: Sequence[ModelField]) -> set[str]:
-    return {"typing"} if any(ANY in f.annotation for f in fields) else set()
 
 
 def _placement(body: Sequence[cst.BaseStatement], model: ModelClass) -> int | None:
@@ -191,18 +198,12 @@ def _placement(body: Sequence[cst.BaseStatement], model: ModelClass) -> int | No
     return last
 
 
-def _schema_text(schema: str, fields: Sequence[ModelField], indent: str, newline: str) -> str:
+def _schema_text(schema: str, fields: Sequence[str], indent: str, newline: str) -> str:
     lines = [
         f"class {schema}(pydantic.BaseModel):",
         f'{indent}model_config = pydantic.ConfigDict(extra="forbid")',
     ]
     if fields:
         lines.append("")
-    for field in fields:
-        if not field.optional:
-            lines.append(f"{indent}{field.name}: {field.annotation}")
-        elif field.annotation == ANY:
-            lines.append(f"{indent}{field.name}: {ANY} = None")
-        else:
-            lines.append(f"{indent}{field.name}: {field.annotation} | None = None")
+    lines += [f"{indent}{line}" for line in fields]
     return newline.join(lines) + newline

@@ -106,7 +106,7 @@ def imported_models(
     them: `Booking`, or `models.Booking` for a model module imported whole."""
     found: dict[str, ModelClass] = {}
     for imported in imports:
-        source = _module_path(root, importer, imported.module, imported.level)
+        source = module_path(root, importer, imported.module, imported.level)
         if source is not None and is_model_module(source):
             model = _model(root, source, imported.name, model_bases, MAX_HOPS)
             if model is not None:
@@ -114,7 +114,7 @@ def imported_models(
                 continue
         # `from app import models`: the module itself.
         submodule = f"{imported.module}.{imported.name}" if imported.module else imported.name
-        source = _module_path(root, importer, submodule, imported.level)
+        source = module_path(root, importer, submodule, imported.level)
         if source is not None and is_model_module(source):
             tree = parse_file(root / source)
             if tree is not None:
@@ -136,13 +136,13 @@ def _model(
         return None
     for imported in imports_of(tree):
         if imported.alias == name:
-            source = _module_path(root, rel, imported.module, imported.level)
+            source = module_path(root, rel, imported.module, imported.level)
             if source is not None and is_model_module(source):
                 return _model(root, source, imported.name, model_bases, hops - 1)
     return None
 
 
-def _module_path(root: Path, importer: str, module: str, level: int) -> str | None:
+def module_path(root: Path, importer: str, module: str, level: int) -> str | None:
     """The root-relative file of the module, if it is in the project: relative imports
     from the importer's package, absolute ones from any folder above the importer (the
     folder on `sys.path`: the root, `src/`, an app's own folder in a monorepo)."""

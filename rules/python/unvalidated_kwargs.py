@@ -9,10 +9,11 @@ import libcst as cst
 
 from auditor.plugins import AstIndex, RuleContext, Severity
 from rules._docs import rule_url
-from rules.python._kwargs_deps import DEPENDENCY_FILES, depends_on_pydantic
+from rules.python._kwargs_deps import DEPENDENCY_FILES, depends_on_pydantic, union_syntax
 from rules.python._kwargs_examples import INVALID, VALID
 from rules.python._kwargs_fix import FixContext, kwargs_fix
 from rules.python._kwargs_fix_examples import FIX_INVALID
+from rules.python._kwargs_fix_lineage_examples import FIX_LINEAGE_INVALID
 from rules.python._kwargs_flow import analyse, stored_sinks
 from rules.python._kwargs_models import (
     MODEL_MODULES,
@@ -182,6 +183,10 @@ class UnvalidatedKwargs(KwargsRule):
                 uses=self.module_uses,
                 schemas=self.sinks.local_validators,
                 first_party=first_party(root, path),
+                root=root,
+                path=path,
+                roots=bases + self.strings("validator-bases"),
+                union=union_syntax(root, path),
             )
         return self._fix_context
 
@@ -243,4 +248,4 @@ class UnvalidatedKwargs(KwargsRule):
         self.report(node, f"mass assignment: {what}; {ADVICE}", end=end)
 
     VALID = VALID
-    INVALID = (*INVALID, *FIX_INVALID)
+    INVALID = (*INVALID, *FIX_INVALID, *FIX_LINEAGE_INVALID)
