@@ -189,6 +189,12 @@ _FACTORY = (
     "    return log\n"
 )
 
+# Built by a function of the module's own, as glances' `logger = glances_logger()`.
+_BUILT = (
+    "import logging\n\n\ndef app_logger():\n    log = logging.getLogger()\n"
+    "    log.setLevel(logging.INFO)\n    return log\n\n\nlogger = app_logger()\n"
+)
+
 _OWN_CLASS = (
     "class AppLogger:\n    def warn(self, msg, *args):\n        pass\n\n"
     "    def error(self, msg, *args):\n        pass\n\n\nlogger = AppLogger()\n"
@@ -216,6 +222,14 @@ PROJECT_EXAMPLES = (
         """,
         path="app/orders.py",
         files={**_PACKAGE, "app/utils/__init__.py": "", "app/utils/logger.py": _STDLIB_LOGGER},
+    ),
+    # A logger bound by a call of the module's own function: the object is imported.
+    Invalid(
+        "def scan(path):\n    print('scanning', path)\n",
+        fixed="from app.logger import logger\n\n\ndef scan(path):\n"
+        "    logger.info('scanning %s', path)\n",
+        path="app/scan.py",
+        files={**_PACKAGE, "app/logger.py": _BUILT},
     ),
     # structlog's: an event and keyword values; a new first-party section.
     Invalid(

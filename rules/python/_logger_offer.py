@@ -10,6 +10,8 @@ has. The module is read, never imported.
 - `from loguru import logger` (re-exported): loguru, `{}`-style arguments.
 - `def get_logger(...)`/`def getLogger(...)` returning one of those: a factory, bound in
   each module as `logger = get_logger(__name__)` (no argument when it takes none).
+- `logger = build_logger()` of a function of any name defined in the module that returns
+  one of those (glances' `logger = glances_logger()`): the object it binds.
 - `logger = AppLogger(...)` of a class defined in the module: its own level methods;
   stdlib-shaped unless a method takes the message only.
 Objects are preferred to factories, and `logger` to `log`, `LOGGER`, `LOG`.
@@ -63,6 +65,9 @@ def offers(source: str) -> dict[str, Offer]:
     imported = dict(_imports(tree))
     classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
     found: dict[str, Offer] = {}
+    # Functions of other names that return a logger: not offered, but what a module-level
+    # call of one binds is (`logger = glances_logger()`).
+    helpers: dict[str, Offer] = {}
     for node in tree.body:
         if isinstance(node, ast.ImportFrom) and node.module == "loguru":
             for alias in node.names:
@@ -72,18 +77,19 @@ def offers(source: str) -> dict[str, Offer]:
                     )
         elif isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            offer = _made(node.value, imported, classes, found)
+            offer = _made(node.value, imported, classes, {**helpers, **found})
             for target in targets:
                 if isinstance(target, ast.Name) and offer is not None:
                     found[target.id] = Offer(
                         target.id, offer.kind, False, methods=offer.methods,
                         takes_arguments=offer.takes_arguments,
                     )  # fmt: skip
-        elif isinstance(node, ast.FunctionDef) and node.name in FACTORY_NAMES:
-            kind = _returned_kind(node, imported, classes, found)
+        elif isinstance(node, ast.FunctionDef):
+            kind = _returned_kind(node, imported, classes, {**helpers, **found})
             if kind is not None:
                 takes = bool(node.args.posonlyargs or node.args.args or node.args.vararg)
-                found[node.name] = Offer(node.name, kind, True, takes)
+                offer = Offer(node.name, kind, True, takes)
+                (found if node.name in FACTORY_NAMES else helpers)[node.name] = offer
     return found
 
 
