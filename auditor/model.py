@@ -258,6 +258,10 @@ class EnvRead:
     type: str | None = None
     # The posix path of the module that defines the validated object; None for raw reads.
     settings_module: str | None = None
+    # A raw read: the type the code's use gives its value, as the unvalidated-env fix
+    # declares the field ("int" for `int(os.getenv("PORT", "8000"))`, "str | None" for
+    # `os.getenv("X")`); None where the fix would not move the read, and for validated ones.
+    inferred_type: str | None = None
 
     def sort_key(self) -> tuple[bool, str, str, int, int]:
         return (self.name is None, self.name or "", self.path, *self.place)

@@ -9,6 +9,7 @@
           "validated": true,               # some read of it is validated
           "types": ["PostgresDsn"],        # the validated reads' types, sorted
           "settings_modules": ["shop/settings.py"],  # where they are validated, sorted
+          "inferred_types": [],            # the raw reads' inferred types, sorted
           "reads": [READ, ...]
         }
       ],
@@ -35,7 +36,10 @@
       "in_settings": true,                 # inside a module the settings-modules globs match
       "validated": true,                   # the value passes a schema or typed parser
       "type": "PostgresDsn",               # the type the validator gives it; null if unknown
-      "settings_module": "shop/settings.py"  # the module defining the validator; null if raw
+      "settings_module": "shop/settings.py",  # the module defining the validator; null if raw
+      "inferred_type": null                # a raw read: the type the code's use gives it, as
+                                           # the unvalidated-env fix would declare it ("int",
+                                           # "str | None"); null where the fix leaves the read
     }
 
 For a validated read, `via` names the validator ("pydantic-settings Settings.port",
@@ -47,7 +51,8 @@ version; a change to the meaning of a field is a new version. Version 2 (from 1)
 gained `validated`, `type` and `settings_module`, variables `validated`, `types` and
 `settings_modules`; the summary's `outside_settings` (every read outside settings modules)
 became `raw_outside_settings` (raw reads only), beside new `validated_variables`,
-`validated` and `raw`.
+`validated` and `raw`. Added within version 2: reads' `inferred_type` and variables'
+`inferred_types` (`type` keeps its meaning: the validator's type, null for raw reads).
 """
 
 from __future__ import annotations
@@ -73,6 +78,7 @@ def read_dict(read: EnvRead) -> dict[str, Any]:
         "validated": read.validated,
         "type": read.type,
         "settings_module": read.settings_module,
+        "inferred_type": read.inferred_type,
     }
 
 
@@ -83,6 +89,7 @@ def variable_dict(name: str, reads: tuple[EnvRead, ...]) -> dict[str, Any]:
         "validated": bool(validated),
         "types": sorted({r.type for r in validated if r.type is not None}),
         "settings_modules": sorted({r.settings_module for r in validated if r.settings_module}),
+        "inferred_types": sorted({r.inferred_type for r in reads if r.inferred_type}),
         "reads": [read_dict(r) for r in reads],
     }
 

@@ -5,8 +5,8 @@ reads of the whole environment; then a summary.
     DATABASE_URL  validated as PostgresDsn in shop/settings.py
       shop/booking.py:19:11  os.environ.get()  optional
       shop/settings.py:5:5  pydantic-settings Settings.DATABASE_URL  required  type PostgresDsn  [validated, settings]
-    DEBUG  not validated
-      shop/views.py:3:9  os.getenv()  default "0"
+    DEBUG  not validated, read as str
+      shop/views.py:3:9  os.getenv()  default "0"  inferred str
     (computed name)
       shop/tasks.py:8:12  os.environ[...]  required
     (whole environment)
@@ -16,7 +16,9 @@ reads of the whole environment; then a summary.
 required: a missing variable is an error; optional: it becomes None (or undefined);
 default: it falls back to the literal shown, or to a computed value. `validated`: the value
 passes a schema or typed parser (the `via` names it); `settings`: the read is in a module
-matched by the settings-modules globs.
+matched by the settings-modules globs. `inferred`: a raw read's type as the code uses it,
+the field the unvalidated-env fix would declare (`int` for `int(os.getenv("PORT", "8000"))`,
+`str | None` for `os.getenv("X")`); none where the fix would leave the read.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ def read_line(read: EnvRead, display: Callable[[str], str]) -> str:
         what = _WHOLE.get(read.kind, read.kind)
     where = f"{clean(display(read.path))}:{read.location.line}:{read.location.column}"
     typed = f"  type {clean(read.type)}" if read.type else ""
+    if read.inferred_type and not read.validated:
+        typed = f"  inferred {clean(read.inferred_type)}"
     tags = [
         tag for tag, on in (("validated", read.validated), ("settings", read.in_settings)) if on
     ]
@@ -51,7 +55,9 @@ def variable_line(name: str, reads: Sequence[EnvRead], display: Callable[[str], 
         (read.type, read.settings_module or read.path) for read in reads if read.validated
     )
     if not held:
-        return f"{clean(name)}  not validated"
+        inferred = dict.fromkeys(read.inferred_type for read in reads if read.inferred_type)
+        shown = " or ".join(clean(kind) for kind in inferred if kind)
+        return f"{clean(name)}  not validated" + (f", read as {shown}" if shown else "")
     parts = [
         f"as {clean(kind)} in {clean(display(module))}" if kind else f"in {clean(display(module))}"
         for kind, module in held

@@ -43,13 +43,13 @@ SHOP = {
 }
 
 TEXT = """\
-API_KEY  not validated
-  shop/booking.py:5:11  os.environ.get()  optional
-DATABASE_URL  not validated
-  shop/booking.py:6:11  os.getenv()  default "sqlite://"
-  shop/settings.py:4:16  os.environ[...]  required  [settings]
-DEBUG  not validated
-  shop/settings.py:3:9  os.getenv()  default "0"  [settings]
+API_KEY  not validated, read as str | None
+  shop/booking.py:5:11  os.environ.get()  optional  inferred str | None
+DATABASE_URL  not validated, read as str
+  shop/booking.py:6:11  os.getenv()  default "sqlite://"  inferred str
+  shop/settings.py:4:16  os.environ[...]  required  inferred str  [settings]
+DEBUG  not validated, read as str
+  shop/settings.py:3:9  os.getenv()  default "0"  inferred str  [settings]
 (computed name)
   shop/booking.py:9:12  os.environ[...]  required
 (whole environment)
@@ -86,10 +86,10 @@ def test_paths_are_shown_relative_to_the_current_directory(
     monkeypatch.chdir(root / "shop")
     result = audit("env")
     assert result.out == (
-        "DATABASE_URL  not validated\n"
-        "  settings.py:4:16  os.environ[...]  required  [settings]\n"
-        "DEBUG  not validated\n"
-        '  settings.py:3:9  os.getenv()  default "0"  [settings]\n'
+        "DATABASE_URL  not validated, read as str\n"
+        "  settings.py:4:16  os.environ[...]  required  inferred str  [settings]\n"
+        "DEBUG  not validated, read as str\n"
+        '  settings.py:3:9  os.getenv()  default "0"  inferred str  [settings]\n'
         "2 variables (0 validated) read in 2 places: 0 validated, 2 raw "
         "(0 outside settings modules); 1 file scanned.\n"
     )
@@ -112,6 +112,7 @@ def test_json_inventory_schema(project, audit) -> None:
             "validated": False,
             "type": None,
             "settings_module": None,
+            "inferred_type": more.get("inferred_type"),
         }
 
     def raw(name: str, *reads: dict) -> dict:
@@ -120,6 +121,7 @@ def test_json_inventory_schema(project, audit) -> None:
             "validated": False,
             "types": [],
             "settings_modules": [],
+            "inferred_types": sorted({r["inferred_type"] for r in reads if r["inferred_type"]}),
             "reads": list(reads),
         }
 
@@ -127,11 +129,37 @@ def test_json_inventory_schema(project, audit) -> None:
         "schema": "auditor.env/2",
         "tool": {"name": "auditor", "version": "0.1.0"},
         "variables": [
-            raw("API_KEY", read("shop/booking.py", 5, 11, "optional", "os.environ.get()")),
+            raw(
+                "API_KEY",
+                read(
+                    "shop/booking.py",
+                    5,
+                    11,
+                    "optional",
+                    "os.environ.get()",
+                    inferred_type="str | None",
+                ),
+            ),
             raw(
                 "DATABASE_URL",
-                read("shop/booking.py", 6, 11, "default", "os.getenv()", default="sqlite://"),
-                read("shop/settings.py", 4, 16, "required", "os.environ[...]", in_settings=True),
+                read(
+                    "shop/booking.py",
+                    6,
+                    11,
+                    "default",
+                    "os.getenv()",
+                    default="sqlite://",
+                    inferred_type="str",
+                ),
+                read(
+                    "shop/settings.py",
+                    4,
+                    16,
+                    "required",
+                    "os.environ[...]",
+                    in_settings=True,
+                    inferred_type="str",
+                ),
             ),
             raw(
                 "DEBUG",
@@ -143,6 +171,7 @@ def test_json_inventory_schema(project, audit) -> None:
                     "os.getenv()",
                     default="0",
                     in_settings=True,
+                    inferred_type="str",
                 ),
             ),
         ],
@@ -186,8 +215,10 @@ def test_settings_modules_option_decides_in_settings(project, audit) -> None:
     config = PYPROJECT + '[tool.audit.rules.unvalidated-env]\nsettings-modules = ["shop/b*.py"]\n'
     project({**SHOP, "pyproject.toml": config})
     lines = audit("env").out.splitlines()
-    assert lines[1] == "  shop/booking.py:5:11  os.environ.get()  optional  [settings]"
-    assert lines[4] == "  shop/settings.py:4:16  os.environ[...]  required"
+    assert lines[1] == (
+        "  shop/booking.py:5:11  os.environ.get()  optional  inferred str | None  [settings]"
+    )
+    assert lines[4] == "  shop/settings.py:4:16  os.environ[...]  required  inferred str"
     assert lines[-1] == (
         "3 variables (0 validated) read in 7 places: 0 validated, 7 raw "
         "(3 outside settings modules); 4 files scanned."
@@ -261,8 +292,8 @@ def test_unparseable_file_is_an_error_and_the_rest_is_still_listed(project, audi
     result = audit("env")
     assert result.code == 2
     assert result.out == (
-        "X  not validated\n"
-        "  ok.py:2:5  os.getenv()  optional\n"
+        "X  not validated, read as str | None\n"
+        "  ok.py:2:5  os.getenv()  optional  inferred str | None\n"
         "broken.py:2:5: critical parse-error cannot parse: '(' was never closed\n"
         "1 variable (0 validated) read in 1 place: 0 validated, 1 raw "
         "(1 outside settings modules); 3 files scanned.\n"
@@ -506,14 +537,14 @@ export const env = createEnv({
 VALIDATED_TEXT = """\
 APP_DATABASE_URL  validated as str in backend/app/core/config.py
   backend/app/core/config.py:7:5  pydantic-settings Settings.database_url  required  type str  [validated, settings]
-  backend/app/worker.py:3:9  os.environ[...]  required
+  backend/app/worker.py:3:9  os.environ[...]  required  inferred str
 APP_PORT  validated as int in backend/app/core/config.py
   backend/app/core/config.py:8:5  pydantic-settings Settings.port  default "8000"  type int  [validated, settings]
 NEXT_PUBLIC_API_URL  validated as string in web/src/env.ts
   web/src/env.ts:9:26  t3-env createEnv  required  type string  [validated, settings]
   web/src/page.tsx:1:20  process.env  optional
 REDIS_URL  validated as string in web/src/env.ts
-  backend/app/worker.py:4:9  os.getenv()  optional
+  backend/app/worker.py:4:9  os.getenv()  optional  inferred str | None
   web/src/env.ts:8:16  t3-env createEnv  required  type string  [validated, settings]
 4 variables (4 validated) read in 7 places: 4 validated, 3 raw (3 outside settings modules); 4 files scanned.
 """
@@ -534,6 +565,7 @@ def test_json_inventory_of_validated_reads(project, audit) -> None:
         "validated": True,
         "types": ["str"],
         "settings_modules": [config],
+        "inferred_types": ["str"],
         "reads": [
             {
                 "path": config,
@@ -546,6 +578,7 @@ def test_json_inventory_of_validated_reads(project, audit) -> None:
                 "validated": True,
                 "type": "str",
                 "settings_module": config,
+                "inferred_type": None,
             },
             {
                 "path": "backend/app/worker.py",
@@ -558,6 +591,7 @@ def test_json_inventory_of_validated_reads(project, audit) -> None:
                 "validated": False,
                 "type": None,
                 "settings_module": None,
+                "inferred_type": "str",
             },
         ],
     }

@@ -106,7 +106,9 @@ def _fix_app(
         if text is None:
             continue
         if stranded_script(app, path, text, files):
-            notes.append(f"{path} stays: a script outside the app's packages cannot import it")
+            notes.append(
+                f"{path} stays: a script outside the app's packages cannot import the settings module"
+            )
             continue
         try:
             wrapper = cst.MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)

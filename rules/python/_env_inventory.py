@@ -11,7 +11,8 @@ import libcst as cst
 from libcst.metadata import PositionProvider, ProviderT
 
 from auditor.plugins import EnvRead, Location, SourceError
-from rules.python._env_reads import TRIGGERS, EnvAccess, EnvReadVisitor
+from rules.python._env_reads import TRIGGERS, EnvAccess
+from rules.python._env_uses import UseCollector
 from rules.python._env_validated import (
     VALIDATED_TRIGGERS,
     ValidatedAccess,
@@ -19,11 +20,8 @@ from rules.python._env_validated import (
 )
 
 
-class _RawCollector(EnvReadVisitor):
-    METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (
-        *EnvReadVisitor.METADATA_DEPENDENCIES,
-        PositionProvider,
-    )
+class _RawCollector(UseCollector):
+    """Raw reads, each with the type the fix infers for it (`UseCollector`: one owner)."""
 
     def __init__(self, path: str, in_settings: bool) -> None:
         super().__init__()
@@ -32,6 +30,9 @@ class _RawCollector(EnvReadVisitor):
         self.reads: list[EnvRead] = []
 
     def on_env_read(self, access: EnvAccess) -> None:
+        movable = len(self.uses)
+        super().on_env_read(access)
+        use = self.uses[-1] if len(self.uses) > movable else None
         start = self.get_metadata(PositionProvider, access.node).start
         self.reads.append(
             EnvRead(
@@ -42,6 +43,7 @@ class _RawCollector(EnvReadVisitor):
                 default=access.default,
                 in_settings=self.in_settings,
                 via=access.via,
+                inferred_type=None if use is None else use.want.annotation(),
             )
         )
 
