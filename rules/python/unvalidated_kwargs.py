@@ -78,13 +78,18 @@ class UnvalidatedKwargs(KwargsRule):
     and the mapping is not also read by key: the keys are checked at the function's
     entry against the model's writable fields, read statically (SQLAlchemy `Mapped` and
     `Column`, Django fields, dataclasses, attrs, pydantic; primary keys, server defaults,
-    `auto_now` and `AutoField`s left out). When pydantic 2 is a dependency of the app
+    `auto_now` and `AutoField`s left out; settable properties and backrefs declared in
+    the model's module kept), its bases' included: a mixin imported from the project is
+    read too, and a base that cannot be read (a third-party mixin) means no fix, since
+    the check would refuse its fields. When pydantic 2 is a dependency of the app
     (the nearest `pyproject.toml` or `requirements*.txt`; FastAPI and SQLModel count), a
     `BookingCreate` schema (`BookingUpdate`, every field optional, for `setattr`) with
     `extra="forbid"` is written after the model class, or after the imports for an
     imported model, and the function starts with `kwargs =
     BookingCreate.model_validate(kwargs).model_dump(exclude_unset=True)`: only the keys
-    the caller set go on, so the model's defaults still apply. Without pydantic, an
+    the caller set go on, so the model's defaults still apply (`typing.Optional[X]`
+    where the app's `requires-python` allows a Python below 3.10; a field named like a
+    `BaseModel` attribute, `json` or `model_*`, gets an alias). Without pydantic, an
     allow-list raises `TypeError` naming the unknown keys. Unsafe: a key the model does
     not have, or a value of the wrong type, is now an error where it was set (or
     ignored) before.
