@@ -50,7 +50,7 @@ from conftest import BARE
         ),
         (
             "[tool.audit.rules.bare-except]\nstrict = true\n",
-            "pyproject.toml:2:1: unknown option 'tool.audit.rules.bare-except.strict' (options of bare-except: none)",
+            "pyproject.toml:2:1: unknown option 'tool.audit.rules.bare-except.strict' (options of bare-except: logger-import)",
         ),
         (
             "[tool.audit.rules.no-such-rule]\nenabled = false\n",

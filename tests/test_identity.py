@@ -51,4 +51,6 @@ def test_line_diff_maps_untouched_lines_and_names_replaced_blocks() -> None:
     diff = LineDiff.between(old, new)
     assert diff.moved_to == {1: 1, 3: 3, 4: 5, 5: 6}
     assert diff.blocks == ((2, 3, 2, 3),)  # the insertion of x is no edit in place
-    assert diff.block_of(2, None) == 0 and diff.block_of(None, 4) is None
+    assert diff.block_of((2, 2), None) == 0 and diff.block_of(None, (4, 4)) is None
+    # a finding written over lines 1 to 3 meets the edit of line 2: an edit in place
+    assert diff.block_of((1, 3), None) == 0 and diff.block_of(None, (3, 5)) is None

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from test_lsp import (  # noqa: F401  (the fixture)
     BARE_EXCEPT,
-    CONSOLE,
+    CONSOLE_CREATING,
     EMPTY_CATCH,
     ERROR,
     PRINT,
@@ -165,9 +165,9 @@ def test_a_typescript_syntax_error_keeps_the_last_good_findings(server) -> None:
     client = server({})
     client.open("app.ts", TS_GOOD, "typescript")
     first, catch, last = (
-        _diagnostic((0, 0), (0, 16), "console-logging", ERROR, CONSOLE),
+        _diagnostic((0, 0), (0, 16), "console-logging", ERROR, CONSOLE_CREATING),
         _diagnostic((1, 16), (1, 28), "bare-except", ERROR, EMPTY_CATCH),
-        _diagnostic((3, 2), (3, 18), "console-logging", ERROR, CONSOLE),
+        _diagnostic((3, 2), (3, 18), "console-logging", ERROR, CONSOLE_CREATING),
     )
     assert client.diagnostics("app.ts") == [first, catch, last]
     broken = TS_GOOD.replace("try", "const x = ;\ntry")

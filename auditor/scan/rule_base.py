@@ -129,7 +129,9 @@ class BaseRule:
 
     def __init__(self, context: RuleContext) -> None:
         self.context = context
-        self.options = context.options
+        # The configured options over the class's defaults: a rule made without merged
+        # options (an ActiveRule built by hand, as tests and plugins do) still reads them.
+        self.options: Mapping[str, OptionValue] = {**type(self).OPTIONS, **context.options}
 
     # Typed option reads: merge_options checked each value's type against its default, so
     # a rule passes `mypy --strict` without `assert isinstance(...)` of its own.

@@ -12,8 +12,8 @@ from auditor.scan.engine import Engine
 from auditor.sources.report import ContentKey
 from auditor.track.blob_scan import keyed
 from auditor.track.git_objects import open_repo, run_git
-from auditor.track.history import Walker
 from auditor.track.pairing import LineDiff, pair_in_file
+from auditor.track.walker import Walker
 
 
 def map_lines(old: str, new: str) -> dict[int, int]:

@@ -11,7 +11,6 @@ import git
 from auditor.config import SourceSettings
 from auditor.sources.report import BROKEN_FILE_CODES, ContentKey, SourceReport
 from auditor.track.git_objects import MissingBlob, run_git
-from auditor.track.history import Walker
 from auditor.track.merge_base import map_lines, pair
 from auditor.track.records import Sighting
 from auditor.track.snapshot_notes import (
@@ -20,6 +19,7 @@ from auditor.track.snapshot_notes import (
     SourceSnapshot,
     first_parent_ancestors,
 )
+from auditor.track.walker import Walker
 
 
 @dataclass

@@ -1,0 +1,343 @@
+"""The walker of the history: one commit's findings from the last one's, read from git's
+blobs (`Walker.advance`), the blobs scanned ahead in the worker pool (`Walker.prefetch`),
+and where each finding of a changed file is (`_Places`: the line diff and anchors)."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+import git
+
+from auditor.scan.engine import Engine, backend
+from auditor.scan.source import DecodeError
+from auditor.track.blob_scan import BlobPool, scan_blob
+from auditor.track.git_objects import GitObjects, MissingBlob, run_git
+from auditor.track.pairing import Keyed, LineDiff, pair_in_file
+from auditor.track.records import (
+    FIRST_SEEN,
+    FIXED,
+    MOVED,
+    NEW,
+    REMOVED,
+    SUPPRESSED,
+    Anchors,
+    Event,
+    Sighting,
+    Tracked,
+    Unknown,
+    WalkState,
+)
+from auditor.track.settle import NO_ANCHORS, Arrived, Dark, Vanished, anchors, settle
+
+# A batch of blobs for the pool: enough to keep the workers busy while the walk goes on,
+# few enough commits and paths listed ahead to keep memory flat.
+BATCH_BLOBS = 48
+BATCH_COMMITS = 256
+BATCH_PATHS = 500_000
+
+
+class _Lru(OrderedDict[tuple[str, str], "list[Keyed] | None"]):
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def remember(self, key: tuple[str, str], value: list[Keyed] | None) -> None:
+        self[key] = value
+        if len(self) > self.size:
+            self.popitem(last=False)
+
+
+class Walker:
+    def __init__(
+        self, repo: git.Repo, prefix: str, engine: Engine, language_of: Callable[[str], str | None]
+    ) -> None:
+        self.repo = repo
+        self.prefix = prefix  # the project root relative to the work tree, "" or "sub/dir/"
+        self.engine = engine
+        self._language_of = language_of  # None for files the scan would not read
+        self._languages: dict[str, str | None] = {}
+        self.objects = GitObjects(repo)
+        self.scanned = _Lru(1024)  # a file reverted to a recent version is not scanned again
+        self.prefetched: dict[tuple[str, str], list[Keyed] | None] = {}
+        self._listings: dict[str, dict[str, str]] = {}
+        self.scans = 0
+        self.ever_unreadable: set[str] = set()
+
+    def language_of(self, rel: str) -> str | None:
+        try:
+            return self._languages[rel]
+        except KeyError:
+            language = self._languages[rel] = self._language_of(rel)
+            return language
+
+    def listing_of(self, commit: str) -> dict[str, str]:
+        """The listing a prefetch computed, left for the walk."""
+        return self._listings[commit]
+
+    def listing(self, commit: str) -> dict[str, str]:
+        ready = self._listings.pop(commit, None)
+        if ready is not None:
+            return ready
+        files = self.objects.files(self.repo.commit(commit).tree)
+        self.objects.next_commit()
+        prefix, size = self.prefix, len(self.prefix)
+        return {
+            path[size:]: blob
+            for path, blob in files.items()
+            if path.startswith(prefix) and self.language_of(path[size:]) is not None
+        }
+
+    def text(self, rel: str, blob: str) -> str | None:
+        language = self.language_of(rel)
+        assert language is not None
+        try:
+            data = self.objects.blob(blob)
+        except MissingBlob:
+            return None
+        limit = self.engine.max_file_size
+        if limit and len(data) > limit:
+            return None
+        try:
+            return backend(language).decode(data).text
+        except DecodeError:
+            return None
+
+    def scan(self, rel: str, blob: str) -> list[Keyed] | None:
+        """Findings of one blob at one path; None when it cannot be read or parsed."""
+        key = (blob, rel)
+        if key in self.prefetched:
+            result = self.prefetched.pop(key)
+            self.scanned.remember(key, result)
+            return result
+        if key in self.scanned:
+            return self.scanned[key]
+        self.scans += 1
+        language = self.language_of(rel)
+        assert language is not None
+        try:
+            result = scan_blob(self.engine, rel, language, self.objects.blob(blob))
+        except MissingBlob:
+            result = None  # unknown, as a file that does not parse
+        self.scanned.remember(key, result)
+        return result
+
+    def prefetch(
+        self, commits: Sequence[str], start: int, blobs: dict[str, str], pool: BlobPool
+    ) -> tuple[Callable[[], None], int]:
+        """Start scanning, over the pool, the blobs that the commits from `start` change,
+        as many commits as make a batch worth sending; return what collects the results
+        (the walk then finds them scanned) and where the batch ends. The workers scan one
+        batch while this process walks the one before; memory stays that of a batch."""
+        wanted: dict[tuple[str, str], None] = {}
+        before = blobs
+        end, listed = start, 0
+        while end < len(commits) and len(wanted) < BATCH_BLOBS and end - start < BATCH_COMMITS:
+            listing = self._listings[commits[end]] = self.listing(commits[end])
+            end += 1
+            for path, blob in listing.items():
+                key = (blob, path)
+                changed = before.get(path) != blob
+                if changed and key not in self.scanned and key not in self.prefetched:
+                    wanted[key] = None
+            before = listing
+            listed += len(listing)
+            if listed > BATCH_PATHS:
+                break
+        if not wanted:
+            return (lambda: None), end
+        tasks = []
+        for blob, path in list(wanted):
+            language = self.language_of(path)
+            assert language is not None
+            try:
+                tasks.append((path, language, self.objects.blob(blob)))
+            except MissingBlob:
+                del wanted[(blob, path)]
+                self.prefetched[(blob, path)] = None  # unknown, as a file that does not parse
+        results = pool.start(tasks)
+
+        def collect() -> None:
+            for key, result in zip(wanted, results(), strict=True):
+                self.prefetched[key] = result
+                self.scans += 1
+
+        return collect, end
+
+    def diff(self, rel: str, old_blob: str | None, new_blob: str) -> LineDiff | None:
+        if old_blob is None:
+            return None
+        old, new = self.text(rel, old_blob), self.text(rel, new_blob)
+        if old is None or new is None:
+            return None
+        return LineDiff.between(old, new)
+
+    def advance(
+        self, state: WalkState, commit: str, reverts: frozenset[str] = frozenset()
+    ) -> tuple[WalkState, list[Event]]:
+        """The state at `commit` from the state at its parent, and what changed; only
+        the files the commit changed are scanned. `reverts`: the commits it says it
+        reverts (`auditor.track.settle`)."""
+        blobs = self.listing(commit)
+        files = dict(state.files)
+        unknown = dict(state.unknown)
+        removed = [p for p in state.blobs if p not in blobs]
+        added = [p for p in blobs if p not in state.blobs]
+        renamed = self._renames(removed, added, state.blobs, blobs, commit)
+        carried = set(renamed.values())
+        vanished: list[Vanished] = []
+        arrived: list[Arrived] = []
+        dark: list[Dark] = []
+        renames: list[Event] = []
+        for path in removed:
+            entries = files.pop(path, ())
+            gap = unknown.pop(path, None)
+            if path in carried:
+                continue
+            if gap is not None and gap.last is None:
+                dark.append((path, state.blobs[path], None, True))
+            if gap is not None and gap.last:
+                entries = gap.last
+            vanished.extend(
+                (REMOVED, item, identity, None, NO_ANCHORS) for item, identity in entries
+            )
+        placed: dict[str, list[Tracked | None]] = {}
+        for path, blob in blobs.items():
+            old_path = renamed.get(path, path)
+            if old_path == path and state.blobs.get(path) == blob:
+                continue
+            was_known = old_path in state.blobs and old_path not in state.unknown
+            gap = state.unknown.get(old_path)
+            scanned = self.scan(path, blob)
+            if scanned is None:
+                self.ever_unreadable.add(path)
+                files.pop(path, None)
+                if gap is None:
+                    last = state.files.get(old_path, ()) if was_known else None
+                    gap = Unknown(commit, last, state.blobs.get(old_path) if was_known else None)
+                unknown[path] = gap
+                dark.append((path, state.blobs.get(old_path), blob, gap.last is None))
+                continue
+            unknown.pop(path, None)
+            if gap is not None and gap.last is None:  # readable at last, never read before
+                dark.append((path, state.blobs.get(old_path), blob, True))
+            if gap is not None:
+                previous, since, reference = gap.last or (), gap.since, gap.last_blob
+                first_seen = True
+            else:
+                previous, since = state.files.get(old_path, ()), None
+                reference = state.blobs.get(old_path)
+                first_seen = False
+            live = [item for item in scanned if not item.suppressed]
+            quiet = [item for item in scanned if item.suppressed]
+            places = _Places(self, path, reference, blob)
+            pairs: dict[int, int] = {}
+            if previous:
+                old_items = [item for item, _ in previous]
+                pairs = pair_in_file(old_items, live, places.diff(), loose=gap is not None)
+            current: list[Tracked | None] = []
+            for index, item in enumerate(live):
+                old_index = pairs.get(index)
+                if old_index is not None:
+                    current.append((item, previous[old_index][1]))
+                    if old_path != path:
+                        renames.append(Event(MOVED, Sighting(previous[old_index][1], item.finding)))
+                else:
+                    kind = FIRST_SEEN if first_seen else NEW
+                    arrived.append((path, len(current), item, kind, places.new(item)))
+                    current.append(None)
+            kept = set(pairs.values())
+            left = [index for index in range(len(previous)) if index not in kept]
+            silenced = set()
+            if left and quiet:  # a suppression comment added: not a fix
+                found = pair_in_file([previous[i][0] for i in left], quiet, places.diff())
+                silenced = {left[i] for i in found.values()}
+            for index in left:
+                item, identity = previous[index]
+                if item.finding.path != path:  # renamed while unreadable: it is here now
+                    item = replace(item, finding=replace(item.finding, path=path))
+                kind = SUPPRESSED if index in silenced else FIXED
+                vanished.append((kind, item, identity, since, places.old(item)))
+            placed[path] = current
+        events = renames + settle(
+            state, commit, reverts, vanished, arrived, placed, dark, unknown, self.text_anyway
+        )
+        for path, current in placed.items():
+            if current:
+                files[path] = tuple(t for t in current if t is not None)
+            else:
+                files.pop(path, None)
+        new_state = WalkState(files, blobs, unknown, state.gone, state.used)
+        return new_state, events
+
+    def text_anyway(self, blob: str) -> str:
+        """A blob's text for finding lines in it, even where it does not parse."""
+        try:
+            return self.objects.blob(blob).decode("utf-8", "replace")
+        except MissingBlob:
+            return ""
+
+    def _renames(
+        self,
+        removed: list[str],
+        added: list[str],
+        before: dict[str, str],
+        after: dict[str, str],
+        commit: str,
+    ) -> dict[str, str]:
+        """new path -> old path: identical blobs first, then git's similarity detection."""
+        if not removed or not added:
+            return {}
+        by_blob = {before[p]: p for p in removed}
+        renamed = {p: by_blob.pop(after[p]) for p in added if after[p] in by_blob}
+        left_removed = set(by_blob.values())
+        left_added = [p for p in added if p not in renamed]
+        if left_removed and left_added:
+            paths = [self.prefix + p for p in sorted({*left_removed, *left_added})]
+            out = run_git(
+                self.repo, "diff", "--name-status", "-M", "-z", f"{commit}^", commit, "--", *paths
+            )
+            parts = out.split("\0")
+            index = 0
+            while index < len(parts) - 1:
+                status = parts[index]
+                if status.startswith("R"):
+                    old, new = parts[index + 1], parts[index + 2]
+                    index += 3
+                    old_rel, new_rel = old[len(self.prefix) :], new[len(self.prefix) :]
+                    if old_rel in left_removed and new_rel in left_added:
+                        renamed[new_rel] = old_rel
+                else:
+                    index += 2
+        return renamed
+
+
+class _Places:
+    """Where a changed file's findings are against its previous version: the line diff,
+    worked out once and only when needed, and each finding's anchors."""
+
+    def __init__(self, walker: Walker, path: str, old_blob: str | None, new_blob: str) -> None:
+        self.walker, self.path, self.old_blob, self.new_blob = walker, path, old_blob, new_blob
+        self._diff: LineDiff | None = None
+        self._done = False
+
+    def diff(self) -> LineDiff | None:
+        if not self._done:
+            self._diff = self.walker.diff(self.path, self.old_blob, self.new_blob)
+            self._done = True
+        return self._diff
+
+    def old(self, item: Keyed) -> Anchors:
+        return self._anchors(self.old_blob, item, old=True)
+
+    def new(self, item: Keyed) -> Anchors:
+        return self._anchors(self.new_blob, item, old=False)
+
+    def _anchors(self, blob: str | None, item: Keyed, *, old: bool) -> Anchors:
+        diff = self.diff()
+        text = self.walker.text(self.path, blob) if blob is not None else None
+        if diff is None or text is None:
+            return NO_ANCHORS
+        unchanged = set(diff.moved_to) if old else set(diff.moved_to.values())
+        return anchors(text.splitlines(), unchanged, item.finding.start.line)
