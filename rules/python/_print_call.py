@@ -132,30 +132,35 @@ _CONVERSIONS = {None: "%s", "s": "%s", "r": "%r", "a": "%a"}
 
 def _deferred(value: cst.BaseExpression) -> list[Part] | None:
     """An f-string message as logging wants it (ruff's G004): a %-format and its values
-    as arguments, formatted only when the record is emitted. None where it does not
-    translate (a format spec, `{x=}`, nothing interpolated)."""
+    as arguments, formatted only when the record is emitted; one that interpolates
+    nothing, `f"[worker] started"`, the plain literal it means (`%` then kept single:
+    logging formats no message without arguments). None where it does not translate (a
+    format spec, `{x=}`)."""
     if not isinstance(value, cst.FormattedString) or value.lpar:
         return None
-    body: list[str] = []
+    body: list[tuple[str, bool]] = []  # (text, whether it is a conversion)
     arguments: list[Part] = []
     for part in value.parts:
         if isinstance(part, cst.FormattedStringText):
-            body.append(part.value.replace("{{", "{").replace("}}", "}").replace("%", "%%"))
+            body.append((part.value.replace("{{", "{").replace("}}", "}"), False))
         elif not isinstance(part, cst.FormattedStringExpression) or part.equal is not None:
             return None
         else:
             spec = _percent_spec(part.format_spec)
             if spec is None:  # a spec % cannot say: the whole f-string is the one argument
                 return [cst.SimpleString('"%s"'), cst.Arg(value)]
-            body.append(_CONVERSIONS[part.conversion] if spec == "" else spec)
+            body.append((_CONVERSIONS[part.conversion] if spec == "" else spec, True))
             if spec and part.conversion is not None:
                 return [cst.SimpleString('"%s"'), cst.Arg(value)]
             arguments.append(cst.Arg(part.expression))
-    if not arguments:
-        return None
+    # A `%` of the text is doubled only where logging will %-format the message.
+    double = bool(arguments)
+    text = "".join(
+        t if conversion or not double else t.replace("%", "%%") for t, conversion in body
+    )
     prefix = value.prefix.replace("f", "").replace("F", "")
     quote = value.start[len(value.prefix) :]
-    return [cst.SimpleString(f"{prefix}{quote}{''.join(body)}{value.end}"), *arguments]
+    return [cst.SimpleString(f"{prefix}{quote}{text}{value.end}"), *arguments]
 
 
 # A format spec that %-formatting reads the same: width, precision and a type it knows.
@@ -398,6 +403,15 @@ CALL_EXAMPLES = (
             '_logger.info("%s", b"raw")\n'
         ),
         count=3,
+    ),
+    # An f-string that interpolates nothing is the plain literal it means: `{{` unescaped,
+    # `%` single (no arguments, so logging does not %-format it).
+    Invalid(
+        'print(f"[worker] 100% {{ok}}", flush=True)\n',
+        fixed=(
+            "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
+            '_logger.info("[worker] 100% {ok}")\n'
+        ),
     ),
     # `!r` is `%r`, `:.2f` is `%.2f`; a literal `%` doubled, `{{` unescaped; a spec that %
     # cannot say leaves the f-string whole, as the one argument.
