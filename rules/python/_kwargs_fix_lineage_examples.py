@@ -166,6 +166,7 @@ FIX_LINEAGE_INVALID = (
             __tablename__ = "tags"
 
             id = sa.Column(sa.Integer, primary_key=True)
+            challenge_id = sa.Column(sa.ForeignKey("challenges.id"))
             json = sa.Column(sa.JSON)
             _value = sa.Column("value", sa.String(80))
 
@@ -210,6 +211,7 @@ FIX_LINEAGE_INVALID = (
             __tablename__ = "tags"
 
             id = sa.Column(sa.Integer, primary_key=True)
+            challenge_id = sa.Column(sa.ForeignKey("challenges.id"))
             json = sa.Column(sa.JSON)
             _value = sa.Column("value", sa.String(80))
 
@@ -225,6 +227,7 @@ FIX_LINEAGE_INVALID = (
         class TagCreate(pydantic.BaseModel):
             model_config = pydantic.ConfigDict(extra="forbid")
 
+            challenge_id: typing.Any = None
             json_: typing.Any = pydantic.Field(default=None, alias="json")
             value: typing.Any = None
             challenge: typing.Any = None
