@@ -371,3 +371,25 @@ def test_without_git_the_tracker_runs_the_sources(project, audit) -> None:
         "0 findings fixed, 0 removed, 3 open (0% done).\n"
         "note: not a git repository: showing the current state only\n"
     )
+
+
+def test_before_a_sources_first_snapshot_its_findings_are_unknown_not_borrowed(
+    typed, audit, tmp_path: Path
+) -> None:
+    (tmp_path / "README.md").write_text("# shop\n")
+    c1 = commit_all(tmp_path, "docs", "2025-10-06T10:00:00+00:00")
+    (tmp_path / "README.md").write_text("# shop, typed\n")
+    c2 = commit_all(tmp_path, "more docs", "2025-10-07T10:00:00+00:00")
+    snapshot(audit)  # the first snapshot: at c2, after the tracked start (c0)
+    state = report(audit)
+    (issue,) = state["issues"]
+    assert (len(issue["open"]), issue["regressions"], issue["fixed"]) == (3, [], [])
+    # Not open at the start and at c1 (unknown then), first seen at c2: no regression.
+    assert [(p["sha"], p["open"]["high"]) for p in state["timeline"]] == [
+        (typed["c0"], 0),
+        (c1, 0),
+        (c2, 3),
+    ]
+    assert (
+        state["history_note"] == f"findings of mypy unknown before its first snapshot, of {c2[:7]}"
+    )

@@ -32,6 +32,7 @@ from auditor.track.git_objects import (
 )
 from auditor.track.history_cache import HistoryCache
 from auditor.track.records import (
+    FIRST_SEEN,
     FIXED,
     NEW,
     CommitRecord,
@@ -52,7 +53,7 @@ class SourceFindings(Protocol):
         self, repo: git.Repo, walker: Walker, base: str | None, commits: Sequence[str]
     ) -> list[Sighting]: ...
 
-    def advance(self, commit: str) -> tuple[list[Sighting], list[Sighting]]: ...
+    def advance(self, commit: str) -> tuple[list[Sighting], list[Sighting], list[Sighting]]: ...
 
     def head(self) -> list[Sighting]: ...
 
@@ -187,8 +188,9 @@ def walk(
             baseline += tuple(sources.start(repo, walker, base, shas))
             merged = []
             for record in records:
-                appeared, disappeared = sources.advance(record.sha)
+                appeared, disappeared, first = sources.advance(record.sha)
                 extra = [Event(NEW, s) for s in appeared] + [Event(FIXED, s) for s in disappeared]
+                extra += [Event(FIRST_SEEN, s) for s in first]
                 merged.append(replace(record, events=record.events + tuple(extra)))
             records = merged
             head += tuple(sources.head())

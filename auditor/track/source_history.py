@@ -31,7 +31,7 @@ class SourceTrack:
     files: dict[str, tuple[tuple[ContentKey, Sighting], ...]] = field(default_factory=dict)
     commit: str | None = None
     identities: dict[tuple[str, ContentKey], str] = field(default_factory=dict)
-    pending: bool = False  # known from a later snapshot: appears at the first commit
+    first: str | None = None  # its first snapshot, when that is after the tracked start
 
     def sightings(self) -> list[Sighting]:
         return [s for path in sorted(self.files) for _, s in self.files[path]]
@@ -62,8 +62,8 @@ class SourceHistory:
         self, repo: git.Repo, walker: Walker, base: str | None, commits: Sequence[str]
     ) -> list[Sighting]:
         """Bind to the walk and return what is open at `base` (the baseline). A source
-        without a snapshot at or before `base` takes its first later snapshot's findings
-        as its state from the start."""
+        without a snapshot at or before `base` has unknown findings until its first
+        snapshot: they are first seen there, never borrowed back to the start."""
         self.walker = walker
         self.snapshots = Snapshots(repo, walker.prefix.rstrip("/") or ".")
         baseline: list[Sighting] = []
@@ -80,37 +80,35 @@ class SourceHistory:
                     if got is not None:
                         found = (sha, got)
                         break
-            backfilled = found is None
             if found is None:
-                for sha in commits:
-                    got = self.snapshots.source(sha, settings.name)
-                    if got is not None:
-                        found = (sha, got)
-                        break
-            if found is None:
+                first = next(
+                    (sha for sha in commits if self.snapshots.source(sha, settings.name)), None
+                )
+                # From the first tracked commit on, nothing before it is tracked anyway.
+                track.first = None if commits and first == commits[0] else first
                 continue
             track.load(*found)
-            if base is not None:
-                baseline += track.sightings()
-            else:
-                track.pending = backfilled
+            baseline += track.sightings()
         return baseline
 
-    def advance(self, commit: str) -> tuple[list[Sighting], list[Sighting]]:
-        """What appeared and disappeared at `commit`: a change only where it has a
-        snapshot of the source; elsewhere the last known state stands."""
+    def advance(self, commit: str) -> tuple[list[Sighting], list[Sighting], list[Sighting]]:
+        """What appeared, disappeared, and was first seen (a source's first snapshot) at
+        `commit`: a change only where it has a snapshot of the source; elsewhere the last
+        known state stands."""
         assert self.snapshots is not None
         appeared: list[Sighting] = []
         disappeared: list[Sighting] = []
+        first_seen: list[Sighting] = []
         for track in self.tracks:
-            if track.pending:
-                appeared += track.sightings()
-                track.pending = False
             found = self.snapshots.source(commit, track.name)
             if found is None or commit == track.commit:
                 continue
+            if track.commit is None:
+                track.load(commit, found)
+                first_seen += track.sightings()
+                continue
             self._transition(track, commit, found, appeared, disappeared)
-        return appeared, disappeared
+        return appeared, disappeared, first_seen
 
     def head(self) -> list[Sighting]:
         return [s for track in self.tracks for s in track.sightings()]
@@ -129,6 +127,11 @@ class SourceHistory:
                 "are not counted (record them with `audit snapshot`)"
             )
         for track in self.tracks:
+            if track.first is not None and track.commit is not None:
+                parts.append(
+                    f"findings of {track.name} unknown before its first snapshot, of "
+                    f"{track.first[:7]}"
+                )
             if track.commit is None or track.commit == head or head is None:
                 continue
             assert self.snapshots is not None
