@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import markupsafe
 
-from auditor.track.state import COMPLETE, SEVERITIES, IssueState, TrackerState
+from auditor.track.state import COMPLETE, SEVERITIES, IssueState, TrackerState, UnreadSpan
 from reports.burn_down import burn_down
 from reports.headline import FOLD, fixed_cell, issues_line, not_started, severity_line, started
 
@@ -91,7 +91,17 @@ def unreadable_summary(state: TrackerState, path: Callable[[str], str] = str) ->
         text += "; at HEAD: " + ", ".join(path(p) for p in u.at_head)
     else:
         text += "; every file is readable at HEAD"
-    return text
+    periods = [_period(span, path) for span in u.spans[:FOLD]]
+    if len(u.spans) > FOLD:
+        periods.append(f"and {plural(len(u.spans) - FOLD, 'more period')}")
+    return text + (". " + "; ".join(periods) if periods else "")
+
+
+def _period(span: UnreadSpan, path: Callable[[str], str]) -> str:
+    """`app/old.py` (cannot parse: invalid syntax at 3:7), from 2025-10-02 to 2025-10-05."""
+    since = f"from {day(span.since)}" if span.since else "from before the tracked range"
+    until = f"to {day(span.until)}" if span.until else "still at HEAD"
+    return f"{path(span.path)} ({span.reason}), {since} {until}"
 
 
 def skipped_summary(state: TrackerState, path: Callable[[str], str] = str) -> str:

@@ -143,3 +143,19 @@ def test_a_declared_status_says_when_issues_yaml_took_it(root: Path, audit: Any)
     assert high["declared_since"] == "2025-10-05T10:00:00+00:00"
     crit = next(i for i in data["issues"] if i["id"] == "CRIT-1")
     assert crit["declared_since"] is None
+
+
+def test_an_unknown_period_names_its_file_and_reason(root: Path, audit: Any) -> None:
+    write_tree(root, {"issues.yaml": ISSUES, "app.py": handlers("a")})
+    commit_all(root, "initial", DAY.format(1))
+    write_tree(root, {"app.py": handlers("a") + "print 'py2'\n"})
+    commit_all(root, "break it", DAY.format(2))
+    write_tree(root, {"app.py": handlers("a") + "print('py3')\n"})
+    commit_all(root, "mend it", DAY.format(4))
+    report = audit("report")
+    assert report.code == 0, report.err
+    assert (
+        "- **Unknown:** findings unknown in 1 file over 1 commit, on 2025-10-02; every file is "
+        "readable at HEAD. `app.py` (cannot parse: Missing parentheses in call to 'print'. Did "
+        "you mean print(...)? at 8:1), from 2025-10-02 to 2025-10-04\n"
+    ) in report.out

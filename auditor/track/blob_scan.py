@@ -66,6 +66,24 @@ def scan_blob(engine: Engine, rel: str, language: str, data: bytes) -> list[Keye
     return keyed(findings, text) + keyed(quiet, text, suppressed=True)
 
 
+def unreadable_reason(engine: Engine, rel: str, language: str, data: bytes | None) -> str:
+    """Why `scan_blob` could not read a file version, in words for the report; worked out
+    again only for the few files that could not be read."""
+    if data is None:
+        return "not in this clone"
+    if engine.max_file_size and len(data) > engine.max_file_size:
+        return f"over the size limit ({len(data):,} bytes)"
+    try:
+        text = backend(language).decode(data).text
+    except DecodeError as exc:
+        return f"not text: {exc}"
+    findings, _ = engine.scan_text_all(rel, language, text)
+    problem = next((f for f in findings if not f.is_finding), None)
+    if problem is not None:
+        return f"{problem.message} at {problem.start.line}:{problem.start.column}"
+    return "does not parse"
+
+
 _POOL_ENGINE: Engine | None = None
 
 

@@ -36,6 +36,7 @@ from auditor.track.records import (
     FIXED,
     NEW,
     CommitRecord,
+    DarkSpan,
     Event,
     History,
     Sighting,
@@ -213,6 +214,10 @@ def walk(
             since=since,
             baseline_unreadable=baseline_unreadable,
             head_unreadable=tuple(sorted(state.unknown)),
+            dark_spans=(
+                *state.spans,
+                *(DarkSpan(p, u.since, None, u.reason) for p, u in sorted(state.unknown.items())),
+            ),
             ever_unreadable=len(walker.ever_unreadable),
             cached_commits=done,
             unsnapshotted=unsnapshotted,

@@ -27,6 +27,7 @@ from auditor.track.git_objects import CommitMeta
 from auditor.track.pairing import Keyed
 from auditor.track.records import (
     CommitRecord,
+    DarkSpan,
     Event,
     Gone,
     Sighting,
@@ -35,7 +36,7 @@ from auditor.track.records import (
     WalkState,
 )
 
-FORMAT = 6  # 6: disappearances keep their place; suppressions are events
+FORMAT = 7  # 6: disappearances keep their place, suppressions are events; 7: dark spans
 KEEP = 4  # walks kept per folder (several --since starts, several rule sets)
 
 Resumed = tuple[tuple[Sighting, ...], int, list[CommitRecord], WalkState, set[str]]
@@ -167,6 +168,7 @@ def _state_json(s: WalkState) -> dict[str, Any]:
                 u.since,
                 None if u.last is None else [_tracked_json(t) for t in u.last],
                 u.last_blob,
+                u.reason,
             ]
             for p, u in s.unknown.items()
         },
@@ -176,6 +178,7 @@ def _state_json(s: WalkState) -> dict[str, Any]:
             if gs
         ],
         "used": sorted(s.used),
+        "spans": [[d.path, d.since, d.until, d.reason] for d in s.spans],
     }
 
 
@@ -186,13 +189,19 @@ def _state(d: dict[str, Any]) -> WalkState:
         unknown={p: _unknown(u) for p, u in as_dict(d["unknown"]).items()},
         gone={_gone_key(k): [_gone(g) for g in as_list(gs)] for k, gs in as_list(d["gone"])},
         used={as_str(identity) for identity in as_list(d["used"])},
+        spans=[_span(v) for v in as_list(d["spans"])],
     )
 
 
 def _unknown(v: Any) -> Unknown:
-    since, last, blob = as_list(v, 3)
+    since, last, blob, reason = as_list(v, 4)
     tracked = None if last is None else tuple(_tracked(t) for t in as_list(last))
-    return Unknown(as_optional_str(since), tracked, as_optional_str(blob))
+    return Unknown(as_optional_str(since), tracked, as_optional_str(blob), as_str(reason))
+
+
+def _span(v: Any) -> DarkSpan:
+    path, since, until, reason = as_list(v, 4)
+    return DarkSpan(as_str(path), as_optional_str(since), as_optional_str(until), as_str(reason))
 
 
 def _gone(v: Any) -> Gone:

@@ -86,6 +86,7 @@ class History:
     cached_commits: int = 0  # commits answered from the history cache
     # Sources with no snapshot on the tracked history: their findings are unknown.
     unsnapshotted: tuple[str, ...] = ()
+    dark_spans: tuple[DarkSpan, ...] = ()  # every unreadable span, oldest first
 
 
 def without_history(reason: str, findings: Sequence[Finding]) -> History:
@@ -123,6 +124,18 @@ class Unknown:
     since: str | None  # the first commit of this unreadable span (None: from the start)
     last: tuple[Tracked, ...] | None  # its findings when last read; None: never read
     last_blob: str | None
+    reason: str = ""  # why it could not be read when the span began
+
+
+@dataclass(frozen=True, slots=True)
+class DarkSpan:
+    """A file that could not be read from one commit until another (None: still at HEAD),
+    and why: the report names each unknown period's file and reason."""
+
+    path: str
+    since: str | None
+    until: str | None
+    reason: str
 
 
 @dataclass
@@ -135,6 +148,7 @@ class WalkState:
     unknown: dict[str, Unknown] = field(default_factory=dict)
     gone: dict[tuple[str, str, str], list[Gone]] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)  # every identity given out
+    spans: list[DarkSpan] = field(default_factory=list)  # unreadable spans that ended
 
     def sightings(self) -> Iterator[Sighting]:
         """What is open: the readable files' findings, and those of unreadable files as

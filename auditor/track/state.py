@@ -194,6 +194,18 @@ class Unreadable:
     first_date: str | None
     last_date: str | None
     at_head: tuple[str, ...]
+    spans: tuple[UnreadSpan, ...] = ()  # each file's unknown periods, oldest first
+
+
+@dataclass(frozen=True, slots=True)
+class UnreadSpan:
+    """One file's unknown period: from the date of the commit it became unreadable at
+    (None: before the tracked range) to the date it was read again (None: still at HEAD)."""
+
+    path: str
+    reason: str
+    since: str | None
+    until: str | None
 
 
 @dataclass(frozen=True, slots=True)

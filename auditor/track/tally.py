@@ -57,6 +57,7 @@ from auditor.track.state import (
     SeverityTotal,
     TrackerState,
     Unreadable,
+    UnreadSpan,
     UntrackedGroup,
 )
 
@@ -381,12 +382,17 @@ def _range_words(history: History, started: dt.date | None) -> str:
 
 def _unreadable(history: History) -> Unreadable:
     dates = [c.date for c in history.commits if c.unreadable]
+    date_of = {c.sha: c.date for c in history.commits}
     return Unreadable(
         commits=len(dates),
         files=history.ever_unreadable,
         first_date=dates[0] if dates else None,
         last_date=dates[-1] if dates else None,
         at_head=history.head_unreadable,
+        spans=tuple(
+            UnreadSpan(d.path, d.reason, date_of.get(d.since or ""), date_of.get(d.until or ""))
+            for d in history.dark_spans
+        ),
     )
 
 

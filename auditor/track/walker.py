@@ -12,7 +12,7 @@ import git
 
 from auditor.scan.engine import Engine, backend
 from auditor.scan.source import DecodeError
-from auditor.track.blob_scan import BlobPool, scan_blob
+from auditor.track.blob_scan import BlobPool, scan_blob, unreadable_reason
 from auditor.track.git_objects import GitObjects, MissingBlob, run_git
 from auditor.track.pairing import Keyed, LineDiff, pair_in_file
 from auditor.track.records import (
@@ -23,6 +23,7 @@ from auditor.track.records import (
     REMOVED,
     SUPPRESSED,
     Anchors,
+    DarkSpan,
     Event,
     Sighting,
     Tracked,
@@ -165,6 +166,16 @@ class Walker:
 
         return collect, end
 
+    def reason(self, rel: str, blob: str) -> str:
+        """Why a file version could not be read (`blob_scan.unreadable_reason`)."""
+        language = self.language_of(rel)
+        assert language is not None
+        try:
+            data: bytes | None = self.objects.blob(blob)
+        except MissingBlob:
+            data = None
+        return unreadable_reason(self.engine, rel, language, data)
+
     def diff(self, rel: str, old_blob: str | None, new_blob: str) -> LineDiff | None:
         if old_blob is None:
             return None
@@ -195,6 +206,8 @@ class Walker:
             gap = unknown.pop(path, None)
             if path in carried:
                 continue
+            if gap is not None:
+                state.spans.append(DarkSpan(path, gap.since, commit, gap.reason))
             if gap is not None and gap.last is None:
                 dark.append((path, state.blobs[path], None, True))
             if gap is not None and gap.last:
@@ -215,11 +228,14 @@ class Walker:
                 files.pop(path, None)
                 if gap is None:
                     last = state.files.get(old_path, ()) if was_known else None
-                    gap = Unknown(commit, last, state.blobs.get(old_path) if was_known else None)
+                    before = state.blobs.get(old_path) if was_known else None
+                    gap = Unknown(commit, last, before, self.reason(path, blob))
                 unknown[path] = gap
                 dark.append((path, state.blobs.get(old_path), blob, gap.last is None))
                 continue
             unknown.pop(path, None)
+            if gap is not None:
+                state.spans.append(DarkSpan(path, gap.since, commit, gap.reason))
             if gap is not None and gap.last is None:  # readable at last, never read before
                 dark.append((path, state.blobs.get(old_path), blob, True))
             if gap is not None:
@@ -268,7 +284,7 @@ class Walker:
                 files[path] = tuple(t for t in current if t is not None)
             else:
                 files.pop(path, None)
-        new_state = WalkState(files, blobs, unknown, state.gone, state.used)
+        new_state = WalkState(files, blobs, unknown, state.gone, state.used, state.spans)
         return new_state, events
 
     def text_anyway(self, blob: str) -> str:
