@@ -103,6 +103,9 @@ class Config:
     fail_on: Severity | None = Severity.CRITICAL  # None: never fail on findings
     issues_file: str = "issues.yaml"
     report_output: str | None = None  # where `audit report` writes when no --output
+    # The zone `audit report` shows dates in (IANA name); None: each commit's own offset,
+    # as `git log` shows it.
+    report_timezone: str | None = None
     # Bigger files are not parsed: LibCST needs about 400 bytes of memory per byte of
     # source, so a generated 10 MB module would take minutes and gigabytes.
     max_file_size: int = 1_000_000
@@ -292,6 +295,18 @@ def parse_config(table: object, *, root: Path, file: Path, prefix: str = "tool.a
     def report_output(value: object, key: str) -> None:
         values["report_output"] = check.string(value, key)
 
+    def report_timezone(value: object, key: str) -> None:
+        import zoneinfo
+
+        name = check.string(value, key)
+        try:
+            zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise check.fail(
+                key, f"is not a time zone name such as 'UTC' or 'Europe/Paris' (got {name!r})"
+            ) from None
+        values["report_timezone"] = name
+
     def docs_url(value: object, key: str) -> None:
         values["docs_url"] = check.string(value, key).rstrip("/")
         if not values["docs_url"]:
@@ -358,6 +373,7 @@ def parse_config(table: object, *, root: Path, file: Path, prefix: str = "tool.a
             "fail-on": fail_on,
             "issues-file": issues_file,
             "report-output": report_output,
+            "report-timezone": report_timezone,
             "docs-url": docs_url,
             "max-file-size": max_file_size,
             "per-file-ignores": per_file_ignores,

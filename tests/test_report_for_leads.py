@@ -159,3 +159,25 @@ def test_an_unknown_period_names_its_file_and_reason(root: Path, audit: Any) -> 
         "readable at HEAD. `app.py` (cannot parse: Missing parentheses in call to 'print'. Did "
         "you mean print(...)? at 8:1), from 2025-10-02 to 2025-10-04\n"
     ) in report.out
+
+
+def test_dates_are_each_commits_own_unless_a_report_timezone_says_otherwise(
+    root: Path, audit: Any
+) -> None:
+    write_tree(root, {"issues.yaml": ISSUES, "app.py": handlers("a")})
+    commit_all(root, "initial", "2025-10-01T09:00:00-05:00")
+    write_tree(root, {"app.py": "x = 1\n"})
+    fix = commit_all(root, "fix a (CRIT-1)", "2025-10-01T23:30:00-05:00")
+    row = "| `{}` | fix a (CRIT-1) | Test | {} | 1 | 1 | 7 | 1 | 0 |\n"
+    assert row.format(fix[:7], "2025-10-01") in audit("report").out
+    write_tree(root, {"pyproject.toml": '[tool.audit]\nreport-timezone = "UTC"\n'})
+    out = audit("report").out
+    assert row.format(fix[:7], "2025-10-02") in out
+    assert "| 2025-10-02 | 1 | 0 | 0 | 0 | 0 | 1 | 0 | 0 | 0 |\n" in out  # the trend's day too
+    write_tree(root, {"pyproject.toml": '[tool.audit]\nreport-timezone = "Mars/Olympus"\n'})
+    bad = audit("report")
+    assert (bad.code, bad.out) == (2, "")
+    assert bad.err == (
+        "audit: error: pyproject.toml:2:1: 'tool.audit.report-timezone' is not a time zone "
+        "name such as 'UTC' or 'Europe/Paris' (got 'Mars/Olympus')\n"
+    )

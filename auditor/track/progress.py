@@ -30,6 +30,7 @@ from auditor.track.skipped import skipped_at_head
 from auditor.track.source_history import SourceHistory, existing_in_snapshots
 from auditor.track.state import TrackerState
 from auditor.track.tally import Options, build_state
+from auditor.track.time_zone import history_in_zone, in_zone
 
 
 def issues_path(project: Project) -> Path:
@@ -158,6 +159,8 @@ def tracker_state(
 ) -> tuple[IssuesFile, TrackerState]:
     issues = load_project_issues(project)
     history = history_of(project, issues, since, head_only=head_only, progress=progress)
+    zone = project.config.report_timezone
+    history = history_in_zone(history, zone)
     options = tracker_options(project, issues, area_depth, trend)
     state = build_state(issues, history, options)
     top, _ = repository_of(project.config.root)
@@ -168,6 +171,8 @@ def tracker_state(
         top, project.config.root, engine, language_filter(project.config, engine)
     )
     decided = declared_since(top, issues_path(project), issues) if history.available else {}
+    if zone is not None:
+        decided = {issue_id: in_zone(date, zone) for issue_id, date in decided.items()}
     dated = tuple(replace(i, declared_since=decided.get(i.id)) for i in state.issues)
     return issues, replace(state, skipped=skipped, issues=dated)
 
