@@ -137,24 +137,31 @@ def test_the_progress_report_names_the_files_it_did_not_check(project, audit) ->
     assert data["open"] == 1  # app.py's print; the generated file's is not counted
 
 
-def test_files_of_a_kind_auditor_does_not_read_are_named(project, audit) -> None:
-    # 29 console calls in mealie's .vue files were missed, and nothing said so.
+def test_components_are_read_and_a_script_in_another_language_is_named(project, audit) -> None:
+    # 29 console calls in mealie's .vue files were missed, and nothing said so; now the
+    # script blocks are read, and a block auditor cannot read is named among the skipped.
     project(
         {
-            "pyproject.toml": "[tool.audit]\n",
-            "web/Page.vue": "<script>console.log(user)</script>\n",
+            "pyproject.toml": "[tool.audit]\nselect = ['console-logging']\n",
+            "web/Page.vue": "<script>console.log(1)</script>\n",
             "web/App.svelte": "<script>console.log(1)</script>\n",
-            "node_modules/x/Dep.vue": "<script></script>\n",  # excluded: not counted
+            "web/Old.vue": '<script lang="coffee">console.log 1</script>\n',
+            "node_modules/x/Dep.vue": '<script lang="coffee"></script>\n',  # excluded
             "a.py": "x = 1\n",
         }
     )
-    result = audit("scan", "-v")
+    result = audit("scan", "-v", "--no-cache")
     assert result.out.splitlines() == [
-        "1 file skipped as a Svelte component (not read yet), 1 as a Vue single-file "
-        "component (not read yet): not checked.",
-        "  web/App.svelte: a Svelte component (not read yet)",
-        "  web/Page.vue: a Vue single-file component (not read yet)",
-        "No findings; 1 file scanned.",
+        "web/App.svelte:1:9: critical console-logging `console.log` writes to the console; "
+        "use `logger.debug`, creating the logger module lib/logger.mjs",
+        "web/Page.vue:1:9: critical console-logging `console.log` writes to the console; "
+        "use `logger.debug`, creating the logger module lib/logger.mjs",
+        "console-logging: https://github.com/auditor-dev/auditor/blob/main/docs/rules/"
+        "console-logging.md",
+        '1 file skipped as a script block in lang="coffee" (not read): not checked.',
+        '  web/Old.vue: a script block in lang="coffee" (not read)',
+        "Found 2 findings (2 critical) in 2 files; 3 files scanned.",
+        "2 more fixable with `audit scan --fix --unsafe-fixes`.",
     ]
 
 

@@ -81,8 +81,8 @@ def test_the_scan_goes_on_after_a_parse_error(project, audit) -> None:
 
 
 def test_check_syntax_refuses_error_and_missing_nodes() -> None:
-    from auditor.scan.treesitter import JAVASCRIPT as js
-    from auditor.scan.treesitter import TYPESCRIPT as ts
+    from auditor.scan.js_backend import JAVASCRIPT as js
+    from auditor.scan.js_backend import TYPESCRIPT as ts
 
     assert js.check_syntax("logger.info(1);\n") is None
     assert js.check_syntax("logger.info(1;\n") == "cannot parse: missing ')' at 1:14"
@@ -527,7 +527,7 @@ def test_findings_carry_their_enclosing_scope_for_fingerprints() -> None:
 
 
 def test_check_syntax_uses_the_files_own_dialect() -> None:
-    from auditor.scan.treesitter import TYPESCRIPT
+    from auditor.scan.js_backend import TYPESCRIPT
 
     cast = "let x = <number>y;\n"  # a type assertion in .ts, an unclosed element in .tsx
     assert TYPESCRIPT.check_syntax(cast, "a.ts") is None

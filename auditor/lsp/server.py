@@ -41,6 +41,9 @@ _SUFFIXES = {
     "javascriptreact": ".jsx",
     "typescript": ".ts",
     "typescriptreact": ".tsx",
+    "vue": ".vue",
+    "svelte": ".svelte",
+    "astro": ".astro",
 }
 
 

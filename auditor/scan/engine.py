@@ -54,8 +54,8 @@ class Backend:
 # "module" or "module:attribute": an object with the four functions of a Backend.
 _BACKEND_MODULES = {
     "python": "auditor.scan.python",
-    "javascript": "auditor.scan.treesitter:JAVASCRIPT",
-    "typescript": "auditor.scan.treesitter:TYPESCRIPT",
+    "javascript": "auditor.scan.js_backend:JAVASCRIPT",
+    "typescript": "auditor.scan.js_backend:TYPESCRIPT",
 }
 
 

@@ -9,21 +9,20 @@ used (its node types differ from the ones the rules query)."""
 
 from __future__ import annotations
 
-import os
+# oxc's dialect for each tree-sitter grammar: JSX is allowed in JavaScript (React apps
+# write it in .js files).
+_SOURCE_TYPES = {"typescript": "ts", "tsx": "tsx"}
 
-# oxc's dialect for each suffix: JSX is allowed in .js files (React apps write it there).
-_SOURCE_TYPES = {".ts": "ts", ".mts": "ts", ".cts": "ts", ".tsx": "tsx"}
 
-
-def accepts(path: str, text: str) -> bool:
-    """Whether oxc parses `text` as valid code of `path`'s dialect; False when oxc is not
-    installed or fails, so that a refusal stays an error unless a second parser says
-    otherwise."""
+def accepts(text: str, grammar: str) -> bool:
+    """Whether oxc parses `text` (a file, or a component's script blocks) as valid code
+    of the dialect tree-sitter read it in (`grammar`); False when oxc is not installed or
+    fails, so that a refusal stays an error unless a second parser says otherwise."""
     try:
         import oxc_python
     except ImportError:
         return False
-    source_type = _SOURCE_TYPES.get(os.path.splitext(path)[1].lower(), "jsx")
+    source_type = _SOURCE_TYPES.get(grammar, "jsx")
     try:
         parse = getattr(oxc_python, "parse")  # noqa: B009 (its stubs do not declare it)
         result = parse(text, source_type=source_type)

@@ -3,7 +3,8 @@ the nodes every rule visits with one query, and turn byte positions into charact
 
 The grammar follows the file's suffix: `.ts` is TypeScript, `.tsx` TypeScript with JSX,
 and every JavaScript suffix (`.js`, `.jsx`, `.mjs`, `.cjs`) the JavaScript grammar, which
-parses JSX. A tree with an ERROR or MISSING node is a parse error: the rules do not run on
+parses JSX; a component's script blocks are read in their `lang` (auditor.scan.components,
+auditor.scan.js_backend). A tree with an ERROR or MISSING node is a parse error: the rules do not run on
 it, since tree-sitter's recovery would hand them a guessed tree.
 """
 
@@ -13,7 +14,7 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -24,20 +25,17 @@ import tree_sitter_typescript
 from auditor.model import (
     PARSE_ERROR,
     PARSE_LIMIT,
-    Edit,
     Finding,
     Fix,
     error_finding,
     rule_crash,
     warning_finding,
 )
-from auditor.scan import js_second_opinion
+from auditor.scan import components, js_second_opinion
 from auditor.scan.loading import ActiveRule
 from auditor.scan.rule_base import ParsedFile, RuleContext, TreeSitterReport, TreeSitterRule
-from auditor.scan.source import Decoded, LineIndex, decode_utf8
+from auditor.scan.source import LineIndex
 from auditor.scan.suppressions import Comment
-
-decode = decode_utf8
 
 _GRAMMAR_OF_SUFFIX = {
     ".ts": "typescript",
@@ -81,7 +79,11 @@ def parse(text: str, grammar: str) -> tuple[bytes, ts.Tree]:
 
 
 def parsed_file(path: str, text: str, grammar: str | None = None) -> ParsedFile:
-    """Parse `text` (with the grammar of `path` unless given) for rules and readers."""
+    """Parse `text` (with the grammar of `path` unless given) for rules and readers. A
+    component's (`.vue`, `.svelte`, `.astro`) is its script blocks, the rest blanked
+    (auditor.scan.components): positions are the component file's."""
+    if grammar is None and components.kind_of(path) is not None:
+        text, grammar = components.script_text(path, text)
     grammar = grammar or grammar_of(path)
     data, tree = parse(text, grammar)
     byte_ends, surplus = _byte_map(text)
@@ -162,14 +164,15 @@ def run(
     rules: Sequence[ActiveRule],
     prefilter: bool = True,
     root: Path | None = None,
+    grammar: str | None = None,
 ) -> list[Finding]:
-    """Findings of `rules` on one file's text, unsorted, without fingerprints. (JS/TS rules
-    have no prefilter beyond their triggers.)"""
-    file = parsed_file(path, text)
+    """Findings of `rules` on one file's text (in `grammar`, else the one of its path),
+    unsorted, without fingerprints. (JS/TS rules have no prefilter beyond their triggers.)"""
+    file = parsed_file(path, text, grammar or grammar_of(path))
     error = parse_error(file)
     regions: list[tuple[int, int]] = []
     if error is not None:
-        if not js_second_opinion.accepts(path, text):
+        if not js_second_opinion.accepts(text, file.grammar):
             return [error]
         # Valid code tree-sitter cannot read: the rules run on what it could, findings in
         # or around what it could not are dropped, and no fix is offered (the fixed file
@@ -272,10 +275,10 @@ def _finding(path: str, active: ActiveRule, report: TreeSitterReport, index: Lin
     )
 
 
-# --- what the engine and the fixer need per language ---------------------------------------
+# --- what the engine and the fixer need (auditor.scan.js_backend) ------------------------
 
 
-def _comments(text: str, grammars: Sequence[str]) -> Iterator[Comment]:
+def comments(text: str, grammars: Sequence[str]) -> Iterator[Comment]:
     file = _best_parse(text, grammars)
     query = _query(file.grammar, frozenset({"comment"}))
     if query is None:
@@ -324,7 +327,7 @@ def _best_parse(text: str, grammars: Sequence[str]) -> ParsedFile:
     return first
 
 
-def _check_syntax(text: str, grammars: Sequence[str]) -> str | None:
+def check_syntax(text: str, grammars: Sequence[str]) -> str | None:
     """None when `text` parses without ERROR or MISSING nodes in one of `grammars`; else
     what is wrong, in the first grammar."""
     file = _best_parse(text, grammars)
@@ -335,43 +338,4 @@ def _check_syntax(text: str, grammars: Sequence[str]) -> str | None:
     return f"{describe_error(file, node)} at {at.line}:{at.column}"
 
 
-@dataclass(frozen=True, slots=True)
-class LanguageBackend:
-    """The four functions the engine loads for one language (see auditor.scan.engine.Backend)."""
-
-    grammars: tuple[str, ...]  # those a file of the language may be written in
-
-    def decode(self, data: bytes) -> Decoded:
-        return decode_utf8(data)
-
-    def run(
-        self,
-        path: str,
-        text: str,
-        rules: Sequence[ActiveRule],
-        prefilter: bool = True,
-        root: Path | None = None,
-    ) -> list[Finding]:
-        return run(path, text, rules, prefilter, root)
-
-    def comments(self, text: str, path: str | None = None) -> Iterator[Comment]:
-        return _comments(text, self._grammars(path))
-
-    def check_syntax(self, text: str, path: str | None = None) -> str | None:
-        return _check_syntax(text, self._grammars(path))
-
-    def check_fix(self, before: str, after: str, edits: Sequence[Edit], path: str) -> str | None:
-        problem = self.check_syntax(after, path)
-        return None if problem is None else f"the result does not parse ({problem})"
-
-    def _grammars(self, path: str | None) -> tuple[str, ...]:
-        """The file's own grammar when its path is known: a fixed .ts file must still
-        parse as TypeScript, not merely as TSX."""
-        return (grammar_of(path),) if path else self.grammars
-
-
-JAVASCRIPT = LanguageBackend(("javascript",))
-# A fixed .ts file and a fixed .tsx file look the same to the fixer: either dialect will do.
-TYPESCRIPT = LanguageBackend(("typescript", "tsx"))
-
-__all__ = ["JAVASCRIPT", "TYPESCRIPT", "Decoded", "grammar_of", "parse", "parsed_file", "run"]
+__all__ = ["check_syntax", "comments", "grammar_of", "parse", "parsed_file", "run"]
