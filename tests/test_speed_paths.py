@@ -250,3 +250,18 @@ def test_an_edited_helper_of_a_rule_is_not_answered_from_the_cache(
     (tmp_path / "acme/words.py").write_text('MESSAGE = "newer words"\n')
     second = audit_process("scan", "app.py", cwd=tmp_path)
     assert "app.py:1:1: high no-todo newer words" in second.out
+
+
+def test_a_file_that_does_not_parse_is_cached_like_any_other(
+    project, audit, parses, tmp_path: Path
+) -> None:
+    project({"ok.py": BARE, "broken.py": "try:\n    x()\nexcept:\n    pass\ndef f(:\n"})
+    cold = audit("scan", "--jobs", "1")
+    assert "broken.py:5:7: critical parse-error cannot parse: invalid syntax" in cold.out
+    before = parses[0]
+    warm = audit("scan", "--jobs", "1")
+    assert parses[0] == before  # neither file parsed again
+    assert (warm.code, warm.out) == (cold.code, cold.out)
+    (tmp_path / "broken.py").write_text("try:\n    x()\nexcept:\n    pass\n")
+    mended = audit("scan", "--jobs", "1")
+    assert "parse-error" not in mended.out and "broken.py:3:1: critical bare-except" in mended.out

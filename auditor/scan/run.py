@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from auditor import workers
 from auditor.config import Config, load_config
 from auditor.globs import Globs
-from auditor.model import FIX_ERROR, Edit, Finding, error_finding
+from auditor.model import FIX_ERROR, PARSE_ERROR, Edit, Finding, error_finding
 from auditor.scan import manifest as rule_manifest
 from auditor.scan import project_files
 from auditor.scan.cache import Cache, Entry, blob_id, findings_key, stat_of
@@ -209,8 +209,10 @@ class _Job:
 
 
 def _entry_for(blob: str, stat: tuple[int, int], result: FileResult) -> Entry | None:
-    if any(f.is_error for f in result.findings):
-        return None  # read and rule errors are retried next time
+    # A parse error is what this content is: cached like any finding (a test file written
+    # to fail parsing cost every warm run a parse). Read and rule errors are retried.
+    if any(f.is_error and f.rule_id != PARSE_ERROR for f in result.findings):
+        return None
     size, mtime_ns = stat
     return Entry(blob, size, _trusted(mtime_ns), result.findings, result.suppressed)
 
