@@ -1,0 +1,300 @@
+"""The tracker's credits on a real history, sampled for a human to check against `git show`.
+
+    python bench/credit_sample.py REPO [--seed 26] [--per-outcome 10] [--total 50]
+        [--since REV] [--context 3] [--no-scan]
+
+REPO holds an issues.yaml (and a config, if any): the history is the one `audit report`
+walks there (warm from its cache when the report ran first). Prints, in order:
+
+1. The checks that need no human: per issue, its commits' credits add up to its fixed and
+   removed counts; its open findings equal those of a fresh `audit scan --format json` of
+   the work tree (HEAD checked out, nothing modified), rule by rule.
+2. The sample, drawn with `random.Random(seed)`: up to `--per-outcome` credits of every
+   outcome the history has (fixed, removed, moved, reopened; all of them where it has
+   fewer), topped up at random to `--total`. For each credit: its number, outcome, rule,
+   commit and subject, path:line (a move: from and to; a reopening: the commit whose
+   disappearance it undoes), the flagged line, and the hunks of `git show` on that path
+   that hold the line: enough for a TRUE/FALSE verdict.
+
+Fixed and removed come from the report's own state (`IssueState.fixed` / `.removed`, as
+`audit report --format json` writes them). The JSON does not list moves and reopenings
+one by one (it counts them on the commits linked to an issue, and lists a reopening only
+while its finding is open), so they come from the history's events, which the report's
+counts are made of.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import random
+import re
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from auditor.scan.run import CACHE_DIR, open_project
+from auditor.track.progress import history_of, load_project_issues, tracker_options
+from auditor.track.records import FIXED, MOVED, REMOVED, REOPENED, SUPPRESSED, History
+from auditor.track.state import TrackerState
+from auditor.track.tally import build_state
+
+OUTCOMES = ("fixed", "removed", "moved", "reopened")
+_HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    outcome: str  # fixed | removed (moved out of scope included) | moved | reopened
+    detail: str  # finer: "moved out of scope", "file renamed", "to another file", "in file"
+    rule: str
+    commit: str
+    path: str  # where it was before the commit; reopened: where it comes back
+    line: int  # in the parent's version of `path`; 0: not known
+    to_path: str = ""  # moved: where it is after the commit
+    to_line: int = 0
+    undone: str = ""  # reopened: the commit whose disappearance it undoes
+
+
+class Git:
+    def __init__(self, repo: Path) -> None:
+        self.repo = repo
+
+    def out(self, *args: str) -> str:
+        done = subprocess.run(
+            ["git", "-C", str(self.repo), *args], capture_output=True, text=True, errors="replace"
+        )
+        return done.stdout
+
+    def exists(self, rev: str, path: str) -> bool:
+        done = subprocess.run(
+            ["git", "-C", str(self.repo), "cat-file", "-e", f"{rev}:{path}"], capture_output=True
+        )
+        return done.returncode == 0
+
+    def line(self, rev: str, path: str, number: int) -> str:
+        if number < 1:
+            return ""
+        lines = self.out("show", f"{rev}:{path}").splitlines()
+        return lines[number - 1].strip() if number <= len(lines) else "(past the end)"
+
+
+def report_credits(state: TrackerState) -> list[Credit]:
+    credits = []
+    for issue in state.issues:
+        for ref in (*issue.fixed, *issue.removed):
+            if ref.commit is None:
+                continue  # credited to an unreadable span, to no single commit
+            outcome = FIXED if ref.outcome == FIXED else REMOVED
+            detail = "" if ref.outcome in (FIXED, REMOVED) else ref.outcome
+            credits.append(Credit(outcome, detail, ref.rule_id, ref.commit, ref.path, ref.line))
+    return credits
+
+
+def event_credits(history: History, git: Git) -> list[Credit]:
+    """Moves and reopenings, from the events. A move's origin is the finding's place as
+    last recorded by an event: its path is exact, its line may be older than the parent."""
+    where = {s.identity: (s.finding.path, s.finding.start.line) for s in history.baseline}
+    gone_at: dict[str, str] = {}
+    credits = []
+    for commit in history.commits:
+        for event in commit.events:
+            finding, identity = event.sighting.finding, event.sighting.identity
+            here = (finding.path, finding.start.line)
+            if event.kind == MOVED:
+                path, line = where.get(identity, ("?", 0))
+                if path == finding.path:
+                    detail = "in file"
+                elif git.exists(commit.sha, path):
+                    detail = "to another file"
+                else:
+                    detail = "file renamed"
+                credits.append(
+                    Credit(MOVED, detail, finding.rule_id, commit.sha, path, line, *here)
+                )
+            elif event.kind == REOPENED:
+                undone = gone_at.get(identity, "?")
+                credits.append(
+                    Credit(REOPENED, "", finding.rule_id, commit.sha, *here, undone=undone)
+                )
+            if event.kind in (FIXED, REMOVED, SUPPRESSED):
+                gone_at[identity] = commit.sha
+            else:
+                where[identity] = here
+    return credits
+
+
+def draw(credits: Sequence[Credit], seed: int, per_outcome: int, total: int) -> list[Credit]:
+    """Up to `per_outcome` of each outcome, then more at random up to `total`; in the
+    order of OUTCOMES, then of the draw."""
+    rng = random.Random(seed)
+    chosen: list[Credit] = []
+    rest: list[Credit] = []
+    for outcome in OUTCOMES:
+        pool = sorted(
+            (c for c in credits if c.outcome == outcome),
+            key=lambda c: (c.commit, c.path, c.line, c.rule, c.to_path, c.to_line),
+        )
+        rng.shuffle(pool)
+        chosen += pool[:per_outcome]
+        rest += pool[per_outcome:]
+    rng.shuffle(rest)
+    chosen += rest[: max(0, total - len(chosen))]
+    order = {o: i for i, o in enumerate(OUTCOMES)}
+    return sorted(chosen, key=lambda c: order[c.outcome])
+
+
+def hunks(
+    git: Git, sha: str, path: str, old_line: int, new_line: int, context: int, window: int
+) -> str:
+    """The lines of `git show sha -- path` within `window` lines of `old_line` (in the
+    parent) or `new_line` (in the commit), under their hunks' headers; the first lines of
+    the diff when neither line is known."""
+    diff = git.out("show", "--format=", f"-U{context}", "--first-parent", sha, "--", path)
+    if not diff:
+        return "(no change to this path in the commit)"
+    shown: list[list[str]] = []  # per hunk: its header, then the lines near
+    old = new = 0
+    for text in diff.splitlines():
+        match = _HUNK.match(text)
+        if match:
+            old, new = int(match[1]), int(match[3])
+            shown.append([text])
+            continue
+        if not shown or text.startswith("\\"):
+            continue  # the diff's header, or "no newline at end of file"
+        unknown = old_line == 0 and new_line == 0
+        near = (unknown and sum(map(len, shown)) < 2 * window) or (
+            (old_line and abs(old - old_line) <= window and text[:1] != "+")
+            or (new_line and abs(new - new_line) <= window and text[:1] != "-")
+        )
+        hunk = shown[-1]
+        if near:
+            hunk.append(text)
+        elif len(hunk) > 1 and hunk[-1] != "   ...":
+            hunk.append("   ...")
+        old += text[:1] != "+"
+        new += text[:1] != "-"
+    kept = [line for hunk in shown if len(hunk) > 1 for line in hunk]
+    return "\n".join(kept) or "(no hunk near the line)"
+
+
+def show(number: int, credit: Credit, git: Git, context: int, window: int) -> str:
+    subject = git.out("log", "-1", "--format=%h %ad %s", "--date=short", credit.commit).strip()
+    head = f"#{number} {credit.outcome.upper()}"
+    if credit.detail:
+        head += f" ({credit.detail})"
+    out = [f"{head} {credit.rule}  {subject}"]
+    parent = f"{credit.commit}^"
+    if credit.outcome == REOPENED:
+        out.append(
+            f"  at {credit.path}:{credit.to_line}: {git.line(credit.commit, credit.path, credit.to_line)}"
+        )
+        undone = git.out("log", "-1", "--format=%h %ad %s", "--date=short", credit.undone).strip()
+        out.append(f"  undoes the disappearance at {undone or credit.undone}")
+        out.append(hunks(git, credit.commit, credit.path, 0, credit.to_line, context, window))
+        if credit.undone != "?":
+            out.append(f"  -- the disappearance, git show {credit.undone[:10]} -- {credit.path}:")
+            out.append(hunks(git, credit.undone, credit.path, 0, 0, context, window))
+        return "\n".join(out)
+    out.append(f"  was {credit.path}:{credit.line}: {git.line(parent, credit.path, credit.line)}")
+    if credit.outcome == MOVED:
+        to = git.line(credit.commit, credit.to_path, credit.to_line)
+        out.append(f"  now {credit.to_path}:{credit.to_line}: {to}")
+        out.append(hunks(git, credit.commit, credit.path, credit.line, 0, context, window))
+        if credit.to_path != credit.path:
+            out.append(
+                hunks(git, credit.commit, credit.to_path, 0, credit.to_line, context, window)
+            )
+    else:
+        out.append(hunks(git, credit.commit, credit.path, credit.line, 0, context, window))
+    return "\n".join(out)
+
+
+def sums(state: TrackerState) -> list[str]:
+    """Per issue: the commits' credits against the fixed and removed counts."""
+    lines = []
+    for issue in state.issues:
+        fixed = sum(c.fixed for c in issue.commits)
+        removed = sum(c.removed for c in issue.commits)
+        want_fixed = sum(1 for r in issue.fixed if r.commit is not None)
+        want_removed = sum(1 for r in issue.removed if r.commit is not None)
+        verdict = "exact" if (fixed, removed) == (want_fixed, want_removed) else "DIFFERENT"
+        lines.append(
+            f"  {issue.id:8} commits credit fixed {fixed} / listed {want_fixed}, removed "
+            f"{removed} / listed {want_removed} ({len(issue.fixed) - want_fixed} fixed and "
+            f"{len(issue.removed) - want_removed} removed in unknown spans): {verdict}"
+        )
+    return lines
+
+
+def open_against_scan(state: TrackerState, repo: Path) -> list[str]:
+    """The report's open findings (tracked and untracked) against a fresh scan, by rule."""
+    done = subprocess.run(
+        [sys.executable, "-m", "auditor", "scan", "--format", "json", "--no-cache"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+    )
+    try:
+        scanned = json.loads(done.stdout)
+    except json.JSONDecodeError:
+        return [f"  scan gave no JSON (exit {done.returncode}): {done.stderr.strip()[-300:]}"]
+    found = scanned["findings"] if isinstance(scanned, dict) else scanned
+    by_scan = Counter(f["rule_id"] if "rule_id" in f else f["rule"] for f in found)
+    by_report: Counter[str] = Counter()
+    for issue in state.issues:
+        by_report.update(r.rule_id for r in issue.open)
+    for group in state.untracked:
+        by_report[group.rule_id] += len(group.findings)
+    lines = []
+    for rule in sorted(set(by_scan) | set(by_report)):
+        same = "equal" if by_scan[rule] == by_report[rule] else "DIFFERENT"
+        lines.append(f"  {rule:20} report {by_report[rule]:5}  scan {by_scan[rule]:5}  {same}")
+    return lines
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("repo", type=Path)
+    parser.add_argument("--seed", type=int, default=26)
+    parser.add_argument("--per-outcome", type=int, default=10)
+    parser.add_argument("--total", type=int, default=50)
+    parser.add_argument("--since")
+    parser.add_argument("--context", type=int, default=3)
+    parser.add_argument("--window", type=int, default=8, help="diff lines shown around the line")
+    parser.add_argument("--no-scan", action="store_true", help="skip the open-count check")
+    args = parser.parse_args(argv)
+    repo = args.repo.resolve()
+    project = open_project(repo, None)
+    project = dataclasses.replace(project, cache_dir=project.config.root / CACHE_DIR)
+    issues = load_project_issues(project)
+    history = history_of(project, issues, args.since)
+    state = build_state(issues, history, tracker_options(project, issues))
+    git = Git(repo)
+    credits = report_credits(state) + event_credits(history, git)
+    counts = Counter(c.outcome for c in credits)
+    print(
+        f"{repo.name}: HEAD {state.head}, {state.commits_scanned} commits tracked ({state.range})"
+    )
+    print("credits: " + ", ".join(f"{o} {counts[o]}" for o in OUTCOMES))
+    print("credit sums:")
+    print("\n".join(sums(state)))
+    if not args.no_scan:
+        print("open at HEAD, report against `audit scan`:")
+        print("\n".join(open_against_scan(state, repo)))
+    sample = draw(credits, args.seed, args.per_outcome, args.total)
+    drawn = Counter(c.outcome for c in sample)
+    print(f"\nsample (seed {args.seed}): " + ", ".join(f"{o} {drawn[o]}" for o in OUTCOMES))
+    for number, credit in enumerate(sample, 1):
+        print("\n" + "=" * 100)
+        print(show(number, credit, git, args.context, args.window))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
