@@ -53,7 +53,6 @@ _STEMS = (
     "src/lib/config",
     "lib/config",
 )
-_TYPESCRIPT = (".ts", ".tsx", ".mts", ".cts")
 _EXTENSIONS = (".ts", ".mts", ".js", ".mjs")
 _SECRET = ("KEY", "SECRET", "TOKEN", "PASSWORD", "PASSWD", "CREDENTIAL", "PRIVATE")
 _FLAVOURS = {
@@ -124,7 +123,8 @@ def _fix_app(
     uses = {p: u for p, f in parsed.items() if (u := file_uses(f, allow, app.nextjs))}
     if not uses:
         return None
-    if any(p.endswith(_TYPESCRIPT) for p in uses):
+    # A component's script in TypeScript (`lang="ts"`) makes a TypeScript app too.
+    if any(parsed[p].grammar != "javascript" for p in uses):
         app = replace(app, typescript=True, esm=True)
     imported = [m for f in parsed.values() for m in _imported_modules(app, f)]
     module = _module(app, files, [*uses, *imported], location)
