@@ -10,12 +10,12 @@ from dataclasses import replace
 
 from auditor.track.blob_scan import line_contexts
 from auditor.track.pairing import Keyed
-from auditor.track.records import FIRST_SEEN, Unknown
+from auditor.track.records import FIRST_SEEN, Kind, Unknown
 
 
 def through_the_dark(
-    vanished: list[tuple[str, Keyed, str, str | None]],
-    arrived: list[tuple[str, int, Keyed, str]],
+    vanished: list[tuple[Kind, Keyed, str, str | None]],
+    arrived: list[tuple[str, int, Keyed, Kind]],
     moves: dict[int, int],
     moved_away: set[int],
     dark: list[tuple[str, str | None, str | None, bool]],

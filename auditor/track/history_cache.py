@@ -26,10 +26,12 @@ from auditor.scan.fileio import write_atomic
 from auditor.track.git_objects import CommitMeta
 from auditor.track.pairing import Keyed
 from auditor.track.records import (
+    KINDS,
     CommitRecord,
     DarkSpan,
     Event,
     Gone,
+    Kind,
     Sighting,
     Tracked,
     Unknown,
@@ -141,10 +143,17 @@ def _record(raw: Any) -> CommitRecord:
     files, insertions, deletions = (as_int(v) for v in as_list(d["stat"], 3))
     meta = CommitMeta(sha, date, author, subject, message, files, insertions, deletions)
     events = tuple(
-        Event(as_str(k), _sighting(s), as_optional_str(since))
+        Event(_kind(k), _sighting(s), as_optional_str(since))
         for k, s, since in (as_list(e, 3) for e in as_list(d["events"]))
     )
     return CommitRecord(meta, events, as_int(d["unreadable"]))
+
+
+def _kind(v: Any) -> Kind:
+    if v not in KINDS:
+        raise ValueError(f"not an event kind: {v!r}")  # a cache of another shape: walk again
+    kind: Kind = v
+    return kind
 
 
 def _tracked_json(t: Tracked) -> list[Any]:

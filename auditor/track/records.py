@@ -6,21 +6,26 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Final, Literal, get_args
 
 from auditor.model import Finding
 from auditor.track.git_objects import CommitMeta
 from auditor.track.pairing import Keyed
 
+# What became of a finding at a commit.
+Kind = Literal["fixed", "removed", "moved", "suppressed", "new", "reopened", "first-seen"]
+KINDS: frozenset[str] = frozenset(get_args(Kind))
 # Outcomes of a disappearance ...
-FIXED = "fixed"  # its code was edited away
-REMOVED = "removed"  # its file was deleted or left the tracked paths
-MOVED = "moved"  # it reappeared elsewhere in the same commit: not an outcome for progress
-OUT_OF_SCOPE = "moved out of scope"  # a removal: its code moved where its issue does not reach
-SUPPRESSED = "suppressed"  # an `audit: ignore` comment silences it: excluded, not fixed
+FIXED: Final = "fixed"  # its code was edited away
+REMOVED: Final = "removed"  # its file was deleted or left the tracked paths
+MOVED: Final = "moved"  # it reappeared elsewhere in the same commit: not an outcome
+SUPPRESSED: Final = "suppressed"  # an `audit: ignore` comment silences it: not fixed
+# A removal's name when its code moved where its issue does not reach.
+OUT_OF_SCOPE: Final = "moved out of scope"
 # ... and of an appearance
-NEW = "new"
-REOPENED = "reopened"  # it had disappeared earlier in the range: the earlier credit is void
-FIRST_SEEN = "first-seen"  # its file became readable: it was there, unseen
+NEW: Final = "new"
+REOPENED: Final = "reopened"  # it had disappeared earlier in the range: the credit is void
+FIRST_SEEN: Final = "first-seen"  # its file became readable: it was there, unseen
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +40,7 @@ class Sighting:
 class Event:
     """What became of one finding at one commit (`auditor.track.pairing` names the kinds)."""
 
-    kind: str
+    kind: Kind
     sighting: Sighting  # as last seen (a disappearance) or as seen now (an appearance)
     # A disappearance found when its file became readable again: it happened somewhere
     # after this commit, the first at which the file could not be read.

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 from auditor.track.records import (
     FIRST_SEEN,
@@ -21,16 +22,16 @@ from auditor.track.records import (
     History,
     Sighting,
 )
-from auditor.track.state import SEVERITIES, TimelinePoint
+from auditor.track.state import SEVERITIES, Outcome, TimelinePoint
 
 
 @dataclass(frozen=True, slots=True)
 class Credit:
-    kind: str  # fixed | removed | suppressed
+    kind: Literal["fixed", "removed", "suppressed"]
     sighting: Sighting
     commit: CommitRecord | None
     unknown_since: str | None
-    outcome: str = ""  # as the report names it, when not `kind`: moved out of scope
+    outcome: Outcome | None = None  # as the report names it, when not `kind`
 
 
 class Replay:
@@ -47,7 +48,7 @@ class Replay:
         present = {s.identity: s for s in history.baseline}
         self.credits: dict[str, Credit] = {}
         self.withdrawn: list[Credit] = []  # fixes undone by the finding's return
-        self.introduced: dict[str, tuple[str, CommitRecord]] = {}
+        self.introduced: dict[str, tuple[Literal["new", "reopened"], CommitRecord]] = {}
         counts: Counter[str] = Counter()
         for sighting in present.values():
             label = severity_of(sighting)
@@ -67,14 +68,13 @@ class Replay:
         for commit in history.commits:
             for event in commit.events:
                 identity, sighting = event.sighting.identity, event.sighting
-                if event.kind in (FIXED, REMOVED, SUPPRESSED):
+                kind = event.kind
+                if kind in (FIXED, REMOVED, SUPPRESSED):
                     gone = present.pop(identity, None)
                     if gone is not None and (label := severity_of(gone)):
                         counts[label] -= 1
                     attributed = commit if event.unknown_since is None else None
-                    self.credits[identity] = Credit(
-                        event.kind, sighting, attributed, event.unknown_since
-                    )
+                    self.credits[identity] = Credit(kind, sighting, attributed, event.unknown_since)
                 elif event.kind == MOVED:
                     before = present.get(identity)
                     if before is not None and scope_of(before) != scope_of(sighting):
@@ -92,8 +92,8 @@ class Replay:
                     if undone is not None and undone.kind == FIXED and undone.commit is not None:
                         self.withdrawn.append(undone)
                     counted = severity_of(sighting) is not None
-                    if event.kind in (NEW, REOPENED) and commit.sha != root and counted:
-                        self.introduced[identity] = (event.kind, commit)
+                    if kind in (NEW, REOPENED) and commit.sha != root and counted:
+                        self.introduced[identity] = (kind, commit)
                     elif event.kind == FIRST_SEEN:
                         self.introduced.pop(identity, None)
             points.append(

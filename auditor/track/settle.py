@@ -21,6 +21,7 @@ from auditor.track.records import (
     Anchors,
     Event,
     Gone,
+    Kind,
     Sighting,
     Tracked,
     Unknown,
@@ -32,9 +33,9 @@ _REVERTS = re.compile(r"This reverts commit ([0-9a-f]{7,40})")
 
 
 # (kind, finding as last seen, identity, unknown since, anchors where it was)
-Vanished = tuple[str, Keyed, str, str | None, Anchors]
+Vanished = tuple[Kind, Keyed, str, str | None, Anchors]
 # (path, its index among the file's findings, finding, kind, anchors where it is)
-Arrived = tuple[str, int, Keyed, str, Anchors]
+Arrived = tuple[str, int, Keyed, Kind, Anchors]
 # An unreadable file this commit changed: path, blob before, blob now (None: deleted),
 # whether any version of it was ever read.
 Dark = tuple[str, str | None, str | None, bool]

@@ -7,16 +7,19 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final, Literal
 
 from auditor.model import Finding, Severity
 
-COMPLETE = "complete"
-IN_PROGRESS = "in-progress"
-NOT_STARTED = "not-started"
-WONT_FIX = "wont-fix"
-UNKNOWN = "unknown"  # nothing open that could be read, but some files could not be
-DECLARED = {  # statuses issues.yaml may declare, as the state names them
+Status = Literal["complete", "in-progress", "not-started", "wont-fix", "unknown"]
+COMPLETE: Final = "complete"
+IN_PROGRESS: Final = "in-progress"
+NOT_STARTED: Final = "not-started"
+WONT_FIX: Final = "wont-fix"
+UNKNOWN: Final = "unknown"  # nothing open that could be read, but some files could not be
+# What became of a finding that left an issue, as the report names it.
+Outcome = Literal["fixed", "removed", "moved out of scope", "suppressed"]
+DECLARED: dict[str, Status] = {  # statuses issues.yaml may declare, as the state names them
     "done": COMPLETE,
     "wont-fix": WONT_FIX,
     "not-started": NOT_STARTED,
@@ -59,7 +62,7 @@ class OutcomeRef:
     path: str
     line: int
     fingerprint: str
-    outcome: str  # fixed | removed | moved out of scope | suppressed
+    outcome: Outcome
     commit: str | None  # None: somewhere in an unreadable span
     unknown_since: str | None  # the span's first commit, when commit is None
 
@@ -72,7 +75,7 @@ class Introduced:
     path: str
     line: int
     message: str
-    kind: str  # new | reopened
+    kind: Literal["new", "reopened"]
     commit: str
     short: str
     author: str
@@ -110,7 +113,7 @@ class IssueState:
     id: str
     title: str
     severity: str
-    status: str  # complete | in-progress | not-started | wont-fix | unknown
+    status: Status
     declared_status: str  # as written in issues.yaml
     contradiction: str  # non-empty when the declared status disagrees with the findings
     notes: str
@@ -219,7 +222,7 @@ class TrackerState:
     repository_url: str | None
     history: bool
     history_note: str
-    status: str
+    status: Status
     percent: int
     open: int
     fixed: int

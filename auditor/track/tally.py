@@ -55,6 +55,7 @@ from auditor.track.state import (
     IssueState,
     OutcomeRef,
     SeverityTotal,
+    Status,
     TrackerState,
     Unreadable,
     UnreadSpan,
@@ -144,7 +145,7 @@ def build_state(
     total_open = sum(len(s.open) for s in counted)
     total_fixed = sum(len(s.fixed) for s in counted)
     if not states:
-        overall = NOT_STARTED  # nothing declared yet: not "complete, 0 of 0"
+        overall: Status = NOT_STARTED  # nothing declared yet: not "complete, 0 of 0"
     elif all(s.status in (COMPLETE, WONT_FIX) for s in states):
         overall = COMPLETE
     elif total_fixed or any(s.status in (COMPLETE, IN_PROGRESS, UNKNOWN) for s in states):
@@ -234,39 +235,7 @@ def _issue_state(
     fixed = [c for c in credits if c.kind == FIXED]
     removed = [c for c in credits if c.kind == REMOVED]
     suppressed = [c for c in credits if c.kind == SUPPRESSED]
-    credited: Counter[tuple[str, str]] = Counter(
-        (c.commit.sha, c.kind) for c in credits if c.commit is not None
-    )
-    mention = issues.mentions(issue)
-    links = []
-    for commit in history.commits:
-        reasons = []
-        if mention.search(commit.meta.message):
-            reasons.append("message")
-        if credited[(commit.sha, FIXED)] or credited[(commit.sha, REMOVED)]:
-            reasons.append("fix")
-        if any(commit.sha.startswith(sha.lower()) for sha in issue.commits):
-            reasons.append("listed")
-        if reasons:
-            links.append(
-                CommitLink(
-                    sha=commit.sha,
-                    short=commit.short,
-                    subject=commit.meta.subject,
-                    date=commit.date,
-                    author=commit.author,
-                    url=options.commit_url(commit.sha),
-                    files=commit.meta.files,
-                    insertions=commit.meta.insertions,
-                    deletions=commit.meta.deletions,
-                    reasons=tuple(reasons),
-                    fixed=credited[(commit.sha, FIXED)],
-                    withdrawn=withdrawn[commit.sha],
-                    removed=credited[(commit.sha, REMOVED)],
-                    introduced=events[(commit.sha, "introduced")],
-                    moved=events[(commit.sha, MOVED)],
-                )
-            )
+    links = _commit_links(issue, issues, credits, events, withdrawn, history, options)
     missing = tuple(
         sha
         for sha in issue.commits
@@ -282,42 +251,8 @@ def _issue_state(
         else ()
     )
     declared = issue.status
-    if not issue.has_rules:
-        auto = IN_PROGRESS if links else NOT_STARTED
-    elif open_:
-        auto = IN_PROGRESS if fixed else NOT_STARTED
-    elif unreadable or _unsnapshotted(issue, history):
-        auto = UNKNOWN
-    else:
-        auto = COMPLETE
-    status = auto if declared == "auto" else DECLARED[declared]
-    contradiction = ""
-    if declared == "done" and open_:
-        contradiction = f"marked done, but {len(open_)} finding(s) are open"
-    elif declared == "done" and unreadable:
-        contradiction = f"marked done, but {len(unreadable)} file(s) it covers cannot be read"
-    regressions = []
-    for sighting in open_:
-        introduced = replay.introduced.get(sighting.identity)
-        if introduced is None:
-            continue
-        kind, commit = introduced
-        finding = sighting.finding
-        regressions.append(
-            Introduced(
-                finding.rule_id,
-                finding.path,
-                finding.start.line,
-                finding.message,
-                kind,
-                commit.sha,
-                commit.short,
-                commit.author,
-                commit.date,
-                options.commit_url(commit.sha),
-            )
-        )
-    regressions.sort(key=lambda r: (r.date, r.path, r.line))
+    status, contradiction = _status(issue, open_, bool(fixed), bool(links), unreadable, history)
+    regressions = _regressions(open_, replay, options)
     refs = _refs(open_)
     return IssueState(
         id=issue.id,
@@ -344,6 +279,108 @@ def _issue_state(
         fixable_safe=sum(1 for r in refs if r.fixable == "safe"),
         fixable_unsafe=sum(1 for r in refs if r.fixable == "unsafe"),
     )
+
+
+def _commit_links(
+    issue: Issue,
+    issues: IssuesFile,
+    credits: Sequence[Credit],
+    events: Counter[tuple[str, str]],
+    withdrawn: Counter[str],
+    history: History,
+    options: Options,
+) -> list[CommitLink]:
+    """The issue's commits: those whose message names it, those credited with its
+    outcomes, and those `issues.yaml` lists, each with what it did to the issue."""
+    credited: Counter[tuple[str, str]] = Counter(
+        (c.commit.sha, c.kind) for c in credits if c.commit is not None
+    )
+    mention = issues.mentions(issue)
+    links = []
+    for commit in history.commits:
+        reasons = []
+        if mention.search(commit.meta.message):
+            reasons.append("message")
+        if credited[(commit.sha, FIXED)] or credited[(commit.sha, REMOVED)]:
+            reasons.append("fix")
+        if any(commit.sha.startswith(sha.lower()) for sha in issue.commits):
+            reasons.append("listed")
+        if not reasons:
+            continue
+        links.append(
+            CommitLink(
+                sha=commit.sha,
+                short=commit.short,
+                subject=commit.meta.subject,
+                date=commit.date,
+                author=commit.author,
+                url=options.commit_url(commit.sha),
+                files=commit.meta.files,
+                insertions=commit.meta.insertions,
+                deletions=commit.meta.deletions,
+                reasons=tuple(reasons),
+                fixed=credited[(commit.sha, FIXED)],
+                withdrawn=withdrawn[commit.sha],
+                removed=credited[(commit.sha, REMOVED)],
+                introduced=events[(commit.sha, "introduced")],
+                moved=events[(commit.sha, MOVED)],
+            )
+        )
+    return links
+
+
+def _status(
+    issue: Issue,
+    open_: Sequence[Sighting],
+    any_fixed: bool,
+    any_commit: bool,
+    unreadable: Sequence[str],
+    history: History,
+) -> tuple[Status, str]:
+    """The issue's status (`auto` worked out from its findings, else as declared) and,
+    when a declared `done` disagrees with the findings, what is wrong."""
+    if not issue.has_rules:
+        auto: Status = IN_PROGRESS if any_commit else NOT_STARTED
+    elif open_:
+        auto = IN_PROGRESS if any_fixed else NOT_STARTED
+    elif unreadable or _unsnapshotted(issue, history):
+        auto = UNKNOWN
+    else:
+        auto = COMPLETE
+    declared = issue.status
+    status = auto if declared == "auto" else DECLARED[declared]
+    if declared == "done" and open_:
+        return status, f"marked done, but {len(open_)} finding(s) are open"
+    if declared == "done" and unreadable:
+        return status, f"marked done, but {len(unreadable)} file(s) it covers cannot be read"
+    return status, ""
+
+
+def _regressions(open_: Sequence[Sighting], replay: Replay, options: Options) -> list[Introduced]:
+    """The open findings that a commit of the tracked range brought (new or reopened),
+    oldest first."""
+    regressions = []
+    for sighting in open_:
+        introduced = replay.introduced.get(sighting.identity)
+        if introduced is None:
+            continue
+        kind, commit = introduced
+        finding = sighting.finding
+        regressions.append(
+            Introduced(
+                finding.rule_id,
+                finding.path,
+                finding.start.line,
+                finding.message,
+                kind,
+                commit.sha,
+                commit.short,
+                commit.author,
+                commit.date,
+                options.commit_url(commit.sha),
+            )
+        )
+    return sorted(regressions, key=lambda r: (r.date, r.path, r.line))
 
 
 def _totals(states: Sequence[IssueState]) -> tuple[SeverityTotal, ...]:

@@ -25,6 +25,7 @@ from auditor.track.records import (
     Anchors,
     DarkSpan,
     Event,
+    Kind,
     Sighting,
     Tracked,
     Unknown,
@@ -260,7 +261,7 @@ class Walker:
                     if old_path != path:
                         renames.append(Event(MOVED, Sighting(previous[old_index][1], item.finding)))
                 else:
-                    kind = FIRST_SEEN if first_seen else NEW
+                    kind: Kind = FIRST_SEEN if first_seen else NEW
                     arrived.append((path, len(current), item, kind, places.new(item)))
                     current.append(None)
             kept = set(pairs.values())
@@ -273,8 +274,8 @@ class Walker:
                 item, identity = previous[index]
                 if item.finding.path != path:  # renamed while unreadable: it is here now
                     item = replace(item, finding=replace(item.finding, path=path))
-                kind = SUPPRESSED if index in silenced else FIXED
-                vanished.append((kind, item, identity, since, places.old(item)))
+                gone: Kind = SUPPRESSED if index in silenced else FIXED
+                vanished.append((gone, item, identity, since, places.old(item)))
             placed[path] = current
         events = renames + settle(
             state, commit, reverts, vanished, arrived, placed, dark, unknown, self.text_anyway
