@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from rules.python._logger_cycles import import_chain
 from rules.python._logger_offer import LoggerKind, Offer, offers, preferred
 
 LOGGER_IMPORT = "logger-import"
@@ -75,9 +76,15 @@ def discover(root: Path | None, path: str, imports: Sequence[str], option: str) 
     root = root.resolve()
     roots = import_roots(root, path, imports)
     parsed = parse_option(option) if option.strip() else None
-    if parsed is not None:
-        return configured(parsed, root, roots)
     own = _module_name(root, path, roots)
+    if parsed is not None:
+        named = configured(parsed, root, roots)
+        if isinstance(named, ProjectLogger):
+            file = resolve(named.module, roots)
+            if file is not None:
+                origin = file.relative_to(root).as_posix()
+                return _circular(file, named.module, own, roots, origin) or named
+        return named
     for base, import_root in _bases(root, path, roots):
         for candidate in LOGGER_MODULES:
             if candidate == "logging.py" and base == import_root:
@@ -89,8 +96,24 @@ def discover(root: Path | None, path: str, imports: Sequence[str], option: str) 
             found = preferred(offers(_read(file)))
             if found is not None:
                 origin = file.relative_to(root).as_posix()
-                return ProjectLogger(module, found, f"found at {origin}")
+                return _circular(file, module, own, roots, origin) or ProjectLogger(
+                    module, found, f"found at {origin}"
+                )
     return None
+
+
+def _circular(
+    file: Path, module: str, own: str | None, roots: Sequence[Path], origin: str
+) -> str | None:
+    """Why the logger module cannot be imported into the scanned module `own`: it imports
+    that module itself, directly or through others (the import would be circular)."""
+    if own is None:
+        return None
+    chain = import_chain(file, module, own, lambda name: resolve(name, roots))
+    if not chain:
+        return None
+    through = " -> ".join(f"`{m}`" for m in [*chain, own])
+    return f"{origin} imports this module ({through}): importing it here would be circular"
 
 
 def configured(

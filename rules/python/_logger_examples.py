@@ -231,6 +231,19 @@ PROJECT_EXAMPLES = (
         path="app/scan.py",
         files={**_PACKAGE, "app/logger.py": _BUILT},
     ),
+    # A module the logger module imports (here through another) cannot import it back:
+    # the import would be circular, so the module gets a logger of its own.
+    Invalid(
+        "def ensure(path):\n    print('creating', path)\n",
+        fixed="import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n\n\n"
+        "def ensure(path):\n    _logger.info('creating %s', path)\n",
+        path="app/files.py",
+        files={
+            **_PACKAGE,
+            "app/logger.py": "from app import paths\n\n" + _BUILT,
+            "app/paths.py": "from .files import ensure\n",
+        },
+    ),
     # structlog's: an event and keyword values; a new first-party section.
     Invalid(
         """

@@ -71,7 +71,9 @@ class ConsoleLogging(Rule):
       rules/python/_logger_discovery.py) that binds a logger (`logging.getLogger(...)`,
       structlog's `get_logger()`, loguru's `logger`) or a `get_logger` function. It is read,
       never imported, and imported only where its file resolves from the scanned file (its
-      package root, or a folder its imports resolve from); otherwise the fix falls back to
+      package root, or a folder its imports resolve from), and never into a module the
+      logger module imports itself, directly or through others (the import would be
+      circular: glances' logger.py imports globals.py); otherwise the fix falls back to
       `logging.getLogger(__name__)` and its description says why. An edit of a module at
       one of the places searched refreshes cached results (a module `logger-import` names
       elsewhere is read but not watched). The call takes the
