@@ -203,3 +203,71 @@ def test_the_checks_of_the_command_line_find_what_they_look_for(tmp_path: Path) 
         ("short", 2),
         ("long", 61),
     ]
+
+
+# What the command line may import from auditor: the use cases and values it calls, the
+# renderers' inputs, and its own modules. A new import here is a design decision: add it
+# with a reason, or call a use case that owns the work.
+CLI_MAY_IMPORT = {
+    "auditor",  # __version__
+    "auditor.errors",
+    "auditor.config",
+    "auditor.model",
+    "auditor.trust",  # `audit trust`, and the gate every command passes
+    "auditor.workers",  # the one worker pool's job count
+    "auditor.testing",  # `audit test`: the harness as a command
+    "auditor.scan.use_case",
+    "auditor.scan.request",
+    "auditor.scan.report",
+    "auditor.scan.run",
+    "auditor.scan.gate",
+    "auditor.scan.loading",
+    "auditor.scan.fileio",
+    "auditor.scan.targets",
+    "auditor.scan.source",
+    "auditor.scan.shards",
+    "auditor.scan.rule_base",
+    "auditor.scan.generated",
+    "auditor.scan.fixer",
+    "auditor.scan.discovery",
+    "auditor.scan.cache",
+    "auditor.track.progress",
+    "auditor.track.state",
+    "auditor.track.snapshot_notes",
+    "auditor.track.snapshots",
+    "auditor.track.issues_file",
+    "auditor.track.issues_append",
+    "auditor.track.git_objects",
+    "auditor.track.backfill",
+    "auditor.sources.report",
+    "auditor.lsp.server",
+    "auditor.env.inventory",
+    "auditor.env.example_file",
+}
+
+
+def test_the_command_line_imports_only_what_it_names() -> None:
+    modules = _modules("auditor")
+    used = {
+        imported
+        for module, path in modules.items()
+        if module.startswith("auditor.cli")
+        for imported in _imports(path)
+        if imported in modules and not imported.startswith("auditor.cli")
+    }
+    assert used - CLI_MAY_IMPORT == set()
+
+
+def test_every_registered_rule_is_run_by_the_harness() -> None:
+    import tomllib
+
+    from test_rule_examples import CASES, RULES
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["entry-points"]
+    targets = {value.replace(":", ".") for value in declared["auditor.rules"].values()}
+    harnessed = {f"{cls.__module__}.{cls.__qualname__}" for cls in RULES}
+    assert targets <= harnessed
+    with_examples = {case.values[0] for case in CASES}
+    assert {cls for cls in RULES if f"{cls.__module__}.{cls.__qualname__}" in targets} <= (
+        with_examples
+    )
