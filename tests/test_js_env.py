@@ -45,7 +45,7 @@ def test_audit_env_lists_python_and_js_variables(project, audit) -> None:
         "API_URL  not validated",
         '  web/api.tsx:1:20  process.env  default "http://localhost"',
         "  web/config.ts:1:20  process.env  optional  [settings]",
-        "DATABASE_URL  not validated",
+        "DATABASE_URL  not validated, read as str",
     ]
     example = (root / ".env.example").read_text()
     assert "# used in web/config.ts:1, web/api.tsx:1\nAPI_URL=http://localhost\n" in example
