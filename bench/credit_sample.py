@@ -1,7 +1,7 @@
 """The tracker's credits on a real history, sampled for a human to check against `git show`.
 
     python bench/credit_sample.py REPO [--seed 26] [--per-outcome 10] [--total 50]
-        [--since REV] [--context 3] [--no-scan]
+        [--since REV] [--window 8] [--no-scan]
 
 REPO holds an issues.yaml (and a config, if any): the history is the one `audit report`
 walks there (warm from its cache when the report ran first). Prints, in order:
@@ -55,9 +55,10 @@ class Credit:
     commit: str
     path: str  # where it was before the commit; reopened: where it comes back
     line: int  # in the parent's version of `path`; 0: not known
-    to_path: str = ""  # moved: where it is after the commit
+    to_path: str = ""  # moved, reopened: where it is after the commit
     to_line: int = 0
     undone: str = ""  # reopened: the commit whose disappearance it undoes
+    undone_line: int = 0  # reopened: where it was before that commit
 
 
 class Git:
@@ -99,7 +100,7 @@ def event_credits(history: History, git: Git) -> list[Credit]:
     """Moves and reopenings, from the events. A move's origin is the finding's place as
     last recorded by an event: its path is exact, its line may be older than the parent."""
     where = {s.identity: (s.finding.path, s.finding.start.line) for s in history.baseline}
-    gone_at: dict[str, str] = {}
+    gone_at: dict[str, tuple[str, int]] = {}
     credits = []
     for commit in history.commits:
         for event in commit.events:
@@ -117,12 +118,12 @@ def event_credits(history: History, git: Git) -> list[Credit]:
                     Credit(MOVED, detail, finding.rule_id, commit.sha, path, line, *here)
                 )
             elif event.kind == REOPENED:
-                undone = gone_at.get(identity, "?")
+                undone, line = gone_at.get(identity, ("?", 0))
                 credits.append(
-                    Credit(REOPENED, "", finding.rule_id, commit.sha, *here, undone=undone)
+                    Credit(REOPENED, "", finding.rule_id, commit.sha, *here, *here, undone, line)
                 )
             if event.kind in (FIXED, REMOVED, SUPPRESSED):
-                gone_at[identity] = commit.sha
+                gone_at[identity] = (commit.sha, finding.start.line)
             else:
                 where[identity] = here
     return credits
@@ -148,42 +149,78 @@ def draw(credits: Sequence[Credit], seed: int, per_outcome: int, total: int) -> 
     return sorted(chosen, key=lambda c: order[c.outcome])
 
 
-def hunks(
-    git: Git, sha: str, path: str, old_line: int, new_line: int, context: int, window: int
-) -> str:
-    """The lines of `git show sha -- path` within `window` lines of `old_line` (in the
-    parent) or `new_line` (in the commit), under their hunks' headers; the first lines of
-    the diff when neither line is known."""
-    diff = git.out("show", "--format=", f"-U{context}", "--first-parent", sha, "--", path)
-    if not diff:
-        return "(no change to this path in the commit)"
-    shown: list[list[str]] = []  # per hunk: its header, then the lines near
-    old = new = 0
+def _parsed(diff: str) -> list[tuple[int, int, int, str]]:
+    """Each line of a one-file diff's hunks: (hunk number, old line, new line, text)."""
+    rows = []
+    hunk = old = new = 0
     for text in diff.splitlines():
         match = _HUNK.match(text)
         if match:
-            old, new = int(match[1]), int(match[3])
-            shown.append([text])
+            hunk, old, new = hunk + 1, int(match[1]), int(match[3])
+            rows.append((hunk, 0, 0, text))
+        elif hunk and not text.startswith("\\"):  # not "\ No newline at end of file"
+            rows.append((hunk, old, new, text))
+            old += text[:1] != "+"
+            new += text[:1] != "-"
+    return rows
+
+
+def hunks(git: Git, sha: str, path: str, old_line: int, new_line: int, window: int) -> str:
+    """The hunk of `git show sha -- path` that holds `old_line` (in the parent) or
+    `new_line` (in the commit): whole up to 4 x `window` lines, else `window` lines either
+    side of it under its header; the start of the diff when neither line is known."""
+    diff = git.out("show", "--format=", "--first-parent", sha, "--", path)
+    if not diff:
+        return "   (no change to this path in the commit)"
+    rows = _parsed(diff)
+    if old_line == 0 and new_line == 0:
+        return "\n".join(text for *_, text in rows[: 2 * window])
+    for index, (hunk, old, new, text) in enumerate(rows):
+        if not old and not new:
             continue
-        if not shown or text.startswith("\\"):
-            continue  # the diff's header, or "no newline at end of file"
-        unknown = old_line == 0 and new_line == 0
-        near = (unknown and sum(map(len, shown)) < 2 * window) or (
-            (old_line and abs(old - old_line) <= window and text[:1] != "+")
-            or (new_line and abs(new - new_line) <= window and text[:1] != "-")
+        at_old = old_line and old == old_line and text[:1] != "+"
+        at_new = new_line and new == new_line and text[:1] != "-"
+        if at_old or at_new:
+            whole = [t for h, _, _, t in rows if h == hunk]
+            if len(whole) <= 4 * window:  # small enough to read whole: what replaced it too
+                return "\n".join(whole)
+            near = [
+                t for h, _, _, t in rows[max(0, index - window) : index + window + 1] if h == hunk
+            ]
+            return "\n".join([whole[0], *(t for t in near if t != whole[0])])
+    return f"   (no hunk of {path} holds the line: it did not change there)"
+
+
+def added_elsewhere(git: Git, credit: Credit, text: str) -> list[str]:
+    """Where the commit adds a line reading `text` (stripped): a fix or removal whose code
+    was added elsewhere in the same commit may be a move the tracker missed."""
+    if len(text) < 4:
+        return []
+    diff = git.out("show", "--format=", "--first-parent", "-U0", credit.commit)
+    if not diff:  # a blob this clone lacks fails the whole diff: file by file then
+        paths = git.out("diff", "--name-only", "--no-renames", f"{credit.commit}^", credit.commit)
+        diff = "".join(
+            git.out("show", "--format=", "--first-parent", "-U0", credit.commit, "--", p)
+            for p in paths.splitlines()
         )
-        hunk = shown[-1]
-        if near:
-            hunk.append(text)
-        elif len(hunk) > 1 and hunk[-1] != "   ...":
-            hunk.append("   ...")
-        old += text[:1] != "+"
-        new += text[:1] != "-"
-    kept = [line for hunk in shown if len(hunk) > 1 for line in hunk]
-    return "\n".join(kept) or "(no hunk near the line)"
+    found = []
+    path = ""
+    new = 0
+    for line in diff.splitlines():
+        if line.startswith("+++ "):
+            path = line[6:] if line.startswith("+++ b/") else line[4:]
+            continue
+        match = _HUNK.match(line)
+        if match:
+            new = int(match[3])
+        elif line.startswith("+"):
+            if line[1:].strip() == text:
+                found.append(f"{path}:{new}")
+            new += 1
+    return found
 
 
-def show(number: int, credit: Credit, git: Git, context: int, window: int) -> str:
+def show(number: int, credit: Credit, git: Git, window: int) -> str:
     subject = git.out("log", "-1", "--format=%h %ad %s", "--date=short", credit.commit).strip()
     head = f"#{number} {credit.outcome.upper()}"
     if credit.detail:
@@ -191,27 +228,27 @@ def show(number: int, credit: Credit, git: Git, context: int, window: int) -> st
     out = [f"{head} {credit.rule}  {subject}"]
     parent = f"{credit.commit}^"
     if credit.outcome == REOPENED:
-        out.append(
-            f"  at {credit.path}:{credit.to_line}: {git.line(credit.commit, credit.path, credit.to_line)}"
-        )
+        back = git.line(credit.commit, credit.path, credit.to_line)
+        out.append(f"  at {credit.path}:{credit.to_line}: {back}")
         undone = git.out("log", "-1", "--format=%h %ad %s", "--date=short", credit.undone).strip()
         out.append(f"  undoes the disappearance at {undone or credit.undone}")
-        out.append(hunks(git, credit.commit, credit.path, 0, credit.to_line, context, window))
+        out.append(hunks(git, credit.commit, credit.path, 0, credit.to_line, window))
         if credit.undone != "?":
             out.append(f"  -- the disappearance, git show {credit.undone[:10]} -- {credit.path}:")
-            out.append(hunks(git, credit.undone, credit.path, 0, 0, context, window))
+            out.append(hunks(git, credit.undone, credit.path, credit.undone_line, 0, window))
         return "\n".join(out)
-    out.append(f"  was {credit.path}:{credit.line}: {git.line(parent, credit.path, credit.line)}")
+    flagged = git.line(parent, credit.path, credit.line)
+    out.append(f"  was {credit.path}:{credit.line}: {flagged}")
+    if credit.outcome != MOVED and (elsewhere := added_elsewhere(git, credit, flagged)):
+        out.append(f"  the same line is added at: {', '.join(elsewhere[:5])}")
     if credit.outcome == MOVED:
         to = git.line(credit.commit, credit.to_path, credit.to_line)
         out.append(f"  now {credit.to_path}:{credit.to_line}: {to}")
-        out.append(hunks(git, credit.commit, credit.path, credit.line, 0, context, window))
+        out.append(hunks(git, credit.commit, credit.path, credit.line, 0, window))
         if credit.to_path != credit.path:
-            out.append(
-                hunks(git, credit.commit, credit.to_path, 0, credit.to_line, context, window)
-            )
+            out.append(hunks(git, credit.commit, credit.to_path, 0, credit.to_line, window))
     else:
-        out.append(hunks(git, credit.commit, credit.path, credit.line, 0, context, window))
+        out.append(hunks(git, credit.commit, credit.path, credit.line, 0, window))
     return "\n".join(out)
 
 
@@ -265,7 +302,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--per-outcome", type=int, default=10)
     parser.add_argument("--total", type=int, default=50)
     parser.add_argument("--since")
-    parser.add_argument("--context", type=int, default=3)
     parser.add_argument("--window", type=int, default=8, help="diff lines shown around the line")
     parser.add_argument("--no-scan", action="store_true", help="skip the open-count check")
     args = parser.parse_args(argv)
@@ -292,7 +328,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"\nsample (seed {args.seed}): " + ", ".join(f"{o} {drawn[o]}" for o in OUTCOMES))
     for number, credit in enumerate(sample, 1):
         print("\n" + "=" * 100)
-        print(show(number, credit, git, args.context, args.window))
+        print(show(number, credit, git, args.window))
     return 0
 
 
