@@ -77,6 +77,14 @@ class Git:
         )
         return done.returncode == 0
 
+    def renamed_from(self, sha: str, path: str) -> str | None:
+        """The path `path` had before `sha` renamed it (first parent), if it did."""
+        for row in self.out("diff", "--name-status", "-M", f"{sha}^", sha).splitlines():
+            status, *paths = row.split("\t")
+            if status.startswith("R") and len(paths) == 2 and paths[1] == path:
+                return paths[0]
+        return None
+
     def line(self, rev: str, path: str, number: int) -> str:
         if number < 1:
             return ""
@@ -165,11 +173,14 @@ def _parsed(diff: str) -> list[tuple[int, int, int, str]]:
     return rows
 
 
-def hunks(git: Git, sha: str, path: str, old_line: int, new_line: int, window: int) -> str:
+def hunks(
+    git: Git, sha: str, path: str, old_line: int, new_line: int, window: int, renamed: str = ""
+) -> str:
     """The hunk of `git show sha -- path` that holds `old_line` (in the parent) or
     `new_line` (in the commit): whole up to 4 x `window` lines, else `window` lines either
     side of it under its header; the start of the diff when neither line is known."""
-    diff = git.out("show", "--format=", "--first-parent", sha, "--", path)
+    paths = [path, renamed] if renamed else [path]  # renamed: the name `path` took
+    diff = git.out("show", "--format=", "--first-parent", "-M", sha, "--", *paths)
     if not diff:
         return "   (no change to this path in the commit)"
     rows = _parsed(diff)
@@ -237,8 +248,12 @@ def show(number: int, credit: Credit, git: Git, window: int) -> str:
             out.append(f"  -- the disappearance, git show {credit.undone[:10]} -- {credit.path}:")
             out.append(hunks(git, credit.undone, credit.path, credit.undone_line, 0, window))
         return "\n".join(out)
-    flagged = git.line(parent, credit.path, credit.line)
-    out.append(f"  was {credit.path}:{credit.line}: {flagged}")
+    path = credit.path
+    if not git.exists(parent, path):  # credited under the name the commit gave the file
+        path = git.renamed_from(credit.commit, path) or path
+        out.append(f"  (the report names {credit.path}; the commit renamed it from {path})")
+    flagged = git.line(parent, path, credit.line)
+    out.append(f"  was {path}:{credit.line}: {flagged}")
     if credit.outcome != MOVED and (elsewhere := added_elsewhere(git, credit, flagged)):
         out.append(f"  the same line is added at: {', '.join(elsewhere[:5])}")
     if credit.outcome == MOVED:
@@ -248,7 +263,8 @@ def show(number: int, credit: Credit, git: Git, window: int) -> str:
         if credit.to_path != credit.path:
             out.append(hunks(git, credit.commit, credit.to_path, 0, credit.to_line, window))
     else:
-        out.append(hunks(git, credit.commit, credit.path, credit.line, 0, window))
+        renamed = credit.path if path != credit.path else ""
+        out.append(hunks(git, credit.commit, path, credit.line, 0, window, renamed))
     return "\n".join(out)
 
 
