@@ -262,13 +262,24 @@ def test_detection_yields_name_kind_default_and_place() -> None:
     reads = python_env_reads("app/settings.py", code, True)
 
     def read(
-        name: str | None, line: int, col: int, kind: ReadKind, default: str | None, via: str
+        name: str | None,
+        line: int,
+        col: int,
+        kind: ReadKind,
+        default: str | None,
+        via: str,
+        inferred: str | None = None,
     ) -> EnvRead:
-        return EnvRead(name, "app/settings.py", Location(line, col), kind, default, True, via)
+        place = Location(line, col)
+        return EnvRead(
+            name, "app/settings.py", place, kind, default, True, via, inferred_type=inferred
+        )
 
+    # The type the fix would declare; none where the fix leaves the read (a default that
+    # is not a string, or computed).
     assert reads == (
-        read("A", 3, 5, "required", None, "os.environ[...]"),
-        read("B", 4, 5, "default", "xy", "os.getenv()"),
+        read("A", 3, 5, "required", None, "os.environ[...]", "str"),
+        read("B", 4, 5, "default", "xy", "os.getenv()", "str"),
         read("C", 5, 5, "default", "8000", "os.environ.get()"),
         read("D", 6, 5, "default", None, "os.environ.get()"),
         read("E", 7, 5, "default", "True", "os.environ.get()"),

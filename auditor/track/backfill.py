@@ -108,8 +108,11 @@ class Outcome:
 
     @property
     def failures(self) -> list[tuple[str, str, str]]:
-        """(commit, source, error) of each source that failed at a commit."""
-        return [(d.commit, r.name, r.error) for d in self.done for r in d.reports if r.error]
+        """(commit, source, error) of each source that failed at a commit, oldest commit
+        first whatever order the workers finished in."""
+        order = {task.commit: index for index, task in enumerate(self.plan.tasks)}
+        done = sorted(self.done, key=lambda d: order.get(d.commit, len(order)))
+        return [(d.commit, r.name, r.error) for d in done for r in d.reports if r.error]
 
 
 @dataclass(frozen=True, slots=True)
