@@ -85,6 +85,18 @@ class Git:
                 return paths[0]
         return None
 
+    def find(self, rev: str, path: str, text: str, near: int) -> int:
+        """The line of `path` at `rev` that reads `text` (stripped; or begins it, a
+        comment added after), the nearest to `near`; `near` when none does."""
+        lines = [t.strip() for t in self.out("show", f"{rev}:{path}").splitlines()]
+        if 0 < near <= len(lines) and lines[near - 1] == text:
+            return near
+        for same in (lambda t: t == text, lambda t: bool(t) and text.startswith(t)):
+            found = [n for n, t in enumerate(lines, 1) if same(t)]
+            if found:
+                return min(found, key=lambda n: abs(n - near))
+        return near
+
     def line(self, rev: str, path: str, number: int) -> str:
         if number < 1:
             return ""
@@ -252,19 +264,22 @@ def show(number: int, credit: Credit, git: Git, window: int) -> str:
     if not git.exists(parent, path):  # credited under the name the commit gave the file
         path = git.renamed_from(credit.commit, path) or path
         out.append(f"  (the report names {credit.path}; the commit renamed it from {path})")
-    flagged = git.line(parent, path, credit.line)
-    out.append(f"  was {path}:{credit.line}: {flagged}")
+    line = credit.line
+    if credit.outcome == MOVED:  # the origin's line as last recorded may be stale
+        line = git.find(parent, path, git.line(credit.commit, credit.to_path, credit.to_line), line)
+    flagged = git.line(parent, path, line)
+    out.append(f"  was {path}:{line}: {flagged}")
     if credit.outcome != MOVED and (elsewhere := added_elsewhere(git, credit, flagged)):
         out.append(f"  the same line is added at: {', '.join(elsewhere[:5])}")
     if credit.outcome == MOVED:
         to = git.line(credit.commit, credit.to_path, credit.to_line)
         out.append(f"  now {credit.to_path}:{credit.to_line}: {to}")
-        out.append(hunks(git, credit.commit, credit.path, credit.line, 0, window))
+        out.append(hunks(git, credit.commit, credit.path, line, 0, window))
         if credit.to_path != credit.path:
             out.append(hunks(git, credit.commit, credit.to_path, 0, credit.to_line, window))
     else:
         renamed = credit.path if path != credit.path else ""
-        out.append(hunks(git, credit.commit, path, credit.line, 0, window, renamed))
+        out.append(hunks(git, credit.commit, path, line, 0, window, renamed))
     return "\n".join(out)
 
 
