@@ -194,7 +194,7 @@ def burn_down(state: TrackerState) -> Chart | None:
     # The unknown spans: from a commit with unreadable files to the next commit.
     spans: list[list[float]] = []
     for i, p in enumerate(points):
-        if not p.unreadable:
+        if not (p.unreadable or p.sources_unknown):
             continue
         left_x = x(times[i])
         right_x = x(times[i + 1]) if i + 1 < len(points) else X_RANGE

@@ -596,7 +596,8 @@ def test_html_chart_legend_caption_and_fallback_table() -> None:
     assert "<script" not in page and "max-width: 960px" not in page and "nowrap" not in page
     assert 'stroke-dasharray="6 3"' in page and 'vector-effect="non-scaling-stroke"' in page
     assert "All open: 17</li>" in page and "Critical: 5</li>" in page
-    assert ">Findings unknown (files unreadable)</li>" in page and ">unknown</text>" in page
+    assert ">Findings unknown (files unreadable, or before a source's first snapshot)</li>" in page
+    assert ">unknown</text>" in page
     assert "Untracked findings and won't-fix issues are left out." in page
     assert "<summary>The same data as a table, by week</summary>" in page
     fallback = page.split("<summary>", 1)[1].split("</details>", 1)[0]

@@ -390,6 +390,7 @@ def test_before_a_sources_first_snapshot_its_findings_are_unknown_not_borrowed(
         (c1, 0),
         (c2, 3),
     ]
+    assert [p["sources_unknown"] for p in state["timeline"]] == [True, True, False]
     assert (
         state["history_note"] == f"findings of mypy unknown before its first snapshot, of {c2[:7]}"
     )

@@ -62,6 +62,8 @@ class SourceFindings(Protocol):
 
     def unsnapshotted(self) -> tuple[str, ...]: ...
 
+    def known_from(self, commits: Sequence[str]) -> str | None: ...
+
 
 Progress = Callable[[int, int], None]  # commits done, commits in all
 
@@ -185,6 +187,7 @@ def walk(
         head_sha = commits[-1].sha if commits else base
         reason = ""
         unsnapshotted: tuple[str, ...] = ()
+        known_from: str | None = None
         if sources is not None:
             baseline += tuple(sources.start(repo, walker, base, shas))
             merged = []
@@ -197,6 +200,7 @@ def walk(
             head += tuple(sources.head())
             reason = sources.note(shas, head_sha)
             unsnapshotted = sources.unsnapshotted()
+            known_from = sources.known_from(shas)
         clone = _clone_notes(repo, base, walker, stats, fetched)
         stats.save()
         reason = "; ".join(note for note in (*clone, reason) if note)
@@ -221,6 +225,7 @@ def walk(
             ever_unreadable=len(walker.ever_unreadable),
             cached_commits=done,
             unsnapshotted=unsnapshotted,
+            sources_known_from=known_from,
         )
     finally:
         repo.close()

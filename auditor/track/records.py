@@ -92,6 +92,9 @@ class History:
     # Sources with no snapshot on the tracked history: their findings are unknown.
     unsnapshotted: tuple[str, ...] = ()
     dark_spans: tuple[DarkSpan, ...] = ()  # every unreadable span, oldest first
+    # The commit from which every source's findings are known (its first snapshot after
+    # the tracked start); None: known from the start, or no source.
+    sources_known_from: str | None = None
 
 
 def without_history(reason: str, findings: Sequence[Finding]) -> History:

@@ -54,12 +54,18 @@ class Replay:
             label = severity_of(sighting)
             if label:
                 counts[label] += 1
+        shas = [c.sha for c in history.commits]
+        first_known = history.sources_known_from
+        # Before the last source's first snapshot (that commit's own point included: it
+        # shows what was there), some of the findings are not known.
+        unknown = set(shas[: shas.index(first_known)]) if first_known in shas else set()
         points = [
             TimelinePoint(
                 history.base_sha,
                 history.base_date,
                 _by_severity(counts),
                 history.baseline_unreadable,
+                sources_unknown=bool(unknown),
             )
         ]
         # Without a base, the first commit brings the code as it was: what it holds is
@@ -97,7 +103,13 @@ class Replay:
                     elif event.kind == FIRST_SEEN:
                         self.introduced.pop(identity, None)
             points.append(
-                TimelinePoint(commit.sha, commit.date, _by_severity(counts), commit.unreadable)
+                TimelinePoint(
+                    commit.sha,
+                    commit.date,
+                    _by_severity(counts),
+                    commit.unreadable,
+                    sources_unknown=commit.sha in unknown,
+                )
             )
         self.timeline = tuple(points) if history.available else ()
 

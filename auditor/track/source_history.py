@@ -113,6 +113,12 @@ class SourceHistory:
     def head(self) -> list[Sighting]:
         return [s for track in self.tracks for s in track.sightings()]
 
+    def known_from(self, commits: Sequence[str]) -> str | None:
+        """The first of `commits` at which every snapshotted source is known: the latest
+        first snapshot after the tracked start; None when all are known from the start."""
+        firsts = {t.first for t in self.tracks if t.first is not None}
+        return next((sha for sha in reversed(commits) if sha in firsts), None)
+
     def unsnapshotted(self) -> tuple[str, ...]:
         """The sources no tracked commit has a snapshot of."""
         return tuple(t.name for t in self.tracks if t.commit is None)

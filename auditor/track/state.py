@@ -158,6 +158,8 @@ class TimelinePoint:
     date: str | None
     open: Mapping[str, int]  # open findings of tracked issues, by the issue's severity
     unreadable: int  # tracked files that could not be read: their findings are unknown
+    # Before a source's first snapshot: that source's findings are unknown here.
+    sources_unknown: bool = False
 
 
 @dataclass(frozen=True, slots=True)
