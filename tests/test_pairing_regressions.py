@@ -97,3 +97,39 @@ def test_an_env_read_moved_out_of_its_function_into_a_new_file_is_a_move(
     high = issue(data, "HIGH-1")
     assert counts(data, "HIGH-1") == (1, 0, 0)
     assert high["regressions"] == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "redash ddb0ef15c moved the REDASH_SCHEDULED_QUERY_TIME_LIMIT and "
+        "REDASH_ADHOC_QUERY_TIME_LIMIT reads from redash/settings/dynamic_settings.py into "
+        "redash/settings/__init__.py with a new default (None -> -1) and int() for "
+        "int_or_none(): both credited fixed, the same raw reads counted new (mealie "
+        "8a2ed0bd7 likewise within gunicorn_conf.py, MAX_WORKERS gaining `, None`)"
+    ),
+)
+def test_an_env_read_moved_to_another_file_with_a_new_default_is_no_fix(
+    repo: Any, audit: Any
+) -> None:
+    repo(
+        {
+            "limits.py": (
+                "import os\n\n\ndef time_limit():\n"
+                "    return int_or_none(os.environ.get('TIME_LIMIT', None))\n"
+            ),
+            "settings.py": "import os\n\nDEBUG = False\n",
+        },
+        "initial",
+    )
+    repo(
+        {
+            "limits.py": "def time_limit():\n    from settings import TIME_LIMIT\n\n    return TIME_LIMIT\n",
+            "settings.py": "import os\n\nDEBUG = False\nTIME_LIMIT = int(os.environ.get('TIME_LIMIT', -1))\n",
+        },
+        "read the limit in settings, unlimited by default",
+    )
+    data = state(audit)
+    high = issue(data, "HIGH-1")
+    assert counts(data, "HIGH-1") == (1, 0, 0)
+    assert high["regressions"] == []
