@@ -23,7 +23,7 @@ as they are.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from auditor.plugins import Invalid, ParsedFile
@@ -81,23 +81,10 @@ def structured_arguments(
         # One object is the fields already; one value of unknown shape (a string from
         # JSON.stringify(), an Error) is what such a logger takes alone, as it is.
         return as_is, None
-    fields: list[str] = []
-    keys: set[str] = set()
-    unnamed = 0
-    for arg in args:
-        label = marker_field(file, arg)
-        if arg.type in {"string", "template_string"} and label is None:
-            return None, "a string after the first argument is part of the message"
-        key = label or _key(file, arg)
-        if key is None:
-            unnamed += 1
-            key = "value" if unnamed == 1 else f"value{unnamed}"
-        if key in keys:
-            return None, f"two arguments would be logged under `{key}`"
-        keys.add(key)
-        text = code(arg)
-        fields.append(text if text == key else f"{key}: {text}")
-    parts = ["{ " + ", ".join(fields) + " }"]
+    fields, why = object_fields(file, args, _key, code)
+    if fields is None:
+        return None, why
+    parts = [fields]
     if message is not None:
         parts.append(code(message))
     return "(" + ", ".join(parts) + ")", None
@@ -114,6 +101,34 @@ def marker_field(file: ParsedFile, node: Node) -> str | None:
         return None
     head, *tail = match.group(2).split()
     return head + "".join(word.capitalize() for word in tail)
+
+
+def object_fields(
+    file: ParsedFile,
+    args: Sequence[Node],
+    key_of: Callable[[ParsedFile, Node], str | None],
+    text_of: Callable[[Node], str],
+) -> tuple[str | None, str]:
+    """`{ user, value: 3 }`: the arguments as one object's fields, each under its name
+    (`key_of`), an unnamed one as `value`, `value2`...; None, and why, when a string
+    (part of the message) or two fields of one name would not read back."""
+    fields: list[str] = []
+    keys: set[str] = set()
+    unnamed = 0
+    for arg in args:
+        label = marker_field(file, arg)
+        if arg.type in {"string", "template_string"} and label is None:
+            return None, "a string after the first argument is part of the message"
+        key = label or key_of(file, arg)
+        if key is None:
+            unnamed += 1
+            key = "value" if unnamed == 1 else f"value{unnamed}"
+        if key in keys:
+            return None, f"two arguments would be logged under `{key}`"
+        keys.add(key)
+        text = text_of(arg)
+        fields.append(text if text == key else f"{key}: {text}")
+    return "{ " + ", ".join(fields) + " }", ""
 
 
 def _key(file: ParsedFile, arg: Node) -> str | None:

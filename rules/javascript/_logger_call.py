@@ -30,6 +30,7 @@ from rules.javascript._console_args import (
     ERROR_NAMES,
     RESERVED,
     marker_field,
+    object_fields,
     structured_arguments,
 )
 from rules.javascript._logger_api import Param
@@ -107,21 +108,7 @@ def _slots(params: Sequence[Param]) -> tuple[int | None, int | None]:
 def _context(file: ParsedFile, rest: list[Node], text_of: TextOf) -> tuple[str | None, str]:
     if len(rest) == 1 and rest[0].type == "object":
         return text_of(rest[0]), ""
-    fields, keys, unnamed = [], set(), 0
-    for arg in rest:
-        label = marker_field(file, arg)
-        if arg.type in {"string", "template_string"} and label is None:
-            return None, "a string after the first argument is part of the message"
-        key = label or _key(file, arg)
-        if key is None:
-            unnamed += 1
-            key = "value" if unnamed == 1 else f"value{unnamed}"
-        if key in keys:
-            return None, f"two arguments would be logged under `{key}`"
-        keys.add(key)
-        text = text_of(arg)
-        fields.append(text if text == key else f"{key}: {text}")
-    return "{ " + ", ".join(fields) + " }", ""
+    return object_fields(file, rest, _key, text_of)
 
 
 def _key(file: ParsedFile, arg: Node) -> str | None:

@@ -82,24 +82,14 @@ def _with_imports(module: cst.Module, imports: Sequence[Import]) -> cst.Module:
         alone = stdlib + alone
     if alone:
         last = max((i for i, s in enumerate(body) if imported_modules(s)), default=None)
-        if last is None:
-            at = header_end(body)
-            alone[0] = alone[0].with_changes(leading_lines=[cst.EmptyLine()] if at else [])
-            following = body[at] if at < len(body) else None
-            if isinstance(
-                following, cst.SimpleStatementLine | cst.BaseCompoundStatement
-            ) and not _blank_before(following):
-                lines = [cst.EmptyLine(), *following.leading_lines]
-                body[at] = following.with_changes(leading_lines=lines)
-        else:
-            at = last + 1
-            alone[0] = alone[0].with_changes(leading_lines=[cst.EmptyLine()])
-            following = body[at] if at < len(body) else None
-            if isinstance(
-                following, cst.SimpleStatementLine | cst.BaseCompoundStatement
-            ) and not _blank_before(following):
-                lines = [cst.EmptyLine(), *following.leading_lines]
-                body[at] = following.with_changes(leading_lines=lines)
+        at = header_end(body) if last is None else last + 1
+        alone[0] = alone[0].with_changes(leading_lines=[cst.EmptyLine()] if at else [])
+        following = body[at] if at < len(body) else None
+        if isinstance(
+            following, cst.SimpleStatementLine | cst.BaseCompoundStatement
+        ) and not _blank_before(following):
+            lines = [cst.EmptyLine(), *following.leading_lines]
+            body[at] = following.with_changes(leading_lines=lines)
         body[at:at] = alone
     return module.with_changes(body=body)
 
