@@ -5,7 +5,8 @@ The grammar follows the file's suffix: `.ts` is TypeScript, `.tsx` TypeScript wi
 and every JavaScript suffix (`.js`, `.jsx`, `.mjs`, `.cjs`) the JavaScript grammar, which
 parses JSX; a component's script blocks are read in their `lang` (auditor.scan.components,
 auditor.scan.js_backend). A tree with an ERROR or MISSING node is a parse error: the rules do not run on
-it, since tree-sitter's recovery would hand them a guessed tree.
+it, since tree-sitter's recovery would hand them a guessed tree (but a bare `&` in JSX text,
+which the grammars refuse, is repaired: auditor.scan.jsx_ampersand).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from auditor.model import (
     rule_crash,
     warning_finding,
 )
-from auditor.scan import components, js_second_opinion
+from auditor.scan import components, js_second_opinion, jsx_ampersand
 from auditor.scan.loading import ActiveRule
 from auditor.scan.rule_base import ParsedFile, RuleContext, TreeSitterReport, TreeSitterRule
 from auditor.scan.source import LineIndex
@@ -75,7 +76,12 @@ def _parser(grammar: str) -> ts.Parser:
 
 def parse(text: str, grammar: str) -> tuple[bytes, ts.Tree]:
     data = text.encode("utf-8")
-    return data, _parser(grammar).parse(data)
+    parser = _parser(grammar)
+    tree = parser.parse(data)
+    if tree.root_node.has_error:
+        # Valid JSX the grammar refuses: a bare `&` in its text (auditor.scan.jsx_ampersand).
+        tree = jsx_ampersand.repaired(parser, data, tree) or tree
+    return data, tree
 
 
 def parsed_file(path: str, text: str, grammar: str | None = None) -> ParsedFile:
