@@ -18,6 +18,15 @@ OWN_LOGGER = (
     "  error(message: string, context?: Context) {},\n"
     "};\n"
 )
+CLIENT_PROJECT = '{ "compilerOptions": { "composite": true }, "include": ["."] }\n'
+SERVER_PROJECT = '{ "compilerOptions": { "composite": true }, "include": [".", "../shared/"] }\n'
+SERVER_LOG = (
+    "const log = {\n"
+    "  info(...args: string[]) { process.stdout.write(args.join(' ') + '\\n'); },\n"
+    "  warn(...args: string[]) { process.stderr.write(args.join(' ') + '\\n'); },\n"
+    "  error(...args: string[]) { process.stderr.write(args.join(' ') + '\\n'); },\n"
+    "};\n\nexport default log;\n"
+)
 PAGE = (
     "export function save(order: Order, user: User, err: Error) {\n"
     "  console.log('saved', order.id, order.total);\n"
@@ -122,6 +131,29 @@ LOGGER_EXAMPLES = (
         options={"logger-import": "import { logger } from '@/lib/logger';"},
         files={"tsconfig.json": ALIAS, "package.json": NODE_TYPES},
         fixed_files={"lib/logger.ts": CREATED},
+    ),
+    # The logger is another TypeScript project's (the server's): a browser client's file
+    # would not compile importing it (TS6307) and would bundle server code: no fix.
+    Invalid(
+        "export const f = () => console.error('offline');\n",
+        path="client/f.ts",
+        files={
+            "client/tsconfig.json": CLIENT_PROJECT,
+            "server/tsconfig.json": SERVER_PROJECT,
+            "server/log.ts": SERVER_LOG,
+        },
+    ),
+    # ...a project that takes the server's files in (tests) imports it.
+    Invalid(
+        "export const f = () => console.error('offline');\n",
+        fixed="import logger from '../server/log';\n\n"
+        "export const f = () => logger.error('offline');\n",
+        path="test/f.ts",
+        files={
+            "test/tsconfig.json": '{ "include": ["**/*", "../server"] }\n',
+            "server/tsconfig.json": SERVER_PROJECT,
+            "server/log.ts": SERVER_LOG,
+        },
     ),
     # ...an alias that maps to nothing: no fix (the import would not compile).
     Invalid(

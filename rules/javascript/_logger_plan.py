@@ -46,6 +46,7 @@ from rules.javascript._project import (
     read_json,
     relative,
 )
+from rules.javascript._ts_project import outside_project
 from rules.javascript.scope import Scopes
 
 NO_LOGGER = (
@@ -154,6 +155,13 @@ def _project_logger(file: ParsedFile, root: Path, commonjs: bool) -> Plan | str:
     found = find_logger(root, rel)
     quote = _quote(file)
     if found is not None:
+        other = outside_project(lambda p: read_json(root / p), rel, found.path)
+        if other is not None:
+            return (
+                f"; no fix: the project's logger ({found.path}) is not among the files of "
+                f"{other}, this file's TypeScript project (another build); set "
+                f"`{LOGGER_IMPORT}` to a logger of this project"
+            )
         api = found.api
         spec = quote + specifier(root, rel, found.path, file.text) + quote
         name = api.export if api.export not in {"default", "*"} else "logger"
@@ -179,6 +187,13 @@ def _project_logger(file: ParsedFile, root: Path, commonjs: bool) -> Plan | str:
             f"creates is an ES module; set `{LOGGER_REQUIRE}`"
         )
     path = module_path(root, rel)
+    other = outside_project(lambda p: read_json(root / p), rel, path)
+    if other is not None:
+        return (
+            f"; no fix: the project has no logger module, and {path}, where auditor would "
+            f"create one, is not among the files of {other}, this file's TypeScript "
+            f"project; set `{LOGGER_IMPORT}`"
+        )
     statement = f"import {{ logger }} from {quote}{specifier(root, rel, path, file.text)}{quote};"
     return Plan(logger_statement(statement), API, path, _creation(root, path, statement))
 
