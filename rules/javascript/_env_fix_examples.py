@@ -38,6 +38,19 @@ _CHECK_JS = (
     "  return values;\n"
     "}\n"
 )
+_CHECK_TS = (
+    "/** The values, each required one checked: throws naming every one that is unset. */\n"
+    "function checkEnv<T extends Record<string, string | undefined>, K extends keyof T>(\n"
+    "  values: T,\n"
+    "  required: readonly K[],\n"
+    "): T & { [P in K]: string } {\n"
+    "  const missing = required.filter((name) => values[name] === undefined);\n"
+    "  if (missing.length > 0) {\n"
+    '    throw new Error(`Missing environment variables: ${missing.join(", ")}`);\n'
+    "  }\n"
+    "  return values as T & { [P in K]: string };\n"
+    "}\n"
+)
 
 FIX_VALID: tuple[Valid, ...] = (
     # The module the fix writes without zod or t3-env is recognised as validated.
@@ -266,6 +279,33 @@ FIX_INVALID: tuple[Invalid, ...] = (
             "export const config = schema.parse(process.env);\n",
             ".env.example": "API_URL=https://api.example.com\n\n"
             "# used in lib/mail.ts:1\nMAIL_FROM=noreply@example.com\n",
+        },
+    ),
+    # Several TypeScript projects (composite; the root config a solution with none of its
+    # own files): the module goes where the reading file's project compiles it
+    # (server/env.ts; env.ts at the root is in no project: TS6307). A CommonJS script run
+    # as it is cannot require a .ts module: its read stays, a finding without a fix.
+    Invalid(
+        'export const editor = process.env.EDITOR || "vi";\n',
+        path="server/edit.ts",
+        files={
+            "package.json": '{"devDependencies": {"typescript": "5.6.0"}}\n',
+            "tsconfig.json": '{ "files": [], "references": [{ "path": "./server" }] }\n',
+            "server/tsconfig.json": '{ "compilerOptions": { "composite": true }, '
+            '"include": ["."] }\n',
+            "scripts/release.js": "const token = process.env.RELEASE_TOKEN;\n\n"
+            "module.exports = { token };\n",
+        },
+        fixed='import { env } from "./env";\n\nexport const editor = env.EDITOR || "vi";\n',
+        fixed_files={
+            "server/env.ts": _MODULE_HEADER + "\n" + _CHECK_TS + "\n"
+            "export const env = checkEnv(\n"
+            "  {\n"
+            '    EDITOR: process.env.EDITOR ?? "vi",\n'
+            "  },\n"
+            "  [],\n"
+            ");\n",
+            ".env.example": _HEADER + "\n# used in server/edit.ts:1\nEDITOR=vi\n",
         },
     ),
 )

@@ -7,8 +7,11 @@ schema, the fix's own check module) at the `typescript-settings-module` location
 `src/env`, `env`, `src/lib/env`, `lib/env` (`.ts`, `.mts`, `.js`, `.mjs`), or in a file
 with reads to move; else a new one at `typescript-settings-module` (relative to the app;
 by default `src/env.ts` when the moved reads are under `src/`, else `env.ts`; `.js`
-without TypeScript), or `validated-env` beside it when a file that validates nothing is
-already there. An app whose validated module the fix cannot extend (envalid, znv, a value
+without TypeScript; where the reading files belong to tsconfig projects that do not take
+that place in, the same name in the folder of the project that takes it in for the most of
+them), or `validated-env` beside it when a file that validates nothing is already there. A
+read is moved only from a file that can import the module: its tsconfig project takes
+the module in, and it is not CommonJS importing a `.ts` module. An app whose validated module the fix cannot extend (envalid, znv, a value
 not exported) gets no fix. See rules/javascript/env_uses.py for what moves and how each
 field is typed."""
 
@@ -33,7 +36,8 @@ from auditor.plugins import (
 from rules._env_message import TYPESCRIPT_SETTINGS_MODULE, allow_names
 from rules.javascript._import_insert import import_edit
 from rules.javascript._project import mapped
-from rules.javascript.env_app import App, app_at, package_folder, specifier
+from rules.javascript._ts_project import LoadJson, file_project, outside_project
+from rules.javascript.env_app import App, app_at, load_json, package_folder, specifier
 from rules.javascript.env_extend import Existing, existing_module, extend_edits
 from rules.javascript.env_module import BINDING, Style, module_text
 from rules.javascript.env_uses import FieldKind, Use, fields, file_uses, replacement
@@ -130,6 +134,12 @@ def _fix_app(
     module = _module(app, files, [*uses, *imported], location)
     if module is None:
         return None
+    load = _json_loader(files)
+    if module.existing is None and not location:
+        module = replace(module, path=_in_projects(load, app, files, list(uses), module.path))
+    uses = {p: u for p, u in uses.items() if _reaches(load, app, parsed[p], module.path)}
+    if not uses:
+        return None
     declared = module.existing.schema if module.existing is not None else {}
     every = [u for found in uses.values() for u in found]
     new = [f for f in fields(every, app.nextjs) if f.name not in declared]
@@ -157,6 +167,36 @@ def _fix_app(
         f"read from `{module.binding}`"
     )
     return _AppFix(tuple(edits), summary, tuple(f.conflict for f in new if f.conflict))
+
+
+def _json_loader(files: ProjectFiles) -> LoadJson:
+    return lambda path: load_json(files.read, path)
+
+
+def _in_projects(
+    load: LoadJson, app: App, files: ProjectFiles, paths: Sequence[str], default: str
+) -> str:
+    """Where a new module goes: the default place, else the same name in the folder of a
+    reading file's tsconfig project, whichever the most reading files' projects take in
+    (thelounge: server/env.ts, which server/ and test/ compile, not env.ts, which neither
+    does)."""
+    projects = [p for path in paths if (p := file_project(load, path)) is not None]
+    name = posixpath.basename(default)
+    candidates = [default] + [
+        posixpath.join(posixpath.dirname(p.config), name)
+        for p in projects
+        if posixpath.dirname(p.config).startswith(app.root)
+    ]
+    free = [c for c in dict.fromkeys(candidates) if c == default or files.read(c) is None]
+    return max(free, key=lambda c: sum(p.takes_in(c) for p in projects))
+
+
+def _reaches(load: LoadJson, app: App, file: ParsedFile, module: str) -> bool:
+    """Whether `file` can import the settings module: its TypeScript project takes the
+    module in, and it is not CommonJS run as it is, which cannot require a .ts module."""
+    if outside_project(load, file.path, module) is not None:
+        return False
+    return module.endswith((".js", ".mjs", ".cjs")) or _esm_file(app, file)
 
 
 def _at(edit: Edit, path: str) -> Edit:
@@ -252,7 +292,7 @@ def _esm_file(app: App, file: ParsedFile) -> bool:
         return True
     if file.path.endswith((".mjs", ".mts", ".ts", ".tsx", ".jsx")):
         return True
-    return app.esm and "require(" not in file.text
+    return app.esm and not any(cjs in file.text for cjs in ("require(", "module.exports"))
 
 
 def _targets(app: App, file: ParsedFile, source: str) -> list[str]:
