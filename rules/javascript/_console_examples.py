@@ -15,6 +15,17 @@ LOGGER = "import { logger } from '@/lib/logger';"
 OPTIONS_WITH_LOGGER = {LOGGER_IMPORT: LOGGER}
 
 VALID = (
+    # The project's own logger module: its console calls are what logging is.
+    Valid(
+        "export const logger = {\n"
+        "  debug(message: string) { console.debug(message); },\n"
+        "  info(message: string) { console.info(message); },\n"
+        "  warn(message: string) { console.warn(message); },\n"
+        "  error(message: string) { console.error(message); },\n"
+        "};\n",
+        path="lib/logger.ts",
+        files={"tsconfig.json": '{ "compilerOptions": { "paths": { "@/*": ["./*"] } } }\n'},
+    ),
     # Feature checks test the method; they pass nothing on.
     Valid(
         "if (debug && window.console && console.error) {}\nif (!console.warn) {}\n"

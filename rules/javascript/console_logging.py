@@ -186,7 +186,7 @@ class JsConsoleLogging(TreeSitterRule):
     def visit_program(self, node: Node) -> None:
         """Each `console.x` / `console[x]` in document order, found by text search: a
         visit of every member expression would cost a call each."""
-        if self._skip:
+        if self._skip or self._is_the_logger():
             return
         data = self.file.data
         at = data.find(b"console")
@@ -245,6 +245,14 @@ class JsConsoleLogging(TreeSitterRule):
             edits=[e for e in edits if e.create or self.file.text[e.start : e.end] != e.text],
             fix_description=f"call `{target}` instead{created}",
         )
+
+    def _is_the_logger(self) -> bool:
+        """Whether this file is the project's logger module, found or configured: its
+        console calls are the logger's implementation, not calls to replace."""
+        if b"console" not in self.file.data:
+            return False
+        plan = self._file_plan()
+        return isinstance(plan, Plan) and plan.module == self.context.path
 
     def _file_plan(self) -> Plan | str:
         """The logger this file's fixes call, or why none (the same for every call)."""
