@@ -1,26 +1,20 @@
 """False credits found on real histories (issue 26's sample by bench/credit_sample.py),
-each reduced to a little git history here. Marked xfail(strict) until fixed: the marker's
-reason names the real commit it came from."""
+each reduced to a little git history here; the comment above each names the real commit
+it came from."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from test_tracker_truth import counts, issue, repo, state
 
 __all__ = ["repo"]  # the fixture, shared with test_tracker_truth
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "redash 9b2f63569 (format code by black and isort) rewrote oracle.py's "
-        "`except: return value` as `except BaseException: return value`: credited fixed, "
-        "but it catches and swallows the same KeyboardInterrupt/SystemExit; bare-except "
-        "reports `except BaseException:` only when the body is pass/.../continue/return None"
-    ),
-)
+# Found on redash 9b2f63569 (format code by black and isort) rewrote oracle.py's `except:
+# return value` as `except BaseException: return value`: credited fixed, but it catches
+# and swallows the same KeyboardInterrupt/SystemExit; bare-except reports `except
+# BaseException:` only when the body is pass/.../continue/return None
 def test_except_base_exception_returning_a_value_is_no_fix(repo: Any, audit: Any) -> None:
     body = (
         "def convert(value):\n    try:\n        return int(value)\n"
@@ -34,15 +28,10 @@ def test_except_base_exception_returning_a_value_is_no_fix(repo: Any, audit: Any
     assert crit["commits"] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "redash 712fc63f9 moved `os.environ.get('REDASH_SECRET_KEY', COOKIE_SECRET)` from "
-        "line 116 of redash/settings/__init__.py up to line 52 with a new default "
-        "(`..., SECRET_KEY)`): credited fixed, and the same raw read counted new; equal "
-        "tokens fail (the default changed) and the edit is in another block than the move"
-    ),
-)
+# Found on redash 712fc63f9 moved `os.environ.get('REDASH_SECRET_KEY', COOKIE_SECRET)`
+# from line 116 of redash/settings/__init__.py up to line 52 with a new default (`...,
+# SECRET_KEY)`): credited fixed, and the same raw read counted new; equal tokens fail (the
+# default changed) and the edit is in another block than the move
 def test_an_env_read_moved_up_its_file_with_a_new_default_is_no_fix(repo: Any, audit: Any) -> None:
     middle = "".join(f"V{i} = {i}\n" for i in range(12))
     repo(
@@ -59,16 +48,11 @@ def test_an_env_read_moved_up_its_file_with_a_new_default_is_no_fix(repo: Any, a
     assert high["commits"] == [] and high["regressions"] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "redash cfe12c5a5 rewrote cypress/cypress-server.js as cypress/cypress.js (too "
-        "different for git to call it a rename): the line `const baseUrl = "
-        "process.env.CYPRESS_baseUrl || 'http://localhost:5000';` went unchanged from inside "
-        "execSetup() to the new file's top level; credited removed, and counted new there. "
-        "Across files equal tokens pair only within one scope or with both neighbours"
-    ),
-)
+# Found on redash cfe12c5a5 rewrote cypress/cypress-server.js as cypress/cypress.js (too
+# different for git to call it a rename): the line `const baseUrl =
+# process.env.CYPRESS_baseUrl || 'http://localhost:5000';` went unchanged from inside
+# execSetup() to the new file's top level; credited removed, and counted new there. Across
+# files equal tokens pair only within one scope or with both neighbours
 def test_an_env_read_moved_out_of_its_function_into_a_new_file_is_a_move(
     repo: Any, audit: Any
 ) -> None:
@@ -99,16 +83,11 @@ def test_an_env_read_moved_out_of_its_function_into_a_new_file_is_a_move(
     assert high["regressions"] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "redash ddb0ef15c moved the REDASH_SCHEDULED_QUERY_TIME_LIMIT and "
-        "REDASH_ADHOC_QUERY_TIME_LIMIT reads from redash/settings/dynamic_settings.py into "
-        "redash/settings/__init__.py with a new default (None -> -1) and int() for "
-        "int_or_none(): both credited fixed, the same raw reads counted new (mealie "
-        "8a2ed0bd7 likewise within gunicorn_conf.py, MAX_WORKERS gaining `, None`)"
-    ),
-)
+# Found on redash ddb0ef15c moved the REDASH_SCHEDULED_QUERY_TIME_LIMIT and
+# REDASH_ADHOC_QUERY_TIME_LIMIT reads from redash/settings/dynamic_settings.py into
+# redash/settings/__init__.py with a new default (None -> -1) and int() for int_or_none():
+# both credited fixed, the same raw reads counted new (mealie 8a2ed0bd7 likewise within
+# gunicorn_conf.py, MAX_WORKERS gaining `, None`)
 def test_an_env_read_moved_to_another_file_with_a_new_default_is_no_fix(
     repo: Any, audit: Any
 ) -> None:

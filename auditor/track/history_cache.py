@@ -38,7 +38,7 @@ from auditor.track.records import (
     WalkState,
 )
 
-FORMAT = 7  # 6: disappearances keep their place, suppressions are events; 7: dark spans
+FORMAT = 8  # 6: places and suppressions; 7: dark spans; 8: pairing by head
 KEEP = 4  # walks kept per folder (several --since starts, several rule sets)
 
 Resumed = tuple[tuple[Sighting, ...], int, list[CommitRecord], WalkState, set[str]]

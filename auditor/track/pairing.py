@@ -11,13 +11,17 @@ Evidence, strongest first:
 3. **An edit in place.** The same rule, old and new finding meeting the same changed block
    of lines: the code was rewritten but the defect stays (an env var renamed, a line of a
    call written over several lines edited).
-Across files, only equal tokens pair (a move); what is left is a disappearance or an
-appearance, and the walk names it (`auditor.track.records`).
+4. **The same head.** The same rule and the flagged code up to its first string literal
+   (`os.environ.get('KEY'`, `console.log('saved'`): the read of one variable moved and
+   given a new default, the same message logged with other values.
+Across files, equal tokens and the same head pair (a move); what is left is a
+disappearance or an appearance, and the walk names it (`auditor.track.records`).
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -37,6 +41,18 @@ class Keyed:
     span: str  # the flagged code's own tokens: `os.environ["X"]` wherever its line moved
     finding: Finding
     suppressed: bool = False  # silenced by an `audit: ignore` comment at this version
+
+    @property
+    def head(self) -> str | None:
+        """The flagged code's tokens up to its first string literal, with something
+        before it; None without one (`except:` has no head)."""
+        found = _HEAD.match(self.span)
+        return found.group(1) if found else None
+
+
+# Tokens, then the first string token as identity.token_lines writes it (a repr, perhaps
+# with a prefix, `~` for an f-string's or template literal's text).
+_HEAD = re.compile(r"""(\S.*? [a-z]*~?(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"))(?: |$)""")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +133,7 @@ def pair_in_file(
     for n, o in found.items():
         pairs[left_new[n]] = left_old[o]
         taken.add(left_old[o])
+    _pair_by_head(old, new, pairs)
     if diff is not None and diff.blocks:
         by_block: dict[tuple[str, int], list[int]] = {}
         for index, item in enumerate(old):
@@ -134,6 +151,21 @@ def pair_in_file(
     return pairs
 
 
+def _pair_by_head(old: Sequence[Keyed], new: Sequence[Keyed], pairs: dict[int, int]) -> None:
+    """Evidence 4, on what is left: the same rule and head, in order."""
+    taken = set(pairs.values())
+    waiting: dict[tuple[str, str], list[int]] = {}
+    for index, item in enumerate(old):
+        if index not in taken and item.head is not None:
+            waiting.setdefault((item.rule_id, item.head), []).append(index)
+    for index, item in enumerate(new):
+        if index in pairs or item.head is None:
+            continue
+        candidates = waiting.get((item.rule_id, item.head))
+        if candidates:
+            pairs[index] = candidates.pop(0)
+
+
 def pair_equal(
     old: Sequence[Keyed], new: Sequence[Keyed], *, across_files: bool = False, loose: bool = False
 ) -> dict[int, int]:
@@ -145,21 +177,28 @@ def pair_equal(
     and scopes pairs only with both its neighbours (`_alike`). Within each, the same scope
     first, then in order: the first of three equal handlers stays the first."""
     pairs: dict[int, int] = {}
-    for field in ("after", "before", "key", "span"):
+    for field in ("after", "before", "key", "span", "head"):
+        if field == "head" and not across_files:
+            continue  # within a file, pair_in_file asks the head last, after the blocks
         waiting: dict[tuple[str, str], list[int]] = {}
         taken = set(pairs.values())
         for index, item in enumerate(old):
-            if index not in taken:
-                waiting.setdefault((item.rule_id, getattr(item, field)), []).append(index)
+            value = getattr(item, field)
+            if index not in taken and value is not None:
+                waiting.setdefault((item.rule_id, value), []).append(index)
         for same_scope in (True, False):
-            # The line alone, and the flagged code across files, pair within one scope.
-            bound = field == "key" or (field == "span" and across_files)
+            # Within a file, the line alone pairs within one scope; across files, the
+            # line moves out of its function too (as `_alike` allows), the flagged code
+            # alone only within one scope.
+            bound = (field == "key" and not across_files) or (field == "span" and across_files)
             if not same_scope and bound and not loose:
                 continue
             for index, item in enumerate(new):
                 if index in pairs:
                     continue
                 value = getattr(item, field)
+                if value is None:
+                    continue
                 if field == "span" and not same_scope and not loose and value.count(" ") < 2:
                     continue  # fewer than three tokens: too common to say which is which
                 candidates = waiting.get((item.rule_id, value))

@@ -226,6 +226,9 @@ class BareExcept(Rule):
         Valid("try:\n    run()\nfinally:\n    cleanup()\n"),
         # Not silent: the error is recorded, or propagates.
         Valid("try:\n    run()\nexcept BaseException as exc:\n    record(exc)\n"),
+        Valid(
+            "try:\n    run()\nexcept BaseException:\n    log.exception('run failed')\n    x = 0\n"
+        ),
         Valid("try:\n    run()\nexcept BaseException:\n    rollback()\n    raise\n"),
         Valid(
             "try:\n    run()\nexcept KeyboardInterrupt:\n    stop()\nexcept BaseException:\n    pass\n"
@@ -424,14 +427,56 @@ class BareExcept(Rule):
             line=3,
             column=8,
         ),
+        # Swallowed as surely with a value returned (redash's oracle.py after black).
+        Invalid(
+            "def convert(value):\n    try:\n        return int(value)\n"
+            "    except BaseException:\n        return value\n",
+            fixed="def convert(value):\n    try:\n        return int(value)\n"
+            "    except Exception:\n        return value\n",
+            line=4,
+            column=12,
+        ),
         *NARROWING_EXAMPLES,
     )
 
 
 def _swallows_everything(handler: cst.ExceptHandler) -> bool:
-    """`except BaseException:` alone, its error dropped without a word."""
+    """`except BaseException:` alone, its error dropped without a word: never re-raised,
+    never looked at (its name unused, nothing logged), whatever the handler goes on to
+    do (`return value`, a default)."""
     caught = handler.type
-    return isinstance(caught, cst.Name) and caught.value == "BaseException" and silent(handler.body)
+    if not (isinstance(caught, cst.Name) and caught.value == "BaseException"):
+        return False
+    if silent(handler.body):
+        return True
+    if always_reraises(handler.body) or sometimes_reraises(handler.body):
+        return False
+    bound = handler.name.name if handler.name is not None else None
+    for node in find_all(handler.body, cst.Name):
+        if isinstance(bound, cst.Name) and node.value == bound.value:
+            return False  # the error is used: recorded, wrapped, passed on
+    for call in find_all(handler.body, cst.Call):
+        called = call.func.attr.value if isinstance(call.func, cst.Attribute) else None
+        if called in _RECORDS or (isinstance(call.func, cst.Name) and call.func.value == "print"):
+            return False
+    return True
+
+
+# Calls that record what was caught: a handler making one is not silent.
+_RECORDS = frozenset(
+    {
+        "exception",
+        "error",
+        "critical",
+        "warning",
+        "warn",
+        "log",
+        "print_exc",
+        "format_exc",
+        "exc_info",
+        "capture_exception",
+    }
+)
 
 
 def _names_a_base_exception(expr: cst.BaseExpression) -> bool:
