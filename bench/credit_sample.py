@@ -269,6 +269,10 @@ def show(number: int, credit: Credit, git: Git, window: int) -> str:
         line = git.find(parent, path, git.line(credit.commit, credit.to_path, credit.to_line), line)
     flagged = git.line(parent, path, line)
     out.append(f"  was {path}:{line}: {flagged}")
+    if credit.outcome == MOVED and line == credit.line:
+        moved = git.line(credit.commit, credit.to_path, credit.to_line)
+        if flagged != moved:  # edited on the way: the origin is the place last recorded
+            out.append("  (origin as last recorded by an event: the file may have moved under it)")
     if credit.outcome != MOVED and (elsewhere := added_elsewhere(git, credit, flagged)):
         out.append(f"  the same line is added at: {', '.join(elsewhere[:5])}")
     if credit.outcome == MOVED:
