@@ -119,16 +119,11 @@ def test_an_env_read_moved_to_another_file_with_a_new_default_is_no_fix(
     assert high["regressions"] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "ufo 80cd389 (style: lint with prettier), tsc source backfilled: prettier wrote "
-        "`port` as `port,` and `_value =>` as `(_value) =>`; the three tsc errors on those "
-        "lines stayed, but were credited fixed and counted new (a source's finding is "
-        "followed by its line's text; the rules' line diff is not used); likewise 75a280c, "
-        "f4c0400, 6cd1fcd: a line edited, the same error on it"
-    ),
-)
+# Found on ufo 80cd389 (style: lint with prettier), tsc source backfilled: prettier wrote
+# `port` as `port,` and `_value =>` as `(_value) =>`; the three tsc errors on those lines
+# stayed, but were credited fixed and counted new (a source's finding is followed by its
+# line's text; the rules' line diff is not used); likewise 75a280c, f4c0400, 6cd1fcd: a
+# line edited, the same error on it
 @pytest.mark.usefixtures("trusted")
 def test_a_formatter_run_fixes_no_source_finding(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, audit: Any

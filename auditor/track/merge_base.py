@@ -16,19 +16,17 @@ from auditor.track.pairing import LineDiff, pair_in_file
 from auditor.track.walker import Walker
 
 
-def map_lines(old: str, new: str) -> dict[int, int]:
-    """Old line number -> new line number, for the lines a change left alone."""
-    return LineDiff.between(old, new).moved_to
-
-
 def pair(
     old: Sequence[tuple[ContentKey, Finding]],
     new: Sequence[tuple[ContentKey, Finding]],
-    line_map: dict[int, int],
+    diff: LineDiff | None,
 ) -> dict[int, int]:
-    """Which new finding is which old one (new index -> old index), by content key: equal
-    code told apart by where it sits, then paired in order. For `--new-since` and the
-    sources' snapshots, whose findings carry content keys."""
+    """Which new finding is which old one (new index -> old index), for `--new-since` and
+    the sources' snapshots, whose findings carry content keys: equal code told apart by
+    where it sits, then paired in order; then, for what is left, the same rule on a line
+    the change left alone, or in the same changed block of lines (a formatter rewrote
+    `'3'` as `"3"`, a line was edited around the same error)."""
+    line_map = diff.moved_to if diff is not None else {}
     waiting: dict[tuple[str, str], list[int]] = {}
     for index, ((rule, key, _), _finding) in enumerate(old):
         waiting.setdefault((rule, key), []).append(index)
@@ -44,6 +42,22 @@ def pair(
         candidates = waiting.get((rule, key), [])
         if index not in pairs and candidates:
             pairs[index] = candidates.pop(0)
+    if diff is None:
+        return pairs
+    taken = set(pairs.values())
+    for index, ((rule, _, _), finding) in enumerate(new):
+        if index in pairs:
+            continue
+        line = finding.start.line
+        for candidate, ((old_rule, _, _), was) in enumerate(old):
+            if candidate in taken or old_rule != rule:
+                continue
+            same_line = line_map.get(was.start.line) == line
+            block = diff.block_of((was.start.line, was.start.line), None)
+            if same_line or (block is not None and block == diff.block_of(None, (line, line))):
+                pairs[index] = candidate
+                taken.add(candidate)
+                break
     return pairs
 
 

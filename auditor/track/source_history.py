@@ -11,7 +11,8 @@ import git
 from auditor.config import SourceSettings
 from auditor.sources.report import BROKEN_FILE_CODES, ContentKey, SourceReport
 from auditor.track.git_objects import MissingBlob, run_git
-from auditor.track.merge_base import map_lines, pair
+from auditor.track.merge_base import pair
+from auditor.track.pairing import LineDiff
 from auditor.track.records import Sighting
 from auditor.track.snapshot_notes import (
     Entry,
@@ -201,13 +202,13 @@ class SourceHistory:
             self._texts[blob] = cached
         return cached
 
-    def _line_map(self, old_blob: str | None, new_blob: str | None) -> dict[int, int]:
+    def _diff(self, old_blob: str | None, new_blob: str | None) -> LineDiff | None:
         if old_blob is None or new_blob is None:
-            return {}
+            return None
         if old_blob == new_blob:
-            return {n: n for n in range(1, len(self._lines(old_blob)) + 1)}
+            return LineDiff({n: n for n in range(1, len(self._lines(old_blob)) + 1)}, ())
         old, new = self._lines(old_blob), self._lines(new_blob)
-        return map_lines("\n".join(old), "\n".join(new))
+        return LineDiff.between("\n".join(old), "\n".join(new))
 
     def _renames(self, old: str, new: str) -> dict[str, str]:
         """new path -> old path between two commits, by git's rename detection."""
@@ -242,9 +243,9 @@ class SourceHistory:
             consumed.add(old_path)
             pairs: dict[int, int] = {}
             if previous:
-                line_map = self._line_map(old_listing.get(old_path), new_listing.get(path))
+                diff = self._diff(old_listing.get(old_path), new_listing.get(path))
                 old = [(key, sighting.finding) for key, sighting in previous]
-                pairs = pair(old, entries, line_map)
+                pairs = pair(old, entries, diff)
             current: list[tuple[ContentKey, Sighting]] = []
             for index, (key, finding) in enumerate(entries):
                 carried = pairs.get(index)
@@ -367,7 +368,7 @@ def _paired(
         if not previous:
             continue
         text = report.texts.get(path)
-        line_map: dict[int, int] = {}
+        diff: LineDiff | None = None
         if text is not None:
             try:
                 blob = tree / (prefix + old_path)
@@ -375,6 +376,6 @@ def _paired(
                 blob = None
             if blob is not None and blob.type == "blob":
                 old_text = blob.data_stream.read().decode("utf-8", "replace")
-                line_map = map_lines(old_text, text)
-        existing.update(current[i][1].fingerprint for i in pair(previous, current, line_map))
+                diff = LineDiff.between(old_text, text)
+        existing.update(current[i][1].fingerprint for i in pair(previous, current, diff))
     return existing

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -94,7 +95,7 @@ def checked_out(
             git_output(
                 top, *quiet, "worktree", "add", "--detach", "--no-checkout", str(folder), commit
             )
-            git_output(folder, "sparse-checkout", "set", "--cone", *cone)
+            _sparse(folder, cone)
             git_output(folder, *quiet, "reset", "--hard", "--quiet", commit)
     except GitError as exc:
         remove(top, folder)
@@ -103,6 +104,21 @@ def checked_out(
         yield folder
     finally:
         remove(top, folder)
+
+
+def _sparse(folder: Path, cone: tuple[str, ...]) -> None:
+    """`git sparse-checkout set --cone`. The first one in a repository turns on its
+    per-worktree config, writing the shared `.git/config` under git's lock: two workers
+    doing it at once, one fails ("failed to initialize worktree config"). The lock is
+    held for milliseconds, so a few tries, further apart each time, get past it."""
+    for attempt in range(6):
+        try:
+            git_output(folder, "sparse-checkout", "set", "--cone", *cone)
+            return
+        except GitError:
+            if attempt == 5:
+                raise
+            time.sleep(0.05 * 2**attempt)
 
 
 def remove(top: Path, folder: Path) -> None:
