@@ -53,6 +53,12 @@ if TYPE_CHECKING:
     from auditor.scan.cst_walk import content_children as content_children
     from auditor.scan.cst_walk import find_all as find_all
     from auditor.scan.python_check import syntax_error as syntax_error
+    from auditor.scan.python_imports import Insertions as Insertions
+    from auditor.scan.python_imports import from_import_line as from_import_line
+    from auditor.scan.python_imports import header_end as header_end
+    from auditor.scan.python_imports import import_line as import_line
+    from auditor.scan.python_imports import imported_modules as imported_modules
+    from auditor.scan.python_imports import is_stdlib as is_stdlib
     from auditor.scan.treesitter import describe_error as describe_error
     from auditor.scan.treesitter import first_error as first_error
     from auditor.scan.treesitter import parsed_file as parsed_file
@@ -65,6 +71,13 @@ _LAZY = {
     "find_all": "auditor.scan.cst_walk",
     "content_children": "auditor.scan.cst_walk",
     "syntax_error": "auditor.scan.python_check",
+    # Module-level statements a Python fix adds, where isort puts them.
+    "Insertions": "auditor.scan.python_imports",
+    "from_import_line": "auditor.scan.python_imports",
+    "header_end": "auditor.scan.python_imports",
+    "import_line": "auditor.scan.python_imports",
+    "imported_modules": "auditor.scan.python_imports",
+    "is_stdlib": "auditor.scan.python_imports",
     "describe_error": "auditor.scan.treesitter",
     "first_error": "auditor.scan.treesitter",
     "parsed_file": "auditor.scan.treesitter",
@@ -88,6 +101,7 @@ __all__ = [
     "Finding",
     "Fix",
     "Globs",
+    "Insertions",
     "Invalid",
     "LineIndex",
     "LineRule",
@@ -110,7 +124,12 @@ __all__ = [
     "describe_error",
     "find_all",
     "first_error",
+    "from_import_line",
     "globs",
+    "header_end",
+    "import_line",
+    "imported_modules",
+    "is_stdlib",
     "parsed_file",
     "syntax_error",
 ]

@@ -10,9 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import libcst as cst
 
-from auditor.plugins import Edit
-from rules.python._imports import Insertions, imported_modules, is_stdlib
-from rules.python._module_header import header_end
+from auditor.plugins import Edit, Insertions, header_end, imported_modules, is_stdlib
 
 Import = tuple[str, str, str | None]  # from module import name as asname
 

@@ -22,8 +22,7 @@ from pathlib import Path
 
 import libcst as cst
 
-from auditor.plugins import Replacement
-from rules.python._imports import Insertions
+from auditor.plugins import Insertions, Replacement, header_end
 from rules.python._kwargs_edit import allow_list_check, insert_first
 from rules.python._kwargs_fields import ModelField, writable_fields
 from rules.python._kwargs_flow import KwargsUse
@@ -31,7 +30,7 @@ from rules.python._kwargs_lineage import lineage
 from rules.python._kwargs_models import ModelClass
 from rules.python._kwargs_schema import schema_lines
 from rules.python._kwargs_syntax import dotted, string_value
-from rules.python._module_header import header_end, import_like
+from rules.python._module_header import import_like
 
 CREATORS = ("objects.create",)
 

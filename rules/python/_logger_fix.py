@@ -20,15 +20,19 @@ from dataclasses import dataclass, field
 import libcst as cst
 from libcst.metadata import Assignment, GlobalScope, QualifiedName, Scope
 
-from auditor.plugins import Replacement
+from auditor.plugins import (
+    Insertions,
+    Replacement,
+    from_import_line,
+    header_end,
+    imported_modules,
+)
 from rules.python._code import code_of
-from rules.python._imports import Insertions, from_import_line, imported_modules
 from rules.python._logger_discovery import Discovery, ProjectLogger
 from rules.python._logger_offer import LoggerKind, Offer, offers
 from rules.python._module_header import (
     GET_LOGGER,
     existing_factory,
-    header_end,
     import_like,
     import_logging,
     importable_as_logging,

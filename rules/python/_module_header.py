@@ -9,41 +9,10 @@ from collections.abc import Iterator, Sequence
 import libcst as cst
 from libcst.metadata import GlobalScope, QualifiedName, QualifiedNameSource
 
-from auditor.plugins import (
-    find_all,
-)
+from auditor.plugins import find_all
 
 LOGGING_MODULE = QualifiedName("logging", QualifiedNameSource.IMPORT)
 GET_LOGGER = QualifiedName("logging.getLogger", QualifiedNameSource.IMPORT)
-
-
-def header_end(body: Sequence[cst.BaseStatement]) -> int:
-    """The index after the module docstring and `from __future__` imports, which must
-    stay first."""
-    index = 0
-    if body and _is_docstring(body[0]):
-        index = 1
-    while index < len(body) and _is_future_import(body[index]):
-        index += 1
-    return index
-
-
-def _is_docstring(statement: cst.BaseStatement) -> bool:
-    return (
-        isinstance(statement, cst.SimpleStatementLine)
-        and len(statement.body) == 1
-        and isinstance(statement.body[0], cst.Expr)
-        and isinstance(statement.body[0].value, cst.SimpleString | cst.ConcatenatedString)
-    )
-
-
-def _is_future_import(statement: cst.BaseStatement) -> bool:
-    return isinstance(statement, cst.SimpleStatementLine) and all(
-        isinstance(s, cst.ImportFrom)
-        and isinstance(s.module, cst.Name)
-        and s.module.value == "__future__"
-        for s in statement.body
-    )
 
 
 def import_like(statement: cst.BaseStatement) -> bool:

@@ -18,10 +18,9 @@ from dataclasses import dataclass
 import libcst as cst
 from libcst.metadata import BuiltinAssignment, GlobalScope, QualifiedName, Scope
 
-from auditor.plugins import Alternative, Replacement
+from auditor.plugins import Alternative, Insertions, Replacement, imported_modules
 from rules.python._code import code_of
 from rules.python._exits import statements
-from rules.python._imports import Insertions, imported_modules
 from rules.python._logger_discovery import Discovery
 from rules.python._logger_fix import (
     LoggerPlan,

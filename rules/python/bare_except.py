@@ -17,11 +17,11 @@ from auditor.plugins import (
     Severity,
     Valid,
     find_all,
+    imported_modules,
 )
 from rules._docs import rule_url
 from rules.python._code import code_of
 from rules.python._exits import always_reraises, sometimes_reraises
-from rules.python._imports import imported_modules
 from rules.python._logger_discovery import LOGGER_IMPORT, LOGGER_MODULES, discover
 from rules.python._narrow import Narrowing, Place, silent
 from rules.python._narrowing_examples import NARROWING_EXAMPLES

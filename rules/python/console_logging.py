@@ -11,16 +11,17 @@ from libcst.metadata import GlobalScope, QualifiedName, QualifiedNameSource, Sco
 
 from auditor.plugins import (
     AstIndex,
+    Insertions,
     Replacement,
     Rule,
     RuleContext,
     Severity,
+    imported_modules,
 )
 from rules._docs import rule_url
 from rules.python._code import code_of
 from rules.python._console_examples import INVALID, VALID
 from rules.python._console_fix import logger_call, redacted
-from rules.python._imports import Insertions, imported_modules
 from rules.python._logger_discovery import LOGGER_IMPORT, LOGGER_MODULES, discover
 from rules.python._logger_fix import (
     LoggerPlan,

@@ -1,5 +1,7 @@
-"""New module-level statements for a fix: `import x` lines where isort (ruff's I001) puts
-them, and several insertions around one statement merged into one replacement.
+"""New module-level statements for a fix, public to rules through `auditor.plugins`:
+`import x` and `from x import y` lines where isort (ruff's I001) puts them (`Insertions`),
+past the module's header (`header_end`), and several insertions around one statement
+merged into one replacement.
 
 The module's top-level import lines form sections: runs of consecutive lines, split by a
 blank line or any other statement. A new `import m` joins the section that imports from
@@ -17,11 +19,44 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from auditor.plugins import Replacement
-from rules.python._code import code_of
-from rules.python._module_header import header_end
+from auditor.scan.cst_rule import Replacement
 
 Section = list[int]  # indices of top-level statements
+_EMPTY_MODULE = cst.Module(body=())
+
+
+def code_of(node: cst.CSTNode) -> str:
+    """A node's source text outside its module (LibCST prints a node through a module)."""
+    return _EMPTY_MODULE.code_for_node(node)
+
+
+def header_end(body: Sequence[cst.BaseStatement]) -> int:
+    """The index after the module docstring and `from __future__` imports, which must
+    stay first."""
+    index = 0
+    if body and _is_docstring(body[0]):
+        index = 1
+    while index < len(body) and _is_future_import(body[index]):
+        index += 1
+    return index
+
+
+def _is_docstring(statement: cst.BaseStatement) -> bool:
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and len(statement.body) == 1
+        and isinstance(statement.body[0], cst.Expr)
+        and isinstance(statement.body[0].value, cst.SimpleString | cst.ConcatenatedString)
+    )
+
+
+def _is_future_import(statement: cst.BaseStatement) -> bool:
+    return isinstance(statement, cst.SimpleStatementLine) and all(
+        isinstance(s, cst.ImportFrom)
+        and isinstance(s.module, cst.Name)
+        and s.module.value == "__future__"
+        for s in statement.body
+    )
 
 
 def import_line(module: str, asname: str | None = None) -> cst.SimpleStatementLine:
