@@ -38,10 +38,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.scan.run import CACHE_DIR, open_project
-from auditor.track.progress import history_of, load_project_issues, tracker_options
 from auditor.track.records import FIXED, MOVED, REMOVED, REOPENED, SUPPRESSED, History
 from auditor.track.state import TrackerState
 from auditor.track.tally import build_state
+from auditor.track.use_case import history_of, load_project_issues, tracker_options
 
 OUTCOMES = ("fixed", "removed", "moved", "reopened")
 _HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")

@@ -30,7 +30,7 @@ import libcst
 from auditor.scan.run import language_filter, open_project
 from auditor.track.git_objects import open_repo
 from auditor.track.history import tracked_range
-from auditor.track.progress import history_of, load_project_issues
+from auditor.track.use_case import history_of, load_project_issues
 from auditor.track.walker import Walker
 
 START = dt.datetime(2025, 2, 1, tzinfo=dt.UTC)

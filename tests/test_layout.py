@@ -231,7 +231,7 @@ CLI_MAY_IMPORT = {
     "auditor.scan.fixer",
     "auditor.scan.discovery",
     "auditor.scan.cache",
-    "auditor.track.progress",
+    "auditor.track.use_case",
     "auditor.track.state",
     "auditor.track.snapshot_notes",
     "auditor.track.snapshots",

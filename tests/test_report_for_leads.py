@@ -117,12 +117,14 @@ def test_the_header_counts_issues_by_status_and_severity(root: Path, audit: Any)
         "progress)\n- **By severity:** Critical 1/1 complete, High 0/1 complete, Low 0/1 "
         "complete\n"
     ) in out
-    assert "- **Files fixed:** `pkg/m0.py` (1 fix), `pkg/m1.py` (1 fix), `pkg/m2.py` (1 fix), " in out
+    assert (
+        "- **Files fixed:** `pkg/m0.py` (1 fix), `pkg/m1.py` (1 fix), `pkg/m2.py` (1 fix), " in out
+    )
     assert "`pkg/m4.py` (1 fix) and 2 more files\n" in out
     assert (
         "### Not started\n\n| Issue | Title | Severity | Open | Fixable |\n|---|---|---|--:|---|\n"
         "| LOW-1 | Legacy handlers | Low | 2 | 2 fixable with `audit scan --fix` |\n"
-        "| HIGH-2 | Environment reads | High | 1 | – |\n"
+        "| HIGH-2 | Environment reads | High | 1 | \u2013 |\n"
     ) in out
     html = audit("report", "--format", "html").out
     assert "<details><summary>Files fixed: 7</summary>" in html

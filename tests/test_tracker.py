@@ -351,7 +351,7 @@ def test_sync_reads_head_only(history, audit, tmp_path: Path, monkeypatch) -> No
         walked.append(len(result.commits))
         return result
 
-    monkeypatch.setattr("auditor.track.progress.walk", counting)
+    monkeypatch.setattr("auditor.track.use_case.walk", counting)
     result = audit("issues", "sync")
     assert result.code == 0, result.err
     assert walked == [0]

@@ -363,10 +363,10 @@ def test_a_second_report_reads_the_cache_and_a_new_commit_only_its_diff(
         calls.append(f"{history.cached_commits}/{len(history.commits)}/{history.scans}")
         return history
 
-    import auditor.track.progress
+    import auditor.track.use_case
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(auditor.track.progress, "walk", counting)
+        patch.setattr(auditor.track.use_case, "walk", counting)
         warm = state(audit)
         repo({"app.py": handlers("a", "b").replace("except:", "except OSError:")}, "fix (CRIT-1)")
         after = state(audit)

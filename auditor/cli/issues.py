@@ -35,7 +35,7 @@ def issues() -> None:
 def issues_check(config_file: Path | None) -> None:
     """Validate issues.yaml: exit 0 when valid, 2 with the first error."""
     from auditor.scan.run import open_project
-    from auditor.track.progress import load_project_issues
+    from auditor.track.use_case import load_project_issues
 
     loaded = load_project_issues(open_project(Path.cwd(), config_file))
     count = len(loaded.issues)
@@ -49,7 +49,7 @@ def issues_check(config_file: Path | None) -> None:
 @no_cache_option
 def issues_list(config_file: Path | None, since: str | None, no_cache: bool) -> None:
     """Each issue with its severity, status, open and fixed counts."""
-    from auditor.track.progress import tracker_state
+    from auditor.track.use_case import tracker_state
     from reports.tracker_text import render_list
 
     with history_bar() as progress:
@@ -66,7 +66,7 @@ def issues_sync(config_file: Path | None) -> None:
     tracking from today, when there is none."""
     from auditor.scan.run import open_project
     from auditor.track.issues_append import NewIssue, append_issues, start_issues_file
-    from auditor.track.progress import issues_path, tracker_state
+    from auditor.track.use_case import issues_path, tracker_state
 
     project = open_project(Path.cwd(), config_file)
     started = start_issues_file(issues_path(project), project.config.root.name)

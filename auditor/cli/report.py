@@ -75,7 +75,7 @@ def report(
 ) -> None:
     """The remediation progress report, computed from issues.yaml and git history. The
     history is walked once for every format asked for, and kept in the cache folder."""
-    from auditor.track.progress import tracker_state
+    from auditor.track.use_case import tracker_state
 
     formats = output_formats or ("markdown",)
     if len(set(formats)) != len(formats):

@@ -117,7 +117,7 @@ def scan_report(
 
 def _new_since(project: Project, ref: str, outcome: ScanOutcome) -> tuple[list[Finding], NewSince]:
     from auditor.scan.gate import not_in
-    from auditor.track.progress import existing_since
+    from auditor.track.use_case import existing_since
 
     project = project.realized()  # the merge base's files are parsed
     old = existing_since(project, ref, outcome)
