@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from conftest import git
 from test_tracker_truth import counts, handlers, issue, repo, state
+
+from conftest import git
 
 __all__ = ["repo"]  # the fixture, shared with test_tracker_truth
 
@@ -24,7 +25,7 @@ def test_a_revert_reopens_the_latest_fix_not_the_oldest_identical_one(repo, audi
     first = repo({"app.py": "x = 1\n"}, "fix a long ago")
     repo({"app.py": "x = 1\n\n\n" + handlers("a")}, "add a again")
     second = repo({"app.py": "x = 1\n"}, "fix it again")
-    revert = repo({"app.py": "x = 1\n\n\n" + handlers("a")}, "Revert \"fix it again\"")
+    revert = repo({"app.py": "x = 1\n\n\n" + handlers("a")}, 'Revert "fix it again"')
     data = state(audit)
     crit = issue(data, "CRIT-1")
     assert counts(data, "CRIT-1") == (1, 1, 0)
@@ -55,7 +56,9 @@ def test_a_method_moved_to_another_file_out_of_its_class_is_a_move(repo, audit) 
 def test_code_identical_to_a_fix_long_ago_elsewhere_is_new(repo, audit) -> None:
     repo({"app.py": handlers("a") + "x = 1\n"}, "initial")
     fix = repo({"app.py": "x = 1\n"}, "fix a")
-    add = repo({"app.py": "x = 1\n\n\n" + "y = 2\n" * 30 + "\n\n" + handlers("a")}, "add a far below")
+    add = repo(
+        {"app.py": "x = 1\n\n\n" + "y = 2\n" * 30 + "\n\n" + handlers("a")}, "add a far below"
+    )
     data = state(audit)
     crit = issue(data, "CRIT-1")
     assert counts(data, "CRIT-1") == (1, 1, 0)
@@ -132,8 +135,10 @@ def test_except_base_exception_that_swallows_is_no_fix(repo, audit) -> None:
 def test_a_file_renamed_out_of_an_issues_paths_is_moved_out_of_scope(
     repo, audit, tmp_path: Path
 ) -> None:
-    scoped = (tmp_path / "issues.yaml").read_text().replace(
-        "    rules: [bare-except]\n", "    rules: [bare-except]\n    paths: [src/**]\n"
+    scoped = (
+        (tmp_path / "issues.yaml")
+        .read_text()
+        .replace("    rules: [bare-except]\n", "    rules: [bare-except]\n    paths: [src/**]\n")
     )
     repo({"issues.yaml": scoped, "src/app.py": handlers("a", "b")}, "initial")
     git(tmp_path, "mv", "src/app.py", "legacy_app.py")
@@ -148,8 +153,10 @@ def test_a_file_renamed_out_of_an_issues_paths_is_moved_out_of_scope(
 def test_the_report_says_what_was_suppressed_and_moved_out_of_scope(
     repo, audit, tmp_path: Path
 ) -> None:
-    scoped = (tmp_path / "issues.yaml").read_text().replace(
-        "    rules: [bare-except]\n", "    rules: [bare-except]\n    paths: [src/**]\n"
+    scoped = (
+        (tmp_path / "issues.yaml")
+        .read_text()
+        .replace("    rules: [bare-except]\n", "    rules: [bare-except]\n    paths: [src/**]\n")
     )
     body = handlers("a", "b", "c")
     repo({"issues.yaml": scoped, "src/app.py": body, "src/lib.py": handlers("d")}, "initial")

@@ -562,7 +562,7 @@ def test_burn_down_places_commits_by_date_with_labelled_ticks() -> None:
     xs = sorted({float(p.split(",")[0]) for p in critical.points.split()})
     first, second, third, end = xs
     # no base commit: the line starts at the first commit, at its date, not from 0
-    assert 0 < first and end == 1000
+    assert first > 0 and end == 1000
     assert critical.points.split()[0].endswith(
         f",{chart.bottom - (chart.bottom - chart.top) * 30 / 50:.1f}"
     )
