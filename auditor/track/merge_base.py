@@ -25,7 +25,7 @@ def pair(
     the sources' snapshots, whose findings carry content keys: equal code told apart by
     where it sits, then paired in order; then, for what is left, the same rule on a line
     the change left alone, or in the same changed block of lines (a formatter rewrote
-    `'3'` as `"3"`, a line was edited around the same error)."""
+    `'3'` as `"3"`, a line was edited around the same error); then the same message."""
     line_map = diff.moved_to if diff is not None else {}
     waiting: dict[tuple[str, str], list[int]] = {}
     for index, ((rule, key, _), _finding) in enumerate(old):
@@ -55,6 +55,16 @@ def pair(
             same_line = line_map.get(was.start.line) == line
             block = diff.block_of((was.start.line, was.start.line), None)
             if same_line or (block is not None and block == diff.block_of(None, (line, line))):
+                pairs[index] = candidate
+                taken.add(candidate)
+                break
+    # Last, the same message: a tool's words name what they are about ("'s0' is possibly
+    # 'undefined'"), so the same error moved to a neighbouring new line is still itself.
+    for index, ((rule, _, _), finding) in enumerate(new):
+        if index in pairs:
+            continue
+        for candidate, ((old_rule, _, _), was) in enumerate(old):
+            if candidate not in taken and old_rule == rule and was.message == finding.message:
                 pairs[index] = candidate
                 taken.add(candidate)
                 break
