@@ -131,8 +131,13 @@ def _without_unused_os(module: cst.Module, unused: set[str]) -> cst.Module:
         if heading is not None and isinstance(
             kept, cst.SimpleStatementLine | cst.BaseCompoundStatement
         ):
-            comments = [line for line in kept.leading_lines if line.comment is not None]
-            kept = kept.with_changes(leading_lines=[*heading, *comments])
+            own = list(kept.leading_lines)
+            # Its own blank line stays when an import comes before it: it ends that
+            # import section (isort's); else the dropped line's place is its place.
+            after_import = any(imported_modules(done) for done in body)
+            if not after_import or any(line.comment is None for line in heading):
+                own = [line for line in own if line.comment is not None]
+            kept = kept.with_changes(leading_lines=[*heading, *own])
         heading = None
         body.append(kept)
     return module.with_changes(body=body)
