@@ -59,7 +59,14 @@ class Pool(Generic[S]):
         )
         # Fork them all now, not at the first task: whatever this process opens next
         # (git's pipes, for the history) is not theirs, and they follow this thread.
-        self._executor.submit(_ready).result()
+        try:
+            self._executor.submit(_ready).result()
+        except BaseException:
+            # Ctrl-C while the workers start (`audit scan --watch`): no `with` block holds
+            # this pool yet, and an executor left running makes the interpreter's exit
+            # wait for it forever.
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            raise
 
     def map(self, function: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         """`function(item)` of each item in the workers, in the items' order; a worker that

@@ -6,6 +6,7 @@ install, and a file edited during a scan is scanned again."""
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -37,6 +38,9 @@ class Run(Protocol):
 
 def watch(scan_once: Callable[[], Run], *, poll: float = POLL_SECONDS) -> int:
     """Run `scan_once` now and at each change, until Ctrl-C."""
+    # Ctrl-C is how watch mode ends: a process started in the background by a shell (a
+    # CI step, `nohup ... &`) inherits SIGINT ignored, and Python then leaves it so.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     message = "Starting scan in watch mode..."
     stamps: Stamps = {}
     try:
