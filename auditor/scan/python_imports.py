@@ -222,6 +222,30 @@ class Insertions:
         self._added.add((module, None))
         return True
 
+    def add_section_above_relative(
+        self, module: str, name: str, asname: str | None = None, limit: int | None = None
+    ) -> bool:
+        """Places `from module import name` (an absolute import no section takes) as a
+        section of its own above the module's relative imports, where isort puts first-
+        party imports; False when there are none before `limit` (after the last import,
+        where a caller puts a new section, is then isort's place too)."""
+        if module.startswith("."):
+            return False
+        start = header_end(self.body)
+        relative = next(
+            (
+                index
+                for index in range(start, len(self.body))
+                if self._allowed(index, limit) and _relative_only(self.body[index])
+            ),
+            None,
+        )
+        if relative is None:
+            return False
+        line = from_import_line(module, name, asname)
+        self._section_lines.setdefault(relative, []).append(("\x7f" + module.lower(), line))
+        return True
+
     def _allowed(self, index: int, limit: int | None) -> bool:
         return (limit is None or index <= limit) and (self.limit is None or index < self.limit)
 
@@ -281,6 +305,15 @@ class Insertions:
 _DEFINITIONS = (cst.FunctionDef, cst.ClassDef)
 
 
+def _relative_only(statement: cst.BaseStatement) -> bool:
+    """`from . import x`, `from .models import User`: a line of relative imports only."""
+    return (
+        isinstance(statement, cst.SimpleStatementLine)
+        and bool(statement.body)
+        and all(isinstance(s, cst.ImportFrom) and bool(s.relative) for s in statement.body)
+    )
+
+
 def _blank_lines(lines: Sequence[cst.EmptyLine]) -> int:
     """The number of blank lines before the first comment line."""
     count = 0
@@ -305,8 +338,10 @@ def _from_line_after(statement: cst.BaseStatement, module: str) -> bool:
 def _merged(
     statement: cst.BaseStatement, module: str, name: str, asname: str | None
 ) -> cst.BaseStatement | None:
-    """A one-line `from module import ...` with `name` added in isort's order (constants,
-    classes, then the rest); None for another line, or one that would not stay one line."""
+    """`from module import ...` with `name` added in isort's order (constants, classes,
+    then the rest): on one line, or wrapped one name a line in parentheses, as isort does
+    past the line length (and as the line was, when it was wrapped); None for another
+    line."""
     if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
         return None
     small = statement.body[0]
@@ -316,11 +351,12 @@ def _merged(
         or small.module is None
         or code_of(small.module) != module
         or isinstance(small.names, cst.ImportStar)
-        or small.lpar is not None
     ):
         return None
     new = cst.ImportAlias(cst.Name(name), None if asname is None else cst.AsName(cst.Name(asname)))
     names = sorted([*small.names, new], key=lambda a: _name_order(code_of(a.name)))
+    if small.lpar is not None:
+        return _wrapped(statement, module, names)
     spaced = [
         a.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
         for a in names[:-1]
@@ -333,8 +369,22 @@ def _merged(
         ]
     )
     if len(cst.Module([merged]).code.rstrip()) > _LINE_LENGTH:
-        return None
+        return _wrapped(statement, module, names)
     return merged
+
+
+def _wrapped(
+    statement: cst.SimpleStatementLine, module: str, names: Sequence[cst.ImportAlias]
+) -> cst.BaseStatement | None:
+    """`from module import (` one name a line, each with its comma `)`: isort's wrap;
+    None when the line holds a comment, which the rewrite would lose."""
+    if "#" in code_of(statement.body[0]) or statement.trailing_whitespace.comment is not None:
+        return None
+    lines = "".join(
+        f"    {code_of(alias.with_changes(comma=cst.MaybeSentinel.DEFAULT))},\n" for alias in names
+    )
+    wrapped = cst.parse_statement(f"from {module} import (\n{lines})\n")
+    return wrapped.with_changes(leading_lines=statement.leading_lines)
 
 
 _LINE_LENGTH = 88  # ruff's and black's default: a longer line isort would wrap

@@ -223,6 +223,39 @@ PROJECT_EXAMPLES = (
         path="app/orders.py",
         files={**_PACKAGE, "app/utils/__init__.py": "", "app/utils/logger.py": _STDLIB_LOGGER},
     ),
+    # No section imports from the logger's package, and the module has relative imports:
+    # a section of its own above them (isort puts first-party before local imports).
+    Invalid(
+        "import os\n\nfrom .models import User\n\n\n"
+        "def total(order):\n    print('total', os.sep, User)\n",
+        fixed="import os\n\nfrom app.utils.logger import logger\n\nfrom .models import User\n\n\n"
+        "def total(order):\n    logger.info('total %s %s', os.sep, User)\n",
+        path="app/orders.py",
+        files={
+            **_PACKAGE,
+            "app/models.py": "class User:\n    pass\n",
+            "app/utils/__init__.py": "",
+            "app/utils/logger.py": _STDLIB_LOGGER,
+        },
+    ),
+    # The logger module imported from already: its name joins that line, wrapped as
+    # isort wraps it past 88 characters.
+    Invalid(
+        "from app.log import configure_the_worker_process_handlers, silence_the_noisy_third_party_loggers\n\n"
+        "configure_the_worker_process_handlers()\nsilence_the_noisy_third_party_loggers()\n\n\n"
+        "def run(job):\n    print('running', job)\n",
+        fixed="from app.log import (\n    configure_the_worker_process_handlers,\n    logger,\n"
+        "    silence_the_noisy_third_party_loggers,\n)\n\n"
+        "configure_the_worker_process_handlers()\nsilence_the_noisy_third_party_loggers()\n\n\n"
+        "def run(job):\n    logger.info('running %s', job)\n",
+        path="app/worker.py",
+        files={
+            **_PACKAGE,
+            "app/log.py": _STDLIB_LOGGER
+            + "\n\ndef configure_the_worker_process_handlers():\n    pass\n"
+            + "\n\ndef silence_the_noisy_third_party_loggers():\n    pass\n",
+        },
+    ),
     # A logger bound by a call of the module's own function: the object is imported.
     Invalid(
         "def scan(path):\n    print('scanning', path)\n",

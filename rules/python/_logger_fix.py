@@ -306,7 +306,9 @@ def bind_logger(
         else:
             assert isinstance(small, cst.ImportFrom) and small.module is not None
             module, name = code_of(small.module), code_of(alias.name)
-            placed = insertions.add_from_import(module, name, asname, limit=at)
+            placed = insertions.add_from_import(
+                module, name, asname, limit=at
+            ) or insertions.add_section_above_relative(module, name, asname, limit=at)
         if placed:
             new.remove(line)
     if at >= 0:
