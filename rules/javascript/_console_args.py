@@ -34,9 +34,6 @@ if TYPE_CHECKING:
 ERROR_NAMES = frozenset({"e", "err", "error", "ex", "exception"})
 RESERVED = frozenset({"msg", "level", "time", "pid", "hostname", "v"})
 _PRINTF = re.compile(r"%[sdifjoOc]")
-_LITERALS = frozenset(
-    {"string", "template_string", "number", "true", "false", "null", "undefined", "regex"}
-)
 
 
 def structured_arguments(
@@ -75,13 +72,13 @@ def structured_arguments(
     if (
         message is None
         and len(args) == 1
-        and (args[0].type == "object" or _key(file, args[0]) is None)
+        and (args[0].type == "object" or field_key(file, args[0], "err") is None)
         and code(args[0]) == file.code(args[0])
     ):
         # One object is the fields already; one value of unknown shape (a string from
         # JSON.stringify(), an Error) is what such a logger takes alone, as it is.
         return as_is, None
-    fields, why = object_fields(file, args, _key, code)
+    fields, why = object_fields(file, args, "err", code)
     if fields is None:
         return None, why
     parts = [fields]
@@ -106,12 +103,13 @@ def marker_field(file: ParsedFile, node: Node) -> str | None:
 def object_fields(
     file: ParsedFile,
     args: Sequence[Node],
-    key_of: Callable[[ParsedFile, Node], str | None],
+    error_key: str,
     text_of: Callable[[Node], str],
 ) -> tuple[str | None, str]:
     """`{ user, value: 3 }`: the arguments as one object's fields, each under its name
-    (`key_of`), an unnamed one as `value`, `value2`...; None, and why, when a string
-    (part of the message) or two fields of one name would not read back."""
+    (`field_key`, an error under `error_key`), an unnamed one as `value`, `value2`...;
+    None, and why, when a string (part of the message) or two fields of one name would
+    not read back."""
     fields: list[str] = []
     keys: set[str] = set()
     unnamed = 0
@@ -119,7 +117,7 @@ def object_fields(
         label = marker_field(file, arg)
         if arg.type in {"string", "template_string"} and label is None:
             return None, "a string after the first argument is part of the message"
-        key = label or key_of(file, arg)
+        key = label or field_key(file, arg, error_key)
         if key is None:
             unnamed += 1
             key = "value" if unnamed == 1 else f"value{unnamed}"
@@ -131,7 +129,10 @@ def object_fields(
     return "{ " + ", ".join(fields) + " }", ""
 
 
-def _key(file: ParsedFile, arg: Node) -> str | None:
+def field_key(file: ParsedFile, arg: Node, error_key: str) -> str | None:
+    """The name a value is logged under: an identifier's own, a member's property's;
+    `error_key` for an error's usual names (pino's `err`, a context's `error`); None for
+    any other value, and for a reserved word."""
     name = None
     if arg.type == "identifier":
         name = file.code(arg)
@@ -139,11 +140,9 @@ def _key(file: ParsedFile, arg: Node) -> str | None:
         prop = arg.child_by_field_name("property")
         if prop is not None and prop.type == "property_identifier":
             name = file.code(prop)
-    if name is None or arg.type in _LITERALS:
-        return None
     if name in ERROR_NAMES:
-        return "err"
-    return None if name in RESERVED else name
+        return error_key
+    return None if name is None or name in RESERVED else name
 
 
 _STRUCTURED = {

@@ -27,8 +27,7 @@ from typing import TYPE_CHECKING
 
 from auditor.plugins import ParsedFile
 from rules.javascript._console_args import (
-    ERROR_NAMES,
-    RESERVED,
+    field_key,
     marker_field,
     object_fields,
     structured_arguments,
@@ -68,7 +67,7 @@ def shaped_arguments(
         if rest and args[0].type == "string" and _PRINTF.search(file.code(args[0])):
             return None, "the logger does not fill in printf placeholders"
     else:
-        first = _key(file, args[0]) if args else None
+        first = field_key(file, args[0], "error") if args else None
         message, rest = quote + (first or ("value" if args else "")) + quote, args
     slots = _slots(params)
     error_slot, context_slot = slots
@@ -108,21 +107,8 @@ def _slots(params: Sequence[Param]) -> tuple[int | None, int | None]:
 def _context(file: ParsedFile, rest: list[Node], text_of: TextOf) -> tuple[str | None, str]:
     if len(rest) == 1 and rest[0].type == "object":
         return text_of(rest[0]), ""
-    return object_fields(file, rest, _key, text_of)
-
-
-def _key(file: ParsedFile, arg: Node) -> str | None:
-    name = None
-    if arg.type == "identifier":
-        name = file.code(arg)
-    elif arg.type == "member_expression":
-        prop = arg.child_by_field_name("property")
-        if prop is not None and prop.type == "property_identifier":
-            name = file.code(prop)
-    if name in ERROR_NAMES:
-        return "error"
-    return None if name is None or name in RESERVED else name
+    return object_fields(file, rest, "error", text_of)
 
 
 def _is_error(file: ParsedFile, arg: Node) -> bool:
-    return _key(file, arg) == "error"
+    return field_key(file, arg, "error") == "error"
