@@ -14,7 +14,7 @@ from lsprotocol import types
 from auditor.lsp.positions import Point, TextPositions
 from auditor.model import Edit
 from auditor.scan.fixer import apply_edits
-from auditor.scan.source import split_lines
+from auditor.scan.source import common_ends, split_lines
 
 Span = tuple[int, int, str]  # old[start:end] becomes the text
 
@@ -68,12 +68,7 @@ def _line_runs(old: str, new: str) -> Iterator[Span | None]:
     """Each run of lines that differs between the texts, after the lines they share at the
     top and bottom, trimmed to its changed characters."""
     before, after = split_lines(old, keepends=True), split_lines(new, keepends=True)
-    top = 0
-    while top < min(len(before), len(after)) and before[top] == after[top]:
-        top += 1
-    bottom = 0
-    while bottom < min(len(before), len(after)) - top and before[-1 - bottom] == after[-1 - bottom]:
-        bottom += 1
+    top, bottom = common_ends(before, after)
     a, b = before[top : len(before) - bottom], after[top : len(after) - bottom]
     starts = [0]
     for line in before:

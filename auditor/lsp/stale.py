@@ -15,19 +15,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from auditor.model import Finding, Location
-from auditor.scan.source import split_lines
+from auditor.scan.source import common_ends, split_lines
 
 
 def line_map(old: str, new: str) -> dict[int, int]:
     """0-based line of `old` -> its line in `new`, for the lines that are unchanged."""
     before, after = split_lines(old, keepends=True), split_lines(new, keepends=True)
     # A last line without its line break is unchanged only if it stays the last one.
-    top = 0
-    while top < min(len(before), len(after)) and before[top] == after[top]:
-        top += 1
-    bottom = 0
-    while bottom < min(len(before), len(after)) - top and before[-1 - bottom] == after[-1 - bottom]:
-        bottom += 1
+    top, bottom = common_ends(before, after)
     moved = {line: line for line in range(top)}
     delta = len(after) - len(before)
     moved.update({line: line + delta for line in range(len(before) - bottom, len(before))})

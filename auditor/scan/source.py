@@ -7,6 +7,7 @@ import codecs
 import io
 import re
 import tokenize
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from auditor.model import Location
@@ -21,6 +22,19 @@ def split_lines(text: str, keepends: bool = False) -> list[str]:
     are not line breaks in code, and every line number after one would be off."""
     lines = _LINE.findall(text)
     return lines if keepends else [line.rstrip("\r\n") for line in lines]
+
+
+def common_ends(before: Sequence[str], after: Sequence[str]) -> tuple[int, int]:
+    """How many lines two texts share at the top, then at the bottom of what is left:
+    they cost nothing to match, so a diff of a one-line edit in a large file stays
+    linear."""
+    top = 0
+    while top < min(len(before), len(after)) and before[top] == after[top]:
+        top += 1
+    bottom = 0
+    while bottom < min(len(before), len(after)) - top and before[-1 - bottom] == after[-1 - bottom]:
+        bottom += 1
+    return top, bottom
 
 
 class DecodeError(ValueError):

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from auditor.model import Finding
+from auditor.scan.source import common_ends
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,14 +67,8 @@ class LineDiff:
     @classmethod
     def between(cls, old: str, new: str) -> LineDiff:
         a, b = old.splitlines(), new.splitlines()
-        # A common head and tail cost nothing to match: formatter commits and one-line
-        # edits of large files stay linear.
-        head = 0
-        while head < len(a) and head < len(b) and a[head] == b[head]:
-            head += 1
-        tail = 0
-        while tail < len(a) - head and tail < len(b) - head and a[-1 - tail] == b[-1 - tail]:
-            tail += 1
+        # Formatter commits and one-line edits of large files stay linear.
+        head, tail = common_ends(a, b)
         moved = {n: n for n in range(1, head + 1)}
         shift = len(b) - len(a)
         for n in range(len(a) - tail + 1, len(a) + 1):
