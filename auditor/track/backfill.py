@@ -22,7 +22,6 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import FrameType
-from typing import Any
 
 from auditor.config import Config, SourceSettings
 from auditor.sources.findings import finish, in_scope
@@ -33,10 +32,10 @@ from auditor.track.snapshot_notes import (
     SnapshotError,
     encode,
     git_output,
+    noted_projects,
     parse_project,
     project_json,
     project_key,
-    projects_of,
     read_note,
     write_note,
 )
@@ -341,13 +340,7 @@ def recorded_sources(top: Path, key: str) -> Callable[[str, str], bool]:
 def record(top: Path, key: str, done: Done, toolchain: str) -> None:
     """Add the reports to the commit's note, keeping what else it holds (the rules' and
     other sources' findings of an earlier snapshot, other projects)."""
-    existing = read_note(top, done.commit)
-    projects: dict[str, Any] = {}
-    if existing is not None:
-        try:
-            projects = projects_of(existing)
-        except SnapshotError:
-            projects = {}  # an unreadable note is replaced
+    projects = noted_projects(top, done.commit)
     entry = projects.get(key) if isinstance(projects.get(key), dict) else None
     fresh = project_json((), done.reports)
     for body in fresh["sources"].values():

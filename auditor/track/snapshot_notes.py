@@ -293,6 +293,18 @@ def read_note(top: Path, commit: str) -> bytes | None:
     return git_output(top, "cat-file", "blob", blob)
 
 
+def noted_projects(top: Path, commit: str) -> dict[str, Any]:
+    """The projects the note of `commit` holds, to add to: none when it has no note, or
+    one that does not read (a new note replaces it)."""
+    existing = read_note(top, commit)
+    if existing is None:
+        return {}
+    try:
+        return projects_of(existing)
+    except SnapshotError:
+        return {}
+
+
 def write_note(top: Path, commit: str, data: bytes) -> None:
     """Store `data` verbatim as the note of `commit` (replacing any), as a blob reused by
     `git notes add -C`, which copies it unchanged (no whitespace clean-up)."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from auditor.config import Config
 from auditor.errors import UsageError
@@ -18,13 +17,11 @@ from auditor.sources.report import SourceReport
 from auditor.track.git_objects import GitError
 from auditor.track.snapshot_notes import (
     CONFIG_FILES,
-    SnapshotError,
     encode,
     git_output,
+    noted_projects,
     project_json,
     project_key,
-    projects_of,
-    read_note,
     write_note,
 )
 
@@ -102,13 +99,7 @@ def take(project: Project) -> Taken:
     outcome = scan(project, [], sources=True, cache_dir=config.root / CACHE_DIR)
     rules = tuple(f for f in outcome.findings if ":" not in f.rule_id)
     key = project_key(top, config.root)
-    existing = read_note(top, head)
-    projects: dict[str, Any] = {}
-    if existing is not None:
-        try:
-            projects = projects_of(existing)
-        except SnapshotError:
-            projects = {}  # an unreadable note is replaced
+    projects = noted_projects(top, head)
     projects[key] = project_json(rules, outcome.sources)
     try:
         write_note(top, head, encode(head, projects))
