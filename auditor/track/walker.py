@@ -338,6 +338,8 @@ class _Places:
         self.walker, self.path, self.old_blob, self.new_blob = walker, path, old_blob, new_blob
         self._diff: LineDiff | None = None
         self._done = False
+        # Each side's lines and unchanged line numbers, worked out for its first finding.
+        self._sides: dict[bool, tuple[list[str], set[int]] | None] = {}
 
     def diff(self) -> LineDiff | None:
         if not self._done:
@@ -352,9 +354,16 @@ class _Places:
         return self._anchors(self.new_blob, item, old=False)
 
     def _anchors(self, blob: str | None, item: Keyed, *, old: bool) -> Anchors:
-        diff = self.diff()
-        text = self.walker.text(self.path, blob) if blob is not None else None
-        if diff is None or text is None:
-            return NO_ANCHORS
-        unchanged = set(diff.moved_to) if old else set(diff.moved_to.values())
-        return anchors(text.splitlines(), unchanged, item.finding.start.line)
+        if old not in self._sides:
+            diff = self.diff()
+            text = self.walker.text(self.path, blob) if blob is not None else None
+            self._sides[old] = (
+                None
+                if diff is None or text is None
+                else (
+                    text.splitlines(),
+                    set(diff.moved_to) if old else set(diff.moved_to.values()),
+                )
+            )
+        side = self._sides[old]
+        return NO_ANCHORS if side is None else anchors(*side, item.finding.start.line)
