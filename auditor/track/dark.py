@@ -5,20 +5,19 @@ there, but their lines can, as tokens in the file's text."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from auditor.track.blob_scan import line_contexts
-from auditor.track.pairing import Keyed
-from auditor.track.records import FIRST_SEEN, Kind, Unknown
+from auditor.track.records import FIRST_SEEN, Arrived, Dark, Unknown, Vanished
 
 
 def through_the_dark(
-    vanished: list[tuple[Kind, Keyed, str, str | None]],
-    arrived: list[tuple[str, int, Keyed, Kind]],
+    vanished: Sequence[Vanished],
+    arrived: list[Arrived],
     moves: dict[int, int],
     moved_away: set[int],
-    dark: list[tuple[str, str | None, str | None, bool]],
+    dark: Sequence[Dark],
     unknown: dict[str, Unknown],
     text_of: Callable[[str], str],
 ) -> dict[int, str]:
@@ -41,7 +40,7 @@ def through_the_dark(
     # The line with the next first; then the line alone (the code around it was
     # edited on the way: `self._log(...)` became `self.transport._log(...)`).
     for tier in ("after", "key"):
-        for index, (_, _, item, _) in enumerate(arrived):
+        for index, (_, _, item, _, _) in enumerate(arrived):
             if index in moves or index in out or index in unseen:
                 continue
             value = getattr(item, tier)
@@ -72,7 +71,7 @@ def through_the_dark(
                 left[tier + value] -= 1
                 out[index] = match[1]
                 break
-        for index, (_, item, identity, _) in enumerate(vanished):
+        for index, (_, item, identity, _, _) in enumerate(vanished):
             if index in moved_away:
                 continue
             value = getattr(item, tier)
@@ -87,6 +86,6 @@ def through_the_dark(
                 moved_away.add(index)
                 break
     for index in unseen:
-        path, position, item, _ = arrived[index]
-        arrived[index] = (path, position, item, FIRST_SEEN)
+        path, position, item, _, where = arrived[index]
+        arrived[index] = (path, position, item, FIRST_SEEN, where)
     return out

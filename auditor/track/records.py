@@ -116,6 +116,16 @@ Tracked = tuple[Keyed, str]  # a finding and its identity
 Anchors = tuple[str | None, str | None]
 
 
+# What a commit's walk hands to `auditor.track.settle`:
+# (kind, finding as last seen, identity, unknown since, anchors where it was)
+Vanished = tuple[Kind, Keyed, str, str | None, Anchors]
+# (path, its index among the file's findings, finding, kind, anchors where it is)
+Arrived = tuple[str, int, Keyed, Kind, Anchors]
+# An unreadable file this commit changed: path, blob before, blob now (None: deleted),
+# whether any version of it was ever read.
+Dark = tuple[str, str | None, str | None, bool]
+
+
 @dataclass(frozen=True, slots=True)
 class Gone:
     """A finding that disappeared, as its comeback would be recognised."""

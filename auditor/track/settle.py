@@ -19,26 +19,19 @@ from auditor.track.records import (
     MOVED,
     REOPENED,
     Anchors,
+    Arrived,
+    Dark,
     Event,
     Gone,
-    Kind,
     Sighting,
     Tracked,
     Unknown,
+    Vanished,
     WalkState,
 )
 
 NO_ANCHORS: Anchors = (None, None)
 _REVERTS = re.compile(r"This reverts commit ([0-9a-f]{7,40})")
-
-
-# (kind, finding as last seen, identity, unknown since, anchors where it was)
-Vanished = tuple[Kind, Keyed, str, str | None, Anchors]
-# (path, its index among the file's findings, finding, kind, anchors where it is)
-Arrived = tuple[str, int, Keyed, Kind, Anchors]
-# An unreadable file this commit changed: path, blob before, blob now (None: deleted),
-# whether any version of it was ever read.
-Dark = tuple[str, str | None, str | None, bool]
 
 
 def anchors(lines: Sequence[str], unchanged: set[int], line: int) -> Anchors:
@@ -94,12 +87,11 @@ def settle(
     moved_away = set(moves.values())
     from_dark: dict[int, str] = {}
     if dark and (len(moves) < len(arrived) or len(moved_away) < len(vanished)):
-        plain = [a[:4] for a in arrived]
-        from_dark = through_the_dark(
-            [v[:4] for v in vanished], plain, moves, moved_away, list(dark), unknown, text_anyway
-        )
         # It may say an arrival was there all along, unseen (first seen, not new).
-        arrived = [(*seen, where) for seen, (*_, where) in zip(plain, arrived, strict=True)]
+        arrived = list(arrived)
+        from_dark = through_the_dark(
+            vanished, arrived, moves, moved_away, dark, unknown, text_anyway
+        )
     for index, (path, position, item, kind, where) in enumerate(arrived):
         old = moves.get(index)
         if old is not None or index in from_dark:

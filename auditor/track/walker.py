@@ -23,15 +23,18 @@ from auditor.track.records import (
     REMOVED,
     SUPPRESSED,
     Anchors,
+    Arrived,
+    Dark,
     DarkSpan,
     Event,
     Kind,
     Sighting,
     Tracked,
     Unknown,
+    Vanished,
     WalkState,
 )
-from auditor.track.settle import NO_ANCHORS, Arrived, Dark, Vanished, anchors, settle
+from auditor.track.settle import NO_ANCHORS, anchors, settle
 
 # A batch of blobs for the pool: enough to keep the workers busy while the walk goes on,
 # few enough commits and paths listed ahead to keep memory flat.
