@@ -105,6 +105,9 @@ class Fix:
     edits: tuple[Edit, ...]
     description: str
     applicability: Applicability = "safe"
+    # Offered, but its edits are not computed yet: an `ast` rule's fix is computed when
+    # it is going to be written (auditor.scan.ast_fix), not when the finding is found.
+    pending: bool = False
 
     def allowed(self, unsafe: bool) -> bool:
         """Whether `--fix` applies it (`unsafe`: with `--unsafe-fixes`)."""

@@ -32,14 +32,16 @@ def run_rule(
     *,
     prefilter: bool = True,
     root: Path | None = None,
+    fixes: bool = True,
 ) -> list[Finding]:
     """The rule's findings; without `prefilter`, the rule runs even where its triggers and
-    `could_match` say it need not; `root`: the project the file is in, on disk."""
+    `could_match` say it need not; `root`: the project the file is in, on disk; without
+    `fixes`, the fixes of `ast` rules are offered, not computed (as a scan finds them)."""
     language = language_of(path)
     assert language is not None, f"example path {path!r} has no known language"
     active = ActiveRule(cls, cls.severity, merge_options(cls, options or {}, "example"), False)
     engine = Engine([active], prefilter=prefilter, root=root)
-    return engine.scan_text(path, language, code, on_disk=root is not None)
+    return engine.scan_text(path, language, code, on_disk=root is not None, fixes=fixes)
 
 
 def fix_all(
@@ -266,7 +268,7 @@ def _check_fixed(
 
 def _scan_and_check(engine: Engine, rel: str, language: str) -> tuple[Scan, Check]:
     def scan(text: str) -> list[Finding]:
-        return engine.scan_text(rel, language, text, on_disk=True)
+        return engine.scan_text(rel, language, text, on_disk=True, fixes=True)
 
     def check(before: str, after: str, edits: Sequence[Edit]) -> str | None:
         return backend(language).check_fix(before, after, edits, rel)
@@ -301,8 +303,8 @@ def project_fix_changes(
         language = language_of(rel)
         if language is None or language not in cls.languages:
             continue
-        findings = engine.scan_text(rel, language, text, on_disk=True)
         scan, check = _scan_and_check(engine, rel, language)
+        findings = scan(text)
         outcome = fix_text(text, findings, scan, check, unsafe=True, alternatives=alternatives)
         errors += [f.message for f in outcome.findings if not f.is_finding]
         change = FileChange(rel, text, outcome.text) if outcome.text != text else None

@@ -39,6 +39,9 @@ Renderer = Callable[["ScanReport", RenderContext], str]
 class Format:
     name: str
     module: str  # where its `render_report` is
+    # It shows each fix's edits: the fixes offered are computed (auditor.scan.ast_fix),
+    # not only counted.
+    fix_edits: bool = False
 
     def renderer(self) -> Renderer:
         render: Renderer = importlib.import_module(self.module).render_report
@@ -49,9 +52,9 @@ FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
         Format("text", "reports.findings_text"),
-        Format("json", "reports.findings_json"),
+        Format("json", "reports.findings_json", fix_edits=True),
         Format("jsonl", "reports.jsonl"),
-        Format("sarif", "reports.sarif"),
+        Format("sarif", "reports.sarif", fix_edits=True),
         Format("github", "reports.github"),
         Format("gitlab", "reports.gitlab"),
         Format("junit", "reports.junit"),

@@ -213,6 +213,7 @@ def scan_request(options: ScanOptions) -> ScanRequest:
         ),
         show=Printing(
             format=options["output_format"],
+            fix_edits=FORMATS[options["output_format"]].fix_edits,
             output=options["output"],
             quiet=options["quiet"],
             verbose=options["verbose"],

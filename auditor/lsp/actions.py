@@ -85,6 +85,8 @@ def fix_actions(
     (an unsafe one says so in its title); the own fix, when safe, is the preferred one."""
     if analysis.engine is None or analysis.buffer is None:
         return []
+    buffer = analysis.buffer
+    finding = analysis.engine.with_fixes(buffer.rel, buffer.language, analysis.text, [finding])[0]
     actions = (
         fix_action(
             analysis,

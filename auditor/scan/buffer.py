@@ -69,14 +69,11 @@ def fix_buffer(
     def check(before: str, after: str, edits: Sequence[Edit]) -> str | None:
         return lang.check_fix(before, after, edits, buffer.rel)
 
+    def scan(t: str) -> list[Finding]:
+        return engine.scan_text(buffer.rel, buffer.language, t, on_disk=True, fixes=True)
+
     if findings is None:
-        found = scan_buffer(engine, buffer, text)[0]
-        return fix_text(
-            text,
-            found,
-            lambda t: engine.scan_text(buffer.rel, buffer.language, t, on_disk=True),
-            check,
-            unsafe=unsafe,
-        )
+        return fix_text(text, scan(text), scan, check, unsafe=unsafe)
     # One round of just these fixes: what the user picked, verified like any other.
-    return fix_text(text, findings, lambda t: [], check, unsafe=unsafe)
+    picked = engine.with_fixes(buffer.rel, buffer.language, text, findings)
+    return fix_text(text, picked, lambda t: [], check, unsafe=unsafe)

@@ -188,7 +188,9 @@ def finding_raw(f: Finding) -> list[Any]:
 
 
 def _fix_raw(fix: Fix) -> list[Any]:
-    return [fix.description, fix.applicability, [_edit_raw(e) for e in fix.edits]]
+    # A pending fix has no edits yet: null, not an empty list.
+    edits = None if fix.pending else [_edit_raw(e) for e in fix.edits]
+    return [fix.description, fix.applicability, edits]
 
 
 def _edit_raw(edit: Edit) -> list[Any]:
@@ -241,9 +243,10 @@ def finding_from_raw(rel: str, raw: Any) -> Finding:
 def _fix(raw: Any) -> Fix:
     description, applicability, edits = as_list(raw, 3)
     return Fix(
-        tuple(_edit(edit) for edit in as_list(edits)),
+        () if edits is None else tuple(_edit(edit) for edit in as_list(edits)),
         as_str(description),
         "unsafe" if applicability == "unsafe" else "safe",
+        pending=edits is None,
     )
 
 

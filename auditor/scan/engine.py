@@ -20,6 +20,7 @@ from auditor.model import (
     READ_ERROR,
     Edit,
     Finding,
+    Location,
     content_key,
     error_finding,
     fingerprint,
@@ -41,10 +42,10 @@ class Backend:
     """What the engine needs from a language: its parts are plain functions."""
 
     decode: Callable[[bytes], Decoded]
-    # (path, text, rules, prefilter, root): prefilter False runs every rule given, even
-    # those whose cheap checks say the file cannot match (the rule harness tests the rule
-    # itself); root is RuleContext.root
-    run: Callable[[str, str, Sequence[ActiveRule], bool, Path | None], list[Finding]]
+    # (path, text, rules, prefilter, root, fixes): prefilter False runs every rule given,
+    # even those whose cheap checks say the file cannot match (the rule harness tests the
+    # rule itself); root is RuleContext.root; fixes: compute the fixes left pending
+    run: Callable[[str, str, Sequence[ActiveRule], bool, Path | None, bool], list[Finding]]
     # (text, path): the path picks a dialect where a language has several (.ts, .tsx)
     comments: Callable[[str, str], Iterable[Comment]]
     # (before, after, edits, path): why a fixed text must not be written, or None
@@ -201,9 +202,9 @@ class Engine:
         return not self.prefilter or any(_triggered(r, text, searched) for r in rules)
 
     def scan_text(
-        self, path: str, language: str, text: str, *, on_disk: bool = False
+        self, path: str, language: str, text: str, *, on_disk: bool = False, fixes: bool = False
     ) -> list[Finding]:
-        return self.scan_text_all(path, language, text, on_disk=on_disk)[0]
+        return self.scan_text_all(path, language, text, on_disk=on_disk, fixes=fixes)[0]
 
     def scan_text_all(
         self,
@@ -213,13 +214,35 @@ class Engine:
         *,
         on_disk: bool = False,
         document: Document | None = None,
+        fixes: bool = False,
     ) -> tuple[list[Finding], list[Finding]]:
         """The findings, and apart from them the ones suppressed by comments. `on_disk`:
         the text is the project's file at `path` (or what a fix will write there), so the
         rules are told the root; a commit's version of a file is not. `document`: the
-        text is the next version of that Python document (the same findings, sooner)."""
+        text is the next version of that Python document (the same findings, sooner).
+        `fixes`: every fix offered is computed (not left pending, see Fix.pending)."""
         skipped = self.skip_reason(path, text[:HEAD])
-        return self._scan_text(path, language, text, skipped, on_disk=on_disk, document=document)
+        return self._scan_text(
+            path, language, text, skipped, on_disk=on_disk, document=document, fixes=fixes
+        )
+
+    def with_fixes(
+        self, path: str, language: str, text: str, findings: Sequence[Finding]
+    ) -> list[Finding]:
+        """`findings` of `text` (at `path`, on disk) with the fixes they offer computed,
+        where some are pending; a finding whose fix cannot be computed now is left
+        without it (the scan that computes them says why, as a finding of its own)."""
+        if not any(fix.pending for f in findings for fix in f.fixes):
+            return list(findings)
+        computed = {
+            _identity(f): f for f in self.scan_text(path, language, text, on_disk=True, fixes=True)
+        }
+        return [
+            computed.get(_identity(f), replace(f, fix=None, alternatives=()))
+            if any(fix.pending for fix in f.fixes)
+            else f
+            for f in findings
+        ]
 
     def _scan_text(
         self,
@@ -230,6 +253,7 @@ class Engine:
         *,
         on_disk: bool,
         document: Document | None = None,
+        fixes: bool = False,
     ) -> tuple[list[Finding], list[Finding]]:
         """`scan_text_all`, the file's skip reason (`skip_reason`) already known."""
         if self.stubbed:
@@ -250,9 +274,9 @@ class Engine:
         lines = [r for r in rules if issubclass(r.cls, LineRule)]
         parsed = [r for r in rules if not issubclass(r.cls, LineRule)]
         if parsed and document is not None and language == "python":
-            found = document.run(path, text, parsed, self.prefilter, root)
+            found = document.run(path, text, parsed, self.prefilter, root, fixes)
         elif parsed:
-            found = lang.run(path, text, parsed, self.prefilter, root)
+            found = lang.run(path, text, parsed, self.prefilter, root, fixes)
         else:
             found = self._syntax_errors(path, text) if language == "python" else []
         if lines:
@@ -285,6 +309,10 @@ class Engine:
         findings = list(_fingerprinted(sorted(found, key=Finding.sort_key), text))
         kept = [f for f in findings if not is_suppressed(f, active)]
         return kept, [f for f in findings if is_suppressed(f, active)]
+
+
+def _identity(finding: Finding) -> tuple[str, Location, Location, str]:
+    return (finding.rule_id, finding.start, finding.end, finding.message)
 
 
 def _syntax_error_of(path: str, text: str) -> list[Finding]:

@@ -40,6 +40,7 @@ class LanguageBackend:
         rules: Sequence[ActiveRule],
         prefilter: bool = True,
         root: Path | None = None,
+        fixes: bool = False,  # tree-sitter rules compute their fixes as they find
     ) -> list[Finding]:
         if components.kind_of(path) is None:
             return treesitter.run(path, text, rules, prefilter, root)

@@ -135,7 +135,7 @@ class _Phase:
         language = language_of(rel)
         if language is None or text is None:
             return ()
-        return tuple(self.engine.scan_text(rel, language, text, on_disk=True))
+        return tuple(self.engine.scan_text(rel, language, text, on_disk=True, fixes=True))
 
     def check(self, path: str, before: str | None, after: str, edits: Sequence[Edit]) -> str | None:
         return file_check(self.files)(path, before, after, edits)

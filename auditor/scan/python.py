@@ -4,19 +4,15 @@ compute positions only when some rule reported something."""
 from __future__ import annotations
 
 import ast
-import bisect
-import difflib
 import io
-import itertools
 import sys
 import tokenize
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import libcst as cst
-from libcst._nodes.internal import CodegenState
 
 from auditor.model import (
     PARSE_ERROR,
@@ -31,7 +27,10 @@ from auditor.model import (
     warning_finding,
 )
 from auditor.scan.ast_index import AstIndex
+from auditor.scan.ast_rule import AstRule
+from auditor.scan.ast_run import Detected, detect
 from auditor.scan.cst_rule import Replacement, Report, Rule
+from auditor.scan.cst_spans import Spans, edit_of
 from auditor.scan.cst_walk import provide_parents, read_only_visits, walk_batched
 from auditor.scan.loading import ActiveRule
 from auditor.scan.module_names import ModuleNames
@@ -66,11 +65,13 @@ def run(
     rules: Sequence[ActiveRule],
     prefilter: bool = True,
     root: Path | None = None,
+    fixes: bool = False,
 ) -> list[Finding]:
     """Findings of `rules` on one file's text, unsorted, without fingerprints. With
-    `prefilter`, rules whose `could_match` rejects the file's `ast` tree do not run."""
+    `prefilter`, rules whose `could_match` rejects the file's `ast` tree do not run. The
+    fixes of `ast` rules are offered, and computed only with `fixes`."""
     try:
-        return _run(path, text, rules, prefilter, root)
+        return _run(path, text, rules, prefilter, root, fixes)
     except RecursionError:
         return [too_deep(path)]
 
@@ -80,14 +81,24 @@ def too_deep(path: str) -> Finding:
     return error_finding(PARSE_ERROR, path, message)
 
 
-def libcst_limit(path: str, exc: Exception) -> Finding:
+def libcst_limit(
+    path: str, exc: Exception, *, ran_on_ast: bool = False, fixes_only: bool = False
+) -> Finding:
     """LibCST refuses code that CPython accepts (`(x): int`, syntax newer than LibCST):
-    a limit of the tool, not an error in the code, so it warns and does not fail a gate."""
+    a limit of the tool, not an error in the code, so it warns and does not fail a gate.
+    The rules on `ast` have checked the file all the same (`ran_on_ast`); only their
+    fixes needed LibCST (`fixes_only`)."""
     first = str(exc).strip().splitlines()
     reason = first[0] if first else type(exc).__name__
     line, column = getattr(exc, "editor_line", None), getattr(exc, "editor_column", None)
     at = Location(line, column) if isinstance(line, int) and isinstance(column, int) else None
-    message = f"LibCST cannot parse this file, which CPython accepts ({reason}); no rule ran on it"
+    if fixes_only:
+        what = "its fixes are not applied"
+    elif ran_on_ast:
+        what = "the rules that need LibCST did not run on it"
+    else:
+        what = "no rule ran on it"
+    message = f"LibCST cannot parse this file, which CPython accepts ({reason}); {what}"
     return warning_finding(PARSE_LIMIT, path, message, at)
 
 
@@ -100,7 +111,7 @@ def _candidates(
     for active in rules:
         cls = active.cls
         try:
-            could = not issubclass(cls, Rule) or cls.could_match(
+            could = not issubclass(cls, Rule | AstRule) or cls.could_match(
                 index, RuleContext(path, active.options, root)
             )
         except Exception:
@@ -116,29 +127,63 @@ def screen(
     """CPython's verdict on the text (its parser's and its compiler's): why it would not
     run the file, or the rules to run on it (with `prefilter`, those that `could_match`
     its tree; perhaps none)."""
+    screened = _screen(path, text, rules, prefilter, root)
+    return screened if isinstance(screened, Finding) else screened[1]
+
+
+def _screen(
+    path: str, text: str, rules: Sequence[ActiveRule], prefilter: bool, root: Path | None
+) -> tuple[ast.Module, list[ActiveRule]] | Finding:
     refused = syntax_error(text)
     tree = parse_ast(text) if refused is None else refused
     if not isinstance(tree, ast.Module):
         location, message = tree
         return error_finding(PARSE_ERROR, path, f"cannot parse: {message}", location)
-    return _candidates(rules, tree, path, root) if prefilter else list(rules)
+    return tree, _candidates(rules, tree, path, root) if prefilter else list(rules)
 
 
 def _run(
-    path: str, text: str, rules: Sequence[ActiveRule], prefilter: bool, root: Path | None
+    path: str,
+    text: str,
+    rules: Sequence[ActiveRule],
+    prefilter: bool,
+    root: Path | None,
+    fixes: bool,
 ) -> list[Finding]:
-    # Its tree is gone when LibCST's is built: one tree at a time in memory.
-    screened = screen(path, text, rules, prefilter, root)
+    screened = _screen(path, text, rules, prefilter, root)
     if isinstance(screened, Finding):
         return [screened]
-    if not screened:
-        return []
-    rules = screened
+    tree, rules = screened
+    on_ast = [r for r in rules if issubclass(r.cls, AstRule)]
+    on_cst = [r for r in rules if not issubclass(r.cls, AstRule)]
+    findings: list[Finding] = []
+    if on_ast:
+        found, detected = detect(path, text, tree, on_ast, root)
+        findings.extend(_with_fixes(path, text, found, detected) if fixes else found)
+    del tree  # one tree at a time in memory: it is gone when LibCST's is built
+    if not on_cst:
+        return findings
     try:
         module = cst.parse_module(text)
     except Exception as exc:  # LibCST rejects what CPython accepts (new syntax)
-        return [libcst_limit(path, exc)]
-    return analyse(path, module, text, rules, root)
+        return [*findings, libcst_limit(path, exc, ran_on_ast=bool(on_ast))]
+    return [*findings, *analyse(path, module, text, on_cst, root)]
+
+
+def _with_fixes(
+    path: str, text: str, found: list[Finding], detected: Sequence[Detected]
+) -> list[Finding]:
+    """The `ast` rules' findings with their fixes computed; where LibCST cannot parse the
+    file, the findings stand without fixes, and a warning says why."""
+    from auditor.scan.ast_fix import complete
+
+    try:
+        return complete(path, text, detected)
+    except RecursionError:
+        raise
+    except Exception as exc:
+        unfixed = [replace(f, fix=None, alternatives=()) if f.fix else f for f in found]
+        return [*unfixed, libcst_limit(path, exc, fixes_only=True)]
 
 
 class Unplaced(Exception):
@@ -202,9 +247,9 @@ def analyse(
     reported = [(active, rule) for active, rule in instances if rule.reports and not rule.failure]
     spans = None
     if reported and placement is not None:
-        spans = _Spans.compute(module, reported, text, placement.codes, placement.window)
+        spans = Spans.compute(module, reported, text, placement.codes, placement.window)
     if reported and spans is None:
-        spans = _Spans.compute(module, reported, text)
+        spans = Spans.compute(module, reported, text)
     if spans is not None and placement is not None:
         spans = replace(spans, source=placement.text, to_source=placement.to_file)
     index = LineIndex(text if placement is None else placement.text) if reported else None
@@ -231,7 +276,7 @@ def _finding(
     path: str,
     active: ActiveRule,
     report: Report,
-    spans: _Spans,
+    spans: Spans,
     index: LineIndex,
     module: cst.Module,
 ) -> Finding:
@@ -244,7 +289,7 @@ def _finding(
         kind: Applicability,
         elsewhere: Sequence[Edit],
     ) -> Fix:
-        edits = sorted(_edit(spans, node, new, module) for node, new in pairs)
+        edits = sorted(edit_of(spans, node, new, module) for node, new in pairs)
         kept = tuple(e for e in edits if e.start != e.end or e.text)
         return Fix((*kept, *elsewhere), text, "safe" if active.fixes_are_safe else kind)
 
@@ -266,231 +311,6 @@ def _finding(
         scope=spans.scopes.get(id(report.node), ""),
         alternatives=tuple(others),
     )
-
-
-def _edit(spans: _Spans, node: cst.CSTNode, new: Replacement, module: cst.Module) -> Edit:
-    """The smallest edit that turns `node`'s code into `new`'s: unchanged leading and
-    trailing characters are left alone, so fixes rarely overlap."""
-    start, end = spans.outer[id(node)]
-    # The module drops the newline its last statement generates when the file has none.
-    dropped = max(end - len(spans.text), 0)
-    end -= dropped
-    # Compared with LibCST's own reprint of the node, not the source: where LibCST does
-    # not reproduce a file exactly, the same slip is in both and cancels out.
-    old = spans.text[start:end]
-    state = CodegenState(
-        default_indent=module.default_indent,
-        default_newline=module.default_newline,
-        indent_tokens=list(spans.indents[id(node)]),
-    )
-    if isinstance(new, cst.FlattenSentinel):
-        for part in new.nodes:
-            part._codegen(state)
-    elif isinstance(new, cst.CSTNode):
-        new._codegen(state)
-    replacement = "".join(state.tokens)
-    if dropped:
-        replacement = replacement.removesuffix("\n").removesuffix("\r")
-    prefix = 0
-    limit = min(len(old), len(replacement))
-    while prefix < limit and old[prefix] == replacement[prefix]:
-        prefix += 1
-    suffix = 0
-    while (
-        suffix < limit - prefix
-        and old[len(old) - 1 - suffix] == replacement[len(replacement) - 1 - suffix]
-    ):
-        suffix += 1
-    return Edit(
-        spans.to_source(start + prefix),
-        spans.to_source(end - suffix),
-        replacement[prefix : len(replacement) - suffix],
-    )
-
-
-def _identity(offset: int) -> int:
-    return offset
-
-
-def offset_map(generated: str, source: str) -> Callable[[int], int]:
-    """Offsets in LibCST's reprint of a file -> offsets in the file. LibCST 1.9 does not
-    always reproduce its input (it drops the space in `except A :`), and every position
-    after such a spot would be off. Lines are aligned first, then characters inside the
-    few lines that differ; an offset inside a difference maps to where the difference
-    starts."""
-    g_lines = generated.splitlines(keepends=True)
-    s_lines = source.splitlines(keepends=True)
-    g_starts = [0, *itertools.accumulate(len(line) for line in g_lines)]
-    s_starts = [0, *itertools.accumulate(len(line) for line in s_lines)]
-    runs: list[tuple[int, int, int]] = []  # (generated offset, source offset, length)
-    lines = difflib.SequenceMatcher(None, g_lines, s_lines, autojunk=False)
-    for tag, i1, i2, j1, j2 in lines.get_opcodes():
-        g0, s0 = g_starts[i1], s_starts[j1]
-        if tag == "equal":
-            runs.append((g0, s0, g_starts[i2] - g0))
-            continue
-        chars = difflib.SequenceMatcher(
-            None, generated[g0 : g_starts[i2]], source[s0 : s_starts[j2]], autojunk=False
-        )
-        runs.extend((g0 + a, s0 + b, size) for a, b, size in chars.get_matching_blocks() if size)
-    starts = [run[0] for run in runs]
-
-    def to_source(offset: int) -> int:
-        at = bisect.bisect_right(starts, offset) - 1
-        if at < 0:
-            return 0
-        g0, s0, size = runs[at]
-        return s0 + min(offset - g0, size)
-
-    return to_source
-
-
-@dataclass
-class _Spans:
-    """Character offsets of nodes, from one code-generation pass (what LibCST's
-    PositionProvider does, but counting offsets instead of splitting lines). Keyed by
-    `id(node)`: a CSTNode's `__hash__` is a Python call, and this pass makes two lookups
-    per node of the file; the tree is alive while the ids are used."""
-
-    text: str  # as LibCST generates it: the source, but for LibCST's reprinting bugs
-    source: str
-    to_source: Callable[[int], int]  # an offset in `text` -> the same place in `source`
-    syntactic: dict[int, tuple[int, int]]
-    outer: dict[int, tuple[int, int]]
-    indents: dict[int, tuple[str, ...]]
-    scopes: dict[int, str]
-
-    @classmethod
-    def compute(
-        cls,
-        module: cst.Module,
-        reported: Sequence[tuple[ActiveRule, Rule]],
-        source: str,
-        codes: Sequence[str] = (),
-        window: range = range(0),
-    ) -> _Spans | None:
-        """With `codes`, the top-level statements outside `window` are not generated
-        (their code is given) unless one of them is a fix's target itself; None when a
-        report or fix reaches inside one of them after all."""
-        targets = {id(node) for _, rule in reported for r in rule.reports for node in r.targets()}
-        state = _SpanState(
-            default_indent=module.default_indent,
-            default_newline=module.default_newline,
-            targets=targets,
-            flagged={id(r.node) for _, rule in reported for r in rule.reports},
-        )
-        if not codes:
-            module._codegen(state)
-        else:
-            state.before_codegen(module)
-            for line in module.header:
-                line._codegen(state)
-            for index, statement in enumerate(module.body):
-                if index in window or id(statement) in targets:
-                    statement._codegen(state)
-                else:
-                    state.add_token(codes[index])
-            for line in module.footer:
-                line._codegen(state)
-            if not module.has_trailing_newline:
-                state.pop_trailing_newline()
-            state.after_codegen(module)
-            placed = state.syntactic
-            kept = [r for _, rule in reported for r in rule.reports if id(r.node) in placed]
-            if any(
-                id(r.end) not in placed or any(id(node) not in state.outer for node in r.targets())
-                for r in kept
-            ):
-                return None
-        text = "".join(state.tokens)
-        to_source = _identity if text == source else offset_map(text, source)
-        return cls(
-            text, source, to_source, state.syntactic, state.outer, state.indents, state.scopes
-        )
-
-
-_NAMED_SCOPES = frozenset({cst.FunctionDef, cst.ClassDef})
-
-
-@dataclass(frozen=False)
-class _SpanState(CodegenState):
-    targets: set[int] = field(default_factory=set)
-    flagged: set[int] = field(default_factory=set)
-    offset: int = 0
-    scope: list[str] = field(default_factory=list)  # enclosing class and function names
-    scopes: dict[int, str] = field(default_factory=dict)
-    syntactic: dict[int, tuple[int, int]] = field(default_factory=dict)
-    outer: dict[int, tuple[int, int]] = field(default_factory=dict)
-    indents: dict[int, tuple[str, ...]] = field(default_factory=dict)
-    starts: list[int] = field(default_factory=list)
-
-    def add_indent_tokens(self) -> None:
-        self.tokens.extend(self.indent_tokens)
-        for token in self.indent_tokens:
-            self.offset += len(token)
-
-    def add_token(self, value: str) -> None:
-        self.tokens.append(value)
-        self.offset += len(value)
-
-    def before_codegen(self, node: cst.CSTNode) -> None:
-        self.starts.append(self.offset)
-        key = id(node)
-        if key in self.targets:
-            self.indents[key] = tuple(self.indent_tokens)
-        if key in self.flagged:
-            self.scopes[key] = ".".join(self.scope)
-        if type(node) in _NAMED_SCOPES:
-            self.scope.append(node.name.value)  # type: ignore[attr-defined]
-
-    def after_codegen(self, node: cst.CSTNode) -> None:
-        start = self.starts.pop()
-        if type(node) in _NAMED_SCOPES:
-            self.scope.pop()
-        # Nodes without a syntactic position of their own span what they generated.
-        key = id(node)
-        if key not in self.syntactic:
-            self.syntactic[key] = (start, self.offset)
-        if key in self.targets:
-            self.outer[key] = (start, self.offset)
-
-    def record_syntactic_position(  # type: ignore[override]
-        self,
-        node: cst.CSTNode,
-        *,
-        start_node: cst.CSTNode | None = None,
-        end_node: cst.CSTNode | None = None,
-    ) -> _Record:
-        return _Record(self, node, start_node, end_node)
-
-
-class _Record:
-    """`record_syntactic_position`'s context manager; a class, because LibCST enters one
-    for most nodes, and generator-based context managers cost three times as much."""
-
-    __slots__ = ("end_node", "node", "start", "start_node", "state")
-
-    def __init__(
-        self,
-        state: _SpanState,
-        node: cst.CSTNode,
-        start_node: cst.CSTNode | None,
-        end_node: cst.CSTNode | None,
-    ) -> None:
-        self.state, self.node, self.start_node, self.end_node = state, node, start_node, end_node
-        self.start = 0
-
-    def __enter__(self) -> None:
-        self.start = self.state.offset
-
-    def __exit__(self, *exc: object) -> None:
-        state = self.state
-        start, end = self.start, state.offset
-        if self.start_node is not None:
-            start = state.syntactic[id(self.start_node)][0]
-        if self.end_node is not None:
-            end = state.syntactic[id(self.end_node)][1]
-        state.syntactic[id(self.node)] = (start, end)
 
 
 __all__ = ["Decoded", "check_fix", "check_syntax", "comments", "decode", "run"]

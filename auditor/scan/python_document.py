@@ -27,10 +27,12 @@ from pathlib import Path
 
 import libcst as cst
 
-from auditor.model import INTERNAL_ERROR, Finding, Fix, Location
+from auditor.model import INTERNAL_ERROR, PARSE_ERROR, Finding, Fix, Location
+from auditor.scan.ast_rule import AstRule
 from auditor.scan.loading import ActiveRule
 from auditor.scan.module_names import ModuleNames
 from auditor.scan.python import Placement, Unplaced, analyse, libcst_limit, screen, too_deep
+from auditor.scan.python import run as python_run
 from auditor.scan.python_outline import Outlines
 from auditor.scan.python_splice import Members, Splice, first_block, splice, statement_starts
 from auditor.scan.source import LineIndex
@@ -74,15 +76,22 @@ class Document:
         rules: Sequence[ActiveRule],
         prefilter: bool,
         root: Path | None,
+        fixes: bool = False,
     ) -> list[Finding]:
         """What `python.run` gives for the same arguments. A text that does not parse,
         or that no rule may report on, leaves the last tree in place: the next text is
-        compared with it."""
+        compared with it. The rules on `ast` analyse the whole text every time: that
+        costs less than a splice of LibCST's tree."""
+        on_ast = [r for r in rules if issubclass(r.cls, AstRule)]
+        on_cst = [r for r in rules if not issubclass(r.cls, AstRule)]
+        found = python_run(path, text, on_ast, prefilter, root, fixes) if on_ast else []
+        if not on_cst or any(f.rule_id == PARSE_ERROR for f in found):
+            return found
         try:
-            return self._run(path, text, rules, prefilter, root)
+            return [*found, *self._run(path, text, on_cst, prefilter, root)]
         except RecursionError:
             self._last = None
-            return [too_deep(path)]
+            return [*found, too_deep(path)]
 
     def _run(
         self,

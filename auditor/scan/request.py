@@ -50,6 +50,7 @@ class Fixing:
 @dataclass(frozen=True, slots=True)
 class Printing:
     format: str = "text"
+    fix_edits: bool = False  # the format shows each fix's edits (reports/formats.py)
     output: Path | None = None
     quiet: bool = False
     verbose: bool = False

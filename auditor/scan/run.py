@@ -178,6 +178,7 @@ class _Job:
     unsafe: bool
     diff: bool
     keep_texts: bool
+    fix_edits: bool = False
 
     def run(self, task: _Task) -> _Done:
         source = task.source
@@ -191,6 +192,10 @@ class _Job:
             result = replace(result, findings=cached.findings, suppressed=cached.suppressed)
         else:
             result = self.engine.scan_decoded(result)
+        if self._wants_edits(result.findings):
+            text = result.decoded.text
+            found = self.engine.with_fixes(source.rel, source.language, text, result.findings)
+            result = replace(result, findings=tuple(found))
         entry = _entry_for(blob, stat, result) if stat else None
         fixed: tuple[Finding, ...] = ()
         change = None
@@ -206,6 +211,11 @@ class _Job:
 
     def _wants_fix(self, findings: Sequence[Finding]) -> bool:
         return (self.fix or self.diff) and any(fixable(f, self.unsafe) for f in findings)
+
+    def _wants_edits(self, findings: Sequence[Finding]) -> bool:
+        """Whether the fixes offered must be computed for the output, not fixing."""
+        pending = (fix.pending for f in findings for fix in f.fixes)
+        return self.fix_edits and not (self.fix or self.diff) and any(pending)
 
 
 def _entry_for(blob: str, stat: tuple[int, int], result: FileResult) -> Entry | None:
@@ -271,10 +281,12 @@ def scan(
     sources: bool = False,
     force_exclude: bool = False,
     shard: tuple[int, int] | None = None,
+    fix_edits: bool = False,
 ) -> ScanOutcome:
     """Scan, and with `fix` write fixed files; with `diff` compute the diffs instead and
     leave every file and the findings as they are on disk. `cache_dir` None: no cache.
     `keep_texts`: keep the text of files with findings (for baselines and --new-since).
+    `fix_edits`: compute the fixes offered (an output format shows their edits).
     `sources`: run the configured sources too, while the rules run (after fixing, when
     fixes are written: a source must see the files as they end up)."""
     config = project.config
@@ -298,7 +310,7 @@ def scan(
             engine,
             (lambda: project.realized().engine()) if project.stubbed else None,
             files,
-            _Job(engine, fix, unsafe, diff, keep_texts),
+            _Job(engine, fix, unsafe, diff, keep_texts, fix_edits),
             progress=progress,
             jobs=jobs,
             cache_dir=cache_dir,
@@ -381,6 +393,7 @@ def _scan_files(
         if (
             hit is not None
             and not job._wants_fix(hit.findings)
+            and not job._wants_edits(hit.findings)
             and not (keep_texts and hit.findings)
         ):
             done.append(_Done(source.rel, hit.findings, hit.suppressed))
@@ -446,13 +459,13 @@ def _fix_file(
                 return f"its text cannot be encoded as {decoded.encoding}"
         return lang.check_fix(before, after, edits, source.rel)
 
-    outcome = fix_text(
-        decoded.text,
-        result.findings,
-        lambda text: engine.scan_text(source.rel, source.language, text, on_disk=True),
-        check,
-        unsafe=unsafe,
-    )
+    def scan(text: str) -> list[Finding]:
+        return engine.scan_text(source.rel, source.language, text, on_disk=True, fixes=True)
+
+    findings = result.findings
+    if any(fix.pending for f in findings for fix in f.fixes):
+        findings = tuple(scan(decoded.text))  # the fixes offered, now computed
+    outcome = fix_text(decoded.text, findings, scan, check, unsafe=unsafe)
     if outcome.text == decoded.text:
         return replace(result, findings=outcome.findings), (), None
     change = FileChange(source.rel, decoded.text, outcome.text)

@@ -89,6 +89,7 @@ def scan_report(
             document,
             fix=fixing.fix or fixing.diff,
             unsafe=fixing.unsafe,
+            fix_edits=request.show.fix_edits,
         )
     else:
         outcome = scan(
@@ -104,6 +105,7 @@ def scan_report(
             sources=sources_wanted(read.sources, project.config) and not fixing.diff,
             force_exclude=read.force_exclude,
             shard=read.shard,
+            fix_edits=request.show.fix_edits,
         )
     findings = list(outcome.findings)
     new_since = None
@@ -209,7 +211,7 @@ def add_ignore_comments(project: Project, report: ScanReport) -> Added:
 
 
 def scan_document(
-    project: Project, path: Path, data: bytes, *, fix: bool, unsafe: bool
+    project: Project, path: Path, data: bytes, *, fix: bool, unsafe: bool, fix_edits: bool = False
 ) -> ScanOutcome:
     """One document (stdin's bytes), scanned and with `fix` fixed as the project would
     scan and fix the file at `path` (auditor/scan/buffer.py)."""
@@ -224,6 +226,8 @@ def scan_document(
         finding = error_finding(PARSE_ERROR, buffer.rel, f"cannot decode: {exc}", exc.location)
         return ScanOutcome(1, (finding,), checked=(buffer.rel,))
     findings, suppressed = scan_buffer(engine, buffer, text)
+    if fix_edits:
+        findings = engine.with_fixes(buffer.rel, buffer.language, text, findings)
     fixed: tuple[Finding, ...] = ()
     changes: tuple[FileChange, ...] = ()
     after = text

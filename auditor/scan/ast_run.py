@@ -1,0 +1,209 @@
+"""Running `ast` rules over one Python file: one walk of CPython's tree with every rule,
+positions from the tree, and the fixes each report offers, their edits left for later
+(auditor.scan.ast_fix). LibCST is not imported here."""
+
+from __future__ import annotations
+
+import ast
+import functools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from auditor.model import Finding, Fix, Location, rule_crash
+from auditor.scan.ast_rule import AstReport, AstRule, Offer, Span
+from auditor.scan.loading import ActiveRule
+from auditor.scan.rule_base import RuleContext
+from auditor.scan.source import LineIndex, split_lines
+
+if TYPE_CHECKING:
+    from auditor.scan.ast_scope import Scopes
+
+_NAMED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+@dataclass(frozen=True, slots=True)
+class Detected:
+    """One rule's run on a file: its active settings, the rule (its state is what its
+    fixes start from) and its reports, each with the finding made of it."""
+
+    active: ActiveRule
+    rule: AstRule
+    reports: tuple[tuple[AstReport, Finding], ...]
+
+
+class Positions:
+    """Character positions of `ast` nodes, whose columns count UTF-8 bytes."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = split_lines(text)
+        self.starts = LineIndex(text).starts
+
+    def column(self, line: int, byte_column: int) -> int:
+        """0-based character column of a 1-based line and a 0-based byte column."""
+        code = self.lines[line - 1] if line <= len(self.lines) else ""
+        if code.isascii():
+            return byte_column
+        return len(code.encode("utf-8")[:byte_column].decode("utf-8", "replace"))
+
+    def start(self, node: ast.AST) -> Location:
+        line: int = node.lineno  # type: ignore[attr-defined]
+        return Location(line, self.column(line, node.col_offset) + 1)  # type: ignore[attr-defined]
+
+    def end(self, node: ast.AST) -> Location:
+        line: int = node.end_lineno  # type: ignore[attr-defined]
+        return Location(line, self.column(line, node.end_col_offset) + 1)  # type: ignore[attr-defined]
+
+    def offset(self, location: Location) -> int:
+        return self.starts[location.line - 1] + location.column - 1
+
+    def span(self, node: ast.AST, end: ast.AST | None = None) -> Span:
+        start, stop = self.offset(self.start(node)), self.offset(self.end(end or node))
+        return Span(start, stop, type(node).__name__)
+
+
+def detect(
+    path: str,
+    text: str,
+    tree: ast.Module,
+    rules: Sequence[ActiveRule],
+    root: Path | None,
+) -> tuple[list[Finding], list[Detected]]:
+    """Findings of the `ast` rules among `rules` on a parsed file (their fixes offered,
+    not computed), and each rule's run for `ast_fix`."""
+    findings: list[Finding] = []
+    instances: list[tuple[ActiveRule, AstRule]] = []
+    positions = Positions(text)
+    shared = _Shared(tree)
+    for active in rules:
+        try:
+            rule = active.cls(RuleContext(path, active.options, root))
+            assert isinstance(rule, AstRule)
+        except Exception as exc:
+            findings.append(rule_crash(path, active.id, exc))
+            continue
+        rule.text, rule.lines = text, positions.lines
+        rule._scopes = shared.scopes
+        rule._spans = positions.span
+        instances.append((active, rule))
+    walk(tree, [rule for _, rule in instances])
+    detected = []
+    for active, rule in instances:
+        if rule.failure is not None:
+            findings.append(rule_crash(path, active.id, rule.failure))
+            continue
+        made = []
+        for report in rule.reports:
+            try:
+                made.append((report, _finding(path, active, report, positions, shared)))
+            except Exception as exc:  # a report of a node without a position
+                findings.append(rule_crash(path, active.id, exc))
+                break
+        findings.extend(finding for _, finding in made)
+        detected.append(Detected(active, rule, tuple(made)))
+    return findings, detected
+
+
+def walk(tree: ast.Module, rules: Sequence[AstRule]) -> None:
+    """One depth-first walk calling every rule's visit_ and leave_ methods."""
+    visits: dict[str, list[Callable[[ast.AST], None]]] = {}
+    leaves: dict[str, list[Callable[[ast.AST], None]]] = {}
+    for rule in rules:
+        own_visits, own_leaves = rule.visitors()
+        for name, method in own_visits.items():
+            visits.setdefault(name, []).append(method)
+        for name, method in own_leaves.items():
+            leaves.setdefault(name, []).append(method)
+    if not visits and not leaves:
+        return
+    by_class = {cls: (visits.get(cls.__name__), leaves.get(cls.__name__)) for cls in _classes()}
+    _walk(tree, by_class)
+
+
+def _walk(
+    node: ast.AST,
+    by_class: dict[
+        type[ast.AST],
+        tuple[list[Callable[[ast.AST], None]] | None, list[Callable[[ast.AST], None]] | None],
+    ],
+) -> None:
+    before, after = by_class.get(type(node), (None, None))
+    if before:
+        for method in before:
+            method(node)
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            for item in value:
+                if isinstance(item, ast.AST):
+                    _walk(item, by_class)
+        elif isinstance(value, ast.AST):
+            _walk(value, by_class)
+    if after:
+        for method in after:
+            method(node)
+
+
+@functools.cache
+def _classes() -> tuple[type[ast.AST], ...]:
+    found: list[type[ast.AST]] = []
+    stack: list[type[ast.AST]] = [ast.AST]
+    while stack:
+        cls = stack.pop()
+        found.append(cls)
+        stack.extend(cls.__subclasses__())
+    return tuple(found)
+
+
+class _Shared:
+    """What the rules of one walk share, built on first use: scopes, and parents."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.tree = tree
+        self._scopes: Scopes | None = None
+        self._parents: dict[int, ast.AST] | None = None
+
+    def scopes(self) -> Scopes:
+        if self._scopes is None:
+            from auditor.scan.ast_scope import Scopes
+
+            self._scopes = Scopes(self.tree)
+        return self._scopes
+
+    def enclosing_names(self, node: ast.AST) -> str:
+        """The classes and functions around `node`, outermost first ("C.f")."""
+        if self._parents is None:
+            self._parents = {
+                id(child): parent
+                for parent in ast.walk(self.tree)
+                for child in ast.iter_child_nodes(parent)
+            }
+        names = []
+        parent = self._parents.get(id(node))
+        while parent is not None:
+            if isinstance(parent, _NAMED_SCOPES):
+                names.append(parent.name)
+            parent = self._parents.get(id(parent))
+        return ".".join(reversed(names))
+
+
+def _finding(
+    path: str, active: ActiveRule, report: AstReport, positions: Positions, shared: _Shared
+) -> Finding:
+    def pending(offer: Offer) -> Fix:
+        kind = "safe" if active.fixes_are_safe else offer.applicability
+        return Fix((), offer.description, kind, pending=True)
+
+    fix = None if report.fix is None else pending(report.fix)
+    return Finding(
+        rule_id=active.id,
+        severity=active.severity,
+        path=path,
+        start=positions.start(report.node),
+        end=positions.end(report.end),
+        message=report.message,
+        fix=fix,
+        scope=shared.enclosing_names(report.node),
+        alternatives=tuple(pending(offer) for offer in report.alternatives),
+    )
