@@ -32,6 +32,7 @@ from auditor.model import (
     SourceError,
 )
 from auditor.scan.ast_index import AstIndex
+from auditor.scan.ast_rule import AstRule, Fixed, FixTarget, Offer, Span
 from auditor.scan.rule_base import (
     BaseRule,
     Invalid,
@@ -46,6 +47,7 @@ from auditor.scan.rule_base import (
 from auditor.scan.source import LineIndex
 
 if TYPE_CHECKING:
+    from auditor.scan.ast_scope import Scopes as Scopes
     from auditor.scan.cst_rule import Alternative as Alternative
     from auditor.scan.cst_rule import Replacement as Replacement
     from auditor.scan.cst_rule import Report as Report
@@ -64,6 +66,7 @@ if TYPE_CHECKING:
     from auditor.scan.treesitter import parsed_file as parsed_file
 
 _LAZY = {
+    "Scopes": "auditor.scan.ast_scope",
     "Alternative": "auditor.scan.cst_rule",
     "Rule": "auditor.scan.cst_rule",
     "Report": "auditor.scan.cst_rule",
@@ -95,17 +98,21 @@ __all__ = [
     "Alternative",
     "Applicability",
     "AstIndex",
+    "AstRule",
     "BaseRule",
     "Edit",
     "EnvRead",
     "Finding",
     "Fix",
+    "FixTarget",
+    "Fixed",
     "Globs",
     "Insertions",
     "Invalid",
     "LineIndex",
     "LineRule",
     "Location",
+    "Offer",
     "OptionValue",
     "ParsedFile",
     "ProjectFiles",
@@ -114,8 +121,10 @@ __all__ = [
     "Report",
     "Rule",
     "RuleContext",
+    "Scopes",
     "Severity",
     "SourceError",
+    "Span",
     "TreeSitterReport",
     "TreeSitterRule",
     "Valid",
