@@ -105,6 +105,11 @@ def _check_example(cls: type[BaseRule], example: Valid | Invalid, root: Path | N
         f"the prefilters hide findings: {_describe(findings)} without them, "
         f"{_describe(filtered)} with them"
     )
+    detected = run_rule(cls, example.source, example.path, options, root=root, fixes=False)
+    assert [_offered(f) for f in detected] == [_offered(f) for f in findings], (
+        "the fixes offered at detection are not those computed when fixing: "
+        f"{_describe(detected)} offered, {_describe(findings)} computed"
+    )
     if getattr(cls, "statement_local", False):
         check_statement_local(cls, example)
     if isinstance(example, Valid):
@@ -136,6 +141,13 @@ def _check_example(cls: type[BaseRule], example: Valid | Invalid, root: Path | N
     assert fixed == expected, f"fixed code differs:\n--- got\n{fixed}\n--- expected\n{expected}"
     assert fix_all(cls, fixed, example.path, options) == fixed, "a second fix pass changed the code"
     check_alternatives(cls, example, findings)
+
+
+def _offered(finding: Finding) -> tuple[object, ...]:
+    """A finding and what it offers to fix, not how: a scan offers the fixes of an `ast`
+    rule, and `--fix` computes them; the two must agree."""
+    kinds = tuple((fix.description, fix.applicability) for fix in finding.fixes)
+    return (finding.rule_id, finding.start, finding.end, finding.message, finding.scope, kinds)
 
 
 def check_alternatives(cls: type[BaseRule], example: Invalid, findings: list[Finding]) -> None:

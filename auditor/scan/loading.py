@@ -238,8 +238,8 @@ def check_rule_class(cls: type[BaseRule], origin: str) -> None:
     if unknown := set(languages) - KNOWN_LANGUAGES:
         raise fail(f"unknown language(s) {sorted(unknown)} in 'languages'")
     line_rule = issubclass(cls, LineRule)  # reads lines: any language, no tree
-    if "python" in languages and not line_rule and not issubclass(cls, _cst_rule()):
-        raise fail("a python rule must subclass auditor.plugins.Rule")
+    if "python" in languages and not line_rule and not _python_rule(cls):
+        raise fail("a python rule must subclass auditor.plugins.AstRule or auditor.plugins.Rule")
     if (
         set(languages) & TREE_SITTER_LANGUAGES
         and not line_rule
@@ -267,10 +267,15 @@ def check_rule_class(cls: type[BaseRule], origin: str) -> None:
         raise fail("'INVALID' must hold auditor.plugins.Invalid examples")
 
 
-def _cst_rule() -> type[BaseRule]:
-    from auditor.scan.cst_rule import Rule
+def _python_rule(cls: type[BaseRule]) -> bool:
+    """An `ast` rule, or a LibCST one: a class that subclasses LibCST's rule has imported
+    it, so asking costs no import of LibCST."""
+    from auditor.scan.ast_rule import AstRule
 
-    return Rule
+    if issubclass(cls, AstRule):
+        return True
+    module = sys.modules.get("auditor.scan.cst_rule")
+    return module is not None and issubclass(cls, module.Rule)
 
 
 def _is_option_value(value: object) -> bool:
