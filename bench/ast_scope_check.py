@@ -17,9 +17,15 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from auditor.scan.ast_scope import Assignment
 
 Key = tuple[str, int, int, int, int]
-Answer = tuple[frozenset[tuple[str, str]], bool | None]
+Binding = tuple[str, int | str]  # a name, and the line that binds it, or "builtin"
+# qualified names; for a name, whether it is the builtin, and the bindings it sees
+Answer = tuple[frozenset[tuple[str, str]], bool | None, frozenset[Binding] | None]
 
 
 def _files(roots: list[str]) -> list[Path]:
@@ -50,18 +56,30 @@ def _ours(tree: ast.Module, text: str) -> dict[Key, Answer]:
         )
         scope = scopes.scope_of(node)
         names = frozenset((q.name, q.source) for q in scope.get_qualified_names_for(node))
-        builtin = None
+        builtin = referents = None
         if isinstance(node, ast.Name):
             seen = scope[node.id]
             builtin = bool(seen) and all(a.kind == "builtin" for a in seen)
-        found[key] = (names, builtin)
+            referents = frozenset(_binding(a) for a in scopes.referents(node))
+        found[key] = (names, builtin, referents)
     return found
+
+
+def _binding(assignment: Assignment) -> Binding:
+    if assignment.kind == "builtin":
+        return assignment.name, "builtin"
+    if assignment.kind == "import":
+        assert assignment.statement is not None
+        return assignment.name, assignment.statement.lineno
+    return assignment.name, getattr(assignment.node, "lineno", 0)
 
 
 def _libcst(text: str) -> dict[Key, tuple[Answer, bool]]:
     """LibCST's answers, and whether the attribute's base is a plain name chain."""
     import libcst as cst
     from libcst.metadata import (
+        Assignment,
+        BaseAssignment,
         BuiltinAssignment,
         ExpressionContext,
         ExpressionContextProvider,
@@ -75,6 +93,26 @@ def _libcst(text: str) -> dict[Key, tuple[Answer, bool]]:
     positions = wrapper.resolve(PositionProvider)
     contexts = wrapper.resolve(ExpressionContextProvider)
     found: dict[Key, tuple[Answer, bool]] = {}
+
+    def binding(assignment: BaseAssignment) -> Binding:
+        if isinstance(assignment, BuiltinAssignment):
+            return assignment.name, "builtin"
+        assert isinstance(assignment, Assignment)
+        node = assignment.node
+        if isinstance(node, cst.FunctionDef | cst.ClassDef | cst.Param):
+            node = node.name
+        where = positions.get(node)
+        return assignment.name, where.start.line if where is not None else 0
+
+    # A read's referents, by the name it starts with (`os` of an `os.path` read).
+    referents: dict[cst.Name, frozenset[Binding]] = {}
+    for each in {s for s in scopes.values() if s is not None}:
+        for access in each.accesses:
+            start: cst.BaseExpression = access.node
+            while isinstance(start, cst.Attribute):
+                start = start.value
+            if isinstance(start, cst.Name):
+                referents[start] = frozenset(binding(a) for a in access.referents)
     for node, context in contexts.items():
         if context != ExpressionContext.LOAD or not isinstance(node, cst.Name | cst.Attribute):
             continue
@@ -94,14 +132,15 @@ def _libcst(text: str) -> dict[Key, tuple[Answer, bool]]:
         names = frozenset(
             (q.name, q.source.name.lower()) for q in scope.get_qualified_names_for(node)
         )
-        builtin = None
+        builtin = seen_by = None
         if isinstance(node, cst.Name):
             seen = scope[node.value]
             builtin = bool(seen) and all(isinstance(a, BuiltinAssignment) for a in seen)
+            seen_by = referents.get(node, frozenset())
         base: cst.BaseExpression = node
         while isinstance(base, cst.Attribute):
             base = base.value
-        found[key] = ((names, builtin), isinstance(base, cst.Name))
+        found[key] = ((names, builtin, seen_by), isinstance(base, cst.Name))
     return found
 
 
@@ -121,8 +160,8 @@ def compare(roots: list[str], shown: int) -> None:
         counts["unpaired LibCST reads"] += len(theirs.keys() - ours.keys())
         counts["unpaired ast reads"] += len(ours.keys() - theirs.keys())
         for key in theirs.keys() & ours.keys():
-            (names, builtin), plain = theirs[key]
-            our_names, our_builtin = ours[key]
+            (names, builtin, seen), plain = theirs[key]
+            our_names, our_builtin, our_seen = ours[key]
             kind = key[0] if plain else "Attribute of a call or subscript"
             counts[f"{kind} paired"] += 1
             problems = []
@@ -130,13 +169,15 @@ def compare(roots: list[str], shown: int) -> None:
                 problems.append(f"{kind} qualified names")
             if builtin != our_builtin:
                 problems.append("Name builtin")
+            if seen != our_seen:
+                problems.append("Name referents")
             for problem in problems:
                 counts[problem + " differ"] += 1
                 listed = examples.setdefault(problem, [])
                 if len(listed) < shown:
                     listed.append(
-                        f"{path}:{key[1]}:{key[2]} {sorted(names)} {builtin}"
-                        f" / ours {sorted(our_names)} {our_builtin}"
+                        f"{path}:{key[1]}:{key[2]} {sorted(names)} {builtin} {sorted(seen or ())}"
+                        f" / ours {sorted(our_names)} {our_builtin} {sorted(our_seen or ())}"
                     )
     for name, count in sorted(counts.items()):
         print(f"{count:>9}  {name}")

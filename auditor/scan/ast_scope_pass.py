@@ -61,6 +61,8 @@ _FIELDS[ast.Constant] = ()
 _FIELDS[ast.MatchSingleton] = ()
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 _COUNTED = (ast.Assign, ast.AugAssign, ast.AnnAssign)
+# Type parameters (PEP 695) get no scope of their own: their names stay unbound.
+_TYPE_ALIAS: type | None = getattr(ast, "TypeAlias", None)
 
 
 def build(scopes: Scopes) -> Tables:
@@ -226,6 +228,11 @@ def build(scopes: Scopes) -> Tables:
                     extend(reversed(value))
                 elif value is not None:
                     push(value)
+        elif kind is _TYPE_ALIAS:  # Python 3.12's `type X = ...`
+            statement = node
+            names[node.name] = (current, current._count)
+            bind(current, node.name.id, node.name, node)
+            extend((_COUNT, node.value))
     tables.star_imports = tuple(stars)
     return tables
 
@@ -234,7 +241,7 @@ _SPECIAL = frozenset(
     {ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, *_COMPREHENSIONS}
     | {ast.Import, ast.ImportFrom, ast.Global, ast.Nonlocal, ast.For, ast.AsyncFor}
     | {ast.withitem, ast.Try, ast.TryStar, ast.ExceptHandler, ast.NamedExpr, ast.Match}
-    | {ast.MatchAs, ast.MatchStar, ast.MatchMapping, ast.Name}
+    | {ast.MatchAs, ast.MatchStar, ast.MatchMapping, ast.Name, _TYPE_ALIAS}
 )
 # The nodes the pass just descends into: (0, an expression or other part; 1, a statement;
 # 2, a statement whose end counts, as an assignment's), and their fields.
