@@ -12,8 +12,8 @@ import libcst as cst
 from auditor.model import Edit, Finding, Fix, rule_crash
 from auditor.scan.ast_rule import AstReport, FixTarget, Span
 from auditor.scan.ast_run import Detected
+from auditor.scan.cst_positions import CstPositions
 from auditor.scan.cst_rule import Replacement
-from auditor.scan.cst_spans import edit_of, spans_everywhere
 from auditor.scan.source import LineIndex
 
 
@@ -24,17 +24,12 @@ class _Located:
         self.module = module
         self.text = text
         self.index = LineIndex(text)
-        self.spans, order = spans_everywhere(module, text)
+        self.positions = CstPositions(module, text)
         ranges: dict[int, list[tuple[int, cst.CSTNode]]] = {}
-        for node in order:  # preorder: the outermost node of a range comes first
-            at = self.spans.syntactic.get(id(node))
-            if at is None:
-                continue
-            start = self.spans.to_source(at[0])
-            end = self.spans.to_source(min(at[1], len(self.spans.text)))
+        for node in self.positions.nodes():  # the outermost node of a range comes first
+            start, end = self.positions.syntactic(node)
             ranges.setdefault(start, []).append((end, node))
         self.ranges = ranges
-        self._wrapper: cst.MetadataWrapper | None = None
 
     def node_at(self, span: Span) -> cst.CSTNode | None:
         """The node whose code is `span`, of the kind of its `ast` node, else the
@@ -55,9 +50,7 @@ class _Located:
         return exact[-1] if exact else None
 
     def metadata(self, provider: type[object], node: cst.CSTNode) -> object:
-        if self._wrapper is None:
-            self._wrapper = cst.MetadataWrapper(self.module, unsafe_skip_copy=True)
-        return self._wrapper.resolve(provider)[node]  # type: ignore[arg-type]
+        return self.positions.wrapper.resolve(provider)[node]  # type: ignore[arg-type]
 
 
 # `ast` classes whose LibCST counterparts are named otherwise.
@@ -136,6 +129,6 @@ def _made(
     offered: Fix,
     located: _Located,
 ) -> Fix:
-    edits = sorted(edit_of(located.spans, node, new, located.module) for node, new in pairs)
+    edits = sorted(located.positions.edit(node, new) for node, new in pairs)
     kept = tuple(e for e in edits if e.start != e.end or e.text)
     return Fix((*kept, *elsewhere), offered.description, offered.applicability)

@@ -159,30 +159,6 @@ class Spans:
         )
 
 
-def spans_everywhere(module: cst.Module, source: str) -> tuple[Spans, list[cst.CSTNode]]:
-    """The spans of every node of `module` (each one a possible target of a fix), and the
-    nodes in preorder: what a fix computed after detection needs to find its nodes."""
-    order: list[cst.CSTNode] = []
-    state = _SpanState(
-        default_indent=module.default_indent,
-        default_newline=module.default_newline,
-        targets=_EVERY_NODE,
-        order=order,
-    )
-    module._codegen(state)
-    text = "".join(state.tokens)
-    to_source = identity if text == source else offset_map(text, source)
-    spans = Spans(text, source, to_source, state.syntactic, state.outer, state.indents, {})
-    return spans, order
-
-
-class _EveryNode:
-    def __contains__(self, key: object) -> bool:
-        return True
-
-
-_EVERY_NODE = _EveryNode()
-
 _NAMED_SCOPES = frozenset({cst.FunctionDef, cst.ClassDef})
 
 
@@ -190,7 +166,6 @@ _NAMED_SCOPES = frozenset({cst.FunctionDef, cst.ClassDef})
 class _SpanState(CodegenState):
     targets: Container[int] = field(default_factory=set)
     flagged: Container[int] = field(default_factory=set)
-    order: list[cst.CSTNode] | None = None  # every node, in preorder, when asked for
     offset: int = 0
     scope: list[str] = field(default_factory=list)  # enclosing class and function names
     scopes: dict[int, str] = field(default_factory=dict)
@@ -210,8 +185,6 @@ class _SpanState(CodegenState):
 
     def before_codegen(self, node: cst.CSTNode) -> None:
         self.starts.append(self.offset)
-        if self.order is not None:
-            self.order.append(node)
         key = id(node)
         if key in self.targets:
             self.indents[key] = tuple(self.indent_tokens)
