@@ -76,6 +76,7 @@ def build(scopes: Scopes) -> Tables:
     push, extend, pop = stack.append, stack.extend, stack.pop
     current = top
     statement: ast.stmt | None = None
+    name_type, store_type, generic_of = ast.Name, ast.Store, _GENERIC.get  # locals: faster
 
     def bind(
         scope: Scope, name: str, node: ast.AST, stmt: ast.stmt | None, kind: Source = "local"
@@ -113,12 +114,12 @@ def build(scopes: Scopes) -> Tables:
     while stack:
         node = pop()
         kind = type(node)
-        if kind is ast.Name:
+        if kind is name_type:
             names[node] = (current, current._count)
-            if type(node.ctx) is ast.Store:
+            if type(node.ctx) is store_type:
                 bind(current, node.id, node, statement)
             continue
-        generic = _GENERIC.get(kind)
+        generic = generic_of(kind)
         if generic is not None:
             role, fields = generic
             if role:
