@@ -47,7 +47,11 @@ from auditor.scan.rule_base import (
 from auditor.scan.source import LineIndex
 
 if TYPE_CHECKING:
+    from auditor.scan.ast_scope import Assignment as Assignment
+    from auditor.scan.ast_scope import QualifiedName as QualifiedName
+    from auditor.scan.ast_scope import Scope as Scope
     from auditor.scan.ast_scope import Scopes as Scopes
+    from auditor.scan.ast_scope import dotted_name as dotted_name
     from auditor.scan.cst_rule import Alternative as Alternative
     from auditor.scan.cst_rule import Replacement as Replacement
     from auditor.scan.cst_rule import Report as Report
@@ -66,7 +70,12 @@ if TYPE_CHECKING:
     from auditor.scan.treesitter import parsed_file as parsed_file
 
 _LAZY = {
+    # Names and scopes over `ast`, for rules on AstRule (LibCST's ScopeProvider answers).
+    "Assignment": "auditor.scan.ast_scope",
+    "QualifiedName": "auditor.scan.ast_scope",
+    "Scope": "auditor.scan.ast_scope",
     "Scopes": "auditor.scan.ast_scope",
+    "dotted_name": "auditor.scan.ast_scope",
     "Alternative": "auditor.scan.cst_rule",
     "Rule": "auditor.scan.cst_rule",
     "Report": "auditor.scan.cst_rule",
@@ -97,6 +106,7 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "Alternative",
     "Applicability",
+    "Assignment",
     "AstIndex",
     "AstRule",
     "BaseRule",
@@ -116,11 +126,13 @@ __all__ = [
     "OptionValue",
     "ParsedFile",
     "ProjectFiles",
+    "QualifiedName",
     "ReadKind",
     "Replacement",
     "Report",
     "Rule",
     "RuleContext",
+    "Scope",
     "Scopes",
     "Severity",
     "SourceError",
@@ -131,6 +143,7 @@ __all__ = [
     "add_to_env_example",
     "content_children",
     "describe_error",
+    "dotted_name",
     "find_all",
     "first_error",
     "from_import_line",

@@ -14,7 +14,7 @@ import ast
 from collections.abc import Callable
 from typing import Any, Final
 
-from auditor.scan.ast_scope import Assignment, Scope, ScopeKind, Scopes, Source, Tables
+from auditor.scan.ast_scope_types import Assignment, Owner, Scope, ScopeKind, Source, Tables
 
 # Fields that never hold a node worth visiting: names, operators, contexts, flags.
 _SKIPPED = frozenset(
@@ -65,7 +65,7 @@ _COUNTED = (ast.Assign, ast.AugAssign, ast.AnnAssign)
 _TYPE_ALIAS: type | None = getattr(ast, "TypeAlias", None)
 
 
-def build(scopes: Scopes) -> Tables:
+def build(scopes: Owner) -> Tables:
     tree = scopes.tree
     top = Scope(scopes, "global", tree, None)
     tables = Tables(top)
@@ -321,7 +321,7 @@ def parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
     return found
 
 
-def enclosing_scope(scopes: Scopes, tables: Tables, node: ast.AST) -> Scope:
+def enclosing_scope(scopes: Owner, tables: Tables, node: ast.AST) -> Scope:
     """The scope of any node, found by climbing its parents to a scope's node that it is
     inside of; a default, a parameter's annotation and a comprehension's first iterable
     are read where the def or the comprehension is."""
