@@ -8,8 +8,11 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from auditor.plugins import Replacement, find_all
+from auditor.plugins import Fixed, FixTarget, Replacement, find_all
+from rules.python._kwargs_ast_syntax import quoted
 from rules.python._kwargs_syntax import is_docstring
+
+__all__ = ["allow_list_check", "check_first", "free_name", "insert_first", "quoted"]
 
 NAME_CHOICES = ("unexpected", "unexpected_kwargs")
 
@@ -35,6 +38,22 @@ def allow_list_check(
     )
     parsed = cst.parse_module(text, config=module.config_for_parsing)
     return list(parsed.body)
+
+
+def function_of(module: cst.Module, param: cst.CSTNode) -> cst.FunctionDef | None:
+    """The function whose `**` parameter is `param`."""
+    found = find_all(module, cst.FunctionDef, lambda f: f.params.star_kwarg is param)
+    return found[0] if found else None
+
+
+def check_first(target: FixTarget, param: str, keys: Sequence[str], qualname: str) -> Fixed | None:
+    """ignored-kwargs' fix: the allow-list check first in the function whose `**`
+    parameter the finding is."""
+    function = function_of(target.module, target.node)
+    if function is None:
+        return None
+    checks = allow_list_check(target.module, function, param, keys, qualname)
+    return Fixed(replacements=tuple(insert_first(function.body, checks)))
 
 
 def insert_first(
@@ -71,10 +90,3 @@ def free_name(function: cst.FunctionDef) -> str:
 
 def _names(node: cst.CSTNode) -> set[str]:
     return {name.value for name in find_all(node, cst.Name)}
-
-
-def quoted(value: str) -> str:
-    """A double-quoted literal where that is plain, else Python's own repr."""
-    if value.isprintable() and '"' not in value and "\\" not in value:
-        return f'"{value}"'
-    return repr(value)

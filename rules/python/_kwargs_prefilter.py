@@ -14,8 +14,8 @@ import ast
 from collections.abc import Iterator, Sequence
 
 from auditor.plugins import AstIndex
-from rules.python._kwargs_sinks import TRIVIAL_BASES, derived_classes
-from rules.python._kwargs_syntax import FIELD_KEYWORDS, KEY_METHODS, matches, names_class
+from rules.python._kwargs_ast_sinks import TRIVIAL_BASES, derived_classes
+from rules.python._kwargs_ast_syntax import FIELD_KEYWORDS, KEY_METHODS, matches, names_class
 
 _NESTED_SCOPES = (
     ast.FunctionDef,

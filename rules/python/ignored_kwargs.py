@@ -2,23 +2,40 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import ast
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-import libcst as cst
-
-from auditor.plugins import AstIndex, Invalid, RuleContext, Severity, Valid, find_all
+from auditor.plugins import (
+    AstIndex,
+    Fixed,
+    FixTarget,
+    Invalid,
+    Offer,
+    RuleContext,
+    Severity,
+    Valid,
+)
 from rules._docs import rule_url
-from rules.python._kwargs_edit import allow_list_check, insert_first, quoted
-from rules.python._kwargs_family import family_reason
-from rules.python._kwargs_flow import analyse
+from rules.python._kwargs_ast_calls import CallSites, is_receiver, local_helper, named_params
+from rules.python._kwargs_ast_family import family_reason
+from rules.python._kwargs_ast_flow import analyse
+from rules.python._kwargs_ast_rule import KwargsRule
+from rules.python._kwargs_ast_sinks import LazyNames, Sinks
+from rules.python._kwargs_ast_syntax import Function, bound_names, quoted
 from rules.python._kwargs_prefilter import may_ignore_kwargs
-from rules.python._kwargs_rule import KwargsRule
-from rules.python._kwargs_sinks import LazyNames, Sinks
-from rules.python._kwargs_syntax import bound_names, dotted
 
 # The check relies on these builtins; a module or function rebinding one gets no fix.
 BUILTINS_USED = frozenset({"set", "sorted", "TypeError"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Check:
+    """What the fix writes: the allow-list of `**param`, named after `qualname`."""
+
+    param: str
+    keys: tuple[str, ...]
+    qualname: str
 
 
 class IgnoredKwargs(KwargsRule):
@@ -76,38 +93,35 @@ class IgnoredKwargs(KwargsRule):
     def could_match(cls, tree: AstIndex, context: RuleContext) -> bool:
         return may_ignore_kwargs(tree)
 
-    def prepare(self, module: cst.Module) -> None:
+    def prepare(self, module: ast.Module) -> None:
         self._calls: CallSites | None = None  # a full walk: only for the rare candidates
+        self._module_names: frozenset[str] | None = None
 
     @property
     def calls(self) -> CallSites:
         if self._calls is None:
-            self._calls = CallSites.of(self.module)
+            self._calls = CallSites.of(self.tree)
         return self._calls
 
     def module_names(self) -> frozenset[str]:
         """Names bound at the module's top level."""
-        return frozenset(
-            name
-            for statement in self.module.body
-            for name in (
-                (statement.name.value,)
-                if isinstance(statement, cst.FunctionDef | cst.ClassDef)
-                else bound_names(statement)
+        if self._module_names is None:
+            self._module_names = frozenset(
+                name
+                for statement in self.tree.body
+                for name in (
+                    (statement.name,)
+                    if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+                    else bound_names(statement)
+                )
             )
-        )
+        return self._module_names
 
-    def check(
-        self,
-        function: cst.FunctionDef,
-        param: cst.Param,
-        qualname: str,
-        shadowed: LazyNames,
-    ) -> None:
-        use = analyse(function, param, Sinks(), shadowed)
+    def check(self, function: Function, param: ast.arg, qualname: str, shadowed: LazyNames) -> None:
+        use = analyse(function, param, Sinks(), shadowed, self.code)
         if use.other_use or use.rebound or not use.literal_keys:
             return
-        if _local_helper(function, self.scopes[:-1]):  # last: it walks the outer function
+        if local_helper(function, self.stack[:-1]):  # last: it walks the outer function
             return
         if self._meant_to_ignore(function, use.literal_keys):
             return
@@ -117,38 +131,61 @@ class IgnoredKwargs(KwargsRule):
             f"`**{use.name}` of `{qualname}()` is only read by literal keys ({shown}); "
             "unknown or misspelt keyword arguments are silently ignored"
         )
+        self._from_stars(param)
         if BUILTINS_USED & (self.module_names() | bound_names(function)):
             self.report(param, message)
             return
-        family = family_reason(self.module, function, self.enclosing_class(directly=True))
+        family = family_reason(self.tree, function, self.enclosing_class(directly=True))
         if family is not None:
             reason = f"{family}: it may be chosen at run time with keywords meant for another"
             self.report(param, f"{message} (no fix: {reason})")
             return
-        checks = allow_list_check(self.module, function, use.name, keys, qualname)
         self.report(
             param,
             message,
-            replacements=insert_first(function.body, checks),
-            fix_description=f"raise TypeError on keyword arguments other than {shown}",
+            fix=Offer(f"raise TypeError on keyword arguments other than {shown}", "unsafe"),
+            data=_Check(use.name, tuple(keys), qualname),
         )
 
-    def _meant_to_ignore(self, function: cst.FunctionDef, keys: Sequence[str]) -> bool:
+    def fix(self, target: FixTarget) -> Fixed | None:
+        from rules.python._kwargs_edit import check_first
+
+        data = target.data
+        assert isinstance(data, _Check)
+        return check_first(target, data.param, data.keys, data.qualname)
+
+    def _from_stars(self, param: ast.arg) -> None:
+        """The finding is `**name`, where the `ast` node is only `name`: the node starts
+        at the stars from now on (no other rule reports a `**` parameter)."""
+        if getattr(param, "_kwargs_stars", False):
+            return
+        star = self.star_span(param).start
+        between = self.text[star : self.span(param).start]
+        breaks = between.count("\n") + between.count("\r") - between.count("\r\n")
+        line = param.lineno - breaks
+        code = self.lines[line - 1]
+        column = len(code.rstrip(" \t\f\\")) - 2 if breaks else param.col_offset - len(between)
+        if breaks:
+            column = len(code[:column].encode("utf-8"))
+        param.lineno, param.col_offset = line, column
+        param._kwargs_stars = True  # type: ignore[attr-defined]
+
+    def _meant_to_ignore(self, function: Function, keys: Sequence[str]) -> bool:
         """Functions whose callers pass more keywords than they read, by design: an
         override of a hook the base class calls with every option (`Command.handle`), a
         signal receiver (signals may add arguments), a function this module calls with
         other keywords or a `**` mapping (`get_context_data(item=..., request=...)`)."""
-        name = function.name.value
+        name = function.name
         owner = self.enclosing_class(directly=True)
         if owner is not None and name != "__init__":
-            cls = owner.name.value
+            cls = owner.name
             if self.classes.may_override(cls, name) or self.classes.overridden(cls, name):
                 return True
         if is_receiver(function) or name in self.calls.connected:
             return True
         if name in self.calls.splatted:
             return True
-        named = {p.name.value for p in _named_params(function.params)}
+        named = {p.arg for p in named_params(function)}
         return bool(self.calls.keywords.get(name, set()) - named - set(keys))
 
     VALID = (
@@ -360,78 +397,3 @@ class IgnoredKwargs(KwargsRule):
         # A module that rebinds a builtin the check needs gets the finding, no fix.
         Invalid("sorted = None\n\ndef f(**kw):\n    return kw['a']\n", line=3),
     )
-
-
-def is_receiver(function: cst.FunctionDef) -> bool:
-    """A signal receiver: `@receiver(...)`, or the `sender` parameter of the protocol."""
-    for decorator in function.decorators:
-        expr = decorator.decorator
-        name = dotted(expr.func if isinstance(expr, cst.Call) else expr) or ""
-        if name.rpartition(".")[2] == "receiver":
-            return True
-    return any(p.name.value == "sender" for p in _named_params(function.params))
-
-
-def _named_params(params: cst.Parameters) -> list[cst.Param]:
-    return [*params.posonly_params, *params.params, *params.kwonly_params]
-
-
-@dataclass(frozen=True, slots=True)
-class CallSites:
-    """How the module calls functions, by their simple name."""
-
-    keywords: Mapping[str, set[str]]  # keyword names passed
-    splatted: frozenset[str]  # called with a `**` mapping
-    connected: frozenset[str]  # passed to `.connect(...)`: signal receivers
-
-    @classmethod
-    def of(cls, module: cst.Module) -> CallSites:
-        collector = _CallCollector()
-        module.visit(collector)
-        return cls(
-            collector.keywords, frozenset(collector.splatted), frozenset(collector.connected)
-        )
-
-
-class _CallCollector(cst.CSTVisitor):
-    def __init__(self) -> None:
-        super().__init__()
-        self.keywords: dict[str, set[str]] = {}
-        self.splatted: set[str] = set()
-        self.connected: set[str] = set()
-
-    def visit_Call(self, node: cst.Call) -> None:
-        name = _simple_name(node.func)
-        if name is None:
-            return
-        for arg in node.args:
-            if arg.keyword is not None:
-                self.keywords.setdefault(name, set()).add(arg.keyword.value)
-            elif arg.star == "**":
-                self.splatted.add(name)
-        if name == "connect" and node.args and node.args[0].keyword is None:
-            receiver = _simple_name(node.args[0].value)
-            if receiver is not None:
-                self.connected.add(receiver)
-
-
-def _simple_name(expr: cst.BaseExpression) -> str | None:
-    if isinstance(expr, cst.Name):
-        return expr.value
-    if isinstance(expr, cst.Attribute):
-        return expr.attr.value
-    return None
-
-
-def _local_helper(function: cst.FunctionDef, outer: Sequence[cst.CSTNode]) -> bool:
-    """A function nested in another one and only ever called there: every caller is in
-    plain sight, none is outside. One that is returned, stored or passed on escapes."""
-    enclosing = next((s for s in reversed(outer) if isinstance(s, cst.FunctionDef)), None)
-    if enclosing is None:
-        return False
-    name = function.name.value
-    uses = find_all(enclosing, cst.Name, lambda n: n.value == name)
-    calls = find_all(
-        enclosing, cst.Call, lambda c: isinstance(c.func, cst.Name) and c.func.value == name
-    )
-    return len(uses) == len(calls) + 1  # the `def` itself, and calls only
