@@ -6,7 +6,8 @@ and every JavaScript suffix (`.js`, `.jsx`, `.mjs`, `.cjs`) the JavaScript gramm
 parses JSX; a component's script blocks are read in their `lang` (auditor.scan.components,
 auditor.scan.js_backend). A tree with an ERROR or MISSING node is a parse error: the rules do not run on
 it, since tree-sitter's recovery would hand them a guessed tree (but a bare `&` in JSX text,
-which the grammars refuse, is repaired: auditor.scan.jsx_ampersand).
+which the grammars refuse, is repaired: auditor.scan.jsx_ampersand, and so is the valid
+TypeScript they refuse: auditor.scan.ts_repair).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from auditor.model import (
     rule_crash,
     warning_finding,
 )
-from auditor.scan import components, js_second_opinion, jsx_ampersand
+from auditor.scan import components, js_second_opinion, jsx_ampersand, ts_repair
 from auditor.scan.loading import ActiveRule
 from auditor.scan.rule_base import ParsedFile, RuleContext, TreeSitterReport, TreeSitterRule
 from auditor.scan.source import LineIndex
@@ -79,8 +80,13 @@ def parse(text: str, grammar: str) -> tuple[bytes, ts.Tree]:
     parser = _parser(grammar)
     tree = parser.parse(data)
     if tree.root_node.has_error:
-        # Valid JSX the grammar refuses: a bare `&` in its text (auditor.scan.jsx_ampersand).
-        tree = jsx_ampersand.repaired(parser, data, tree) or tree
+        # Valid code the grammar refuses: a bare `&` in JSX text (auditor.scan.jsx_ampersand),
+        # type syntax it cannot place, invalid escapes in a tagged template (auditor.scan.ts_repair).
+        tree = (
+            jsx_ampersand.repaired(parser, data, tree)
+            or ts_repair.repaired(parser, data, tree, grammar != "javascript")
+            or tree
+        )
     return data, tree
 
 
