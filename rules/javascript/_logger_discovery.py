@@ -14,6 +14,7 @@ the import needs one (an ES module `.js`/`.mjs` file, `moduleResolution` `node16
 
 from __future__ import annotations
 
+import os
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,14 +75,28 @@ def package_root(root: Path, rel: str) -> str:
 def find_logger(root: Path, rel: str) -> FoundLogger | None:
     base = package_root(root, rel)
     for folder in SEARCH_DIRS:
+        # One listing of the folder, not a stat of each of its 42 candidate names: the
+        # language server asks this on every keystroke.
+        present = _entries(root / base / folder)
+        if not present:
+            continue
         for name in SEARCH_NAMES:
             for ext in SOURCES:
                 for candidate in (f"{name}{ext}", f"{name}/index{ext}"):
+                    if candidate.split("/", 1)[0] not in present:
+                        continue
                     path = posixpath.join(base, folder, candidate)
                     api = read_api(root, path)
                     if api is not None and path != rel:
                         return FoundLogger(path, api)
     return None
+
+
+def _entries(folder: Path) -> frozenset[str]:
+    try:
+        return frozenset(os.listdir(folder))
+    except OSError:
+        return frozenset()
 
 
 def read_api(root: Path, path: str) -> LoggerApi | None:

@@ -171,6 +171,7 @@ class JsConsoleLogging(TreeSitterRule):
         self._scopes: Scopes | None = None
         self._import: Edit | None = None
         self._plan: Plan | str | None = None
+        self._file_quote: str | None = None
 
     def _statement(self, option: str) -> LoggerStatement | None:
         statement = self.options[option]
@@ -182,6 +183,7 @@ class JsConsoleLogging(TreeSitterRule):
         self._scopes = Scopes(file)
         self._import = None
         self._plan = None
+        self._file_quote = None
 
     def visit_program(self, node: Node) -> None:
         """Each `console.x` / `console[x]` in document order, found by text search: a
@@ -363,13 +365,23 @@ class JsConsoleLogging(TreeSitterRule):
             edits.append(self._import)
         return edits
 
+    def _quote(self, call: Node) -> str:
+        """The quote of the call's first string literal, else of the file's first (found
+        once: a walk of the file for each call made a file of many calls quadratic)."""
+        found = _first_quote(self.file, call)
+        if found is not None:
+            return found
+        if self._file_quote is None:
+            self._file_quote = _first_quote(self.file, self.file.root) or '"'
+        return self._file_quote
+
     def _arguments(self, use: ConsoleUse, plan: Plan, level: str) -> list[Edit] | str:
         """The edits of a call's arguments: personal data redacted, in the logger's shape."""
         assert use.call is not None and use.name is not None
         arguments = use.call.child_by_field_name("arguments")
         if arguments is None or arguments.type != "arguments":
             return "no fix: a tagged template, log by hand"
-        redactor = JsRedactor(JsClassifier(self.file, VOCABULARY), _quote(self.file, use.call))
+        redactor = JsRedactor(JsClassifier(self.file, VOCABULARY), self._quote(use.call))
         for arg in arguments_of(use.call):
             redactor.argument(arg)
         if redactor.problem is not None:
@@ -394,7 +406,7 @@ class JsConsoleLogging(TreeSitterRule):
             params,
             structured,
             text_of,
-            _quote(self.file, use.call),
+            self._quote(use.call),
         )
         if text is None and why is not None:
             return f"no fix: {why}"
@@ -418,16 +430,15 @@ def _signature(api: LoggerApi | None, level: str) -> str:
     return f"`{api.signature(level)}`" if api is not None else "other arguments"
 
 
-def _quote(file: ParsedFile, call: Node) -> str:
-    """The quote of the call's first string literal, else of the file's first, else '"'."""
-    for root in (call, file.root):
-        pending = [root]
-        while pending:
-            node = pending.pop()
-            if node.type == "string":
-                return file.code(node)[0]
-            pending.extend(reversed(node.named_children))
-    return '"'
+def _first_quote(file: ParsedFile, root: Node) -> str | None:
+    """The quote of the first string literal under `root`, if any."""
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        if node.type == "string":
+            return file.code(node)[0]
+        pending.extend(reversed(node.named_children))
+    return None
 
 
 def _first_argument(call: Node) -> Node | None:
