@@ -96,7 +96,7 @@ logger.debug(title);
 <h1>{title}</h1>
 <script type="application/ld+json">{"name": "console.log(1)"}</script>
 <script>
-import { logger } from '@/lib/logger';
+  import { logger } from '@/lib/logger';
 
   document.title = "x";
   logger.warn("client");
@@ -146,6 +146,32 @@ def test_fixes_edit_the_script_blocks_only(project: Project, audit: Audit) -> No
         f"<script>{LOGGER}\n\nlogger.debug(1)</script>\n<p>hi</p>\n"
     )
     assert (root / "src/env.ts").exists()
+    assert audit("scan", "--no-cache", "--fix", "--unsafe-fixes").out.startswith("No findings")
+
+
+def test_an_added_import_takes_the_indentation_of_the_blocks_code(
+    project: Project, audit: Audit
+) -> None:
+    # As Svelte apps write their scripts (cashier-sveltekit): every line one tab in.
+    tabbed = (
+        '<script lang="ts">\n\timport { onMount } from "svelte";\n\n'
+        "\tonMount(() => {\n\t\tconsole.warn(1);\n\t});\n</script>\n<p>hi</p>\n"
+    )
+    # A line of code at column 0 (a template literal's): the block is not indented.
+    flush = (
+        "<script>\n  const q = `a\nb`;\n  console.warn(q);\n</script>\n<template><p/></template>\n"
+    )
+    root = project({**PROJECT, "Tabbed.svelte": tabbed, "Flush.vue": flush})
+    assert audit("scan", "--no-cache", "--fix", "--unsafe-fixes").code == 0
+    assert (root / "Tabbed.svelte").read_text() == (
+        '<script lang="ts">\n\timport { onMount } from "svelte";\n'
+        f"\t{LOGGER}\n\n\tonMount(() => {{\n\t\tlogger.warn(1);\n\t}});\n"
+        "</script>\n<p>hi</p>\n"
+    )
+    assert (root / "Flush.vue").read_text() == (
+        f"<script>\n{LOGGER}\n\n  const q = `a\nb`;\n  logger.warn(q);\n</script>\n"
+        "<template><p/></template>\n"
+    )
     assert audit("scan", "--no-cache", "--fix", "--unsafe-fixes").out.startswith("No findings")
 
 

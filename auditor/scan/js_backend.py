@@ -11,6 +11,7 @@ blocks makes the fix refused, and the fixer checks the markup is unchanged besid
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -22,6 +23,9 @@ from auditor.scan.generated import skipped_finding
 from auditor.scan.loading import ActiveRule
 from auditor.scan.source import Decoded, decode_utf8
 from auditor.scan.suppressions import Comment
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LINE_WITH_CODE = re.compile(r"^(?=[^\r\n]*\S)", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +120,7 @@ def _kept(fix: Fix | None, path: str, program: Program, blanked: str) -> Fix | N
         moved = _into_block(edit, program, blanked)
         if moved is None:
             return None
-        edits.append(moved)
+        edits.append(_indented(moved, program, blanked))
     return fix if edits == list(fix.edits) else replace(fix, edits=tuple(edits))
 
 
@@ -137,6 +141,48 @@ def _into_block(edit: Edit, program: Program, blanked: str) -> Edit | None:
             text = newline + edit.text.removesuffix(newline)
             return replace(edit, start=block.end, end=block.end, text=text)
     return None
+
+
+def _indented(edit: Edit, program: Program, blanked: str) -> Edit:
+    """An insertion of whole lines at a line start, in a block whose every line of code
+    is indented (Svelte's `<script>` by a tab, some Vue styles by two spaces), with the
+    block's indentation: the rules place a module-level statement (an import) at column
+    0, as in a plain file, which would leave it out of line with its neighbours. Text
+    that already starts with the indentation (a statement placed in a body, copying its
+    neighbour's) is left alone, and so is text with a template literal, whose lines are
+    the string's."""
+    start = edit.start
+    if start != edit.end or not edit.text.endswith("\n") or "`" in edit.text:
+        return edit
+    if start > 0 and blanked[start - 1] not in "\r\n":
+        return edit
+    block = next((b for b in program.blocks if b.start <= start <= b.end), None)
+    if block is None:
+        return edit
+    indent = _common_indent(blanked[block.start : block.end])
+    if not indent or edit.text.lstrip("\r\n").startswith(indent):
+        return edit
+    return replace(edit, text=_LINE_WITH_CODE.sub(indent, edit.text))
+
+
+def _common_indent(code: str) -> str:
+    """The white space that starts every non-blank line of `code` ("" when one does not,
+    or when code follows the opening tag on its line)."""
+    common: str | None = None
+    for line in _LINE_BREAK.split(code):
+        if not line.strip():
+            continue
+        indent = line[: len(line) - len(line.lstrip())]
+        if common is None:
+            common = indent
+            continue
+        size = 0
+        while size < min(len(common), len(indent)) and common[size] == indent[size]:
+            size += 1
+        common = common[:size]
+        if not common:
+            return ""
+    return common or ""
 
 
 def _component_comments(path: str, text: str) -> Iterator[Comment]:
