@@ -192,7 +192,7 @@ class _Job:
             result = replace(result, findings=cached.findings, suppressed=cached.suppressed)
         else:
             result = self.engine.scan_decoded(result)
-        if self._wants_edits(result.findings):
+        if self._wants_edits(result.findings) and result.decoded is not None:
             text = result.decoded.text
             found = self.engine.with_fixes(source.rel, source.language, text, result.findings)
             result = replace(result, findings=tuple(found))
