@@ -193,8 +193,8 @@ class _Job:
         else:
             result = self.engine.scan_decoded(result)
         if self._wants_edits(result.findings) and result.decoded is not None:
-            text = result.decoded.text
-            found = self.engine.with_fixes(source.rel, source.language, text, result.findings)
+            decoded = result.decoded.text
+            found = self.engine.with_fixes(source.rel, source.language, decoded, result.findings)
             result = replace(result, findings=tuple(found))
         entry = _entry_for(blob, stat, result) if stat else None
         fixed: tuple[Finding, ...] = ()
