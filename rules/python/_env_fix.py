@@ -27,6 +27,7 @@ from auditor.plugins import (
 )
 from rules._env_message import PYTHON_SETTINGS_MODULE
 from rules.python._env_apps import App, app_of, default_module, module_name, stranded_script
+from rules.python._env_ast_uses import FIX_DESCRIPTION
 from rules.python._env_existing import Existing, existing_settings
 from rules.python._env_fields import (
     Field,
@@ -48,7 +49,7 @@ from rules.python._env_module import (
 from rules.python._env_rewrite import Import, extended_class, rewritten, text_edits
 from rules.python._env_uses import Use, Want, collect_uses
 
-DESCRIPTION = "declare the variables in a validated settings module and read them from it"
+DESCRIPTION = FIX_DESCRIPTION
 
 
 @dataclass

@@ -1,86 +1,84 @@
 """The Python reads `audit env` lists: raw ones (`os.environ`) and validated ones
 (pydantic-settings fields, environs, django-environ, python-decouple), from the same
-detection the unvalidated-env rule reports from."""
+detection on `ast` the unvalidated-env rule reports from."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from typing import ClassVar
+import ast
+import warnings
+from collections.abc import Set
 
-import libcst as cst
-from libcst.metadata import PositionProvider, ProviderT
-
-from auditor.plugins import EnvRead, Location, SourceError
-from rules.python._env_reads import TRIGGERS, EnvAccess
-from rules.python._env_uses import UseCollector
-from rules.python._env_validated import (
+from auditor.plugins import EnvRead, Location, Scopes, SourceError
+from rules.python._env_ast_names import Names
+from rules.python._env_ast_reads import TRIGGERS, EnvAccess, RawReads
+from rules.python._env_ast_source import Source
+from rules.python._env_ast_uses import inferred_type
+from rules.python._env_ast_validated import (
     VALIDATED_TRIGGERS,
     ValidatedAccess,
-    ValidatedReadVisitor,
+    ValidatedReads,
 )
 
+_RAW = frozenset({"Subscript", "For", "AsyncFor", "comprehension", "Dict", "Call"})
+_VALIDATED = frozenset(
+    {"FunctionDef", "AsyncFunctionDef", "ClassDef", "With", "AsyncWith", "Assign", "ImportFrom"}
+)
+_LEAVES = frozenset({"FunctionDef", "AsyncFunctionDef", "ClassDef", "With", "AsyncWith"})
 
-class _RawCollector(UseCollector):
-    """Raw reads, each with the type the fix infers for it (`UseCollector`: one owner)."""
 
-    def __init__(self, path: str, in_settings: bool) -> None:
-        super().__init__()
+class _Collector(RawReads, ValidatedReads):
+    """Raw reads (each with the type the fix infers for it) and validated ones."""
+
+    def __init__(self, path: str, in_settings: bool, names: Names, raw: bool, validated: bool):
         self.path = path
         self.in_settings = in_settings
+        self.names = names
+        self.raw = raw
+        self.validated = validated
         self.reads: list[EnvRead] = []
+        self.checked: list[EnvRead] = []
+        self.start_validated()
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if self.raw:
+            self.raw_call(node)
+        if self.validated:
+            self.validated_call(node)
+
+    def visit_Dict(self, node: ast.Dict) -> None:
+        self.raw_dict(node)
 
     def on_env_read(self, access: EnvAccess) -> None:
-        movable = len(self.uses)
-        super().on_env_read(access)
-        use = self.uses[-1] if len(self.uses) > movable else None
-        start = self.get_metadata(PositionProvider, access.node).start
+        line, column = self.names.source.start(access.node)
         self.reads.append(
             EnvRead(
                 name=access.name,
                 path=self.path,
-                location=Location(start.line, start.column + 1),
+                location=Location(line, column + 1),
                 kind=access.kind,
                 default=access.default,
                 in_settings=self.in_settings,
                 via=access.via,
-                inferred_type=None if use is None else use.want.annotation(),
+                inferred_type=inferred_type(self.names, access),
             )
         )
 
-
-class _ValidatedCollector(ValidatedReadVisitor):
-    METADATA_DEPENDENCIES: ClassVar[Collection[ProviderT]] = (
-        *ValidatedReadVisitor.METADATA_DEPENDENCIES,
-        PositionProvider,
-    )
-
-    def __init__(self, path: str, in_settings: bool) -> None:
-        super().__init__()
-        self.path = path
-        self.in_settings = in_settings
-        self.reads: list[EnvRead] = []
-
     def on_validated_read(self, access: ValidatedAccess) -> None:
-        self.reads.append(validated_read(self, self.path, self.in_settings, access))
-
-
-def validated_read(
-    visitor: cst.MetadataDependent, path: str, in_settings: bool, access: ValidatedAccess
-) -> EnvRead:
-    """The inventory's view of a validated read (`visitor` gives its position)."""
-    start = visitor.get_metadata(PositionProvider, access.node).start
-    return EnvRead(
-        name=access.name,
-        path=path,
-        location=Location(start.line, start.column + 1),
-        kind=access.kind,
-        default=access.default,
-        in_settings=in_settings,
-        via=access.via,
-        validated=True,
-        type=access.type,
-        settings_module=path,
-    )
+        line, column = self.names.source.start(access.node)
+        self.checked.append(
+            EnvRead(
+                name=access.name,
+                path=self.path,
+                location=Location(line, column + 1),
+                kind=access.kind,
+                default=access.default,
+                in_settings=self.in_settings,
+                via=access.via,
+                validated=True,
+                type=access.type,
+                settings_module=self.path,
+            )
+        )
 
 
 def python_env_reads(path: str, text: str, in_settings: bool) -> tuple[EnvRead, ...]:
@@ -96,16 +94,36 @@ def python_env_reads(path: str, text: str, in_settings: bool) -> tuple[EnvRead, 
     if error is not None:
         location, message = error
         raise SourceError(f"cannot parse: {message}", location)
-    try:
-        module = cst.parse_module(text)
-    except Exception as exc:  # LibCST rejects what CPython accepts (new syntax)
-        first = str(exc).strip().splitlines()
-        raise SourceError(f"LibCST cannot parse: {first[0] if first else exc}") from None
-    raws = _RawCollector(path, in_settings)
-    checked = _ValidatedCollector(path, in_settings)
-    visitors: list[cst.BatchableCSTVisitor] = [raws] if raw else []
-    if validated:
-        visitors.append(checked)
-    cst.MetadataWrapper(module, unsafe_skip_copy=True).visit_batched(visitors)
-    reads = [*raws.reads, *checked.reads]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # invalid escape sequences are not our finding
+        tree = ast.parse(text)
+    built: list[Scopes] = []
+
+    def scopes() -> Scopes:
+        if not built:
+            built.append(Scopes(tree))
+        return built[0]
+
+    names = Names(Source(text), scopes)
+    collector = _Collector(path, in_settings, names, raw, validated)
+    visits = (_RAW if raw else frozenset()) | (_VALIDATED | {"Call"} if validated else frozenset())
+    _walk(tree, collector, visits, _LEAVES if validated else frozenset())
+    reads = [*collector.reads, *collector.checked]
     return tuple(sorted(reads, key=lambda read: read.place))
+
+
+def _walk(node: ast.AST, collector: _Collector, visits: Set[str], leaves: Set[str]) -> None:
+    """Depth-first, fields in order, as the engine walks the rules."""
+    name = type(node).__name__
+    if name in visits:
+        getattr(collector, f"visit_{name}")(node)
+    for field in node._fields:
+        value = getattr(node, field, None)
+        if isinstance(value, list):
+            for item in value:
+                if isinstance(item, ast.AST):
+                    _walk(item, collector, visits, leaves)
+        elif isinstance(value, ast.AST):
+            _walk(value, collector, visits, leaves)
+    if name in leaves:
+        getattr(collector, f"leave_{name}")(node)

@@ -1,5 +1,6 @@
-"""Reads of environment variables in Python code, found in one place for both the
-`unvalidated-env` rule and the `audit env` inventory.
+"""Reads of environment variables in Python code, found with LibCST for the
+unvalidated-env fix, which rewrites them (`_env_uses`); the rule and `audit env` find the
+same reads on `ast` (`_env_ast_reads`).
 
 What counts as a read (each yields an `EnvAccess`):
 
@@ -23,79 +24,15 @@ one of these (a parameter called `environ`, a local dict) is not the environment
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import libcst as cst
 from libcst.metadata import ParentNodeProvider
 
-from auditor.plugins import AstIndex, ReadKind
+from auditor.plugins import ReadKind
 from rules.python._code import code_of
 from rules.python._env_resolve import NameResolver
-
-# A file containing none of these cannot read the environment through `os`.
-TRIGGERS: tuple[str, ...] = ("environ", "getenv")
-# The names through which any read of the environment goes (in `os`).
-ENV_NAMES = frozenset({"environ", "environb", "getenv", "getenvb"})
-
-
-def may_read_env(tree: AstIndex) -> bool:
-    """Whether the module may read the environment: it imports `environ` or `getenv` (or
-    *) from `os`, or uses `os.environ` / `os.getenv` through a name `import os` binds,
-    other than to write it (`os.environ["X"] = ...`, `del`, `.update(...)`, `.clear()`),
-    test membership or copy it whole. Reads are resolved to `os.*` qualified names, so a
-    module without any of these has none (a WSGI `environ` parameter alone does not make
-    a framework module worth the scope analysis)."""
-    if any(
-        node.module == "os" and not node.level and (a.name in ENV_NAMES or a.name == "*")
-        for node in tree.nodes(ast.ImportFrom)
-        for a in node.names
-    ):
-        return True
-    bound = {
-        alias.asname or "os"
-        for node in tree.nodes(ast.Import)
-        for alias in node.names
-        if alias.name == "os" or (alias.name.startswith("os.") and not alias.asname)
-    }
-    if not bound:
-        return False
-    references = [
-        n
-        for n in tree.nodes(ast.Attribute)
-        if n.attr in ENV_NAMES and isinstance(n.value, ast.Name) and n.value.id in bound
-    ]
-    if not references:
-        return False
-    not_reads = _not_reads(tree)
-    return any(id(n) not in not_reads for n in references)
-
-
-def _not_reads(tree: AstIndex) -> set[int]:
-    """The expressions a module uses as a whole mapping without reading a variable."""
-    updated = {id(n.target) for n in tree.nodes(ast.AugAssign)}  # `+=` reads first
-    found = {
-        id(n.value)
-        for n in tree.nodes(ast.Subscript)
-        if isinstance(n.ctx, ast.Store | ast.Del) and id(n) not in updated
-    }
-    for call in tree.nodes(ast.Call):
-        func = call.func
-        if isinstance(func, ast.Attribute) and func.attr in _WRITES:
-            found.add(id(func.value))
-        elif isinstance(func, ast.Name) and func.id == "dict" and len(call.args) == 1:
-            found.add(id(call.args[0]))
-    for compare in tree.nodes(ast.Compare):
-        if all(isinstance(op, ast.In | ast.NotIn) for op in compare.ops):
-            found.update(id(c) for c in compare.comparators)
-    for mapping in tree.nodes(ast.Dict):
-        found.update(id(v) for k, v in zip(mapping.keys, mapping.values, strict=True) if k is None)
-    return found
-
-
-_WRITES = frozenset({"update", "clear", "copy", "__setitem__", "__delitem__"})
-
 
 _MAPPINGS = frozenset({"os.environ", "os.environb"})
 _GETTERS = frozenset({"os.getenv", "os.getenvb"})

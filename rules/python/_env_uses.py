@@ -15,39 +15,27 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import ClassVar
 
 import libcst as cst
 from libcst.metadata import ParentNodeProvider, PositionProvider, ProviderT
 
-from auditor.plugins import ReadKind
+from rules.python._env_ast_uses import (
+    CONVERSIONS,
+    MOVABLE,
+    Kind,
+    Want,
+    annotated,
+    python_string,
+)
 from rules.python._env_reads import EnvAccess, EnvReadVisitor, literal_string
 
-Kind = Literal["str", "int", "float"]
-_MOVABLE = frozenset({"os.environ[...]", "os.environ.get()", "os.getenv()"})
-_CONVERSIONS: dict[str, Kind] = {"builtins.int": "int", "builtins.float": "float"}
+__all__ = ["Kind", "Use", "UseCollector", "Want", "annotated", "collect_uses", "python_string"]
+
+_MOVABLE = MOVABLE
+_CONVERSIONS = CONVERSIONS
 # Where an expression of any precedence stands without parentheses, as the node's `value`.
 _ALONE = (cst.Arg, cst.Assign, cst.AnnAssign, cst.Return, cst.NamedExpr, cst.DictElement)
-
-
-@dataclass(frozen=True, slots=True)
-class Want:
-    """What one read needs of its variable."""
-
-    kind: ReadKind  # "required", "optional" or "default"
-    type: Kind
-    default: str | None  # kind "default": the default as Python code of `type`
-
-    def annotation(self, unions: bool = True) -> str:
-        """The type a field declared for this read has: `int`, `str | None`."""
-        return annotated(self.type, self.kind, unions)
-
-
-def annotated(base: str, kind: ReadKind, unions: bool) -> str:
-    """`base`, or `base | None` (`Optional[base]` without `unions`) for an optional read."""
-    if kind != "optional":
-        return base
-    return f"{base} | None" if unions else f"Optional[{base}]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,13 +123,6 @@ def _want(access: EnvAccess, converted: Kind | None) -> Want | None:
     except ValueError:
         return None
     return Want("default", converted, repr(number))
-
-
-def python_string(value: str) -> str:
-    """`value` as a double-quoted Python literal (ruff format's quotes)."""
-    body = value.replace("\\", "\\\\").replace('"', '\\"')
-    body = body.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
-    return f'"{body}"'
 
 
 def collect_uses(wrapper: cst.MetadataWrapper) -> list[Use]:

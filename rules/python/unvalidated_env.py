@@ -3,20 +3,19 @@ object (Python)."""
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
-import libcst as cst
-
 from auditor.plugins import (
     AstIndex,
+    AstRule,
     EnvRead,
     Finding,
     Fix,
     OptionValue,
     ProjectFiles,
-    Rule,
     RuleContext,
     Severity,
     globs,
@@ -34,10 +33,12 @@ from rules._env_message import (
 )
 from rules.python import _env_examples as examples
 from rules.python import _env_keep_examples as keep_examples
-from rules.python._env_fix import DESCRIPTION, project_fix
+from rules.python._env_ast_names import Names
+from rules.python._env_ast_reads import TRIGGERS, EnvAccess, RawReads, may_read_env
+from rules.python._env_ast_source import Source
+from rules.python._env_ast_uses import FIX_DESCRIPTION
+from rules.python._env_ast_validated import Order, ValidatedAccess, ValidatedReads
 from rules.python._env_inventory import python_env_reads
-from rules.python._env_reads import TRIGGERS, EnvAccess, EnvReadVisitor, may_read_env
-from rules.python._env_validated import ValidatedAccess, ValidatedReadVisitor
 
 SETTINGS_MODULES = "settings-modules"
 DEFAULT_SETTINGS_MODULES = ("**/settings.py", "**/config.py", "**/conf.py", "**/settings/**")
@@ -57,7 +58,7 @@ def settings_modules(options: Mapping[str, OptionValue]) -> tuple[str, ...]:
     return value
 
 
-class UnvalidatedEnv(ValidatedReadVisitor, EnvReadVisitor, Rule):
+class UnvalidatedEnv(RawReads, ValidatedReads, AstRule):
     """Finds environment variables read raw, not through a validated settings object:
     `os.environ[...]`, `os.environ.get(...)`, `os.getenv(...)`,
     `os.environ.setdefault(...)`, a used `os.environ.pop(...)`, and iteration over the
@@ -137,7 +138,6 @@ class UnvalidatedEnv(ValidatedReadVisitor, EnvReadVisitor, Rule):
     """
 
     id = "unvalidated-env"
-    statement_local = True
     url = rule_url(id)
     severity = Severity.HIGH
     message = "environment variable read raw, not through a validated settings object"
@@ -150,7 +150,7 @@ class UnvalidatedEnv(ValidatedReadVisitor, EnvReadVisitor, Rule):
         }
     )
     fix_applicability = "unsafe"
-    fix_description = DESCRIPTION
+    fix_description = FIX_DESCRIPTION
 
     @classmethod
     def project_fix(
@@ -159,6 +159,9 @@ class UnvalidatedEnv(ValidatedReadVisitor, EnvReadVisitor, Rule):
         files: ProjectFiles,
         options: Mapping[str, OptionValue],
     ) -> Fix | None:
+        # LibCST rewrites the files, and is imported only when a fix is written.
+        from rules.python._env_fix import project_fix
+
         return project_fix(findings, files, options)
 
     @classmethod
@@ -170,32 +173,48 @@ class UnvalidatedEnv(ValidatedReadVisitor, EnvReadVisitor, Rule):
         self._in_settings = in_settings_module(context.path, settings_modules(self.options))
         self._allow = allow_names(self.options)
         self._raw: list[EnvAccess] = []
-        self._validators: list[str] = []
-        self._holders: dict[str, str] = {}
+        # What the module validates, with where LibCST's walk met each (`Order`): the
+        # first validated read of a variable names its holder.
+        self._validators: list[tuple[Order, str]] = []
+        self._holders: list[tuple[Order, str, str]] = []
 
-    def visit_Call(self, node: cst.Call) -> None:
-        EnvReadVisitor.visit_Call(self, node)
-        ValidatedReadVisitor.visit_Call(self, node)
+    def visit_Module(self, node: ast.Module) -> None:
+        self.names = Names(Source(self.text), lambda: self.scopes)
+        self.start_validated()
+
+    def visit_Call(self, node: ast.Call) -> None:
+        self.raw_call(node)
+        self.validated_call(node)
+
+    def visit_Dict(self, node: ast.Dict) -> None:
+        self.raw_dict(node)
 
     def on_env_read(self, access: EnvAccess) -> None:
         if access.kind != "copy" and not allowed(access.name, self._allow):
             self._raw.append(access)
 
-    # Only what the module's outline keeps decides a message: the rule is statement-local.
+    # Only what the module's outline keeps (not function bodies) decides a message, as when
+    # the rule was statement-local on LibCST; on `ast` it sees the whole module each time.
 
     def on_validated_read(self, access: ValidatedAccess) -> None:
         if access.visible and access.name is not None:
-            self._holders.setdefault(access.name, holder(access.via, None))
+            self._holders.append((access.order, access.name, holder(access.via, None)))
 
-    def on_validator(self, name: str, visible: bool) -> None:
-        if visible and name not in self._validators:
-            self._validators.append(name)
+    def on_validator(self, name: str, visible: bool, order: Order) -> None:
+        if visible:
+            self._validators.append((order, name))
 
-    def leave_Module(self, original_node: cst.Module) -> None:
-        in_settings = self._in_settings or bool(self._validators or self._holders)
-        validators = tuple(self._validators)
-        for access in self._raw:
-            held = self._holders.get(access.name) if access.name is not None else None
+    def leave_Module(self, node: ast.Module) -> None:
+        holders: dict[str, str] = {}
+        for _, name, via in sorted(self._holders, key=lambda found: found[0]):
+            holders.setdefault(name, via)
+        validators = tuple(
+            dict.fromkeys(name for _, name in sorted(self._validators, key=lambda v: v[0]))
+        )
+        in_settings = self._in_settings or bool(validators or holders)
+        # In source order, as LibCST's walk found them (ast's visits a dict's keys first).
+        for access in sorted(self._raw, key=lambda a: (a.node.lineno, a.node.col_offset)):
+            held = holders.get(access.name) if access.name is not None else None
             where = Where(in_settings, validators, held, ADVICE) if in_settings else None
             self.report(access.node, describe(access, where))
 
