@@ -4,7 +4,127 @@ from __future__ import annotations
 
 from auditor.plugins import Invalid, Valid
 from rules.python._logger_examples import BINDING_EXAMPLES, PROJECT_EXAMPLES
-from rules.python._print_call import CALL_EXAMPLES
+
+# How a print call becomes a logger call, as console-logging's examples (the harness runs
+# them with the rule's).
+CALL_EXAMPLES = (
+    # Separators: a literal one is folded in, a computed one is not.
+    Invalid(
+        "import os\n\nprint('a', os.sep, 'b', sep='')\nprint(x, y, sep=', ')\n",
+        fixed=(
+            "import logging as _logging\nimport os\n\n_logger = _logging.getLogger(__name__)\n\n_logger.info('a%sb', os.sep)\n_logger.info('%s, %s', x, y)\n"
+        ),
+        count=2,
+    ),
+    Invalid("print(a, b, sep=separator)\n"),
+    # `%` is escaped only when logging will %-format the message.
+    Invalid(
+        "print('100%')\nprint('100%', 'done')\nprint('%d%%', n, sep='%')\n",
+        fixed=(
+            "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
+            "_logger.info('100%')\n_logger.info('100% done')\n"
+            "_logger.info('%%d%%%%%%%s', n)\n"
+        ),
+        count=3,
+    ),
+    # A single str literal stays as it is; an f-string message becomes a %-format and its
+    # values arguments, as logging wants them (ruff's G004); an f-string among other
+    # arguments is an argument; bytes are not text.
+    Invalid(
+        'print(f"total {total}")\nprint("a", f"{b}")\nprint(b"raw")\n',
+        fixed=(
+            "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
+            '_logger.info("total %s", total)\n_logger.info("a %s", f"{b}")\n'
+            '_logger.info("%s", b"raw")\n'
+        ),
+        count=3,
+    ),
+    # An f-string that interpolates nothing is the plain literal it means: `{{` unescaped,
+    # `%` single (no arguments, so logging does not %-format it).
+    Invalid(
+        'print(f"[worker] 100% {{ok}}", flush=True)\n',
+        fixed=(
+            "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
+            '_logger.info("[worker] 100% {ok}")\n'
+        ),
+    ),
+    # `!r` is `%r`, `:.2f` is `%.2f`; a literal `%` doubled, `{{` unescaped; a spec that %
+    # cannot say leaves the f-string whole, as the one argument.
+    Invalid(
+        "print(f'{user_id!r}: 100% {{done}} in {t:.2f}s')\nprint(f'{n:>4} of {total:,}')\n",
+        fixed=(
+            "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
+            "_logger.info('%r: 100%% {done} in %.2fs', user_id, t)\n"
+            "_logger.info(\"%s\", f'{n:>4} of {total:,}')\n"
+        ),
+        count=2,
+    ),
+    Invalid(
+        "print(rf'{path!r} 5% \\d')\n",
+        fixed=(
+            "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
+            "_logger.info(r'%r 5%% \\d', path)\n"
+        ),
+    ),
+    # No fix: nothing to log, unknown arguments, effects the fix would drop.
+    Invalid("def f():\n    print()\n", line=2, column=5),
+    Invalid("def f(*args, **kwargs):\n    print(*args, **kwargs)\n"),
+    Invalid("print('a', end=next(endings))\n"),
+    Invalid("x = f'{print(1)}'\n", column=8),
+    # A multi-line call keeps its layout and the comments of kept arguments.
+    Invalid(
+        """
+            def report(total, count):
+                print(  # summary
+                    "total:",
+                    total,  # in cents
+                    count,
+                )
+            """,
+        fixed="""
+        import logging as _logging
+
+        _logger = _logging.getLogger(__name__)
+
+
+        def report(total, count):
+            _logger.info(  # summary
+                "total: %s %s",
+                total,  # in cents
+                count,
+            )
+        """,
+    ),
+    # CRLF files get CRLF lines.
+    Invalid(
+        "import os\r\n\r\n\r\ndef f():\r\n    print('x')\r\n",
+        fixed=(
+            "import logging as _logging\r\nimport os\r\n\r\n_logger = _logging.getLogger(__name__)\r\n\r\n\r\ndef f():\r\n    _logger.info('x')\r\n"
+        ),
+    ),
+    # Kept arguments keep their comments; a generator is parenthesised once it is not
+    # the sole argument; escapes stay escapes (the file may be latin-1 or ASCII).
+    Invalid(
+        "print(\n    total,  # in cents\n    end='',\n)\n",
+        fixed="import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
+        '_logger.info(\n    "%s",\n    total,  # in cents\n)\n',
+    ),
+    Invalid(
+        "print(x for x in rows)\n",
+        fixed="import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
+        '_logger.info("%s", (x for x in rows))\n',
+    ),
+    Invalid(
+        'print(\'\\N{BULLET} caf\\xe9 50%\', n, """left\nright""")\n',
+        fixed="import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
+        "_logger.info('\\N{BULLET} caf\\xe9 50%% %s left\\nright', n)\n",
+    ),
+    Invalid(
+        "print('100\\x25', n)\n",
+        fixed="import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
+        "_logger.info('100%% %s', n)\n",
+    ),
+)
 
 VALID = (
     # Not the builtin: shadowed, imported, maybe imported, a parameter, a method.

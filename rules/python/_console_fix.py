@@ -6,16 +6,79 @@ rules' fixes come to one call), then the call in the shape of the logger
 
 from __future__ import annotations
 
-import libcst as cst
+from collections.abc import Collection
+from typing import TYPE_CHECKING
 
-from auditor.plugins import find_all
+import libcst as cst
+from libcst.metadata import GlobalScope, QualifiedName, ScopeProvider
+
+from auditor.plugins import Fixed, FixTarget, Insertions, Replacement, find_all
 from rules._pii_vocabulary import OPTIONS as PII_OPTIONS
 from rules._pii_vocabulary import Vocabulary
-from rules.python._logger_fix import LoggerPlan
+from rules.python._logger_fix import LoggerPlan, bind_logger, binding_index, plan_logger
 from rules.python._logger_shapes import loguru_parts, method_for, structlog_arguments
 from rules.python._pii_redact import Redactor
 from rules.python._pii_values import Classifier
 from rules.python._print_call import logger_arguments, message_parts
+
+if TYPE_CHECKING:
+    from rules.python.console_logging import ConsoleLogging
+
+
+def print_fix(rule: ConsoleLogging, target: FixTarget, level: str) -> Fixed | None:
+    """The logger call for the print at `target.node` (detection decided there is one,
+    and said what it is), and the logger's binding when the module needs one."""
+    node = target.node
+    if not isinstance(node, cst.Call):
+        return None
+    module = target.module
+    plan = _plan(rule, target)
+    clean, secret = redacted(node)
+    written = logger_call(clean, plan, level) if secret is None else secret
+    if isinstance(written, str):
+        return None
+    replacements: list[tuple[cst.CSTNode, Replacement]] = [(node, written)]
+    if plan.insertion is not None:
+        insertions = Insertions(module.body)
+        bind_logger(plan.insertion, binding_index(plan.insertion, module.body), insertions)
+        replacements += insertions.replacements()
+    return Fixed(replacements=tuple(replacements))
+
+
+_PLANS: dict[int, tuple[cst.Module, LoggerPlan]] = {}
+
+
+def _plan(rule: ConsoleLogging, target: FixTarget) -> LoggerPlan:
+    """The plan of `_logger_fix` on the LibCST module, once per module fixed."""
+    module = target.module
+    known = _PLANS.get(id(rule))
+    if known is not None and known[0] is module:
+        return known[1]
+
+    def qualified(node: cst.CSTNode) -> Collection[QualifiedName]:
+        try:
+            scope = target.metadata(ScopeProvider, node)
+        except KeyError:
+            return frozenset()
+        return frozenset(scope.get_qualified_names_for(node)) if scope else frozenset()  # type: ignore[attr-defined]
+
+    def is_print(call: cst.Call) -> bool:
+        func = call.func
+        named = isinstance(func, cst.Name) and func.value == "print"
+        if not named and not (isinstance(func, cst.Attribute) and func.attr.value == "print"):
+            return False
+        names = qualified(func)
+        return bool(names) and all(n.name == "builtins.print" for n in names)
+
+    scope = target.metadata(ScopeProvider, module)
+    assert isinstance(scope, GlobalScope)
+    plan = plan_logger(
+        module, scope, qualified, is_print, rule.context.path, rule.uses, rule.project
+    )
+    _PLANS.clear()
+    _PLANS[id(rule)] = (module, plan)
+    return plan
+
 
 # pii-logging's default vocabulary: a rule sees only its own options.
 _CLASSIFIER: list[Classifier] = []

@@ -27,6 +27,8 @@ from auditor.plugins import (
     header_end,
     imported_modules,
 )
+from rules.python._ast_logger_plan import LOGGING_IMPORTS as LOGGING_IMPORTS
+from rules.python._ast_logger_plan import logging_imports
 from rules.python._code import code_of
 from rules.python._logger_discovery import Discovery, ProjectLogger
 from rules.python._logger_offer import LoggerKind, Offer, offers
@@ -344,36 +346,6 @@ def _logger_bindings(
 
 def _is_module_name(expr: cst.BaseExpression) -> bool:
     return isinstance(expr, cst.Name) and expr.value == "__name__"
-
-
-# What `import logging` imports, in CPython 3.9 to 3.14 (`python -I -S -c "import logging,
-# sys; print(sorted(sys.modules))"` on each, and what `site` and Windows add): a copy of
-# one of them (a vendored stdlib) that imported logging would import itself half-made.
-LOGGING_IMPORTS = frozenset(
-    {
-        "_collections_abc", "_colorize", "_sitebuiltins", "_weakrefset", "abc", "codecs",
-        "re._casefix", "re._compiler", "re._constants", "re._parser",
-        "collections", "collections.abc", "contextlib", "copyreg", "encodings", "enum",
-        "functools", "genericpath", "heapq", "io", "keyword", "linecache", "logging",
-        "ntpath", "operator", "os", "posixpath", "re", "reprlib", "site", "sre_compile",
-        "sre_constants", "sre_parse", "stat", "string", "textwrap", "threading", "token",
-        "tokenize", "traceback", "types", "warnings", "weakref", "zipimport",
-    }
-)  # fmt: skip
-
-
-def logging_imports(path: str) -> str | None:
-    """The module `logging` imports that `path` may be a copy of: its dotted name, or any
-    tail of it (`Lib/re/_parser.py` is `re._parser` when `Lib` is on the path), is one
-    of them (any codec of `encodings` too)."""
-    parts = path.removesuffix(".py").split("/")
-    if parts[-1] == "__init__":
-        parts.pop()
-    for start in range(len(parts)):
-        name = ".".join(parts[start:])
-        if name in LOGGING_IMPORTS or name.startswith("encodings."):
-            return name
-    return None
 
 
 def _is_get_logger(func: cst.BaseExpression, qualified: QualifiedNames) -> bool:

@@ -22,25 +22,11 @@ from collections.abc import Sequence
 
 import libcst as cst
 
+from rules.python._ast_console import NEAREST as NEAREST
+from rules.python._ast_console import method_for as method_for
 from rules.python._code import code_of
 from rules.python._pii_format import literal_text
 from rules.python._print_call import Part
-
-NEAREST = {
-    "debug": ("debug",),
-    "info": ("info",),
-    "warning": ("warning", "warn"),
-    "error": ("error",),
-    "critical": ("critical", "fatal", "error"),
-}
-
-
-def method_for(level: str, methods: frozenset[str] | None) -> str | None:
-    """The method logging at `level`, of all the library's or of `methods`."""
-    if methods is None:
-        return level
-    return next((m for m in NEAREST[level] if m in methods), None)
-
 
 # In a %-format's source: an escape (kept), `%%`, a conversion, or a brace.
 _PERCENT = re.compile(r"\\N\{[^}]*\}|\\.|%%|%(0?)([0-9]*)(\.[0-9]+)?([sradeEfFgGxXo])|[{}]", re.S)

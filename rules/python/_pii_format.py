@@ -6,7 +6,6 @@ the marker, when the field would format a string the same way."""
 from __future__ import annotations
 
 import re
-import string
 import warnings
 from collections.abc import Sequence
 
@@ -18,7 +17,6 @@ _SPEC = re.compile(
     r"%(?:\((?P<key>[^)]*)\))?[#0\- +]*(?P<width>\*|\d+)?(?:\.(?P<precision>\*|\d+))?[hlL]?"
     r"(?P<conversion>[diouxXeEfFgGcrsa%])"
 )
-_FIELD_HEAD = re.compile(r"[.\[]")
 
 
 def plain_parts(node: cst.BaseExpression) -> list[cst.SimpleString] | None:
@@ -92,41 +90,3 @@ def _rebuilt(node: cst.BaseExpression, new: dict[int, cst.SimpleString]) -> cst.
     assert isinstance(left, cst.SimpleString | cst.FormattedString | cst.ConcatenatedString)
     assert isinstance(right, cst.SimpleString | cst.FormattedString | cst.ConcatenatedString)
     return node.with_changes(left=left, right=right)
-
-
-Reference = int | str  # a positional index or a keyword name
-
-
-def format_fields(text: str) -> list[tuple[Reference, bool]] | None:
-    """Each `str.format` replacement field of `text`: the argument it shows and whether a
-    string in its place is shown as the marker (no `.attr`/`[key]` access, no spec that a
-    string would not take); None when the text is not a valid template."""
-    try:
-        parsed = list(string.Formatter().parse(text))
-    except ValueError:
-        return None
-    fields: list[tuple[Reference, bool]] = []
-    auto = 0
-    for _, field, spec, _conversion in parsed:
-        if field is None:
-            continue
-        head = _FIELD_HEAD.split(field, maxsplit=1)[0]
-        reference: Reference
-        if head == "":
-            reference, auto = auto, auto + 1
-        elif head.isdigit():
-            reference = int(head)
-        else:
-            reference = head
-        fields.append((reference, head == field and _takes_string(spec or "")))
-    return fields
-
-
-def _takes_string(spec: str) -> bool:
-    if "{" in spec:
-        return False
-    try:
-        format("x", spec)
-    except (ValueError, TypeError):
-        return False
-    return True

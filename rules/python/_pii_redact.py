@@ -25,11 +25,12 @@ from collections.abc import Sequence
 
 import libcst as cst
 
-from rules._pii_vocabulary import about_key, marker
+from auditor.plugins import Fixed, FixTarget, find_all
+from rules._pii_vocabulary import Vocabulary, about_key, marker
+from rules.python._ast_pii import PASS_THROUGH, format_fields
 from rules.python._code import code_of
-from rules.python._pii_format import fold, format_fields, literal_text, plain_parts
+from rules.python._pii_format import fold, literal_text, plain_parts
 from rules.python._pii_values import (
-    PASS_THROUGH,
     Classifier,
     format_method,
     last_name,
@@ -297,3 +298,25 @@ def _without(args: list[cst.Arg], drop: set[int]) -> list[cst.Arg]:
             comma=last.comma, whitespace_after_arg=last.whitespace_after_arg
         )
     return kept
+
+
+def redacted_call(vocabulary: Vocabulary, target: FixTarget, message_index: int) -> Fixed | None:
+    """pii-logging's fix: the call at `target.node` with its data redacted; a print when
+    `message_index` is -1, else a logging call whose message is that positional argument."""
+    node = target.node
+    if not isinstance(node, cst.Call):
+        return None
+    redactor = Redactor(Classifier(vocabulary), quote_of(node))
+    if message_index < 0:
+        args = redactor.print_arguments(node.args)
+    else:
+        args = redactor.logging_arguments(node.args, message_index)
+    if not redactor.found or redactor.problem is not None:
+        return None
+    return Fixed(replacements=((node, node.with_changes(args=args)),))
+
+
+def quote_of(call: cst.Call) -> str:
+    """The quote of the call's first string literal: the file's style."""
+    strings = find_all(call, cst.SimpleString)  # in source order
+    return strings[0].quote[0] if strings else '"'

@@ -30,15 +30,7 @@ from rules._pii_vocabulary import (
     plain_name,
     words,
 )
-
-# Functions that show their first argument as it is (`format(x)`, not `"...".format(x)`).
-PASS_THROUGH = frozenset(
-    {"str", "repr", "ascii", "format", "vars", "dict", "list", "tuple", "sorted", "dumps"}
-    | {"pformat", "asdict", "model_to_dict", "to_dict", "model_dump", "jsonable_encoder"}
-)
-RECORD_METHODS = frozenset({"to_dict", "dict", "model_dump", "as_dict", "to_json", "json"})
-KEY_GETTERS = frozenset({"get", "getlist", "pop"})
-REQUEST_METHODS = frozenset({"get json", "json", "form data"})
+from rules.python._ast_pii import KEY_GETTERS, PASS_THROUGH, RECORD_METHODS, REQUEST_METHODS
 
 
 def last_name(node: cst.BaseExpression) -> str | None:

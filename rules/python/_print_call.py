@@ -1,37 +1,20 @@
-"""What a `print` call writes, and the logger call that says the same: the message, its
-arguments and its layout; the options' levels; where a print belongs (a main guard, the
-allowed files)."""
+"""What a `print` call writes, and the logger call that says the same, on LibCST's tree
+(console-logging's fix): the message, its arguments and its layout. What detection reads
+of a print, on `ast`, is in `_ast_print`."""
 
 from __future__ import annotations
 
-import ast
 import re
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import libcst as cst
 
-from auditor.plugins import (
-    Invalid,
-    OptionValue,
-    RuleContext,
-    globs,
-)
-
-TEST_FILES = ("test_*.py", "*_test.py", "conftest.py", "tests/")
-LEVELS = ("debug", "info", "warning", "error", "critical")
-PRINT_KEYWORDS = frozenset({"sep", "end", "file", "flush"})
+from rules.python._ast_print import PRINT_KEYWORDS
+from rules.python._ast_print import allowed_file as allowed_file  # pii-logging's, until ported
 
 # A logger call's argument: an original argument kept as it is, or a new format string.
 Part = cst.Arg | cst.SimpleString
-
-
-def level_option(options: Mapping[str, OptionValue], key: str) -> str:
-    value = options[key]
-    if value not in LEVELS:
-        raise ValueError(f"option '{key}' must be one of {', '.join(LEVELS)} (got {value!r})")
-    assert isinstance(value, str)
-    return value
 
 
 def keyword_value(call: cst.Call, name: str) -> cst.BaseExpression | None:
@@ -39,54 +22,6 @@ def keyword_value(call: cst.Call, name: str) -> cst.BaseExpression | None:
         if arg.keyword is not None and arg.keyword.value == name:
             return arg.value
     return None
-
-
-def allowed_file(context: RuleContext) -> bool:
-    """A test file or one the `allow` option names: printing is its business."""
-    allow = context.options["allow"]
-    assert isinstance(allow, tuple)
-    return globs((*TEST_FILES, *allow)).match(context.path)
-
-
-def is_main_test(test: cst.BaseExpression) -> bool:
-    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
-        return is_main_test(test.left) or is_main_test(test.right)
-    if not isinstance(test, cst.Comparison) or len(test.comparisons) != 1:
-        return False
-    target = test.comparisons[0]
-    if not isinstance(target.operator, cst.Equal):
-        return False
-    sides = (test.left, target.comparator)
-    return any(_is_name(a, "__name__") and _text(b) == "__main__" for a, b in (sides, sides[::-1]))
-
-
-def is_main_ast(test: ast.expr) -> bool:
-    """`is_main_test` on the `ast` tree, where it may only say less: the literal must be
-    written exactly `"__main__"` or `'__main__'` (ast joins implicit concatenations)."""
-    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
-        return any(is_main_ast(value) for value in test.values)
-    if not isinstance(test, ast.Compare) or len(test.ops) != 1:
-        return False
-    if not isinstance(test.ops[0], ast.Eq):
-        return False
-    sides = (test.left, test.comparators[0])
-    return any(
-        isinstance(a, ast.Name)
-        and a.id == "__name__"
-        and isinstance(b, ast.Constant)
-        and b.value == "__main__"
-        and b.end_lineno == b.lineno
-        and (b.end_col_offset or 0) - b.col_offset == len('"__main__"')
-        for a, b in (sides, sides[::-1])
-    )
-
-
-def body_span(node: ast.If) -> tuple[tuple[int, int], tuple[int, int]]:
-    first, last = node.body[0], node.body[-1]
-    return (first.lineno, first.col_offset), (
-        last.end_lineno or last.lineno,
-        last.end_col_offset or 0,
-    )
 
 
 def _is_name(node: cst.BaseExpression, name: str) -> bool:
@@ -368,125 +303,3 @@ def _quote(text: str, quote: str) -> str:
         else:
             escaped.append(repr(char)[1:-1])  # \n, \t, \x00, \u2028 ...
     return quote + "".join(escaped) + quote
-
-
-# How a print call becomes a logger call, as console-logging's examples (the harness runs
-# them with the rule's).
-CALL_EXAMPLES = (
-    # Separators: a literal one is folded in, a computed one is not.
-    Invalid(
-        "import os\n\nprint('a', os.sep, 'b', sep='')\nprint(x, y, sep=', ')\n",
-        fixed=(
-            "import logging as _logging\nimport os\n\n_logger = _logging.getLogger(__name__)\n\n_logger.info('a%sb', os.sep)\n_logger.info('%s, %s', x, y)\n"
-        ),
-        count=2,
-    ),
-    Invalid("print(a, b, sep=separator)\n"),
-    # `%` is escaped only when logging will %-format the message.
-    Invalid(
-        "print('100%')\nprint('100%', 'done')\nprint('%d%%', n, sep='%')\n",
-        fixed=(
-            "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
-            "_logger.info('100%')\n_logger.info('100% done')\n"
-            "_logger.info('%%d%%%%%%%s', n)\n"
-        ),
-        count=3,
-    ),
-    # A single str literal stays as it is; an f-string message becomes a %-format and its
-    # values arguments, as logging wants them (ruff's G004); an f-string among other
-    # arguments is an argument; bytes are not text.
-    Invalid(
-        'print(f"total {total}")\nprint("a", f"{b}")\nprint(b"raw")\n',
-        fixed=(
-            "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
-            '_logger.info("total %s", total)\n_logger.info("a %s", f"{b}")\n'
-            '_logger.info("%s", b"raw")\n'
-        ),
-        count=3,
-    ),
-    # An f-string that interpolates nothing is the plain literal it means: `{{` unescaped,
-    # `%` single (no arguments, so logging does not %-format it).
-    Invalid(
-        'print(f"[worker] 100% {{ok}}", flush=True)\n',
-        fixed=(
-            "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
-            '_logger.info("[worker] 100% {ok}")\n'
-        ),
-    ),
-    # `!r` is `%r`, `:.2f` is `%.2f`; a literal `%` doubled, `{{` unescaped; a spec that %
-    # cannot say leaves the f-string whole, as the one argument.
-    Invalid(
-        "print(f'{user_id!r}: 100% {{done}} in {t:.2f}s')\nprint(f'{n:>4} of {total:,}')\n",
-        fixed=(
-            "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
-            "_logger.info('%r: 100%% {done} in %.2fs', user_id, t)\n"
-            "_logger.info(\"%s\", f'{n:>4} of {total:,}')\n"
-        ),
-        count=2,
-    ),
-    Invalid(
-        "print(rf'{path!r} 5% \\d')\n",
-        fixed=(
-            "import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
-            "_logger.info(r'%r 5%% \\d', path)\n"
-        ),
-    ),
-    # No fix: nothing to log, unknown arguments, effects the fix would drop.
-    Invalid("def f():\n    print()\n", line=2, column=5),
-    Invalid("def f(*args, **kwargs):\n    print(*args, **kwargs)\n"),
-    Invalid("print('a', end=next(endings))\n"),
-    Invalid("x = f'{print(1)}'\n", column=8),
-    # A multi-line call keeps its layout and the comments of kept arguments.
-    Invalid(
-        """
-            def report(total, count):
-                print(  # summary
-                    "total:",
-                    total,  # in cents
-                    count,
-                )
-            """,
-        fixed="""
-        import logging as _logging
-
-        _logger = _logging.getLogger(__name__)
-
-
-        def report(total, count):
-            _logger.info(  # summary
-                "total: %s %s",
-                total,  # in cents
-                count,
-            )
-        """,
-    ),
-    # CRLF files get CRLF lines.
-    Invalid(
-        "import os\r\n\r\n\r\ndef f():\r\n    print('x')\r\n",
-        fixed=(
-            "import logging as _logging\r\nimport os\r\n\r\n_logger = _logging.getLogger(__name__)\r\n\r\n\r\ndef f():\r\n    _logger.info('x')\r\n"
-        ),
-    ),
-    # Kept arguments keep their comments; a generator is parenthesised once it is not
-    # the sole argument; escapes stay escapes (the file may be latin-1 or ASCII).
-    Invalid(
-        "print(\n    total,  # in cents\n    end='',\n)\n",
-        fixed="import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
-        '_logger.info(\n    "%s",\n    total,  # in cents\n)\n',
-    ),
-    Invalid(
-        "print(x for x in rows)\n",
-        fixed="import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
-        '_logger.info("%s", (x for x in rows))\n',
-    ),
-    Invalid(
-        'print(\'\\N{BULLET} caf\\xe9 50%\', n, """left\nright""")\n',
-        fixed="import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
-        "_logger.info('\\N{BULLET} caf\\xe9 50%% %s left\\nright', n)\n",
-    ),
-    Invalid(
-        "print('100\\x25', n)\n",
-        fixed="import logging as _logging\n\n_logger = _logging.getLogger(__name__)\n"
-        "_logger.info('100%% %s', n)\n",
-    ),
-)

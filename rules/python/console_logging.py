@@ -6,39 +6,42 @@ import ast
 import re
 from typing import Literal
 
-import libcst as cst
-from libcst.metadata import GlobalScope, QualifiedName, QualifiedNameSource, ScopeProvider
-
 from auditor.plugins import (
     AstIndex,
-    Insertions,
-    Replacement,
-    Rule,
+    AstRule,
+    Fixed,
+    FixTarget,
+    Offer,
     RuleContext,
     Severity,
-    imported_modules,
 )
 from rules._docs import rule_url
-from rules.python._code import code_of
-from rules.python._console_examples import INVALID, VALID
-from rules.python._console_fix import logger_call, redacted
-from rules.python._logger_discovery import LOGGER_IMPORT, LOGGER_MODULES, discover
-from rules.python._logger_fix import (
-    LoggerPlan,
-    bind_logger,
-    binding_index,
+from rules._pii_vocabulary import OPTIONS as PII_OPTIONS
+from rules._pii_vocabulary import Vocabulary
+from rules.python._ast_console import method_for, parts_count, structlog_comment
+from rules.python._ast_logger_plan import (
+    AstLoggerPlan,
+    imported_modules,
+    lines,
     plan_logger,
-    sees_module_binding,
+    variable_names,
 )
-from rules.python._print_call import (
+from rules.python._ast_pii import AstClassifier
+from rules.python._ast_print import (
     allowed_file,
     body_span,
     is_main_ast,
     is_main_test,
+    is_none,
     keyword_value,
     level_option,
-    message_parts,
+    message_problem,
+    qualified_names,
 )
+from rules.python._ast_redact import Outcome, Redaction
+from rules.python._ast_source import Source
+from rules.python._console_examples import INVALID, VALID
+from rules.python._logger_discovery import LOGGER_IMPORT, LOGGER_MODULES, Discovery, discover
 
 LOGGING_CLASS_SUFFIXES = ("Handler", "Formatter", "Filter", "LoggerAdapter")
 STDOUT = frozenset({"sys.stdout", "sys.__stdout__"})
@@ -47,7 +50,7 @@ STDERR = frozenset({"sys.stderr", "sys.__stderr__"})
 Stream = Literal["stdout", "stderr"]
 
 
-class ConsoleLogging(Rule):
+class ConsoleLogging(AstRule):
     """Finds calls of the builtin `print` outside tests, `if __name__ == "__main__":`
     blocks and the modules named in the `allow` option (CLI entry points).
 
@@ -109,7 +112,9 @@ class ConsoleLogging(Rule):
     """
 
     id = "console-logging"
-    statement_local = True
+    # Not `statement_local`: the language server's statement path runs LibCST rules only
+    # (auditor/scan/python.py `analyse`); an `ast` rule is run on the whole buffer.
+    statement_local = False
     url = rule_url(id)
     severity = Severity.CRITICAL
     message = "`print` writes to the console; log through the module's logger instead"
@@ -122,10 +127,6 @@ class ConsoleLogging(Rule):
     OPTIONS = {"allow": (), "stdout-level": "info", "stderr-level": "error", LOGGER_IMPORT: ""}
     # Where a project's logger is looked for: an edit of one refreshes cached results.
     PROJECT_FILES = LOGGER_MODULES
-    # Qualified names are asked of the scope for the few nodes that need them: resolving
-    # QualifiedNameProvider (and ParentNodeProvider) for every node of every file that
-    # merely contains "print" made the rule several times slower.
-    METADATA_DEPENDENCIES = (ScopeProvider,)
 
     @classmethod
     def could_match(cls, tree: AstIndex, context: RuleContext) -> bool:
@@ -151,57 +152,62 @@ class ConsoleLogging(Rule):
             "stderr": level_option(self.options, "stderr-level"),
         }
         self.allowed_file = allowed_file(context)
-        self.module: cst.Module | None = None
-        self.plan: LoggerPlan | None = None
-        self.main_bodies: set[cst.BaseSuite] = set()
-        self.main_depth = 0  # inside the body of `if __name__ == "__main__":`
+        self.tree: ast.Module | None = None
+        self.plan: AstLoggerPlan | None = None
+        self.project: Discovery = None
+        self.index_of: list[int] = []
+        self._source: Source | None = None
+        self._names: frozenset[str] | None = None
+        self.mains: list[tuple[tuple[int, int], tuple[int, int]]] = []
         self.fstring_depth = 0
         self.in_logging_class: list[bool] = []  # a class stack: is each part of logging?
         self.logging_classes: set[str] = set()  # the module's own handlers, formatters...
 
-    def visit_Module(self, node: cst.Module) -> None:
-        self.module = node
+    def visit_Module(self, node: ast.Module) -> None:
+        self.tree = node
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        logging_class = any(self.is_logging_class(base.value) for base in node.bases)
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        own = -1
+        if node.bases:
+            start = self.span(node).start
+            own = self.text.find("(", self.text.find(node.name, start) + len(node.name))
+        logging_class = any(self.is_logging_class(base, own) for base in node.bases)
         if logging_class:
-            self.logging_classes.add(node.name.value)
+            self.logging_classes.add(node.name)
         self.in_logging_class.append(logging_class)
 
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+    def leave_ClassDef(self, node: ast.ClassDef) -> None:
         self.in_logging_class.pop()
 
-    def visit_If(self, node: cst.If) -> None:
+    def visit_If(self, node: ast.If) -> None:
         if is_main_test(node.test):
-            self.main_bodies.add(node.body)  # not its `else`/`elif`
+            self.mains.append(body_span(node))  # not its `else`/`elif`
 
-    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
-        self.main_depth += node in self.main_bodies
-
-    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
-        self.main_depth -= original_node in self.main_bodies
-
-    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
-        self.main_depth += node in self.main_bodies
-
-    def leave_SimpleStatementSuite(self, original_node: cst.SimpleStatementSuite) -> None:
-        self.main_depth -= original_node in self.main_bodies
-
-    def visit_FormattedString(self, node: cst.FormattedString) -> None:
+    def visit_JoinedStr(self, node: ast.JoinedStr) -> None:
         self.fstring_depth += 1
 
-    def leave_FormattedString(self, original_node: cst.FormattedString) -> None:
+    def leave_JoinedStr(self, node: ast.JoinedStr) -> None:
         self.fstring_depth -= 1
 
-    def visit_Call(self, node: cst.Call) -> None:
+    @property
+    def source(self) -> Source:
+        if self._source is None:
+            self._source = Source(self.text, self.span)
+        return self._source
+
+    def in_main(self, call: ast.Call) -> bool:
+        at = (call.lineno, call.col_offset)
+        return any(first <= at < last for first, last in self.mains)
+
+    def visit_Call(self, node: ast.Call) -> None:
         if self.allowed_file or not self.is_builtin_print(node):
             return
         stream = self.stream(node)
-        if stream is None or self.main_depth:
+        if stream is None or self.in_main(node):
             return
-        parts = message_parts(node)
-        if isinstance(parts, str):
-            self.report(node, f"{self.message} (no fix: {parts})")
+        problem = message_problem(node)
+        if problem is not None:
+            self.report(node, f"{self.message} (no fix: {problem})")
             return
         if self.fstring_depth:
             # The new format string's quotes could end the f-string (before Python 3.12).
@@ -214,93 +220,146 @@ class ConsoleLogging(Rule):
             return
         plan = self.logger_plan()
         problem = plan.unusable(node)
-        scope = self.get_metadata(ScopeProvider, node, None)
-        if problem is None and (scope is None or not sees_module_binding(scope, plan.name)):
+        if problem is None and not self.sees_module_binding(node, plan.name):
             problem = f"`{plan.name}` means something else here"
-        clean, secret = redacted(node)
-        written = logger_call(clean, plan, self.levels[stream]) if secret is None else secret
-        if problem is not None or isinstance(written, str):
+        redaction = Redaction(AstClassifier(_vocabulary(), self.source))
+        outcomes = redaction.print_arguments(node)
+        level = self.levels[stream]
+        written: str | None = None
+        method: str | None = None
+        if redaction.found and redaction.problem is not None:
+            written = f"it prints personal or secret data, and {redaction.problem}"
+        else:
+            method = method_for(level, plan.methods)
+            written = self.logger_problem(node, plan, level, method, outcomes, redaction)
+        if problem is not None or written is not None:
             self.report(node, f"{self.message} (no fix: {problem or written})")
             return
-        replacements: list[tuple[cst.CSTNode, Replacement]] = []
-        assert isinstance(written.func, cst.Attribute)
-        description = f"log with `{plan.name}.{written.func.attr.value}(...)`"
-        if clean is not node:
+        description = f"log with `{plan.name}.{method}(...)`"
+        if redaction.found:
             description += " without the personal data"
-        if plan.insertion is not None:
-            assert self.module is not None
-            insertions = Insertions(self.module.body)
-            bind_logger(plan.insertion, binding_index(plan.insertion, self.module.body), insertions)
-            replacements += insertions.replacements()
+        if plan.inserts:
             description += f" and bind `{plan.name}` at module level"
             description += f" {plan.origin}" if plan.origin else ""
-        self.report(
-            node,
-            replacement=written,
-            replacements=replacements,
-            fix_description=description,
-        )
+        self.report(node, fix=Offer(description, self.fix_applicability), data=level)
+
+    def logger_problem(
+        self,
+        node: ast.Call,
+        plan: AstLoggerPlan,
+        level: str,
+        method: str | None,
+        outcomes: list[Outcome],
+        redaction: Redaction,
+    ) -> str | None:
+        """Why `_console_fix.logger_call` writes no call (a string there)."""
+        if method is None:
+            return f"the project's logger has no `{level}` method"
+        if not plan.takes_arguments and parts_count(self.source, node, outcomes, redaction) > 1:
+            return f"the project's logger's `{method}` takes the message only"
+        if plan.kind == "structlog" and structlog_comment(self.source, node, outcomes, redaction):
+            return "a comment inside the printed values would be lost"
+        return None
+
+    def fix(self, target: FixTarget) -> Fixed | None:
+        from rules.python._console_fix import print_fix
+
+        assert isinstance(target.data, str)
+        return print_fix(self, target, target.data)
 
     # --- resolution ---------------------------------------------------------------------
 
-    def qualified_names(self, node: cst.CSTNode) -> frozenset[QualifiedName]:
-        scope = self.get_metadata(ScopeProvider, node, None)
-        return frozenset(scope.get_qualified_names_for(node)) if scope else frozenset()
+    def qualified_names(self, node: ast.AST) -> frozenset[str]:
+        return frozenset(name for name, _ in self.qualified(node))
 
-    def is_logging_class(self, base: cst.BaseExpression) -> bool:
+    def qualified(self, node: ast.AST) -> frozenset[tuple[str, str]]:
+        """(name, source) of each qualified name LibCST gives `node`."""
+        return qualified_names(self.scopes, node)
+
+    def is_logging_class(self, base: ast.expr, own_paren: int) -> bool:
         """A class of the logging machinery: `logging.Handler` and kin, a class named like
         one (`RichHandler`, `JsonFormatter`), or one of the module's own such classes."""
-        names = self.qualified_names(base)
-        if any(n.name.startswith("logging.") for n in names):
+        if isinstance(base, ast.Starred):
+            base = base.value
+        names = self.qualified(base)
+        if any(name.startswith("logging.") for name, _ in names):
             return True
-        name = code_of(base).rsplit(".", 1)[-1]
+        name = self.source.code(base, own_paren).rsplit(".", 1)[-1]
         if name in self.logging_classes:
             return True
-        if names and all(n.source == QualifiedNameSource.IMPORT for n in names):
+        if names and all(source == "import" for _, source in names):
             return False  # `pygments.formatter.Formatter` is imported from elsewhere
         return name.endswith(LOGGING_CLASS_SUFFIXES)  # unknown origin (a star import)
 
-    def is_builtin_print(self, call: cst.Call) -> bool:
+    def is_builtin_print(self, call: ast.Call) -> bool:
         func = call.func
-        named = isinstance(func, cst.Name) and func.value == "print"
-        if not named and not (isinstance(func, cst.Attribute) and func.attr.value == "print"):
+        named = isinstance(func, ast.Name) and func.id == "print"
+        if not named and not (isinstance(func, ast.Attribute) and func.attr == "print"):
             return False
         names = self.qualified_names(func)
         # Every binding the name may have must be the builtin: a conditional
         # `from rich import print` means the call is not console logging for sure.
-        return bool(names) and all(n.name == "builtins.print" for n in names)
+        return bool(names) and all(n == "builtins.print" for n in names)
 
-    def stream(self, call: cst.Call) -> Stream | None:
+    def stream(self, call: ast.Call) -> Stream | None:
         """Where the print writes, None when it is a file and not the console."""
         target = keyword_value(call, "file")
-        if target is None or (isinstance(target, cst.Name) and target.value == "None"):
+        if target is None or is_none(target):
             return "stdout"
-        names = {n.name for n in self.qualified_names(target)}
+        names = self.qualified_names(target)
         if names and names <= STDOUT:
             return "stdout"
         if names and names <= STDERR:
             return "stderr"
         return None
 
-    def logger_plan(self) -> LoggerPlan:
+    def sees_module_binding(self, node: ast.AST, name: str) -> bool:
+        """Whether `name`, read where `node` is, is the module-level binding."""
+        return all(a.scope.kind == "global" for a in self.scopes.scope_of(node)[name])
+
+    def uses(self, name: str) -> bool:
+        if self._names is None:
+            assert self.tree is not None
+            self._names = variable_names(self.tree)
+        return name in self._names
+
+    def logger_plan(self) -> AstLoggerPlan:
         if self.plan is None:
-            assert self.module is not None
-            scope = self.get_metadata(ScopeProvider, self.module)
-            assert isinstance(scope, GlobalScope)
-            imports = [m for s in self.module.body for m in imported_modules(s) or ()]
-            project = discover(
+            tree = self.tree
+            assert tree is not None
+            self.index_of = lines(tree.body, self.text, self._offsets)
+            imports = imported_modules(tree.body, self.index_of)
+            self.project = discover(
                 self.context.root, self.context.path, imports, self.text_option(LOGGER_IMPORT)
             )
             self.plan = plan_logger(
-                self.module,
-                scope,
+                tree,
+                self.scopes,
                 self.qualified_names,
                 self.is_builtin_print,
                 self.context.path,
-                self.module_uses,
-                project,
+                self.uses,
+                self.index_of,
+                self.text,
+                self.project,
             )
         return self.plan
 
+    def _offsets(self, node: ast.AST) -> tuple[int, int]:
+        at = self.span(node)
+        return at.start, at.end
+
     VALID = VALID
     INVALID = INVALID
+
+
+# pii-logging's default vocabulary: a rule sees only its own options.
+_VOCABULARY: list[Vocabulary] = []
+
+
+def _vocabulary() -> Vocabulary:
+    if not _VOCABULARY:
+        _VOCABULARY.append(
+            Vocabulary.from_options(PII_OPTIONS["names"], (), PII_OPTIONS["objects"], (), ())
+        )
+    return _VOCABULARY[0]
