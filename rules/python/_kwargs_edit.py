@@ -10,7 +10,6 @@ import libcst as cst
 
 from auditor.plugins import Fixed, FixTarget, Replacement, find_all
 from rules.python._kwargs_ast_syntax import quoted
-from rules.python._kwargs_syntax import is_docstring
 
 __all__ = ["allow_list_check", "check_first", "free_name", "insert_first", "quoted"]
 
@@ -90,3 +89,14 @@ def free_name(function: cst.FunctionDef) -> str:
 
 def _names(node: cst.CSTNode) -> set[str]:
     return {name.value for name in find_all(node, cst.Name)}
+
+
+def is_docstring(statement: cst.BaseStatement | cst.BaseSmallStatement) -> bool:
+    if isinstance(statement, cst.SimpleStatementLine):
+        return len(statement.body) == 1 and is_docstring(statement.body[0])
+    if not isinstance(statement, cst.Expr):
+        return False
+    value = statement.value
+    if isinstance(value, cst.SimpleString | cst.ConcatenatedString):
+        return isinstance(value.evaluated_value, str)
+    return False

@@ -4,7 +4,85 @@
 from __future__ import annotations
 
 from auditor.plugins import Invalid, Valid
-from rules.python._kwargs_syntax import VALIDATION_EXAMPLES
+
+# What counts as validating the keys, as unvalidated-kwargs' examples (the harness runs
+# them with the rule's): the allow-list checks and guards recognised above.
+VALIDATION_EXAMPLES = (
+    # Allow-list checks, each form.
+    Valid(
+        """
+            def create(**kwargs):
+                unexpected = set(kwargs) - ALLOWED
+                if unexpected:
+                    raise TypeError(unexpected)
+                return Booking.objects.create(**kwargs)
+            """
+    ),
+    Valid(
+        """
+            def create(**kwargs):
+                if kwargs.keys() - {"date", "room"}:
+                    raise TypeError("unexpected fields")
+                return Booking.objects.create(**kwargs)
+            """
+    ),
+    Valid(
+        """
+            class Booking:
+                def update(self, **kwargs):
+                    for key in kwargs:
+                        if key not in self.EDITABLE:
+                            raise TypeError(key)
+                    for key, value in kwargs.items():
+                        setattr(self, key, value)
+            """
+    ),
+    Valid(
+        """
+            def update(booking, **kwargs):
+                for key, value in kwargs.items():
+                    if key in EDITABLE:
+                        setattr(booking, key, value)
+            """
+    ),
+    Valid(
+        """
+            def create(**kwargs):
+                assert kwargs.keys() <= ALLOWED
+                Booking.objects.create(**kwargs)
+            """
+    ),
+    Valid(
+        """
+            def create(**kwargs):
+                date = kwargs.pop("date")
+                if kwargs:
+                    raise TypeError(f"unexpected: {sorted(kwargs)}")
+                return Booking.objects.create(date=date, **kwargs)
+            """
+    ),
+    # Rejecting keys that fail a test, as a signature would, validates them.
+    Valid(
+        """
+            def configure(holder, **options):
+                for name, value in options.items():
+                    if not name.isupper():
+                        raise TypeError(f"setting {name!r} must be uppercase")
+                    setattr(holder, name, value)
+            """
+    ),
+    Valid(
+        """
+            class Options:
+                def __init__(self, **kwargs):
+                    for key, value in kwargs.items():
+                        self.values[key] = value
+
+                def get(self, key):
+                    return self.values[key]
+            """
+    ),
+)
 
 VALID = (
     # Forwarding: super(), a wrapped callable, cls(), a method of self.

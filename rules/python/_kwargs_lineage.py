@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from rules.python._kwargs_ast_syntax import names_class
 from rules.python._kwargs_models import (
     ModelClass,
     dotted_name,
@@ -25,7 +26,6 @@ from rules.python._kwargs_models import (
     module_path,
     parse_file,
 )
-from rules.python._kwargs_syntax import names_class
 
 FIELDLESS = frozenset({"object", "ABC", "abc.ABC", "Generic", "typing.Generic"})
 MAX_DEPTH = 8  # bases of bases followed

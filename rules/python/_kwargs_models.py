@@ -20,9 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import libcst as cst
-
-from rules.python._kwargs_sinks import derived_classes
+from rules.python._kwargs_ast_sinks import derived_classes
 
 # The rule's PROJECT_FILES: the modules whose models other files import.
 MODEL_MODULES = ("models.py", "models/*.py")
@@ -190,24 +188,6 @@ def dotted_name(expr: ast.expr) -> str | None:
         base = dotted_name(expr.value)
         return None if base is None else f"{base}.{expr.attr}"
     return None
-
-
-def imports_of_cst(module: cst.Module) -> list[Imported]:
-    """`imports_of` for a LibCST module."""
-    found = []
-    for statement in module.body:
-        if not isinstance(statement, cst.SimpleStatementLine):
-            continue
-        for small in statement.body:
-            if not isinstance(small, cst.ImportFrom) or isinstance(small.names, cst.ImportStar):
-                continue
-            name = "" if small.module is None else cst.Module(body=[]).code_for_node(small.module)
-            for alias in small.names:
-                imported = cst.Module(body=[]).code_for_node(alias.name)
-                local = alias.asname.name if alias.asname else None
-                shown = local.value if isinstance(local, cst.Name) else imported
-                found.append(Imported(name, len(small.relative), imported, shown))
-    return found
 
 
 def first_party(root: Path | None, importer: str) -> Callable[[str], bool]:

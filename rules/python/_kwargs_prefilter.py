@@ -5,7 +5,7 @@ much more: for `ignored-kwargs`, a parameter read by a literal key and not used 
 other way in its function's own scope; for `unvalidated-kwargs`, something in the file that
 can receive a whole mapping (`setattr`, `__dict__`, `vars`, a call with `**` or `defaults=`
 to a name shaped like a configured sink, a model or a class of the file). Each check errs
-towards True: it only says False where `_kwargs_flow`'s analysis could find nothing.
+towards True: it only says False where `_kwargs_ast_flow`'s analysis could find nothing.
 """
 
 from __future__ import annotations
@@ -256,7 +256,7 @@ def _local_models(tree: AstIndex, model_bases: Sequence[str]) -> frozenset[str]:
 
 
 def _callee(expr: ast.expr) -> str | None:
-    """`_kwargs_flow.dotted` for `ast`: `a.b.c`, a call in the chain written `f()`."""
+    """`_kwargs_ast_syntax.dotted`: `a.b.c`, a call in the chain written `f()`."""
     if isinstance(expr, ast.Name):
         return expr.id
     if isinstance(expr, ast.Attribute):

@@ -3,31 +3,28 @@
 from __future__ import annotations
 
 import ast
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
-import libcst as cst
-
-from auditor.plugins import AstIndex, RuleContext, Severity
+from auditor.plugins import AstIndex, Fixed, FixTarget, Offer, RuleContext, Severity, Span
 from rules._docs import rule_url
+from rules.python._kwargs_ast_flow import analyse, stored_sinks
+from rules.python._kwargs_ast_plan import FixContext, Plan, plan_fix
+from rules.python._kwargs_ast_rule import KwargsRule
+from rules.python._kwargs_ast_sinks import LazyNames, Sink, Sinks, Store
+from rules.python._kwargs_ast_syntax import Function, names_class, variable_names
 from rules.python._kwargs_deps import DEPENDENCY_FILES, depends_on_pydantic, union_syntax
 from rules.python._kwargs_examples import INVALID, VALID
-from rules.python._kwargs_fix import FixContext, kwargs_fix
 from rules.python._kwargs_fix_examples import FIX_INVALID
 from rules.python._kwargs_fix_lineage_examples import FIX_LINEAGE_INVALID
-from rules.python._kwargs_flow import analyse, stored_sinks
 from rules.python._kwargs_models import (
     MODEL_MODULES,
     ModelClass,
     first_party,
     imported_models,
     imports_of,
-    imports_of_cst,
     local_models,
 )
 from rules.python._kwargs_prefilter import may_mass_assign
-from rules.python._kwargs_rule import KwargsRule
-from rules.python._kwargs_sinks import LazyNames, Sink, Sinks, Store
-from rules.python._kwargs_syntax import names_class
 
 ADVICE = (
     "accept only known keys first (an allow-list check, `**kwargs: Unpack[TypedDict]`, "
@@ -96,7 +93,7 @@ class UnvalidatedKwargs(KwargsRule):
     """
 
     id = "unvalidated-kwargs"
-    statement_local = True
+    # No `statement_local`: the language server runs rules on `ast` on the whole text.
     url = rule_url(id)
     severity = Severity.CRITICAL
     message = "`**kwargs` reaches a mass-assignment sink without validation"
@@ -148,28 +145,43 @@ class UnvalidatedKwargs(KwargsRule):
             imported = tuple(found)
         return may_mass_assign(tree, sinks, strings("models") + imported, bases)
 
-    def prepare(self, module: cst.Module) -> None:
-        bases = self.strings("model-bases") + self.strings("extend-model-bases")
-        models = self.classes.derived(bases)
-        root = self.context.root
+    def prepare(self, module: ast.Module) -> None:
+        self._sinks: Sinks | None = None  # the module's classes: only for the candidates
         self.imported: dict[str, ModelClass] = {}
-        if root is not None:
-            self.imported = imported_models(root, self.context.path, imports_of_cst(module), bases)
-        self.sinks = Sinks(
-            calls=self.strings("sinks") + self.strings("extend-sinks"),
-            models=self.strings("models"),
-            validators=self.strings("validators"),
-            local_models=models | frozenset(self.imported),
-            local_validators=self.classes.derived(self.strings("validator-bases"), models),
-        )
-        self.pending: dict[cst.ClassDef, list[tuple[Store, str, str]]] = {}
+        self.pending: dict[int, list[tuple[Store, str, str]]] = {}  # by class, its id
         self._fix_context: FixContext | None = None
+        self._variables: frozenset[str] | None = None
+
+    @property
+    def sinks(self) -> Sinks:
+        if self._sinks is None:
+            bases = self.strings("model-bases") + self.strings("extend-model-bases")
+            models = self.classes.derived(bases)
+            root = self.context.root
+            if root is not None:
+                self.imported = imported_models(
+                    root, self.context.path, imports_of(self.tree), bases
+                )
+            self._sinks = Sinks(
+                calls=self.strings("sinks") + self.strings("extend-sinks"),
+                models=self.strings("models"),
+                validators=self.strings("validators"),
+                local_models=models | frozenset(self.imported),
+                local_validators=self.classes.derived(self.strings("validator-bases"), models),
+            )
+        return self._sinks
+
+    def module_uses(self, name: str) -> bool:
+        """Whether some scope of the module uses `name` as a variable."""
+        if self._variables is None:
+            self._variables = variable_names(self.tree)
+        return name in self._variables
 
     def fix_context(self) -> FixContext:
         """Worked out once per file, when a finding needs it."""
         if self._fix_context is None:
             bases = self.strings("model-bases") + self.strings("extend-model-bases")
-            tree = ast.parse(self.module.code)
+            tree = self.tree
             named = {
                 s.name: s
                 for s in tree.body
@@ -181,7 +193,8 @@ class UnvalidatedKwargs(KwargsRule):
             }
             root, path = self.context.root, self.context.path
             self._fix_context = FixContext(
-                module=self.module,
+                tree=tree,
+                source=self.lines,
                 models={**self.imported, **local},
                 owner=None,
                 pydantic=depends_on_pydantic(root, path),
@@ -195,40 +208,41 @@ class UnvalidatedKwargs(KwargsRule):
             )
         return self._fix_context
 
-    def check(
-        self,
-        function: cst.FunctionDef,
-        param: cst.Param,
-        qualname: str,
-        shadowed: LazyNames,
-    ) -> None:
-        use = analyse(function, param, self.sinks, shadowed)
-        fix = None
+    def check(self, function: Function, param: ast.arg, qualname: str, shadowed: LazyNames) -> None:
+        use = analyse(function, param, self.sinks, shadowed, self.code)
+        plan = None
         if use.sinks:
             context = replace(self.fix_context(), owner=self.enclosing_class(directly=True))
-            fix = kwargs_fix(context, function, use, qualname)
+            plan = plan_fix(context, function, use, qualname)
         for sink in use.sinks:
             what = f"`**{use.name}` of `{qualname}()` is {sink.what}"
-            if fix is None:
+            if plan is None:
                 self._report(sink.node, sink.end, what)
             else:
                 self.report(
                     sink.node,
                     f"mass assignment: {what}; {ADVICE}",
                     end=sink.end,
-                    replacements=fix.replacements,
-                    fix_description=fix.description,
+                    fix=Offer(plan.description, "unsafe"),
+                    data=_Fix(plan, self.star_span(param)),
                 )
         owner = self.enclosing_class(directly=False)
         if owner is not None:
             for store in use.stores:
-                self.pending.setdefault(owner, []).append((store, use.name, qualname))
+                self.pending.setdefault(id(owner), []).append((store, use.name, qualname))
 
-    def finish_class(self, node: cst.ClassDef) -> None:
+    def fix(self, target: FixTarget) -> Fixed | None:
+        from rules.python._kwargs_fix import apply
+
+        data = target.data
+        assert isinstance(data, _Fix)
+        return apply(data.plan, target, data.param)
+
+    def finish_class(self, node: ast.ClassDef) -> None:
         """A mapping kept whole on `self` is mass assignment once a method writes it
         wholesale into a sink; kept as an options bag, it sets no field."""
-        stores = self.pending.pop(node, [])
-        methods = [s for s in node.body.body if isinstance(s, cst.FunctionDef)]
+        stores = self.pending.pop(id(node), [])
+        methods = [s for s in node.body if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef)]
         for store, name, qualname in stores:
             found = self._first_sink(methods, store.attr)
             if found is not None:
@@ -237,20 +251,26 @@ class UnvalidatedKwargs(KwargsRule):
                     store.node,
                     store.end,
                     f"`**{name}` of `{qualname}()` is {store.what}, then {sink.what} "
-                    f"in `{self.qualname(method.name.value)}()`",
+                    f"in `{self.qualname(method.name)}()`",
                 )
 
-    def _first_sink(
-        self, methods: list[cst.FunctionDef], attr: str
-    ) -> tuple[cst.FunctionDef, Sink] | None:
+    def _first_sink(self, methods: list[Function], attr: str) -> tuple[Function, Sink] | None:
         for method in methods:
-            sinks = stored_sinks(method, attr, self.sinks, self.shadowed(method))
+            sinks = stored_sinks(method, attr, self.sinks, self.shadowed(method), self.code)
             if sinks:
                 return method, sinks[0]
         return None
 
-    def _report(self, node: cst.CSTNode, end: cst.CSTNode | None, what: str) -> None:
+    def _report(self, node: ast.AST, end: ast.AST | None, what: str) -> None:
         self.report(node, f"mass assignment: {what}; {ADVICE}", end=end)
 
     VALID = VALID
     INVALID = (*INVALID, *FIX_INVALID, *FIX_LINEAGE_INVALID)
+
+
+@dataclass(frozen=True, slots=True)
+class _Fix:
+    """A finding's fix: the plan, and where the function's `**` parameter is."""
+
+    plan: Plan
+    param: Span
