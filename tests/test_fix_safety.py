@@ -219,15 +219,17 @@ def test_a_dispatch_family_keeps_working_after_the_unsafe_fix(project, audit) ->
 
 # --- 7: JS/TS that tree-sitter refuses and TypeScript accepts ----------------------------
 
-TAGGED = "const rows = await prisma.$queryRaw<Row[]>`SELECT 1`;\ntry { f(); } catch (e) {}\n"
+# Variance annotations and type arguments before `?.(`: valid TypeScript that tree-sitter's
+# grammar (0.23.2) refuses and auditor.scan.ts_repair does not repair (not met in real apps).
+VARIANCE = "interface Box<in out T> { value: T }\ntry { f(); } catch (e) {}\n"
 
 
 def test_valid_typescript_tree_sitter_refuses_is_partly_checked(project, audit) -> None:
     project(
         {
             "pyproject.toml": "[tool.audit]\n",
-            "a.ts": TAGGED,
-            "b.tsx": 'export const A = () => <p>{f<typeof import("x")>()}</p>;\ntry { f(); } catch {}\n',
+            "a.ts": VARIANCE,
+            "b.tsx": "export const A = () => <p>{f<T>?.()}</p>;\ntry { f(); } catch {}\n",
             "c.ts": "const x = (;\ntry { f(); } catch {}\n",
             "d.mts": "try { f(); } catch {}\n",
         }
@@ -236,12 +238,13 @@ def test_valid_typescript_tree_sitter_refuses_is_partly_checked(project, audit) 
     assert (result.code, result.out.splitlines()) == (
         0,
         [
-            "a.ts:1:43: warning parse-limit tree-sitter cannot parse this (missing '!'), but the "
+            "a.ts:1:18: warning parse-limit tree-sitter cannot parse this (unexpected 'out T'), but the "
             "TypeScript parser oxc accepts the file: findings there are missing, and no fix is "
             "applied in this file",
             "a.ts:2:14: critical bare-except empty `catch` block swallows the error; handle, log "
             "or rethrow it",
-            "b.tsx:1:48: warning parse-limit tree-sitter cannot parse this (unexpected '>()'), "
+            "b.tsx:1:34: warning parse-limit tree-sitter cannot parse this (missing "
+            "'property_identifier'), "
             "but the TypeScript parser oxc accepts the file: findings there are missing, and no "
             "fix is applied in this file",
             "b.tsx:2:14: critical bare-except empty `catch` block swallows the error; handle, log "
@@ -265,8 +268,9 @@ def test_no_fix_is_applied_in_a_partly_checked_file(project, audit) -> None:
         "[tool.audit.rules.console-logging]\n"
         "logger-import = \"import { logger } from './logger'\"\n"
     )
-    code = "const rows = await prisma.$queryRaw<Row[]>`SELECT 1`;\nconsole.log(rows);\n"
-    root = project({"pyproject.toml": config, "a.ts": code})
+    code = "const rows = f<T>?.();\nconsole.log(rows);\n"
+    logger = "export const logger = { info() {} };\n"
+    root = project({"pyproject.toml": config, "a.ts": code, "logger.ts": logger})
     result = audit("scan", "--fix", "--unsafe-fixes", "--fail-on", "none")
     assert result.code == 0, result.out
     assert (root / "a.ts").read_text() == code
@@ -306,12 +310,9 @@ def test_handlers_of_uncertain_intent_get_only_an_unsafe_fix(project, audit) -> 
 def test_findings_in_the_statement_tree_sitter_refused_are_dropped(project, audit) -> None:
     # tree-sitter's recovery may mis-shape the statement around its error: what it found
     # there is not reported; the rest of the file is.
-    code = (
-        "const rows = await prisma.$queryRaw<Row[]>`SELECT ${(() => { try { f(); } catch {} })()}`;\n"
-        "try { g(); } catch {}\n"
-    )
+    code = "const rows = f<T>?.((() => { try { f(); } catch {} })());\ntry { g(); } catch {}\n"
     project({"pyproject.toml": "[tool.audit]\n", "a.ts": code})
     result = audit("scan", "--select", "bare-except", "--fail-on", "none")
     lines = result.out.splitlines()
-    assert [line.split(": ")[0] for line in lines[:2]] == ["a.ts:1:43", "a.ts:2:14"]
+    assert [line.split(": ")[0] for line in lines[:2]] == ["a.ts:1:20", "a.ts:2:14"]
     assert lines[1].endswith("empty `catch` block swallows the error; handle, log or rethrow it")
