@@ -1,8 +1,9 @@
 """A second parser's opinion on JS/TS that tree-sitter refuses. tree-sitter's grammars
-(typescript 0.23.2 and javascript 0.25.0, the newest) refuse code that TypeScript accepts:
-a tagged template with type arguments (prisma.$queryRaw<T[]>`...`), `export type * from`,
-`f<typeof import("x")>()`, an invalid escape in a tagged template (a bare `&` in JSX text
-is repaired before it comes to this: auditor.scan.jsx_ampersand). tree-sitter is not the language's authority, as
+(typescript 0.23.2 and javascript 0.25.0, the newest) refuse code that TypeScript accepts.
+The common cases are repaired before it comes to this (a bare `&` in JSX text:
+auditor.scan.jsx_ampersand; type arguments of a tagged template or an import type,
+`export type *`, an invalid escape in a tagged template: auditor.scan.ts_repair); what is
+left is rare (variance annotations, `f<T>?.()`). tree-sitter is not the language's authority, as
 CPython is for Python: when oxc (the Rust JS/TS parser, through oxc-python) accepts the
 file, the refusal is a limit of the tool, and the file is reported as partly checked
 instead of failing the gate. oxc only answers whether the file is valid; its tree is not
