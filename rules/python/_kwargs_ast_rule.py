@@ -108,15 +108,17 @@ class KwargsRule(AstRule):
         return ".".join([*parts, *extra])
 
     def star_span(self, param: ast.arg) -> Span:
-        """Where `**name` is (the `ast` node starts at the name): what LibCST's `Param` is,
-        and so where the fix finds it."""
+        """Where `**name` is (the `ast` node is the name and its annotation): what LibCST's
+        `Param` is, and so where the fix finds it."""
         span = self.span(param)
+        if self.text.startswith("**", span.start):  # ignored-kwargs moved the node there
+            return Span(span.start, span.end, "arg")
         start = span.start
-        if not self.text.startswith("**", start):
-            before = self.text[:start].rstrip(" \t\f\r\n\\")
-            if before.endswith("**"):
-                start = len(before) - 2
-        return Span(start, span.end, "arg")
+        window = max(0, start - 200)  # only whitespace between the stars and the name
+        before = self.text[window:start].rstrip(" \t\f\r\n\\")
+        if before.endswith("**"):
+            start = window + len(before) - 2
+        return Span(start, span.start + len(param.arg), "arg")
 
     def check(self, function: Function, param: ast.arg, qualname: str, shadowed: LazyNames) -> None:
         raise NotImplementedError

@@ -155,8 +155,8 @@ class IgnoredKwargs(KwargsRule):
         return check_first(target, data.param, data.keys, data.qualname)
 
     def _from_stars(self, param: ast.arg) -> None:
-        """The finding is `**name`, where the `ast` node is only `name`: the node starts
-        at the stars from now on (no other rule reports a `**` parameter)."""
+        """The finding is `**name`, where the `ast` node is `name` and its annotation: the
+        node is `**name` from now on (no other rule reports a `**` parameter)."""
         if getattr(param, "_kwargs_stars", False):
             return
         star = self.star_span(param).start
@@ -167,6 +167,9 @@ class IgnoredKwargs(KwargsRule):
         column = len(code.rstrip(" \t\f\\")) - 2 if breaks else param.col_offset - len(between)
         if breaks:
             column = len(code[:column].encode("utf-8"))
+        # LibCST's `Param` ends with the name, without the annotation.
+        name_end = param.col_offset + len(param.arg.encode("utf-8"))
+        param.end_lineno, param.end_col_offset = param.lineno, name_end
         param.lineno, param.col_offset = line, column
         param._kwargs_stars = True  # type: ignore[attr-defined]
 
