@@ -3,35 +3,47 @@
 from __future__ import annotations
 
 import ast
+import bisect
 import re
-
-import libcst as cst
-from libcst.metadata import BuiltinAssignment, GlobalScope, QualifiedName, Scope, ScopeProvider
+from typing import TYPE_CHECKING
 
 from auditor.plugins import (
-    Alternative,
     AstIndex,
+    AstRule,
+    Fixed,
+    FixTarget,
     Invalid,
-    Rule,
+    Offer,
     RuleContext,
     Severity,
     Valid,
-    find_all,
-    imported_modules,
 )
 from rules._docs import rule_url
-from rules.python._code import code_of
-from rules.python._exits import always_reraises, sometimes_reraises
-from rules.python._logger_discovery import LOGGER_IMPORT, LOGGER_MODULES, discover
-from rules.python._narrow import Narrowing, Place, silent
+from rules.python._bare_detect import (
+    CATCH_ALL_SIGNALS,
+    HandlerAt,
+    around,
+    colon,
+    names_a_base_exception,
+    swallows_everything,
+)
+from rules.python._bare_exits import always_reraises, sometimes_reraises
+from rules.python._bare_narrow import Narrowing, Place, find_project
+from rules.python._logger_discovery import LOGGER_IMPORT, LOGGER_MODULES
 from rules.python._narrowing_examples import NARROWING_EXAMPLES
 
-# The exceptions that are not an Exception: a handler for one of them makes a later
-# bare `except:` of the same `try` a deliberate catch-all.
-CATCH_ALL_SIGNALS = frozenset({"KeyboardInterrupt", "SystemExit", "GeneratorExit", "BaseException"})
+if TYPE_CHECKING:
+    from auditor.scan.ast_scope import Scope
+    from rules.python._bare_fix import Fixes
+
+__all__ = ["CATCH_ALL_SIGNALS", "BareExcept"]
+_SWALLOWED = (
+    "`except BaseException:` that swallows the error is a bare `except:` spelled out:"
+    " it also hides KeyboardInterrupt and SystemExit; name the exceptions"
+)
 
 
-class BareExcept(Rule):
+class BareExcept(AstRule):
     """Finds `except:` handlers that name no exception type, and `except BaseException:`
     handlers that swallow the error silently (`pass`, `...`, `continue`, `return None`):
     the same defect spelled out, so rewriting one into the other is no fix.
@@ -70,7 +82,6 @@ class BareExcept(Rule):
     """
 
     id = "bare-except"
-    statement_local = True
     url = rule_url(id)
     severity = Severity.CRITICAL
     message = "bare `except:` also catches KeyboardInterrupt and SystemExit; name the exceptions"
@@ -83,8 +94,6 @@ class BareExcept(Rule):
     # The silent handler's log line is on the project's logger: where it is looked for.
     PROJECT_FILES = LOGGER_MODULES
 
-    METADATA_DEPENDENCIES = (ScopeProvider,)
-
     @classmethod
     def could_match(cls, tree: AstIndex, context: RuleContext) -> bool:
         return any(
@@ -93,68 +102,72 @@ class BareExcept(Rule):
             for handler in tree.nodes(ast.ExceptHandler)
         )
 
-    def visit_Module(self, node: cst.Module) -> None:
-        self.module = node
-        self.star_imports = [
-            code_of(imported.module)
-            for imported in find_all(node, cst.ImportFrom)
-            if isinstance(imported.names, cst.ImportStar) and imported.module is not None
+    def visit_Module(self, node: ast.Module) -> None:
+        stars = [
+            s
+            for s in ast.walk(node)
+            if isinstance(s, ast.ImportFrom) and s.names[0].name == "*" and s.module is not None
         ]
-        self.scopes: list[tuple[str, bool]] = []  # enclosing classes and functions
+        stars.sort(key=lambda s: (s.lineno, s.col_offset))
+        self.star_imports = [s.module for s in stars if s.module is not None]
+        self.tree = node
+        self.starts = [s.lineno for s in node.body]
+        self.enclosing: list[tuple[str, bool]] = []  # enclosing classes and functions
+        self.tries = 0  # the `try` statements met so far
         self.narrowing: Narrowing | None = None
-        self.statement_of: dict[cst.Try, int] | None = None
+        self.fixes: Fixes | None = None
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        self.scopes.append((node.name.value, True))
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        self.enclosing.append((node.name, True))
 
-    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        self.scopes.pop()
+    def leave_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        self.enclosing.pop()
 
-    def visit_ClassDef(self, node: cst.ClassDef) -> None:
-        self.scopes.append((node.name.value, False))
+    visit_AsyncFunctionDef = visit_FunctionDef
+    leave_AsyncFunctionDef = leave_FunctionDef
 
-    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
-        self.scopes.pop()
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self.enclosing.append((node.name, False))
 
-    def visit_Try(self, node: cst.Try) -> None:
+    def leave_ClassDef(self, node: ast.ClassDef) -> None:
+        self.enclosing.pop()
+
+    def visit_Try(self, node: ast.Try) -> None:
+        ordinal = self.tries
+        self.tries += 1
         # A bare `except:` after a handler for KeyboardInterrupt or SystemExit is a
         # deliberate catch-all: it is meant to catch everything else, SystemExit included.
         deliberate = False
         for index, handler in enumerate(node.handlers):
+            at = HandlerAt(ordinal, index)
             if handler.type is None:
-                self._report(node, handler, deliberate, after_others=index > 0)
-            elif _names_a_base_exception(handler.type):
-                if not deliberate and _swallows_everything(handler):
-                    self._report_swallowed(handler)
+                self._report(node, at, deliberate, after_others=index > 0)
+            elif names_a_base_exception(handler.type, self.code, self._around):
+                if not deliberate and swallows_everything(handler):
+                    self._report_swallowed(handler, at)
                 deliberate = True
 
-    def _report_swallowed(self, handler: cst.ExceptHandler) -> None:
+    def _report_swallowed(self, handler: ast.ExceptHandler, at: HandlerAt) -> None:
         assert handler.type is not None
-        scope = self.get_metadata(ScopeProvider, handler, None)
-        if scope is None or not _is_builtin(scope, "BaseException"):
+        scope = self.scopes.scope_of(handler)
+        if not _is_builtin(scope, "BaseException"):
             return  # a class of the module's own called BaseException
-        message = (
-            "`except BaseException:` that swallows the error is a bare `except:` spelled out:"
-            " it also hides KeyboardInterrupt and SystemExit; name the exceptions"
-        )
         if not _is_builtin(scope, "Exception"):
-            self.report(handler, f"{message} (no fix: `Exception` is rebound here)")
+            self.report(handler, f"{_SWALLOWED} (no fix: `Exception` is rebound here)")
             return
-        self.report(
-            handler.type,
-            message,
-            replacement=cst.Name("Exception"),
-            fix_description="replace `except BaseException:` with `except Exception:`",
-            applicability="unsafe" if self.star_imports else None,
+        offer = Offer(
+            "replace `except BaseException:` with `except Exception:`",
+            "unsafe" if self.star_imports else "safe",
         )
+        self.report(handler.type, _SWALLOWED, fix=offer, data=at)
 
-    def _report(
-        self, node: cst.Try, handler: cst.ExceptHandler, deliberate: bool, after_others: bool
-    ) -> None:
+    def _report(self, node: ast.Try, at: HandlerAt, deliberate: bool, after_others: bool) -> None:
+        from rules.python._bare_fix import Named  # a dataclass: no LibCST until a fix runs
+
+        handler = node.handlers[at.handler]
         keeps_all = deliberate or always_reraises(handler.body)
         caught = "BaseException" if keeps_all else "Exception"
-        scope = self.get_metadata(ScopeProvider, handler, None)
-        if scope is not None and not _is_builtin(scope, caught):
+        if not _is_builtin(self.scopes.scope_of(handler), caught):
             self.report(handler, f"{self.message} (no fix: `{caught}` is rebound here)")
             return
         description = f"replace `except:` with `except {caught}:`"
@@ -169,54 +182,70 @@ class BareExcept(Rule):
             # `except SkipTest: ... except: record(...)`: everything else, SystemExit
             # perhaps on purpose (unittest's loader reports a test module calling sys.exit()).
             unsafe = "after other handlers it may mean everything else, SystemExit included"
-        narrowed = None
+        place = narrowed = None
         if not (keeps_all or self.star_imports or sometimes_reraises(handler.body)):
-            narrowed = self._narrowed(node, handler)
+            place = self._place(node)
+            narrowed = self._narrowing().description(node, at.handler, place)
+        offer = Offer(
+            description + (f" (unsafe: {unsafe})" if unsafe else ""),
+            "unsafe" if unsafe else "safe",
+        )
+        narrowing = self.narrowing
         self.report(
             handler,
-            end=handler.whitespace_after_except,
-            replacement=handler.with_changes(
-                type=cst.Name(caught),
-                whitespace_after_except=cst.SimpleWhitespace(" "),
-            ),
-            fix_description=description + (f" (unsafe: {unsafe})" if unsafe else ""),
-            applicability="unsafe" if unsafe else None,
-            alternatives=() if narrowed is None else (narrowed,),
-        )
-
-    def _narrowed(self, node: cst.Try, handler: cst.ExceptHandler) -> Alternative | None:
-        """The unsafe alternative that names what the `try` body raises (`_narrow`)."""
-        if self.narrowing is None:
-            scope = self.get_metadata(ScopeProvider, self.module)
-            assert isinstance(scope, GlobalScope)
-            self.narrowing = Narrowing(
-                self.module,
-                scope,
-                self._qualified_names,
-                lambda n: self.get_metadata(ScopeProvider, n, None),
-                self.module_uses,
+            end=self._colon(handler),
+            fix=offer,
+            alternatives=() if narrowed is None else (Offer(narrowed, "unsafe"),),
+            data=Named(
+                at,
+                caught,
+                None if narrowed is None else place,
+                narrowing.used if narrowing is not None else _unused,
+                narrowing.project if narrowing is not None else _no_project,
                 self.context.path,
-                discover(
-                    self.context.root,
-                    self.context.path,
-                    [m for s in self.module.body for m in imported_modules(s) or ()],
-                    self.text_option(LOGGER_IMPORT),
-                ),
-            )
-        if self.statement_of is None:
-            self.statement_of = {
-                t: i for i, s in enumerate(self.module.body) for t in find_all(s, cst.Try)
-            }
-        place = Place(
-            self.statement_of[node],
-            ".".join(name for name, _ in self.scopes),
-            any(function for _, function in self.scopes),
+            ),
         )
-        return self.narrowing.alternative(node, handler, place)
 
-    def _qualified_names(self, node: cst.CSTNode) -> frozenset[QualifiedName]:
-        scope = self.get_metadata(ScopeProvider, node, None)
-        return frozenset(scope.get_qualified_names_for(node)) if scope is not None else frozenset()
+    def fix(self, target: FixTarget) -> Fixed | None:
+        from rules.python._bare_fix import Fixes, Named
+
+        if self.fixes is None or self.fixes.module is not target.module:
+            self.fixes = Fixes(target)
+        data = target.data
+        if isinstance(data, Named):
+            return self.fixes.named(data)
+        assert isinstance(data, HandlerAt)
+        return self.fixes.swallowed(data)
+
+    def _narrowing(self) -> Narrowing:
+        if self.narrowing is None:
+            self.narrowing = Narrowing(
+                self.scopes,
+                self.tree,
+                self.text,
+                self.lines,
+                self.context.path,
+                self.code,
+                find_project(self.context.root, self.context.path, self.text_option(LOGGER_IMPORT)),
+            )
+        return self.narrowing
+
+    def _place(self, node: ast.Try) -> Place:
+        """The module statement around `node` (as LibCST counts them), and the functions
+        and classes around it."""
+        statement = self.tree.body[bisect.bisect_right(self.starts, node.lineno) - 1]
+        return Place(
+            self._narrowing().line_of[id(statement)],
+            ".".join(name for name, _ in self.enclosing),
+            any(function for _, function in self.enclosing),
+        )
+
+    def _around(self, node: ast.AST) -> str:
+        span = self.span(node)
+        return around(self.text, span.start, span.end)
+
+    def _colon(self, handler: ast.ExceptHandler) -> ast.AST:
+        return colon(self.text, self.lines, self.span(handler).start)
 
     VALID = (
         Valid("try:\n    run()\nexcept Exception:\n    pass\n"),
@@ -440,54 +469,15 @@ class BareExcept(Rule):
     )
 
 
-def _swallows_everything(handler: cst.ExceptHandler) -> bool:
-    """`except BaseException:` alone, its error dropped without a word: never re-raised,
-    never looked at (its name unused, nothing logged), whatever the handler goes on to
-    do (`return value`, a default)."""
-    caught = handler.type
-    if not (isinstance(caught, cst.Name) and caught.value == "BaseException"):
-        return False
-    if silent(handler.body):
-        return True
-    if always_reraises(handler.body) or sometimes_reraises(handler.body):
-        return False
-    bound = handler.name.name if handler.name is not None else None
-    for node in find_all(handler.body, cst.Name):
-        if isinstance(bound, cst.Name) and node.value == bound.value:
-            return False  # the error is used: recorded, wrapped, passed on
-    for call in find_all(handler.body, cst.Call):
-        called = call.func.attr.value if isinstance(call.func, cst.Attribute) else None
-        if called in _RECORDS or (isinstance(call.func, cst.Name) and call.func.value == "print"):
-            return False
-    return True
-
-
-# Calls that record what was caught: a handler making one is not silent.
-_RECORDS = frozenset(
-    {
-        "exception",
-        "error",
-        "critical",
-        "warning",
-        "warn",
-        "log",
-        "print_exc",
-        "format_exc",
-        "exc_info",
-        "capture_exception",
-    }
-)
-
-
-def _names_a_base_exception(expr: cst.BaseExpression) -> bool:
-    """`except KeyboardInterrupt:`, `except (SystemExit, ValueError):`, ..."""
-    if isinstance(expr, cst.Tuple):
-        return any(_names_a_base_exception(element.value) for element in expr.elements)
-    name = code_of(expr).removeprefix("builtins.")
-    return name in CATCH_ALL_SIGNALS
-
-
 def _is_builtin(scope: Scope, name: str) -> bool:
     """Whether `name` read in `scope` is the builtin: not a module class `Exception`, a
     class attribute, a parameter or an import of that name."""
-    return all(isinstance(a, BuiltinAssignment) for a in scope[name])
+    return all(a.kind == "builtin" for a in scope[name])
+
+
+def _unused(name: str) -> bool:
+    return False
+
+
+def _no_project() -> None:
+    return None
