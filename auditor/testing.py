@@ -110,8 +110,6 @@ def _check_example(cls: type[BaseRule], example: Valid | Invalid, root: Path | N
         "the fixes offered at detection are not those computed when fixing: "
         f"{_describe(detected)} offered, {_describe(findings)} computed"
     )
-    if getattr(cls, "statement_local", False):
-        check_statement_local(cls, example)
     if isinstance(example, Valid):
         assert not findings, f"expected no finding, got {_describe(findings)}"
         return
@@ -166,40 +164,6 @@ def check_alternatives(cls: type[BaseRule], example: Invalid, findings: list[Fin
     )
     again = fix_all(cls, fixed, example.path, options, alternatives=True)
     assert again == fixed, "a second fix pass changed the code fixed with the alternatives"
-
-
-def check_statement_local(cls: type[BaseRule], example: Valid | Invalid) -> None:
-    """A rule that declares `statement_local` must find in each top-level statement, on
-    the outline of the module with that statement in full, what it finds there in the
-    whole module, fixes included: the language server keeps those findings."""
-    from auditor.scan.python import run
-    from auditor.scan.python_document import statement_findings
-    from auditor.scan.source import LineIndex
-
-    source, path = example.source, example.path
-    active = ActiveRule(cls, cls.severity, merge_options(cls, example.options, "example"), False)
-    whole = run(path, source, [active], prefilter=False)
-    module_starts = _statement_offsets(source)
-    index = LineIndex(source)
-    for statement in range(len(module_starts) - 1):
-        found = statement_findings(path, source, [active], statement)
-        if found is None:
-            continue
-        low, high = module_starts[statement], module_starts[statement + 1]
-        expected = [f for f in whole if low <= index.offset(f.start) < high]
-        key = Finding.sort_key
-        assert sorted(found, key=key) == sorted(expected, key=key), (
-            f"statement {statement + 1} alone, on the outline: {_describe(found)}; "
-            f"in the module: {_describe(expected)}"
-        )
-
-
-def _statement_offsets(source: str) -> tuple[int, ...]:
-    import libcst as cst
-
-    from auditor.scan.python_splice import statement_starts
-
-    return statement_starts(cst.parse_module(source), source) or ()
 
 
 def _describe(findings: list[Finding]) -> str:

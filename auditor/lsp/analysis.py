@@ -17,7 +17,6 @@ from auditor.scan.buffer import Buffer, buffer_for, scan_buffer
 from auditor.scan.engine import Engine
 from auditor.scan.generated import HEAD
 from auditor.scan.loading import rule_urls
-from auditor.scan.python_document import Document
 
 CONFIG_ERROR = "config-error"  # the project cannot be loaded: shown at the document's top
 
@@ -29,7 +28,6 @@ class Analysis:
     engine: Engine | None = None  # None: nothing here can be fixed or suppressed
     buffer: Buffer | None = None
     project: Loaded | None = None  # what scanned it: the same text and project, the same result
-    document: Document | None = None  # a Python buffer's scans: the next one starts from it
     # When the text does not parse: the last version of the document that did (same
     # project, same file), and its findings moved to this text.
     good: Analysis | None = None
@@ -81,14 +79,9 @@ def analyse(
     over = found.engine.over_size_limit(buffer.rel, utf8_size(text), lambda: text[:HEAD])
     if over is not None:
         return Analysis(text, over)
-    document = None
-    if buffer.language == "python":
-        same = previous is not None and previous.project is found and previous.buffer == buffer
-        document = previous.document if same and previous is not None else None
-        document = document or Document()
-    findings = scan_buffer(found.engine, buffer, text, document)[0]
+    findings = scan_buffer(found.engine, buffer, text)[0]
     findings.sort(key=Finding.sort_key)
-    analysis = Analysis(text, tuple(findings), found.engine, buffer, found, document)
+    analysis = Analysis(text, tuple(findings), found.engine, buffer, found)
     good = _last_good(previous, found, buffer)
     if analysis.parses or good is None:
         return analysis

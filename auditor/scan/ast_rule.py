@@ -27,7 +27,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from auditor.model import Applicability, Edit
 from auditor.scan.rule_base import BaseRule, RuleContext
@@ -115,10 +115,6 @@ class FixTarget:
 class AstRule(BaseRule):
     """A Python rule on `ast`. Visitor methods are `visit_<node class>` (called before the
     node's children) and `leave_<node class>` (after); `visit_Module` comes first."""
-
-    # As `Rule.statement_local`: the language server may run the rule on the changed
-    # top-level statements only.
-    statement_local: ClassVar[bool] = False
 
     def __init__(self, context: RuleContext) -> None:
         BaseRule.__init__(self, context)

@@ -9,16 +9,12 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from auditor.errors import UsageError
 from auditor.model import Edit, Finding
 from auditor.scan.discovery import language_of
 from auditor.scan.engine import Engine, backend
 from auditor.scan.fixer import FixOutcome, fix_text
-
-if TYPE_CHECKING:
-    from auditor.scan.python_document import Document
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,12 +42,10 @@ def decode(buffer: Buffer, data: bytes) -> str:
     return backend(buffer.language).decode(data).text
 
 
-def scan_buffer(
-    engine: Engine, buffer: Buffer, text: str, document: Document | None = None
-) -> tuple[list[Finding], list[Finding]]:
-    """The findings of the document, and apart from them the suppressed ones; `document`
-    holds the previous version's scan of a Python buffer being edited."""
-    return engine.scan_text_all(buffer.rel, buffer.language, text, on_disk=True, document=document)
+def scan_buffer(engine: Engine, buffer: Buffer, text: str) -> tuple[list[Finding], list[Finding]]:
+    """The findings of the document, and apart from them the suppressed ones: the whole
+    text, each time (the rules on `ast` cost less than re-analysing a part with LibCST)."""
+    return engine.scan_text_all(buffer.rel, buffer.language, text, on_disk=True)
 
 
 def fix_buffer(

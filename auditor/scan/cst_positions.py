@@ -29,12 +29,14 @@ class CstPositions:
     module (`module.code`); where that is not the file byte for byte (LibCST 1.9 drops the
     space in `except A :`), offsets are carried over to the file (`offset_map`)."""
 
-    def __init__(self, module: cst.Module, source: str) -> None:
+    def __init__(
+        self, module: cst.Module, source: str, wrapper: cst.MetadataWrapper | None = None
+    ) -> None:
         self.module = module
         self.source = source
         self.code = module.code
         self.to_source = _identity if self.code == source else offset_map(self.code, source)
-        self.wrapper = cst.MetadataWrapper(module, unsafe_skip_copy=True)
+        self.wrapper = wrapper or cst.MetadataWrapper(module, unsafe_skip_copy=True)
         self._bytes: dict[cst.CSTNode, CodeSpan] | None = None
         self._outer: dict[cst.CSTNode, CodeRange] | None = None
         self._parents: dict[cst.CSTNode, cst.CSTNode] | None = None

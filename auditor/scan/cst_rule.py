@@ -62,11 +62,10 @@ class Rule(BaseRule, cst.BatchableCSTVisitor):
     """A Python rule: a LibCST visitor. Declare METADATA_DEPENDENCIES for scope, parent or
     qualified-name metadata; positions are computed by the engine, not by the rule."""
 
-    # True promises that what the rule reports in a top-level statement, fixes included,
-    # does not depend on the bodies of the functions in the module's other top-level
-    # statements (their `global` declarations aside): the language server then runs the
-    # rule again on the statements a change touched only, and keeps its other findings.
-    # The shared harness checks the promise on the rule's examples.
+    # Deprecated, and read by nothing: the language server re-analysed only the changed
+    # statements for rules that set it; it now analyses the whole text (the built-in
+    # rules detect on `ast`, cheap enough for every keystroke). Kept so that rules that
+    # set it still load.
     statement_local: ClassVar[bool] = False
 
     def __init__(self, context: RuleContext) -> None:
@@ -79,8 +78,8 @@ class Rule(BaseRule, cst.BatchableCSTVisitor):
     def module_uses(self, name: str) -> bool:
         """Whether some scope of the module uses `name` as a variable: a name the rule's
         fix adds at module level must not be one, or a function would see its own
-        variable instead. Ask this rather than walking the module: the language server
-        keeps the answer between versions of a document."""
+        variable instead. (Kept for the rules that ask it; walking the module, or scope
+        metadata, answers the same.)"""
         if self.module_variables is None:
             raise RuntimeError("module_uses is answered while the rule visits a module")
         return self.module_variables.uses(name)

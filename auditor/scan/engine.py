@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
 
 from auditor.globs import Globs
 from auditor.model import (
@@ -32,9 +31,6 @@ from auditor.scan.manifest import any_stub
 from auditor.scan.rule_base import LineRule
 from auditor.scan.source import Decoded, DecodeError, LineIndex
 from auditor.scan.suppressions import Comment, check_ignores, is_suppressed, suppressions
-
-if TYPE_CHECKING:  # LibCST is imported only when a Python file is scanned
-    from auditor.scan.python_document import Document
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,18 +209,13 @@ class Engine:
         text: str,
         *,
         on_disk: bool = False,
-        document: Document | None = None,
         fixes: bool = False,
     ) -> tuple[list[Finding], list[Finding]]:
         """The findings, and apart from them the ones suppressed by comments. `on_disk`:
         the text is the project's file at `path` (or what a fix will write there), so the
-        rules are told the root; a commit's version of a file is not. `document`: the
-        text is the next version of that Python document (the same findings, sooner).
-        `fixes`: every fix offered is computed (not left pending, see Fix.pending)."""
+        rules are told the root; a commit's version of a file is not. `fixes`: every fix offered is computed (not left pending, see Fix.pending)."""
         skipped = self.skip_reason(path, text[:HEAD])
-        return self._scan_text(
-            path, language, text, skipped, on_disk=on_disk, document=document, fixes=fixes
-        )
+        return self._scan_text(path, language, text, skipped, on_disk=on_disk, fixes=fixes)
 
     def with_fixes(
         self, path: str, language: str, text: str, findings: Sequence[Finding]
@@ -252,7 +243,6 @@ class Engine:
         skipped: str | None,
         *,
         on_disk: bool,
-        document: Document | None = None,
         fixes: bool = False,
     ) -> tuple[list[Finding], list[Finding]]:
         """`scan_text_all`, the file's skip reason (`skip_reason`) already known."""
@@ -273,9 +263,7 @@ class Engine:
         root = self.root if on_disk else None
         lines = [r for r in rules if issubclass(r.cls, LineRule)]
         parsed = [r for r in rules if not issubclass(r.cls, LineRule)]
-        if parsed and document is not None and language == "python":
-            found = document.run(path, text, parsed, self.prefilter, root, fixes)
-        elif parsed:
+        if parsed:
             found = lang.run(path, text, parsed, self.prefilter, root, fixes)
         else:
             found = self._syntax_errors(path, text) if language == "python" else []

@@ -1,12 +1,11 @@
-"""Which identifiers a module uses as variables, in any scope: what a rule asks before it
-adds a module-level name (`Rule.module_uses`), so that no function sees its own variable
-where the new name was meant. A file scan asks the whole tree, once; the language server
-asks each top-level statement, keeping the answers of the statements that did not change,
-and remembers every answer its findings rest on."""
+"""Which identifiers a module uses as variables, in any scope: what a LibCST rule asks
+before it adds a module-level name (`Rule.module_uses`, kept for the rules written when
+the language server re-analysed only the changed statements), so that no function sees
+its own variable where the new name was meant."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
 import libcst as cst
 
@@ -48,27 +47,13 @@ def _bound_by(statement: cst.Import | cst.ImportFrom) -> Iterator[str]:
 
 
 class ModuleNames:
-    """The names of the statements of one module, computed when first asked; `known`
-    carries the names of statements from one version of a document to the next."""
+    """The names a module uses, computed when first asked."""
 
-    def __init__(
-        self,
-        statements: Sequence[cst.CSTNode],
-        known: dict[int, tuple[cst.CSTNode, frozenset[str]]] | None = None,
-    ) -> None:
-        self._statements = statements
-        self._known = {} if known is None else known
-        self.asked: dict[str, bool] = {}  # every question, with its answer
+    def __init__(self, module: cst.Module) -> None:
+        self._module = module
+        self._names: frozenset[str] | None = None
 
     def uses(self, name: str) -> bool:
-        answer = any(name in self._names(statement) for statement in self._statements)
-        self.asked[name] = answer
-        return answer
-
-    def _names(self, statement: cst.CSTNode) -> frozenset[str]:
-        known = self._known.get(id(statement))
-        if known is not None and known[0] is statement:
-            return known[1]
-        names = variable_names(statement)
-        self._known[id(statement)] = (statement, names)
-        return names
+        if self._names is None:
+            self._names = variable_names(self._module)
+        return name in self._names

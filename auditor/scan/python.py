@@ -7,9 +7,9 @@ import ast
 import io
 import sys
 import tokenize
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import libcst as cst
@@ -29,8 +29,8 @@ from auditor.model import (
 from auditor.scan.ast_index import AstIndex
 from auditor.scan.ast_rule import AstRule
 from auditor.scan.ast_run import Detected, detect
+from auditor.scan.cst_positions import CstPositions
 from auditor.scan.cst_rule import Replacement, Report, Rule
-from auditor.scan.cst_spans import Spans, edit_of
 from auditor.scan.cst_walk import provide_parents, read_only_visits, walk_batched
 from auditor.scan.loading import ActiveRule
 from auditor.scan.module_names import ModuleNames
@@ -186,39 +186,13 @@ def _with_fixes(
         return [*unfixed, libcst_limit(path, exc, fixes_only=True)]
 
 
-class Unplaced(Exception):
-    """A report's position, or its fix's, lies in code the analysed tree left out."""
-
-
-@dataclass(frozen=True, slots=True)
-class Placement:
-    """Where an analysed tree stands in the file when it is not the file's own tree (the
-    language server's outline of a module, see `python_document`): its offsets are
-    mapped into `text`, and only the reports that `keeps` are turned into findings."""
-
-    text: str  # the file's
-    to_file: Callable[[int], int]  # an offset in the tree's code -> the file's; or Unplaced
-    keeps: Callable[[int], bool]  # by a report's start offset in the tree's code
-    # The code of each top-level statement, and those whose reports count: the others'
-    # code is taken as it is rather than generated to find positions in it.
-    codes: Sequence[str] = ()
-    window: range = range(0)
-
-
 def analyse(
-    path: str,
-    module: cst.Module,
-    text: str,
-    rules: Sequence[ActiveRule],
-    root: Path | None,
-    placement: Placement | None = None,
-    names: ModuleNames | None = None,
+    path: str, module: cst.Module, text: str, rules: Sequence[ActiveRule], root: Path | None
 ) -> list[Finding]:
-    """Findings of `rules` on the parsed `module` of `text`; with a `placement`, `text`
-    is the tree's own code and the findings are placed in `placement.text`. `names`
-    answers the rules' `module_uses` (by default, from `module`)."""
-    names = names or ModuleNames([module])
+    """Findings of the LibCST `rules` (the slower path: third parties' rules that are
+    LibCST visitors) on the parsed `module` of `text`."""
     wrapper = cst.MetadataWrapper(module, unsafe_skip_copy=True)
+    names = ModuleNames(module)  # computed if a rule asks `module_uses`
     instances: list[tuple[ActiveRule, Rule]] = []
     findings: list[Finding] = []
     for active in rules:
@@ -244,44 +218,25 @@ def analyse(
             visiting.append(rule)
         walk_batched(module, visiting)
 
-    reported = [(active, rule) for active, rule in instances if rule.reports and not rule.failure]
-    spans = None
-    if reported and placement is not None:
-        spans = Spans.compute(module, reported, text, placement.codes, placement.window)
-    if reported and spans is None:
-        spans = Spans.compute(module, reported, text)
-    if spans is not None and placement is not None:
-        spans = replace(spans, source=placement.text, to_source=placement.to_file)
-    index = LineIndex(text if placement is None else placement.text) if reported else None
+    positions = CstPositions(module, text, wrapper)
+    index = LineIndex(text)
     for active, rule in instances:
         if rule.failure is not None:
             findings.append(rule_crash(path, active.id, rule.failure))
             continue
         for report in rule.reports:
-            assert spans is not None and index is not None
-            if placement is not None:
-                at = spans.syntactic.get(id(report.node))
-                if at is None or not placement.keeps(at[0]):
-                    continue  # in a statement of the tree that is not the file's
             try:
-                findings.append(_finding(path, active, report, spans, index, module))
-            except Unplaced:
-                raise
+                findings.append(_finding(path, active, report, positions, index))
             except Exception as exc:  # e.g. a replacement node LibCST cannot render
                 findings.append(rule_crash(path, active.id, exc))
     return findings
 
 
 def _finding(
-    path: str,
-    active: ActiveRule,
-    report: Report,
-    spans: Spans,
-    index: LineIndex,
-    module: cst.Module,
+    path: str, active: ActiveRule, report: Report, positions: CstPositions, index: LineIndex
 ) -> Finding:
-    start = spans.to_source(spans.syntactic[id(report.node)][0])
-    end = spans.to_source(min(spans.syntactic[id(report.end)][1], len(spans.text)))
+    start = positions.syntactic(report.node)[0]
+    end = positions.syntactic(report.end)[1]
 
     def made(
         pairs: Sequence[tuple[cst.CSTNode, Replacement]],
@@ -289,7 +244,7 @@ def _finding(
         kind: Applicability,
         elsewhere: Sequence[Edit],
     ) -> Fix:
-        edits = sorted(edit_of(spans, node, new, module) for node, new in pairs)
+        edits = sorted(positions.edit(node, new) for node, new in pairs)
         kept = tuple(e for e in edits if e.start != e.end or e.text)
         return Fix((*kept, *elsewhere), text, "safe" if active.fixes_are_safe else kind)
 
@@ -308,7 +263,7 @@ def _finding(
         end=index.location(end),
         message=report.message,
         fix=fix,
-        scope=spans.scopes.get(id(report.node), ""),
+        scope=positions.enclosing_names(report.node),
         alternatives=tuple(others),
     )
 
