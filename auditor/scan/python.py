@@ -31,7 +31,7 @@ from auditor.scan.ast_rule import AstRule
 from auditor.scan.ast_run import Detected, detect
 from auditor.scan.cst_positions import CstPositions
 from auditor.scan.cst_rule import Replacement, Report, Rule
-from auditor.scan.cst_walk import provide_parents, read_only_visits, walk_batched
+from auditor.scan.cst_walk import walk_batched
 from auditor.scan.loading import ActiveRule
 from auditor.scan.module_names import ModuleNames
 from auditor.scan.python_check import check_fix, check_syntax, parse_ast, syntax_error
@@ -205,9 +205,7 @@ def analyse(
         rule.module_variables = names
         instances.append((active, rule))
 
-    provide_parents(wrapper, (p for _, rule in instances for p in rule.METADATA_DEPENDENCIES))
     with ExitStack() as stack:
-        stack.enter_context(read_only_visits())  # metadata providers and rule helpers
         visiting = []
         for _, rule in instances:
             try:
@@ -216,7 +214,7 @@ def analyse(
                 rule.failure = exc
                 continue
             visiting.append(rule)
-        walk_batched(module, visiting)
+        walk_batched(wrapper, visiting)
 
     positions = CstPositions(module, text, wrapper)
     index = LineIndex(text)
