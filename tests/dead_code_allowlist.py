@@ -27,7 +27,9 @@ READ_KINDS  # the values of EnvRead.kind, for plugins that read `audit env`'s mo
 __getattr__  # auditor.plugins: lazy attributes, so importing it stays cheap
 
 # Called by libraries, not by us.
-_.record_syntactic_position  # LibCST's position provider calls it
+_.get_visitors  # LibCST's visit_batched asks a rule for its visitor methods
+_.on_leave  # LibCST calls a transformer's hook (cst_positions._Swap)
+statement_local  # deprecated, read by nothing: kept so that rules that set it still load
 _.disabled  # lsprotocol CodeAction fields the editor reads
 _.is_preferred
 

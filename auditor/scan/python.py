@@ -121,16 +121,6 @@ def _candidates(
     return kept
 
 
-def screen(
-    path: str, text: str, rules: Sequence[ActiveRule], prefilter: bool, root: Path | None
-) -> list[ActiveRule] | Finding:
-    """CPython's verdict on the text (its parser's and its compiler's): why it would not
-    run the file, or the rules to run on it (with `prefilter`, those that `could_match`
-    its tree; perhaps none)."""
-    screened = _screen(path, text, rules, prefilter, root)
-    return screened if isinstance(screened, Finding) else screened[1]
-
-
 def _screen(
     path: str, text: str, rules: Sequence[ActiveRule], prefilter: bool, root: Path | None
 ) -> tuple[ast.Module, list[ActiveRule]] | Finding:

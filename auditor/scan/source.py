@@ -94,27 +94,3 @@ class LineIndex:
 
     def offset(self, location: Location) -> int:
         return self.starts[location.line - 1] + location.column - 1
-
-
-def common_prefix(a: str, b: str) -> int:
-    """The length of the longest common prefix, by halving: string comparison in C."""
-    low, high = 0, min(len(a), len(b))
-    while low < high:
-        middle = (low + high + 1) // 2
-        if a[low:middle] == b[low:middle]:
-            low = middle
-        else:
-            high = middle - 1
-    return low
-
-
-def common_suffix(a: str, b: str, limit: int) -> int:
-    """The length of the longest common suffix, `limit` at most."""
-    low, high = 0, limit
-    while low < high:
-        middle = (low + high + 1) // 2
-        if a[len(a) - middle : len(a) - low] == b[len(b) - middle : len(b) - low]:
-            low = middle
-        else:
-            high = middle - 1
-    return low
