@@ -2,8 +2,7 @@
 being handled (a bare `raise`), by raising another, by `return`, or by `break`/`continue`
 of a loop around it. bare-except keeps `except BaseException:` only for a handler that
 re-raises on every path, so the analysis must see every path: a path it cannot follow
-counts as one that completes normally. (`_exits` is the same analysis on LibCST, for the
-fix.)"""
+counts as one that completes normally."""
 
 from __future__ import annotations
 
