@@ -11,7 +11,6 @@ from collections.abc import Sequence
 import libcst as cst
 
 from rules.python._ast_print import PRINT_KEYWORDS
-from rules.python._ast_print import allowed_file as allowed_file  # pii-logging's, until ported
 
 # A logger call's argument: an original argument kept as it is, or a new format string.
 Part = cst.Arg | cst.SimpleString

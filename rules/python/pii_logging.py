@@ -5,10 +5,16 @@ from __future__ import annotations
 import ast
 import re
 
-import libcst as cst
-from libcst.metadata import ScopeProvider
-
-from auditor.plugins import AstIndex, Rule, RuleContext, Severity, find_all, globs
+from auditor.plugins import (
+    AstIndex,
+    AstRule,
+    Fixed,
+    FixTarget,
+    Offer,
+    RuleContext,
+    Severity,
+    globs,
+)
 from rules._docs import rule_url
 from rules._pii_vocabulary import (
     FAKE_DATA_FILES,
@@ -18,10 +24,11 @@ from rules._pii_vocabulary import (
     words,
 )
 from rules._pii_vocabulary import OPTIONS as PII_OPTIONS
+from rules.python._ast_pii import AstClassifier, last_name
+from rules.python._ast_print import allowed_file, is_none, qualified_names
+from rules.python._ast_redact import Redaction
+from rules.python._ast_source import Source
 from rules.python._pii_examples import INVALID, VALID
-from rules.python._pii_redact import Redactor
-from rules.python._pii_values import Classifier, last_name
-from rules.python._print_call import allowed_file
 
 LOG_METHODS = frozenset(
     {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"}
@@ -32,7 +39,7 @@ LOGGER_CHAINS = frozenset({"bind", "opt", "new", "getChild"})  # structlog, logu
 CONSOLE_STREAMS = frozenset({"sys.stdout", "sys.stderr", "sys.__stdout__", "sys.__stderr__"})
 
 
-class PiiLogging(Rule):
+class PiiLogging(AstRule):
     """Finds `print` and logging calls whose arguments carry personal or secret data: an
     e-mail, phone number, a person's name, postal address, birth date, password, token,
     secret, API key, card or bank number, national id, IP address or session cookie, or a
@@ -93,7 +100,9 @@ class PiiLogging(Rule):
     """
 
     id = "pii-logging"
-    statement_local = True
+    # Not `statement_local`: the language server's statement path runs LibCST rules only
+    # (auditor/scan/python.py `analyse`); an `ast` rule is run on the whole buffer.
+    statement_local = False
     url = rule_url(id)
     severity = Severity.CRITICAL
     message = "the log call writes personal or secret data"
@@ -104,7 +113,6 @@ class PiiLogging(Rule):
     )
     fix_applicability = "unsafe"
     OPTIONS = dict(PII_OPTIONS)
-    METADATA_DEPENDENCIES = (ScopeProvider,)
 
     @classmethod
     def could_match(cls, tree: AstIndex, context: RuleContext) -> bool:
@@ -122,83 +130,76 @@ class PiiLogging(Rule):
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
-        vocabulary = Vocabulary.from_options(
+        self.vocabulary = Vocabulary.from_options(
             self.strings_option("names"),
             self.strings_option("extend-names"),
             self.strings_option("objects"),
             self.strings_option("extend-objects"),
             self.strings_option("ignore-names"),
         )
-        self.classifier = Classifier(vocabulary)
         self.loggers = set(self.strings_option("loggers"))
         self.skip = allowed_file(context) or globs(FAKE_DATA_FILES).match(context.path)
+        self._classifier: AstClassifier | None = None
 
-    def visit_Module(self, node: cst.Module) -> None:
-        for statement in node.body:
-            if not isinstance(statement, cst.SimpleStatementLine):
-                continue
-            for small in statement.body:
-                if isinstance(small, cst.Assign | cst.AnnAssign) and self._makes_logger(
-                    small.value
-                ):
-                    targets = (
-                        [t.target for t in small.targets]
-                        if isinstance(small, cst.Assign)
-                        else [small.target]
-                    )
-                    self.loggers.update(t.value for t in targets if isinstance(t, cst.Name))
+    def visit_Module(self, node: ast.Module) -> None:
+        for small in node.body:
+            if isinstance(small, ast.Assign | ast.AnnAssign) and self._makes_logger(small.value):
+                targets = small.targets if isinstance(small, ast.Assign) else [small.target]
+                self.loggers.update(t.id for t in targets if isinstance(t, ast.Name))
 
-    def visit_Call(self, node: cst.Call) -> None:
+    def visit_Call(self, node: ast.Call) -> None:
         if self.skip:
             return
         message_index = self._logging_call(node)
         if message_index is None:
             return
-        redactor = Redactor(self.classifier, _quote(node))
+        if self._classifier is None:
+            self._classifier = AstClassifier(self.vocabulary, Source(self.text, self.span))
+        redaction = Redaction(self._classifier)
         if message_index < 0:
-            args = redactor.print_arguments(node.args)
+            redaction.print_arguments(node)
         else:
-            args = redactor.logging_arguments(node.args, message_index)
-        if not redactor.found:
+            redaction.logging_arguments(node, message_index)
+        if not redaction.found:
             return
-        text = finding_text(self.message, redactor.found)
-        if redactor.problem is not None:
-            self.report(node, f"{text} (no fix: {redactor.problem})")
+        text = finding_text(self.message, redaction.found)
+        if redaction.problem is not None:
+            self.report(node, f"{text} (no fix: {redaction.problem})")
             return
-        self.report(
-            node,
-            text,
-            replacement=node.with_changes(args=args),
-            fix_description=fix_text(redactor.found),
-        )
+        offer = Offer(fix_text(redaction.found), self.fix_applicability)
+        self.report(node, text, fix=offer, data=message_index)
 
-    def _logging_call(self, call: cst.Call) -> int | None:
+    def fix(self, target: FixTarget) -> Fixed | None:
+        from rules.python._pii_redact import redacted_call
+
+        assert isinstance(target.data, int)
+        return redacted_call(self.vocabulary, target, target.data)
+
+    def _logging_call(self, call: ast.Call) -> int | None:
         """-1 for a console print, the message's position among the positional arguments
         for a logging call, None for any other call."""
         func = call.func
-        if isinstance(func, cst.Attribute) and func.attr.value in LOG_METHODS:
+        if isinstance(func, ast.Attribute) and func.attr in LOG_METHODS:
             if self._is_logger(func.value):
-                return 1 if func.attr.value == "log" else 0
+                return 1 if func.attr == "log" else 0
             return None
         if last_name(func) == "print" and self._is_builtin_print(func):
-            for arg in call.args:
-                if arg.keyword is not None and arg.keyword.value == "file":
-                    target = arg.value
-                    if not (isinstance(target, cst.Name) and target.value == "None") and (
-                        _dotted(target) not in CONSOLE_STREAMS
-                    ):
+            for keyword in call.keywords:
+                if keyword.arg == "file":
+                    target = keyword.value
+                    if not is_none(target) and _dotted(target) not in CONSOLE_STREAMS:
                         return None  # writes to a file
             return -1
         return None
 
-    def _is_logger(self, node: cst.BaseExpression) -> bool:
-        if isinstance(node, cst.Call):
+    def _is_logger(self, node: ast.expr) -> bool:
+        if isinstance(node, ast.Call):
             name = last_name(node.func)
             if name in LOGGER_FACTORIES:
                 return True
             return (
                 name in LOGGER_CHAINS
-                and isinstance(node.func, cst.Attribute)
+                and isinstance(node.func, ast.Attribute)
                 and self._is_logger(node.func.value)
             )
         name = last_name(node)
@@ -207,30 +208,21 @@ class PiiLogging(Rule):
         last = words(name)[-1:]
         return name in self.loggers or bool(last and last[0] in LOGGER_WORDS)
 
-    def _makes_logger(self, node: cst.BaseExpression | None) -> bool:
-        return isinstance(node, cst.Call) and last_name(node.func) in LOGGER_FACTORIES
+    def _makes_logger(self, node: ast.expr | None) -> bool:
+        return isinstance(node, ast.Call) and last_name(node.func) in LOGGER_FACTORIES
 
-    def _is_builtin_print(self, func: cst.BaseExpression) -> bool:
-        scope = self.get_metadata(ScopeProvider, func, None)
-        if scope is None:
-            return False
-        names = scope.get_qualified_names_for(func)
-        return bool(names) and all(n.name == "builtins.print" for n in names)
+    def _is_builtin_print(self, func: ast.expr) -> bool:
+        names = qualified_names(self.scopes, func)
+        return bool(names) and all(n == "builtins.print" for n, _ in names)
 
     VALID = VALID
     INVALID = INVALID
 
 
-def _quote(call: cst.Call) -> str:
-    """The quote of the call's first string literal: the file's style."""
-    strings = find_all(call, cst.SimpleString)  # in source order
-    return strings[0].quote[0] if strings else '"'
-
-
-def _dotted(node: cst.BaseExpression) -> str | None:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
+def _dotted(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
         head = _dotted(node.value)
-        return None if head is None else f"{head}.{node.attr.value}"
+        return None if head is None else f"{head}.{node.attr}"
     return None
