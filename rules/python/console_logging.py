@@ -112,9 +112,6 @@ class ConsoleLogging(AstRule):
     """
 
     id = "console-logging"
-    # Not `statement_local`: the language server's statement path runs LibCST rules only
-    # (auditor/scan/python.py `analyse`); an `ast` rule is run on the whole buffer.
-    statement_local = False
     url = rule_url(id)
     severity = Severity.CRITICAL
     message = "`print` writes to the console; log through the module's logger instead"

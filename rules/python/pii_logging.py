@@ -100,9 +100,6 @@ class PiiLogging(AstRule):
     """
 
     id = "pii-logging"
-    # Not `statement_local`: the language server's statement path runs LibCST rules only
-    # (auditor/scan/python.py `analyse`); an `ast` rule is run on the whole buffer.
-    statement_local = False
     url = rule_url(id)
     severity = Severity.CRITICAL
     message = "the log call writes personal or secret data"
