@@ -54,9 +54,6 @@ class Source:
             at += 1
         return at
 
-    def argument_code(self, call: ast.Call, node: ast.AST) -> str:
-        return self.code(node, self.call_paren(call))
-
     def string_parts(self, node: ast.AST) -> list[tuple[str, str, str]] | None:
         """(prefix, quote, raw body) of each token of a plain str literal; None when one
         is an f-string, bytes, or not read."""
