@@ -31,6 +31,16 @@ REPORTLAB = Corpus("reportlab==3.5.59", "src/reportlab", "src", ("pillow",))
 NLTK = Corpus("nltk==3.5", "nltk", ".", ("regex", "click", "joblib", "tqdm", "numpy"))
 DJANGO = Corpus("Django==5.2.8", "django", ".", ("asgiref", "sqlparse"))
 
+# With Django, the large corpus (issue 28): about 2.4 million lines of Python from five
+# code bases of different ages and styles. Their package directories only, as for Django.
+# ansible 2.7 is the last release with every module in one sdist of this size (2.8: 1.28M
+# lines alone, 2.78M with the others).
+ANSIBLE = Corpus("ansible==2.7.18", "lib/ansible")
+SQLALCHEMY = Corpus("SQLAlchemy==2.0.36", "lib/sqlalchemy")
+SYMPY = Corpus("sympy==1.13.3", "sympy")
+TWISTED = Corpus("Twisted==24.11.0", "src/twisted")
+LARGE = (DJANGO, ANSIBLE, SQLALCHEMY, SYMPY, TWISTED)
+
 
 def cache_dir() -> Path:
     default = Path.home() / ".cache" / "auditor-bench"
@@ -53,8 +63,10 @@ def fetch(corpus: Corpus) -> Path:
             "download",
             "-q",
             "--no-deps",
+            # The sdist of this package only: `:all:` would build its build dependencies
+            # (Cython, setuptools) from source too, which takes minutes or hangs.
             "--no-binary",
-            ":all:",
+            corpus.name,
             corpus.requirement,
             "-d",
             str(downloads),
