@@ -285,3 +285,37 @@ def test_the_created_logger_and_the_fixed_calls_type_check(
         check=False,
     )
     assert done.returncode == 0, done.stdout
+
+
+@pytest.mark.parametrize(
+    ("config", "quote"),
+    [({}, "'"), ({".prettierrc": '{"singleQuote": false}\n'}, '"')],
+    ids=["default", "prettier"],
+)
+def test_files_of_two_quote_styles_create_one_logger_in_one_run(
+    project: Project, audit: Audit, config: dict[str, str], quote: str
+) -> None:
+    """The created module is the project's, not the asking file's: files that quote
+    differently once each asked for another text, the fixer refused both creations, and
+    a second run was needed (mealie's frontend)."""
+    root = project(
+        {
+            "tsconfig.json": '{"compilerOptions": {"strict": true}}\n',
+            "src/a.ts": 'import { x } from "./x";\nexport function a() {\n  console.log(x);\n}\n',
+            "src/b.ts": "export function b() {\n  console.log('b');\n}\n",
+            "src/x.ts": "export const x = 1;\n",
+            **config,
+        }
+    )
+    first = fix(audit)
+    assert "refused" not in first.out
+    created = (root / "src/lib/logger.ts").read_text()
+    assert f"write({quote}debug{quote}, message, context)" in created
+    assert (root / "src/a.ts").read_text() == (
+        'import { x } from "./x";\nimport { logger } from "./lib/logger";\n'
+        'export function a() {\n  logger.debug("x", { x });\n}\n'
+    )
+    assert "console." not in (root / "src/b.ts").read_text()
+    before = {p: p.read_text() for p in root.rglob("*.ts")}
+    fix(audit)
+    assert {p: p.read_text() for p in root.rglob("*.ts")} == before

@@ -131,7 +131,7 @@ def _configured(file: ParsedFile, root: Path | None, logger: LoggerStatement) ->
             )
         path = by_paths[0]
         path = path if posixpath.splitext(path)[1] else path + _created_ext(root, file.path)
-        return Plan(logger, API, path, _creation(root, path, logger.statement))
+        return Plan(logger, API, path, _creation(root, path))
     if _is_package(root, file.path, source):
         return Plan(logger, None)
     return (
@@ -145,9 +145,29 @@ def _created_ext(root: Path, rel: str) -> str:
     return posixpath.splitext(module_path(root, rel))[1]
 
 
-def _creation(root: Path, path: str, statement: str) -> Edit:
-    quote = '"' if '"' in statement else "'"
-    return Edit(0, 0, module_text(root, path, quote), path=path, create=True)
+def _creation(root: Path, path: str) -> Edit:
+    """The created logger module: one text for the whole project, whichever file's fix
+    asks for it (fixes that create one file differently are refused, and a second run
+    was needed), so its quote is the project's, not the asking file's."""
+    return Edit(0, 0, module_text(root, path, project_quote(root, path)), path=path, create=True)
+
+
+def project_quote(root: Path, path: str) -> str:
+    """Prettier's `singleQuote` where a JSON config of the created file's folders says it
+    (`.prettierrc`, `.prettierrc.json`, package.json's "prettier"; other formats are code
+    or YAML, not read), else a single quote."""
+    for folder in folders_up(path):
+        for name, key in (
+            (".prettierrc", None),
+            (".prettierrc.json", None),
+            ("package.json", "prettier"),
+        ):
+            config = read_json(root / folder / name)
+            if isinstance(config, dict) and key is not None:
+                config = config.get(key)
+            if isinstance(config, dict) and isinstance(config.get("singleQuote"), bool):
+                return "'" if config["singleQuote"] else '"'
+    return "'"
 
 
 def _project_logger(file: ParsedFile, root: Path, commonjs: bool) -> Plan | str:
@@ -195,7 +215,7 @@ def _project_logger(file: ParsedFile, root: Path, commonjs: bool) -> Plan | str:
             f"project; set `{LOGGER_IMPORT}`"
         )
     statement = f"import {{ logger }} from {quote}{specifier(root, rel, path, file.text)}{quote};"
-    return Plan(logger_statement(statement), API, path, _creation(root, path, statement))
+    return Plan(logger_statement(statement), API, path, _creation(root, path))
 
 
 def _quote(file: ParsedFile) -> str:
