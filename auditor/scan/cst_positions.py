@@ -82,10 +82,8 @@ class CstPositions:
         if self._outer is None:
             self._outer = dict(self.wrapper.resolve(WhitespaceInclusivePositionProvider))
         where = self._outer[node]
-        start = self._lines.offset(Location(where.start.line, where.start.column + 1))
-        end = min(
-            self._lines.offset(Location(where.end.line, where.end.column + 1)), len(self.code)
-        )
+        start = self._offset(where.start.line, where.start.column)
+        end = self._offset(where.end.line, where.end.column)
         changed = self.module.visit(_Swap(node, new))
         assert isinstance(changed, cst.Module)
         code = changed.code
@@ -106,6 +104,13 @@ class CstPositions:
             self.to_source(end - suffix),
             replacement[prefix : len(replacement) - suffix],
         )
+
+    def _offset(self, line: int, column: int) -> int:
+        """A LibCST position in `module.code`; one past the end of a file without a final
+        newline (LibCST places the last statement's end on the line after) is its end."""
+        if line > len(self._lines.starts):
+            return len(self.code)
+        return min(self._lines.offset(Location(line, column + 1)), len(self.code))
 
     def _char_offsets(self) -> Callable[[int], int]:
         """UTF-8 byte offsets of `module.code` -> character offsets."""
