@@ -8,35 +8,24 @@ import io
 import sys
 import tokenize
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
-
-import libcst as cst
 
 from auditor.model import (
     PARSE_ERROR,
     PARSE_LIMIT,
-    Applicability,
-    Edit,
     Finding,
-    Fix,
     Location,
     error_finding,
-    rule_crash,
     warning_finding,
 )
 from auditor.scan.ast_index import AstIndex
 from auditor.scan.ast_rule import AstRule
 from auditor.scan.ast_run import Detected, detect
-from auditor.scan.cst_positions import CstPositions
-from auditor.scan.cst_rule import Replacement, Report, Rule
-from auditor.scan.cst_walk import walk_batched
 from auditor.scan.loading import ActiveRule
-from auditor.scan.module_names import ModuleNames
 from auditor.scan.python_check import check_fix, check_syntax, parse_ast, syntax_error
 from auditor.scan.rule_base import RuleContext
-from auditor.scan.source import Decoded, LineIndex, decode_python, split_lines
+from auditor.scan.source import Decoded, decode_python, split_lines
 from auditor.scan.suppressions import Comment
 
 decode = decode_python
@@ -111,7 +100,8 @@ def _candidates(
     for active in rules:
         cls = active.cls
         try:
-            could = not issubclass(cls, Rule | AstRule) or cls.could_match(
+            could_match = getattr(cls, "could_match", None)  # AstRule's, or LibCST Rule's
+            could = could_match is None or could_match(
                 index, RuleContext(path, active.options, root)
             )
         except Exception:
@@ -153,6 +143,10 @@ def _run(
     del tree  # one tree at a time in memory: it is gone when LibCST's is built
     if not on_cst:
         return findings
+    import libcst as cst  # only for LibCST rules: a scan with none never imports it
+
+    from auditor.scan.cst_run import analyse
+
     try:
         module = cst.parse_module(text)
     except Exception as exc:  # LibCST rejects what CPython accepts (new syntax)
@@ -174,86 +168,6 @@ def _with_fixes(
     except Exception as exc:
         unfixed = [replace(f, fix=None, alternatives=()) if f.fix else f for f in found]
         return [*unfixed, libcst_limit(path, exc, fixes_only=True)]
-
-
-def analyse(
-    path: str, module: cst.Module, text: str, rules: Sequence[ActiveRule], root: Path | None
-) -> list[Finding]:
-    """Findings of the LibCST `rules` (the slower path: third parties' rules that are
-    LibCST visitors) on the parsed `module` of `text`."""
-    wrapper = cst.MetadataWrapper(module, unsafe_skip_copy=True)
-    names = ModuleNames(module)  # computed if a rule asks `module_uses`
-    instances: list[tuple[ActiveRule, Rule]] = []
-    findings: list[Finding] = []
-    for active in rules:
-        try:
-            rule = active.cls(RuleContext(path, active.options, root))
-            assert isinstance(rule, Rule)
-        except Exception as exc:
-            findings.append(rule_crash(path, active.id, exc))
-            continue
-        rule.module_variables = names
-        instances.append((active, rule))
-
-    with ExitStack() as stack:
-        visiting = []
-        for _, rule in instances:
-            try:
-                stack.enter_context(rule.resolve(wrapper))
-            except Exception as exc:  # a metadata provider failed for this rule only
-                rule.failure = exc
-                continue
-            visiting.append(rule)
-        walk_batched(wrapper, visiting)
-
-    positions = CstPositions(module, text, wrapper)
-    index = LineIndex(text)
-    for active, rule in instances:
-        if rule.failure is not None:
-            findings.append(rule_crash(path, active.id, rule.failure))
-            continue
-        for report in rule.reports:
-            try:
-                findings.append(_finding(path, active, report, positions, index))
-            except Exception as exc:  # e.g. a replacement node LibCST cannot render
-                findings.append(rule_crash(path, active.id, exc))
-    return findings
-
-
-def _finding(
-    path: str, active: ActiveRule, report: Report, positions: CstPositions, index: LineIndex
-) -> Finding:
-    start = positions.syntactic(report.node)[0]
-    end = positions.syntactic(report.end)[1]
-
-    def made(
-        pairs: Sequence[tuple[cst.CSTNode, Replacement]],
-        text: str,
-        kind: Applicability,
-        elsewhere: Sequence[Edit],
-    ) -> Fix:
-        edits = sorted(positions.edit(node, new) for node, new in pairs)
-        kept = tuple(e for e in edits if e.start != e.end or e.text)
-        return Fix((*kept, *elsewhere), text, "safe" if active.fixes_are_safe else kind)
-
-    fix = None
-    if report.replacements:
-        description = report.fix_description or f"fix {active.id}"
-        fix = made(report.replacements, description, report.applicability, report.edits)
-    others = (
-        made(a.replacements, a.description, a.applicability, a.edits) for a in report.alternatives
-    )
-    return Finding(
-        rule_id=active.id,
-        severity=active.severity,
-        path=path,
-        start=index.location(start),
-        end=index.location(end),
-        message=report.message,
-        fix=fix,
-        scope=positions.enclosing_names(report.node),
-        alternatives=tuple(others),
-    )
 
 
 __all__ = ["Decoded", "check_fix", "check_syntax", "comments", "decode", "run"]

@@ -11,8 +11,6 @@ import warnings
 from collections.abc import Iterator, Sequence
 from types import FrameType
 
-import libcst as cst
-
 from auditor.model import Edit, Location
 from auditor.scan.source import split_lines
 
@@ -105,6 +103,8 @@ def _parsed(text: str) -> ast.Module | str:
     if not isinstance(tree, ast.Module):
         location, message = tree
         return f"{message} at {location.line}:{location.column}"
+    import libcst as cst  # a fix's check only: detection never imports LibCST
+
     try:
         cst.parse_module(text)
     except Exception as exc:

@@ -8,7 +8,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from rules.python._bare_exits import always_reraises, sometimes_reraises
+from rules.python._bare_narrow import Place as Where
 from rules.python._bare_narrow import silent
+from rules.python._logger_discovery import Discovery
 
 # The exceptions that are not an Exception: a handler for one of them makes a later
 # bare `except:` of the same `try` a deliberate catch-all.
@@ -128,3 +130,16 @@ def colon(text: str, lines: Sequence[str], start: int) -> ast.AST:
     end.end_lineno = line
     end.end_col_offset = len(lines[line - 1][:column].encode())
     return end
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """A bare `except:`'s fix: the type it names, and the alternative when offered (where
+    the handler is, the module's project logger)."""
+
+    at: HandlerAt
+    caught: str
+    place: Where | None  # None: no alternative offered
+    used: Callable[[str], bool]
+    project: Callable[[], Discovery]
+    path: str

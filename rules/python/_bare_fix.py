@@ -4,30 +4,12 @@ alternative made by `_narrow.Narrowing` (as the LibCST rule made it)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 import libcst as cst
 from libcst.metadata import GlobalScope, QualifiedName, Scope, ScopeProvider
 
 from auditor.plugins import Alternative, Fixed, FixTarget, find_all
-from rules.python._bare_detect import HandlerAt
-from rules.python._bare_narrow import Place as Where
-from rules.python._logger_discovery import Discovery
+from rules.python._bare_detect import HandlerAt, Named
 from rules.python._narrow import Narrowing, Place
-
-
-@dataclass(frozen=True, slots=True)
-class Named:
-    """A bare `except:`'s fix: the type it names, and the alternative when offered (where
-    the handler is, the module's project logger)."""
-
-    at: HandlerAt
-    caught: str
-    place: Where | None  # None: no alternative offered
-    used: Callable[[str], bool]
-    project: Callable[[], Discovery]
-    path: str
 
 
 class Fixes:

@@ -22,6 +22,7 @@ from rules._docs import rule_url
 from rules.python._bare_detect import (
     CATCH_ALL_SIGNALS,
     HandlerAt,
+    Named,
     around,
     colon,
     names_a_base_exception,
@@ -162,7 +163,6 @@ class BareExcept(AstRule):
         self.report(handler.type, _SWALLOWED, fix=offer, data=at)
 
     def _report(self, node: ast.Try, at: HandlerAt, deliberate: bool, after_others: bool) -> None:
-        from rules.python._bare_fix import Named  # a dataclass: no LibCST until a fix runs
 
         handler = node.handlers[at.handler]
         keeps_all = deliberate or always_reraises(handler.body)
@@ -207,7 +207,7 @@ class BareExcept(AstRule):
         )
 
     def fix(self, target: FixTarget) -> Fixed | None:
-        from rules.python._bare_fix import Fixes, Named
+        from rules.python._bare_fix import Fixes
 
         if self.fixes is None or self.fixes.module is not target.module:
             self.fixes = Fixes(target)
