@@ -14,11 +14,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import libcst
 import pytest
 
 from auditor import cache_signing
-from auditor.scan import manifest
+from auditor.scan import manifest, python
 from conftest import BARE, commit_all, git, write_tree
 
 FINDING = "app.py:3:1: critical bare-except"
@@ -332,13 +331,13 @@ def test_the_same_key_shares_a_cache_between_directories(
     tmp_path: Path, audit, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     parses = [0]
-    real = libcst.parse_module
+    real = python.parse_ast  # the parse of a file for its rules (CPython's tree)
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         parses[0] += 1
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(libcst, "parse_module", counting)
+    monkeypatch.setattr(python, "parse_ast", counting)
     monkeypatch.setenv("AUDIT_CACHE_KEY", "ci-secret")
     first_machine = tmp_path / "one"
     write_tree(first_machine, {"app.py": BARE, "ok.py": "x = 1\n"})

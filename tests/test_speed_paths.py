@@ -8,24 +8,25 @@ import subprocess
 import sys
 from pathlib import Path
 
-import libcst
 import pytest
 
 from auditor import cache_signing
+from auditor.scan import python
 from conftest import BARE, audit_process, git
 
 
 @pytest.fixture
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Counts calls of LibCST's real parser in this process (scans run with --jobs 1)."""
+    """Counts the parses of files for their rules (CPython's tree: the rules detect on
+    `ast`) in this process (scans run with --jobs 1)."""
     count = [0]
-    real = libcst.parse_module
+    real = python.parse_ast
 
     def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
         count[0] += 1
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(libcst, "parse_module", counting)
+    monkeypatch.setattr(python, "parse_ast", counting)
     return count
 
 
@@ -141,11 +142,11 @@ def warm_run(root: Path, *args: str) -> str:
 
 def test_a_warm_scan_imports_no_parser_and_no_rule(project, tmp_path: Path) -> None:
     project({"app.py": BARE, "web/ui.js": "console.log(1);\n"})
-    assert warm_run(tmp_path) == "imported: ['libcst', 'rules', 'tree_sitter'] exit: 1"
+    assert warm_run(tmp_path) == "imported: ['rules', 'tree_sitter'] exit: 1"
     assert (tmp_path / ".audit_cache" / "rules.json").is_file()
     assert warm_run(tmp_path) == "imported: [] exit: 1"
     (tmp_path / "app.py").write_text(BARE + "\n")  # one changed file: Python only
-    assert warm_run(tmp_path) == "imported: ['libcst', 'rules'] exit: 1"
+    assert warm_run(tmp_path) == "imported: ['rules'] exit: 1"
 
 
 def test_the_manifest_answers_as_the_rules_do(project, audit, tmp_path: Path) -> None:
@@ -167,10 +168,10 @@ def test_a_stale_or_corrupt_manifest_is_rebuilt(project, tmp_path: Path) -> None
     data["stamp"][0][-1] += 1  # a rule module edited since (signed: stale, not forged)
     manifest.write_bytes(cache_signing.seal("rules.json", json.dumps(data).encode()) or b"")
     (tmp_path / "app.py").write_text(BARE + "\n")
-    assert warm_run(tmp_path) == "imported: ['libcst', 'rules'] exit: 1"
+    assert warm_run(tmp_path) == "imported: ['rules'] exit: 1"
     assert json.loads(cache_signing.read("rules.json", manifest) or b"")["stamp"] != data["stamp"]
     manifest.write_bytes(b"\xff{ not json")
-    assert warm_run(tmp_path) == "imported: ['libcst', 'rules'] exit: 1"
+    assert warm_run(tmp_path) == "imported: ['rules'] exit: 1"
     assert warm_run(tmp_path) == "imported: [] exit: 1"
 
 
@@ -182,7 +183,7 @@ def test_a_warm_scan_with_new_since_uses_the_real_rules(project, tmp_path: Path)
     warm_run(tmp_path)
     (tmp_path / "new.py").write_text(BARE)
     last = warm_run(tmp_path, "--new-since", "HEAD")
-    assert last == "imported: ['libcst', 'rules'] exit: 1"
+    assert last == "imported: ['rules'] exit: 1"
 
 
 def test_help_imports_no_parser_renderer_or_git(tmp_path: Path) -> None:
