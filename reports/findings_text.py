@@ -140,8 +140,9 @@ def summary(
         lines.append(f"{plural(len(unfixed), 'error')} ({FIX_ERROR}): some fixes were not applied.")
     if warnings:
         kinds = ", ".join(sorted({f.rule_id for f in warnings}))
+        what = "not checked" if any(not _fixes_only(f) for f in warnings) else "not fixed"
         lines.append(
-            f"{plural(len(warnings), 'warning')} ({kinds}): some code was not checked, through a "
+            f"{plural(len(warnings), 'warning')} ({kinds}): some code was {what}, through a "
             "limit of the parser; the exit code ignores it."
         )
     if fixable_safe:
@@ -216,3 +217,9 @@ def render_report(report: ScanReport, context: RenderContext) -> str:
         verbose=context.verbose,
         urls=urls,
     )
+
+
+def _fixes_only(warning: Finding) -> bool:
+    """A parse-limit that cost only the fixes: the file was checked (on `ast`), and LibCST,
+    which writes the fixes, refused it."""
+    return warning.message.endswith("; its fixes are not applied")

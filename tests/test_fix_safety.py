@@ -61,28 +61,45 @@ def test_a_line_separator_in_a_string_does_not_refuse_the_fix(project, audit) ->
 ANNOTATED = "import os\n(x): int = 1\ntry:\n    pass\nexcept:\n    pass\n"
 
 
-def test_code_libcst_refuses_is_a_warning_not_a_gate_failure(project, audit) -> None:
+def test_code_libcst_refuses_is_checked_and_its_unfixed_fix_is_a_warning(project, audit) -> None:
+    """CPython accepts `(x): int = 1`, LibCST refuses it: the rules (on `ast`) check the
+    file all the same; the fix, which LibCST writes, is not applied, and a warning that
+    does not fail the gate says why."""
     root = project({"pyproject.toml": "[tool.audit]\n", "a.py": ANNOTATED, "b.py": "print(1)\n"})
-    result = audit("scan", "--fail-on", "low", "--select", "bare-except")
-    assert (result.code, result.out) == (
-        0,
+    finding = (
+        "a.py:5:1: critical bare-except bare `except:` also catches KeyboardInterrupt and "
+        "SystemExit; name the exceptions\n"
+    )
+    warning = (
         "a.py:3:5: warning parse-limit LibCST cannot parse this file, which CPython accepts "
-        "(Syntax Error @ 3:5.); no rule ran on it\n"
-        "No findings; 2 files scanned.\n"
-        "1 warning (parse-limit): some code was not checked, through a limit of the parser; "
+        "(Syntax Error @ 3:5.); its fixes are not applied\n"
+    )
+    result = audit("scan", "--fail-on", "high", "--select", "bare-except")
+    assert (result.code, result.out) == (
+        1,
+        finding + "Found 1 finding (1 critical) in 1 file; 2 files scanned.\n"
+        "1 fixable with `audit scan --fix`.\n",
+    )
+    fixed = audit("scan", "--fix", "--fail-on", "none", "--select", "bare-except")
+    assert (fixed.code, fixed.out) == (
+        0,
+        warning + finding + "Found 1 finding (1 critical) in 1 file; 2 files scanned.\n"
+        "1 warning (parse-limit): some code was not fixed, through a limit of the parser; "
         "the exit code ignores it.\n",
     )
+    assert (root / "a.py").read_text() == ANNOTATED
     document = json.loads(audit("scan", "--format", "json", "--select", "bare-except").out)
-    assert document["summary"]["findings"] == 0
+    assert document["summary"]["findings"] == 1
     assert (document["summary"]["errors"], document["summary"]["warnings"]) == (0, 1)
+    assert [f["fix"] for f in document["findings"]] == [None, None]
     sarif = json.loads(audit("scan", "--format", "sarif", "--select", "bare-except").out)
-    assert [r["level"] for r in sarif["runs"][0]["results"]] == ["warning"]
+    assert [r["level"] for r in sarif["runs"][0]["results"]] == ["warning", "error"]
     github = audit("scan", "--format", "github", "--select", "bare-except").out
-    assert github.startswith("::warning file=a.py,line=3,col=5,")
+    assert github.startswith("::error file=a.py,line=5,col=1,")
     baseline = audit("baseline")
     assert (baseline.code, baseline.out) == (
         0,
-        ".audit-baseline.json: 1 finding in the baseline.\n",
+        ".audit-baseline.json: 2 findings in the baseline.\n",
     )
     assert '"rule_id": "console-logging"' in (root / ".audit-baseline.json").read_text()
 

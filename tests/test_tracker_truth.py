@@ -509,13 +509,14 @@ def test_code_out_of_a_deleted_file_never_read_is_first_seen(repo, audit) -> Non
     assert issue(data, "CRIT-2")["regressions"] == []
 
 
-def test_a_file_libcst_refuses_is_unreadable_not_fixed(repo, audit) -> None:
-    # `(x): int` is valid Python that LibCST 1.9 refuses: its handlers are unknown, not
-    # fixed, while no rule could see them; the scan only warns.
+def test_a_file_libcst_refuses_is_read_and_its_handlers_stay_open(repo, audit) -> None:
+    # `(x): int` is valid Python that LibCST 1.9 refuses: the rules detect on CPython's
+    # tree, so the file is read like any other and its handlers are still open, not
+    # fixed (nor, as when the rules ran on LibCST, unknown).
     repo({"app.py": handlers("a", "b")}, "initial")
     repo({"app.py": "(x): int = 1\n" + handlers("a", "b")}, "annotate")
     data = state(audit)
     crit = issue(data, "CRIT-1")
     assert (crit["status"], len(crit["open"]), crit["fixed"]) == ("not-started", 2, [])
-    assert crit["unreadable"] == ["app.py"]
+    assert crit["unreadable"] == []
     assert data["timeline"][-1]["open"]["critical"] == 2

@@ -16,6 +16,7 @@ from types import ModuleType
 from auditor.globs import Globs
 from auditor.model import (
     PARSE_ERROR,
+    PARSE_LIMIT,
     READ_ERROR,
     Edit,
     Finding,
@@ -225,15 +226,18 @@ class Engine:
         without it (the scan that computes them says why, as a finding of its own)."""
         if not any(fix.pending for f in findings for fix in f.fixes):
             return list(findings)
-        computed = {
-            _identity(f): f for f in self.scan_text(path, language, text, on_disk=True, fixes=True)
-        }
-        return [
+        scanned = self.scan_text(path, language, text, on_disk=True, fixes=True)
+        computed = {_identity(f): f for f in scanned}
+        kept = [
             computed.get(_identity(f), replace(f, fix=None, alternatives=()))
             if any(fix.pending for fix in f.fixes)
             else f
             for f in findings
         ]
+        # Why some fix could not be computed (LibCST refused the file), said once.
+        known = {_identity(f) for f in findings}
+        said = [f for f in scanned if f.rule_id == PARSE_LIMIT and _identity(f) not in known]
+        return sorted([*kept, *said], key=Finding.sort_key)
 
     def _scan_text(
         self,

@@ -192,11 +192,13 @@ class _Job:
             result = replace(result, findings=cached.findings, suppressed=cached.suppressed)
         else:
             result = self.engine.scan_decoded(result)
+        # The cache keeps what a scan finds (fixes offered), whatever this run shows: else
+        # the next run's output would depend on the format of the one before.
+        entry = _entry_for(blob, stat, result) if stat else None
         if self._wants_edits(result.findings) and result.decoded is not None:
             decoded = result.decoded.text
             found = self.engine.with_fixes(source.rel, source.language, decoded, result.findings)
             result = replace(result, findings=tuple(found))
-        entry = _entry_for(blob, stat, result) if stat else None
         fixed: tuple[Finding, ...] = ()
         change = None
         if self._wants_fix(result.findings):
