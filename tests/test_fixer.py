@@ -75,8 +75,11 @@ class Churns(Rule):
 
 def fix(code: str, *rules: type[Rule]):
     engine = Engine([ActiveRule(r, r.severity, {}, False) for r in rules])
-    findings = engine.scan_text("m.py", "python", code)
-    return fix_text(code, findings, lambda t: engine.scan_text("m.py", "python", t), check_fix)
+    # As `audit scan --fix`: the fixes the ast rules offer are computed (`fixes=True`).
+    findings = engine.scan_text("m.py", "python", code, fixes=True)
+    return fix_text(
+        code, findings, lambda t: engine.scan_text("m.py", "python", t, fixes=True), check_fix
+    )
 
 
 def test_overlapping_fixes_are_applied_over_rounds() -> None:
