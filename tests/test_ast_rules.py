@@ -171,3 +171,14 @@ def test_a_file_libcst_refuses_is_checked_and_its_fix_says_why_not(plugins, audi
     assert (root / "app.py").read_text() == app
     warning = next(line for line in fixed.out.splitlines() if "parse-limit" in line)
     assert warning.endswith("; its fixes are not applied")
+
+
+def test_an_f_string_is_one_literal_on_every_python() -> None:
+    """From Python 3.12 the tokenizer splits an f-string into parts (FSTRING_START ...
+    FSTRING_END): pii-logging's redaction and bare-except's narrowing read literals by
+    token, and found no f-string there (CI may run any Python from 3.11)."""
+    from rules.python._ast_print import string_tokens
+
+    assert string_tokens('f"{{x}} {user.name} born {dob}"') == ['f"{{x}} {user.name} born {dob}"']
+    assert string_tokens('"a" f"b{c!r:>{w}}" rb"x"') == ['"a"', 'f"b{c!r:>{w}}"', 'rb"x"']
+    assert string_tokens("f\"{f'{x}'}\"\n") == ["f\"{f'{x}'}\""]

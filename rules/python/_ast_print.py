@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import io
+import itertools
 import tokenize
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
@@ -143,14 +144,35 @@ def inert(node: ast.expr) -> bool:
     return False
 
 
+# From Python 3.12 an f-string is tokenized in parts, from FSTRING_START to FSTRING_END
+# (3.14's t-strings likewise); before, it is one STRING token.
+_OPENS = {getattr(tokenize, n) for n in ("FSTRING_START", "TSTRING_START") if hasattr(tokenize, n)}
+_CLOSES = {getattr(tokenize, n) for n in ("FSTRING_END", "TSTRING_END") if hasattr(tokenize, n)}
+
+
 def string_tokens(source: str) -> list[str]:
-    """The string tokens of a literal's source (one per part of an implicit
-    concatenation; an f-string is one token before Python 3.12)."""
+    """The string literals of a literal's source, one per part of an implicit
+    concatenation, an f-string whole, whatever the Python version tokenizes it as."""
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
     except (tokenize.TokenError, SyntaxError):
         return []
-    return [t.string for t in tokens if t.type == tokenize.STRING]
+    lines = source.splitlines(keepends=True)
+    starts = [0, *itertools.accumulate(len(line) for line in lines)]
+    found: list[str] = []
+    depth, begin = 0, 0
+    for token in tokens:
+        if token.type in _OPENS:
+            if depth == 0:
+                begin = starts[token.start[0] - 1] + token.start[1]
+            depth += 1
+        elif token.type in _CLOSES:
+            depth -= 1
+            if depth == 0:
+                found.append(source[begin : starts[token.end[0] - 1] + token.end[1]])
+        elif token.type == tokenize.STRING and depth == 0:
+            found.append(token.string)
+    return found
 
 
 def qualified_names(scopes: Scopes, node: ast.AST) -> frozenset[tuple[str, str]]:

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import ast
 import builtins
-import io
-import tokenize
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from rules.python._ast_print import string_tokens
 from rules.python._raises import (
     ANNOTATIONS,
     ATTRIBUTES,
@@ -372,8 +371,4 @@ def _int_index(node: ast.Subscript) -> bool:
 
 
 def _one_literal(code: str) -> bool:
-    try:
-        tokens = list(tokenize.generate_tokens(io.StringIO(code).readline))
-    except (tokenize.TokenError, SyntaxError):
-        return False
-    return sum(token.type == tokenize.STRING for token in tokens) == 1
+    return len(string_tokens(code)) == 1
