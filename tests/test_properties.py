@@ -123,7 +123,8 @@ def module(draw: st.DrawFn) -> str:
 
 
 def scan(text: str) -> list:  # type: ignore[type-arg]
-    return ENGINE.scan_text("pkg/mod.py", "python", text)
+    # As `audit scan --fix`: the fixes the ast rules offer are computed (`fixes=True`).
+    return ENGINE.scan_text("pkg/mod.py", "python", text, fixes=True)
 
 
 @settings(

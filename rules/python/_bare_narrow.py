@@ -25,7 +25,7 @@ from rules.python._logger_discovery import Discovery, discover
 from rules.python._raises import PARENTS
 
 if TYPE_CHECKING:
-    from auditor.scan.ast_scope import Scope, Scopes
+    from auditor.plugins import Scope, Scopes
 
 # `_narrow.IMPORTED_SUBMODULES`: `import sqlalchemy` makes `sqlalchemy.exc.X` work.
 IMPORTED_SUBMODULES = {"sqlalchemy.exc": "sqlalchemy"}

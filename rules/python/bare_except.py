@@ -34,7 +34,7 @@ from rules.python._logger_discovery import LOGGER_IMPORT, LOGGER_MODULES
 from rules.python._narrowing_examples import NARROWING_EXAMPLES
 
 if TYPE_CHECKING:
-    from auditor.scan.ast_scope import Scope
+    from auditor.plugins import Scope
     from rules.python._bare_fix import Fixes
 
 __all__ = ["CATCH_ALL_SIGNALS", "BareExcept"]
