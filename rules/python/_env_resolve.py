@@ -84,25 +84,3 @@ class NameResolver(cst.BatchableCSTVisitor):
             if isinstance(statement, cst.Assign):
                 return statement.value
         return None
-
-    def _instance_of(self, expr: cst.BaseExpression) -> frozenset[str]:
-        """The classes `expr` is certainly an instance of, when it is a call of one
-        (`Env()`) or a name every binding of which assigns such a call (`env = Env()`)."""
-        if isinstance(expr, cst.Call):
-            return self._resolve(expr.func)
-        if not isinstance(expr, cst.Name):
-            return frozenset()
-        scope = self.get_metadata(ScopeProvider, expr, None)
-        if scope is None:
-            return frozenset()
-        referents = [
-            a for access in scope.accesses[expr] if access.node is expr for a in access.referents
-        ]
-        classes: set[str] = set()
-        for referent in referents:
-            value = self._assigned_value(referent)
-            found = self._resolve(value.func) if isinstance(value, cst.Call) else frozenset()
-            if not found:
-                return frozenset()
-            classes |= found
-        return frozenset(classes)
