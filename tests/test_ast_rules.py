@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from auditor.model import Fix
-from auditor.testing import check_example, run_rule
+from auditor.testing import check_example, fix_all, run_rule
 
 # Plugins run only in a trusted project (tests/test_trust.py).
 pytestmark = pytest.mark.usefixtures("trusted")
@@ -182,3 +182,11 @@ def test_an_f_string_is_one_literal_on_every_python() -> None:
     assert string_tokens('f"{{x}} {user.name} born {dob}"') == ['f"{{x}} {user.name} born {dob}"']
     assert string_tokens('"a" f"b{c!r:>{w}}" rb"x"') == ['"a"', 'f"b{c!r:>{w}}"', 'rb"x"']
     assert string_tokens("f\"{f'{x}'}\"\n") == ["f\"{f'{x}'}\""]
+
+
+def test_a_fix_in_a_file_with_a_mapping_pattern_is_written() -> None:
+    """LibCST gives some whitespace of a `case {...}` no position: the fix's node index
+    skips it (it raised KeyError, and every fix of such a file was refused as if LibCST
+    could not parse it)."""
+    code = 'ok = x == None\nmatch x:\n    case {"a": 1}:\n        pass\n'
+    assert fix_all(_rule(), code, "m.py") == code.replace("x == None", "x is None")

@@ -17,6 +17,14 @@ from auditor.scan.cst_rule import Replacement
 from auditor.scan.source import LineIndex
 
 
+class Unparsed(Exception):
+    """LibCST cannot parse a file CPython accepts: its fixes cannot be written."""
+
+    def __init__(self, cause: Exception) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
 class _Located:
     """The module's nodes by the range of their code, in the file's characters."""
 
@@ -27,6 +35,8 @@ class _Located:
         self.positions = CstPositions(module, text)
         ranges: dict[int, list[tuple[int, cst.CSTNode]]] = {}
         for node in self.positions.nodes():  # the outermost node of a range comes first
+            if not self.positions.placed(node):
+                continue  # whitespace LibCST gives no position (inside a `case {...}`)
             start, end = self.positions.syntactic(node)
             ranges.setdefault(start, []).append((end, node))
         self.ranges = ranges
@@ -87,11 +97,15 @@ _CST_KINDS = {
 
 def complete(path: str, text: str, detected: Sequence[Detected]) -> list[Finding]:
     """The findings of `detected` with their fixes computed; a rule's report whose fix
-    fails is that rule's crash. Raises what `cst.parse_module` raises."""
+    fails is that rule's crash. Raises `Unparsed` when LibCST cannot parse the text."""
     wanted = [d for d in detected if any(r.fix is not None for r, _ in d.reports)]
     if not wanted:
         return [finding for d in detected for _, finding in d.reports]
-    located = _Located(cst.parse_module(text), text)
+    try:
+        module = cst.parse_module(text)
+    except Exception as exc:  # LibCST refuses what CPython accepts
+        raise Unparsed(exc) from exc
+    located = _Located(module, text)
     findings = []
     for run in detected:
         for report, finding in run.reports:

@@ -162,7 +162,6 @@ class _Shared:
     def __init__(self, tree: ast.Module) -> None:
         self.tree = tree
         self._scopes: Scopes | None = None
-        self._parents: dict[int, ast.AST] | None = None
 
     def scopes(self) -> Scopes:
         if self._scopes is None:
@@ -172,19 +171,15 @@ class _Shared:
         return self._scopes
 
     def enclosing_names(self, node: ast.AST) -> str:
-        """The classes and functions around `node`, outermost first ("C.f")."""
-        if self._parents is None:
-            self._parents = {
-                id(child): parent
-                for parent in ast.walk(self.tree)
-                for child in ast.iter_child_nodes(parent)
-            }
+        """The classes and functions around `node`, outermost first ("C.f"), by the
+        parents the scopes hold (one map of them for the walk's rules and this)."""
+        scopes = self.scopes()
         names = []
-        parent = self._parents.get(id(node))
+        parent = scopes.parent(node)
         while parent is not None:
             if isinstance(parent, _NAMED_SCOPES):
                 names.append(parent.name)
-            parent = self._parents.get(id(parent))
+            parent = scopes.parent(parent)
         return ".".join(reversed(names))
 
 

@@ -43,6 +43,12 @@ class CstPositions:
         self._chars: Callable[[int], int] | None = None
         self._lines = LineIndex(self.code)
 
+    def placed(self, node: cst.CSTNode) -> bool:
+        """Whether LibCST gives the node a position (not every whitespace node has one)."""
+        if self._bytes is None:
+            self._bytes = dict(self.wrapper.resolve(ByteSpanPositionProvider))
+        return node in self._bytes
+
     def syntactic(self, node: cst.CSTNode) -> tuple[int, int]:
         """The node's own code, without the whitespace it owns, in the file's offsets."""
         if self._bytes is None:

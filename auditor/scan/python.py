@@ -159,15 +159,13 @@ def _with_fixes(
 ) -> list[Finding]:
     """The `ast` rules' findings with their fixes computed; where LibCST cannot parse the
     file, the findings stand without fixes, and a warning says why."""
-    from auditor.scan.ast_fix import complete
+    from auditor.scan.ast_fix import Unparsed, complete
 
     try:
         return complete(path, text, detected)
-    except RecursionError:
-        raise
-    except Exception as exc:
+    except Unparsed as refused:
         unfixed = [replace(f, fix=None, alternatives=()) if f.fix else f for f in found]
-        return [*unfixed, libcst_limit(path, exc, fixes_only=True)]
+        return [*unfixed, libcst_limit(path, refused.cause, fixes_only=True)]
 
 
 __all__ = ["Decoded", "check_fix", "check_syntax", "comments", "decode", "run"]

@@ -222,7 +222,7 @@ def _bound_logger(
 ) -> tuple[int, str, Offer] | None:
     found = {
         name: offer
-        for name, offer in offers(text).items()
+        for name, offer in offers(tree).items()
         if not offer.factory and offer.kind != "stdlib"
     }
     simple = list(_simple(tree.body, index_of))

@@ -56,12 +56,16 @@ class Offer:
     takes_arguments: bool = True
 
 
-def offers(source: str) -> dict[str, Offer]:
-    """Each logger or logger factory the module's top level binds, by name."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return {}
+def offers(source: str | ast.Module) -> dict[str, Offer]:
+    """Each logger or logger factory the module's top level binds, by name (`source`:
+    the module's text, or its tree when the caller has it: no second parse)."""
+    if isinstance(source, ast.Module):
+        tree = source
+    else:
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError):
+            return {}
     imported = dict(_imports(tree))
     classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
     found: dict[str, Offer] = {}
@@ -179,22 +183,23 @@ def _returned_kind(
     """The kind of logger every `return` of a factory gives; None when unknown."""
     kinds: set[LoggerKind] = set()
     # `logger = logging.getLogger(name); logger.setLevel(...); return logger`
-    local = {
-        target.id: node.value
-        for node in ast.walk(function)
-        if isinstance(node, ast.Assign)
-        for target in node.targets
-        if isinstance(target, ast.Name)
-    }
-    for node in ast.walk(function):
-        if isinstance(node, ast.Return):
-            if node.value is None:
-                return None
-            value = node.value
-            if isinstance(value, ast.Name) and value.id in local:
-                value = local[value.id]
-            made = _made(value, imported, classes, found)
-            if made is None or made.methods is not None:
-                return None
-            kinds.add(made.kind)
+    local: dict[str, ast.expr] = {}
+    returns: list[ast.Return] = []
+    for node in ast.walk(function):  # one walk: every function of the module is asked
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    local[target.id] = node.value
+        elif isinstance(node, ast.Return):
+            returns.append(node)
+    for node in returns:
+        if node.value is None:
+            return None
+        value = node.value
+        if isinstance(value, ast.Name) and value.id in local:
+            value = local[value.id]
+        made = _made(value, imported, classes, found)
+        if made is None or made.methods is not None:
+            return None
+        kinds.add(made.kind)
     return kinds.pop() if len(kinds) == 1 else None
