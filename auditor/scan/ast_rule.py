@@ -124,6 +124,7 @@ class AstRule(BaseRule):
         self.lines: Sequence[str] = ()  # its lines, without their ends
         self._scopes: Callable[[], Scopes] | None = None
         self._spans: Callable[[ast.AST, ast.AST | None], Span] | None = None
+        self._names: Callable[[], frozenset[str]] | None = None
 
     @classmethod
     def could_match(cls, tree: AstIndex, context: RuleContext) -> bool:
@@ -137,6 +138,13 @@ class AstRule(BaseRule):
         if self._scopes is None:
             raise RuntimeError("scopes are answered while the rule visits a module")
         return self._scopes()
+
+    def module_uses(self, name: str) -> bool:
+        """Whether some scope of the module uses `name` as a variable: a name the rule's
+        fix adds at module level must not be one (answered once a file for its rules)."""
+        if self._names is None:
+            raise RuntimeError("module_uses is answered while the rule visits a module")
+        return name in self._names()
 
     def span(self, node: ast.AST, end: ast.AST | None = None) -> Span:
         """Where `node` (to the end of `end`) is in the file, for `FixTarget.node_at`."""

@@ -85,6 +85,7 @@ def detect(
             continue
         rule.text, rule.lines = text, positions.lines
         rule._scopes = shared.scopes
+        rule._names = shared.names
         rule._spans = positions.span
         instances.append((active, rule))
     walk(tree, [rule for _, rule in instances])
@@ -162,6 +163,7 @@ class _Shared:
     def __init__(self, tree: ast.Module) -> None:
         self.tree = tree
         self._scopes: Scopes | None = None
+        self._names: frozenset[str] | None = None
 
     def scopes(self) -> Scopes:
         if self._scopes is None:
@@ -169,6 +171,13 @@ class _Shared:
 
             self._scopes = Scopes(self.tree)
         return self._scopes
+
+    def names(self) -> frozenset[str]:
+        if self._names is None:
+            from auditor.scan.ast_names import variable_names
+
+            self._names = variable_names(self.tree)
+        return self._names
 
     def enclosing_names(self, node: ast.AST) -> str:
         """The classes and functions around `node`, outermost first ("C.f"), by the

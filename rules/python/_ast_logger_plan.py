@@ -368,31 +368,6 @@ class _ImportTimeUse(ast.NodeVisitor):
         return
 
 
-def variable_names(tree: ast.AST) -> frozenset[str]:
-    """`module_names.variable_names` on `ast`: every identifier LibCST holds as a `Name`
-    (not an attribute's or a keyword argument's name), and the names imports bind."""
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name):
-            names.add(node.id)
-        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            names.add(node.name)
-        elif isinstance(node, ast.arg):
-            names.add(node.arg)
-        elif isinstance(node, ast.Global | ast.Nonlocal):
-            names.update(node.names)
-        elif isinstance(node, ast.ExceptHandler | ast.MatchAs | ast.MatchStar):
-            if node.name is not None:
-                names.add(node.name)
-        elif isinstance(node, ast.MatchMapping) and node.rest is not None:
-            names.add(node.rest)
-        elif isinstance(node, ast.MatchClass):
-            names.update(node.kwd_attrs)
-        elif isinstance(node, ast.alias) and node.name != "*":
-            names.add(node.asname or node.name.split(".")[0])
-    return frozenset(names)
-
-
 def imported_modules(body: Sequence[ast.stmt], index_of: Sequence[int]) -> list[str]:
     """`imported_modules` of each top-level line, joined: the absolute modules that lines
     made of imports only import from."""

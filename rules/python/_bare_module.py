@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ast
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 Line = tuple[ast.stmt, ...]  # one of LibCST's module-level statements
 
@@ -110,38 +110,3 @@ class ImportPlaces:
 
     def _modules(self, section: list[int]) -> list[str]:
         return [m for i in section for m in imported_modules(self.lines[i]) or ()]
-
-
-def variable_names(tree: ast.AST) -> frozenset[str]:
-    """The identifiers used as variables anywhere in `tree`, as LibCST's `cst.Name`s
-    count them (`module_names.variable_names`): not an attribute's or a keyword
-    argument's name; an import's bound names; `True`, `False` and `None` too."""
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        names.update(_identifiers(node))
-    return frozenset(names)
-
-
-def _identifiers(node: ast.AST) -> Iterator[str]:
-    if isinstance(node, ast.Name):
-        yield node.id
-    elif isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, bool)):
-        yield str(node.value)
-    elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-        yield node.name
-    elif isinstance(node, ast.arg):
-        yield node.arg
-    elif isinstance(node, ast.Global | ast.Nonlocal):
-        yield from node.names
-    elif isinstance(node, ast.ExceptHandler) and node.name is not None:
-        yield node.name
-    elif isinstance(node, ast.Import | ast.ImportFrom):
-        for alias in node.names:
-            if alias.name != "*":
-                yield alias.asname or alias.name.split(".")[0]
-    elif isinstance(node, ast.MatchAs | ast.MatchStar) and node.name is not None:
-        yield node.name
-    elif isinstance(node, ast.MatchMapping) and node.rest is not None:
-        yield node.rest
-    elif isinstance(node, ast.MatchClass):
-        yield from node.kwd_attrs

@@ -18,7 +18,6 @@ from rules.python._bare_module import (
     Line,
     imported_modules,
     statement_lines,
-    variable_names,
 )
 from rules.python._bare_raises import Known, Raises, bindings
 from rules.python._logger_discovery import Discovery, discover
@@ -54,8 +53,10 @@ class Narrowing:
         path: str,
         code: Callable[[ast.AST], str],
         project: Callable[[Sequence[str]], Discovery],
+        used: Callable[[str], bool],
     ) -> None:
         self.scopes = scopes
+        self.used = used
         self.tree = tree
         self.text = text
         self.text_lines = text_lines
@@ -65,15 +66,8 @@ class Narrowing:
         self.lines: list[Line] = statement_lines(tree.body)
         self.line_of = {id(s): i for i, line in enumerate(self.lines) for s in line}
         self._known: Known | None = None
-        self._names: frozenset[str] | None = None
         self._logger: Logger | None = None
         self._project: tuple[Discovery] | None = None
-
-    def used(self, name: str) -> bool:
-        """Whether some scope of the module uses `name` as a variable (`module_uses`)."""
-        if self._names is None:
-            self._names = variable_names(self.tree)
-        return name in self._names
 
     def qualified(self, node: ast.AST) -> str | None:
         """The one import or builtin `node` resolves to (`import_or_builtin`)."""

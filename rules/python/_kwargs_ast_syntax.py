@@ -292,33 +292,3 @@ def _mentions(node: ast.AST, name: str) -> bool:
 
 def raises(body: Iterable[ast.stmt]) -> bool:
     return any(isinstance(node, ast.Raise) for s in body for node in ast.walk(s))
-
-
-def variable_names(tree: ast.AST) -> frozenset[str]:
-    """The identifiers used as variables anywhere in `tree`: `x.logger` uses `x`, not a
-    variable `logger`, and a keyword argument's name is no variable either; an import uses
-    the names it binds (`from requests import get` binds `get`, not `requests`)."""
-    names: set[str] = set()
-    for child in ast.walk(tree):
-        if isinstance(child, ast.Name):
-            names.add(child.id)
-        elif isinstance(child, ast.arg):
-            names.add(child.arg)
-        elif isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-            names.add(child.name)
-        elif isinstance(child, ast.alias):
-            if child.asname is not None:
-                names.add(child.asname)
-            elif child.name != "*":
-                names.add(child.name.partition(".")[0])
-        elif isinstance(child, ast.Global | ast.Nonlocal):
-            names.update(child.names)
-        elif isinstance(child, ast.ExceptHandler | ast.MatchAs | ast.MatchStar):
-            if child.name is not None:
-                names.add(child.name)
-        elif isinstance(child, ast.MatchMapping):
-            if child.rest is not None:
-                names.add(child.rest)
-        elif isinstance(child, ast.MatchClass):
-            names.update(child.kwd_attrs)
-    return frozenset(names)

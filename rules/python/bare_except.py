@@ -227,6 +227,7 @@ class BareExcept(AstRule):
                 self.context.path,
                 self.code,
                 find_project(self.context.root, self.context.path, self.text_option(LOGGER_IMPORT)),
+                self.module_uses,
             )
         return self.narrowing
 

@@ -24,7 +24,6 @@ from rules.python._ast_logger_plan import (
     imported_modules,
     lines,
     plan_logger,
-    variable_names,
 )
 from rules.python._ast_pii import AstClassifier
 from rules.python._ast_print import (
@@ -154,7 +153,6 @@ class ConsoleLogging(AstRule):
         self.project: Discovery = None
         self.index_of: list[int] = []
         self._source: Source | None = None
-        self._names: frozenset[str] | None = None
         self.mains: list[tuple[tuple[int, int], tuple[int, int]]] = []
         self.fstring_depth = 0
         self.in_logging_class: list[bool] = []  # a class stack: is each part of logging?
@@ -315,10 +313,7 @@ class ConsoleLogging(AstRule):
         return all(a.scope.kind == "global" for a in self.scopes.scope_of(node)[name])
 
     def uses(self, name: str) -> bool:
-        if self._names is None:
-            assert self.tree is not None
-            self._names = variable_names(self.tree)
-        return name in self._names
+        return self.module_uses(name)
 
     def logger_plan(self) -> AstLoggerPlan:
         if self.plan is None:

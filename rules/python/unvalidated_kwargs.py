@@ -11,7 +11,7 @@ from rules.python._kwargs_ast_flow import analyse, stored_sinks
 from rules.python._kwargs_ast_plan import FixContext, Plan, plan_fix
 from rules.python._kwargs_ast_rule import KwargsRule
 from rules.python._kwargs_ast_sinks import LazyNames, Sink, Sinks, Store
-from rules.python._kwargs_ast_syntax import Function, names_class, variable_names
+from rules.python._kwargs_ast_syntax import Function, names_class
 from rules.python._kwargs_deps import DEPENDENCY_FILES, depends_on_pydantic, union_syntax
 from rules.python._kwargs_examples import INVALID, VALID
 from rules.python._kwargs_fix_examples import FIX_INVALID
@@ -150,7 +150,6 @@ class UnvalidatedKwargs(KwargsRule):
         self.imported: dict[str, ModelClass] = {}
         self.pending: dict[int, list[tuple[Store, str, str]]] = {}  # by class, its id
         self._fix_context: FixContext | None = None
-        self._variables: frozenset[str] | None = None
 
     @property
     def sinks(self) -> Sinks:
@@ -170,12 +169,6 @@ class UnvalidatedKwargs(KwargsRule):
                 local_validators=self.classes.derived(self.strings("validator-bases"), models),
             )
         return self._sinks
-
-    def module_uses(self, name: str) -> bool:
-        """Whether some scope of the module uses `name` as a variable."""
-        if self._variables is None:
-            self._variables = variable_names(self.tree)
-        return name in self._variables
 
     def fix_context(self) -> FixContext:
         """Worked out once per file, when a finding needs it."""
