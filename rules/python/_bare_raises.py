@@ -36,6 +36,9 @@ class Unknown(Exception):
     """The body does something the table does not know."""
 
 
+_NONE_MET = 1 << 30  # no binding in progress met
+
+
 @dataclass
 class Known:
     """What the walks of one module share: how names resolve, what each name received,
@@ -45,7 +48,10 @@ class Known:
     scope_lookup: Callable[[ast.Name], Sequence[tuple[str, ast.AST | None]]]
     bound: Bound
     code: Code
-    kinds: dict[ast.AST, str | None] = field(default_factory=dict)
+    kinds: dict[ast.AST, str | None] = field(default_factory=dict)  # resolved from the top
+    # Resolved without meeting a binding in progress: the same answer from anywhere (a
+    # binding in progress reaches this one, so this one would have met itself).
+    clean: dict[ast.AST, str | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -54,7 +60,11 @@ class Raises:
     found: list[str] = field(default_factory=list)
     local: set[str] = field(default_factory=set)  # found names of the module's own classes
     record: bool = True
-    resolving: set[ast.AST] = field(default_factory=set)
+    # The bindings being resolved, each with its depth in the chain of resolutions.
+    resolving: dict[ast.AST, int] = field(default_factory=dict)
+    # The smallest depth of a binding in progress that a resolution met (a cycle): an
+    # answer that met none above its own binding depends on nothing in progress.
+    lowest: list[int] = field(default_factory=lambda: [_NONE_MET])
 
     def of_body(self, body: Sequence[ast.stmt]) -> tuple[str, ...] | None:
         """The exceptions, in order of appearance, those whose parent is listed too left
@@ -273,7 +283,10 @@ class Raises:
         not known (a loop variable, an import, a parameter without a known annotation)."""
         kinds = set()
         for kind, target in self.known.scope_lookup(node):
-            if kind == "builtin" or target is None or target in self.resolving:
+            if target is not None and target in self.resolving:
+                self.lowest[0] = min(self.lowest[0], self.resolving[target])
+                return None
+            if kind == "builtin" or target is None:
                 return None
             value = self.known.bound.get(target)
             if value is None:
@@ -282,21 +295,34 @@ class Raises:
         return kinds.pop() if len(kinds) == 1 else None
 
     def _bound_kind(self, target: ast.AST, value: ast.expr) -> str | None:
-        # Outside any other resolution the answer depends on nothing else: kept.
+        # Outside any other resolution the answer depends on nothing else: kept. Inside
+        # one, an answer that met no binding in progress above its own is kept too: the
+        # walk of a long module followed the same chains of assignments again for every
+        # name that reached them.
         top = not self.resolving
         if top and target in self.known.kinds:
             return self.known.kinds[target]
-        self.resolving.add(target)
+        if target in self.known.clean:
+            return self.known.clean[target]
+        depth = len(self.resolving)
+        outer, self.lowest[0] = self.lowest[0], _NONE_MET
+        self.resolving[target] = depth
         try:
             if isinstance(target, ast.arg):
                 kind = ANNOTATIONS.get(self.known.qualified(value) or "")
             else:
-                quiet = Raises(self.known, record=False, resolving=self.resolving)
+                quiet = Raises(
+                    self.known, record=False, resolving=self.resolving, lowest=self.lowest
+                )
                 kind = quiet.visit(value)
         finally:
-            self.resolving.discard(target)
+            del self.resolving[target]
+        met = self.lowest[0]
+        self.lowest[0] = min(outer, met)
         if top:
             self.known.kinds[target] = kind
+        if met >= depth:
+            self.known.clean[target] = kind
         return kind
 
 
