@@ -1,7 +1,7 @@
-"""A file's `ast` tree, walked once and grouped by node type, for the rules' cheap
-`could_match` checks: CPython parses a file about five times faster than LibCST, so a
-rule that can tell from the `ast` tree that it has nothing to report spares the file
-LibCST's parse, traversal and metadata."""
+"""A file's `ast` tree, walked once and grouped by node type: for the rules' cheap
+`could_match` checks (a rule that can tell from the tree that it has nothing to report
+spares the file its walk), and for the rules themselves (`AstRule.nodes`), so that no
+rule walks the whole tree again to find the nodes of one kind."""
 
 from __future__ import annotations
 
@@ -17,15 +17,30 @@ class AstIndex:
         self._by_type: dict[type[ast.AST], list[ast.AST]] | None = None
 
     def nodes(self, kind: type[T]) -> list[T]:
-        """Every node of exactly this type (not subclasses), in no particular order."""
+        """Every node of exactly this type (not subclasses), in `ast.walk`'s order."""
         if self._by_type is None:
-            by_type: dict[type[ast.AST], list[ast.AST]] = {}
-            for node in ast.walk(self.tree):
-                kind_of = type(node)
-                found = by_type.get(kind_of)
-                if found is None:
-                    by_type[kind_of] = [node]
-                else:
-                    found.append(node)
-            self._by_type = by_type
+            self._by_type = _grouped(self.tree)
         return self._by_type.get(kind, [])  # type: ignore[return-value]
+
+
+def _grouped(tree: ast.AST) -> dict[type[ast.AST], list[ast.AST]]:
+    """`ast.walk`, breadth first, without its generators: a third of its cost."""
+    by_type: dict[type[ast.AST], list[ast.AST]] = {}
+    queue: list[ast.AST] = [tree]
+    at = 0
+    while at < len(queue):
+        node = queue[at]
+        at += 1
+        kind = type(node)
+        found = by_type.get(kind)
+        if found is None:
+            by_type[kind] = [node]
+        else:
+            found.append(node)
+        for name in kind._fields:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                queue.extend(item for item in value if isinstance(item, ast.AST))
+            elif isinstance(value, ast.AST):
+                queue.append(value)
+    return by_type

@@ -9,14 +9,36 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from auditor.scan.ast_index import AstIndex
 
-def variable_names(tree: ast.AST) -> frozenset[str]:
-    """The identifiers used as variables anywhere in `tree`, as LibCST's `cst.Name`s
+# The node types that name a variable (what `_identifiers` reads).
+_NAMING = (
+    ast.Name,
+    ast.Constant,
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+    ast.arg,
+    ast.Global,
+    ast.Nonlocal,
+    ast.ExceptHandler,
+    ast.Import,
+    ast.ImportFrom,
+    ast.MatchAs,
+    ast.MatchStar,
+    ast.MatchMapping,
+    ast.MatchClass,
+)
+
+
+def variable_names(index: AstIndex) -> frozenset[str]:
+    """The identifiers used as variables anywhere in the module, as LibCST's `cst.Name`s
     count them (`module_names.variable_names`): not an attribute's or a keyword
     argument's name; an import's bound names; `True`, `False` and `None` too."""
     names: set[str] = set()
-    for node in ast.walk(tree):
-        names.update(_identifiers(node))
+    for kind in _NAMING:
+        for node in index.nodes(kind):
+            names.update(_identifiers(node))
     return frozenset(names)
 
 

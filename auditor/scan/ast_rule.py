@@ -27,10 +27,12 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from auditor.model import Applicability, Edit
 from auditor.scan.rule_base import BaseRule, RuleContext
+
+N = TypeVar("N", bound=ast.AST)
 
 if TYPE_CHECKING:
     import libcst as cst
@@ -125,6 +127,7 @@ class AstRule(BaseRule):
         self._scopes: Callable[[], Scopes] | None = None
         self._spans: Callable[[ast.AST, ast.AST | None], Span] | None = None
         self._names: Callable[[], frozenset[str]] | None = None
+        self._index: AstIndex | None = None
 
     @classmethod
     def could_match(cls, tree: AstIndex, context: RuleContext) -> bool:
@@ -138,6 +141,18 @@ class AstRule(BaseRule):
         if self._scopes is None:
             raise RuntimeError("scopes are answered while the rule visits a module")
         return self._scopes()
+
+    @property
+    def index(self) -> AstIndex:
+        """The module's nodes by type (`index.nodes(ast.Try)`, in `ast.walk`'s order):
+        found once a file for all its rules, rather than by a walk of the tree each."""
+        if self._index is None:
+            raise RuntimeError("the index is answered while the rule visits a module")
+        return self._index
+
+    def nodes(self, kind: type[N]) -> list[N]:
+        """`self.index.nodes(kind)`."""
+        return self.index.nodes(kind)
 
     def module_uses(self, name: str) -> bool:
         """Whether some scope of the module uses `name` as a variable: a name the rule's

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from auditor.model import Finding, Fix, Location, rule_crash
+from auditor.scan.ast_index import AstIndex
 from auditor.scan.ast_rule import AstReport, AstRule, Offer, Span
 from auditor.scan.loading import ActiveRule
 from auditor.scan.rule_base import RuleContext
@@ -66,16 +67,18 @@ class Positions:
 def detect(
     path: str,
     text: str,
-    tree: ast.Module,
+    index: AstIndex,
     rules: Sequence[ActiveRule],
     root: Path | None,
 ) -> tuple[list[Finding], list[Detected]]:
-    """Findings of the `ast` rules among `rules` on a parsed file (their fixes offered,
-    not computed), and each rule's run for `ast_fix`."""
+    """Findings of the `ast` rules among `rules` on a parsed file (`index`: its tree,
+    grouped by node type; their fixes offered, not computed), and each rule's run for
+    `ast_fix`."""
+    tree = index.tree
     findings: list[Finding] = []
     instances: list[tuple[ActiveRule, AstRule]] = []
     positions = Positions(text)
-    shared = _Shared(tree)
+    shared = _Shared(index)
     for active in rules:
         try:
             rule = active.cls(RuleContext(path, active.options, root))
@@ -86,6 +89,7 @@ def detect(
         rule.text, rule.lines = text, positions.lines
         rule._scopes = shared.scopes
         rule._names = shared.names
+        rule._index = index
         rule._spans = positions.span
         instances.append((active, rule))
     walk(tree, [rule for _, rule in instances])
@@ -160,8 +164,9 @@ def _classes() -> tuple[type[ast.AST], ...]:
 class _Shared:
     """What the rules of one walk share, built on first use: scopes, and parents."""
 
-    def __init__(self, tree: ast.Module) -> None:
-        self.tree = tree
+    def __init__(self, index: AstIndex) -> None:
+        self.index = index
+        self.tree = index.tree
         self._scopes: Scopes | None = None
         self._names: frozenset[str] | None = None
 
@@ -176,7 +181,7 @@ class _Shared:
         if self._names is None:
             from auditor.scan.ast_names import variable_names
 
-            self._names = variable_names(self.tree)
+            self._names = variable_names(self.index)
         return self._names
 
     def enclosing_names(self, node: ast.AST) -> str:

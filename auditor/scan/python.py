@@ -92,10 +92,9 @@ def libcst_limit(
 
 
 def _candidates(
-    rules: Sequence[ActiveRule], tree: ast.Module, path: str, root: Path | None
+    rules: Sequence[ActiveRule], index: AstIndex, path: str, root: Path | None
 ) -> list[ActiveRule]:
     """The rules that may report something in the file, by their `could_match`."""
-    index = AstIndex(tree)
     kept = []
     for active in rules:
         cls = active.cls
@@ -113,13 +112,14 @@ def _candidates(
 
 def _screen(
     path: str, text: str, rules: Sequence[ActiveRule], prefilter: bool, root: Path | None
-) -> tuple[ast.Module, list[ActiveRule]] | Finding:
+) -> tuple[AstIndex, list[ActiveRule]] | Finding:
     refused = syntax_error(text)
     tree = parse_ast(text) if refused is None else refused
     if not isinstance(tree, ast.Module):
         location, message = tree
         return error_finding(PARSE_ERROR, path, f"cannot parse: {message}", location)
-    return tree, _candidates(rules, tree, path, root) if prefilter else list(rules)
+    index = AstIndex(tree)
+    return index, _candidates(rules, index, path, root) if prefilter else list(rules)
 
 
 def _run(
@@ -133,14 +133,14 @@ def _run(
     screened = _screen(path, text, rules, prefilter, root)
     if isinstance(screened, Finding):
         return [screened]
-    tree, rules = screened
+    index, rules = screened
     on_ast = [r for r in rules if issubclass(r.cls, AstRule)]
     on_cst = [r for r in rules if not issubclass(r.cls, AstRule)]
     findings: list[Finding] = []
     if on_ast:
-        found, detected = detect(path, text, tree, on_ast, root)
+        found, detected = detect(path, text, index, on_ast, root)
         findings.extend(_with_fixes(path, text, found, detected) if fixes else found)
-    del tree  # one tree at a time in memory: it is gone when LibCST's is built
+    del index  # one tree at a time in memory: it is gone when LibCST's is built
     if not on_cst:
         return findings
     import libcst as cst  # only for LibCST rules: a scan with none never imports it

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from auditor.plugins import AstIndex
 from rules.python._bare_logger import Logger, ModuleFacts, code_names, plan
 from rules.python._bare_module import (
     ImportPlaces,
@@ -54,8 +55,10 @@ class Narrowing:
         code: Callable[[ast.AST], str],
         project: Callable[[Sequence[str]], Discovery],
         used: Callable[[str], bool],
+        index: AstIndex,
     ) -> None:
         self.scopes = scopes
+        self.index = index
         self.used = used
         self.tree = tree
         self.text = text
@@ -82,7 +85,7 @@ class Narrowing:
 
     def known(self) -> Known:
         if self._known is None:
-            self._known = Known(self.qualified, self._lookup, bindings(self.tree), self.code)
+            self._known = Known(self.qualified, self._lookup, bindings(self.index), self.code)
         return self._known
 
     def project(self) -> Discovery:

@@ -11,6 +11,7 @@ import builtins
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from auditor.plugins import AstIndex
 from rules.python._ast_print import string_tokens
 from rules.python._raises import (
     ANNOTATIONS,
@@ -326,25 +327,25 @@ class Raises:
         return kind
 
 
-def bindings(tree: ast.Module) -> Bound:
+def bindings(index: AstIndex) -> Bound:
     """What each simply assigned name received: `x = value`, `x: T = value`, `with value
     as x`, `(x := value)`; and each annotated parameter its annotation."""
     bound: Bound = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign):
-            for target in node.targets:
-                if isinstance(target, ast.Name):
-                    bound[target] = node.value
-        elif isinstance(node, ast.AnnAssign):
-            if isinstance(node.target, ast.Name) and node.value is not None:
-                bound[node.target] = node.value
-        elif isinstance(node, ast.withitem):
-            if isinstance(node.optional_vars, ast.Name):
-                bound[node.optional_vars] = node.context_expr
-        elif isinstance(node, ast.NamedExpr):
-            bound[node.target] = node.value
-        elif isinstance(node, ast.arg) and node.annotation is not None:
-            bound[node] = node.annotation
+    for assign in index.nodes(ast.Assign):
+        for target in assign.targets:
+            if isinstance(target, ast.Name):
+                bound[target] = assign.value
+    for annotated in index.nodes(ast.AnnAssign):
+        if isinstance(annotated.target, ast.Name) and annotated.value is not None:
+            bound[annotated.target] = annotated.value
+    for item in index.nodes(ast.withitem):
+        if isinstance(item.optional_vars, ast.Name):
+            bound[item.optional_vars] = item.context_expr
+    for walrus in index.nodes(ast.NamedExpr):
+        bound[walrus.target] = walrus.value
+    for arg in index.nodes(ast.arg):
+        if arg.annotation is not None:
+            bound[arg] = arg.annotation
     return bound
 
 

@@ -105,9 +105,7 @@ class BareExcept(AstRule):
 
     def visit_Module(self, node: ast.Module) -> None:
         stars = [
-            s
-            for s in ast.walk(node)
-            if isinstance(s, ast.ImportFrom) and s.names[0].name == "*" and s.module is not None
+            s for s in self.nodes(ast.ImportFrom) if s.names[0].name == "*" and s.module is not None
         ]
         stars.sort(key=lambda s: (s.lineno, s.col_offset))
         self.star_imports = [s.module for s in stars if s.module is not None]
@@ -228,6 +226,7 @@ class BareExcept(AstRule):
                 self.code,
                 find_project(self.context.root, self.context.path, self.text_option(LOGGER_IMPORT)),
                 self.module_uses,
+                self.index,
             )
         return self.narrowing
 
