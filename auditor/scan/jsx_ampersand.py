@@ -32,7 +32,7 @@ def repaired(parser: ts.Parser, data: bytes, tree: ts.Tree) -> ts.Tree | None:
     replaced: list[int] = []
     current = tree
     for _ in range(_ROUNDS):
-        found = _bare_ampersands(bytes(patched), _errors(current.root_node))
+        found = _bare_ampersands(bytes(patched), error_nodes(current.root_node))
         if not found:
             return None
         for at in found:
@@ -49,7 +49,7 @@ def repaired(parser: ts.Parser, data: bytes, tree: ts.Tree) -> ts.Tree | None:
     return None if reused.root_node.has_error else reused
 
 
-def _errors(root: ts.Node) -> list[ts.Node]:
+def error_nodes(root: ts.Node) -> list[ts.Node]:
     """Every ERROR and MISSING node, looking only into subtrees marked as holding one."""
     found = []
     pending = [root]

@@ -93,24 +93,12 @@ def repaired(parser: ts.Parser, data: bytes, tree: ts.Tree, typescript: bool) ->
 def _near_errors(root: ts.Node, data: bytes, typescript: bool) -> list[_Change]:
     """The changes that touch an ERROR or MISSING node (one byte either side: a MISSING
     node sits right after the `>` of the type arguments it could not place)."""
-    spans = [(n.start_byte - 1, n.end_byte + 1) for n in _errors(root)]
+    spans = [(n.start_byte - 1, n.end_byte + 1) for n in jsx_ampersand.error_nodes(root)]
     candidates = list(_escapes(root, data))
     if typescript:
         candidates += _type_syntax(_leaves(root), data)
     found = {c for c in candidates if any(c.start < end and start < c.end for start, end in spans)}
     return sorted(found, key=lambda c: c.start)
-
-
-def _errors(root: ts.Node) -> list[ts.Node]:
-    found = []
-    pending = [root]
-    while pending:
-        node = pending.pop()
-        if node.is_error or node.is_missing:
-            found.append(node)
-            continue
-        pending.extend(c for c in node.children if c.has_error or c.is_missing)
-    return found
 
 
 def _leaves(root: ts.Node) -> list[ts.Node]:
@@ -174,7 +162,7 @@ def _closing_angle(leaves: list[ts.Node], opening: int) -> int | None:
 def _escapes(root: ts.Node, data: bytes) -> Iterator[_Change]:
     """The invalid escapes in the ERROR nodes of templates: tree-sitter reads a valid one as
     an escape_sequence, so such an ERROR starts at a token and its backslashes pair up."""
-    for error in _errors(root):
+    for error in jsx_ampersand.error_nodes(root):
         owner = error.parent
         if not error.is_error or owner is None or owner.type != "template_string":
             continue
