@@ -242,21 +242,16 @@ def _error_regions(file: ParsedFile) -> list[tuple[int, int]]:
     """The character spans of every ERROR and MISSING node: tree-sitter's recovery may
     mis-shape the code around one, so the statement holding it is included."""
     regions = []
-    pending = [file.root]
-    while pending:
-        node = pending.pop()
-        if node.is_error or node.is_missing:
-            around = node.parent
-            while (
-                around is not None
-                and around.parent is not None
-                and not around.type.endswith(("statement", "declaration"))
-            ):
-                around = around.parent
-            target = around if around is not None and around.parent is not None else node
-            regions.append(file.span(target))
-            continue
-        pending.extend(c for c in node.children if c.has_error or c.is_missing)
+    for node in jsx_ampersand.error_nodes(file.root):
+        around = node.parent
+        while (
+            around is not None
+            and around.parent is not None
+            and not around.type.endswith(("statement", "declaration"))
+        ):
+            around = around.parent
+        target = around if around is not None and around.parent is not None else node
+        regions.append(file.span(target))
     return regions
 
 
