@@ -164,6 +164,12 @@ class Finding:
         return not (self.is_error or self.is_warning)
 
     @property
+    def fix_pending(self) -> bool:
+        """Whether some fix it offers has no edits yet (`Fix.pending`): whoever applies or
+        shows edits computes them first (`Engine.with_fixes`, or a scan with `fixes=True`)."""
+        return any(fix.pending for fix in self.fixes)
+
+    @property
     def fixes(self) -> tuple[Fix, ...]:
         """Every fix offered: `fix` first, then its alternatives."""
         return () if self.fix is None else (self.fix, *self.alternatives)

@@ -214,7 +214,8 @@ class Engine:
     ) -> tuple[list[Finding], list[Finding]]:
         """The findings, and apart from them the ones suppressed by comments. `on_disk`:
         the text is the project's file at `path` (or what a fix will write there), so the
-        rules are told the root; a commit's version of a file is not. `fixes`: every fix offered is computed (not left pending, see Fix.pending)."""
+        rules are told the root; a commit's version of a file is not. `fixes`: every fix
+        offered is computed (not left pending, see Fix.pending)."""
         skipped = self.skip_reason(path, text[:HEAD])
         return self._scan_text(path, language, text, skipped, on_disk=on_disk, fixes=fixes)
 
@@ -224,13 +225,13 @@ class Engine:
         """`findings` of `text` (at `path`, on disk) with the fixes they offer computed,
         where some are pending; a finding whose fix cannot be computed now is left
         without it (the scan that computes them says why, as a finding of its own)."""
-        if not any(fix.pending for f in findings for fix in f.fixes):
+        if not any(f.fix_pending for f in findings):
             return list(findings)
         scanned = self.scan_text(path, language, text, on_disk=True, fixes=True)
         computed = {_identity(f): f for f in scanned}
         kept = [
             computed.get(_identity(f), replace(f, fix=None, alternatives=()))
-            if any(fix.pending for fix in f.fixes)
+            if f.fix_pending
             else f
             for f in findings
         ]

@@ -138,7 +138,7 @@ def fix_text(
     MAX_ROUNDS rounds is refused too, and the fixing starts over from the original text
     without it, so a buggy rule never leaves its churn behind. Each refusal is reported
     as a fix-error finding."""
-    if any(fix.pending for f in findings for fix in f.fixes):
+    if any(f.fix_pending for f in findings):
         # An offer without its edits would apply nothing, and every round would find it
         # again: the scan must compute the fixes (Engine.scan_text(..., fixes=True)).
         raise ValueError("fix_text was given fixes that are offered, not computed")

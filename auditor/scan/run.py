@@ -216,8 +216,8 @@ class _Job:
 
     def _wants_edits(self, findings: Sequence[Finding]) -> bool:
         """Whether the fixes offered must be computed for the output, not fixing."""
-        pending = (fix.pending for f in findings for fix in f.fixes)
-        return self.fix_edits and not (self.fix or self.diff) and any(pending)
+        wanted = self.fix_edits and not (self.fix or self.diff)
+        return wanted and any(f.fix_pending for f in findings)
 
 
 def _entry_for(blob: str, stat: tuple[int, int], result: FileResult) -> Entry | None:
@@ -465,7 +465,7 @@ def _fix_file(
         return engine.scan_text(source.rel, source.language, text, on_disk=True, fixes=True)
 
     findings = result.findings
-    if any(fix.pending for f in findings for fix in f.fixes):
+    if any(f.fix_pending for f in findings):
         findings = tuple(scan(decoded.text))  # the fixes offered, now computed
     outcome = fix_text(decoded.text, findings, scan, check, unsafe=unsafe)
     if outcome.text == decoded.text:
