@@ -86,12 +86,7 @@ _CST_KINDS = {
     "keyword": ("Arg",),
     "arg": ("Param",),
     "ExceptHandler": ("ExceptHandler", "ExceptStarHandler"),
-    "TryStar": ("TryStar",),
-    "IfExp": ("IfExp",),
-    "NamedExpr": ("NamedExpr",),
-    "ListComp": ("ListComp",),
     "alias": ("ImportAlias",),
-    "Module": ("Module",),
 }
 
 

@@ -169,7 +169,8 @@ class AstRule(BaseRule):
 
     def code(self, node: ast.AST) -> str:
         """The source of `node`, as written."""
-        return self.text[slice(*_offsets(self.span(node)))]
+        span = self.span(node)
+        return self.text[span.start : span.end]
 
     def report(
         self,
@@ -220,10 +221,6 @@ class AstRule(BaseRule):
                     self.failure = exc
 
         return guarded
-
-
-def _offsets(span: Span) -> tuple[int, int]:
-    return span.start, span.end
 
 
 _VISITOR_NAMES: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}

@@ -19,9 +19,8 @@ from libcst.metadata import (
 )
 
 from auditor.model import Edit, Location
+from auditor.scan.cst_rule import Replacement
 from auditor.scan.source import LineIndex
-
-Replacement = cst.CSTNode | cst.FlattenSentinel[cst.CSTNode] | cst.RemovalSentinel
 
 
 class CstPositions:
