@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 import itertools
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from auditor.plugins import Scopes
@@ -229,27 +229,30 @@ def _bound_logger(
     factories: set[str] = set()
     if project is not None and project.offer.factory:
         for _, small in simple:
-            factories.update(_imported_as(small, project.module, project.offer.name))
+            factories.update(imported_as(small, project.module, project.offer.name))
     for index, small in simple:
-        for name, offer in _binds(small, found, project, factories):
+        for name, offer in logger_binds(small, found, project, factories):
             if count(name) == 1:
                 return index, name, offer
     return None
 
 
-def _imported_as(small: ast.stmt, module: str, name: str) -> Iterator[str]:
+def imported_as(small: ast.stmt, module: str, name: str) -> Iterator[str]:
+    """The names a `from module import name` statement binds `name` to."""
     if isinstance(small, ast.ImportFrom) and small.module == module and not small.level:
         for alias in small.names:
             if alias.name == name:
                 yield alias.asname or name
 
 
-def _binds(
+def logger_binds(
     small: ast.stmt,
     found: Mapping[str, Offer],
     project: ProjectLogger | None,
-    factories: set[str],
+    factories: Collection[str],
 ) -> Iterator[tuple[str, Offer]]:
+    """The loggers a module-level statement binds (name, what it is): one of the module's
+    own (`found`), the project's imported, or one a project factory makes."""
     if isinstance(small, ast.ImportFrom):
         source = None if small.module is None or small.level else small.module
         for alias in small.names:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from rules.python._ast_logger_plan import free_name as _free_name
-from rules.python._ast_logger_plan import logging_imports
+from rules.python._ast_logger_plan import imported_as, logger_binds, logging_imports
 from rules.python._bare_module import Line, header_end
 from rules.python._logger_discovery import Discovery, ProjectLogger
 from rules.python._logger_offer import Offer, offers
@@ -153,57 +153,15 @@ def _bound_logger(
     if project is not None and project.offer.factory:
         for line in facts.lines:
             for small in line if _simple(line) else ():
-                factories.update(_imported_as(small, project.module, project.offer.name))
+                factories.update(imported_as(small, project.module, project.offer.name))
     for index, line in enumerate(facts.lines):
         if not _simple(line):
             continue
         for small in line:
-            for name, offer in _binds(small, found, project, factories):
+            for name, offer in logger_binds(small, found, project, factories):
                 if facts.assignments(name) == 1:
                     return index, name, offer
     return None
-
-
-def _imported_as(small: ast.stmt, module: str, name: str) -> Iterator[str]:
-    if isinstance(small, ast.ImportFrom) and small.module == module and not small.level:
-        for alias in small.names:
-            if alias.name == name:
-                yield alias.asname or name
-
-
-def _binds(
-    small: ast.stmt,
-    found: Mapping[str, Offer],
-    project: ProjectLogger | None,
-    factories: Collection[str],
-) -> Iterator[tuple[str, Offer]]:
-    if isinstance(small, ast.ImportFrom) and small.names[0].name != "*":
-        source = None if small.module is None or small.level else small.module
-        for alias in small.names:
-            bound = alias.asname or alias.name
-            if bound in found:
-                yield bound, found[bound]
-            elif (
-                project is not None
-                and not project.offer.factory
-                and source == project.module
-                and alias.name == project.offer.name
-            ):
-                yield bound, project.offer
-    elif isinstance(small, ast.Assign | ast.AnnAssign):
-        targets = small.targets if isinstance(small, ast.Assign) else [small.target]
-        value = small.value
-        made = (
-            project is not None
-            and isinstance(value, ast.Call)
-            and isinstance(value.func, ast.Name)
-            and value.func.id in factories
-        )
-        for target in targets:
-            if isinstance(target, ast.Name) and target.id in found:
-                yield target.id, found[target.id]
-            elif isinstance(target, ast.Name) and made and project is not None:
-                yield target.id, project.offer
 
 
 def import_like(line: Line) -> bool:
