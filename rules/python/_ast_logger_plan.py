@@ -195,22 +195,32 @@ def _logger_bindings(
     qualified: Callable[[ast.AST], frozenset[str]],
 ) -> Iterator[tuple[int, str, bool]]:
     for index, small in _simple(body, index_of):
-        if isinstance(small, ast.Assign) and len(small.targets) == 1:
-            target, value = small.targets[0], small.value
-        elif isinstance(small, ast.AnnAssign) and small.value is not None:
-            target, value = small.target, small.value
-        else:
-            continue
-        if not (isinstance(target, ast.Name) and isinstance(value, ast.Call)):
-            continue
-        names = qualified(value.func)
-        if names and all(n == GET_LOGGER for n in names):
-            arguments = [*value.args, *(k.value for k in value.keywords)]
-            only = arguments[0] if len(arguments) == 1 else None
-            if isinstance(only, ast.Starred):
-                only = only.value
-            own = isinstance(only, ast.Name) and only.id == "__name__"
-            yield index, target.id, own
+        found = logger_binding(small, qualified)
+        if found is not None:
+            yield index, *found
+
+
+def logger_binding(
+    small: ast.stmt, qualified: Callable[[ast.AST], Collection[str]]
+) -> tuple[str, bool] | None:
+    """A `NAME = logging.getLogger(...)` (or `NAME: T = ...`) statement's name, and whether
+    it is the module's own logger (`getLogger(__name__)`); None for any other statement."""
+    if isinstance(small, ast.Assign) and len(small.targets) == 1:
+        target, value = small.targets[0], small.value
+    elif isinstance(small, ast.AnnAssign) and small.value is not None:
+        target, value = small.target, small.value
+    else:
+        return None
+    if not (isinstance(target, ast.Name) and isinstance(value, ast.Call)):
+        return None
+    names = qualified(value.func)
+    if not names or not all(n == GET_LOGGER for n in names):
+        return None
+    arguments = [*value.args, *(k.value for k in value.keywords)]
+    only = arguments[0] if len(arguments) == 1 else None
+    if isinstance(only, ast.Starred):
+        only = only.value
+    return target.id, isinstance(only, ast.Name) and only.id == "__name__"
 
 
 def _bound_logger(

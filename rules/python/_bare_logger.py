@@ -11,7 +11,12 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from rules.python._ast_logger_plan import free_name as _free_name
-from rules.python._ast_logger_plan import imported_as, logger_binds, logging_imports
+from rules.python._ast_logger_plan import (
+    imported_as,
+    logger_binding,
+    logger_binds,
+    logging_imports,
+)
 from rules.python._bare_module import Line, header_end
 from rules.python._logger_discovery import Discovery, ProjectLogger
 from rules.python._logger_offer import Offer, offers
@@ -122,23 +127,9 @@ def _logger_bindings(
         if not _simple(line):
             continue
         for small in line:
-            if isinstance(small, ast.Assign) and len(small.targets) == 1:
-                target, value = small.targets[0], small.value
-            elif isinstance(small, ast.AnnAssign) and small.value is not None:
-                target, value = small.target, small.value
-            else:
-                continue
-            if not (isinstance(target, ast.Name) and isinstance(value, ast.Call)):
-                continue
-            names = qualified(value.func)
-            if names and all(n == "logging.getLogger" for n in names):
-                arguments = [*value.args, *(k.value for k in value.keywords)]
-                own = len(arguments) == 1 and _is_module_name(arguments[0])
-                yield index, target.id, own
-
-
-def _is_module_name(expr: ast.expr) -> bool:
-    return isinstance(expr, ast.Name) and expr.id == "__name__"
+            found = logger_binding(small, qualified)
+            if found is not None:
+                yield index, *found
 
 
 def _bound_logger(
