@@ -42,37 +42,35 @@ def allowed_file(context: RuleContext) -> bool:
 def is_main_test(test: ast.expr) -> bool:
     """`__name__ == "__main__"` (either way round, also one side of an `and`); the
     literal by its value, as LibCST's `evaluated_value` reads it."""
-    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
-        return any(is_main_test(value) for value in test.values)
-    if not isinstance(test, ast.Compare) or len(test.ops) != 1:
-        return False
-    if not isinstance(test.ops[0], ast.Eq):
-        return False
-    sides = (test.left, test.comparators[0])
-    return any(
-        isinstance(a, ast.Name) and a.id == "__name__" and str_value(b) == "__main__"
-        for a, b in (sides, sides[::-1])
-    )
+    return _compares_name_to(test, lambda literal: str_value(literal) == "__main__")
 
 
 def is_main_ast(test: ast.expr) -> bool:
     """`is_main_test` where it may only say less: the literal must be written exactly
     `"__main__"` or `'__main__'` (ast joins implicit concatenations)."""
+    return _compares_name_to(test, _written_main)
+
+
+def _compares_name_to(test: ast.expr, is_main: Callable[[ast.expr], bool]) -> bool:
     if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
-        return any(is_main_ast(value) for value in test.values)
+        return any(_compares_name_to(value, is_main) for value in test.values)
     if not isinstance(test, ast.Compare) or len(test.ops) != 1:
         return False
     if not isinstance(test.ops[0], ast.Eq):
         return False
     sides = (test.left, test.comparators[0])
     return any(
-        isinstance(a, ast.Name)
-        and a.id == "__name__"
-        and isinstance(b, ast.Constant)
-        and b.value == "__main__"
-        and b.end_lineno == b.lineno
-        and (b.end_col_offset or 0) - b.col_offset == len('"__main__"')
+        isinstance(a, ast.Name) and a.id == "__name__" and is_main(b)
         for a, b in (sides, sides[::-1])
+    )
+
+
+def _written_main(literal: ast.expr) -> bool:
+    return (
+        isinstance(literal, ast.Constant)
+        and literal.value == "__main__"
+        and literal.end_lineno == literal.lineno
+        and (literal.end_col_offset or 0) - literal.col_offset == len('"__main__"')
     )
 
 
