@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from auditor.model import Applicability, Edit
-from auditor.scan.rule_base import BaseRule, RuleContext
+from auditor.scan.rule_base import BaseRule, RuleContext, Visits
 
 N = TypeVar("N", bound=ast.AST)
 
@@ -114,7 +114,7 @@ class FixTarget:
         return self._metadata(provider, node)
 
 
-class AstRule(BaseRule):
+class AstRule(BaseRule, Visits):
     """A Python rule on `ast`. Visitor methods are `visit_<node class>` (called before the
     node's children) and `leave_<node class>` (after); `visit_Module` comes first."""
 
@@ -211,16 +211,6 @@ class AstRule(BaseRule):
             {name: self._guarded(getattr(self, f"visit_{name}")) for name in visits},
             {name: self._guarded(getattr(self, f"leave_{name}")) for name in leaves},
         )
-
-    def _guarded(self, method: Callable[[ast.AST], None]) -> Callable[[ast.AST], None]:
-        def guarded(node: ast.AST) -> None:
-            if self.failure is None:
-                try:
-                    method(node)
-                except Exception as exc:
-                    self.failure = exc
-
-        return guarded
 
 
 _VISITOR_NAMES: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}

@@ -14,7 +14,7 @@ import libcst as cst
 
 from auditor.model import Applicability, Edit
 from auditor.scan.module_names import ModuleNames
-from auditor.scan.rule_base import BaseRule, RuleContext
+from auditor.scan.rule_base import BaseRule, RuleContext, Visits
 
 if TYPE_CHECKING:
     from auditor.scan.ast_index import AstIndex
@@ -58,7 +58,7 @@ class Report:
                 yield node
 
 
-class Rule(BaseRule, cst.BatchableCSTVisitor):
+class Rule(BaseRule, Visits, cst.BatchableCSTVisitor):
     """A Python rule: a LibCST visitor. Declare METADATA_DEPENDENCIES for scope, parent or
     qualified-name metadata; positions are computed by the engine, not by the rule."""
 
@@ -96,16 +96,6 @@ class Rule(BaseRule, cst.BatchableCSTVisitor):
         """Every visitor method guarded: an exception disables this rule for the rest of
         the file (the engine reports it) and the other rules in the batch go on."""
         return {name: self._guarded(getattr(self, name)) for name in _visitor_names(type(self))}
-
-    def _guarded(self, method: Callable[[cst.CSTNode], None]) -> Callable[[cst.CSTNode], None]:
-        def guarded(node: cst.CSTNode) -> None:
-            if self.failure is None:
-                try:
-                    method(node)
-                except Exception as exc:
-                    self.failure = exc
-
-        return guarded
 
     def report(
         self,

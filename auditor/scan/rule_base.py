@@ -227,6 +227,27 @@ def fixes_project(cls: type[BaseRule]) -> bool:
 _T = TypeVar("_T")
 
 
+class Visits:
+    """What a rule that visits a tree node by node shares (the `ast` rule and the LibCST
+    rule): the first exception of its visitor methods disables it for the rest of the
+    file, and the engine reports it (`failure`), while the other rules go on."""
+
+    failure: Exception | None = None
+
+    def _guarded(self, method: Callable[[_N], None]) -> Callable[[_N], None]:
+        def guarded(node: _N) -> None:
+            if self.failure is None:
+                try:
+                    method(node)
+                except Exception as exc:
+                    self.failure = exc
+
+        return guarded
+
+
+_N = TypeVar("_N")
+
+
 def _typed(options: Mapping[str, OptionValue], name: str, kind: type[_T]) -> _T:
     value = options[name]
     if not isinstance(value, kind):
