@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import TYPE_CHECKING
 
 from auditor.plugins import ParsedFile, RuleContext, Severity, TreeSitterRule
@@ -33,6 +34,19 @@ LOGGER_METHODS = frozenset(
 LOGGER_WORDS = frozenset({"log", "logger", "logging"})
 LOGGER_PACKAGES = frozenset({"winston", "pino", "bunyan", "consola", "signale", "loglevel"})
 LOGGER_FACTORIES = frozenset({"getLogger", "createLogger", "child", "pino"})
+
+
+@cache
+def _vocabulary(
+    names: tuple[str, ...],
+    extend_names: tuple[str, ...],
+    objects: tuple[str, ...],
+    extend_objects: tuple[str, ...],
+    ignore: tuple[str, ...],
+) -> Vocabulary:
+    """The vocabulary of one set of options, built once: a rule is made anew for each
+    file, and building it cost more than most files' scans."""
+    return Vocabulary.from_options(names, extend_names, objects, extend_objects, ignore)
 
 
 class JsPiiLogging(TreeSitterRule):
@@ -105,7 +119,7 @@ class JsPiiLogging(TreeSitterRule):
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
-        self.vocabulary = Vocabulary.from_options(
+        self.vocabulary = _vocabulary(
             self.strings_option("names"),
             self.strings_option("extend-names"),
             self.strings_option("objects"),
