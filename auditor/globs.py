@@ -3,26 +3,64 @@ exclude, per-file ignores and the path options of rules."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 import pathspec
+from pathspec.util import normalize_file
+
+# pathspec marks a match through a directory with this group; one alternation of all
+# the patterns cannot hold a group name twice, and needs no groups.
+_DIR_GROUP = "(?P<ps_d>"
 
 
 class Globs:
-    __slots__ = ("_spec", "patterns")
+    __slots__ = ("_search", "_spec", "patterns")
 
     def __init__(self, patterns: Iterable[str]) -> None:
         self.patterns = tuple(patterns)
         self._spec = pathspec.GitIgnoreSpec.from_lines(self.patterns)
+        self._search = _one_search(self._spec)
 
     def match(self, path: str) -> bool:
         """`path` is posix and relative; a directory may end with '/'."""
+        if not self.patterns:
+            return False
+        if self._search is not None:
+            return self._search(normalize_file(path)) is not None
         # bool(): pathspec before 0.12.1 answers None for a path no pattern matches.
-        return bool(self.patterns) and bool(self._spec.match_file(path))
+        return bool(self._spec.match_file(path))
 
     def __bool__(self) -> bool:
         return bool(self.patterns)
+
+
+def _one_search(spec: pathspec.GitIgnoreSpec) -> Callable[[str], object] | None:
+    """One regular expression for all the patterns, when none excludes (`!x`): then a path
+    is matched when any pattern matches it, which one search answers, where pathspec
+    tries each pattern in turn (a walk asks it of every file). None when a pattern is
+    negated or of a shape this does not know: pathspec answers then."""
+    parts: list[str] = []
+    flags = 0
+    for pattern in spec.patterns:
+        include = getattr(pattern, "include", None)
+        regex = getattr(pattern, "regex", None)
+        if include is None:
+            continue  # a comment or a blank line
+        if include is not True or not isinstance(regex, re.Pattern):
+            return None
+        text = regex.pattern
+        if not isinstance(text, str) or set(regex.groupindex) - {"ps_d"}:
+            return None
+        parts.append("(?:" + text.replace(_DIR_GROUP, "(?:") + ")")
+        flags |= regex.flags
+    if not parts:
+        return None
+    try:
+        return re.compile("|".join(parts), flags).search
+    except re.error:
+        return None
 
 
 @lru_cache(maxsize=256)

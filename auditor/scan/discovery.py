@@ -53,6 +53,15 @@ def language_of(path: str) -> str | None:
     return LANGUAGES.get(os.path.splitext(path)[1].lower())
 
 
+def suffix_of(name: str) -> str:
+    """`os.path.splitext(name)[1].lower()` for a file name (no separator), without its
+    generality: the walk asks it of every file in the tree."""
+    dot = name.rfind(".")
+    if dot <= 0 or (name[0] == "." and not name[:dot].lstrip(".")):
+        return ""  # no dot, or only leading dots: a hidden file's name, no suffix
+    return name[dot:].lower()
+
+
 # Files that hold code of our languages auditor does not read: a scan says it skipped
 # them. None now (components are read); a script block in a language auditor does not read
 # is named by its scan (auditor.scan.js_backend).
@@ -138,22 +147,31 @@ def discover_all(
             others: list[Path] = []
             files = _list_dir(root, absolute, use_git, problems, others)
             base = _exclusion_base(root, absolute, exclude)
-            for path in files:
-                if not _excluded(path, base, exclude):
-                    _add(found, root, path, problems)
-            for path in others:  # noted as the listing went: after it
-                if path.name.endswith(TEMP_SUFFIX):
-                    leftovers.append(path)
-                elif not _excluded(path, base, exclude):
-                    unread.append(path)
+            base_text = str(base)
+            for listed, regular in files:
+                if not _excluded_str(listed, base_text, exclude):
+                    _add(found, root, listed, problems, regular=regular)
+            for other in others:  # noted as the listing went: after it
+                if other.name.endswith(TEMP_SUFFIX):
+                    leftovers.append(other)
+                elif not _excluded(other, base, exclude):
+                    unread.append(other)
             problems = [p for p in problems if not _excluded_problem(root, p, base, exclude)]
         elif not (force_exclude and _excluded(absolute, root, exclude)):
             _add(found, root, absolute, problems, explicit=True)
         for problem in problems:
             _note(unreadable, problem)
+    # By path alone (each is found once): SourcePath's own ordering compares dataclasses.
     return Discovery(
-        sorted(found.values()), sorted(unreadable.values()), leftovers, sorted(set(unread))
+        sorted(found.values(), key=_rel_of),
+        sorted(unreadable.values()),
+        leftovers,
+        sorted(set(unread)),
     )
+
+
+def _rel_of(source: SourcePath) -> str:
+    return source.rel
 
 
 def _note(unreadable: dict[str, Unreadable], problem: Unreadable) -> None:
@@ -189,12 +207,16 @@ def _excluded_rel(rel: str, exclude: Globs) -> bool:
 
 
 def _excluded(path: Path, base: Path, exclude: Globs) -> bool:
+    return _excluded_str(str(path), str(base), exclude)
+
+
+def _excluded_str(path: str, base: str, exclude: Globs) -> bool:
     # .gitignore semantics: a pattern that matches a directory matches everything in it.
     rel = _relative(base, path)
     return rel is None or exclude.match(rel)
 
 
-def _relative(base: Path, path: Path) -> str | None:
+def _relative(base: Path | str, path: Path | str) -> str | None:
     """`path.relative_to(base).as_posix()`, or None; on strings, as this runs per file."""
     b, p = str(base), str(path)
     if p == b:
@@ -208,17 +230,23 @@ def _relative(base: Path, path: Path) -> str | None:
 def _add(
     found: dict[str, SourcePath],
     root: Path,
-    path: Path,
+    path: Path | str,
     problems: list[Unreadable],
     *,
     explicit: bool = False,
+    regular: bool = False,
 ) -> None:
-    language = language_of(path.name)
+    """`regular`: the walk knows it is a regular file, not a link, in a directory that
+    can be entered (its listing said so): then it needs no more system calls."""
+    language = language_of(os.path.basename(path))
     if language is None:
         return
     rel = _relative(root, path)
     if rel is None:
         raise UsageError(f"{path}: outside the project root {root}")
+    if regular:
+        found.setdefault(rel, SourcePath(rel, Path(path), language))
+        return
     if os.path.islink(path):
         target = Path(os.path.realpath(path))  # a loop does not raise here
         if _relative(root, target) is None:
@@ -236,7 +264,7 @@ def _add(
         if explicit:
             raise UsageError(f"{path}: not a regular file")
         return
-    found.setdefault(rel, SourcePath(rel, path, language))
+    found.setdefault(rel, SourcePath(rel, Path(path), language))
 
 
 def _list_dir(
@@ -245,14 +273,24 @@ def _list_dir(
     use_git: bool,
     problems: list[Unreadable],
     others: list[Path],
-) -> Iterable[Path]:
-    """The files of our languages under `directory`: the suffix is checked first, as most
-    files of a tree (data, docs, locales) have none of them and the rest costs more."""
-    if use_git:
+) -> Iterable[tuple[str, bool]]:
+    """The files of our languages under `directory`, each with whether it is known to be
+    a regular file (see `_add`): the suffix is checked first, as most files of a tree
+    (data, docs, locales) have none of them and the rest costs more."""
+    if use_git and _in_work_tree(directory):
         listed = _git_files(root, directory, problems, others)
         if listed is not None:
-            return listed
+            return ((str(path), False) for path in listed)
     return _walk(root, directory, problems, others)
+
+
+def _in_work_tree(directory: Path) -> bool:
+    """Whether git could find a repository for `directory`: a `.git` in it or a parent,
+    or git told where one is. Elsewhere (an unpacked archive, a copied tree) git is not
+    started only to say that it is not in one."""
+    if any(name.startswith("GIT_") for name in os.environ):
+        return True  # GIT_DIR, GIT_WORK_TREE...: git's own reading of them
+    return any(os.path.lexists(os.path.join(d, ".git")) for d in (directory, *directory.parents))
 
 
 def _git(directory: Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:
@@ -307,10 +345,12 @@ def _exists(root: Path, path: Path, problems: list[Unreadable]) -> bool:
 
 def _walk(
     root: Path, directory: Path, problems: list[Unreadable], others: list[Path]
-) -> Iterator[Path]:
+) -> Iterator[tuple[str, bool]]:
     """The files under `directory`, without following directory links, pruned by each
-    .gitignore on the way. On strings and `os.scandir` entries (whose type needs no extra
-    stat): a tree has many more folders and files than sources."""
+    .gitignore on the way. On strings and `os.scandir` entries, whose type needs no extra
+    system call: a tree has many more folders and files than sources. One file per folder
+    is examined (stat) for the folder: one that can be listed but not entered is known
+    then, and its files are looked at one by one as before."""
     pending: list[tuple[str, tuple[tuple[str, Globs], ...]]] = [(str(directory), ())]
     while pending:
         here, inherited = pending.pop()
@@ -321,16 +361,8 @@ def _walk(
             if exc.errno not in _ABSENT:  # gone since it was listed: nothing to read
                 problems.append(_unreadable(root, here, exc, directory=True))
             continue
-        ignores = inherited
-        if any(entry.name == ".gitignore" for entry in entries):
-            try:
-                with open(
-                    os.path.join(here, ".gitignore"), encoding="utf-8", errors="replace"
-                ) as f:
-                    lines = f.read().splitlines()
-            except OSError:
-                lines = []
-            ignores = (*inherited, (here, Globs(lines)))
+        ignores = _with_gitignore(here, entries, inherited)
+        enterable: bool | None = None
         for entry in entries:
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
@@ -338,17 +370,46 @@ def _walk(
                 if exc.errno not in _ABSENT:
                     problems.append(_unreadable(root, entry.path, exc))
                 continue
+            name = entry.name
             if is_dir:
-                if entry.name != ".git" and not (ignores and _ignored(entry.path, True, ignores)):
+                if name != ".git" and not (ignores and _ignored(entry.path, True, ignores)):
                     pending.append((entry.path, ignores))
-            elif language_of(entry.name) is not None and not (
-                ignores and _ignored(entry.path, False, ignores)
-            ):
-                yield Path(entry.path)
-            elif entry.name.endswith(TEMP_SUFFIX) or (
-                unread_reason(entry.name) and not (ignores and _ignored(entry.path, False, ignores))
+                continue
+            suffix = suffix_of(name)
+            if suffix in LANGUAGES:
+                if ignores and _ignored(entry.path, False, ignores):
+                    continue
+                # is_dir() above read the entry's type (or lstat it): these ask nothing more.
+                regular = not entry.is_symlink() and entry.is_file(follow_symlinks=False)
+                if regular and enterable is None:
+                    enterable = _can_examine(entry.path)
+                yield entry.path, bool(regular and enterable)
+            elif name.endswith(TEMP_SUFFIX) or (
+                suffix in UNREAD and not (ignores and _ignored(entry.path, False, ignores))
             ):
                 others.append(Path(entry.path))
+
+
+def _with_gitignore(
+    here: str, entries: Sequence[os.DirEntry[str]], inherited: tuple[tuple[str, Globs], ...]
+) -> tuple[tuple[str, Globs], ...]:
+    """The ignore files in force in `here`: those of its parents, and its own."""
+    if not any(entry.name == ".gitignore" for entry in entries):
+        return inherited
+    try:
+        with open(os.path.join(here, ".gitignore"), encoding="utf-8", errors="replace") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        lines = []
+    return (*inherited, (here, Globs(lines)))
+
+
+def _can_examine(path: str) -> bool:
+    try:
+        os.stat(path)
+    except OSError:
+        return False  # `_add` looks again, and says why
+    return True
 
 
 def _ignored(path: str, is_dir: bool, ignores: Iterable[tuple[str, Globs]]) -> bool:

@@ -1,0 +1,122 @@
+"""The shortcuts a warm scan takes through discovery and the project-file stamp answer
+exactly as the general code they stand in for: a file name's suffix, gitignore patterns
+matched by one regular expression, git asked only where there is a repository, and the
+project files stamped in the order the cache key was built from."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from pathlib import Path
+
+import pathspec
+
+from auditor.config import DEFAULT_EXCLUDE
+from auditor.globs import Globs
+from auditor.model import Severity
+from auditor.scan.discovery import SourcePath, discover, suffix_of
+from auditor.scan.loading import ActiveRule
+from auditor.scan.project_files import stamp
+from auditor.scan.rule_base import BaseRule
+from conftest import git, write_tree
+
+NAMES = (
+    "a.py", "A.PY", ".py", "..py", ".a.py", "a..py", "a.", ".", "..", "a", "a.tar.gz",
+    ".hidden", "...x.ts", "x.py.audit-tmp", "Makefile", ".a.", "a.b.c.TSX",
+)  # fmt: skip
+
+
+def test_a_name_has_the_suffix_splitext_gives_it() -> None:
+    assert [suffix_of(name) for name in NAMES] == [
+        os.path.splitext(name)[1].lower() for name in NAMES
+    ]
+
+
+PATTERNS = (
+    *DEFAULT_EXCLUDE[:4], "*.py", "a/b/", "/top", "foo/**", "**/x/*.js", "src/*/gen",
+    "[ab]?.txt", "docs/", "tests/fixtures/**/*.py", "\\#lit", "x/**/y", "# note", "",
+)  # fmt: skip
+PATHS = (
+    "a.py", "build/x.py", "src/build", "src/build/", "a/b/c", "a/b", "a/bc", "top", "x/top",
+    "foo", "foo/", "foo/a", "q/x/r.js", "q/x/s/r.js", "src/k/gen", "src/k/gen/z", "ab.txt",
+    "cb.txt", "docs/a.md", "d/docs/", "tests/fixtures/a/b.py", "#lit", "x/y", "x/q/y",
+    ".git", "a/.git/b", "./a.py", "/a.py", ".bzr/",
+)  # fmt: skip
+
+
+def test_patterns_without_negation_match_as_pathspec_matches_them() -> None:
+    for combo in itertools.chain.from_iterable(
+        itertools.combinations(PATTERNS, k) for k in (1, 2, 3)
+    ):
+        spec = pathspec.GitIgnoreSpec.from_lines(combo)
+        globs = Globs(combo)
+        assert [globs.match(p) for p in PATHS] == [bool(spec.match_file(p)) for p in PATHS], combo
+
+
+def test_a_negated_pattern_keeps_its_last_match_wins_meaning() -> None:
+    globs = Globs(("build/", "*.py", "!keep.py", "!build/keep.py"))
+    assert [globs.match(p) for p in ("a.py", "keep.py", "build/keep.py", "build/x.txt")] == [
+        True,
+        False,
+        False,  # GitIgnoreSpec: the file's own pattern outranks its directory's
+        True,
+    ]
+
+
+def test_a_work_tree_whose_git_folder_is_elsewhere_is_still_listed_by_git(
+    tmp_path: Path,
+) -> None:
+    """`.git` is a file here (a separate git dir): git is asked, so its info/exclude,
+    which a walk knows nothing of, still applies."""
+    work, store = tmp_path / "work", tmp_path / "store.git"
+    write_tree(work, {"kept.py": "", "private.py": ""})
+    git(tmp_path, "init", "-q", f"--separate-git-dir={store}", str(work))
+    (store / "info").mkdir(exist_ok=True)
+    (store / "info" / "exclude").write_text("private.py\n")
+    assert (work / ".git").is_file()
+    assert [f.rel for f in discover(work, [work], Globs(DEFAULT_EXCLUDE))] == ["kept.py"]
+
+
+def test_outside_a_repository_the_walk_reads_the_tree(tmp_path: Path) -> None:
+    write_tree(tmp_path, {".gitignore": "gen/\n", "a.py": "", "gen/b.py": "", "c/d.ts": ""})
+    found = discover(tmp_path, [tmp_path], Globs(DEFAULT_EXCLUDE))
+    assert [(f.rel, f.language) for f in found] == [("a.py", "python"), ("c/d.ts", "typescript")]
+
+
+class _ReadsLoggers(BaseRule):
+    id = "reads-loggers"
+    severity = Severity.LOW
+    languages = frozenset({"python"})
+    PROJECT_FILES = ("logger.py", "utils/logger.py", "models/*.py", "requirements*.txt")
+
+
+def test_project_files_are_stamped_in_path_order(tmp_path: Path) -> None:
+    write_tree(
+        tmp_path,
+        {
+            "logger.py": "",
+            "requirements-dev.txt": "",
+            "requirements.txt": "",
+            "pkg/a.py": "",
+            "pkg/utils/logger.py": "",
+            "pkg/models/b.py": "",
+            "pkg/models/a.py": "",
+            "pkg.x/logger.py": "",  # not a parent of a scanned file: not read
+            "pkg/sub/c.py": "",
+            "pkg/sub/logger.py": "",
+        },
+    )
+    files = [SourcePath(rel, tmp_path / rel, "python") for rel in ("pkg/a.py", "pkg/sub/c.py")]
+    rule = ActiveRule(_ReadsLoggers, Severity.LOW, {}, fixes_are_safe=False)
+    stamped = stamp(tmp_path, files, [rule])
+    assert [Path(str(path)).relative_to(tmp_path).as_posix() for path, *_ in stamped] == [
+        "logger.py",
+        "requirements-dev.txt",
+        "requirements.txt",
+        "pkg/models/a.py",
+        "pkg/models/b.py",
+        "pkg/utils/logger.py",
+        "pkg/sub/logger.py",
+    ]
+    logger = tmp_path / "logger.py"
+    assert stamped[0] == [str(logger), 0, logger.stat().st_mtime_ns]
