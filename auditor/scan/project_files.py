@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from auditor.scan.discovery import SourcePath
@@ -28,31 +29,82 @@ def stamp(
             wanted.setdefault(language, set()).update(active.cls.PROJECT_FILES)
     if not any(wanted.values()):
         return []
-    patterns_of: dict[Path, set[str]] = {}
+    top = str(root)
+    # On strings, not Paths: this climbs from every scanned file (a warm run's cost).
+    patterns_of: dict[str, set[str]] = {}
     for source in files:
         patterns = wanted.get(source.language)
         if not patterns:
             continue
-        directory = source.path.parent
+        directory = os.path.dirname(str(source.path))
         while True:
             known = patterns_of.setdefault(directory, set())
             if patterns <= known:
                 break  # this directory and its parents are already listed for them
             known.update(patterns)
-            if directory == root or directory.parent == directory:
+            parent = os.path.dirname(directory)
+            if directory == top or parent == directory:
                 break
-            directory = directory.parent
+            directory = parent
     listings = _Listings()
+    plans: dict[frozenset[str], _Plan] = {}
     found: list[list[object]] = []
-    for directory, patterns in sorted(patterns_of.items()):
-        paths = sorted({p for pattern in patterns for p in listings.matches(directory, pattern)})
-        for path in paths:
+    # Sorted by parts, as Paths sort: the stamp, and so the cache key, stays the same.
+    for directory, patterns in sorted(patterns_of.items(), key=_parts):
+        frozen = frozenset(patterns)
+        plan = plans.get(frozen) or plans.setdefault(frozen, _Plan(frozen))
+        for path in sorted(plan.matches(listings, directory), key=_path_parts):
             try:
-                st = path.stat()
+                st = os.stat(path)
             except OSError:
                 continue
-            found.append([str(path), st.st_size, st.st_mtime_ns])
+            found.append([path, st.st_size, st.st_mtime_ns])
     return found
+
+
+def _parts(item: tuple[str, set[str]]) -> list[str]:
+    return _path_parts(item[0])
+
+
+def _path_parts(path: str) -> list[str]:
+    return path.split(os.sep)
+
+
+class _Plan:
+    """A set of patterns grouped by the folders they name, the last parts of each group
+    one regular expression: a directory is matched in one pass over its listing."""
+
+    def __init__(self, patterns: frozenset[str]) -> None:
+        self.globbed: list[str] = []  # wildcards in a folder: Path.glob, as before
+        names: dict[tuple[str, ...], list[str]] = {}
+        for pattern in sorted(patterns):
+            *folders, last = pattern.split("/")
+            if any(_WILDCARDS & set(folder) for folder in folders):
+                self.globbed.append(pattern)
+            else:
+                names.setdefault(tuple(folders), []).append(last)
+        self.groups: list[tuple[tuple[str, ...], Callable[[str], object]]] = [
+            (folders, _one_match(lasts)) for folders, lasts in names.items()
+        ]
+
+    def matches(self, listings: _Listings, directory: str) -> set[str]:
+        found: set[str] = set()
+        for pattern in self.globbed:
+            found.update(str(p) for p in Path(directory).glob(pattern))
+        for folders, match in self.groups:
+            here = directory
+            for folder in folders:
+                if folder not in listings.names(here):
+                    break
+                here = os.path.join(here, folder)
+            else:
+                found.update(os.path.join(here, n) for n in listings.names(here) if match(n))
+        return found
+
+
+def _one_match(patterns: Sequence[str]) -> Callable[[str], object]:
+    """fnmatch.fnmatchcase against any of `patterns`, in one regular expression."""
+    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns)).match
 
 
 class _Listings:
@@ -61,9 +113,9 @@ class _Listings:
     folder that is not there costs one look at its parent's listing."""
 
     def __init__(self) -> None:
-        self._names: dict[Path, frozenset[str]] = {}
+        self._names: dict[str, frozenset[str]] = {}
 
-    def names(self, directory: Path) -> frozenset[str]:
+    def names(self, directory: str) -> frozenset[str]:
         known = self._names.get(directory)
         if known is None:
             try:
@@ -72,13 +124,3 @@ class _Listings:
                 known = frozenset()
             self._names[directory] = known
         return known
-
-    def matches(self, directory: Path, pattern: str) -> list[Path]:
-        *folders, last = pattern.split("/")
-        if any(_WILDCARDS & set(folder) for folder in folders):
-            return sorted(directory.glob(pattern))
-        for folder in folders:
-            if folder not in self.names(directory):
-                return []
-            directory = directory / folder
-        return [directory / n for n in self.names(directory) if fnmatch.fnmatchcase(n, last)]
