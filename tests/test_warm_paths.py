@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pathspec
 
+from auditor import __version__
 from auditor.config import DEFAULT_EXCLUDE
 from auditor.globs import Globs
 from auditor.model import Severity
@@ -120,3 +121,38 @@ def test_project_files_are_stamped_in_path_order(tmp_path: Path) -> None:
     ]
     logger = tmp_path / "logger.py"
     assert stamped[0] == [str(logger), 0, logger.stat().st_mtime_ns]
+
+
+def test_each_command_is_found_in_the_module_it_is_imported_from() -> None:
+    """The command line imports a command's module only when the command is looked up:
+    COMMANDS must name every command, each with the module that registers it."""
+    import importlib
+
+    from auditor.cli.group import COMMANDS, cli
+
+    for module in sorted(set(COMMANDS.values())):
+        importlib.import_module(f"auditor.cli.{module}")
+    assert sorted(cli.commands) == sorted(COMMANDS)
+    for name, module in COMMANDS.items():
+        assert cli.commands[name].callback is not None
+        assert cli.commands[name].callback.__module__ == f"auditor.cli.{module}", name
+
+
+def test_audit_version_imports_no_command(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\nfrom auditor.cli import main\nsys.argv = ['audit', '--version']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('auditor.cli.', 'auditor.scan.'))))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    assert done.stdout.splitlines() == [
+        f"audit, version {__version__}",
+        str(
+            ["auditor.cli.group", "auditor.scan.fileio", "auditor.scan.gate", "auditor.scan.source"]
+        ),
+    ]

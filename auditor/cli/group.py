@@ -27,7 +27,35 @@ PROGRESS_MIN_BYTES = 2_000_000  # below that a scan is over before a bar helps
 VERBOSE = "audit.verbose"  # ctx.meta key: -v was given (a crash then shows its traceback)
 
 
+# Each command's module, imported when the command is looked up: `audit scan` does not
+# import what `audit report` or `audit lsp` needs (a warm scan's cost is mostly imports).
+COMMANDS: dict[str, str] = {
+    "baseline": "baseline",
+    "env": "env",
+    "issues": "issues",
+    "lsp": "lsp",
+    "merge": "merge",
+    "report": "report",
+    "rules": "rules",
+    "scan": "scan",
+    "snapshot": "baseline",
+    "test": "examples",
+    "trust": "trust",
+}
+
+
 class _Group(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        module = COMMANDS.get(cmd_name)
+        if module is not None and cmd_name not in self.commands:
+            import importlib
+
+            importlib.import_module(f"auditor.cli.{module}")  # it registers its commands
+        return super().get_command(ctx, cmd_name)
+
     def invoke(self, ctx: click.Context) -> object:
         """Run a command in its trust session. A refusal to run the project's code, a
         user's error and a crash each end it with exit 2 and one line a cause."""
