@@ -3,16 +3,24 @@ exclude, per-file ignores and the path options of rules."""
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import pathspec
-from pathspec.util import normalize_file
+if TYPE_CHECKING:
+    import pathspec
 
 # pathspec marks a match through a directory with this group; one alternation of all
 # the patterns cannot hold a group name twice, and needs no groups.
 _DIR_GROUP = "(?P<ps_d>"
+# A bare name ("build", ".venv", "site-packages"): no slash, wildcard, escape or space.
+# Its gitignore meaning, a file or directory of that name anywhere, is written here: the
+# default excludes are all such names, and a warm scan need not import pathspec for them.
+_NAME = re.compile(r"\.?[A-Za-z0-9_][A-Za-z0-9_.-]*")
+# The separators pathspec turns into '/' (none on a posix system).
+_SEPARATORS = tuple(s for s in (os.sep, os.altsep) if s and s != "/")
 
 
 class Globs:
@@ -20,20 +28,47 @@ class Globs:
 
     def __init__(self, patterns: Iterable[str]) -> None:
         self.patterns = tuple(patterns)
-        self._spec = pathspec.GitIgnoreSpec.from_lines(self.patterns)
-        self._search = _one_search(self._spec)
+        self._spec: pathspec.GitIgnoreSpec | None = None
+        self._search = _names_search(self.patterns)
+        if self._search is None:
+            import pathspec
+
+            self._spec = pathspec.GitIgnoreSpec.from_lines(self.patterns)
+            self._search = _one_search(self._spec)
 
     def match(self, path: str) -> bool:
         """`path` is posix and relative; a directory may end with '/'."""
         if not self.patterns:
             return False
         if self._search is not None:
-            return self._search(normalize_file(path)) is not None
+            return self._search(_normalized(path)) is not None
+        assert self._spec is not None
         # bool(): pathspec before 0.12.1 answers None for a path no pattern matches.
         return bool(self._spec.match_file(path))
 
     def __bool__(self) -> bool:
         return bool(self.patterns)
+
+
+def _normalized(path: str) -> str:
+    """pathspec.util.normalize_file: '/' separators, relative."""
+    for separator in _SEPARATORS:
+        path = path.replace(separator, "/")
+    if path.startswith("/"):
+        return path[1:]
+    return path[2:] if path.startswith("./") else path
+
+
+def _names_search(patterns: Iterable[str]) -> Callable[[str], object] | None:
+    """One search for patterns that are all bare names (or blank lines), as pathspec
+    would compile them; None for any other pattern."""
+    names = [p for p in patterns if p]
+    if not all(_NAME.fullmatch(name) for name in names):
+        return None
+    if not names:
+        return lambda path: None  # blank lines only: nothing matches
+    alternatives = "|".join(re.escape(name) for name in names)
+    return re.compile(f"^(?:.+/)?(?:{alternatives})(?:/|$)").search
 
 
 def _one_search(spec: pathspec.GitIgnoreSpec) -> Callable[[str], object] | None:

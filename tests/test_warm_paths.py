@@ -54,6 +54,38 @@ def test_patterns_without_negation_match_as_pathspec_matches_them() -> None:
         assert [globs.match(p) for p in PATHS] == [bool(spec.match_file(p)) for p in PATHS], combo
 
 
+NAMES_ONLY = (*DEFAULT_EXCLUDE, "a-b", "x.y", "a.", "_x", "Build", "", "a..b", "9")
+NAME_PATHS = (
+    *PATHS, *DEFAULT_EXCLUDE, *(f"{n}/" for n in DEFAULT_EXCLUDE), "src/.venv/lib/x.py",
+    "a-b", "q/a-b/", "xzy", "x.y/z", "a./b", "a", "_x.py", "build", "Build/x", "builds",
+    "rebuild", "a..b/c", "9/x", "x/9", "dist.py", "node_modules.txt", "q/venv",
+)  # fmt: skip
+
+
+def test_bare_names_match_as_pathspec_matches_them() -> None:
+    for combo in (NAMES_ONLY, DEFAULT_EXCLUDE, *((name,) for name in NAMES_ONLY)):
+        spec = pathspec.GitIgnoreSpec.from_lines(combo)
+        globs = Globs(combo)
+        expected = [bool(spec.match_file(p)) for p in NAME_PATHS]
+        assert [globs.match(p) for p in NAME_PATHS] == expected, combo
+
+
+def test_the_default_excludes_need_no_pathspec(tmp_path: Path) -> None:
+    """A warm scan with the default excludes does not import pathspec (~15 ms)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\nfrom auditor.config import DEFAULT_EXCLUDE\nfrom auditor.globs import Globs\n"
+        "print(Globs(DEFAULT_EXCLUDE).match('a/build/x.py'), 'pathspec' in sys.modules)\n"
+        "print(Globs(['*.py']).match('a/x.py'), 'pathspec' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    assert done.stdout.splitlines() == ["True False", "True True"]
+
+
 def test_a_negated_pattern_keeps_its_last_match_wins_meaning() -> None:
     globs = Globs(("build/", "*.py", "!keep.py", "!build/keep.py"))
     assert [globs.match(p) for p in ("a.py", "keep.py", "build/keep.py", "build/x.txt")] == [
