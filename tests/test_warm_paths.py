@@ -6,15 +6,17 @@ project files stamped in the order the cache key was built from."""
 from __future__ import annotations
 
 import itertools
+import json
 import os
 from pathlib import Path
 
 import pathspec
 
-from auditor import __version__
+from auditor import __version__, cache_signing
 from auditor.config import DEFAULT_EXCLUDE
 from auditor.globs import Globs
 from auditor.model import Severity
+from auditor.scan.cache import FORMAT, Cache, Entry
 from auditor.scan.discovery import SourcePath, discover, suffix_of
 from auditor.scan.loading import ActiveRule
 from auditor.scan.project_files import stamp
@@ -188,3 +190,33 @@ def test_audit_version_imports_no_command(tmp_path: Path) -> None:
             ["auditor.cli.group", "auditor.scan.fileio", "auditor.scan.gate", "auditor.scan.source"]
         ),
     ]
+
+
+def _cache_with(directory: Path, files: dict[str, object]) -> Cache:
+    payload = json.dumps({"format": FORMAT, "files": files}).encode()
+    name = "results-k.json"
+    sealed = cache_signing.seal(name, payload)
+    assert sealed is not None
+    directory.mkdir(exist_ok=True)
+    (directory / name).write_bytes(sealed)
+    return Cache(directory, "k")
+
+
+def test_an_entry_without_findings_is_read_as_any_other(tmp_path: Path) -> None:
+    cache = _cache_with(tmp_path / "c", {"a.py": ["b10b", 12, 34, [], []]})
+    assert cache.entries == {"a.py": Entry("b10b", 12, 34, (), ())}
+    assert cache.lookup("a.py", 12, 34) == Entry("b10b", 12, 34, (), ())
+    assert cache.lookup("a.py", 12, 35) is None
+
+
+def test_an_entry_of_the_wrong_shape_makes_the_file_a_miss(tmp_path: Path) -> None:
+    wrongs: tuple[list[object], ...] = (
+        ["b10b", True, 34, [], []],  # a flag is not a size
+        ["b10b", 12, "34", [], []],
+        [None, 12, 34, [], []],
+        ["b10b", 12, 34, [], {}],
+        ["b10b", 12, 34, []],
+    )
+    for wrong in wrongs:
+        cache = _cache_with(tmp_path / "c", {"a.py": wrong, "b.py": ["b10b", 1, 2, [], []]})
+        assert cache.entries == {}, wrong
