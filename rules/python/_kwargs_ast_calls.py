@@ -4,7 +4,7 @@ functions (by simple name), signal receivers, and helpers local to one function.
 from __future__ import annotations
 
 import ast
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rules.python._kwargs_ast_syntax import Function, call_args, dotted, identifiers
@@ -19,13 +19,12 @@ class CallSites:
     connected: frozenset[str]  # passed to `.connect(...)`: signal receivers
 
     @classmethod
-    def of(cls, module: ast.Module) -> CallSites:
+    def of(cls, calls: Iterable[ast.Call]) -> CallSites:
+        """Of every call of a module (the order does not matter)."""
         keywords: dict[str, set[str]] = {}
         splatted: set[str] = set()
         connected: set[str] = set()
-        for node in ast.walk(module):
-            if not isinstance(node, ast.Call):
-                continue
+        for node in calls:
             name = _simple_name(node.func)
             if name is None:
                 continue

@@ -15,16 +15,31 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
+from auditor.plugins import AstIndex
 from rules.python._kwargs_ast_syntax import Function
 
 # Calls whose arguments name a class without calling it through them.
 _TYPE_CHECKS = frozenset({"isinstance", "issubclass", "super", "type", "cast", "typing.cast"})
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+# The nodes `_uses` reads.
+_USING = (
+    ast.List,
+    ast.Tuple,
+    ast.Set,
+    ast.Delete,
+    ast.Dict,
+    ast.Assign,
+    ast.AnnAssign,
+    ast.Return,
+    ast.Yield,
+    ast.Call,
+)
 
 
-def family_reason(module: ast.Module, function: Function, owner: ast.ClassDef | None) -> str | None:
+def family_reason(index: AstIndex, function: Function, owner: ast.ClassDef | None) -> str | None:
     """Why `function` (a method of `owner`, or a module-level function) may be chosen at
     run time with another's keywords; None when nothing says so."""
+    module = index.tree
     signature = _signature(function)
     if owner is None and not _top(module, function):
         return None  # a nested function: a closure returned is no dispatch table
@@ -51,7 +66,7 @@ def family_reason(module: ast.Module, function: Function, owner: ast.ClassDef | 
                 ):
                     return f"`{cls.name}.{method.name}()` has the same signature"
         target = owner.name
-    found = next(_value_uses(module, target), None)
+    found = _first_value_use(index, target)
     if found is not None:
         return f"`{target}` is used as a value ({found}), not only called"
     return None
@@ -70,6 +85,22 @@ def _signature(function: Function) -> tuple[tuple[str, ...], ...]:
         tuple(p.arg for p in args.kwonlyargs),
         (args.kwarg.arg,) if args.kwarg else (),
     )
+
+
+def _first_value_use(index: AstIndex, name: str) -> str | None:
+    """The first of `_value_uses`, found from the module's index: only when the uses
+    differ in kind does their order matter, and the ordered walk run."""
+    slices = {id(node.slice) for node in index.nodes(ast.Subscript)}
+    kinds = {
+        found
+        for kind in _USING
+        for node in index.nodes(kind)
+        if id(node) not in slices
+        for found in _uses(node, name)
+    }
+    if len(kinds) <= 1:
+        return next(iter(kinds), None)
+    return next(_value_uses(index.tree, name), None)
 
 
 def _value_uses(module: ast.Module, name: str) -> Iterator[str]:

@@ -41,8 +41,7 @@ class KwargsRule(AstRule):
     def classes(self) -> ClassTable:
         """Every class of the module, worked out when a function first needs them."""
         if self._classes is None:
-            found = (n for n in ast.walk(self.tree) if isinstance(n, ast.ClassDef))
-            self._classes = ClassTable.of(found)
+            self._classes = ClassTable.of(self.nodes(ast.ClassDef))
         return self._classes
 
     def visit_Module(self, node: ast.Module) -> None:

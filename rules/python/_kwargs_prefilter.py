@@ -46,10 +46,41 @@ def may_ignore_kwargs(tree: AstIndex) -> bool:
     in no other way in its own scope (any other use, or a rebinding, clears it), and is
     not a method that may override one of a base class defined elsewhere (hooks receive
     every option by design)."""
+    read = _key_read_names(tree)
+    candidates = [(f, name) for f, name in kwargs_functions(tree) if name in read]
+    if not candidates:
+        return False
     overriding = _may_override(tree)
-    return any(
-        id(f) not in overriding and _only_read_by_key(f, name) for f, name in kwargs_functions(tree)
-    )
+    return any(id(f) not in overriding and _only_read_by_key(f, name) for f, name in candidates)
+
+
+def _key_read_names(tree: AstIndex) -> set[str]:
+    """The names read by a literal key anywhere in the module (`_key_read_bases` of the
+    whole module, from the index): a function whose parameter is not one has no such read."""
+    found: set[str] = set()
+    for sub in tree.nodes(ast.Subscript):
+        if isinstance(sub.value, ast.Name) and _is_str(sub.slice):
+            found.add(sub.value.id)
+    for call in tree.nodes(ast.Call):
+        func = call.func
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr in KEY_METHODS
+            and isinstance(func.value, ast.Name)
+            and call.args
+            and _is_str(call.args[0])
+        ):
+            found.add(func.value.id)
+    for compare in tree.nodes(ast.Compare):
+        right = compare.comparators[0]
+        if (
+            len(compare.ops) == 1
+            and isinstance(compare.ops[0], ast.In | ast.NotIn)
+            and _is_str(compare.left)
+            and isinstance(right, ast.Name)
+        ):
+            found.add(right.id)
+    return found
 
 
 def _may_override(tree: AstIndex) -> set[int]:

@@ -94,13 +94,13 @@ class IgnoredKwargs(KwargsRule):
         return may_ignore_kwargs(tree)
 
     def prepare(self, module: ast.Module) -> None:
-        self._calls: CallSites | None = None  # a full walk: only for the rare candidates
+        self._calls: CallSites | None = None  # only for the rare candidates
         self._module_names: frozenset[str] | None = None
 
     @property
     def calls(self) -> CallSites:
         if self._calls is None:
-            self._calls = CallSites.of(self.tree)
+            self._calls = CallSites.of(self.nodes(ast.Call))
         return self._calls
 
     def module_names(self) -> frozenset[str]:
@@ -135,7 +135,7 @@ class IgnoredKwargs(KwargsRule):
         if BUILTINS_USED & (self.module_names() | bound_names(function)):
             self.report(param, message)
             return
-        family = family_reason(self.tree, function, self.enclosing_class(directly=True))
+        family = family_reason(self.index, function, self.enclosing_class(directly=True))
         if family is not None:
             reason = f"{family}: it may be chosen at run time with keywords meant for another"
             self.report(param, f"{message} (no fix: {reason})")
