@@ -29,6 +29,7 @@ from auditor.model import (
     PARSE_LIMIT,
     Finding,
     Fix,
+    Location,
     error_finding,
     rule_crash,
     warning_finding,
@@ -205,7 +206,7 @@ def run(
 
     dispatch: dict[str, list[tuple[int, Callable[[ts.Node], None]]]] = {}
     for i, (_, rule) in enumerate(running):
-        for node_type in type(rule).visited_types():
+        for node_type in _visited_types(type(rule)):
             dispatch.setdefault(node_type, []).append((i, rule.visitor(node_type)))
     failures: dict[int, Exception] = {}
     for node in _nodes(file, frozenset(dispatch)):
@@ -217,7 +218,7 @@ def run(
             except Exception as exc:  # this rule stops here; the others go on
                 failures[i] = exc
 
-    index = LineIndex(text)
+    index = _LazyIndex(text)
     for i, (active, rule) in enumerate(running):
         if i in failures:
             findings.append(rule_crash(path, active.id, failures[i]))
@@ -255,7 +256,32 @@ def _error_regions(file: ParsedFile) -> list[tuple[int, int]]:
     return regions
 
 
-def _finding(path: str, active: ActiveRule, report: TreeSitterReport, index: LineIndex) -> Finding:
+_VISITED: dict[type[TreeSitterRule], frozenset[str]] = {}
+
+
+def _visited_types(rule: type[TreeSitterRule]) -> frozenset[str]:
+    # A class's visit_ methods do not change: read once, not with `dir` for every file.
+    found = _VISITED.get(rule)
+    if found is None:
+        found = _VISITED[rule] = rule.visited_types()
+    return found
+
+
+class _LazyIndex:
+    """The text's line index, built at the first report: most files report nothing, and
+    the index of a long file costs as much as visiting it."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._index: LineIndex | None = None
+
+    def location(self, offset: int) -> Location:
+        if self._index is None:
+            self._index = LineIndex(self.text)
+        return self._index.location(offset)
+
+
+def _finding(path: str, active: ActiveRule, report: TreeSitterReport, index: _LazyIndex) -> Finding:
     fix = None
     if report.edits:
         applicability = "safe" if active.fixes_are_safe else report.applicability
