@@ -179,8 +179,13 @@ def _script(
 
 def programs(path: str, text: str) -> tuple[Program, ...]:
     """The modules of the component's readable blocks, in file order."""
+    return programs_of(blocks(path, text))
+
+
+def programs_of(found: tuple[Block, ...]) -> tuple[Program, ...]:
+    """`programs` of blocks already found (`blocks`)."""
     modules: dict[int, list[Block]] = {}
-    for block in blocks(path, text):
+    for block in found:
         if block.grammar is not None:
             modules.setdefault(block.module, []).append(block)
     return tuple(

@@ -83,11 +83,12 @@ def _run_component(
     path: str, text: str, rules: Sequence[ActiveRule], prefilter: bool, root: Path | None
 ) -> list[Finding]:
     findings: list[Finding] = []
-    for program in components.programs(path, text):
+    blocks = components.blocks(path, text)  # found once: the markup is read by regexes
+    for program in components.programs_of(blocks):
         blanked = components.masked(text, program.blocks)
         found = treesitter.run(path, blanked, rules, prefilter, root, program.grammar)
         findings += [_fix_within(f, program, blanked) for f in found]
-    langs = sorted({b.lang for b in components.unread(path, text)})
+    langs = sorted({b.lang for b in blocks if b.grammar is None})
     if langs:
         # Read, not wholly checked: the account of skipped files says which code was not.
         named = ", ".join(f'lang="{lang}"' for lang in langs)
