@@ -5,13 +5,13 @@ positions from the tree, and the fixes each report offers, their edits left for 
 from __future__ import annotations
 
 import ast
-import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from auditor.model import Finding, Fix, Location, rule_crash
+from auditor.scan.ast_fields import field_table, is_singleton, node_classes
 from auditor.scan.ast_index import AstIndex
 from auditor.scan.ast_rule import AstReport, AstRule, Offer, Span
 from auditor.scan.loading import ActiveRule
@@ -110,6 +110,10 @@ def detect(
     return findings, detected
 
 
+_Methods = list[Callable[[ast.AST], None]] | None
+_Steps = dict[type[ast.AST], tuple[_Methods, _Methods, tuple[str, ...]]]
+
+
 def walk(tree: ast.Module, rules: Sequence[AstRule]) -> None:
     """One depth-first walk calling every rule's visit_ and leave_ methods."""
     visits: dict[str, list[Callable[[ast.AST], None]]] = {}
@@ -122,43 +126,31 @@ def walk(tree: ast.Module, rules: Sequence[AstRule]) -> None:
             leaves.setdefault(name, []).append(method)
     if not visits and not leaves:
         return
-    by_class = {cls: (visits.get(cls.__name__), leaves.get(cls.__name__)) for cls in _classes()}
-    _walk(tree, by_class)
+    classes = node_classes()
+    singletons = any(is_singleton(c) and c.__name__ in {*visits, *leaves} for c in classes)
+    fields = field_table(singletons)
+    steps: _Steps = {
+        cls: (visits.get(cls.__name__), leaves.get(cls.__name__), fields[cls]) for cls in classes
+    }
+    _walk(tree, steps)
 
 
-def _walk(
-    node: ast.AST,
-    by_class: dict[
-        type[ast.AST],
-        tuple[list[Callable[[ast.AST], None]] | None, list[Callable[[ast.AST], None]] | None],
-    ],
-) -> None:
-    before, after = by_class.get(type(node), (None, None))
+def _walk(node: ast.AST, steps: _Steps) -> None:
+    before, after, fields = steps[type(node)]
     if before:
         for method in before:
             method(node)
-    for name in node._fields:
+    for name in fields:
         value = getattr(node, name, None)
-        if isinstance(value, list):
+        if type(value) is list:
             for item in value:
-                if isinstance(item, ast.AST):
-                    _walk(item, by_class)
-        elif isinstance(value, ast.AST):
-            _walk(value, by_class)
+                if item is not None:
+                    _walk(item, steps)
+        elif value is not None:
+            _walk(value, steps)
     if after:
         for method in after:
             method(node)
-
-
-@functools.cache
-def _classes() -> tuple[type[ast.AST], ...]:
-    found: list[type[ast.AST]] = []
-    stack: list[type[ast.AST]] = [ast.AST]
-    while stack:
-        cls = stack.pop()
-        found.append(cls)
-        stack.extend(cls.__subclasses__())
-    return tuple(found)
 
 
 class _Shared:
@@ -174,7 +166,7 @@ class _Shared:
         if self._scopes is None:
             from auditor.scan.ast_scope import Scopes
 
-            self._scopes = Scopes(self.tree)
+            self._scopes = Scopes(self.tree, self.index)
         return self._scopes
 
     def names(self) -> frozenset[str]:

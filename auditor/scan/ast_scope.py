@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Sequence
 
+from auditor.scan.ast_index import AstIndex
 from auditor.scan.ast_scope_pass import build, enclosing_scope, parents
 from auditor.scan.ast_scope_types import (
     BUILTINS,
@@ -40,8 +41,9 @@ class Scopes:
     """The scopes of one module, built on first use by one pass over the tree; the
     parents of its nodes, by another, on first use of those."""
 
-    def __init__(self, tree: ast.Module) -> None:
+    def __init__(self, tree: ast.Module, index: AstIndex | None = None) -> None:
         self.tree = tree
+        self._index = index
         self._built: Tables | None = None
         self._parents: dict[ast.AST, ast.AST] | None = None
         self._builtins: dict[str, Sequence[Assignment]] = {}
@@ -87,6 +89,12 @@ class Scopes:
             if found is not None:
                 return found[0]
         return enclosing_scope(self, tables, node)
+
+    def attributes(self) -> Sequence[ast.Attribute]:
+        """The module's attribute nodes: from the index the rules share, when there is one."""
+        if self._index is None:
+            return [n for n in ast.walk(self.tree) if type(n) is ast.Attribute]
+        return self._index.nodes(ast.Attribute)
 
     def parent(self, node: ast.AST) -> ast.AST | None:
         if self._parents is None:

@@ -27,6 +27,8 @@ class Owner(Protocol):
 
     def referents_of(self, access: Access) -> Sequence[Assignment]: ...
 
+    def attributes(self) -> Sequence[ast.Attribute]: ...
+
 
 Source = Literal["import", "builtin", "local"]
 ScopeKind = Literal["global", "class", "function", "comprehension", "builtin"]
@@ -295,8 +297,8 @@ class Tables:
         if links is None:
             links = self._links = {
                 n.value: n
-                for n in ast.walk(self.global_scope.node)
-                if type(n) is ast.Attribute and type(n.value) in (ast.Name, ast.Attribute)
+                for n in self.global_scope._scopes.attributes()
+                if type(n.value) in (ast.Name, ast.Attribute)
             }
         chain: list[tuple[str, ast.AST]] = []
         dotted, node = name.id, links.get(name)

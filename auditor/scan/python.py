@@ -23,7 +23,7 @@ from auditor.scan.ast_index import AstIndex
 from auditor.scan.ast_rule import AstRule
 from auditor.scan.ast_run import Detected, detect
 from auditor.scan.loading import ActiveRule
-from auditor.scan.python_check import check_fix, check_syntax, parse_ast, syntax_error
+from auditor.scan.python_check import check_fix, check_syntax, checked_tree
 from auditor.scan.rule_base import RuleContext
 from auditor.scan.source import Decoded, decode_python, split_lines
 from auditor.scan.suppressions import Comment
@@ -113,8 +113,7 @@ def _candidates(
 def _screen(
     path: str, text: str, rules: Sequence[ActiveRule], prefilter: bool, root: Path | None
 ) -> tuple[AstIndex, list[ActiveRule]] | Finding:
-    refused = syntax_error(text)
-    tree = parse_ast(text) if refused is None else refused
+    tree = checked_tree(text)
     if not isinstance(tree, ast.Module):
         location, message = tree
         return error_finding(PARSE_ERROR, path, f"cannot parse: {message}", location)

@@ -23,7 +23,7 @@ REFUSALS = (SyntaxError, ValueError, RecursionError, MemoryError, SystemError, O
 _limit = threading.Lock()  # one change of the recursion limit at a time
 
 
-def _compile(source: str, flags: int) -> object:
+def _compile(source: str | ast.Module, flags: int) -> object:
     """`compile(source)` as CPython judges a file it runs. Up to Python 3.11 the
     compiler's depth limit follows the recursion limit, which auditor raises for LibCST
     (auditor.scan.python): under it the compiler accepts a 5,000-term `1+1+...` that
@@ -90,6 +90,30 @@ def syntax_error(text: str) -> tuple[Location, str] | None:
     return None
 
 
+def checked_tree(text: str) -> ast.Module | tuple[Location, str]:
+    """CPython's tree of `text` if CPython would run it as a file, or why not: the
+    parser's verdict and the compiler's, as `syntax_error` has them. The tree is compiled
+    rather than the text, which would parse it a second time: half the cost. Building or
+    compiling a tree is judged more strictly than compiling text (nesting too deep for a
+    tree is not for the text), so past the parser's own syntax errors, the text's
+    compilation has the last word."""
+    try:
+        tree = _compile(text, ast.PyCF_ONLY_AST)
+        assert isinstance(tree, ast.Module)
+    except SyntaxError as exc:  # the parser's: compiling the text stops at the same one
+        return _refusal(exc)
+    except REFUSALS:
+        refused = syntax_error(text)
+        return parse_ast(text) if refused is None else refused
+    try:
+        _compile(tree, 0)
+    except REFUSALS:
+        refused = syntax_error(text)
+        if refused is not None:
+            return refused
+    return tree
+
+
 def check_syntax(text: str, path: str | None = None) -> str | None:
     """Whether fixed text is still a Python module both CPython and LibCST accept."""
     parsed = _parsed(text)
@@ -98,8 +122,7 @@ def check_syntax(text: str, path: str | None = None) -> str | None:
 
 def _parsed(text: str) -> ast.Module | str:
     """CPython's tree of text LibCST accepts too, or why either refuses it."""
-    refused = syntax_error(text)
-    tree = parse_ast(text) if refused is None else refused
+    tree = checked_tree(text)
     if not isinstance(tree, ast.Module):
         location, message = tree
         return f"{message} at {location.line}:{location.column}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import codecs
 import io
+import itertools
 import re
 import tokenize
 from collections.abc import Sequence
@@ -20,6 +21,12 @@ def split_lines(text: str, keepends: bool = False) -> list[str]:
     """The lines as tokenize, ast and LibCST count them: ended by \\n, \\r\\n or \\r only.
     `str.splitlines` also ends a line at a form feed, U+2028 and six more characters that
     are not line breaks in code, and every line number after one would be off."""
+    if "\r" not in text:  # the common case, in C: str.split is ten times the regex's speed
+        lines = text.split("\n")
+        if keepends:
+            ended = [line + "\n" for line in lines[:-1]]
+            return [*ended, lines[-1]] if lines[-1] else ended
+        return lines[:-1] if not lines[-1] else lines
     lines = _LINE.findall(text)
     return lines if keepends else [line.rstrip("\r\n") for line in lines]
 
@@ -86,7 +93,11 @@ class LineIndex:
     """Offset <-> (line, column) for one text, with the same newline rules as LibCST."""
 
     def __init__(self, text: str) -> None:
-        self.starts = [0, *(m.end() for m in NEWLINE.finditer(text))]
+        if "\r" in text:
+            self.starts = [0, *(m.end() for m in NEWLINE.finditer(text))]
+        else:  # the common case, without a Python call per line
+            lengths = map(len, text.split("\n")[:-1])
+            self.starts = list(itertools.accumulate(map((1).__add__, lengths), initial=0))
 
     def location(self, offset: int) -> Location:
         line = bisect.bisect_right(self.starts, offset) - 1
