@@ -52,6 +52,13 @@ _LANGUAGE_FACTORIES: dict[str, Callable[[], object]] = {
     "tsx": tree_sitter_typescript.language_tsx,
 }
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# The length of a blank start (a component's masking leaves spaces and line breaks) from
+# which a parse skips it: a ranged parse costs next to nothing, but a short one gains
+# nothing either.
+_SKIP_AT_LEAST = 256
+_END_POINT = (0xFFFFFFFF, 0xFFFFFFFF)  # tree-sitter's own end of the default range
+_END_BYTE = 0xFFFFFFFF
+_WHOLE_TEXT = [ts.Range((0, 0), _END_POINT, 0, _END_BYTE)]  # the parser's default
 _SNIPPET = 20
 
 
@@ -79,7 +86,7 @@ def _parser(grammar: str) -> ts.Parser:
 def parse(text: str, grammar: str) -> tuple[bytes, ts.Tree]:
     data = text.encode("utf-8")
     parser = _parser(grammar)
-    tree = parser.parse(data)
+    tree = _parse_after_blank(parser, data)
     if tree.root_node.has_error:
         # Valid code the grammar refuses: a bare `&` in JSX text (auditor.scan.jsx_ampersand),
         # type syntax it cannot place, invalid escapes in a tagged template (auditor.scan.ts_repair).
@@ -89,6 +96,25 @@ def parse(text: str, grammar: str) -> tuple[bytes, ts.Tree]:
             or tree
         )
     return data, tree
+
+
+def _parse_after_blank(parser: ts.Parser, data: bytes) -> ts.Tree:
+    """`parser.parse(data)`, the same tree, but with a long blank start not read: a
+    component's script is parsed with the markup before it blanked (components.masked),
+    often most of the file, and the lexer's pass over those spaces cost a quarter of the
+    parse. The range starts at the first non-blank byte, at its row and column, so every
+    node has the position, and the root the extent, that it has in a whole parse (checked
+    node by node on every version of mealie's 3,400 components)."""
+    skip = len(data) - len(data.lstrip(b" \r\n"))
+    if skip < _SKIP_AT_LEAST:
+        return parser.parse(data)
+    row = data.count(b"\n", 0, skip)
+    column = skip - (data.rfind(b"\n", 0, skip) + 1)
+    parser.included_ranges = [ts.Range((row, column), _END_POINT, skip, _END_BYTE)]
+    try:
+        return parser.parse(data)
+    finally:
+        parser.included_ranges = _WHOLE_TEXT  # the whole text again, for the repairs' parses
 
 
 def parsed_file(path: str, text: str, grammar: str | None = None) -> ParsedFile:
