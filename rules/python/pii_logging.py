@@ -127,12 +127,14 @@ class PiiLogging(AstRule):
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
-        self.vocabulary = Vocabulary.from_options(
-            self.strings_option("names"),
-            self.strings_option("extend-names"),
-            self.strings_option("objects"),
-            self.strings_option("extend-objects"),
-            self.strings_option("ignore-names"),
+        self.vocabulary = _vocabulary(
+            (
+                self.strings_option("names"),
+                self.strings_option("extend-names"),
+                self.strings_option("objects"),
+                self.strings_option("extend-objects"),
+                self.strings_option("ignore-names"),
+            )
         )
         self.loggers = set(self.strings_option("loggers"))
         self.skip = allowed_file(context) or globs(FAKE_DATA_FILES).match(context.path)
@@ -223,3 +225,17 @@ def _dotted(node: ast.expr) -> str | None:
         head = _dotted(node.value)
         return None if head is None else f"{head}.{node.attr}"
     return None
+
+
+# The vocabulary of each set of options, parsed once rather than once a file (a rule is
+# made for every file; its vocabulary is only read). Few option sets: one per config.
+_VOCABULARIES: dict[tuple[tuple[str, ...], ...], Vocabulary] = {}
+
+
+def _vocabulary(options: tuple[tuple[str, ...], ...]) -> Vocabulary:
+    found = _VOCABULARIES.get(options)
+    if found is None:
+        if len(_VOCABULARIES) >= 32:
+            _VOCABULARIES.clear()
+        found = _VOCABULARIES[options] = Vocabulary.from_options(*options)
+    return found
