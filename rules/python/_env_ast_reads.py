@@ -42,6 +42,8 @@ _GETTERS = frozenset({"os.getenv", "os.getenvb"})
 _ENUMERATE = frozenset({"items", "keys", "values"})
 _METHODS = frozenset({"get", "setdefault", "pop", "copy", *_ENUMERATE})
 _CALLED = _METHODS | {"getenv", "getenvb"}
+# Every qualified name raw reads look for (`Names.lookup` needs no scope query for others).
+RESOLVED = _MAPPINGS | _GETTERS | {"builtins.dict"}
 
 
 def may_read_env(tree: AstIndex) -> bool:
@@ -139,7 +141,7 @@ class RawReads:
                 return
         elif type(func) is not ast.Name:
             return
-        for target in sorted(self.names.resolve(func)):
+        for target in sorted(self.names.lookup(func)):
             access = self._call(node, target)
             if access is not None:
                 self.on_env_read(access)
@@ -251,7 +253,7 @@ class RawReads:
     # --- what a name means ---------------------------------------------------------------
 
     def _mapping(self, expr: ast.expr) -> str | None:
-        found = self.names.resolve(expr) & _MAPPINGS
+        found = self.names.lookup(expr) & _MAPPINGS
         return min(found) if found else None
 
 

@@ -58,6 +58,18 @@ _ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 _CLASSVAR = frozenset({"typing.ClassVar", "typing_extensions.ClassVar"})
 _FIELD = frozenset({"pydantic.Field", "pydantic.fields.Field"})
 Order = tuple[int, int, int]
+# Every qualified name validated reads look for (`Names.lookup` needs no scope query for
+# others).
+RESOLVED = (
+    BASE_SETTINGS
+    | frozenset(ENV_CLASSES)
+    | DECOUPLE
+    | DECOUPLE_CLASSES
+    | _ANNOTATED
+    | _CLASSVAR
+    | _FIELD
+    | {"dataclasses.dataclass", "dataclasses.field"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +184,7 @@ class ValidatedReads:
         target = node.targets[0]
         if not isinstance(target, ast.Name):
             return
-        classes = self.names.resolve(value.func)
+        classes = self.names.lookup(value.func)
         library = next((ENV_CLASSES[c] for c in sorted(classes) if c in ENV_CLASSES), None)
         if library is not None or classes & DECOUPLE_CLASSES:
             self.on_validator(target.id, self._visible, self._order(node))
@@ -200,7 +212,7 @@ class ValidatedReads:
         elif type(func) is not ast.Name:
             return
         names = self.names
-        if names.resolve(func) & DECOUPLE or names.instance_of(func) & DECOUPLE_CLASSES:
+        if names.lookup(func) & DECOUPLE or names.instance_lookup(func) & DECOUPLE_CLASSES:
             self._decouple(node)
             return
         library = self._library(func)
@@ -211,10 +223,10 @@ class ValidatedReads:
 
     def _library(self, expr: ast.expr) -> str | None:
         if isinstance(expr, ast.Name | ast.Attribute):
-            for name in sorted(self.names.resolve(expr)):
+            for name in sorted(self.names.lookup(expr)):
                 if name == "environs.env":
                     return "environs"
-        for name in sorted(self.names.instance_of(expr)):
+        for name in sorted(self.names.instance_lookup(expr)):
             if name in ENV_CLASSES:
                 return ENV_CLASSES[name]
         return None
@@ -285,7 +297,7 @@ class ValidatedReads:
         for base in class_args(node):
             if base.keyword is not None or base.star:
                 continue
-            if self.names.resolve(base.value) & BASE_SETTINGS:
+            if self.names.lookup(base.value) & BASE_SETTINGS:
                 inherited = inherited or SettingsConfig("", False)
             elif isinstance(base.value, ast.Name) and base.value.id in self._settings:
                 inherited = self._settings[base.value.id]
@@ -311,7 +323,7 @@ class ValidatedReads:
         field_call: ast.Call | None = None
         if (
             isinstance(annotation, ast.Subscript)
-            and self.names.resolve(annotation.value) & _ANNOTATED
+            and self.names.lookup(annotation.value) & _ANNOTATED
         ):
             index = annotation.slice
             parts: list[ast.expr] = [index]
@@ -349,7 +361,7 @@ class ValidatedReads:
         """A dataclass whose fields name their variables, `field(metadata={"env": "X"})`,
         as the unvalidated-env fix writes it for an app without pydantic-settings."""
         if not any(
-            self.names.resolve(d.func if isinstance(d, ast.Call) else d) & {"dataclasses.dataclass"}
+            self.names.lookup(d.func if isinstance(d, ast.Call) else d) & {"dataclasses.dataclass"}
             for d in node.decorator_list
         ):
             return
@@ -358,7 +370,7 @@ class ValidatedReads:
         for small in own_block(self._source, node.body):
             if not isinstance(small, ast.AnnAssign) or not isinstance(small.value, ast.Call):
                 continue
-            if not self.names.resolve(small.value.func) & {"dataclasses.field"}:
+            if not self.names.lookup(small.value.func) & {"dataclasses.field"}:
                 continue
             bound = _bind(call_args(small.value), ())
             name = _env_metadata(bound.get("metadata"))
@@ -380,11 +392,11 @@ class ValidatedReads:
             self.on_validator(owner, self._visible, order)
 
     def _is_field_call(self, expr: ast.Call) -> bool:
-        return bool(self.names.resolve(expr.func) & _FIELD)
+        return bool(self.names.lookup(expr.func) & _FIELD)
 
     def _is_classvar(self, annotation: ast.expr) -> bool:
         base = annotation.value if isinstance(annotation, ast.Subscript) else annotation
-        return bool(self.names.resolve(base) & _CLASSVAR)
+        return bool(self.names.lookup(base) & _CLASSVAR)
 
     # --- values ----------------------------------------------------------------------------
 

@@ -33,10 +33,12 @@ from rules._env_message import (
 )
 from rules.python import _env_examples as examples
 from rules.python import _env_keep_examples as keep_examples
-from rules.python._env_ast_names import Names
+from rules.python._env_ast_names import Names, relevant_names
+from rules.python._env_ast_reads import RESOLVED as RAW_RESOLVED
 from rules.python._env_ast_reads import TRIGGERS, EnvAccess, RawReads, may_read_env
 from rules.python._env_ast_source import Source
 from rules.python._env_ast_uses import FIX_DESCRIPTION
+from rules.python._env_ast_validated import RESOLVED as VALIDATED_RESOLVED
 from rules.python._env_ast_validated import Order, ValidatedAccess, ValidatedReads
 from rules.python._env_inventory import python_env_reads
 
@@ -44,6 +46,7 @@ SETTINGS_MODULES = "settings-modules"
 DEFAULT_SETTINGS_MODULES = ("**/settings.py", "**/config.py", "**/conf.py", "**/settings/**")
 ADVICE = "a pydantic-settings BaseSettings class, environs or django-environ"
 _PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_RESOLVED = RAW_RESOLVED | VALIDATED_RESOLVED
 
 
 def in_settings_module(path: str, patterns: tuple[str, ...]) -> bool:
@@ -179,7 +182,9 @@ class UnvalidatedEnv(RawReads, ValidatedReads, AstRule):
         self._holders: list[tuple[Order, str, str]] = []
 
     def visit_Module(self, node: ast.Module) -> None:
-        self.names = Names(Source(self.text), lambda: self.scopes)
+        self.names = Names(
+            Source(self.text), lambda: self.scopes, lambda: relevant_names(self.index, _RESOLVED)
+        )
         self.start_validated()
 
     def visit_Call(self, node: ast.Call) -> None:
