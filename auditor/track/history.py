@@ -157,7 +157,11 @@ def walk(
         if resumed is not None:
             baseline, baseline_unreadable, records, state, ever = resumed
             walker.ever_unreadable |= ever
+            walker.plan(base, shas[len(records) :])
+            if records:  # the walk goes on from the last commit the cache has
+                walker.told(records[-1].sha, state.blobs)
         else:
+            walker.plan(base, shas)
             state = WalkState()
             if base is not None:
                 walker.prefetch([base], 0, {}, pool)[0]()

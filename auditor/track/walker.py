@@ -35,6 +35,7 @@ from auditor.track.records import (
     WalkState,
 )
 from auditor.track.settle import NO_ANCHORS, anchors, settle
+from auditor.track.tree_listings import Listings
 
 # A batch of blobs for the pool: enough to keep the workers busy while the walk goes on,
 # few enough commits and paths listed ahead to keep memory flat.
@@ -67,6 +68,7 @@ class Walker:
         self.scanned = _Lru(1024)  # a file reverted to a recent version is not scanned again
         self.prefetched: dict[tuple[str, str], list[Keyed] | None] = {}
         self._listings: dict[str, dict[str, str]] = {}
+        self._planned: Listings | None = None
         self.scans = 0
         self.ever_unreadable: set[str] = set()
 
@@ -77,6 +79,23 @@ class Walker:
             language = self._languages[rel] = self._language_of(rel)
             return language
 
+    def plan(self, base: str | None, commits: Sequence[str]) -> None:
+        """The commits the walk will list, in order after `base`: their listings then come
+        from one `git log` rather than from their trees (`tree_listings`)."""
+        self._planned = Listings(self.repo, commits, self._kept, base)
+
+    def told(self, commit: str, listing: dict[str, str]) -> None:
+        """The listing of `commit`, known otherwise (the history cache's)."""
+        if self._planned is not None:
+            self._planned.told(commit, listing)
+
+    def _kept(self, path: str) -> str | None:
+        prefix = self.prefix
+        if not path.startswith(prefix):
+            return None
+        rel = path[len(prefix) :]
+        return rel if self.language_of(rel) is not None else None
+
     def listing_of(self, commit: str) -> dict[str, str]:
         """The listing a prefetch computed, left for the walk."""
         return self._listings[commit]
@@ -85,14 +104,20 @@ class Walker:
         ready = self._listings.pop(commit, None)
         if ready is not None:
             return ready
+        planned = self._planned.get(commit) if self._planned is not None else None
+        if planned is not None:
+            return planned
         files = self.objects.files(self.repo.commit(commit).tree)
         self.objects.next_commit()
         prefix, size = self.prefix, len(self.prefix)
-        return {
+        listing = {
             path[size:]: blob
             for path, blob in files.items()
             if path.startswith(prefix) and self.language_of(path[size:]) is not None
         }
+        if self._planned is not None:
+            self._planned.told(commit, listing)
+        return listing
 
     def text(self, rel: str, blob: str) -> str | None:
         language = self.language_of(rel)

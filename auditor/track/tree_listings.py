@@ -1,0 +1,110 @@
+"""Every commit's files, for the walk: from one `git log --raw` of the whole line (what each
+commit changed against its first parent, applied in order) instead of reading each
+commit's trees object by object through `git cat-file`, which cost the walk more CPU than
+git spends on the whole log (web.py: 1.3 s against 0.04 s)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import git
+
+# Regular files, as `GitObjects.files` keeps them: not links, not submodules.
+_REGULAR = frozenset({"100644", "100755"})
+
+
+def _tree_order(item: tuple[str, str]) -> bytes:
+    """Git orders a tree's entries by their bytes, a folder's name as if it ended in "/":
+    the order of full paths' bytes (a path that is not UTF-8 keeps its bytes)."""
+    return item[0].encode("utf-8", "surrogateescape")
+
+
+class Listings:
+    """The files of the commits of one walk, path -> blob, kept by `keep` (which maps a
+    path to the name the walk knows it by, or None), each computed from the listing of
+    its first parent. A commit asked for out of order, or that the log did not cover, is
+    left to the caller (None); a listing the caller computed can be `told`, so that the
+    commits after it follow on from it."""
+
+    def __init__(
+        self,
+        repo: git.Repo,
+        commits: Sequence[str],
+        keep: Callable[[str], str | None],
+        base: str | None = None,
+    ) -> None:
+        self._keep = keep
+        self._changes: dict[str, tuple[str, list[tuple[str, str | None]]]] = {}
+        if commits:
+            self._read(repo, commits, base)
+        self._last: tuple[str, dict[str, str]] | None = None
+
+    def _read(self, repo: git.Repo, commits: Sequence[str], base: str | None) -> None:
+        wanted = set(commits)
+        out: bytes = repo.git.execute(
+            [
+                "git",
+                "log",
+                "--first-parent",
+                "--raw",
+                "-r",
+                "-z",
+                "--no-renames",
+                "--no-abbrev",
+                "--diff-merges=first-parent",
+                "--root",
+                "--no-ext-diff",
+                "--format=%x1e%H%x1f%P",
+                commits[-1],
+                *([f"^{base}"] if base else []),
+            ],
+            as_process=False,
+            stdout_as_string=False,
+        )
+        for chunk in out.split(b"\x1e")[1:]:
+            header, _, body = chunk.partition(b"\0")
+            sha, _, parents = header.decode("ascii").partition("\x1f")
+            if sha not in wanted:
+                continue
+            changes: list[tuple[str, str | None]] = []
+            fields = body.lstrip(b"\n").split(b"\0")
+            for at in range(0, len(fields) - 1, 2):
+                meta = fields[at].decode("ascii")
+                if not meta.startswith(":"):
+                    break
+                _, new_mode, _, new_blob, status = meta[1:].split(" ")
+                path = self._keep(fields[at + 1].decode("utf-8", "surrogateescape"))
+                if path is not None:
+                    gone = status == "D" or new_mode not in _REGULAR
+                    changes.append((path, None if gone else new_blob))
+            first_parent = parents.split(" ")[0] if parents else ""
+            self._changes[sha] = (first_parent, changes)
+
+    def get(self, commit: str) -> dict[str, str] | None:
+        """The commit's listing, when its first parent's is the last one computed (or it
+        has none: the first commit)."""
+        known = self._changes.get(commit)
+        if known is None:
+            return None
+        parent, changes = known
+        if parent:
+            if self._last is None or self._last[0] != parent:
+                return None
+            listing = dict(self._last[1])
+        else:
+            listing = {}
+        added = False
+        for path, blob in changes:
+            if blob is None:
+                listing.pop(path, None)
+            else:
+                added = added or path not in listing
+                listing[path] = blob
+        if added:  # in the trees' order, as `GitObjects.files` lists them: the walk's order
+            listing = dict(sorted(listing.items(), key=_tree_order))
+        self._last = (commit, listing)
+        return listing
+
+    def told(self, commit: str, listing: dict[str, str]) -> None:
+        """The listing of `commit`, computed otherwise (from its trees)."""
+        self._last = (commit, listing)
