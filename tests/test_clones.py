@@ -119,3 +119,17 @@ def test_line_counts_are_kept_by_commit_not_by_head(tmp_path, monkeypatch, audit
         (origin["c2"], 1, 1)
     ]
     assert "--shortstat" not in trace.read_text()
+
+
+def test_line_counts_around_commits_whose_blobs_are_missing_are_exact(
+    tmp_path, monkeypatch, origin
+):
+    from auditor.track.commit_stats import CommitStats
+
+    clone = _clone(tmp_path, monkeypatch, "--filter=blob:none")
+    shutil.rmtree(tmp_path / "origin")
+    stats = CommitStats(None)
+    order = [origin[c] for c in ("c0", "c1", "c2", "c3")]
+    stats.fill(clone, order)
+    assert stats.unknown == {origin["c0"], origin["c2"]}  # app.py's first version is missing
+    assert (stats.get(origin["c1"]), stats.get(origin["c3"])) == ((1, 1, 0), (1, 1, 0))

@@ -87,19 +87,48 @@ class CommitStats:
             self._dirty = True
 
     def _compute(self, top: Path, shas: list[str]) -> None:
-        code, out, _ = _git(
-            top,
-            *("log", "--no-walk=unsorted", "--stdin", "--diff-merges=first-parent"),
-            *("--shortstat", "--format=%x1e%H"),
-            data="".join(f"{sha}\n" for sha in shas).encode(),
-        )
-        if code == 0:
+        """One `git log` for the commits; where it stops at a commit whose blobs are
+        missing, that commit is tried alone and the log goes on after it. Git writes each
+        commit's header before its stats, and what it wrote is kept when it fails: the
+        last header written is the commit at fault (one or two processes per such commit,
+        where halving the batch re-read the whole history's diffs a dozen times)."""
+        pending = shas
+        while pending:
+            code, out, _ = _git(
+                top,
+                *("log", "--no-walk=unsorted", "--stdin", "--diff-merges=first-parent"),
+                *("--shortstat", "--format=%x1e%H"),
+                data="".join(f"{sha}\n" for sha in pending).encode(),
+            )
+            written = []
             for chunk in out.decode("utf-8", "replace").split("\x1e")[1:]:
                 sha, _, stat = chunk.partition("\n")
-                self.known[sha.strip()] = parse_shortstat(stat)
-            return
+                written.append((sha.strip(), parse_shortstat(stat)))
+            if code == 0:
+                self.known.update(written)
+                return
+            done = written[:-1]
+            if [sha for sha, _ in done] != pending[: len(done)]:  # not git's order: unsure
+                self._compute_halving(top, pending)
+                return
+            self.known.update(done)
+            at_fault = pending[len(done)]
+            if len(pending) == 1 or not self._compute_one(top, at_fault):
+                self.unknown.add(at_fault)  # a blob it changed is missing: stats unknown
+            pending = pending[len(done) + 1 :]
+
+    def _compute_one(self, top: Path, sha: str) -> bool:
+        code, out, _ = _git(
+            top, "show", "--diff-merges=first-parent", "--shortstat", "--format=%x1e%H", sha
+        )
+        if code == 0:
+            self.known[sha] = parse_shortstat(out.decode("utf-8", "replace").partition("\n")[2])
+        return code == 0
+
+    def _compute_halving(self, top: Path, shas: list[str]) -> None:
         if len(shas) == 1:
-            self.unknown.add(shas[0])  # a blob it changed is missing: its stats are unknown
+            if not self._compute_one(top, shas[0]):
+                self.unknown.add(shas[0])
             return
         middle = len(shas) // 2
         self._compute(top, shas[:middle])
