@@ -5,9 +5,11 @@ key. LibCST-free: the detection of both kwargs rules runs on `ast` alone."""
 from __future__ import annotations
 
 import ast
+import functools
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
+from fnmatch import fnmatchcase, translate
 
 # Calls that return a shallow or deep copy of their (first) mapping argument.
 COPIES = frozenset(
@@ -48,7 +50,19 @@ def quoted(value: str) -> str:
 
 def matches(name: str, patterns: Iterable[str]) -> bool:
     """Glob patterns over a whole dotted name (`*` crosses dots)."""
+    if isinstance(patterns, tuple):  # the options' lists: one regex for them all
+        combined = _combined(patterns)
+        return combined is not None and combined.match(name) is not None
     return any(fnmatchcase(name, pattern) for pattern in patterns)
+
+
+@functools.lru_cache(maxsize=64)
+def _combined(patterns: tuple[str, ...]) -> re.Pattern[str] | None:
+    """`fnmatchcase` of any of `patterns`: the alternation of the regexes it matches each
+    with (each anchored at the end); None for no pattern, which matches nothing."""
+    if not patterns:
+        return None
+    return re.compile("|".join(translate(pattern) for pattern in patterns))
 
 
 def names_class(name: str, patterns: Iterable[str]) -> bool:
