@@ -20,6 +20,7 @@ Objects are preferred to factories, and `logger` to `log`, `LOGGER`, `LOG`.
 from __future__ import annotations
 
 import ast
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
@@ -185,7 +186,7 @@ def _returned_kind(
     # `logger = logging.getLogger(name); logger.setLevel(...); return logger`
     local: dict[str, ast.expr] = {}
     returns: list[ast.Return] = []
-    for node in ast.walk(function):  # one walk: every function of the module is asked
+    for node in _statements(function):  # one walk: every function of the module is asked
         if isinstance(node, ast.Assign):
             for target in node.targets:
                 if isinstance(target, ast.Name):
@@ -203,3 +204,23 @@ def _returned_kind(
             return None
         kinds.add(made.kind)
     return kinds.pop() if len(kinds) == 1 else None
+
+
+# The fields holding statements (handlers, cases), in the order of every class's `_fields`
+# (a `try`'s body, handlers, else, finally); an expression never holds one.
+_BLOCKS = ("body", "handlers", "orelse", "finalbody", "cases")
+
+
+def _statements(function: ast.FunctionDef) -> Iterator[ast.AST]:
+    """`ast.walk(function)` without the expressions: its statements (and handlers and
+    cases) in the same order, breadth first. Pruning subtrees that hold no statement
+    keeps every statement's depth and the order within each depth, so `local` above
+    keeps the same last assignment of a name as the full walk."""
+    pending: deque[ast.AST] = deque([function])
+    while pending:
+        node = pending.popleft()
+        for field in _BLOCKS:
+            block = getattr(node, field, None)
+            if type(block) is list:
+                pending.extend(block)
+        yield node
