@@ -13,10 +13,14 @@ import git
 _REGULAR = frozenset({"100644", "100755"})
 
 
-def _tree_order(item: tuple[str, str]) -> bytes:
+def _path_order(path: str) -> bytes:
     """Git orders a tree's entries by their bytes, a folder's name as if it ended in "/":
     the order of full paths' bytes (a path that is not UTF-8 keeps its bytes)."""
-    return item[0].encode("utf-8", "surrogateescape")
+    return path.encode("utf-8", "surrogateescape")
+
+
+def _tree_order(item: tuple[str, str]) -> bytes:
+    return _path_order(item[0])
 
 
 class Listings:
@@ -38,6 +42,9 @@ class Listings:
         if commits:
             self._read(repo, commits, base)
         self._last: tuple[str, dict[str, str]] | None = None
+        # commit -> (its parent's listing, its listing, the paths that differ), until the
+        # walk has advanced past it (`delta(..., done=True)`)
+        self._deltas: dict[str, tuple[dict[str, str], dict[str, str], list[str]]] = {}
 
     def _read(self, repo: git.Repo, commits: Sequence[str], base: str | None) -> None:
         wanted = set(commits)
@@ -87,12 +94,12 @@ class Listings:
         if known is None:
             return None
         parent, changes = known
+        before: dict[str, str] = {}
         if parent:
             if self._last is None or self._last[0] != parent:
                 return None
-            listing = dict(self._last[1])
-        else:
-            listing = {}
+            before = self._last[1]
+        listing = dict(before)
         added = False
         for path, blob in changes:
             if blob is None:
@@ -103,7 +110,21 @@ class Listings:
         if added:  # in the trees' order, as `GitObjects.files` lists them: the walk's order
             listing = dict(sorted(listing.items(), key=_tree_order))
         self._last = (commit, listing)
+        paths = sorted({path for path, _ in changes}, key=_path_order)
+        self._deltas[commit] = (before, listing, paths)
         return listing
+
+    def delta(
+        self, commit: str, before: dict[str, str], after: dict[str, str], *, done: bool = False
+    ) -> list[str] | None:
+        """The paths whose blobs differ from `before` (the listing of the commit's parent)
+        to `after` (the commit's), in the trees' order, when this made `after` from
+        `before`: the walk then looks at those alone, not at every path of every commit.
+        `done`: the walk needs it no more."""
+        known = self._deltas.pop(commit, None) if done else self._deltas.get(commit)
+        if known is None or known[0] is not before or known[1] is not after:
+            return None
+        return known[2]
 
     def told(self, commit: str, listing: dict[str, str]) -> None:
         """The listing of `commit`, computed otherwise (from its trees)."""

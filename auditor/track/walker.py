@@ -84,6 +84,14 @@ class Walker:
         from one `git log` rather than from their trees (`tree_listings`)."""
         self._planned = Listings(self.repo, commits, self._kept, base)
 
+    def _delta(
+        self, commit: str, before: dict[str, str], after: dict[str, str], *, done: bool = False
+    ) -> list[str] | None:
+        """The paths that differ from `before` to `after`, when the plan knows them."""
+        if self._planned is None:
+            return None
+        return self._planned.delta(commit, before, after, done=done)
+
     def told(self, commit: str, listing: dict[str, str]) -> None:
         """The listing of `commit`, known otherwise (the history cache's)."""
         if self._planned is not None:
@@ -165,11 +173,14 @@ class Walker:
         end, listed = start, 0
         while end < len(commits) and len(wanted) < BATCH_BLOBS and end - start < BATCH_COMMITS:
             listing = self._listings[commits[end]] = self.listing(commits[end])
+            delta = self._delta(commits[end], before, listing)
             end += 1
-            for path, blob in listing.items():
+            for path in listing if delta is None else delta:
+                blob = listing.get(path)
+                if blob is None or before.get(path) == blob:
+                    continue
                 key = (blob, path)
-                changed = before.get(path) != blob
-                if changed and key not in self.scanned and key not in self.prefetched:
+                if key not in self.scanned and key not in self.prefetched:
                     wanted[key] = None
             before = listing
             listed += len(listing)
@@ -222,8 +233,17 @@ class Walker:
         blobs = self.listing(commit)
         files = dict(state.files)
         unknown = dict(state.unknown)
-        removed = [p for p in state.blobs if p not in blobs]
-        added = [p for p in blobs if p not in state.blobs]
+        delta = self._delta(commit, state.blobs, blobs, done=True)
+        removed = (
+            [p for p in state.blobs if p not in blobs]
+            if delta is None
+            else [p for p in delta if p not in blobs and p in state.blobs]
+        )
+        added = (
+            [p for p in blobs if p not in state.blobs]
+            if delta is None
+            else [p for p in delta if p in blobs and p not in state.blobs]
+        )
         renamed = self._renames(removed, added, state.blobs, blobs, commit)
         carried = set(renamed.values())
         vanished: list[Vanished] = []
@@ -245,7 +265,10 @@ class Walker:
                 (REMOVED, item, identity, None, NO_ANCHORS) for item, identity in entries
             )
         placed: dict[str, list[Tracked | None]] = {}
-        for path, blob in blobs.items():
+        for path in blobs if delta is None else delta:
+            blob = blobs.get(path)
+            if blob is None:
+                continue  # removed, above
             old_path = renamed.get(path, path)
             if old_path == path and state.blobs.get(path) == blob:
                 continue
