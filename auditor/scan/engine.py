@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from auditor.globs import Globs
 from auditor.model import (
@@ -31,7 +32,9 @@ from auditor.scan.loading import ActiveRule
 from auditor.scan.manifest import any_stub
 from auditor.scan.rule_base import LineRule
 from auditor.scan.source import Decoded, DecodeError, LineIndex
-from auditor.scan.suppressions import Comment, check_ignores, is_suppressed, suppressions
+
+if TYPE_CHECKING:
+    from auditor.scan.suppressions import Comment
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,6 +283,9 @@ class Engine:
             if not found:
                 return [], []
             return list(_fingerprinted(sorted(found, key=Finding.sort_key), text)), []
+        # Here, not at the top: a warm scan (every file from the cache) never gets this far.
+        from auditor.scan.suppressions import check_ignores, is_suppressed, suppressions
+
         active = suppressions(lang.comments(text, path))
         if self.known_ids is not None:
             enabled = frozenset(r.id for r in self.rules_for(path, language))
