@@ -30,6 +30,7 @@ __getattr__  # auditor.plugins: lazy attributes, so importing it stays cheap
 _.get_visitors  # LibCST's visit_batched asks a rule for its visitor methods
 _.on_leave  # LibCST calls a transformer's hook (cst_positions._Swap)
 _.list_commands  # click lists a group's commands (auditor.cli.group._Group: lazy imports)
+_.included_ranges  # tree-sitter's Parser reads it (auditor.scan.treesitter: a blank start skipped)
 statement_local  # deprecated, read by nothing: kept so that rules that set it still load
 _.disabled  # lsprotocol CodeAction fields the editor reads
 _.is_preferred
