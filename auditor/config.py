@@ -7,11 +7,8 @@ names the file and the key.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
-import shlex
-import subprocess
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -19,7 +16,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from auditor.config_paths import outside
+from auditor.config_paths import may_be_in_git, outside
 from auditor.config_positions import key_position
 from auditor.errors import ConfigError
 from auditor.model import Severity
@@ -182,6 +179,10 @@ def load_config(start: Path, explicit: Path | None = None) -> Config:
 
 
 def _git_toplevel(start: Path) -> Path | None:
+    if not may_be_in_git(start):
+        return None  # what git would answer, without starting it
+    import subprocess  # here: most runs outside git, and a found config, never start it
+
     try:
         out = subprocess.run(
             ["git", "-C", str(start), "rev-parse", "--show-toplevel"],
@@ -229,6 +230,8 @@ class _Checker:
 
     def unknown(self, key: str, known: list[str]) -> ConfigError:
         name = key.rsplit(".", 1)[-1]
+        import difflib  # here: only a mistyped key needs it
+
         close = difflib.get_close_matches(name, known, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         where = key_position(self.file, key)
@@ -449,6 +452,8 @@ def _source_settings(check: _Checker, name: str, body: object, key: str) -> Sour
         if option == "command":
             if isinstance(value, str):
                 try:
+                    import shlex  # here: only a source's command needs it
+
                     command = tuple(shlex.split(value))
                 except ValueError as exc:
                     raise check.fail(sub, f"cannot be split into words: {exc}") from None

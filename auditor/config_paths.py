@@ -20,6 +20,21 @@ from typing import Protocol
 Key = tuple[str, ...]  # below the config's table: ("sources", "lint", "file")
 
 
+# The environment settings that can point git at a repository or change how it finds one
+# (config given in the environment, conservatively). Others (GIT_SSL_CAINFO, GIT_AUTHOR_*,
+# GIT_TRACE...) are common in CI and do not.
+_GIT_LOCATING = ("GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_CONFIG")
+
+
+def may_be_in_git(directory: Path) -> bool:
+    """Whether git could find a repository for `directory`: a `.git` (folder or file) in
+    it or a parent, or a setting of `_GIT_LOCATING`. Where this says no, git would only say
+    it is not in one: an unpacked archive or a copied tree does not start it."""
+    if any(name.startswith(_GIT_LOCATING) for name in os.environ):
+        return True
+    return any(os.path.lexists(os.path.join(d, ".git")) for d in (directory, *directory.parents))
+
+
 class Source(Protocol):
     """What is read of a source's settings (auditor.config.SourceSettings), named so
     that this module needs no import of auditor.config, which uses it."""

@@ -60,14 +60,15 @@ def _normalized(path: str) -> str:
 
 
 def _names_search(patterns: Iterable[str]) -> Callable[[str], object] | None:
-    """One search for patterns that are all bare names (or blank lines), as pathspec
-    would compile them; None for any other pattern."""
-    names = [p for p in patterns if p]
-    if not all(_NAME.fullmatch(name) for name in names):
+    """One search for patterns that are all bare names or `*` (or blank lines and
+    comments), as pathspec would compile them; None for any other pattern. `*` is what
+    the cache folder's own .gitignore says (auditor.scan.cache writes it)."""
+    names = [p for p in patterns if p and not p.startswith("#")]
+    if not all(name == "*" or _NAME.fullmatch(name) for name in names):
         return None
     if not names:
         return lambda path: None  # blank lines only: nothing matches
-    alternatives = "|".join(re.escape(name) for name in names)
+    alternatives = "|".join("[^/]+" if name == "*" else re.escape(name) for name in names)
     return re.compile(f"^(?:.+/)?(?:{alternatives})(?:/|$)").search
 
 

@@ -56,16 +56,26 @@ def test_patterns_without_negation_match_as_pathspec_matches_them() -> None:
         assert [globs.match(p) for p in PATHS] == [bool(spec.match_file(p)) for p in PATHS], combo
 
 
-NAMES_ONLY = (*DEFAULT_EXCLUDE, "a-b", "x.y", "a.", "_x", "Build", "", "a..b", "9")
+NAMES_ONLY = (
+    *DEFAULT_EXCLUDE, "a-b", "x.y", "a.", "_x", "Build", "", "a..b", "9", "*", "# a comment",
+    "#x",
+)  # fmt: skip
 NAME_PATHS = (
     *PATHS, *DEFAULT_EXCLUDE, *(f"{n}/" for n in DEFAULT_EXCLUDE), "src/.venv/lib/x.py",
     "a-b", "q/a-b/", "xzy", "x.y/z", "a./b", "a", "_x.py", "build", "Build/x", "builds",
-    "rebuild", "a..b/c", "9/x", "x/9", "dist.py", "node_modules.txt", "q/venv",
+    "rebuild", "a..b/c", "9/x", "x/9", "dist.py", "node_modules.txt", "q/venv", "x", "x/",
+    "#x", "a/#x", ".x", "results-1.json",
 )  # fmt: skip
+CACHE_GITIGNORE = ("# created by auditor: the cache is never committed", "*")
 
 
 def test_bare_names_match_as_pathspec_matches_them() -> None:
-    for combo in (NAMES_ONLY, DEFAULT_EXCLUDE, *((name,) for name in NAMES_ONLY)):
+    for combo in (
+        NAMES_ONLY,
+        DEFAULT_EXCLUDE,
+        CACHE_GITIGNORE,
+        *((name,) for name in NAMES_ONLY),
+    ):
         spec = pathspec.GitIgnoreSpec.from_lines(combo)
         globs = Globs(combo)
         expected = [bool(spec.match_file(p)) for p in NAME_PATHS]

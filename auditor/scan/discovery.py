@@ -21,14 +21,18 @@ import errno
 import os
 import re
 import stat
-import subprocess
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from auditor.config_paths import may_be_in_git
 from auditor.errors import UsageError
 from auditor.globs import Globs
 from auditor.scan.fileio import TEMP_SUFFIX
+
+if TYPE_CHECKING:
+    import subprocess
 
 LANGUAGES: dict[str, str] = {
     ".py": "python",
@@ -277,23 +281,16 @@ def _list_dir(
     """The files of our languages under `directory`, each with whether it is known to be
     a regular file (see `_add`): the suffix is checked first, as most files of a tree
     (data, docs, locales) have none of them and the rest costs more."""
-    if use_git and _in_work_tree(directory):
+    if use_git and may_be_in_git(directory):
         listed = _git_files(root, directory, problems, others)
         if listed is not None:
             return ((str(path), False) for path in listed)
     return _walk(root, directory, problems, others)
 
 
-def _in_work_tree(directory: Path) -> bool:
-    """Whether git could find a repository for `directory`: a `.git` in it or a parent,
-    or git told where one is. Elsewhere (an unpacked archive, a copied tree) git is not
-    started only to say that it is not in one."""
-    if any(name.startswith("GIT_") for name in os.environ):
-        return True  # GIT_DIR, GIT_WORK_TREE...: git's own reading of them
-    return any(os.path.lexists(os.path.join(d, ".git")) for d in (directory, *directory.parents))
-
-
 def _git(directory: Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:
+    import subprocess  # here: a walk outside git never starts it
+
     # Git's messages in English: its warnings about unreadable directories are read.
     env = {**os.environ, "LC_ALL": "C"}
     try:

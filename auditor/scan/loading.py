@@ -4,7 +4,6 @@ their severities and options resolved from the config."""
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import re
 import sys
@@ -337,6 +336,8 @@ def resolve_rules(
     for option, given in given_ids:
         for rule_id in given:
             if rule_id not in registry:
+                import difflib  # here: only an unknown rule id needs it
+
                 close = difflib.get_close_matches(rule_id, list(registry), n=1)
                 hint = f"did you mean {close[0]!r}? " if close else ""
                 raise UsageError(f"{option}: unknown rule id {rule_id!r} ({hint}see `audit rules`)")

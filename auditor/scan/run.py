@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from auditor import workers
 from auditor.config import Config, load_config
 from auditor.globs import Globs
-from auditor.model import FIX_ERROR, PARSE_ERROR, Edit, Finding, error_finding
+from auditor.model import PARSE_ERROR, Finding
 from auditor.scan import manifest as rule_manifest
 from auditor.scan import project_files
 from auditor.scan.cache import Cache, Entry, blob_id, findings_key, stat_of
@@ -21,21 +21,22 @@ from auditor.scan.discovery import (
     SourcePath,
     language_of,
 )
-from auditor.scan.engine import Engine, FileResult, backend
-from auditor.scan.fileio import ChangedOnDisk, ReadOnly, write_atomic
-from auditor.scan.fixer import FileChange, fix_text, fixable
+from auditor.scan.engine import Engine
 from auditor.scan.generated import SKIPPED
 from auditor.scan.loading import ActiveRule, LoadedRule, project_registry, resolve_rules
 from auditor.scan.manifest import any_stub
-from auditor.scan.project_fix import NotApplied
-from auditor.scan.project_phase import PhaseOutcome, fix_project
 from auditor.scan.targets import sources_to_scan
-from auditor.trust import allowed, source_settings
 from auditor.workers import default_jobs as default_jobs  # where callers found it
 
+# Fixing (fixer, project_fix, project_phase) and sources (trust) are imported where they
+# are used: a warm scan without --fix or --diff needs none of them, and imports are most
+# of what it costs.
 if TYPE_CHECKING:
+    from auditor.scan.engine import FileResult
+    from auditor.scan.fixer import FileChange
+    from auditor.scan.project_fix import NotApplied
+    from auditor.scan.project_phase import PhaseOutcome
     from auditor.sources.report import SourceReport
-from auditor.scan.source import Decoded
 
 CACHE_DIR = ".audit_cache"  # at the project root, unless --cache-dir says otherwise
 
@@ -202,7 +203,9 @@ class _Job:
         fixed: tuple[Finding, ...] = ()
         change = None
         if self._wants_fix(result.findings):
-            result, fixed, change = _fix_file(
+            from auditor.scan.file_fix import fix_file
+
+            result, fixed, change = fix_file(
                 self.engine, result, unsafe=self.unsafe, write=not self.diff
             )
             if change is not None and not self.diff:
@@ -212,7 +215,11 @@ class _Job:
         return _Done(source.rel, result.findings, result.suppressed, text, fixed, change, entry)
 
     def _wants_fix(self, findings: Sequence[Finding]) -> bool:
-        return (self.fix or self.diff) and any(fixable(f, self.unsafe) for f in findings)
+        if not (self.fix or self.diff):
+            return False
+        from auditor.scan.fixer import fixable
+
+        return any(fixable(f, self.unsafe) for f in findings)
 
     def _wants_edits(self, findings: Sequence[Finding]) -> bool:
         """Whether the fixes offered must be computed for the output, not fixing."""
@@ -300,7 +307,12 @@ def scan(
         files = [f for f in files if in_shard(f.rel, *shard)]
         unreadable = [f for f in unreadable if in_shard(f.path, *shard)]
     # An untrusted project's sources are refused, not run (auditor.trust).
-    sources = sources and bool(config.sources) and allowed(config, source_settings(config))
+    if sources and config.sources:
+        from auditor.trust import allowed, source_settings
+
+        sources = allowed(config, source_settings(config))
+    else:
+        sources = False
     if sources:
         from auditor.sources.findings import finish, in_scope
         from auditor.sources.runner import start, stop
@@ -318,8 +330,10 @@ def scan(
             cache_dir=cache_dir,
             stats=stats,
         )
-        phase = PhaseOutcome()
+        phase: PhaseOutcome | None = None
         if fix or diff:  # the fixes that span files, once the files are fixed one by one
+            from auditor.scan.project_phase import fix_project
+
             done, phase = fix_project(
                 engine, lambda: project.realized().engine(), config.root, done, unsafe, not diff
             )
@@ -333,10 +347,13 @@ def scan(
         for running in started:
             stop(running)  # only does something when interrupted: the rest have finished
 
+    # The fixes that span files (none without --fix or --diff): found, applied, not applied.
+    across = (phase.errors, phase.fixed, phase.others, phase.not_applied) if phase else None
+    phase_errors, phase_fixed, phase_others, not_applied = across or ((), (), (), ())
     found = [*(f for d in done for f in d.findings), *unreadable]
     findings = [f for f in found if f.rule_id != SKIPPED]
     skipped = tuple((f.path, f.message) for f in found if f.rule_id == SKIPPED)
-    findings += phase.errors
+    findings += phase_errors
     findings += [f for report in reports for f in report.findings]
     suppressed = [f for d in done for f in d.suppressed]
     suppressed += [f for report in reports for f in report.suppressed]
@@ -349,11 +366,11 @@ def scan(
     return ScanOutcome(
         files=len(files) - len(passed_over),
         findings=tuple(sorted(findings, key=Finding.sort_key)),
-        fixed=(*(f for d in done for f in d.fixed), *phase.fixed),
+        fixed=(*(f for d in done for f in d.fixed), *phase_fixed),
         changes=tuple(
-            sorted((*(d.change for d in done if d.change), *phase.others), key=lambda c: c.path)
+            sorted((*(d.change for d in done if d.change), *phase_others), key=lambda c: c.path)
         ),
-        not_applied=phase.not_applied,
+        not_applied=not_applied,
         suppressed=tuple(sorted(suppressed, key=Finding.sort_key)),
         texts=texts,
         sources=reports,
@@ -442,58 +459,3 @@ def _run(job: _Job, tasks: list[_Task], jobs: int) -> Iterator[_Done]:
     with pool:
         for outcomes in pool.map(_worker_run, chunks):
             yield from outcomes
-
-
-def _fix_file(
-    engine: Engine, result: FileResult, *, unsafe: bool, write: bool
-) -> tuple[FileResult, tuple[Finding, ...], FileChange | None]:
-    source, decoded = result.source, result.decoded
-    assert decoded is not None and result.data is not None
-    lang = backend(source.language)
-
-    def check(before: str, after: str, edits: Sequence[Edit]) -> str | None:
-        # A fix whose text the file's encoding cannot hold is refused alone, so the
-        # other fixes are still written.
-        for edit in edits:
-            try:
-                edit.text.encode(decoded.encoding)
-            except UnicodeEncodeError:
-                return f"its text cannot be encoded as {decoded.encoding}"
-        return lang.check_fix(before, after, edits, source.rel)
-
-    def scan(text: str) -> list[Finding]:
-        return engine.scan_text(source.rel, source.language, text, on_disk=True, fixes=True)
-
-    findings = result.findings
-    if any(f.fix_pending for f in findings):
-        findings = tuple(scan(decoded.text))  # the fixes offered, now computed
-    outcome = fix_text(decoded.text, findings, scan, check, unsafe=unsafe)
-    if outcome.text == decoded.text:
-        return replace(result, findings=outcome.findings), (), None
-    change = FileChange(source.rel, decoded.text, outcome.text)
-    if not write:
-        return result, outcome.applied, change
-    try:
-        data = outcome.text.encode(decoded.encoding)
-        links = write_atomic(source.path, data, expected=result.data)
-    except (UnicodeEncodeError, ChangedOnDisk, ReadOnly, OSError) as exc:
-        if isinstance(exc, UnicodeEncodeError):
-            message = f"fixed file not written: cannot encode as {decoded.encoding}"
-        elif isinstance(exc, ReadOnly):
-            message = str(exc)
-        elif isinstance(exc, OSError) and exc.strerror:
-            message = f"fixed file not written: {exc.strerror}"
-        else:
-            message = f"fixed file not written: {exc}"
-        error = error_finding(FIX_ERROR, source.rel, message)
-        return replace(result, findings=(*result.findings, error)), (), None
-    if links:
-        note = "the fixed file is a new one, the other names keep the old content"
-        change = replace(change, note=f"had {links} hard links; {note}")
-    fixed_text = Decoded(outcome.text, decoded.encoding)
-    suppressed = result.suppressed
-    if suppressed:  # their positions moved with the fixes
-        rescan = engine.scan_text_all(source.rel, source.language, outcome.text, on_disk=True)
-        suppressed = tuple(rescan[1])
-    updated = replace(result, findings=outcome.findings, decoded=fixed_text, suppressed=suppressed)
-    return updated, outcome.applied, change

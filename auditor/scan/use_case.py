@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from auditor.errors import UsageError
 from auditor.model import PARSE_ERROR, Finding, error_finding
-from auditor.scan.fixer import FileChange, fixable
 from auditor.scan.gate import BaselineEntry, BaselineError, parse_baseline
 from auditor.scan.python_version import newer_python_note
 from auditor.scan.report import BaselineUse, Counts, NewSince, ScanReport
@@ -20,6 +19,7 @@ from auditor.scan.run import Project, ScanOutcome, open_project
 
 if TYPE_CHECKING:
     from auditor.config import Config
+    from auditor.scan.fixer import FileChange
     from auditor.scan.ignore_comments import Added
     from auditor.scan.request import Gate, Reading, ScanRequest
 
@@ -154,13 +154,17 @@ def _report(
     baseline: BaselineUse | None,
 ) -> ScanReport:
     fix, unsafe, diff = request.fix.fix, request.fix.unsafe, request.fix.diff
+    # fixer.fixable's test, spelled out: a scan that fixes nothing does not import the fixer.
+    safe = [f.fix_for(False) is not None for f in findings]
     counts = Counts(
         files=outcome.files,
         fixed=0 if diff else len(outcome.fixed),
-        fixable_safe=0 if fix else sum(fixable(f, False) for f in findings),
+        fixable_safe=0 if fix else sum(safe),
         fixable_unsafe=0
         if fix and unsafe
-        else sum(fixable(f, True) and not fixable(f, False) for f in findings),
+        else sum(
+            f.fix_for(True) is not None and not s for f, s in zip(findings, safe, strict=True)
+        ),
     )
     read = request.read
     named_files = bool(read.paths) and all(p.is_file() for p in read.paths)  # pre-commit's way
@@ -216,6 +220,7 @@ def scan_document(
     """One document (stdin's bytes), scanned and with `fix` fixed as the project would
     scan and fix the file at `path` (auditor/scan/buffer.py)."""
     from auditor.scan.buffer import buffer_for, decode, fix_buffer, scan_buffer
+    from auditor.scan.fixer import FileChange, fixable
     from auditor.scan.source import DecodeError
 
     engine = project.engine()
