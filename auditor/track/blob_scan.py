@@ -17,6 +17,8 @@ from auditor.track.pairing import Keyed
 
 def keyed(findings: Sequence[Finding], text: str, *, suppressed: bool = False) -> list[Keyed]:
     """Each finding with the tokens of its logical line, and of the lines around it."""
+    if not findings:
+        return []
     index = LineIndex(text)
     out = []
     for finding in findings:
