@@ -90,6 +90,23 @@ class Scopes:
                 return found[0]
         return enclosing_scope(self, tables, node)
 
+    def release(self) -> None:
+        """Let go of the tables once the module's rules are done. Scopes and their
+        bindings refer to each other, and through them to the whole tree: left as they
+        are, every file's tree would wait for the garbage collector, whose passes then
+        cost a fifth of a scan; released, each is freed as soon as its file is done."""
+        held = [*(self._built.scopes.values() if self._built is not None else ())]
+        for scope in (*held, self._builtin_scope):
+            scope.assignments = {}
+            scope._resolved = {}
+            if hasattr(scope, "_scopes"):
+                del scope._scopes
+        self._built = None
+        self._parents = None
+        self._builtins.clear()
+        self._referents.clear()
+        self._accesses = None
+
     def attributes(self) -> Sequence[ast.Attribute]:
         """The module's attribute nodes: from the index the rules share, when there is one."""
         if self._index is None:

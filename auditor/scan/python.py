@@ -21,7 +21,7 @@ from auditor.model import (
 )
 from auditor.scan.ast_index import AstIndex
 from auditor.scan.ast_rule import AstRule
-from auditor.scan.ast_run import Detected, detect
+from auditor.scan.ast_run import Detected, Shared, detect
 from auditor.scan.loading import ActiveRule
 from auditor.scan.python_check import check_fix, check_syntax, checked_tree
 from auditor.scan.rule_base import RuleContext
@@ -137,8 +137,13 @@ def _run(
     on_cst = [r for r in rules if not issubclass(r.cls, AstRule)]
     findings: list[Finding] = []
     if on_ast:
-        found, detected = detect(path, text, index, on_ast, root)
-        findings.extend(_with_fixes(path, text, found, detected) if fixes else found)
+        shared = Shared(index)
+        try:
+            found, detected = detect(path, text, index, on_ast, root, shared)
+            findings.extend(_with_fixes(path, text, found, detected) if fixes else found)
+        finally:
+            shared.release()  # the tree is freed now, not by the garbage collector
+        del found, detected, shared
     del index  # one tree at a time in memory: it is gone when LibCST's is built
     if not on_cst:
         return findings

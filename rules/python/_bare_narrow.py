@@ -9,6 +9,7 @@ import ast
 import builtins
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -74,18 +75,18 @@ class Narrowing:
 
     def qualified(self, node: ast.AST) -> str | None:
         """The one import or builtin `node` resolves to (`import_or_builtin`)."""
-        names = self.scopes.scope_of(node).get_qualified_names_for(node)
-        if len(names) != 1:
-            return None
-        (name,) = names
-        return name.name if name.source in ("import", "builtin") else None
-
-    def _lookup(self, name: ast.Name) -> list[tuple[str, ast.AST | None]]:
-        return [(a.kind, a.node) for a in self.scopes.scope_of(name)[name.id]]
+        return _qualified(self.scopes, node)
 
     def known(self) -> Known:
         if self._known is None:
-            self._known = Known(self.qualified, self._lookup, bindings(self.index), self.code)
+            # Functions of the scopes, not methods of this object: a Known that referred
+            # back to it would keep the module's tree for the garbage collector.
+            self._known = Known(
+                partial(_qualified, self.scopes),
+                partial(_lookup, self.scopes),
+                bindings(self.index),
+                self.code,
+            )
         return self._known
 
     def project(self) -> Discovery:
@@ -252,3 +253,15 @@ def _quiet(statement: ast.stmt) -> bool:
         and isinstance(statement.value, ast.Constant)
         and statement.value.value is Ellipsis
     )
+
+
+def _qualified(scopes: Scopes, node: ast.AST) -> str | None:
+    names = scopes.scope_of(node).get_qualified_names_for(node)
+    if len(names) != 1:
+        return None
+    (name,) = names
+    return name.name if name.source in ("import", "builtin") else None
+
+
+def _lookup(scopes: Scopes, name: ast.Name) -> list[tuple[str, ast.AST | None]]:
+    return [(a.kind, a.node) for a in scopes.scope_of(name)[name.id]]
