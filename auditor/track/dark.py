@@ -4,12 +4,27 @@ there, but their lines can, as tokens in the file's text."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from auditor.track.blob_scan import line_contexts
 from auditor.track.records import FIRST_SEEN, Arrived, Dark, Unknown, Vanished
+
+_CONTEXTS: OrderedDict[str, Counter[str]] = OrderedDict()
+
+
+def _contexts(blob: str, text_of: Callable[[str], str]) -> Counter[str]:
+    """`line_contexts` of a blob, read only: a file version that is the new side of one
+    commit is the old side of the next (a few kept, the most recent)."""
+    found = _CONTEXTS.get(blob)
+    if found is None:
+        found = _CONTEXTS[blob] = line_contexts(text_of(blob))
+        if len(_CONTEXTS) > 8:
+            _CONTEXTS.popitem(last=False)
+    else:
+        _CONTEXTS.move_to_end(blob)
+    return found
 
 
 def through_the_dark(
@@ -32,8 +47,8 @@ def through_the_dark(
     lines: dict[str, tuple[Counter[str], Counter[str]]] = {}  # path: (left, came)
     never_read = {path for path, _, _, never in dark if never}
     for path, old_blob, new_blob, _ in dark:
-        old = line_contexts(text_of(old_blob)) if old_blob else Counter()
-        new = line_contexts(text_of(new_blob)) if new_blob else Counter()
+        old = _contexts(old_blob, text_of) if old_blob else Counter()
+        new = _contexts(new_blob, text_of) if new_blob else Counter()
         lines[path] = (old - new, new - old)
     out: dict[int, str] = {}
     unseen: set[int] = set()
