@@ -24,7 +24,7 @@ from rules.python._kwargs_models import (
     imports_of,
     local_models,
 )
-from rules.python._kwargs_prefilter import may_mass_assign
+from rules.python._kwargs_prefilter import kwargs_functions, may_mass_assign
 
 ADVICE = (
     "accept only known keys first (an allow-list check, `**kwargs: Unpack[TypedDict]`, "
@@ -137,6 +137,8 @@ class UnvalidatedKwargs(KwargsRule):
             value = options.get(name)
             return value if isinstance(value, tuple) else ()
 
+        if next(kwargs_functions(tree), None) is None:
+            return False  # before the imported models, each a search of the disk
         sinks = strings("sinks") + strings("extend-sinks")
         bases = strings("model-bases") + strings("extend-model-bases")
         imported: tuple[str, ...] = ()
