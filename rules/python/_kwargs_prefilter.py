@@ -46,8 +46,11 @@ def may_ignore_kwargs(tree: AstIndex) -> bool:
     in no other way in its own scope (any other use, or a rebinding, clears it), and is
     not a method that may override one of a base class defined elsewhere (hooks receive
     every option by design)."""
+    functions = list(kwargs_functions(tree))
+    if not functions:
+        return False  # before reading every subscript, call and comparison
     read = _key_read_names(tree)
-    candidates = [(f, name) for f, name in kwargs_functions(tree) if name in read]
+    candidates = [(f, name) for f, name in functions if name in read]
     if not candidates:
         return False
     overriding = _may_override(tree)
