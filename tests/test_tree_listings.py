@@ -81,3 +81,25 @@ def test_a_commit_out_of_order_is_left_to_the_trees_and_the_next_follows_on(
 
 def _blob(root: Path, path: str) -> str:
     return git(root, "rev-parse", f"HEAD:{path}").strip()
+
+
+def test_blobs_read_in_one_request_are_the_objects_and_a_missing_one_is_none(
+    tmp_path: Path,
+) -> None:
+    shas = _history(tmp_path)
+    repo = open_repo(tmp_path)
+    objects = GitObjects(repo)
+    objects.blobs([])  # nothing asked: nothing started
+    paths = ["app/aa.py", "app/d.py", "app/e.py"]
+    wanted = [_blob(tmp_path, p) for p in paths]
+    absent = "0123456789abcdef0123456789abcdef01234567"
+    many = (wanted * 120)[:300]  # more than one chunk of requests
+    got = objects.blobs([*many, absent])
+    assert [got[sha] for sha in wanted] == [b"aa = 1\n", b"d = 1\n", b"e = 1\n"]
+    assert got[absent] is None and absent in objects.missing
+    assert objects.blob(wanted[0]) == b"aa = 1\n"  # the same process, one at a time
+    objects.close()
+    assert objects.blob(wanted[1]) == b"d = 1\n"  # another once the first was closed
+    objects.close()
+    repo.close()
+    assert shas

@@ -5,6 +5,9 @@ process for objects), and the errors git gives, as one line."""
 from __future__ import annotations
 
 import os
+import subprocess
+import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,19 +120,40 @@ class GitObjects:
         self.previous: dict[str, dict[str, str]] = {}
         self.missing: set[str] = set()  # blobs asked for that this clone lacks
         self.absent: frozenset[str] = frozenset()  # known missing before: never asked for
+        self._reader: CatFile | None = None
 
     def blob(self, sha: str) -> bytes:
         """A blob's content; MissingBlob when the clone lacks it (in a partial clone, git
         fetches it from the promisor remote first, and fails only when it cannot)."""
-        if sha in self.missing or sha in self.absent:
-            self.missing.add(sha)
+        data = self.blobs([sha])[sha]
+        if data is None:
             raise MissingBlob(f"{sha[:7]} is missing from this clone")
-        try:
-            data: bytes = self.repo.odb.stream(bytes.fromhex(sha)).read()
-        except ValueError:  # GitPython: "SHA could not be resolved, git returned: missing"
-            self.missing.add(sha)
-            raise MissingBlob(f"{sha[:7]} is missing from this clone") from None
         return data
+
+    def blobs(self, shas: Sequence[str]) -> dict[str, bytes | None]:
+        """Several blobs' contents at once, None for those the clone lacks: one request
+        to git for all of them, not a round trip each."""
+        found: dict[str, bytes | None] = {}
+        wanted = []
+        for sha in shas:
+            if sha in self.missing or sha in self.absent:
+                self.missing.add(sha)
+                found[sha] = None
+            else:
+                wanted.append(sha)
+        if wanted:
+            if self._reader is None:
+                self._reader = CatFile(self.repo.working_tree_dir or self.repo.git_dir)
+            for sha, data in zip(wanted, self._reader.read(wanted), strict=True):
+                if data is None:
+                    self.missing.add(sha)
+                found[sha] = data
+        return found
+
+    def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
 
     def files(self, tree: git.Tree) -> dict[str, str]:
         """path -> blob sha for every regular file below `tree`. A subtree listed for this
@@ -156,3 +180,65 @@ class GitObjects:
 
     def next_commit(self) -> None:
         self.previous, self.trees = self.trees, {}
+
+
+class CatFile:
+    """One `git cat-file --batch` process for the walk's blobs, asked for many at a time
+    (GitPython's asks and flushes object by object). Requests go in chunks small enough
+    for the pipe to git to hold while git answers."""
+
+    CHUNK = 256  # requests of 41 bytes: well under a pipe's 64 KiB
+
+    def __init__(self, cwd: str | os.PathLike[str]) -> None:
+        self.process = subprocess.Popen(
+            ["git", "cat-file", "--batch"],
+            cwd=cwd,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        # Ended with its owner (or at exit) even when nobody calls close().
+        self._end = weakref.finalize(self, _end_process, self.process)
+
+    def read(self, shas: Sequence[str]) -> list[bytes | None]:
+        out: list[bytes | None] = []
+        for at in range(0, len(shas), self.CHUNK):
+            out.extend(self._read(shas[at : at + self.CHUNK]))
+        return out
+
+    def _read(self, shas: Sequence[str]) -> list[bytes | None]:
+        stdin, stdout = self.process.stdin, self.process.stdout
+        assert stdin is not None and stdout is not None
+        try:
+            stdin.write("".join(f"{sha}\n" for sha in shas).encode("ascii"))
+            stdin.flush()
+        except OSError as exc:
+            raise GitError(f"git cat-file stopped: {exc}") from None
+        out: list[bytes | None] = []
+        for _ in shas:
+            header = stdout.readline().split()
+            if not header:
+                raise GitError("git cat-file stopped answering")
+            if len(header) != 3:  # "<sha> missing", "<name> ambiguous"
+                out.append(None)
+                continue
+            size = int(header[2])
+            data = stdout.read(size)
+            stdout.read(1)  # the newline after the content
+            out.append(data)
+        return out
+
+    def close(self) -> None:
+        self._end()
+
+
+def _end_process(process: subprocess.Popen[bytes]) -> None:
+    if process.stdin is not None:
+        process.stdin.close()  # git ends at the end of its input
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    if process.stdout is not None:
+        process.stdout.close()

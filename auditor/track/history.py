@@ -151,6 +151,7 @@ def walk(
     # The workers fork before git is opened again: none holds the parent's git pipes.
     pool = BlobPool(engine, jobs if left > 1 else 1)
     repo = open_repo(top)
+    walker: Walker | None = None
     try:
         walker = Walker(repo, prefix, engine, language_of)
         walker.objects.absent = absent
@@ -232,5 +233,7 @@ def walk(
             sources_known_from=known_from,
         )
     finally:
+        if walker is not None:
+            walker.close()
         repo.close()
         pool.close()

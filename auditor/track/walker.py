@@ -92,6 +92,10 @@ class Walker:
             return None
         return self._planned.delta(commit, before, after, done=done)
 
+    def close(self) -> None:
+        """End the git process that reads blobs."""
+        self.objects.close()
+
     def told(self, commit: str, listing: dict[str, str]) -> None:
         """The listing of `commit`, known otherwise (the history cache's)."""
         if self._planned is not None:
@@ -189,14 +193,16 @@ class Walker:
         if not wanted:
             return (lambda: None), end
         tasks = []
+        contents = self.objects.blobs([blob for blob, _ in wanted])
         for blob, path in list(wanted):
             language = self.language_of(path)
             assert language is not None
-            try:
-                tasks.append((path, language, self.objects.blob(blob)))
-            except MissingBlob:
+            data = contents[blob]
+            if data is None:
                 del wanted[(blob, path)]
                 self.prefetched[(blob, path)] = None  # unknown, as a file that does not parse
+            else:
+                tasks.append((path, language, data))
         results = pool.start(tasks)
 
         def collect() -> None:
