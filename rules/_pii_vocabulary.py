@@ -29,8 +29,9 @@ the redaction marker says, `[redacted: label]`); `extend-names`/`extend-objects`
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rules._pii_names import FAKE_DATA_FILES as FAKE_DATA_FILES
 from rules._pii_names import NAMES as NAMES
@@ -379,3 +380,16 @@ OPTIONS: dict[str, tuple[str, ...]] = {
     "loggers": (),
     "allow": (),
 }
+
+
+@lru_cache(maxsize=32)  # few option sets: one per config
+def _built(options: tuple[tuple[str, ...], ...]) -> Vocabulary:
+    return Vocabulary.from_options(*options)
+
+
+def rule_vocabulary(option: Callable[[str], tuple[str, ...]]) -> Vocabulary:
+    """The vocabulary of a pii-logging rule's options (`option`: its `strings_option`),
+    built once per set of options for both languages' rules: a rule is made anew for
+    each file, and building its vocabulary cost more than most files' scans."""
+    names = ("names", "extend-names", "objects", "extend-objects", "ignore-names")
+    return _built(tuple(option(name) for name in names))

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import re
-from functools import cache
 from typing import TYPE_CHECKING
 
 from auditor.plugins import ParsedFile, RuleContext, Severity, TreeSitterRule
 from rules._docs import rule_url
 from rules._pii_vocabulary import (
     FAKE_DATA_FILES,
-    Vocabulary,
     finding_text,
     fix_text,
+    rule_vocabulary,
     words,
 )
 from rules._pii_vocabulary import OPTIONS as PII_OPTIONS
@@ -34,19 +33,6 @@ LOGGER_METHODS = frozenset(
 LOGGER_WORDS = frozenset({"log", "logger", "logging"})
 LOGGER_PACKAGES = frozenset({"winston", "pino", "bunyan", "consola", "signale", "loglevel"})
 LOGGER_FACTORIES = frozenset({"getLogger", "createLogger", "child", "pino"})
-
-
-@cache
-def _vocabulary(
-    names: tuple[str, ...],
-    extend_names: tuple[str, ...],
-    objects: tuple[str, ...],
-    extend_objects: tuple[str, ...],
-    ignore: tuple[str, ...],
-) -> Vocabulary:
-    """The vocabulary of one set of options, built once: a rule is made anew for each
-    file, and building it cost more than most files' scans."""
-    return Vocabulary.from_options(names, extend_names, objects, extend_objects, ignore)
 
 
 class JsPiiLogging(TreeSitterRule):
@@ -119,13 +105,7 @@ class JsPiiLogging(TreeSitterRule):
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
-        self.vocabulary = _vocabulary(
-            self.strings_option("names"),
-            self.strings_option("extend-names"),
-            self.strings_option("objects"),
-            self.strings_option("extend-objects"),
-            self.strings_option("ignore-names"),
-        )
+        self.vocabulary = rule_vocabulary(self.strings_option)
         self.loggers = frozenset(self.strings_option("loggers"))
         allow = (*TEST_FILES, *FAKE_DATA_FILES, *self.strings_option("allow"))
         self.skip = matches(context.path, allow)

@@ -18,9 +18,9 @@ from auditor.plugins import (
 from rules._docs import rule_url
 from rules._pii_vocabulary import (
     FAKE_DATA_FILES,
-    Vocabulary,
     finding_text,
     fix_text,
+    rule_vocabulary,
     words,
 )
 from rules._pii_vocabulary import OPTIONS as PII_OPTIONS
@@ -127,15 +127,7 @@ class PiiLogging(AstRule):
 
     def __init__(self, context: RuleContext) -> None:
         super().__init__(context)
-        self.vocabulary = _vocabulary(
-            (
-                self.strings_option("names"),
-                self.strings_option("extend-names"),
-                self.strings_option("objects"),
-                self.strings_option("extend-objects"),
-                self.strings_option("ignore-names"),
-            )
-        )
+        self.vocabulary = rule_vocabulary(self.strings_option)
         self.loggers = set(self.strings_option("loggers"))
         self.skip = allowed_file(context) or globs(FAKE_DATA_FILES).match(context.path)
         self._classifier: AstClassifier | None = None
@@ -225,17 +217,3 @@ def _dotted(node: ast.expr) -> str | None:
         head = _dotted(node.value)
         return None if head is None else f"{head}.{node.attr}"
     return None
-
-
-# The vocabulary of each set of options, parsed once rather than once a file (a rule is
-# made for every file; its vocabulary is only read). Few option sets: one per config.
-_VOCABULARIES: dict[tuple[tuple[str, ...], ...], Vocabulary] = {}
-
-
-def _vocabulary(options: tuple[tuple[str, ...], ...]) -> Vocabulary:
-    found = _VOCABULARIES.get(options)
-    if found is None:
-        if len(_VOCABULARIES) >= 32:
-            _VOCABULARIES.clear()
-        found = _VOCABULARIES[options] = Vocabulary.from_options(*options)
-    return found
