@@ -84,18 +84,13 @@ def test_bare_names_match_as_pathspec_matches_them() -> None:
 
 def test_the_default_excludes_need_no_pathspec(tmp_path: Path) -> None:
     """A warm scan with the default excludes does not import pathspec (~15 ms)."""
-    import subprocess
-    import sys
 
     probe = (
         "import sys\nfrom auditor.config import DEFAULT_EXCLUDE\nfrom auditor.globs import Globs\n"
         "print(Globs(DEFAULT_EXCLUDE).match('a/build/x.py'), 'pathspec' in sys.modules)\n"
         "print(Globs(['*.py']).match('a/x.py'), 'pathspec' in sys.modules)"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=tmp_path
-    )
-    assert done.stdout.splitlines() == ["True False", "True True"]
+    assert _probe(probe, tmp_path) == ["True False", "True True"]
 
 
 def test_a_negated_pattern_keeps_its_last_match_wins_meaning() -> None:
@@ -183,18 +178,13 @@ def test_each_command_is_found_in_the_module_it_is_imported_from() -> None:
 
 
 def test_audit_version_imports_no_command(tmp_path: Path) -> None:
-    import subprocess
-    import sys
 
     probe = (
         "import sys\nfrom auditor.cli import main\nsys.argv = ['audit', '--version']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "print(sorted(m for m in sys.modules if m.startswith(('auditor.cli.', 'auditor.scan.'))))"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=tmp_path
-    )
-    assert done.stdout.splitlines() == [
+    assert _probe(probe, tmp_path) == [
         f"audit, version {__version__}",
         str(
             ["auditor.cli.group", "auditor.scan.fileio", "auditor.scan.gate", "auditor.scan.source"]
@@ -230,3 +220,14 @@ def test_an_entry_of_the_wrong_shape_makes_the_file_a_miss(tmp_path: Path) -> No
     for wrong in wrongs:
         cache = _cache_with(tmp_path / "c", {"a.py": wrong, "b.py": ["b10b", 1, 2, [], []]})
         assert cache.entries == {}, wrong
+
+
+def _probe(code: str, cwd: Path) -> list[str]:
+    """What `code` prints, run by a fresh interpreter (what it imports is its own)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=cwd
+    )
+    return done.stdout.splitlines()
