@@ -30,6 +30,8 @@ def may_be_in_git(directory: Path) -> bool:
     """Whether git could find a repository for `directory`: a `.git` (folder or file) in
     it or a parent, or a setting of `_GIT_LOCATING`. Where this says no, git would only say
     it is not in one: an unpacked archive or a copied tree does not start it."""
+    # Only the names, for git to read as it pleases: no value here to validate.
+    # audit: ignore[unvalidated-env]
     if any(name.startswith(_GIT_LOCATING) for name in os.environ):
         return True
     return any(os.path.lexists(os.path.join(d, ".git")) for d in (directory, *directory.parents))
