@@ -103,3 +103,18 @@ def test_blobs_read_in_one_request_are_the_objects_and_a_missing_one_is_none(
     objects.close()
     repo.close()
     assert shas
+
+
+def test_a_path_with_the_record_separator_leaves_the_listings_to_the_trees(
+    tmp_path: Path,
+) -> None:
+    git(tmp_path, "init", "-q", "-b", "main")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "a.py").write_text("a = 1\n")
+    first = commit_all(tmp_path, "first", "2024-01-01T00:00:00")
+    (tmp_path / "app" / "odd\x1e1234.py").write_text("b = 1\n")  # a legal file name
+    second = commit_all(tmp_path, "odd name", "2024-01-02T00:00:00")
+    repo = open_repo(tmp_path)
+    listings = Listings(repo, [first, second], _kept)
+    assert (listings.get(first), listings.get(second)) == (None, None)
+    repo.close()
