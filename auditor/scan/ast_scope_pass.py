@@ -14,14 +14,8 @@ import ast
 from collections.abc import Callable
 from typing import Any, Final
 
+from auditor.scan.ast_fields import field_table
 from auditor.scan.ast_scope_types import Assignment, Owner, Scope, ScopeKind, Source, Tables
-
-# Fields that never hold a node worth visiting: names, operators, contexts, flags.
-_SKIPPED = frozenset(
-    {"ctx", "op", "ops", "id", "attr", "name", "names", "arg", "module", "level", "asname"}
-    | {"type_comment", "is_async", "conversion", "simple", "kind", "kwd_attrs", "rest"}
-    | {"type_ignores", "tag"}
-)
 
 
 class _Enter:
@@ -51,14 +45,14 @@ _COUNT: Final = _Count()
 _STATEMENT_TYPES = frozenset(
     c for c in vars(ast).values() if isinstance(c, type) and issubclass(c, ast.stmt)
 )
-# Per node type, the fields to visit, last first (the stack pops the first field first).
+# Per node type, the fields to visit, last first (the stack pops the first field first):
+# the fields that hold nodes (auditor.scan.ast_fields), but for the module's type-ignore
+# comments, an import's aliases (bound by the pass itself, and never given a parent) and
+# a `type X = ...` alias's name (bound by the pass itself).
 _FIELDS: dict[type, tuple[str, ...]] = {
-    c: tuple(reversed([f for f in c._fields if f not in _SKIPPED]))
-    for c in vars(ast).values()
-    if isinstance(c, type) and issubclass(c, ast.AST)
+    c: tuple(reversed([f for f in fields if f not in ("type_ignores", "names", "name")]))
+    for c, fields in field_table().items()
 }
-_FIELDS[ast.Constant] = ()
-_FIELDS[ast.MatchSingleton] = ()
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 _COUNTED = (ast.Assign, ast.AugAssign, ast.AnnAssign)
 # Type parameters (PEP 695) get no scope of their own: their names stay unbound.
