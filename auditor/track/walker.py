@@ -121,11 +121,8 @@ class Walker:
             return planned
         files = self.objects.files(self.repo.commit(commit).tree)
         self.objects.next_commit()
-        prefix, size = self.prefix, len(self.prefix)
         listing = {
-            path[size:]: blob
-            for path, blob in files.items()
-            if path.startswith(prefix) and self.language_of(path[size:]) is not None
+            rel: blob for path, blob in files.items() if (rel := self._kept(path)) is not None
         }
         if self._planned is not None:
             self._planned.told(commit, listing)
