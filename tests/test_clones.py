@@ -72,12 +72,18 @@ def test_partial_clone_without_its_remote_names_what_is_unknown(
     shutil.rmtree(tmp_path / "origin")  # the remote is gone: nothing more can be fetched
     state = _report(audit)
     # HEAD's blobs came with the checkout; the older versions of app.py are missing, so
-    # neither its bare except nor its fix is known: nothing is credited.
+    # neither its bare except nor its fix is known: nothing is credited. Of the two
+    # commits that changed it, the report shows c2 (its message names BARE-1), whose
+    # lines changed are unknown; c0, shown nowhere, is not counted.
     assert _fixed(state) == []
+    (issue,) = state["issues"]
+    assert [(c["sha"], c["files"], c["insertions"]) for c in issue["commits"]] == [
+        (origin["c2"], 0, 0)
+    ]
     assert state["history_note"].startswith("partial clone: ")
     assert state["history_note"].endswith(
         "; 1 file version missing from this clone: those files are unknown at the commits "
-        "that have them; the lines changed by 2 commits are unknown (file versions missing "
+        "that have them; the lines changed by 1 commit are unknown (file versions missing "
         "from this clone)"
     )
     assert git(clone, "status", "--porcelain") == ""

@@ -1,7 +1,8 @@
 """Each commit's diff stats against its first parent (files changed, lines added and
-removed), kept by commit sha beside the history cache: a warm report runs no `git log
---shortstat` over the whole history, and a HEAD moved back or to another branch reuses
-what is known of the commits it shares.
+removed), for the commits a report links to an issue (the walk computes none: the stats
+read the blobs each commit changed, for every commit of the history, to show a few), kept
+by commit sha beside the history cache: a warm report runs no `git log --shortstat`, and
+a HEAD moved back or to another branch reuses what is known of the commits it shares.
 
 `--shortstat` reads the blobs a commit changed. A clone can lack some: a partial clone
 (`--filter=blob:none`) fetches them from its promisor remote on demand, and
@@ -136,6 +137,17 @@ class CommitStats:
 
     def get(self, sha: str) -> Stat:
         return self.known.get(sha, (0, 0, 0))
+
+    def unknown_note(self, shas: Sequence[str]) -> str:
+        """What the report says of those of `shas` whose stats this clone cannot tell ("":
+        none)."""
+        count = len(set(shas) & self.unknown)
+        if not count:
+            return ""
+        return (
+            f"the lines changed by {count} commit{'' if count == 1 else 's'} are unknown "
+            "(file versions missing from this clone)"
+        )
 
     def save(self) -> None:
         if self.path is None or not self._dirty:

@@ -1,6 +1,6 @@
-"""Reading git for the history: commits on the first-parent line with their stats, tree
-listings and blob contents from the object database (GitPython keeps one `git cat-file`
-process for objects), and the errors git gives, as one line."""
+"""Reading git for the history: commits on the first-parent line, tree listings and blob
+contents from the object database (GitPython keeps one `git cat-file` process for
+objects), and the errors git gives, as one line."""
 
 from __future__ import annotations
 
@@ -13,21 +13,18 @@ from pathlib import Path
 
 import git
 
-from auditor.track.commit_stats import CommitStats
-
 
 @dataclass(frozen=True, slots=True)
 class CommitMeta:
-    """A commit as `git log` tells it, with its diff stats against its first parent."""
+    """A commit as `git log` tells it without reading a blob. Its diff stats are not here:
+    they read the blobs it changed, and a report shows them only for the commits it links
+    to an issue (`auditor.track.commit_stats`)."""
 
     sha: str
     date: str  # committer date, ISO 8601: when it landed on this line
     author: str
     subject: str
     message: str
-    files: int = 0
-    insertions: int = 0
-    deletions: int = 0
 
     @property
     def short(self) -> str:
@@ -73,22 +70,14 @@ def shallow_grafts(repo: git.Repo) -> frozenset[str]:
         return frozenset()
 
 
-def first_parent_commits(
-    repo: git.Repo, revision_range: str, stats: CommitStats | None = None
-) -> list[CommitMeta]:
-    """Oldest first, each with its stats against its first parent: the commits from one
-    `git log`, which reads no blob, and the stats from `stats` (computed for the commits
-    it does not know yet; GitPython's Commit.stats would run one process per commit)."""
+def first_parent_commits(repo: git.Repo, revision_range: str) -> list[CommitMeta]:
+    """Oldest first: the commits from one `git log`, which reads no blob."""
     out = run_git(
         repo, "log", "--first-parent", "--format=%x1e%H%x1f%cI%x1f%an%x1f%B", revision_range
     )
-    chunks = [chunk.split("\x1f") for chunk in out.split("\x1e")[1:]]
-    if stats is None:
-        stats = CommitStats(None)
-    stats.fill(Path(repo.working_tree_dir or repo.git_dir), [chunk[0] for chunk in chunks])
     commits = []
-    for sha, date, author, message in chunks:
-        files, insertions, deletions = stats.get(sha)
+    for chunk in out.split("\x1e")[1:]:
+        sha, date, author, message = chunk.split("\x1f")
         message = message.strip()
         commits.append(
             CommitMeta(
@@ -97,9 +86,6 @@ def first_parent_commits(
                 author=author,
                 subject=message.splitlines()[0] if message else "",
                 message=message,
-                files=files,
-                insertions=insertions,
-                deletions=deletions,
             )
         )
     commits.reverse()

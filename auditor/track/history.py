@@ -69,7 +69,7 @@ Progress = Callable[[int, int], None]  # commits done, commits in all
 
 
 def tracked_range(
-    repo: git.Repo, since: str | None, started: dt.date | None, stats: CommitStats | None = None
+    repo: git.Repo, since: str | None, started: dt.date | None
 ) -> tuple[str | None, list[CommitMeta]]:
     """The commit whose state tracking starts from (None: an empty tree) and the tracked
     commits after it, oldest first. `started` compares committer dates: a rebased commit
@@ -77,8 +77,8 @@ def tracked_range(
     oldest commit has no parent here, though it had: tracking starts from its state."""
     if since is not None:
         base: str | None = run_git(repo, "rev-parse", "--verify", f"{since}^{{commit}}").strip()
-        return base, first_parent_commits(repo, f"{base}..HEAD", stats)
-    commits = first_parent_commits(repo, "HEAD", stats)
+        return base, first_parent_commits(repo, f"{base}..HEAD")
+    commits = first_parent_commits(repo, "HEAD")
     base = None
     if started is not None:
         dates = [dt.datetime.fromisoformat(c.date).date() for c in commits]
@@ -93,7 +93,8 @@ def _clone_notes(
     repo: git.Repo, base: str | None, walker: Walker, stats: CommitStats, fetched: str
 ) -> list[str]:
     """What this clone leaves unknown: the history before a shallow clone's oldest commit,
-    the file versions it lacks (and could not fetch)."""
+    the file versions it lacks (and could not fetch). The commits whose stats it cannot
+    tell are for the report to say: it computes the stats of the commits it shows."""
     notes = []
     if base is not None and base in shallow_grafts(repo):
         date = run_git(repo, "log", "-1", "--format=%cs", base).strip()
@@ -108,12 +109,6 @@ def _clone_notes(
         notes.append(
             f"{count} file version{'' if count == 1 else 's'} missing from this clone: "
             "those files are unknown at the commits that have them"
-        )
-    if stats.unknown:
-        count = len(stats.unknown)
-        notes.append(
-            f"the lines changed by {count} commit{'' if count == 1 else 's'} are unknown "
-            "(file versions missing from this clone)"
         )
     return ([fetched] if fetched else []) + notes
 
@@ -139,10 +134,11 @@ def walk(
     relative = project_root.resolve().relative_to(top.resolve()).as_posix()
     prefix = "" if relative == "." else relative + "/"
     repo = open_repo(top)
-    stats = CommitStats(cache.folder / "commit-stats" if cache is not None else None)
+    # The stats file keeps the blobs found missing: a warm walk, which reads none, names them.
+    stats = CommitStats(cache.stats_file if cache is not None else None)
     try:
         fetched, absent = fetch_missing(top, "HEAD")  # a partial clone's blobs, at once
-        base, commits = tracked_range(repo, since, started, stats)
+        base, commits = tracked_range(repo, since, started)
         shas = [c.sha for c in commits]
         resumed = cache.load(base, shas) if cache is not None else None
     finally:
@@ -208,7 +204,6 @@ def walk(
             known_from = sources.known_from(shas)
         clone = _clone_notes(repo, base, walker, stats, fetched)
         stats.save()
-        reason = "; ".join(note for note in (*clone, reason) if note)
         return History(
             available=True,
             reason=reason,
@@ -231,6 +226,7 @@ def walk(
             cached_commits=done,
             unsnapshotted=unsnapshotted,
             sources_known_from=known_from,
+            clone_notes=tuple(clone),
         )
     finally:
         if walker is not None:

@@ -38,7 +38,8 @@ from auditor.track.records import (
     WalkState,
 )
 
-FORMAT = 8  # 6: places and suppressions; 7: dark spans; 8: pairing by head
+# 6: places and suppressions; 7: dark spans; 8: pairing by head; 9: no commit stats
+FORMAT = 9
 KEEP = 4  # walks kept per folder (several --since starts, several rule sets)
 
 Resumed = tuple[tuple[Sighting, ...], int, list[CommitRecord], WalkState, set[str]]
@@ -48,6 +49,12 @@ class HistoryCache:
     def __init__(self, folder: Path, key: str) -> None:
         self.folder = folder
         self.key = key
+
+    @property
+    def stats_file(self) -> Path:
+        """Where `auditor.track.commit_stats` keeps the commits' stats and the blobs
+        found missing, for every walk of this folder."""
+        return self.folder / "commit-stats"
 
     def _path(self, base: str | None) -> Path:
         return self.folder / f"{self.key}-{base or 'root'}.json"
@@ -131,7 +138,6 @@ def _record_json(r: CommitRecord) -> dict[str, Any]:
     meta = r.meta
     return {
         "meta": [meta.sha, meta.date, meta.author, meta.subject, meta.message],
-        "stat": [meta.files, meta.insertions, meta.deletions],
         "events": [[e.kind, _sighting_json(e.sighting), e.unknown_since] for e in r.events],
         "unreadable": r.unreadable,
     }
@@ -140,8 +146,7 @@ def _record_json(r: CommitRecord) -> dict[str, Any]:
 def _record(raw: Any) -> CommitRecord:
     d = as_dict(raw)
     sha, date, author, subject, message = (as_str(v) for v in as_list(d["meta"], 5))
-    files, insertions, deletions = (as_int(v) for v in as_list(d["stat"], 3))
-    meta = CommitMeta(sha, date, author, subject, message, files, insertions, deletions)
+    meta = CommitMeta(sha, date, author, subject, message)
     events = tuple(
         Event(_kind(k), _sighting(s), as_optional_str(since))
         for k, s, since in (as_list(e, 3) for e in as_list(d["events"]))

@@ -75,7 +75,8 @@ class CommitRecord:
 @dataclass(frozen=True, slots=True)
 class History:
     available: bool
-    reason: str  # why there is no history, when there is none; else a note on it, or ""
+    # Why there is no history, when there is none; else the sources' note on it, or "".
+    reason: str
     baseline: tuple[Sighting, ...]  # what was open when tracking started
     commits: tuple[CommitRecord, ...]  # oldest first, after the baseline
     head: tuple[Sighting, ...]  # what is open at HEAD (or in the work tree, without history)
@@ -95,6 +96,13 @@ class History:
     # The commit from which every source's findings are known (its first snapshot after
     # the tracked start); None: known from the start, or no source.
     sources_known_from: str | None = None
+    # What this clone leaves unknown (history before a shallow clone, missing blobs).
+    clone_notes: tuple[str, ...] = ()
+
+    def note(self, *more: str) -> str:
+        """The notes on this history in one sentence: the clone's, then `more` (what the
+        report found unknown about the clone), then `reason`."""
+        return "; ".join(note for note in (*self.clone_notes, *more, self.reason) if note)
 
 
 def without_history(reason: str, findings: Sequence[Finding]) -> History:

@@ -91,9 +91,11 @@ class CommitLink:
     date: str  # committer date
     author: str
     url: str | None
-    files: int
-    insertions: int
-    deletions: int
+    # Its diff stats against its first parent: unknown (None) to the tally, which reads
+    # no blob; the report fills them in (auditor.track.use_case.with_commit_stats).
+    files: int | None
+    insertions: int | None
+    deletions: int | None
     reasons: tuple[str, ...]  # "message": names the issue; "fix": its findings left; "listed"
     fixed: int  # this issue's findings this commit fixed (standing credits)
     withdrawn: int  # fixes of this commit undone later: the finding came back
