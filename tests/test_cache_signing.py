@@ -331,13 +331,13 @@ def test_the_same_key_shares_a_cache_between_directories(
     tmp_path: Path, audit, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     parses = [0]
-    real = python.checked_tree  # the parse of a file for its rules (CPython's tree)
+    real = python.parsed_tree  # the parse of a file for its rules (CPython's tree)
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         parses[0] += 1
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(python, "checked_tree", counting)
+    monkeypatch.setattr(python, "parsed_tree", counting)
     monkeypatch.setenv("AUDIT_CACHE_KEY", "ci-secret")
     first_machine = tmp_path / "one"
     write_tree(first_machine, {"app.py": BARE, "ok.py": "x = 1\n"})

@@ -20,13 +20,13 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts the parses of files for their rules (CPython's tree: the rules detect on
     `ast`) in this process (scans run with --jobs 1)."""
     count = [0]
-    real = python.checked_tree
+    real = python.parsed_tree
 
     def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
         count[0] += 1
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(python, "checked_tree", counting)
+    monkeypatch.setattr(python, "parsed_tree", counting)
     return count
 
 

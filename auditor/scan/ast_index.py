@@ -17,23 +17,35 @@ class AstIndex:
     def __init__(self, tree: ast.Module) -> None:
         self.tree = tree
         self._by_type: dict[type[ast.AST], list[ast.AST]] | None = None
+        self._depth = 0
+
+    def depth(self) -> int:
+        """The number of levels of the tree below the module, singletons not counted."""
+        if self._by_type is None:
+            self._by_type, self._depth = _grouped(self.tree)
+        return self._depth
 
     def nodes(self, kind: type[T]) -> list[T]:
         """Every node of exactly this type (not subclasses), in `ast.walk`'s order."""
         if is_singleton(kind):  # not indexed (auditor.scan.ast_fields): rarely asked for
             return [n for n in ast.walk(self.tree) if type(n) is kind]
         if self._by_type is None:
-            self._by_type = _grouped(self.tree)
+            self._by_type, self._depth = _grouped(self.tree)
         return self._by_type.get(kind, [])  # type: ignore[return-value]
 
 
-def _grouped(tree: ast.AST) -> dict[type[ast.AST], list[ast.AST]]:
-    """`ast.walk`, breadth first, without its generators, and without the singletons."""
+def _grouped(tree: ast.AST) -> tuple[dict[type[ast.AST], list[ast.AST]], int]:
+    """`ast.walk`, breadth first, without its generators, and without the singletons; and
+    the number of levels below the root."""
     by_type: dict[type[ast.AST], list[ast.AST]] = {}
     fields = field_table()
     queue: list[ast.AST] = [tree]
     at = 0
+    depth, level_end = -1, 0  # the queue holds one level after another
     while at < len(queue):
+        if at == level_end:
+            depth += 1
+            level_end = len(queue)
         node = queue[at]
         at += 1
         kind = type(node)
@@ -48,4 +60,4 @@ def _grouped(tree: ast.AST) -> dict[type[ast.AST], list[ast.AST]]:
                 queue.extend(item for item in value if item is not None)
             elif value is not None:
                 queue.append(value)
-    return by_type
+    return by_type, depth

@@ -22,8 +22,9 @@ from auditor.model import (
 from auditor.scan.ast_index import AstIndex
 from auditor.scan.ast_rule import AstRule
 from auditor.scan.ast_run import Detected, Shared, detect
+from auditor.scan.compile_guard import might_refuse
 from auditor.scan.loading import ActiveRule
-from auditor.scan.python_check import check_fix, check_syntax, checked_tree
+from auditor.scan.python_check import check_fix, check_syntax, compiler_refusal, parsed_tree
 from auditor.scan.rule_base import RuleContext
 from auditor.scan.source import Decoded, decode_python, split_lines
 from auditor.scan.suppressions import Comment
@@ -115,12 +116,17 @@ def _candidates(
 def _screen(
     path: str, text: str, rules: Sequence[ActiveRule], prefilter: bool, root: Path | None
 ) -> tuple[AstIndex, list[ActiveRule]] | Finding:
-    tree = checked_tree(text)
-    if not isinstance(tree, ast.Module):
-        location, message = tree
-        return error_finding(PARSE_ERROR, path, f"cannot parse: {message}", location)
-    index = AstIndex(tree)
-    return index, _candidates(rules, index, path, root) if prefilter else list(rules)
+    tree = parsed_tree(text)
+    if isinstance(tree, ast.Module):
+        index = AstIndex(tree)
+        # The compiler's verdict costs half a parse: asked only where it may say no.
+        refused = compiler_refusal(tree, text) if might_refuse(index, text) else None
+        if refused is None:
+            return index, _candidates(rules, index, path, root) if prefilter else list(rules)
+    else:
+        refused = tree
+    location, message = refused
+    return error_finding(PARSE_ERROR, path, f"cannot parse: {message}", location)
 
 
 def _run(

@@ -92,11 +92,17 @@ def syntax_error(text: str) -> tuple[Location, str] | None:
 
 def checked_tree(text: str) -> ast.Module | tuple[Location, str]:
     """CPython's tree of `text` if CPython would run it as a file, or why not: the
-    parser's verdict and the compiler's, as `syntax_error` has them. The tree is compiled
-    rather than the text, which would parse it a second time: half the cost. Building or
-    compiling a tree is judged more strictly than compiling text (nesting too deep for a
-    tree is not for the text), so past the parser's own syntax errors, the text's
-    compilation has the last word."""
+    parser's verdict and the compiler's, as `syntax_error` has them."""
+    tree = parsed_tree(text)
+    if not isinstance(tree, ast.Module):
+        return tree
+    refused = compiler_refusal(tree, text)
+    return tree if refused is None else refused
+
+
+def parsed_tree(text: str) -> ast.Module | tuple[Location, str]:
+    """CPython's tree of `text`, or why its parser (or, where the tree is too deep to
+    build, its compiler) refuses it; `compiler_refusal` has the compiler's verdict."""
     try:
         tree = _compile(text, ast.PyCF_ONLY_AST)
         assert isinstance(tree, ast.Module)
@@ -105,13 +111,20 @@ def checked_tree(text: str) -> ast.Module | tuple[Location, str]:
     except REFUSALS:
         refused = syntax_error(text)
         return parse_ast(text) if refused is None else refused
+    return tree
+
+
+def compiler_refusal(tree: ast.Module, text: str) -> tuple[Location, str] | None:
+    """Why CPython's compiler refuses the parsed `tree` of `text`, or None. The tree is
+    compiled rather than the text, which would parse it a second time: half the cost.
+    Compiling a tree is stricter than compiling text (nesting too deep for a tree is
+    not for the text), so when the tree is refused, the text's compilation has the last
+    word. `compile_guard.might_refuse` tells when this need not be asked."""
     try:
         _compile(tree, 0)
     except REFUSALS:
-        refused = syntax_error(text)
-        if refused is not None:
-            return refused
-    return tree
+        return syntax_error(text)
+    return None
 
 
 def check_syntax(text: str, path: str | None = None) -> str | None:
