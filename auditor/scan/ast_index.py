@@ -27,11 +27,14 @@ class AstIndex:
 
     def nodes(self, kind: type[T]) -> list[T]:
         """Every node of exactly this type (not subclasses), in `ast.walk`'s order."""
-        if is_singleton(kind):  # not indexed (auditor.scan.ast_fields): rarely asked for
-            return [n for n in ast.walk(self.tree) if type(n) is kind]
         if self._by_type is None:
             self._by_type, self._depth = _grouped(self.tree)
-        return self._by_type.get(kind, [])  # type: ignore[return-value]
+        found = self._by_type.get(kind)
+        if found is not None:
+            return found  # type: ignore[return-value]
+        if is_singleton(kind):  # not indexed (auditor.scan.ast_fields): rarely asked for
+            return [n for n in ast.walk(self.tree) if type(n) is kind]
+        return []
 
 
 def _grouped(tree: ast.AST) -> tuple[dict[type[ast.AST], list[ast.AST]], int]:
