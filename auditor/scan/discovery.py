@@ -1,7 +1,8 @@
 """Which files to scan.
 
 Inside a git work tree: the files git tracks plus untracked ones it does not ignore (one
-`git ls-files` call). Elsewhere: a walk that honours every `.gitignore` on the way. Then
+`git ls-files` call). Elsewhere: a walk that honours every `.gitignore` on the way, its
+folders' listings kept between runs while they are unchanged (listing_cache). Then
 the configured excludes, then a language by suffix. Symbolic links are never followed out
 of the project root.
 
@@ -30,6 +31,7 @@ from auditor.config_paths import may_be_in_git
 from auditor.errors import UsageError
 from auditor.globs import Globs
 from auditor.scan.fileio import TEMP_SUFFIX
+from auditor.scan.listing_cache import Listing, ListingCache
 
 if TYPE_CHECKING:
     import subprocess
@@ -125,11 +127,14 @@ def discover_all(
     *,
     use_git: bool = True,
     force_exclude: bool = False,
+    cache_dir: Path | None = None,
 ) -> Discovery:
     """All source files under `targets` (files or directories), and what under them
     could not be read. A file named explicitly is scanned even when excluded, unless
-    `force_exclude` (ruff's flag, for pre-commit, which names every staged file)."""
+    `force_exclude` (ruff's flag, for pre-commit, which names every staged file).
+    `cache_dir`: where a walk outside git keeps its folders' listings (listing_cache)."""
     root = root.resolve()
+    listings = ListingCache(cache_dir) if cache_dir is not None else None
     found: dict[str, SourcePath] = {}
     unreadable: dict[str, Unreadable] = {}
     leftovers: list[Path] = []
@@ -149,7 +154,7 @@ def discover_all(
         problems: list[Unreadable] = []
         if is_dir:
             others: list[Path] = []
-            files = _list_dir(root, absolute, use_git, problems, others)
+            files = _list_dir(root, absolute, use_git, problems, others, listings)
             base = _exclusion_base(root, absolute, exclude)
             base_text = str(base)
             for listed, regular in files:
@@ -165,6 +170,8 @@ def discover_all(
             _add(found, root, absolute, problems, explicit=True)
         for problem in problems:
             _note(unreadable, problem)
+    if listings is not None:
+        listings.save()
     # By path alone (each is found once): SourcePath's own ordering compares dataclasses.
     return Discovery(
         sorted(found.values(), key=_rel_of),
@@ -277,6 +284,7 @@ def _list_dir(
     use_git: bool,
     problems: list[Unreadable],
     others: list[Path],
+    listings: ListingCache | None,
 ) -> Iterable[tuple[str, bool]]:
     """The files of our languages under `directory`, each with whether it is known to be
     a regular file (see `_add`): the suffix is checked first, as most files of a tree
@@ -285,7 +293,7 @@ def _list_dir(
         listed = _git_files(root, directory, problems, others)
         if listed is not None:
             return ((str(path), False) for path in listed)
-    return _walk(root, directory, problems, others)
+    return _walk(root, directory, problems, others, listings)
 
 
 def _git(directory: Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:
@@ -341,58 +349,114 @@ def _exists(root: Path, path: Path, problems: list[Unreadable]) -> bool:
 
 
 def _walk(
-    root: Path, directory: Path, problems: list[Unreadable], others: list[Path]
+    root: Path,
+    directory: Path,
+    problems: list[Unreadable],
+    others: list[Path],
+    listings: ListingCache | None,
 ) -> Iterator[tuple[str, bool]]:
     """The files under `directory`, without following directory links, pruned by each
-    .gitignore on the way. On strings and `os.scandir` entries, whose type needs no extra
-    system call: a tree has many more folders and files than sources. One file per folder
-    is examined (stat) for the folder: one that can be listed but not entered is known
-    then, and its files are looked at one by one as before."""
+    .gitignore on the way. On strings: a tree has many more folders and files than
+    sources. Each folder's listing comes from `listings` while the folder is unchanged."""
+    if listings is not None:
+        listings.roots.append(str(directory))
     pending: list[tuple[str, tuple[tuple[str, Globs], ...]]] = [(str(directory), ())]
     while pending:
         here, inherited = pending.pop()
-        try:
-            with os.scandir(here) as listing:
-                entries = list(listing)
-        except OSError as exc:
-            if exc.errno not in _ABSENT:  # gone since it was listed: nothing to read
-                problems.append(_unreadable(root, here, exc, directory=True))
+        listing = _listing(root, here, problems, listings)
+        if listing is None:
             continue
-        ignores = _with_gitignore(here, entries, inherited)
-        enterable: bool | None = None
-        for entry in entries:
-            try:
-                is_dir = entry.is_dir(follow_symlinks=False)
-            except OSError as exc:
-                if exc.errno not in _ABSENT:
-                    problems.append(_unreadable(root, entry.path, exc))
-                continue
-            name = entry.name
-            if is_dir:
-                if name != ".git" and not (ignores and _ignored(entry.path, True, ignores)):
-                    pending.append((entry.path, ignores))
-                continue
-            suffix = suffix_of(name)
-            if suffix in LANGUAGES:
-                if ignores and _ignored(entry.path, False, ignores):
-                    continue
-                # is_dir() above read the entry's type (or lstat it): these ask nothing more.
-                regular = not entry.is_symlink() and entry.is_file(follow_symlinks=False)
-                if regular and enterable is None:
-                    enterable = _can_examine(entry.path)
-                yield entry.path, bool(regular and enterable)
-            elif name.endswith(TEMP_SUFFIX) or (
-                suffix in UNREAD and not (ignores and _ignored(entry.path, False, ignores))
+        folders, known, examined, noted, gitignore = listing
+        ignores = _with_gitignore(here, inherited) if gitignore else inherited
+        prefix = here if here.endswith(os.sep) else here + os.sep
+        for name in folders:
+            if not (ignores and _ignored(prefix + name, True, ignores)):
+                pending.append((prefix + name, ignores))
+        for names, regular in ((known, True), (examined, False)):
+            for name in names:
+                if not (ignores and _ignored(prefix + name, False, ignores)):
+                    yield prefix + name, regular
+        for name in noted:
+            if name.endswith(TEMP_SUFFIX) or not (
+                ignores and _ignored(prefix + name, False, ignores)
             ):
-                others.append(Path(entry.path))
+                others.append(Path(prefix + name))
+
+
+def _listing(
+    root: Path, here: str, problems: list[Unreadable], listings: ListingCache | None
+) -> Listing | None:
+    """The listing of the folder `here`, kept or read; None when it cannot be listed.
+    Its stat is taken before it is read: a change made while it is read changes it."""
+    st = None
+    if listings is not None:
+        try:
+            st = os.stat(here)
+        except OSError:
+            pass  # the listing says why
+        else:
+            kept = listings.reuse(here, st)
+            if kept is not None:
+                return kept
+    try:
+        with os.scandir(here) as entries:
+            listing, clean = _read(root, list(entries), problems)
+    except OSError as exc:
+        if exc.errno not in _ABSENT:  # gone since it was listed: nothing to read
+            problems.append(_unreadable(root, here, exc, directory=True))
+        return None
+    if clean and listings is not None and st is not None:
+        listings.keep(here, st, listing)
+    return listing
+
+
+def _read(
+    root: Path, entries: Sequence[os.DirEntry[str]], problems: list[Unreadable]
+) -> tuple[Listing, bool]:
+    """A folder's listing from its entries, and whether every entry could be examined.
+    On `os.scandir` entries, whose type needs no extra system call. One file per folder
+    is examined (stat) for the folder: one that can be listed but not entered is known
+    then, and its files are looked at one by one as before."""
+    folders: list[str] = []
+    known: list[str] = []
+    examined: list[str] = []
+    noted: list[str] = []
+    gitignore = False
+    clean = True
+    enterable: bool | None = None
+    for entry in entries:
+        try:
+            is_dir = entry.is_dir(follow_symlinks=False)
+        except OSError as exc:
+            clean = False
+            if exc.errno not in _ABSENT:
+                problems.append(_unreadable(root, entry.path, exc))
+            continue
+        name = entry.name
+        if is_dir:
+            if name != ".git":
+                folders.append(name)
+            continue
+        if name == ".gitignore":
+            gitignore = True
+            continue
+        suffix = suffix_of(name)
+        if suffix in LANGUAGES:
+            # is_dir() above read the entry's type (or lstat it): these ask nothing more.
+            regular = not entry.is_symlink() and entry.is_file(follow_symlinks=False)
+            if regular and enterable is None:
+                enterable = _can_examine(entry.path)
+            (known if regular and enterable else examined).append(name)
+        elif name.endswith(TEMP_SUFFIX) or suffix in UNREAD:
+            noted.append(name)
+    return (folders, known, examined, noted, gitignore), clean
 
 
 def _with_gitignore(
-    here: str, entries: Sequence[os.DirEntry[str]], inherited: tuple[tuple[str, Globs], ...]
+    here: str, inherited: tuple[tuple[str, Globs], ...]
 ) -> tuple[tuple[str, Globs], ...]:
-    """The ignore files in force in `here`: those of its parents, and its own."""
-    if not any(entry.name == ".gitignore" for entry in entries):
-        return inherited
+    """The ignore files in force in `here`: those of its parents, and its own (read each
+    time: an edited one takes effect at once)."""
     try:
         with open(os.path.join(here, ".gitignore"), encoding="utf-8", errors="replace") as f:
             lines = f.read().splitlines()

@@ -301,7 +301,7 @@ def scan(
     config = project.config
     engine = project.engine()
     files, unreadable = sources_to_scan(
-        project.config, paths, engine.languages, force_exclude=force_exclude
+        project.config, paths, engine.languages, force_exclude=force_exclude, cache_dir=cache_dir
     )
     if shard is not None:
         files = [f for f in files if in_shard(f.rel, *shard)]

@@ -32,12 +32,16 @@ def sources_to_scan(
     languages: frozenset[str],
     *,
     force_exclude: bool = False,
+    cache_dir: Path | None = None,
 ) -> tuple[list[SourcePath], list[Finding]]:
     """The files to scan, and a read-error for each directory that could not be listed
-    and each file that could not be examined: a gate must not pass on what it never saw."""
+    and each file that could not be examined: a gate must not pass on what it never saw.
+    `cache_dir`: the scan's cache folder, where folder listings are kept too."""
     targets = list(paths) or [config.root / p for p in config.include]
     exclude = Globs((*config.exclude, *config.extend_exclude))
-    found = discover_all(config.root, targets, exclude, force_exclude=force_exclude)
+    found = discover_all(
+        config.root, targets, exclude, force_exclude=force_exclude, cache_dir=cache_dir
+    )
     for folder in {path.parent for path in found.leftovers}:
         sweep(folder)  # what a killed run left: stale ones only (fileio.sweep)
     errors = [error_finding(READ_ERROR, u.rel, _cannot_read(u)) for u in found.unreadable]
