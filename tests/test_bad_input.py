@@ -109,7 +109,7 @@ def test_file_deleted_between_discovery_and_reading(tmp_path: Path) -> None:
     from auditor.scan.loading import ActiveRule
     from rules.python.bare_except import BareExcept
 
-    gone = SourcePath("gone.py", tmp_path / "gone.py", "python")
+    gone = SourcePath("gone.py", str(tmp_path / "gone.py"), "python")
     result = Engine([ActiveRule(BareExcept, BareExcept.severity, {}, False)]).scan_file(gone)
     (finding,) = result.findings
     assert (finding.rule_id, finding.message) == (

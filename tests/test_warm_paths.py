@@ -146,7 +146,7 @@ def test_project_files_are_stamped_in_path_order(tmp_path: Path) -> None:
             "pkg/sub/logger.py": "",
         },
     )
-    files = [SourcePath(rel, tmp_path / rel, "python") for rel in ("pkg/a.py", "pkg/sub/c.py")]
+    files = [SourcePath(rel, str(tmp_path / rel), "python") for rel in ("pkg/a.py", "pkg/sub/c.py")]
     rule = ActiveRule(_ReadsLoggers, Severity.LOW, {}, fixes_are_safe=False)
     stamped = stamp(tmp_path, files, [rule])
     assert [Path(str(path)).relative_to(tmp_path).as_posix() for path, *_ in stamped] == [

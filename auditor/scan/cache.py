@@ -267,7 +267,7 @@ def _edit(raw: Any) -> Edit:
     return Edit(as_int(start), as_int(end), as_str(text), as_str(path), create)
 
 
-def stat_of(path: Path) -> tuple[int, int] | None:
+def stat_of(path: Path | str) -> tuple[int, int] | None:
     try:
         st = os.stat(path)
     except OSError:

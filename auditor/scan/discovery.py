@@ -78,14 +78,19 @@ def unread_reason(path: str) -> str | None:
     return UNREAD.get(os.path.splitext(path)[1].lower())
 
 
-@dataclass(frozen=True, slots=True, order=True)
+@dataclass(frozen=True, slots=True)
 class SourcePath:
     rel: str  # posix, relative to the project root: what findings and fingerprints use
-    path: Path  # absolute, for reading and writing
+    location: str  # absolute: a warm scan only stats it, and a Path costs more than that
     language: str
 
+    @property
+    def path(self) -> Path:
+        """The absolute path, for reading and writing."""
+        return Path(self.location)
 
-@dataclass(frozen=True, slots=True, order=True)
+
+@dataclass(frozen=True, slots=True)
 class Unreadable:
     """A directory that could not be listed or a file that could not be examined."""
 
@@ -172,17 +177,17 @@ def discover_all(
             _note(unreadable, problem)
     if listings is not None:
         listings.save()
-    # By path alone (each is found once): SourcePath's own ordering compares dataclasses.
+    # By path alone: each is found once.
     return Discovery(
         sorted(found.values(), key=_rel_of),
-        sorted(unreadable.values()),
+        sorted(unreadable.values(), key=_rel_of),
         leftovers,
         sorted(set(unread)),
     )
 
 
-def _rel_of(source: SourcePath) -> str:
-    return source.rel
+def _rel_of(found: SourcePath | Unreadable) -> str:
+    return found.rel
 
 
 def _note(unreadable: dict[str, Unreadable], problem: Unreadable) -> None:
@@ -256,7 +261,7 @@ def _add(
     if rel is None:
         raise UsageError(f"{path}: outside the project root {root}")
     if regular:
-        found.setdefault(rel, SourcePath(rel, Path(path), language))
+        found.setdefault(rel, SourcePath(rel, str(path), language))
         return
     if os.path.islink(path):
         target = Path(os.path.realpath(path))  # a loop does not raise here
@@ -275,7 +280,7 @@ def _add(
         if explicit:
             raise UsageError(f"{path}: not a regular file")
         return
-    found.setdefault(rel, SourcePath(rel, Path(path), language))
+    found.setdefault(rel, SourcePath(rel, str(path), language))
 
 
 def _list_dir(

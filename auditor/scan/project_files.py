@@ -36,7 +36,7 @@ def stamp(
         patterns = wanted.get(source.language)
         if not patterns:
             continue
-        directory = os.path.dirname(str(source.path))
+        directory = os.path.dirname(source.location)
         while True:
             known = patterns_of.setdefault(directory, set())
             if patterns <= known:

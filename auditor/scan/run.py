@@ -318,7 +318,7 @@ def scan(
         from auditor.sources.runner import start, stop
     alongside = sources and not (fix and not diff)
     started = [start(s, config) for s in config.sources] if alongside else []
-    stats = {source.rel: stat_of(source.path) for source in files}  # once: a warm scan is stats
+    stats = {source.rel: stat_of(source.location) for source in files}  # once: a warm scan is stats
     try:
         done = _scan_files(
             engine,
