@@ -5,6 +5,7 @@ forgets what depended on them."""
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -83,27 +84,29 @@ class _Plan:
                 self.globbed.append(pattern)
             else:
                 names.setdefault(tuple(folders), []).append(last)
-        self.groups: list[tuple[tuple[str, ...], Callable[[str], object]]] = [
-            (folders, _one_match(lasts)) for folders, lasts in names.items()
-        ]
+        self.groups = [(folders, tuple(lasts)) for folders, lasts in names.items()]
 
     def matches(self, listings: _Listings, directory: str) -> set[str]:
         found: set[str] = set()
         for pattern in self.globbed:
             found.update(str(p) for p in Path(directory).glob(pattern))
-        for folders, match in self.groups:
+        for folders, lasts in self.groups:
             here = directory
             for folder in folders:
                 if folder not in listings.names(here):
                     break
                 here = os.path.join(here, folder)
             else:
+                match = _one_match(lasts)
                 found.update(os.path.join(here, n) for n in listings.names(here) if match(n))
         return found
 
 
-def _one_match(patterns: Sequence[str]) -> Callable[[str], object]:
-    """fnmatch.fnmatchcase against any of `patterns`, in one regular expression."""
+@functools.cache
+def _one_match(patterns: tuple[str, ...]) -> Callable[[str], object]:
+    """fnmatch.fnmatchcase against any of `patterns`, in one regular expression; made
+    when a directory first has the group's folders: most groups name folders no directory
+    has ("src/utils/logger.*"), and compiling them all cost a warm run most of the stamp."""
     return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns)).match
 
 
