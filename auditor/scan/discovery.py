@@ -315,7 +315,8 @@ def _git(directory: Path, *args: str) -> subprocess.CompletedProcess[bytes] | No
 
 
 # How `git ls-files --others` says it skipped a directory (dir.c, in the C locale).
-_GIT_UNREADABLE = re.compile(rb"^warning: could not open directory '(.*)': (.*)$", re.MULTILINE)
+# Compiled when git is asked (re's cache): a walk outside git never needs it.
+_GIT_UNREADABLE = rb"(?m)^warning: could not open directory '(.*)': (.*)$"
 
 
 def _git_files(
@@ -331,7 +332,7 @@ def _git_files(
         ignored = _git(directory, "check-ignore", "-q", ".")
         if ignored is not None and ignored.returncode == 0:
             return None
-    for name, reason in _GIT_UNREADABLE.findall(result.stderr):
+    for name, reason in re.findall(_GIT_UNREADABLE, result.stderr):
         where = _relative(root, directory / os.fsdecode(name).rstrip("/"))
         problems.append(Unreadable(where or os.fsdecode(name), os.fsdecode(reason), True))
     names = {os.fsdecode(n) for n in result.stdout.split(b"\0") if n}
