@@ -34,6 +34,7 @@ _.included_ranges  # tree-sitter's Parser reads it (auditor.scan.treesitter: a b
 statement_local  # deprecated, read by nothing: kept so that rules that set it still load
 _.disabled  # lsprotocol CodeAction fields the editor reads
 _.is_preferred
+_.find_longest_match  # difflib's get_matching_blocks calls it (auditor.track.line_match)
 
 # Fields read by the Jinja templates and the JSON renderers (dataclasses.asdict).
 cached_commits

@@ -35,13 +35,24 @@ def common_ends(before: Sequence[str], after: Sequence[str]) -> tuple[int, int]:
     """How many lines two texts share at the top, then at the bottom of what is left:
     they cost nothing to match, so a diff of a one-line edit in a large file stays
     linear."""
-    top = 0
-    while top < min(len(before), len(after)) and before[top] == after[top]:
-        top += 1
-    bottom = 0
-    while bottom < min(len(before), len(after)) - top and before[-1 - bottom] == after[-1 - bottom]:
-        bottom += 1
-    return top, bottom
+    first, second = list(before), list(after)
+    top = _common_start(first, second, min(len(first), len(second)))
+    first.reverse()
+    second.reverse()
+    return top, _common_start(first, second, min(len(first), len(second)) - top)
+
+
+def _common_start(first: list[str], second: list[str], limit: int) -> int:
+    """How many lines, `limit` at most, two lists start with alike: halving the span
+    that may differ, each half compared in C rather than a line at a time."""
+    same, most = 0, limit
+    while same < most:
+        middle = (same + most + 1) // 2
+        if first[same:middle] == second[same:middle]:
+            same = middle
+        else:
+            most = middle - 1
+    return same
 
 
 class DecodeError(ValueError):

@@ -20,13 +20,13 @@ disappearance or an appearance, and the walk names it (`auditor.track.records`).
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from auditor.model import Finding
 from auditor.scan.source import common_ends
+from auditor.track.line_match import LineMatcher
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,20 +69,23 @@ class LineDiff:
         a, b = old.splitlines(), new.splitlines()
         # Formatter commits and one-line edits of large files stay linear.
         head, tail = common_ends(a, b)
-        moved = {n: n for n in range(1, head + 1)}
-        shift = len(b) - len(a)
-        for n in range(len(a) - tail + 1, len(a) + 1):
-            moved[n] = n + shift
-        blocks = []
-        matcher = difflib.SequenceMatcher(
-            None, a[head : len(a) - tail], b[head : len(b) - tail], autojunk=False
+        moved = dict(zip(range(1, head + 1), range(1, head + 1), strict=True))
+        moved.update(
+            zip(
+                range(len(a) - tail + 1, len(a) + 1),
+                range(len(b) - tail + 1, len(b) + 1),
+                strict=True,
+            )
         )
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-            if tag == "equal":
-                for offset in range(i2 - i1):
-                    moved[head + i1 + offset + 1] = head + j1 + offset + 1
-            elif tag == "replace":  # only a block with both sides can hold an edit in place
-                blocks.append((head + i1 + 1, head + i2 + 1, head + j1 + 1, head + j2 + 1))
+        blocks = []
+        if head + tail < min(len(a), len(b)):  # else only lines added, or only removed
+            matcher = LineMatcher(a[head : len(a) - tail], b[head : len(b) - tail])
+            for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+                if tag == "equal":
+                    lines = range(head + i1 + 1, head + i2 + 1)
+                    moved.update(zip(lines, range(head + j1 + 1, head + j2 + 1), strict=True))
+                elif tag == "replace":  # only a block with both sides can hold an edit in place
+                    blocks.append((head + i1 + 1, head + i2 + 1, head + j1 + 1, head + j2 + 1))
         return cls(moved, tuple(blocks))
 
     def block_of(
