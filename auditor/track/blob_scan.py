@@ -4,14 +4,14 @@ scan the blobs of the commits ahead while the walk goes on."""
 
 from __future__ import annotations
 
-from collections import Counter
+import re
 from collections.abc import Callable, Sequence
 
 from auditor import workers
 from auditor.model import Finding
 from auditor.scan.engine import Engine, backend
 from auditor.scan.source import DecodeError, LineIndex
-from auditor.track.identity import token_lines
+from auditor.track.identity import LineReader, token_lines
 from auditor.track.pairing import Keyed
 
 
@@ -35,17 +35,78 @@ def keyed(findings: Sequence[Finding], text: str, *, suppressed: bool = False) -
     return out
 
 
-def line_contexts(text: str) -> Counter[str]:
-    """Every line of a text alone and with the next, as tokens (`Keyed.key` and
-    `Keyed.after`): what can be found of a finding in a file that cannot be parsed."""
-    index = LineIndex(text)
-    found: Counter[str] = Counter()
-    for start in index.starts[:-1] if index.starts[-1] == len(text) else index.starts:
-        line, after = token_lines(text, start, 2)
-        if line:
-            found[f"after{line}\n{after}"] += 1
-            found[f"key{line}"] += 1
-    return found
+class LineContexts:
+    """How many lines of a text read as a finding's line alone (`Keyed.key`) or with the
+    next (`Keyed.after`), as tokens: what can be found of a finding in a file that cannot
+    be parsed. Each line is counted from where it starts, so a blank or comment line
+    counts the code after it too.
+
+    Only the lines that can read as what is asked are read: the first token of a line
+    is the code at its first character, or (blank or comment line) the next line's,
+    unless the line starts with what a token may drop or rewrite (a string literal, a
+    backslash, a semicolon, a slash, a comma): those are always read."""
+
+    def __init__(self, text: str) -> None:
+        self._reader = LineReader(text)
+        self._groups: dict[str, dict[tuple[str, str], int]] = {}
+        starts = LineIndex(text).starts
+        if starts[-1] == len(text):
+            starts = starts[:-1]
+        # where each line's code starts -> how many lines start there (a blank line
+        # reads as the next), by its first character ("" for always read)
+        self._by_first: dict[str, dict[int, int]] = {}
+        lead: dict[int, tuple[str, int]] = {}  # a line's start -> (first character, where)
+        # Other newlines than the tokens' ("\r"): every line is read from its start.
+        heads = "\r" not in text
+        for start in reversed(starts):
+            head = _LINE_HEAD.match(text, start) if heads else None
+            if head is None:
+                first, at = "", start
+            elif head.group("skipped") is not None:
+                following = lead.get(head.end())
+                if following is None:
+                    continue  # nothing but blank lines and comments to the end
+                first, at = following
+            elif head.group("quoted") is not None or head.end() == len(text):
+                first, at = "", start
+            else:
+                first, at = text[head.end()], start
+            lead[start] = (first, at)
+            where = self._by_first.setdefault(first, {})
+            where[at] = where.get(at, 0) + 1
+
+    def count(self, tier: str, value: str) -> int:
+        """How many lines read as `value`, a `Keyed.key` (tier "key") or `Keyed.after`
+        (tier "after")."""
+        if not value:
+            return 0
+        return sum(self._group(first).get((tier, value), 0) for first in ("", value[0]))
+
+    def _group(self, first: str) -> dict[tuple[str, str], int]:
+        """The lines of a first character (or those always read), each counted as its
+        line alone and with the next."""
+        found = self._groups.get(first)
+        if found is None:
+            found = self._groups[first] = {}
+            for start, lines in self._by_first.get(first, {}).items():
+                line, after = self._reader.first_two(start)
+                if line:
+                    for key in (("key", line), ("after", f"{line}\n{after}")):
+                        found[key] = found.get(key, 0) + lines
+        return found
+
+
+# A line's start up to its first token: blank or a comment to its end (`skipped`, the
+# next line's tokens come first), or what a token may start with and not keep as it is
+# (`quoted`: a string literal, perhaps prefixed, a backslash, a semicolon, a slash, a
+# comma, dropped before a closing bracket).
+_LINE_HEAD = re.compile(
+    r"""[ \t\f\v]*(?:
+        (?P<skipped>(?:\#|//)[^\n]*\n|\n)
+      | (?P<quoted>[rRbBuUfFtT]{0,2}['"`]|[\\;/,])
+    )?""",
+    re.VERBOSE,
+)
 
 
 def scan_blob(engine: Engine, rel: str, language: str, data: bytes) -> list[Keyed] | None:

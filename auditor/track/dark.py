@@ -4,27 +4,47 @@ there, but their lines can, as tokens in the file's text."""
 
 from __future__ import annotations
 
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from auditor.track.blob_scan import line_contexts
+from auditor.track.blob_scan import LineContexts
 from auditor.track.records import FIRST_SEEN, Arrived, Dark, Unknown, Vanished
 
-_CONTEXTS: OrderedDict[str, Counter[str]] = OrderedDict()
+_CONTEXTS: OrderedDict[str, LineContexts] = OrderedDict()
 
 
-def _contexts(blob: str, text_of: Callable[[str], str]) -> Counter[str]:
-    """`line_contexts` of a blob, read only: a file version that is the new side of one
+def _contexts(blob: str, text_of: Callable[[str], str]) -> LineContexts:
+    """`LineContexts` of a blob, read only: a file version that is the new side of one
     commit is the old side of the next (a few kept, the most recent)."""
     found = _CONTEXTS.get(blob)
     if found is None:
-        found = _CONTEXTS[blob] = line_contexts(text_of(blob))
+        found = _CONTEXTS[blob] = LineContexts(text_of(blob))
         if len(_CONTEXTS) > 8:
             _CONTEXTS.popitem(last=False)
     else:
         _CONTEXTS.move_to_end(blob)
     return found
+
+
+class _Surplus:
+    """The lines one version of a file has more of than the other (`LineContexts` of
+    each, counted as asked), less those taken."""
+
+    def __init__(self, more: LineContexts | None, less: LineContexts | None) -> None:
+        self.more, self.less = more, less
+        self._left: dict[tuple[str, str], int] = {}
+
+    def __getitem__(self, key: tuple[str, str]) -> int:
+        found = self._left.get(key)
+        if found is None:
+            more = self.more.count(*key) if self.more is not None else 0
+            less = self.less.count(*key) if self.less is not None else 0
+            found = self._left[key] = max(more - less, 0)
+        return found
+
+    def take(self, key: tuple[str, str]) -> None:
+        self._left[key] = self[key] - 1
 
 
 def through_the_dark(
@@ -44,12 +64,12 @@ def through_the_dark(
     last seen, moved out of it (out of a file never read: first seen, not new).
     Returns the arrivals moved out (index -> identity); `moved_away` gains the
     disappearances moved in."""
-    lines: dict[str, tuple[Counter[str], Counter[str]]] = {}  # path: (left, came)
+    lines: dict[str, tuple[_Surplus, _Surplus]] = {}  # path: (left, came)
     never_read = {path for path, _, _, never in dark if never}
     for path, old_blob, new_blob, _ in dark:
-        old = _contexts(old_blob, text_of) if old_blob else Counter()
-        new = _contexts(new_blob, text_of) if new_blob else Counter()
-        lines[path] = (old - new, new - old)
+        old = _contexts(old_blob, text_of) if old_blob else None
+        new = _contexts(new_blob, text_of) if new_blob else None
+        lines[path] = (_Surplus(old, new), _Surplus(new, old))
     out: dict[int, str] = {}
     unseen: set[int] = set()
     # The line with the next first; then the line alone (the code around it was
@@ -58,14 +78,14 @@ def through_the_dark(
         for index, (_, _, item, _, _) in enumerate(arrived):
             if index in moves or index in out or index in unseen:
                 continue
-            value = getattr(item, tier)
+            key = (tier, getattr(item, tier))
             for path, (left, _) in lines.items():
                 gap = unknown.get(path)
-                if left[tier + value] <= 0:
+                if left[key] <= 0:
                     continue
                 if path in never_read and tier == "after":
                     # Out of a file never read: it was there all along, unseen.
-                    left[tier + value] -= 1
+                    left.take(key)
                     unseen.add(index)
                     break
                 if gap is None or not gap.last:
@@ -75,7 +95,7 @@ def through_the_dark(
                     (
                         t
                         for t in last
-                        if t[0].rule_id == item.rule_id and getattr(t[0], tier) == value
+                        if t[0].rule_id == item.rule_id and getattr(t[0], tier) == key[1]
                     ),
                     None,
                 )
@@ -83,21 +103,21 @@ def through_the_dark(
                     continue
                 last.remove(match)
                 unknown[path] = replace(gap, last=tuple(last))
-                left[tier + value] -= 1
+                left.take(key)
                 out[index] = match[1]
                 break
         for index, (_, item, identity, _, _) in enumerate(vanished):
             if index in moved_away:
                 continue
-            value = getattr(item, tier)
+            key = (tier, getattr(item, tier))
             for path, (_, came) in lines.items():
-                if came[tier + value] <= 0 or path not in unknown:
+                if came[key] <= 0 or path not in unknown:
                     continue
                 gap = unknown[path]
                 # Where it is now, as far as can be said: that file, at its old line.
                 moved = replace(item, finding=replace(item.finding, path=path))
                 unknown[path] = replace(gap, last=(*(gap.last or ()), (moved, identity)))
-                came[tier + value] -= 1
+                came.take(key)
                 moved_away.add(index)
                 break
     for index in unseen:

@@ -48,19 +48,45 @@ def token_lines(text: str, start: int, count: int, end: int | None = None) -> li
     """The `count` logical lines of `text[start:end]`, each as normalised tokens (an empty
     string past the end). A logical line ends at a newline outside brackets;
     semicolons are dropped, so JavaScript with and without them agrees."""
-    lines: list[str] = []
+    stop = len(text) if end is None else end
+    lines = []
+    for _ in range(count):
+        line, start = _line_from(text, start, stop)
+        lines.append(line)
+    return lines
+
+
+class LineReader:
+    """`token_lines(text, start, 2)` at many starts of one text, each logical line read
+    once: the line after one start's is the first line of another start."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._lines: dict[int, tuple[str, int]] = {}  # offset -> its line, the offset after
+
+    def first_two(self, start: int) -> tuple[str, str]:
+        line, following = self._line_at(start)
+        return line, self._line_at(following)[0]
+
+    def _line_at(self, offset: int) -> tuple[str, int]:
+        found = self._lines.get(offset)
+        if found is None:
+            found = self._lines[offset] = _line_from(self.text, offset, len(self.text))
+        return found
+
+
+def _line_from(text: str, start: int, end: int) -> tuple[str, int]:
+    """The first logical line of `text[start:end]` as tokens ("" past the end), and
+    where the next begins."""
     tokens: list[str] = []
     depth = 0
-    for match in _TOKEN.finditer(text, start, len(text) if end is None else end):
+    for match in _TOKEN.finditer(text, start, end):
         kind = match.lastgroup  # the outer group: `string`, not its `prefix`
         if kind == "nl":
             if match.group().startswith("\\"):
                 continue  # a backslash continuation joins lines
             if depth <= 0 and tokens:
-                lines.append(" ".join(tokens))
-                if len(lines) == count:
-                    return lines
-                tokens, depth = [], 0
+                return " ".join(tokens), match.end()
             continue
         if kind in ("space", "comment"):
             continue
@@ -77,13 +103,8 @@ def token_lines(text: str, start: int, count: int, end: int | None = None) -> li
             continue
         tokens.append(value)
         if len(tokens) >= MAX_TOKENS:
-            lines.append(" ".join(tokens))
-            if len(lines) == count:
-                return lines
-            tokens, depth = [], 0
-    if tokens:
-        lines.append(" ".join(tokens))
-    return lines + [""] * (count - len(lines))
+            return " ".join(tokens), match.end()
+    return " ".join(tokens), end
 
 
 def _string_value(prefix: str, literal: str) -> str:
