@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import TypeVar
 
 import git
 
@@ -44,12 +45,15 @@ BATCH_COMMITS = 256
 BATCH_PATHS = 500_000
 
 
-class _Lru(OrderedDict[tuple[str, str], "list[Keyed] | None"]):
+_V = TypeVar("_V")
+
+
+class _Lru(OrderedDict[tuple[str, str], _V]):
     def __init__(self, size: int) -> None:
         super().__init__()
         self.size = size
 
-    def remember(self, key: tuple[str, str], value: list[Keyed] | None) -> None:
+    def remember(self, key: tuple[str, str], value: _V) -> None:
         self[key] = value
         if len(self) > self.size:
             self.popitem(last=False)
@@ -65,7 +69,13 @@ class Walker:
         self._language_of = language_of  # None for files the scan would not read
         self._languages: dict[str, str | None] = {}
         self.objects = GitObjects(repo)
-        self.scanned = _Lru(1024)  # a file reverted to a recent version is not scanned again
+        # A file reverted to a recent version is not scanned again.
+        self.scanned: _Lru[list[Keyed] | None] = _Lru(1024)
+        # A file version's text is read for its diff with the one before, its findings'
+        # anchors, then its diff with the one after.
+        self._texts: _Lru[str | None] = _Lru(32)
+        # The blobs with findings that the last batches sent to the pool, not read again.
+        self._fetched: _Lru[bytes] = _Lru(2 * BATCH_BLOBS)
         self.prefetched: dict[tuple[str, str], list[Keyed] | None] = {}
         self._listings: dict[str, dict[str, str]] = {}
         self._planned: Listings | None = None
@@ -131,10 +141,20 @@ class Walker:
     def text(self, rel: str, blob: str) -> str | None:
         language = self.language_of(rel)
         assert language is not None
-        try:
-            data = self.objects.blob(blob)
-        except MissingBlob:
-            return None
+        key = (blob, language)
+        if key in self._texts:
+            return self._texts[key]
+        text = self._text(rel, blob, language)
+        self._texts.remember(key, text)
+        return text
+
+    def _text(self, rel: str, blob: str, language: str) -> str | None:
+        data = self._fetched.pop((blob, rel), None)
+        if data is None:
+            try:
+                data = self.objects.blob(blob)
+            except MissingBlob:
+                return None
         limit = self.engine.max_file_size
         if limit and len(data) > limit:
             return None
@@ -203,9 +223,11 @@ class Walker:
         results = pool.start(tasks)
 
         def collect() -> None:
-            for key, result in zip(wanted, results(), strict=True):
+            for key, (_, _, data), result in zip(wanted, tasks, results(), strict=True):
                 self.prefetched[key] = result
                 self.scans += 1
+                if result:  # its findings will be placed: its text is read, soon
+                    self._fetched.remember(key, data)
 
         return collect, end
 
