@@ -365,7 +365,7 @@ def _walk(
     .gitignore on the way. On strings: a tree has many more folders and files than
     sources. Each folder's listing comes from `listings` while the folder is unchanged."""
     if listings is not None:
-        listings.roots.append(str(directory))
+        listings.start(str(directory))
     pending: list[tuple[str, tuple[tuple[str, Globs], ...]]] = [(str(directory), ())]
     while pending:
         here, inherited = pending.pop()

@@ -25,7 +25,7 @@ from auditor import cache_signing
 from auditor.scan.fileio import write_atomic
 
 NAME = "folders.json"
-FORMAT = 1
+FORMAT = 2
 RACY_NS = 2_000_000_000  # git's window: a coarse file system clock ticks within it
 MAX_FOLDERS = 200_000
 
@@ -37,19 +37,33 @@ Listing = tuple[list[str], list[str], list[str], list[str], bool]
 
 
 class ListingCache:
-    """The listings kept in `directory` (a scan's cache folder), for one discovery."""
+    """The listings kept in `directory` (a scan's cache folder), for one discovery: by
+    the folder walked, then by each folder's path below it (shorter to read than whole
+    paths, and a run that walks one folder leaves the listings of the others as they are)."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.started = time.time_ns()  # before any folder is looked at: see `keep`
-        self.roots: list[str] = []  # the folders walked, each with all below it
-        self._loaded: dict[str, Any] | None = None  # read when a walk first asks
-        self._new: dict[str, list[Any]] = {}  # what the file is to hold of the walked folders
+        self._loaded: dict[str, dict[str, Any]] | None = None  # read when a walk first starts
+        self._new: dict[str, dict[str, list[Any]]] = {}  # for the file, by walked folder
         self._changed = False
+        # The walk under way: its kept and new listings, and where a path below it starts.
+        self._old_here: dict[str, Any] = {}
+        self._new_here: dict[str, list[Any]] = {}
+        self._cut = 0
+
+    def start(self, root: str) -> None:
+        """A walk of the folder `root` begins: what follows is of folders under it."""
+        if self._loaded is None:
+            self._loaded = _load(self.directory / NAME)
+        self._old_here = self._loaded.get(root, {})
+        self._new_here = self._new.setdefault(root, {})
+        self._cut = len(os.path.join(root, ""))
 
     def reuse(self, folder: str, st: os.stat_result) -> Listing | None:
         """The listing kept for `folder` when its stat is still `st`, else None."""
-        entry = self._old.get(folder)
+        below = folder[self._cut :]
+        entry = self._old_here.get(below)
         if (
             type(entry) is not list
             or len(entry) != 9
@@ -62,45 +76,31 @@ class ListingCache:
         folders, known, examined, noted, gitignore = entry[4:]
         if not (type(folders) is type(known) is type(examined) is type(noted) is list):
             return None
-        self._new[folder] = entry
+        self._new_here[below] = entry
         return folders, known, examined, noted, gitignore is True
 
     def keep(self, folder: str, st: os.stat_result, listing: Listing) -> None:
         """Keep the listing of `folder`, taken after `st` and without error."""
         if max(st.st_mtime_ns, st.st_ctime_ns) >= self.started - RACY_NS:
             return  # racy: it could change again and keep this stat; listed again next time
+        below = folder[self._cut :]
         entry = [st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev, *listing]
-        self._new[folder] = entry
-        old = self._old.get(folder)
+        self._new_here[below] = entry
+        old = self._old_here.get(below)
         # A folder whose stat alone changed (the cache folder, as it is written) does not
         # make the file be written again: its listing is, when something else changes.
         if type(old) is not list or old[4:] != entry[4:]:
             self._changed = True
 
-    @property
-    def _old(self) -> dict[str, Any]:
-        if self._loaded is None:
-            self._loaded = _load(self.directory / NAME)
-        return self._loaded
-
     def save(self) -> None:
-        """Write the listings when one changed, or a folder under the `roots` walked was
-        not kept this time (gone, or listed with an error or in the racy window); those of
-        folders not walked this run stay as they were."""
-        if self._loaded is None:
-            return  # no walk asked
-        roots = set(self.roots)
-        below = tuple(os.path.join(r, "") for r in roots)
-
-        def walked(folder: str) -> bool:
-            return folder in roots or folder.startswith(below)
-
-        dropped = any(f not in self._new and walked(f) for f in self._old)
-        if not (self._changed or dropped):
+        """Write the listings when one changed. Those of a folder walked replace what was
+        kept of it: a folder not walked this time (gone, ignored) or not kept (racy, an
+        error) leaves the file then. Until then it stays, reused only while its stat is
+        the same, as any listing."""
+        if self._loaded is None or not self._changed:
             return
-        kept = {f: e for f, e in self._old.items() if not walked(f)}
-        kept.update(self._new)
-        if len(kept) > MAX_FOLDERS:
+        kept = {**self._loaded, **self._new}
+        if sum(len(listings) for listings in kept.values()) > MAX_FOLDERS:
             kept = self._new
         document = {"format": FORMAT, "who": _who(), "folders": kept}
         payload = json.dumps(document, separators=(",", ":")).encode()
@@ -115,7 +115,9 @@ class ListingCache:
             pass  # a read-only checkout walks every folder
 
 
-def _load(path: Path) -> dict[str, Any]:
+def _load(path: Path) -> dict[str, dict[str, Any]]:
+    """The listings by walked folder; none from a file that does not verify or is not of
+    this shape."""
     payload = cache_signing.read(NAME, path)
     if payload is None:
         return {}
@@ -123,14 +125,13 @@ def _load(path: Path) -> dict[str, Any]:
         document = json.loads(payload)
     except (ValueError, RecursionError):
         return {}
-    if (
-        type(document) is not dict
-        or document.get("format") != FORMAT
-        or document.get("who") != _who()
-        or type(document.get("folders")) is not dict
-    ):
+    if type(document) is not dict or document.get("format") != FORMAT:
         return {}
-    folders: dict[str, Any] = document["folders"]
+    folders = document.get("folders")
+    if document.get("who") != _who() or type(folders) is not dict:
+        return {}
+    if not all(type(listings) is dict for listings in folders.values()):
+        return {}
     return folders
 
 
