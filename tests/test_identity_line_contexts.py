@@ -157,6 +157,9 @@ PIECES = st.sampled_from(
         'f"',
         "u",
         "1.5",
+        "$a",
+        "_b.c",
+        "\xe9",
     ]
 )
 

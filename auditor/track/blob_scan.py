@@ -42,9 +42,10 @@ class LineContexts:
     counts the code after it too.
 
     Only the lines that can read as what is asked are read: the first token of a line
-    is the code at its first character, or (blank or comment line) the next line's,
-    unless the line starts with what a token may drop or rewrite (a string literal, a
-    backslash, a semicolon, a slash, a comma): those are always read."""
+    is the code at its first character (its first word, or that character), or (blank
+    or comment line) the next line's, unless the line starts with what a token may drop
+    or rewrite (a string literal, a backslash, a semicolon, a slash, a comma): those are
+    always read."""
 
     def __init__(self, text: str) -> None:
         self._reader = LineReader(text)
@@ -53,9 +54,9 @@ class LineContexts:
         if starts[-1] == len(text):
             starts = starts[:-1]
         # where each line's code starts -> how many lines start there (a blank line
-        # reads as the next), by its first character ("" for always read)
+        # reads as the next), by its first word or character ("" for always read)
         self._by_first: dict[str, dict[int, int]] = {}
-        lead: dict[int, tuple[str, int]] = {}  # a line's start -> (first character, where)
+        lead: dict[int, tuple[str, int]] = {}  # a line's start -> (its first, where)
         # Other newlines than the tokens' ("\r"): every line is read from its start.
         heads = "\r" not in text
         for start in reversed(starts):
@@ -67,6 +68,8 @@ class LineContexts:
                 if following is None:
                     continue  # nothing but blank lines and comments to the end
                 first, at = following
+            elif head.group("word") is not None:
+                first, at = head.group("word"), start
             elif head.group("quoted") is not None or head.end() == len(text):
                 first, at = "", start
             else:
@@ -80,11 +83,13 @@ class LineContexts:
         (tier "after")."""
         if not value:
             return 0
-        return sum(self._group(first).get((tier, value), 0) for first in ("", value[0]))
+        word = _WORD.match(value)
+        first = value[0] if word is None else word.group()
+        return sum(self._group(group).get((tier, value), 0) for group in ("", first))
 
     def _group(self, first: str) -> dict[tuple[str, str], int]:
-        """The lines of a first character (or those always read), each counted as its
-        line alone and with the next."""
+        """The lines of a first word or character (or those always read), each counted
+        as its line alone and with the next."""
         found = self._groups.get(first)
         if found is None:
             found = self._groups[first] = {}
@@ -97,13 +102,15 @@ class LineContexts:
 
 
 # A line's start up to its first token: blank or a comment to its end (`skipped`, the
-# next line's tokens come first), or what a token may start with and not keep as it is
+# next line's tokens come first), what a token may start with and not keep as it is
 # (`quoted`: a string literal, perhaps prefixed, a backslash, a semicolon, a slash, a
-# comma, dropped before a closing bracket).
+# comma, dropped before a closing bracket), or a word, the token itself.
+_WORD = re.compile(r"[A-Za-z_$][\w$]*")  # as identity's tokens read one
 _LINE_HEAD = re.compile(
     r"""[ \t\f\v]*(?:
         (?P<skipped>(?:\#|//)[^\n]*\n|\n)
       | (?P<quoted>[rRbBuUfFtT]{0,2}['"`]|[\\;/,])
+      | (?P<word>[A-Za-z_$][\w$]*)
     )?""",
     re.VERBOSE,
 )
