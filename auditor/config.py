@@ -49,7 +49,9 @@ DEFAULT_EXCLUDE: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+# eq=False where nothing compares or hashes the values: each generated method is code
+# compiled at import, and a warm `audit scan` is mostly its imports.
+@dataclass(frozen=True, slots=True, eq=False)
 class RuleSettings:
     """One `[tool.audit.rules.<id>]` table: everything but severity and enabled are options."""
 
@@ -59,7 +61,7 @@ class RuleSettings:
 
 
 SOURCE_KINDS = ("ruff", "mypy", "sarif", "tsc", "eslint")
-SOURCE_NAME = re.compile(r"^[a-z][a-z0-9_-]*$")
+SOURCE_NAME = r"^[a-z][a-z0-9_-]*$"  # compiled by `re` when a source is named
 # The keys each kind of source accepts (besides `kind`).
 SOURCE_KEYS: dict[str, tuple[str, ...]] = {
     "ruff": ("command", "args", "select", "paths", "timeout", "severity"),
@@ -88,7 +90,7 @@ class SourceSettings:
     severities: tuple[tuple[str, Severity], ...] = ()  # (code or glob, severity), in order
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Config:
     root: Path
     file: Path | None = None
@@ -426,7 +428,7 @@ def _rule_settings(check: _Checker, body: object, key: str) -> RuleSettings:
 
 
 def _source_settings(check: _Checker, name: str, body: object, key: str) -> SourceSettings:
-    if not SOURCE_NAME.match(name):
+    if not re.match(SOURCE_NAME, name):
         raise check.fail(
             key,
             "is not a valid source name: lower-case letters, digits, '-' and '_', "

@@ -62,7 +62,7 @@ class Untrusted(AuditError):
     """A command that can do nothing useful without running the project's code."""
 
 
-@dataclass
+@dataclass(eq=False)  # not compared: no generated __eq__ to compile at import
 class Session:
     """One command's trust: whether it was given for the run, and what was refused."""
 

@@ -54,7 +54,9 @@ def finding_line(finding: Finding, display: Callable[[str], str], *, colour: boo
     )
 
 
-@dataclass(frozen=True, slots=True)
+# eq=False where nothing compares or hashes the values: each generated method is code
+# compiled at import, and a warm `audit scan` is mostly its imports.
+@dataclass(frozen=True, slots=True, eq=False)
 class RuleCount:
     """One line of --statistics: a rule's findings, how many `--fix` fixes (safe) and how
     many more need `--unsafe-fixes` (unsafe)."""

@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from auditor.scan.run import Project
 
 
-@dataclass(frozen=True, slots=True)
+# eq=False where nothing compares or hashes the values: each generated method is code
+# compiled at import, and a warm `audit scan` is mostly its imports.
+@dataclass(frozen=True, slots=True, eq=False)
 class RenderContext:
     """How to show a report, besides the report itself."""
 
@@ -35,7 +37,7 @@ class RenderContext:
 Renderer = Callable[["ScanReport", RenderContext], str]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Format:
     name: str
     module: str  # where its `render_report` is

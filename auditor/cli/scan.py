@@ -48,7 +48,9 @@ def run_scan(request: ScanRequest) -> int:
     return scan_once(request).code
 
 
-@dataclass(frozen=True, slots=True)
+# eq=False where nothing compares or hashes the values: each generated method is code
+# compiled at import, and a warm `audit scan` is mostly its imports.
+@dataclass(frozen=True, slots=True, eq=False)
 class Run:
     code: int
     project: Project | None = None

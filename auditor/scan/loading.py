@@ -35,13 +35,15 @@ from auditor.scan.rule_base import (
 )
 
 
-@dataclass(frozen=True, slots=True)
+# eq=False where nothing compares or hashes the values: each generated method is code
+# compiled at import, and a warm `audit scan` is mostly its imports.
+@dataclass(frozen=True, slots=True, eq=False)
 class Implementation:
     cls: type[BaseRule]
     origin: str  # "distribution[entry]" or "plugin module", for error messages
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class LoadedRule:
     """Every implementation of one rule id, Python's first: one per language family
     (Python's `print` and JavaScript's `console.log` are both console-logging), their
@@ -222,7 +224,7 @@ def check_rule_class(cls: type[BaseRule], origin: str) -> None:
         return PluginError(f"{origin}: rule {cls.__qualname__}: {problem}")
 
     rule_id = getattr(cls, "id", None)
-    if not isinstance(rule_id, str) or not RULE_ID.match(rule_id):
+    if not isinstance(rule_id, str) or not re.match(RULE_ID, rule_id):
         raise fail(f"'id' must be a kebab-case string (got {rule_id!r})")
     if rule_id in ERROR_RULES:
         raise fail(f"'id' {rule_id!r} is reserved")
@@ -286,7 +288,7 @@ def _is_option_value(value: object) -> bool:
 # --- the rules of one scan ---------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ActiveRule:
     """A rule as this scan runs it: configured severity, merged options, fix safety."""
 

@@ -21,7 +21,9 @@ if TYPE_CHECKING:
     from auditor.sources.report import SourceReport
 
 
-@dataclass(frozen=True, slots=True)
+# eq=False where nothing compares or hashes the values: each generated method is code
+# compiled at import, and a warm `audit scan` is mostly its imports.
+@dataclass(frozen=True, slots=True, eq=False)
 class Counts:
     """The summary's numbers: files scanned, findings fixed, findings `--fix` would fix
     (safe) and `--fix --unsafe-fixes` would fix besides (unsafe)."""
@@ -32,7 +34,7 @@ class Counts:
     fixable_unsafe: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class NewSince:
     """`--new-since REF`: how many findings were already at the merge base (hidden)."""
 
@@ -42,7 +44,7 @@ class NewSince:
     snapshots: Mapping[str, str | None] | None = None  # when sources ran: the commit each used
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class BaselineUse:
     """`--baseline FILE`: how many findings it hid, the entries no finding matches any
     more (fixed), and whether `--update-baseline` dropped them from the file."""
@@ -53,7 +55,7 @@ class BaselineUse:
     updated: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ScanReport:
     findings: tuple[Finding, ...]  # sorted; what the gate lets through
     counts: Counts

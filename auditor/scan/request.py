@@ -10,7 +10,9 @@ from pathlib import Path
 from auditor.model import Severity
 
 
-@dataclass(frozen=True, slots=True)
+# eq=False where nothing compares or hashes the values: each generated method is code
+# compiled at import, and a warm `audit scan` is mostly its imports.
+@dataclass(frozen=True, slots=True, eq=False)
 class Reading:
     """Which files, which rules, with which settings."""
 
@@ -36,7 +38,7 @@ class Reading:
         return self.stdin_filename is not None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Fixing:
     """What to change: fixes written (`fix`) or shown (`diff`), or an ignore comment for
     each finding (`add_ignore`)."""
@@ -47,7 +49,7 @@ class Fixing:
     add_ignore: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Printing:
     format: str = "text"
     fix_edits: bool = False  # the format shows each fix's edits (reports/formats.py)
@@ -61,7 +63,7 @@ class Printing:
     watch: bool = False  # scan again whenever a scanned file or the config changes
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Gate:
     """Which findings count, and from which severity the run fails."""
 
@@ -75,7 +77,7 @@ class Gate:
         return self.fail_on if self.fail_on_given else configured
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ScanRequest:
     read: Reading = field(default_factory=Reading)
     fix: Fixing = field(default_factory=Fixing)

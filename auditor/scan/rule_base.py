@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import bisect
 import re
-import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +24,8 @@ KNOWN_LANGUAGES = frozenset({"python", "javascript", "typescript"})
 TREE_SITTER_LANGUAGES = frozenset({"javascript", "typescript"})
 # The rule API's own classes: their defaults declare nothing about a rule's fixes.
 _BASE_MODULES = frozenset({__name__, "auditor.scan.cst_rule", "auditor.scan.manifest", "builtins"})
-RULE_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+# A pattern, compiled by `re` when a rule is first checked: a warm scan checks none.
+RULE_ID = r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"
 
 # --- examples --------------------------------------------------------------------------
 
@@ -88,6 +88,8 @@ class Invalid:
 
 def example_source(code: str) -> str:
     """Examples may be written as indented triple-quoted strings."""
+    import textwrap  # only tests and docs read examples
+
     code = textwrap.dedent(code)
     return code[1:] if code.startswith("\n") else code
 
@@ -95,7 +97,9 @@ def example_source(code: str) -> str:
 # --- rule bases ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+# eq=False where nothing compares or hashes the values: each generated method is code
+# compiled at import, and a warm `audit scan` is mostly its imports.
+@dataclass(frozen=True, slots=True, eq=False)
 class RuleContext:
     path: str  # posix, relative to the project root
     options: Mapping[str, OptionValue]
@@ -263,7 +267,7 @@ def reads_env(cls: type[BaseRule]) -> bool:
 # --- JavaScript and TypeScript -----------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ParsedFile:
     """One JS/TS file as its rules see it: the text, its UTF-8 bytes and the tree-sitter
     tree. Tree-sitter counts UTF-8 bytes; findings and edits count characters, so every

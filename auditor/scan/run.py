@@ -41,7 +41,9 @@ if TYPE_CHECKING:
 CACHE_DIR = ".audit_cache"  # at the project root, unless --cache-dir says otherwise
 
 
-@dataclass(frozen=True, slots=True)
+# eq=False where nothing compares or hashes the values: each generated method is code
+# compiled at import, and a warm `audit scan` is mostly its imports.
+@dataclass(frozen=True, slots=True, eq=False)
 class Project:
     config: Config
     registry: dict[str, LoadedRule]
@@ -134,7 +136,7 @@ def language_filter(config: Config, engine: Engine) -> Callable[[str], str | Non
     return scanned_language
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class ScanOutcome:
     files: int
     findings: tuple[Finding, ...]  # sorted; after fixing, what is left
@@ -152,14 +154,14 @@ class ScanOutcome:
     stamps: Mapping[str, tuple[int, int] | None] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class _Task:
     source: SourcePath
     cached: Entry | None  # the last result for this path, valid if the content is the same
     size: int  # bytes, when listed: the pool starts with the largest files
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class _Done:
     """One file's outcome, as plain data (it crosses process boundaries)."""
 
@@ -172,7 +174,7 @@ class _Done:
     entry: Entry | None = None  # to cache: the result for the file as it is on disk now
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class _Job:
     engine: Engine
     fix: bool
