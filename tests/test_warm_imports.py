@@ -35,6 +35,7 @@ NOT_WANTED = (
     "pathspec",  # the default excludes are bare names (auditor.globs)
     "subprocess",  # outside git, git is not started
     "difflib",
+    "textwrap",  # rule examples are dedented only when they are read
     "importlib.metadata",
     "auditor.scan.python",
     "auditor.scan.suppressions",
@@ -42,6 +43,8 @@ NOT_WANTED = (
     "auditor.scan.file_fix",
     "auditor.scan.project_fix",
     "auditor.scan.project_phase",
+    "auditor.cli.stdin",  # `audit scan -` only
+    "auditor.cli.sources_output",  # only when sources ran
 )
 
 

@@ -16,8 +16,6 @@ from auditor import __version__
 from auditor.cli.group import cli, emit, path_display, progress_bar, start_dir
 from auditor.cli.scan_options import scan_options, scan_request
 from auditor.cli.show import colour_wanted, show
-from auditor.cli.sources_output import report_sources
-from auditor.cli.stdin import stdin_start
 from auditor.scan.gate import ERROR
 
 if TYPE_CHECKING:
@@ -61,11 +59,12 @@ def scan_once(request: ScanRequest) -> Run:
     from auditor.scan.use_case import open_scan_project, scan_report
 
     read = request.read
-    start = (
-        stdin_start(read.stdin_filename)
-        if read.stdin_filename is not None
-        else start_dir(read.paths)
-    )
+    if read.stdin_filename is not None:
+        from auditor.cli.stdin import stdin_start
+
+        start = stdin_start(read.stdin_filename)
+    else:
+        start = start_dir(read.paths)
     project = open_scan_project(start, read)
     if request.show.show_settings or request.show.show_files:
         show(
@@ -80,7 +79,10 @@ def scan_once(request: ScanRequest) -> Run:
     else:
         with progress_bar() as progress:
             report = scan_report(project, request, progress=progress)
-    report_sources(report.sources)
+    if report.sources:
+        from auditor.cli.sources_output import report_sources
+
+        report_sources(report.sources)
     if request.fix.add_ignore:
         return Run(add_ignores(project, report), project, report)
     publish(report, request, render_context(project, request.show))
