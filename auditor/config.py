@@ -17,7 +17,6 @@ from types import MappingProxyType
 from typing import Any
 
 from auditor.config_paths import may_be_in_git, outside
-from auditor.config_positions import key_position
 from auditor.errors import ConfigError
 from auditor.model import Severity
 
@@ -225,10 +224,15 @@ class _Checker:
     def key(self, *parts: str) -> str:
         return ".".join(p for p in (self.prefix, *parts) if p)
 
-    def fail(self, key: str, problem: str) -> ConfigError:
+    def at(self, key: str) -> str:
+        """ ":line:column" where `key` is set in the file, or "" when it cannot be found."""
+        from auditor.config_positions import key_position  # only an error reads the file again
+
         where = key_position(self.file, key)
-        at = f":{where[0]}:{where[1]}" if where else ""
-        return ConfigError(f"{display_path(self.file)}{at}: '{key}' {problem}")
+        return f":{where[0]}:{where[1]}" if where else ""
+
+    def fail(self, key: str, problem: str) -> ConfigError:
+        return ConfigError(f"{display_path(self.file)}{self.at(key)}: '{key}' {problem}")
 
     def unknown(self, key: str, known: list[str]) -> ConfigError:
         name = key.rsplit(".", 1)[-1]
@@ -236,9 +240,7 @@ class _Checker:
 
         close = difflib.get_close_matches(name, known, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        where = key_position(self.file, key)
-        at = f":{where[0]}:{where[1]}" if where else ""
-        return ConfigError(f"{display_path(self.file)}{at}: unknown key '{key}'{hint}")
+        return ConfigError(f"{display_path(self.file)}{self.at(key)}: unknown key '{key}'{hint}")
 
     def strings(self, value: object, key: str) -> tuple[str, ...]:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

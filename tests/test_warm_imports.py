@@ -45,6 +45,7 @@ NOT_WANTED = (
     "auditor.scan.project_phase",
     "auditor.cli.stdin",  # `audit scan -` only
     "auditor.cli.sources_output",  # only when sources ran
+    "auditor.config_positions",  # a config error's position only
 )
 
 

@@ -14,7 +14,6 @@ from types import MappingProxyType, ModuleType
 from typing import TYPE_CHECKING
 
 from auditor.config import Config, OptionValue, RuleSettings
-from auditor.config_positions import key_position
 from auditor.errors import ConfigError, PluginError, UsageError
 from auditor.model import ERROR_RULES, Severity, one_line
 
@@ -394,6 +393,8 @@ def configured_options(
 
 def _at(where: str, file: Path | None, key: str) -> str:
     """`where` with the key's line and column in `file`, when it can be found there."""
+    from auditor.config_positions import key_position  # only an error reads the file again
+
     position = key_position(file, key) if file is not None else None
     return f"{where}:{position[0]}:{position[1]}" if position else where
 
