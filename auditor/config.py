@@ -225,7 +225,7 @@ class _Checker:
         return ".".join(p for p in (self.prefix, *parts) if p)
 
     def at(self, key: str) -> str:
-        """ ":line:column" where `key` is set in the file, or "" when it cannot be found."""
+        """Where `key` is set in the file, as ":line:column"; "" when it cannot be found."""
         from auditor.config_positions import key_position  # only an error reads the file again
 
         where = key_position(self.file, key)
