@@ -140,7 +140,7 @@ def statistics_json(findings: Sequence[Finding]) -> str:
     """A list of {code, name, count, fixable, fixable_count, unsafe_fixable_count}, most
     findings first: ruff's keys (`code` and `name` are both the rule id; `fixable`: every
     finding has a fix `--fix` applies), and how many fixes need `--unsafe-fixes`."""
-    from reports.findings_text import rule_counts
+    from reports.statistics import rule_counts
 
     rows = [
         {

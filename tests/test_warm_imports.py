@@ -46,6 +46,7 @@ NOT_WANTED = (
     "auditor.cli.stdin",  # `audit scan -` only
     "auditor.cli.sources_output",  # only when sources ran
     "auditor.config_positions",  # a config error's position only
+    "reports.statistics",  # --statistics only
 )
 
 
