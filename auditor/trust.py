@@ -10,8 +10,9 @@ modules, scripts run by path). A change to either lapses the trust. `--trust` or
 
 An untrusted project still gets every built-in rule; what it asked to run is refused, named
 with the setting that asked for it, and the command fails (exit 2): a gate must not pass on
-a partial check. The CLI opens one `session` per command; whoever would run the code asks
-`allowed`, which notes each refusal in that session for the CLI to print.
+a partial check. The CLI opens one session per command (auditor.trust_session); whoever
+would run the code asks `allowed`, which notes each refusal in that session for the CLI
+to print.
 """
 
 from __future__ import annotations
@@ -19,17 +20,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.config import Config, SourceSettings
 from auditor.errors import AuditError
+from auditor.trust_session import current
+from auditor.trust_session import take_refused as take_refused  # the language server's
 from auditor.user_dirs import config_dir
 
-ENV_VAR = "AUDIT_TRUST"
 TRUST_COMMAND = "audit trust"
 HOW_TO_TRUST = f"review it, then run `{TRUST_COMMAND}` (or pass --trust for one run)"
 RECORD_VERSION = 1
@@ -60,58 +60,6 @@ class Refusal:
 
 class Untrusted(AuditError):
     """A command that can do nothing useful without running the project's code."""
-
-
-@dataclass(eq=False)  # not compared: no generated __eq__ to compile at import
-class Session:
-    """One command's trust: whether it was given for the run, and what was refused."""
-
-    override: bool = False
-    refused: list[Refusal] = field(default_factory=list)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def note(self, refusals: Sequence[Refusal]) -> None:
-        with self._lock:
-            for refusal in refusals:
-                if refusal not in self.refused:
-                    self.refused.append(refusal)
-
-    def take(self) -> list[Refusal]:
-        """The refusals noted so far, forgotten: a long-running server reports them
-        itself, per project, instead of at its exit."""
-        with self._lock:
-            taken, self.refused[:] = list(self.refused), []
-        return taken
-
-
-# One command runs at a time in a process (the CLI; the language server trusts per
-# folder, explicitly): a module-level session, not a context variable, so that threads
-# started by the command (the language server's analyses) see the same one.
-_session = Session()
-
-
-@contextmanager
-def session(*, override: bool = False) -> Iterator[Session]:
-    """A command's trust session; `override` (--trust) or AUDIT_TRUST=1 trusts every
-    project for its duration."""
-    global _session
-    outer = _session
-    # AUDIT_TRUST is read for each command, as --trust is: the user's choice for this run.
-    trusted = os.environ.get(ENV_VAR, "") == "1"  # audit: ignore[unvalidated-env]
-    _session = Session(override=override or trusted)
-    try:
-        yield _session
-    finally:
-        _session = outer
-
-
-def take_refused() -> list[Refusal]:
-    return _session.take()
-
-
-def trust_for_this_run() -> None:
-    """--trust, given on a command's line after the session began."""
-    _session.override = True
 
 
 # --- what a project asks to run --------------------------------------------------------
@@ -203,7 +151,7 @@ def record_path(root: Path) -> Path:
 
 def is_trusted(config: Config) -> bool:
     """Whether the user trusts the project as its code stands now."""
-    if _session.override:
+    if current().override:
         return True
     try:
         record = json.loads(record_path(config.root).read_text(encoding="utf-8"))
@@ -222,7 +170,7 @@ def allowed(config: Config, asked: Sequence[CodeSetting]) -> bool:
     refused in the command's session."""
     if not asked or is_trusted(config):
         return True
-    _session.note([Refusal(config.display_file, setting) for setting in asked])
+    current().note([Refusal(config.display_file, setting) for setting in asked])
     return False
 
 

@@ -213,7 +213,8 @@ CLI_MAY_IMPORT = {
     "auditor.errors",
     "auditor.config",
     "auditor.model",
-    "auditor.trust",  # `audit trust`, and the gate every command passes
+    "auditor.trust",  # `audit trust`
+    "auditor.trust_session",  # the gate every command passes
     "auditor.workers",  # the one worker pool's job count
     "auditor.testing",  # `audit test`: the harness as a command
     "auditor.scan.use_case",

@@ -47,6 +47,7 @@ NOT_WANTED = (
     "auditor.cli.sources_output",  # only when sources ran
     "auditor.config_positions",  # a config error's position only
     "reports.statistics",  # --statistics only
+    "auditor.trust",  # only a project that asks to run its own code (a session is apart)
 )
 
 

@@ -59,9 +59,9 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         """Run a command in its trust session. A refusal to run the project's code, a
         user's error and a crash each end it with exit 2 and one line a cause."""
-        from auditor import trust
+        from auditor import trust_session
 
-        with trust.session() as session:
+        with trust_session.session() as session:
             code: int | None = None
             try:
                 return super().invoke(ctx)
@@ -100,7 +100,7 @@ def _crashed(ctx: click.Context, exc: Exception) -> None:
 
 def _trust_callback(ctx: click.Context, param: click.Parameter, value: bool) -> None:
     if value:
-        from auditor.trust import trust_for_this_run
+        from auditor.trust_session import trust_for_this_run
 
         trust_for_this_run()
 
