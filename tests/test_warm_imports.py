@@ -48,6 +48,7 @@ NOT_WANTED = (
     "auditor.config_positions",  # a config error's position only
     "reports.statistics",  # --statistics only
     "auditor.trust",  # only a project that asks to run its own code (a session is apart)
+    "auditor.scan.python_version",  # a note on parse errors only
 )
 
 

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from auditor.errors import UsageError
 from auditor.model import PARSE_ERROR, Finding, error_finding
 from auditor.scan.gate import BaselineEntry, BaselineError, parse_baseline
-from auditor.scan.python_version import newer_python_note
 from auditor.scan.report import BaselineUse, Counts, NewSince, ScanReport
 from auditor.scan.run import Project, ScanOutcome, open_project
 
@@ -176,9 +175,11 @@ def _report(
         and read.shard is None
     )
     warnings: tuple[str, ...] = ()
-    newer = newer_python_note(project.config.root, findings)
-    if newer is not None:
-        warnings = (newer,)
+    if any(f.rule_id == PARSE_ERROR for f in findings):  # the note is about parse errors
+        from auditor.scan.python_version import newer_python_note
+
+        newer = newer_python_note(project.config.root, findings)
+        warnings = (newer,) if newer is not None else ()
     if nothing:  # a wrong `include`, an empty folder
         where = ", ".join(str(p) for p in read.paths) or ", ".join(project.config.include)
         warnings = (
