@@ -44,7 +44,10 @@ _ALWAYS = tuple(
     cls
     for cls in (
         getattr(ast, name, None)
-        for name in ("Global", "Nonlocal", "Match", "TryStar", "TypeAlias", "TypeVar")
+        for name in (
+            *("Global", "Nonlocal", "Match", "TryStar", "TypeAlias"),
+            *("TypeVar", "ParamSpec", "TypeVarTuple"),  # a type parameter, of a def or class
+        )
     )
     if isinstance(cls, type)
 )
@@ -115,8 +118,6 @@ def _comprehensions(index: AstIndex) -> list[_Comprehension]:
 def _repeated_arguments(index: AstIndex) -> bool:
     functions: list[_Def | ast.Lambda] = [*_defs(index), *index.nodes(ast.Lambda)]
     for node in functions:
-        if getattr(node, "type_params", None):
-            return True
         args = node.args
         named = [*args.posonlyargs, *args.args, *args.kwonlyargs]
         if args.vararg is not None:
@@ -136,8 +137,6 @@ def _repeated_keywords(index: AstIndex) -> bool:
             names = [k.arg for k in keywords if k.arg is not None]
             if len(set(names)) < len(names):
                 return True
-        if getattr(node, "type_params", None):
-            return True
     return False
 
 
