@@ -29,6 +29,8 @@ REFUSED = [
     "class C:\n    yield 1",
     "def f(x=(yield)):\n    pass",
     "@(yield)\ndef f():\n    pass",
+    "def f():\n    class C:\n        @(yield)\n        def g():\n            pass",
+    "def f():\n    class C:\n        x = 1\n        @(yield)\n        def g():\n            pass",
     "def f():\n    [(yield) for x in y]",
     "def f():\n    {x: (yield) for x in y}",
     "def f():\n    ((yield) for x in y)",

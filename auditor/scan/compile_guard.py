@@ -209,7 +209,11 @@ def _end(node: ast.AST) -> tuple[int, int]:
 
 
 def _body(body: Sequence[ast.stmt]) -> tuple[tuple[int, int], tuple[int, int]]:
-    return _start(body[0]), _end(body[-1])
+    """A body's span: from its first statement's first decorator, which the body's scope
+    evaluates (a def's own node starts at `def`, below its decorators)."""
+    first = body[0]
+    decorators = getattr(first, "decorator_list", None)
+    return _start(decorators[0] if decorators else first), _end(body[-1])
 
 
 def _spans(index: AstIndex) -> Iterable[_Span]:
