@@ -118,3 +118,65 @@ def test_a_path_with_the_record_separator_leaves_the_listings_to_the_trees(
     listings = Listings(repo, [first, second], _kept)
     assert (listings.get(first), listings.get(second)) == (None, None)
     repo.close()
+
+
+def _orders_like_the_trees(root: Path, names: list[list[bytes]]) -> list[list[str]]:
+    """Each batch of names (bytes: a name need not be UTF-8) added in its own commit; the
+    listings, checked against the trees' order commit by commit."""
+    git(root, "init", "-q", "-b", "main")
+    folder = os.path.join(os.fsencode(root), b"app")
+    os.mkdir(folder)
+    shas: list[str] = []
+    for batch in names:
+        for name in batch:
+            parent = os.path.dirname(os.path.join(folder, name))
+            os.makedirs(parent, exist_ok=True)
+            with open(os.path.join(folder, name), "wb") as handle:
+                handle.write(b"x = 1\n")
+        shas.append(commit_all(root, f"add {len(shas)}", f"2024-01-0{len(shas) + 1}T00:00:00"))
+    repo = open_repo(root)
+    listings = Listings(repo, shas, _kept)
+    objects = GitObjects(repo)
+    got = []
+    for sha in shas:
+        listing = listings.get(sha)
+        files = objects.files(repo.commit(sha).tree)
+        objects.next_commit()
+        assert list(listing or {}) == [_kept(p) for p in files if _kept(p) is not None]
+        got.append(list(listing or {}))
+    repo.close()
+    return got
+
+
+def test_paths_beyond_ascii_are_listed_in_the_trees_byte_order(tmp_path: Path) -> None:
+    # UTF-8 orders as code points: "z" < "é" < U+FF5E < "😀" (U+1F600), and a
+    # folder sorts as its name and "/": "a-b.py" < "a/b.py" < "a0.py".
+    names = [["z.py", "é.py", "😀.py"], ["\uff5e.py", "a/b.py", "a0.py", "a-b.py", "Z.py"]]
+    got = _orders_like_the_trees(tmp_path, [[n.encode() for n in batch] for batch in names])
+    assert got[-1] == ["Z.py", "a-b.py", "a/b.py", "a0.py", "z.py", "é.py", "\uff5e.py", "😀.py"]
+
+
+def test_a_path_that_is_not_utf8_keeps_its_bytes_place(tmp_path: Path) -> None:
+    # b"\xff" is not UTF-8: kept as the surrogate U+DCFF, which as a string sorts before
+    # U+FF5E; by its byte, git's order, after it (0xEF 0xBD 0x9E).
+    names = [[b"z.py"], [b"\xff.py", "\u00e9.py".encode(), "\uff5e.py".encode()]]
+    got = _orders_like_the_trees(tmp_path, names)
+    assert got[-1] == ["z.py", "\u00e9.py", "\uff5e.py", "\udcff.py"]
+
+
+def test_a_listing_told_with_a_path_not_utf8_keeps_the_byte_order(tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q", "-b", "main")
+    folder = os.path.join(os.fsencode(tmp_path), b"app")
+    os.mkdir(folder)
+    with open(os.path.join(folder, b"\xff.py"), "wb") as handle:
+        handle.write(b"x = 1\n")
+    first = commit_all(tmp_path, "not UTF-8", "2024-01-01T00:00:00")
+    (tmp_path / "app" / "\uff5e.py").write_text("y = 1\n")
+    second = commit_all(tmp_path, "UTF-8", "2024-01-02T00:00:00")
+    repo = open_repo(tmp_path)
+    listings = Listings(repo, [second], _kept, base=first)
+    objects = GitObjects(repo)
+    told = {_kept(p): b for p, b in objects.files(repo.commit(first).tree).items()}
+    listings.told(first, {p: b for p, b in told.items() if p is not None})
+    assert list(listings.get(second) or {}) == ["\uff5e.py", "\udcff.py"]
+    repo.close()
