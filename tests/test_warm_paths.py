@@ -5,6 +5,7 @@ project files stamped in the order the cache key was built from."""
 
 from __future__ import annotations
 
+import fnmatch
 import itertools
 import json
 import os
@@ -19,7 +20,7 @@ from auditor.model import Severity
 from auditor.scan.cache import FORMAT, Cache, Entry
 from auditor.scan.discovery import SourcePath, discover, suffix_of
 from auditor.scan.loading import ActiveRule
-from auditor.scan.project_files import stamp
+from auditor.scan.project_files import _matcher, stamp
 from auditor.scan.rule_base import BaseRule
 from conftest import git, write_tree
 
@@ -160,6 +161,28 @@ def test_project_files_are_stamped_in_path_order(tmp_path: Path) -> None:
     ]
     logger = tmp_path / "logger.py"
     assert stamped[0] == [str(logger), 0, logger.stat().st_mtime_ns]
+
+
+# Project-file patterns (a rule's PROJECT_FILES, last part) and names in a directory.
+FILE_PATTERNS = (
+    "logger.py", "logger.*", "requirements*.txt", "*.py", "tsconfig*.json", "ab*ba", "*",
+    "[ab]?.txt", "a*b*c", "x?", "\\*.py", "index.*",
+)  # fmt: skip
+FILE_NAMES = (
+    "logger.py", "logger.", "logger", "Logger.py", "requirements.txt", "requirements-dev.txt",
+    "requirementstxt", "requirements.txt.bak", "a.py", ".py", "py", "tsconfig.json",
+    "tsconfig.base.json", "ab.txt", "abc", "aXbYc", "ac", "aba", "abba", "abXba", "x", "xy",
+    "*.py", "\\a.py", "index.ts", "index", "",
+)  # fmt: skip
+
+
+def test_project_file_patterns_match_as_fnmatchcase_matches_them() -> None:
+    names = frozenset(FILE_NAMES)
+    for combo in itertools.chain.from_iterable(
+        itertools.combinations(FILE_PATTERNS, k) for k in (1, 2, 3)
+    ):
+        expected = {n for n in FILE_NAMES if any(fnmatch.fnmatchcase(n, p) for p in combo)}
+        assert set(_matcher(combo).matching(names)) == expected, combo
 
 
 def test_each_command_is_found_in_the_module_it_is_imported_from() -> None:
