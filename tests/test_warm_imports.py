@@ -49,6 +49,8 @@ NOT_WANTED = (
     "reports.statistics",  # --statistics only
     "auditor.trust",  # only a project that asks to run its own code (a session is apart)
     "auditor.scan.python_version",  # a note on parse errors only
+    "auditor.scan.rule_base",  # rule kinds: the manifest's stand-ins need BaseRule only
+    "auditor.scan.rule_examples",  # read by the harness and `audit rules`
 )
 
 

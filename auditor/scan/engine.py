@@ -30,7 +30,6 @@ from auditor.scan.discovery import SourcePath
 from auditor.scan.generated import GENERATED, HEAD, head_of, skip_reason, skipped_finding
 from auditor.scan.loading import ActiveRule
 from auditor.scan.manifest import any_stub
-from auditor.scan.rule_base import LineRule
 from auditor.scan.source import Decoded, DecodeError, LineIndex
 
 if TYPE_CHECKING:
@@ -269,6 +268,8 @@ class Engine:
         ]
         lang = backend(language)
         root = self.root if on_disk else None
+        from auditor.scan.rule_base import LineRule  # here: a warm scan checks no file
+
         lines = [r for r in rules if issubclass(r.cls, LineRule)]
         parsed = [r for r in rules if not issubclass(r.cls, LineRule)]
         if parsed:

@@ -16,22 +16,16 @@ from typing import TYPE_CHECKING
 from auditor.config import Config, OptionValue, RuleSettings
 from auditor.errors import ConfigError, PluginError, UsageError
 from auditor.model import ERROR_RULES, Severity, one_line
-
-if TYPE_CHECKING:  # a Python-only scan never imports tree-sitter
-    from importlib.metadata import EntryPoint
-
-
-from auditor.scan.rule_base import (
+from auditor.scan.rule_core import (
     ENTRY_POINT_GROUP,
     KNOWN_LANGUAGES,
     RULE_ID,
     TREE_SITTER_LANGUAGES,
     BaseRule,
-    Invalid,
-    LineRule,
-    TreeSitterRule,
-    Valid,
 )
+
+if TYPE_CHECKING:  # a Python-only scan never imports tree-sitter
+    from importlib.metadata import EntryPoint
 
 
 # eq=False where nothing compares or hashes the values: each generated method is code
@@ -218,6 +212,9 @@ def _family_order(impl: Implementation) -> tuple[bool, list[str]]:
 def check_rule_class(cls: type[BaseRule], origin: str) -> None:
     """The contract a rule class must meet, checked once at load time so that a broken
     plugin is named up front instead of failing inside a scan."""
+    # Here: a warm scan checks no rule, and does not create these classes.
+    from auditor.scan.rule_base import LineRule, TreeSitterRule
+    from auditor.scan.rule_examples import Invalid, Valid
 
     def fail(problem: str) -> PluginError:
         return PluginError(f"{origin}: rule {cls.__qualname__}: {problem}")

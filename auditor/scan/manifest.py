@@ -28,7 +28,7 @@ from auditor.cache_signing import as_dict, as_list, as_optional_str, as_str
 from auditor.model import Severity
 from auditor.scan.fileio import write_atomic
 from auditor.scan.loading import ActiveRule, Implementation, LoadedRule
-from auditor.scan.rule_base import ENTRY_POINT_GROUP, BaseRule
+from auditor.scan.rule_core import ENTRY_POINT_GROUP, BaseRule
 
 FORMAT = 3
 NAME = "rules.json"

@@ -1,234 +1,35 @@
-"""The rule API's bases: examples (`Valid`, `Invalid`), the context a rule runs in, the base
-every rule shares, and the tree-sitter rule for JavaScript and TypeScript. The LibCST rule
-is in `auditor.scan.cst_rule`; rule authors import all of them from `auditor.plugins`."""
+"""The rule API's rule kinds: the tree-sitter rule for JavaScript and TypeScript and the
+line rule, and what the visiting rules share. The base every rule shares and its context
+are in `auditor.scan.rule_core`, the examples in `auditor.scan.rule_examples`, the LibCST
+rule in `auditor.scan.cst_rule`; rule authors import all of them from `auditor.plugins`,
+and the names of the first two from here too."""
 
 from __future__ import annotations
 
 import bisect
-import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
-from types import MappingProxyType
-from typing import TYPE_CHECKING, ClassVar, Protocol, TypeVar
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
-from auditor.config import OptionValue
-from auditor.model import Applicability, Edit, EnvRead, Finding, Fix, Severity
+from auditor.model import Applicability, Edit, Fix
+from auditor.scan.rule_core import KNOWN_LANGUAGES, TREE_SITTER_LANGUAGES
+from auditor.scan.rule_core import BaseRule as BaseRule
+from auditor.scan.rule_core import ProjectFiles as ProjectFiles
+from auditor.scan.rule_core import RuleContext as RuleContext
+from auditor.scan.rule_examples import Invalid as Invalid
+from auditor.scan.rule_examples import Valid as Valid
+from auditor.scan.rule_examples import example_source as example_source
 
 if TYPE_CHECKING:  # a Python-only scan never imports tree-sitter
     from tree_sitter import Node
 
 
-ENTRY_POINT_GROUP = "auditor.rules"
-KNOWN_LANGUAGES = frozenset({"python", "javascript", "typescript"})
-TREE_SITTER_LANGUAGES = frozenset({"javascript", "typescript"})
-# The rule API's own classes: their defaults declare nothing about a rule's fixes.
-_BASE_MODULES = frozenset({__name__, "auditor.scan.cst_rule", "auditor.scan.manifest", "builtins"})
-# A pattern, compiled by `re` when a rule is first checked: a warm scan checks none.
-RULE_ID = r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"
-
-# --- examples --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Valid:
-    """Code on which the rule must report nothing; `files` are other files of the project
-    it is in (path -> content), on disk beside it."""
-
-    code: str
-    path: str = "example.py"
-    options: Mapping[str, OptionValue] = field(default_factory=dict)
-    files: Mapping[str, str] = field(default_factory=dict)
-
-    @property
-    def source(self) -> str:
-        return example_source(self.code)
-
-
-@dataclass(frozen=True, slots=True)
-class Invalid:
-    """Code on which the rule reports exactly `count` findings, the first at `line`:`column`
-    (1-based, when given). `fixed` is the code after every fix of the rule, safe or unsafe,
-    has been applied, each finding's own fix and not its alternatives; None means the
-    rule offers no fix here. `unsafe_fixed` is the code `--fix --unsafe-fixes` writes
-    where some finding offers an alternative (each finding's most capable fix); None
-    means no alternative is offered here.
-
-    A multi-file example: `files` are the other files of the project (path -> content)
-    before the fixes, and `fixed_files` (`unsafe_fixed_files`, for the alternatives) the
-    files the fixes create or change, as they are after: every file of the rule's
-    languages is scanned and fixed, the project-wide fixes included, and any other file
-    that changes must be listed. `fixed` None there: the example's own file is left as
-    it is."""
-
-    code: str
-    fixed: str | None = None
-    line: int | None = None
-    column: int | None = None
-    count: int = 1
-    path: str = "example.py"
-    options: Mapping[str, OptionValue] = field(default_factory=dict)
-    unsafe_fixed: str | None = None
-    files: Mapping[str, str] = field(default_factory=dict)
-    fixed_files: Mapping[str, str] = field(default_factory=dict)
-    unsafe_fixed_files: Mapping[str, str] = field(default_factory=dict)
-
-    @property
-    def source(self) -> str:
-        return example_source(self.code)
-
-    @property
-    def expected(self) -> str | None:
-        return None if self.fixed is None else example_source(self.fixed)
-
-    @property
-    def expected_unsafe(self) -> str | None:
-        return None if self.unsafe_fixed is None else example_source(self.unsafe_fixed)
-
-
-def example_source(code: str) -> str:
-    """Examples may be written as indented triple-quoted strings."""
-    import textwrap  # only tests and docs read examples
-
-    code = textwrap.dedent(code)
-    return code[1:] if code.startswith("\n") else code
-
-
-# --- rule bases ------------------------------------------------------------------------
-
-
-# eq=False where nothing compares or hashes the values: each generated method is code
-# compiled at import, and a warm `audit scan` is mostly its imports.
-@dataclass(frozen=True, slots=True, eq=False)
-class RuleContext:
-    path: str  # posix, relative to the project root
-    options: Mapping[str, OptionValue]
-    # The project root when the text is the file `root / path` (or what a fix is about to
-    # write there); None for text that is not on disk: a commit's version, an example.
-    root: Path | None = None
-
-
-class BaseRule:
-    """Metadata every rule has, whatever it parses with."""
-
-    id: ClassVar[str]
-    severity: ClassVar[Severity]
-    message: ClassVar[str]
-    languages: ClassVar[frozenset[str]] = frozenset({"python"})
-    # A file that contains none of these substrings is never parsed for this rule.
-    # Empty means every file of the rule's languages.
-    triggers: ClassVar[tuple[str | re.Pattern[str], ...]] = ()
-    OPTIONS: ClassVar[Mapping[str, OptionValue]] = MappingProxyType({})
-    # Where the rule is documented: SARIF's helpUri, the editor's link on a diagnostic.
-    url: ClassVar[str | None] = None
-    # Names (fnmatch patterns: "package.json", "tsconfig*.json") of files the rule reads,
-    # through `context.root`, in a scanned file's directory and its parents (a pattern
-    # with a slash, "models/*.py", names files under them): a change to one of them makes
-    # the result cache forget what the rule found.
-    PROJECT_FILES: ClassVar[tuple[str, ...]] = ()
-    fix_applicability: ClassVar[Applicability] = "safe"
-    fix_description: ClassVar[str | None] = None
-    VALID: ClassVar[Sequence[Valid]] = ()
-    INVALID: ClassVar[Sequence[Invalid]] = ()
-
-    def __init__(self, context: RuleContext) -> None:
-        self.context = context
-        # The configured options over the class's defaults: a rule made without merged
-        # options (an ActiveRule built by hand, as tests and plugins do) still reads them.
-        self.options: Mapping[str, OptionValue] = {**type(self).OPTIONS, **context.options}
-
-    # Typed option reads: merge_options checked each value's type against its default, so
-    # a rule passes `mypy --strict` without `assert isinstance(...)` of its own.
-    def text_option(self, name: str) -> str:
-        return _typed(self.options, name, str)
-
-    def strings_option(self, name: str) -> tuple[str, ...]:
-        value = self.options[name]
-        if not isinstance(value, tuple):
-            raise TypeError(f"option {name!r} is not a list of strings: {value!r}")
-        return value
-
-    def bool_option(self, name: str) -> bool:
-        return _typed(self.options, name, bool)
-
-    def int_option(self, name: str) -> int:
-        value = self.options[name]
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError(f"option {name!r} is not an integer: {value!r}")
-        return value
-
-    def number_option(self, name: str) -> float:
-        value = self.options[name]
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise TypeError(f"option {name!r} is not a number: {value!r}")
-        return float(value)
-
-    @classmethod
-    def explanation(cls) -> str:
-        import inspect
-
-        return inspect.cleandoc(cls.__doc__ or cls.message)
-
-    @classmethod
-    def fixable(cls) -> bool:
-        """Whether the rule offers fixes: it shows one in an example, or it declares its
-        fixes (`fix_applicability` or `fix_description` set in the rule's own classes).
-        `audit rules` says what `audit scan` does: a rule with a fix and no `fixed=`
-        example is fixable too."""
-        if any(example.fixed is not None or example.fixed_files for example in cls.INVALID):
-            return True
-        own = [k for k in cls.__mro__ if k.__module__ not in _BASE_MODULES]
-        declared = ("fix_applicability", "fix_description", "project_fix")
-        return any(name in vars(k) for k in own for name in declared)
-
-    @classmethod
-    def env_reads(
-        cls, path: str, text: str, options: Mapping[str, OptionValue]
-    ) -> Sequence[EnvRead] | None:
-        """The environment-variable reads in one file's decoded text, for `audit env`:
-        override it in a rule that finds reads (raise SourceError when the text does not
-        parse). `options` are the rule's, as configured. None: this rule finds none."""
-        return None
-
-    @classmethod
-    def project_fix(
-        cls,
-        findings: Sequence[Finding],
-        files: ProjectFiles,
-        options: Mapping[str, OptionValue],
-    ) -> Fix | None:
-        """One fix for findings in many files, when the fix must gather them in one place
-        (a settings module holding every variable the project reads, a registry): called
-        by `audit scan --fix`/`--diff` once a run, after the per-file fixes, with all of
-        this rule's findings of the run (sorted, as the per-file phase left their files)
-        when it has any. `files.read(path)` gives a file of the project as it is now
-        (None: no such file); `options` are the rule's, as configured. Every edit of the
-        fix names its `path`; an `Edit(0, 0, text, path=..., create=True)` creates a
-        file. The fix is applied whole or not at all, if its applicability is allowed.
-        None: nothing to do (as on a second run, when the work is done)."""
-        return None
-
-
-class ProjectFiles(Protocol):
-    """The project's files as a fix sees them: read-only."""
-
-    def read(self, path: str) -> str | None:
-        """The text of the file at `path` (posix, relative to the project root), as the
-        fixes so far left it; None when there is no such file, or it cannot be read."""
-        ...
-
-    def paths(self) -> Sequence[str]:
-        """The files the run scans (posix, relative to the project root, sorted): where
-        a fix looks for what the project already has (a settings class, a logger)."""
-        ...
+# --- what rules share ---------------------------------------------------------------------
 
 
 def fixes_project(cls: type[BaseRule]) -> bool:
     """Whether the rule class defines `project_fix`."""
     return cls.project_fix.__func__ is not BaseRule.project_fix.__func__  # type: ignore[attr-defined]
-
-
-_T = TypeVar("_T")
 
 
 class Visits:
@@ -250,13 +51,6 @@ class Visits:
 
 
 _N = TypeVar("_N")
-
-
-def _typed(options: Mapping[str, OptionValue], name: str, kind: type[_T]) -> _T:
-    value = options[name]
-    if not isinstance(value, kind):
-        raise TypeError(f"option {name!r} is not a {kind.__name__}: {value!r}")
-    return value
 
 
 def reads_env(cls: type[BaseRule]) -> bool:
