@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -200,6 +199,8 @@ MAX_CONFIG_BYTES = 10_000_000  # a config file this large is not a config file
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib  # here: a project without a config file never reads TOML
+
     try:
         if path.stat().st_size > MAX_CONFIG_BYTES:
             raise ConfigError(f"{display_path(path)}: too large to be a config file")
