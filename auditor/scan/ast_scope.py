@@ -22,7 +22,7 @@ import ast
 from collections.abc import Sequence
 
 from auditor.scan.ast_index import AstIndex
-from auditor.scan.ast_scope_pass import build, enclosing_scope, parents
+from auditor.scan.ast_scope_pass import build, enclosing_scope
 from auditor.scan.ast_scope_types import (
     BUILTINS,
     Access,
@@ -39,13 +39,12 @@ from auditor.scan.ast_scope_types import (
 
 class Scopes:
     """The scopes of one module, built on first use by one pass over the tree; the
-    parents of its nodes, by another, on first use of those."""
+    parents of its nodes from the index (`AstIndex.parent`)."""
 
     def __init__(self, tree: ast.Module, index: AstIndex | None = None) -> None:
         self.tree = tree
-        self._index = index
+        self._index = AstIndex(tree) if index is None else index
         self._built: Tables | None = None
-        self._parents: dict[ast.AST, ast.AST] | None = None
         self._builtins: dict[str, Sequence[Assignment]] = {}
         self._builtin_scope = Scope(self, "builtin", tree, None)
         self._referents: dict[ast.Name, Sequence[Assignment]] = {}
@@ -102,21 +101,16 @@ class Scopes:
             if hasattr(scope, "_scopes"):
                 del scope._scopes
         self._built = None
-        self._parents = None
         self._builtins.clear()
         self._referents.clear()
         self._accesses = None
 
     def attributes(self) -> Sequence[ast.Attribute]:
-        """The module's attribute nodes: from the index the rules share, when there is one."""
-        if self._index is None:
-            return [n for n in ast.walk(self.tree) if type(n) is ast.Attribute]
+        """The module's attribute nodes, from the index the rules share."""
         return self._index.nodes(ast.Attribute)
 
     def parent(self, node: ast.AST) -> ast.AST | None:
-        if self._parents is None:
-            self._parents = parents(self.tree)
-        return self._parents.get(node)
+        return self._index.parent(node)
 
     def access_of(self, node: ast.AST) -> Access | None:
         """The read that `node` is, as LibCST records it: a name, or the attribute `a.b`

@@ -297,24 +297,6 @@ def _walrus(
     push(node.value)
 
 
-def parents(tree: ast.AST) -> dict[ast.AST, ast.AST]:
-    found: dict[ast.AST, ast.AST] = {}
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        for field in _FIELDS.get(type(node), ()):
-            value = getattr(node, field, None)
-            if type(value) is list:
-                for child in value:
-                    if isinstance(child, ast.AST):
-                        found[child] = node
-                        stack.append(child)
-            elif isinstance(value, ast.AST):
-                found[value] = node
-                stack.append(value)
-    return found
-
-
 def enclosing_scope(scopes: Owner, tables: Tables, node: ast.AST) -> Scope:
     """The scope of any node, found by climbing its parents to a scope's node that it is
     inside of; a default, a parameter's annotation and a comprehension's first iterable
