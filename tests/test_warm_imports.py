@@ -52,6 +52,7 @@ NOT_WANTED = (
     "auditor.scan.rule_base",  # rule kinds: the manifest's stand-ins need BaseRule only
     "auditor.scan.rule_examples",  # read by the harness and `audit rules`
     "tomllib",  # the project has no config file to read
+    "auditor.scan.source",  # decoding: a warm scan reads no file
 )
 
 

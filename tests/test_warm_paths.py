@@ -209,9 +209,7 @@ def test_audit_version_imports_no_command(tmp_path: Path) -> None:
     )
     assert _probe(probe, tmp_path) == [
         f"audit, version {__version__}",
-        str(
-            ["auditor.cli.group", "auditor.scan.fileio", "auditor.scan.gate", "auditor.scan.source"]
-        ),
+        str(["auditor.cli.group", "auditor.scan.fileio", "auditor.scan.gate"]),
     ]
 
 

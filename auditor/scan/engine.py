@@ -30,9 +30,9 @@ from auditor.scan.discovery import SourcePath
 from auditor.scan.generated import GENERATED, HEAD, head_of, skip_reason, skipped_finding
 from auditor.scan.loading import ActiveRule
 from auditor.scan.manifest import any_stub
-from auditor.scan.source import Decoded, DecodeError, LineIndex
 
 if TYPE_CHECKING:
+    from auditor.scan.source import Decoded
     from auditor.scan.suppressions import Comment
 
 
@@ -124,6 +124,8 @@ class Engine:
 
     def read(self, source: SourcePath) -> FileResult:
         """The file's bytes and text, or a read-error / parse-error finding."""
+        from auditor.scan.source import DecodeError  # here: a warm scan reads no file
+
         try:
             size = source.path.stat().st_size
             head = functools.cache(lambda: head_of(source.path))  # read once, if at all
@@ -348,6 +350,8 @@ def _triggered(
 def occurrences(findings: Sequence[Finding], text: str) -> list[tuple[str, int]]:
     """For each finding (sorted by position), its content key and which occurrence of
     that key in the file it is: the path-free part of its identity."""
+    from auditor.scan.source import LineIndex  # here: a warm scan reads no file
+
     index = LineIndex(text)
     seen: Counter[tuple[str, str]] = Counter()
     keys = []

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from auditor.errors import AuditError
 from auditor.model import Finding, Severity
-from auditor.scan.source import split_lines
 
 OK = 0
 FINDINGS = 1
@@ -47,6 +46,8 @@ class BaselineEntry:
 
 
 def excerpt(text: str, finding: Finding, width: int = 80) -> str:
+    from auditor.scan.source import split_lines  # here: `audit --version` reads no text
+
     lines = split_lines(text)
     line = lines[finding.start.line - 1].strip() if finding.start.line <= len(lines) else ""
     return line if len(line) <= width else line[: width - 1] + "…"
