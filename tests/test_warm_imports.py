@@ -51,6 +51,7 @@ NOT_WANTED = (
     "auditor.scan.python_version",  # a note on parse errors only
     "auditor.scan.rule_base",  # rule kinds: the manifest's stand-ins need BaseRule only
     "auditor.scan.rule_examples",  # read by the harness and `audit rules`
+    "auditor.scan.rule_context",  # no rule runs
     "tomllib",  # the project has no config file to read
     "auditor.scan.source",  # decoding: a warm scan reads no file
 )

@@ -1,8 +1,8 @@
 """The rule API's rule kinds: the tree-sitter rule for JavaScript and TypeScript and the
-line rule, and what the visiting rules share. The base every rule shares and its context
-are in `auditor.scan.rule_core`, the examples in `auditor.scan.rule_examples`, the LibCST
-rule in `auditor.scan.cst_rule`; rule authors import all of them from `auditor.plugins`,
-and the names of the first two from here too."""
+line rule, and what the visiting rules share. The base every rule shares is in
+`auditor.scan.rule_core`, its context in `rule_context`, the examples in `rule_examples`,
+the LibCST rule in `auditor.scan.cst_rule`; rule authors import all of them from
+`auditor.plugins`, and the names of the first three from here too."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from auditor.model import Applicability, Edit, Fix
+from auditor.scan.rule_context import RuleContext as RuleContext
 from auditor.scan.rule_core import KNOWN_LANGUAGES, TREE_SITTER_LANGUAGES
 from auditor.scan.rule_core import BaseRule as BaseRule
 from auditor.scan.rule_core import ProjectFiles as ProjectFiles
-from auditor.scan.rule_core import RuleContext as RuleContext
 from auditor.scan.rule_examples import Invalid as Invalid
 from auditor.scan.rule_examples import Valid as Valid
 from auditor.scan.rule_examples import example_source as example_source

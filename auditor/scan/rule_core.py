@@ -1,14 +1,12 @@
-"""What every rule has, whatever it parses with: its metadata (`BaseRule`), the context it
-runs in, and the rule API's constants. Apart from the rule kinds and the examples
-(auditor.scan.rule_base, auditor.scan.rule_examples): a warm scan makes the manifest's
+"""What every rule has, whatever it parses with: its metadata (`BaseRule`) and the rule
+API's constants. Apart from the rule kinds, the context a rule runs in and the examples
+(auditor.scan.rule_base, rule_context, rule_examples): a warm scan makes the manifest's
 stand-in rules from `BaseRule` alone, and creates none of their classes."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, ClassVar, Protocol, TypeVar
 
@@ -17,6 +15,7 @@ from auditor.model import Applicability, Severity
 
 if TYPE_CHECKING:
     from auditor.model import EnvRead, Finding, Fix
+    from auditor.scan.rule_context import RuleContext
     from auditor.scan.rule_examples import Invalid, Valid
 
 
@@ -35,17 +34,6 @@ _BASE_MODULES = frozenset(
 )
 # A pattern, compiled by `re` when a rule is first checked: a warm scan checks none.
 RULE_ID = r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$"
-
-
-# eq=False where nothing compares or hashes the values: each generated method is code
-# compiled at import, and a warm `audit scan` is mostly its imports.
-@dataclass(frozen=True, slots=True, eq=False)
-class RuleContext:
-    path: str  # posix, relative to the project root
-    options: Mapping[str, OptionValue]
-    # The project root when the text is the file `root / path` (or what a fix is about to
-    # write there); None for text that is not on disk: a commit's version, an example.
-    root: Path | None = None
 
 
 class BaseRule:
