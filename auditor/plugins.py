@@ -19,18 +19,9 @@ from typing import TYPE_CHECKING
 
 from auditor.config import OptionValue
 from auditor.env.example_file import add_to_env_example
+from auditor.env.reads import EnvRead, ReadKind
 from auditor.globs import Globs, globs
-from auditor.model import (
-    Applicability,
-    Edit,
-    EnvRead,
-    Finding,
-    Fix,
-    Location,
-    ReadKind,
-    Severity,
-    SourceError,
-)
+from auditor.model import Applicability, Edit, Finding, Fix, Location, Severity, SourceError
 from auditor.scan.ast_index import AstIndex
 from auditor.scan.ast_rule import AstRule, Fixed, FixTarget, Offer, Span
 from auditor.scan.rule_base import (

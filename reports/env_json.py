@@ -61,7 +61,7 @@ import json
 from typing import Any
 
 from auditor.env.inventory import Inventory
-from auditor.model import EnvRead
+from auditor.env.reads import EnvRead
 
 SCHEMA = "auditor.env/2"
 

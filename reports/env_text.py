@@ -27,7 +27,7 @@ import json
 from collections.abc import Callable, Sequence
 
 from auditor.env.inventory import Inventory
-from auditor.model import EnvRead
+from auditor.env.reads import EnvRead
 from reports.findings_text import clean, finding_line
 
 _WHOLE = {"enumerate": "every variable", "copy": "copies every variable"}

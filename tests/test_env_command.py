@@ -8,7 +8,8 @@ import json
 import pytest
 
 from auditor.env.example_file import merge_env_example
-from auditor.model import EnvRead, Location
+from auditor.env.reads import EnvRead
+from auditor.model import Location
 
 PYPROJECT = "[tool.audit]\n"
 SETTINGS = """\

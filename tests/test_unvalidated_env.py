@@ -8,7 +8,8 @@ import textwrap
 
 import pytest
 
-from auditor.model import EnvRead, Location, ReadKind, SourceError
+from auditor.env.reads import EnvRead, ReadKind
+from auditor.model import Location, SourceError
 from auditor.testing import run_rule
 from rules.python._env_inventory import python_env_reads
 from rules.python.unvalidated_env import UnvalidatedEnv

@@ -54,6 +54,7 @@ NOT_WANTED = (
     "auditor.scan.rule_context",  # no rule runs
     "tomllib",  # the project has no config file to read
     "auditor.scan.source",  # decoding: a warm scan reads no file
+    "auditor.env",  # `audit env` and its reads
 )
 
 

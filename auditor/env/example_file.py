@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from auditor.model import EnvRead
+from auditor.env.reads import EnvRead
 
 HEADER = (
     "# Environment variables the code reads; kept up to date by `audit env --write-example`.",

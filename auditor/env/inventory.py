@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from auditor.config import Config, OptionValue
+from auditor.env.reads import EnvRead
 from auditor.model import (
     INTERNAL_ERROR,
     PARSE_ERROR,
     READ_ERROR,
-    EnvRead,
     Finding,
     SourceError,
     error_finding,

@@ -14,7 +14,8 @@ from auditor.config import OptionValue
 from auditor.model import Applicability, Severity
 
 if TYPE_CHECKING:
-    from auditor.model import EnvRead, Finding, Fix
+    from auditor.env.reads import EnvRead
+    from auditor.model import Finding, Fix
     from auditor.scan.rule_context import RuleContext
     from auditor.scan.rule_examples import Invalid, Valid
 
