@@ -38,6 +38,8 @@ from auditor.scan.rule_base import (
 from auditor.scan.source import LineIndex
 
 if TYPE_CHECKING:
+    from auditor.scan.ast_fields import child_nodes as child_nodes
+    from auditor.scan.ast_fields import subtree as subtree
     from auditor.scan.ast_scope import Assignment as Assignment
     from auditor.scan.ast_scope import QualifiedName as QualifiedName
     from auditor.scan.ast_scope import Scope as Scope
@@ -61,6 +63,9 @@ if TYPE_CHECKING:
     from auditor.scan.treesitter import parsed_file as parsed_file
 
 _LAZY = {
+    # Walks through part of an `ast` tree, singletons (contexts, operators) left out.
+    "child_nodes": "auditor.scan.ast_fields",
+    "subtree": "auditor.scan.ast_fields",
     # Names and scopes over `ast`, for rules on AstRule (LibCST's ScopeProvider answers).
     "Assignment": "auditor.scan.ast_scope",
     "QualifiedName": "auditor.scan.ast_scope",
@@ -132,6 +137,7 @@ __all__ = [
     "TreeSitterRule",
     "Valid",
     "add_to_env_example",
+    "child_nodes",
     "content_children",
     "describe_error",
     "dotted_name",
@@ -144,5 +150,6 @@ __all__ = [
     "imported_modules",
     "is_stdlib",
     "parsed_file",
+    "subtree",
     "syntax_error",
 ]

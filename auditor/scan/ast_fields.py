@@ -58,3 +58,38 @@ def node_classes() -> tuple[type[ast.AST], ...]:
         found.append(cls)
         stack.extend(cls.__subclasses__())
     return tuple(found)
+
+
+def child_nodes(node: ast.AST) -> list[ast.AST]:
+    """`ast.iter_child_nodes(node)` as a list, without the singletons: a node's children in
+    field order, by the field table rather than a generator over every field."""
+    found: list[ast.AST] = []
+    for name in field_table()[type(node)]:
+        value = getattr(node, name, None)
+        if type(value) is list:
+            found.extend([item for item in value if item is not None])
+        elif value is not None:
+            found.append(value)
+    return found
+
+
+def subtree(node: ast.AST) -> list[ast.AST]:
+    """`ast.walk(node)` as a list, without the singletons: the node and every node under
+    it, breadth first, in the same order; twice as fast, for a rule that looks through
+    part of a tree (the rule's index, `AstRule.nodes`, has the whole module's by type)."""
+    fields = field_table()
+    found: list[ast.AST] = [node]
+    append = found.append
+    at = 0
+    while at < len(found):
+        current = found[at]
+        at += 1
+        for name in fields[type(current)]:
+            value = getattr(current, name, None)
+            if type(value) is list:
+                for item in value:
+                    if item is not None:
+                        append(item)
+            elif value is not None:
+                append(value)
+    return found

@@ -7,6 +7,7 @@ import ast
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
+from auditor.plugins import subtree
 from rules.python._bare_exits import always_reraises, sometimes_reraises
 from rules.python._bare_narrow import Place as Where
 from rules.python._bare_narrow import silent
@@ -53,7 +54,7 @@ def swallows_everything(handler: ast.ExceptHandler) -> bool:
         return False
     bound = handler.name
     for statement in handler.body:
-        for node in ast.walk(statement):
+        for node in subtree(statement):
             if bound is not None and bound in _identifiers(node):
                 return False  # the error is used: recorded, wrapped, passed on
             if isinstance(node, ast.Call):

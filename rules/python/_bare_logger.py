@@ -10,6 +10,7 @@ import ast
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
+from auditor.plugins import child_nodes, subtree
 from rules.python._ast_logger_plan import free_name as _free_name
 from rules.python._ast_logger_plan import (
     imported_as,
@@ -207,7 +208,7 @@ def _is_elif(parent: ast.If, child: ast.If) -> bool:
 
 
 def _contains_call(node: ast.AST) -> bool:
-    return any(isinstance(n, ast.Call) for n in ast.walk(node))
+    return any(isinstance(n, ast.Call) for n in subtree(node))
 
 
 def _runs_code(line: Line, code_names: frozenset[str]) -> bool:
@@ -233,7 +234,7 @@ def _import_time_names(node: ast.AST) -> Iterator[str]:
             yield from _import_time_names(part)
     else:
         yield from _other_identifiers(node)
-        for child in ast.iter_child_nodes(node):
+        for child in child_nodes(node):
             yield from _import_time_names(child)
 
 

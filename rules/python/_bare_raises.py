@@ -11,7 +11,7 @@ import builtins
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from auditor.plugins import AstIndex
+from auditor.plugins import AstIndex, child_nodes
 from rules.python._ast_print import string_tokens
 from rules.python._raises import (
     ANNOTATIONS,
@@ -362,7 +362,7 @@ def _children(node: ast.AST) -> Iterator[ast.AST]:
         yield node.func
         yield from _arguments(node)
     else:
-        yield from ast.iter_child_nodes(node)
+        yield from child_nodes(node)
 
 
 def _arguments(call: ast.Call) -> list[ast.expr]:

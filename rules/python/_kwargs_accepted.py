@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator, Sequence
 
+from auditor.plugins import subtree
 from rules.python._kwargs_lineage import Declaring
 from rules.python._kwargs_models import dotted_name
 
@@ -38,7 +39,7 @@ def _setters(node: ast.ClassDef) -> Iterator[str]:
 
 
 def _backrefs(module: ast.Module, model: str) -> Iterator[str]:
-    for node in ast.walk(module):
+    for node in subtree(module):
         if not isinstance(node, ast.Call):
             continue
         callee = (dotted_name(node.func) or "").rpartition(".")[2]

@@ -7,6 +7,7 @@ import ast
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from auditor.plugins import subtree
 from rules.python._kwargs_ast_syntax import Function, call_args, dotted, identifiers
 
 
@@ -76,7 +77,7 @@ def local_helper(function: Function, outer: Sequence[ast.AST]) -> bool:
     uses = sum(1 for found in identifiers(enclosing) if found == name)
     calls = sum(
         1
-        for c in ast.walk(enclosing)
+        for c in subtree(enclosing)
         if isinstance(c, ast.Call) and isinstance(c.func, ast.Name) and c.func.id == name
     )
     return uses == calls + 1  # the `def` itself, and calls only

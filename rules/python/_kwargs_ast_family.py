@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from auditor.plugins import AstIndex
+from auditor.plugins import AstIndex, child_nodes
 from rules.python._kwargs_ast_syntax import Function
 
 # Calls whose arguments name a class without calling it through them.
@@ -113,7 +113,7 @@ def _value_uses(module: ast.Module, name: str) -> Iterator[str]:
             slices.add(id(node.slice))
         if id(node) not in slices:
             yield from _uses(node, name)
-        children = sorted(ast.iter_child_nodes(node), key=_start)
+        children = sorted(child_nodes(node), key=_start)
         pending.extend(reversed(children))
 
 
@@ -123,7 +123,7 @@ def _start(node: ast.AST) -> tuple[int, int]:
     line = getattr(node, "lineno", None)
     if line is not None:
         return line, getattr(node, "col_offset", 0)
-    starts = [_start(child) for child in ast.iter_child_nodes(node)]
+    starts = [_start(child) for child in child_nodes(node)]
     return min(starts, default=(0, 0))
 
 

@@ -13,6 +13,8 @@ import ast
 import sys
 from collections.abc import Iterator, Sequence
 
+from auditor.plugins import subtree
+
 Line = list[ast.stmt]  # a compound statement, or the simple statements of one line
 _SIMPLE = (
     ast.Expr,
@@ -157,7 +159,7 @@ def _calm(small: ast.stmt) -> bool:
     if isinstance(small, ast.Import | ast.ImportFrom | ast.Pass):
         return True
     if isinstance(small, ast.Assign | ast.AnnAssign | ast.Expr):
-        return not any(isinstance(n, ast.Call) for n in ast.walk(small))
+        return not any(isinstance(n, ast.Call) for n in subtree(small))
     return False
 
 
@@ -172,7 +174,7 @@ def _calm_tests(statement: ast.stmt, source: Sequence[str]) -> bool:
         node = after[0] if len(after) == 1 and _is_elif(after[0], source) else None
     if isinstance(statement, ast.Try):
         tests.extend(h.type for h in statement.handlers if h.type is not None)
-    return not any(isinstance(n, ast.Call) for test in tests for n in ast.walk(test))
+    return not any(isinstance(n, ast.Call) for test in tests for n in subtree(test))
 
 
 def _is_elif(node: ast.stmt, source: Sequence[str]) -> bool:

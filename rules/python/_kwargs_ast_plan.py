@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from auditor.plugins import subtree
 from rules.python._kwargs_ast_header import can_place
 from rules.python._kwargs_ast_state import KwargsUse
 from rules.python._kwargs_ast_syntax import Function, dotted, string_value
@@ -148,7 +149,7 @@ def _mentioned(function: Function) -> set[str]:
     """Names the function sets or reads itself (`data["owner"] = user`, `b.owner = user`):
     a field it may fill in is never required of the caller."""
     found: set[str] = set()
-    for node in ast.walk(function):
+    for node in subtree(function):
         if isinstance(node, ast.Attribute):
             found.add(node.attr)
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):

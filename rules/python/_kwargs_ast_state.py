@@ -7,6 +7,7 @@ import ast
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from auditor.plugins import child_nodes
 from rules.python._kwargs_ast_sinks import LazyNames, Sink, Sinks, Store
 from rules.python._kwargs_ast_syntax import (
     dotted,
@@ -67,7 +68,7 @@ class FlowState:
         method = self._methods.get(type(node))
         if method is not None and method(self, node) is False:
             return
-        for child in ast.iter_child_nodes(node):
+        for child in child_nodes(node):
             self.visit(child)
 
     # -- recording

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatchcase, translate
 
+from auditor.plugins import subtree
+
 # Calls that return a shallow or deep copy of their (first) mapping argument.
 COPIES = frozenset(
     {
@@ -202,7 +204,7 @@ def bound_names(node: ast.AST) -> frozenset[str]:
     """Names a scope binds: its parameters and every assignment, loop, `with`, import or
     definition target in it (nested scopes included: a slight over-approximation)."""
     names: set[str] = set()
-    for child in ast.walk(node):
+    for child in subtree(node):
         if isinstance(child, ast.arg):
             names.add(child.arg)
         elif isinstance(child, ast.Assign):
@@ -229,7 +231,7 @@ def bound_names(node: ast.AST) -> frozenset[str]:
 def identifiers(node: ast.AST) -> Iterator[str]:
     """Every identifier written in `node` where a concrete syntax tree has a name: variables,
     attribute names, keywords, parameters, definitions, imports, captures."""
-    for child in ast.walk(node):
+    for child in subtree(node):
         if isinstance(child, ast.Name):
             yield child.id
         elif isinstance(child, ast.Attribute):
@@ -271,7 +273,7 @@ def is_docstring(statement: ast.stmt) -> bool:
 def membership_collections(node: ast.AST, key: str) -> list[ast.expr]:
     """The collections a key variable is tested against: `key in C`, `key not in C`."""
     found = []
-    for child in ast.walk(node):
+    for child in subtree(node):
         if isinstance(child, ast.Compare):
             left = child.left
             for op, comparator in zip(child.ops, child.comparators, strict=True):
@@ -291,7 +293,7 @@ def rejects(body: Iterable[ast.stmt], key: str) -> bool:
     as a signature's are. A test that only skips keys (`if hasattr(obj, k): setattr(...)`)
     is not: the fields worth attacking exist."""
     for statement in body:
-        for node in ast.walk(statement):
+        for node in subtree(statement):
             if isinstance(node, ast.If):
                 if _mentions(node.test, key) and raises(node.body):
                     return True
@@ -305,4 +307,4 @@ def _mentions(node: ast.AST, name: str) -> bool:
 
 
 def raises(body: Iterable[ast.stmt]) -> bool:
-    return any(isinstance(node, ast.Raise) for s in body for node in ast.walk(s))
+    return any(isinstance(node, ast.Raise) for s in body for node in subtree(s))

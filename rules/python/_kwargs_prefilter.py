@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator, Sequence
 
-from auditor.plugins import AstIndex
+from auditor.plugins import AstIndex, child_nodes, subtree
 from rules.python._kwargs_ast_sinks import TRIVIAL_BASES, derived_classes
 from rules.python._kwargs_ast_syntax import FIELD_KEYWORDS, KEY_METHODS, matches, names_class
 
@@ -115,7 +115,7 @@ def _only_read_by_key(function: Function, name: str) -> bool:
 def _key_read_bases(function: Function, name: str) -> Iterator[ast.Name]:
     """The `kwargs` of `kwargs["k"]`, `kwargs.get("k")` (pop, setdefault), `"k" in kwargs`,
     nested scopes included."""
-    for node in ast.walk(function):
+    for node in subtree(function):
         if isinstance(node, ast.Subscript):
             if _is_name(node.value, name) and _is_str(node.slice):
                 yield node.value  # type: ignore[misc]
@@ -147,7 +147,7 @@ def _own_names(statements: Sequence[ast.stmt], name: str) -> Iterator[ast.Name]:
             if node.id == name:
                 yield node
         elif not isinstance(node, _NESTED_SCOPES):
-            pending.extend(ast.iter_child_nodes(node))
+            pending.extend(child_nodes(node))
 
 
 def may_mass_assign(
@@ -276,7 +276,7 @@ def _loops(tree: AstIndex) -> list[tuple[int, int, set[str]]]:
 
 
 def _names(target: ast.expr) -> set[str]:
-    return {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+    return {n.id for n in subtree(target) if isinstance(n, ast.Name)}
 
 
 def _local_models(tree: AstIndex, model_bases: Sequence[str]) -> frozenset[str]:

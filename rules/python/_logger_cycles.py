@@ -10,6 +10,8 @@ import ast
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from auditor.plugins import subtree
+
 # The modules followed at most: a logger module's own imports are few and shallow.
 LIMIT = 200
 
@@ -44,7 +46,7 @@ def _imported(file: Path, module: str) -> Iterator[str]:
     except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
         return
     package = module if file.name == "__init__.py" else module.rpartition(".")[0]
-    for node in ast.walk(tree):
+    for node in subtree(tree):
         if isinstance(node, ast.Import):
             yield from (alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
