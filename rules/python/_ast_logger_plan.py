@@ -13,7 +13,7 @@ import itertools
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from auditor.plugins import Scopes
+from auditor.plugins import Scopes, child_nodes
 from rules.python._logger_discovery import Discovery, ProjectLogger
 from rules.python._logger_offer import LoggerKind, Offer, offers
 
@@ -303,82 +303,53 @@ def _import_time_uses(
     immediate: dict[ast.Call, int] = {}
     first_code = (index_of[-1] + 1) if index_of else 0
     for statement, index in zip(body, index_of, strict=True):
-        finder = _ImportTimeUse(code_names, is_print)
-        finder.visit(statement)
-        immediate.update(dict.fromkeys(finder.prints, index))
-        if finder.runs_code:
+        prints, names = _run_at_import(statement, is_print)
+        immediate.update(dict.fromkeys(prints, index))
+        if not code_names.isdisjoint(names):
             first_code = min(first_code, index)
     return immediate, first_code
 
 
-class _ImportTimeUse(ast.NodeVisitor):
-    """`_logger_fix._ImportTimeUse` on `ast`: LibCST's `Name` nodes include a def's
-    parameters, `global` names and `except ... as` names, which count here too."""
+def _run_at_import(statement: ast.stmt, is_print: IsPrint) -> tuple[list[ast.Call], set[str]]:
+    """The prints a top-level statement makes when the module is imported, and the names
+    that part of it reads or binds (`_logger_fix._ImportTimeUse` on `ast`; LibCST's `Name`
+    nodes include a def's parameters, `global` names and `except ... as` names, which
+    count here too): a def's decorators, parameters and annotations, not its body; a
+    class's decorators, bases, keywords and body; no import."""
+    prints: list[ast.Call] = []
+    names: set[str] = set()
+    pending: list[ast.AST] = [statement]
+    while pending:
+        node = pending.pop()
+        kind = type(node)
+        if kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+            function: ast.FunctionDef | ast.AsyncFunctionDef = node  # type: ignore[assignment]
+            parts = (*function.decorator_list, function.args, function.returns)
+            pending.extend(part for part in parts if part is not None)
+            continue
+        if kind is ast.ClassDef:
+            cls: ast.ClassDef = node  # type: ignore[assignment]
+            pending.extend((*cls.decorator_list, *cls.bases, *cls.keywords, *cls.body))
+            continue
+        if kind is ast.Import or kind is ast.ImportFrom:
+            continue
+        if kind is ast.Call and is_print(node):  # type: ignore[arg-type]
+            prints.append(node)  # type: ignore[arg-type]
+        elif kind is ast.Name:
+            names.add(node.id)  # type: ignore[attr-defined]
+        elif kind is ast.arg:
+            names.add(node.arg)  # type: ignore[attr-defined]
+        elif kind is ast.Global or kind is ast.Nonlocal:
+            names.update(node.names)  # type: ignore[attr-defined]
+        elif kind in _NAMED and node.name is not None:  # type: ignore[attr-defined]
+            names.add(node.name)  # type: ignore[attr-defined]
+        elif kind is ast.MatchMapping and node.rest is not None:  # type: ignore[attr-defined]
+            names.add(node.rest)  # type: ignore[attr-defined]
+        pending.extend(child_nodes(node))
+    return prints, names
 
-    def __init__(self, code_names: frozenset[str], is_print: IsPrint) -> None:
-        self.code_names = code_names
-        self.is_print = is_print
-        self.prints: list[ast.Call] = []
-        self.runs_code = False
 
-    def _name(self, name: str | None) -> None:
-        self.runs_code = self.runs_code or name in self.code_names
-
-    def visit_Call(self, node: ast.Call) -> None:
-        if self.is_print(node):
-            self.prints.append(node)
-        self.generic_visit(node)
-
-    def visit_Name(self, node: ast.Name) -> None:
-        self._name(node.id)
-
-    def visit_arg(self, node: ast.arg) -> None:
-        self._name(node.arg)
-        self.generic_visit(node)
-
-    def visit_Global(self, node: ast.Global) -> None:
-        for name in node.names:
-            self._name(name)
-
-    def visit_Nonlocal(self, node: ast.Nonlocal) -> None:
-        for name in node.names:
-            self._name(name)
-
-    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
-        self._name(node.name)
-        self.generic_visit(node)
-
-    def visit_MatchAs(self, node: ast.MatchAs) -> None:
-        self._name(node.name)
-        self.generic_visit(node)
-
-    def visit_MatchStar(self, node: ast.MatchStar) -> None:
-        self._name(node.name)
-
-    def visit_MatchMapping(self, node: ast.MatchMapping) -> None:
-        self._name(node.rest)
-        self.generic_visit(node)
-
-    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        for part in (*node.decorator_list, node.args, node.returns):
-            if part is not None:
-                self.visit(part)
-
-    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
-        self._function(node)
-
-    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> None:
-        self._function(node)
-
-    def visit_ClassDef(self, node: ast.ClassDef) -> None:
-        for part in (*node.decorator_list, *node.bases, *node.keywords, *node.body):
-            self.visit(part)
-
-    def visit_Import(self, node: ast.Import) -> None:
-        return
-
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        return
+_NAMED = (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)
 
 
 def imported_modules(body: Sequence[ast.stmt], index_of: Sequence[int]) -> list[str]:

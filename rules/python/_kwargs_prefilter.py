@@ -161,9 +161,12 @@ def may_mass_assign(
     regions = _regions(tree)
     if not regions:
         return False
+    # Looked up for every call and subscript of the module: a line's membership, not a
+    # scan of the regions.
+    lines = frozenset(line for first, last in regions for line in range(first, last + 1))
 
     def inside(node: ast.expr) -> bool:
-        return any(first <= node.lineno <= last for first, last in regions)
+        return node.lineno in lines
 
     calls = [call for call in tree.nodes(ast.Call) if inside(call)]
     if any(_updates_namespace(call) for call in calls):
