@@ -42,8 +42,8 @@ def findings(audit: Audit, *args: str) -> list[str]:
 
 
 def kept(root: Path) -> dict[str, list[object]]:
-    """The listings in the cache file, by folder relative to `root`, their names sorted
-    (a listing keeps the system's order)."""
+    """The listings in the cache file, by folder relative to `root`: the stat's numbers,
+    each kind's names sorted (a listing keeps the system's order), the .gitignore flag."""
     if not (root / LISTINGS).exists():
         return {}
     payload = cache_signing.read(listing_cache.NAME, root / LISTINGS)
@@ -51,9 +51,9 @@ def kept(root: Path) -> dict[str, list[object]]:
     walked: dict[str, dict[str, list[object]]] = json.loads(payload)["folders"]
     return {
         os.path.relpath(os.path.join(top, below), root): [
-            *entry[:4],
-            *(sorted(names) for names in entry[4:8]),  # type: ignore[call-overload]
-            entry[8],
+            *(int(number, 16) for number in str(entry[0]).split(" ")),
+            *(sorted(str(names).split("/")) if names else [] for names in entry[1:5]),
+            entry[5],
         ]
         for top, folders in walked.items()
         for below, entry in folders.items()
@@ -85,7 +85,8 @@ def test_a_kept_listing_is_what_a_warm_walk_reads(
     assert payload is not None
     document = json.loads(payload)
     assert list(document["folders"]) == [str(root)]  # the folder walked, then those below
-    document["folders"][str(root)]["pkg"][5].append("ghost.py")
+    assert document["folders"][str(root)]["pkg"][2] == "a.py"  # the known files' names
+    document["folders"][str(root)]["pkg"][2] = "a.py/ghost.py"
     forged = cache_signing.seal(listing_cache.NAME, json.dumps(document).encode())
     assert forged is not None
     (root / LISTINGS).write_bytes(forged)
@@ -197,3 +198,43 @@ def test_a_folder_made_unreadable_is_reported_not_reused(
     finally:
         (root / "locked").chmod(0o755)
     assert findings(audit) == ["locked/b.py", "pkg/a.py"]
+
+
+def test_an_entry_is_the_stat_in_hexadecimal_then_each_kind_of_name_joined(
+    project: Project, audit: Audit, no_racy_window: None
+) -> None:
+    root = project({"pkg/a.py": BARE, "pkg/b.py": BARE, "pkg/sub/c.py": BARE, "pkg/x.py~": ""})
+    assert findings(audit) == ["pkg/a.py", "pkg/b.py", "pkg/sub/c.py"]
+    payload = cache_signing.read(listing_cache.NAME, root / LISTINGS)
+    assert payload is not None
+    document = json.loads(payload)
+    assert document["format"] == 3
+    entry = document["folders"][str(root)]["pkg"]
+    st = os.stat(root / "pkg")
+    assert entry[0] == f"{st.st_mtime_ns:x} {st.st_ctime_ns:x} {st.st_ino:x} {st.st_dev:x}"
+    assert [entry[1], sorted(entry[2].split("/")), *entry[3:]] == [
+        "sub", ["a.py", "b.py"], "", "", False
+    ]  # fmt: skip
+
+
+def test_a_file_of_the_previous_format_is_a_miss(
+    project: Project, audit: Audit, no_racy_window: None
+) -> None:
+    """Format 2 kept the stat as numbers and a list per kind of name: such a file, even
+    one that verifies, is not read (the ghost it lists is not looked for) but replaced."""
+    root = project({"pkg/a.py": BARE})
+    assert findings(audit) == ["pkg/a.py"]
+    st = os.stat(root / "pkg")
+    stat = [st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
+    old = {
+        "format": 2,
+        "who": listing_cache._who(),
+        "folders": {str(root): {"pkg": [*stat, [], ["a.py", "ghost.py"], [], [], False]}},
+    }
+    sealed = cache_signing.seal(listing_cache.NAME, json.dumps(old).encode())
+    assert sealed is not None
+    (root / LISTINGS).write_bytes(sealed)
+    out = audit("scan", "--fail-on", "none").out.splitlines()
+    assert [line for line in out if "ghost" in line] == []
+    assert findings(audit) == ["pkg/a.py"]
+    assert kept(root)["pkg"] == [*stat, [], ["a.py"], [], [], False]
