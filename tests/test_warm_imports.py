@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from auditor import __version__
 from auditor.config_paths import may_be_in_git
 
 PROBE = """
@@ -109,3 +110,30 @@ def test_git_is_asked_only_where_it_could_find_a_repository(
         monkeypatch.setenv(name, str(tmp_path))
         assert may_be_in_git(tmp_path), name
         monkeypatch.delenv(name)
+
+
+GC_PROBE = """
+import gc, sys
+import auditor.cli
+print(gc.get_threshold(), gc.get_freeze_count() > 0)
+sys.argv = ["audit", "--version"]
+try:
+    auditor.cli.main()
+except SystemExit:
+    pass
+print(gc.get_freeze_count() > 0)
+"""
+
+
+def test_the_command_line_collects_less_and_freezes_what_is_left_at_its_end() -> None:
+    """The collector's thresholds are set before the command line's imports (most of a
+    warm scan's allocations), and `main` freezes what is left, so that the interpreter's
+    collections at exit do not walk it."""
+    done = subprocess.run(
+        [sys.executable, "-c", GC_PROBE], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.splitlines() == [
+        "(100000, 50, 100) False",
+        f"audit, version {__version__}",
+        "True",
+    ]

@@ -3,6 +3,7 @@ progress bars on a terminal, common options, writing output."""
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -242,7 +243,14 @@ def toml_value(value: object) -> str:
 
 
 def main() -> None:
-    cli(prog_name="audit")
+    try:
+        cli(prog_name="audit")
+    finally:
+        # The interpreter's last collections, as it exits, would walk every object still
+        # there (a warm scan's whole state): frozen, they are not walked. atexit handlers
+        # and the flush of the standard streams still run; only cycles among these objects
+        # are left to the process's end, and every file is closed by its `with` block.
+        gc.freeze()
 
 
 config_option = click.option(
