@@ -222,6 +222,7 @@ CLI_MAY_IMPORT = {
     "auditor.scan.report",
     "auditor.scan.run",
     "auditor.scan.gate",
+    "auditor.scan.gate_filters",  # `audit baseline` writes the file the gate reads
     "auditor.scan.loading",
     "auditor.scan.fileio",
     "auditor.scan.targets",

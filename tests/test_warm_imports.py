@@ -56,6 +56,7 @@ NOT_WANTED = (
     "tomllib",  # the project has no config file to read
     "auditor.scan.source",  # decoding: a warm scan reads no file
     "auditor.env",  # `audit env` and its reads
+    "auditor.scan.gate_filters",  # no baseline, no --new-since
 )
 
 

@@ -40,7 +40,7 @@ def baseline(
     paths: tuple[Path, ...], output: Path | None, use_sources: bool | None, config_file: Path | None
 ) -> None:
     """Write the current findings' fingerprints to a baseline file, for `scan --baseline`."""
-    from auditor.scan.gate import BaselineEntry, excerpt, render_baseline
+    from auditor.scan.gate_filters import BaselineEntry, excerpt, render_baseline
     from auditor.scan.run import open_project
     from auditor.scan.run import scan as run_scan
     from auditor.scan.use_case import sources_wanted

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from auditor.model import Finding, Severity
-from auditor.scan.gate import ERROR, BaselineEntry, exit_code
+from auditor.scan.gate import ERROR, exit_code
 
 if TYPE_CHECKING:
     from auditor.scan.fixer import FileChange
+    from auditor.scan.gate_filters import BaselineUse, NewSince
     from auditor.scan.project_fix import NotApplied
     from auditor.sources.report import SourceReport
 
@@ -32,27 +32,6 @@ class Counts:
     fixed: int = 0
     fixable_safe: int = 0
     fixable_unsafe: int = 0
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class NewSince:
-    """`--new-since REF`: how many findings were already at the merge base (hidden)."""
-
-    ref: str
-    hidden: int
-    notes: tuple[str, ...] = ()  # how the sources' findings were compared
-    snapshots: Mapping[str, str | None] | None = None  # when sources ran: the commit each used
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class BaselineUse:
-    """`--baseline FILE`: how many findings it hid, the entries no finding matches any
-    more (fixed), and whether `--update-baseline` dropped them from the file."""
-
-    file: Path
-    hidden: int
-    fixed: tuple[BaselineEntry, ...] = ()
-    updated: bool = False
 
 
 @dataclass(frozen=True, slots=True, eq=False)

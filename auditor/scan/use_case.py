@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING
 
 from auditor.errors import UsageError
 from auditor.model import PARSE_ERROR, Finding, error_finding
-from auditor.scan.gate import BaselineEntry, BaselineError, parse_baseline
-from auditor.scan.report import BaselineUse, Counts, NewSince, ScanReport
+from auditor.scan.report import Counts, ScanReport
 from auditor.scan.run import Project, ScanOutcome, open_project
 
 if TYPE_CHECKING:
     from auditor.config import Config
     from auditor.scan.fixer import FileChange
+    from auditor.scan.gate_filters import BaselineEntry, BaselineUse, NewSince
     from auditor.scan.ignore_comments import Added
     from auditor.scan.request import Gate, Reading, ScanRequest
 
@@ -60,6 +60,8 @@ def sources_wanted(flag: bool | None, config: Config) -> bool:
 
 
 def read_baseline(path: Path) -> tuple[BaselineEntry, ...]:
+    from auditor.scan.gate_filters import BaselineError, parse_baseline
+
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -117,7 +119,7 @@ def scan_report(
 
 
 def _new_since(project: Project, ref: str, outcome: ScanOutcome) -> tuple[list[Finding], NewSince]:
-    from auditor.scan.gate import not_in
+    from auditor.scan.gate_filters import NewSince, not_in
     from auditor.track.use_case import existing_since
 
     project = project.realized()  # the merge base's files are parsed
@@ -132,7 +134,7 @@ def _baseline(
     findings: list[Finding], entries: tuple[BaselineEntry, ...], gate: Gate
 ) -> tuple[list[Finding], BaselineUse]:
     from auditor.scan.fileio import write_atomic
-    from auditor.scan.gate import apply_baseline, render_baseline
+    from auditor.scan.gate_filters import BaselineUse, apply_baseline, render_baseline
 
     assert gate.baseline is not None
     kept, gone = apply_baseline(findings, entries)
