@@ -167,3 +167,39 @@ def test_the_check_in_a_method_names_the_class() -> None:
     assert isinstance(service, type)
     with pytest.raises(TypeError, match=r"Service\.book\(\) got unexpected .* \['rom'\]"):
         service().book(rom=1)
+
+
+FAMILY = """\
+def solve(x, **options):
+    return options.get("tol")
+
+
+{use}
+"""
+
+
+@pytest.mark.parametrize(
+    ("use", "found"),
+    [
+        ("SOLVERS = {'newton': solve}", "in a dict"),
+        ("CHOICES = [solve, print]", "in a collection"),
+        ("default = solve", "assigned"),
+        ("def pick():\n    return solve", "returned"),
+        ("def each():\n    yield solve", "yielded"),
+        ("register(*solve)", "passed to a call"),
+        ("register(handler=solve)", "passed to a call"),
+        ("del solve, other", "in a collection"),
+        ("solve(1, tol=2)\nisinstance(solve, object)", None),  # only called, or a type check
+    ],
+)
+def test_a_function_used_as_a_value_gets_no_fix(use: str, found: str | None) -> None:
+    [finding] = run_rule(IgnoredKwargs, FAMILY.format(use=use), "app.py")
+    if found is None:
+        assert "no fix" not in finding.message
+        assert finding.fix is not None
+    else:
+        assert finding.message.endswith(
+            f"(no fix: `solve` is used as a value ({found}), not only called: it may be "
+            "chosen at run time with keywords meant for another)"
+        )
+        assert finding.fix is None

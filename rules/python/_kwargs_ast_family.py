@@ -90,12 +90,23 @@ def _signature(function: Function) -> tuple[tuple[str, ...], ...]:
 def _first_value_use(index: AstIndex, name: str) -> str | None:
     """The first of `_value_uses`, found from the module's index: only when the uses
     differ in kind does their order matter, and the ordered walk run."""
+    # A use is a node with the name as a child, or as a grandchild through a `*` or a
+    # keyword argument: only the nodes around the name's occurrences are asked.
+    around: set[int] = set()
+    for occurrence in index.nodes(ast.Name):
+        if occurrence.id == name:
+            parent = index.parent(occurrence)
+            around.add(id(parent))
+            if isinstance(parent, ast.Starred | ast.keyword):
+                around.add(id(index.parent(parent)))
+    if not around:
+        return None
     slices = {id(node.slice) for node in index.nodes(ast.Subscript)}
     kinds = {
         found
         for kind in _USING
         for node in index.nodes(kind)
-        if id(node) not in slices
+        if id(node) in around and id(node) not in slices
         for found in _uses(node, name)
     }
     if len(kinds) <= 1:
