@@ -20,6 +20,7 @@ from typing import Protocol
 
 import git
 
+from auditor import workers
 from auditor.scan.engine import Engine
 from auditor.track.blob_scan import BlobPool
 from auditor.track.commit_stats import CommitStats, fetch_missing
@@ -146,6 +147,9 @@ def walk(
     left = len(commits) - (len(resumed[2]) if resumed is not None else -1)
     # The workers fork before git is opened again: none holds the parent's git pipes.
     pool = BlobPool(engine, jobs if left > 1 else 1)
+    # The walk's state (every file's findings, the listings) lives to its end: tuned as a
+    # scan's own process is, the collector does not rescan it every 700 allocations.
+    thresholds = workers.collect_less()
     repo = open_repo(top)
     walker: Walker | None = None
     try:
@@ -233,3 +237,4 @@ def walk(
             walker.close()
         repo.close()
         pool.close()
+        workers.collect_as_before(thresholds)
