@@ -162,8 +162,16 @@ def discover_all(
             files = _list_dir(root, absolute, use_git, problems, others, listings)
             base = _exclusion_base(root, absolute, exclude)
             base_text = str(base)
+            at_root = base == root  # then a file's path for exclusion is its `rel`
             for listed, regular in files:
-                if not _excluded_str(listed, base_text, exclude):
+                rel = _relative(base_text, listed)
+                if rel is None or exclude.match(rel):
+                    continue
+                if regular and at_root:  # `_add`'s answer, without asking it again
+                    language = LANGUAGES.get(suffix_of(rel[rel.rfind("/") + 1 :]))
+                    if language is not None and rel not in found:
+                        found[rel] = SourcePath(rel, listed, language)
+                else:
                     _add(found, root, listed, problems, regular=regular)
             for other in others:  # noted as the listing went: after it
                 if other.name.endswith(TEMP_SUFFIX):
