@@ -128,10 +128,15 @@ def scan_blob(engine: Engine, rel: str, language: str, data: bytes) -> list[Keye
     findings, quiet = engine.scan_text_all(rel, language, text)
     if any(not f.is_finding for f in findings):
         return None  # not read, or read only in part: what it holds is unknown
-    # A file no rule's trigger is in is not parsed by the scan; the history must still
-    # know that it cannot be read (Python 2 code has no `print(` to match).
-    parsed = bool(findings) or engine.parses_when_scanned(rel, language, text)
-    if not parsed and not _parses(language, text):
+    # A Python file no rule's trigger is in is not parsed by the scan; the history must
+    # still know that it cannot be read (Python 2 code has no `print(` to match).
+    # tree-sitter recovers from any error: its rules report what they can.
+    if (
+        language == "python"
+        and not findings
+        and not engine.parses_when_scanned(rel, language, text)
+        and _refused(text)
+    ):
         return None
     return keyed(findings, text) + keyed(quiet, text, suppressed=True)
 
@@ -201,9 +206,8 @@ class BlobPool:
             self.pool.close()
 
 
-def _parses(language: str, text: str) -> bool:
-    if language != "python":
-        return True  # tree-sitter recovers from any error: its rules report what they can
+def _refused(text: str) -> bool:
+    """CPython's verdict, as a scan of the file has it."""
     from auditor.scan.python_check import syntax_error
 
-    return syntax_error(text) is None  # CPython's verdict, as a scan of the file has it
+    return syntax_error(text) is not None
