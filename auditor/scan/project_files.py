@@ -15,6 +15,7 @@ from auditor.scan.discovery import SourcePath
 from auditor.scan.loading import ActiveRule
 
 _WILDCARDS = frozenset("*?[")
+_ALTSEP = os.altsep or os.sep
 
 
 def stamp(
@@ -33,11 +34,19 @@ def stamp(
     top = str(root)
     # On strings, not Paths: this climbs from every scanned file (a warm run's cost).
     patterns_of: dict[str, set[str]] = {}
+    climbed: set[tuple[str, str]] = set()  # (folder of a file, its language)
     for source in files:
         patterns = wanted.get(source.language)
         if not patterns:
             continue
-        directory = os.path.dirname(source.location)
+        location = source.location
+        # The path up to its last separator, on which alone `dirname` depends: a file
+        # beside one already climbed from adds nothing (most of them).
+        folder = location[: max(location.rfind(os.sep), location.rfind(_ALTSEP)) + 1]
+        if (folder, source.language) in climbed:
+            continue
+        climbed.add((folder, source.language))
+        directory = os.path.dirname(location)
         while True:
             known = patterns_of.setdefault(directory, set())
             if patterns <= known:
@@ -90,7 +99,12 @@ class _Plan:
         found: set[str] = set()
         for pattern in self.globbed:
             found.update(str(p) for p in Path(directory).glob(pattern))
+        # Every group looks in the directory's own listing first: most name folders it
+        # does not have.
+        names_here = listings.names(directory) if self.groups else frozenset()
         for folders, lasts in self.groups:
+            if folders and folders[0] not in names_here:
+                continue
             here = directory
             for folder in folders:
                 if folder not in listings.names(here):
@@ -123,6 +137,10 @@ class _Matcher:
             (head, tail, len(head) + len(tail))
             for head, tail in (p.split("*") for p in patterns if _one_star(p))
         )
+        # What any of them starts and ends with: most names are passed over by these two
+        # calls, without a loop over the patterns.
+        self.heads = tuple(head for head, _, _ in self.stars)
+        self.tails = tuple(tail for _, tail, _ in self.stars)
         rest = [p for p in patterns if _WILDCARDS & set(p) and not _one_star(p)]
         self._match: Callable[[str], object] | None = None
         if rest:
@@ -133,10 +151,15 @@ class _Matcher:
         yield from self.names & names
         if not self.stars and self._match is None:
             return
+        heads, tails = self.heads, self.tails
         for name in names:
-            if any(
-                len(name) >= least and name.startswith(head) and name.endswith(tail)
-                for head, tail, least in self.stars
+            if (
+                name.startswith(heads)
+                and name.endswith(tails)
+                and any(
+                    len(name) >= least and name.startswith(head) and name.endswith(tail)
+                    for head, tail, least in self.stars
+                )
             ) or (self._match is not None and self._match(name)):
                 yield name
 
