@@ -57,6 +57,7 @@ NOT_WANTED = (
     "auditor.scan.source",  # decoding: a warm scan reads no file
     "auditor.env",  # `audit env` and its reads
     "auditor.scan.gate_filters",  # no baseline, no --new-since
+    "auditor.scan.unreadable",  # every folder and file could be read
 )
 
 

@@ -36,6 +36,8 @@ from auditor.scan.listing_cache import Listing, ListingCache
 if TYPE_CHECKING:
     import subprocess
 
+    from auditor.scan.unreadable import Unreadable  # made where something is unreadable
+
 LANGUAGES: dict[str, str] = {
     ".py": "python",
     ".pyi": "python",
@@ -88,15 +90,6 @@ class SourcePath:
     def path(self) -> Path:
         """The absolute path, for reading and writing."""
         return Path(self.location)
-
-
-@dataclass(frozen=True, slots=True)
-class Unreadable:
-    """A directory that could not be listed or a file that could not be examined."""
-
-    rel: str  # posix, relative to the project root (a directory's without a final '/')
-    reason: str  # the system's words: "Permission denied"
-    directory: bool = False  # it could not be listed: what it holds is unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +198,8 @@ def _note(unreadable: dict[str, Unreadable], problem: Unreadable) -> None:
 def _unreadable(
     root: Path, path: Path | str, exc: OSError, *, directory: bool = False
 ) -> Unreadable:
+    from auditor.scan.unreadable import Unreadable
+
     rel = _relative(root, Path(path))
     reason = exc.strerror or type(exc).__name__
     return Unreadable(str(path) if rel is None else rel, reason, directory)
@@ -341,6 +336,8 @@ def _git_files(
         if ignored is not None and ignored.returncode == 0:
             return None
     for name, reason in re.findall(_GIT_UNREADABLE, result.stderr):
+        from auditor.scan.unreadable import Unreadable
+
         where = _relative(root, directory / os.fsdecode(name).rstrip("/"))
         problems.append(Unreadable(where or os.fsdecode(name), os.fsdecode(reason), True))
     names = {os.fsdecode(n) for n in result.stdout.split(b"\0") if n}

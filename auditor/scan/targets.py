@@ -7,13 +7,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from auditor.config import Config
 from auditor.globs import Globs
 from auditor.model import READ_ERROR, Finding, error_finding
-from auditor.scan.discovery import SourcePath, Unreadable, discover_all, unread_reason
+from auditor.scan.discovery import SourcePath, discover_all, unread_reason
 from auditor.scan.fileio import sweep
 from auditor.scan.generated import skipped_finding
+
+if TYPE_CHECKING:
+    from auditor.scan.unreadable import Unreadable
 
 
 def files_to_scan(
