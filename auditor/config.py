@@ -13,11 +13,15 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from auditor.config_paths import may_be_in_git, outside
 from auditor.errors import ConfigError
 from auditor.model import Severity
+
+if TYPE_CHECKING:
+    # Named here as before; the class is made when first asked for (`__getattr__`).
+    from auditor.config_sources import SourceSettings as SourceSettings
 
 OptionValue = bool | int | float | str | tuple[str, ...]
 
@@ -68,24 +72,6 @@ SOURCE_KEYS: dict[str, tuple[str, ...]] = {
     "tsc": ("command", "args", "timeout", "severity"),  # tsconfig.json says what it checks
     "eslint": ("command", "args", "paths", "timeout", "severity"),
 }
-DEFAULT_SOURCE_TIMEOUT = 600.0
-
-
-@dataclass(frozen=True, slots=True)
-class SourceSettings:
-    """One `[tool.audit.sources.<name>]` table: another analyser whose findings auditor
-    imports, with rule ids namespaced by `name` (`ruff:E722`)."""
-
-    name: str
-    kind: str  # one of SOURCE_KINDS
-    command: tuple[str, ...] = ()  # for ruff, mypy: the program (default: the tool); sarif: all
-    args: tuple[str, ...] = ()  # for ruff, mypy: added to the command line
-    select: tuple[str, ...] | None = None  # for ruff: its --select
-    paths: tuple[str, ...] | None = None  # for ruff, mypy: what to check; None: `include`
-    file: str | None = None  # sarif: read the log from this file (after `command`, if any)
-    timeout: float = DEFAULT_SOURCE_TIMEOUT  # seconds
-    severity: Severity | None = None  # every finding's severity, unless `severities` match
-    severities: tuple[tuple[str, Severity], ...] = ()  # (code or glob, severity), in order
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -430,7 +416,18 @@ def _rule_settings(check: _Checker, body: object, key: str) -> RuleSettings:
     return RuleSettings(severity, enabled, MappingProxyType(options))
 
 
+def __getattr__(name: str) -> object:
+    """`SourceSettings`, from auditor.config_sources, when a module asks this one for it."""
+    if name == "SourceSettings":
+        from auditor.config_sources import SourceSettings
+
+        return SourceSettings
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def _source_settings(check: _Checker, name: str, body: object, key: str) -> SourceSettings:
+    from auditor.config_sources import SourceSettings
+
     if not re.match(SOURCE_NAME, name):
         raise check.fail(
             key,

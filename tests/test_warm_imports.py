@@ -58,6 +58,7 @@ NOT_WANTED = (
     "auditor.env",  # `audit env` and its reads
     "auditor.scan.gate_filters",  # no baseline, no --new-since
     "auditor.scan.unreadable",  # every folder and file could be read
+    "auditor.config_sources",  # no [tool.audit.sources.*] table
 )
 
 
