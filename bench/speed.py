@@ -9,7 +9,8 @@ package directory of each pinned sdist, about 2.4M lines; see corpora.py). nltk:
 
 Fetches the pinned sdists from PyPI and installs semgrep (and fixit) into venvs of their own
 in the cache folder (never the repository). On a copy of the corpus, in paired rounds (each
-command once per round, so that all share the load of the moment), measures:
+command once per round, so that all share the load of the moment; `audit --version` and the
+two warm runs, a tenth of a second each, 7 times a round), measures:
 the `ast` floor (a fresh interpreter that `ast.parse`s every .py file), `audit --version`
 (the interpreter and import floor of `audit`), `audit scan` cold (no cache), semgrep with local rules equivalent to
 ours, `ruff check --no-cache`, `audit scan` with one file changed, `audit scan` warm (cache
@@ -57,6 +58,7 @@ from speed_tools import (
 )
 
 BIN = Path(sys.executable).parent
+SHORT_RUNS = 7  # runs per round of the commands that take a tenth of a second
 CORPORA: dict[str, tuple[Corpus, ...]] = {
     "reportlab": (REPORTLAB,),
     "django": (DJANGO,),
@@ -130,15 +132,15 @@ def commands(
     semgrep_scan = [str(semgrep), "scan", "--metrics=off", "--disable-version-check"]
     specs = [
         Spec(AST, (sys.executable, "-c", AST_FLOOR, str(target))),
-        Spec(VERSION, (str(BIN / "audit"), "--version")),
+        Spec(VERSION, (str(BIN / "audit"), "--version"), times=SHORT_RUNS),
         Spec(COLD, (*audit, "--no-cache")),
         Spec(SEMGREP_RUN, (*semgrep_scan, "--config", str(rules_file), "--quiet", str(target))),
         Spec(RUFF_COLD, (*ruff, "--no-cache", str(target))),
         Spec(CHANGED, (*audit, "--cache-dir", str(cache)), touch),
         # Right after the changed file's run, which brought the cache up to date.
-        Spec(WARM, (*audit, "--cache-dir", str(cache))),
+        Spec(WARM, (*audit, "--cache-dir", str(cache)), times=SHORT_RUNS),
         # The run before refills ruff's cache for the file changed above.
-        Spec(RUFF_WARM, ruff_warm, ruff_warm),
+        Spec(RUFF_WARM, ruff_warm, ruff_warm, times=SHORT_RUNS),
     ]
     if fixit is not None:
         rule = "fixit.rules.avoid_or_in_except"
@@ -173,7 +175,8 @@ def bench(
     print(f"{label}: {described}")
     print(
         f"{len(paths)} .py files, {lines:,} lines; {os.cpu_count()} cores; median of {repeat} "
-        f"paired round(s), {elapsed:.0f} s; load average {load_before} before, {load_after} after"
+        f"paired round(s) ({SHORT_RUNS} runs a round of `--version` and the warm runs), "
+        f"{elapsed:.0f} s; load average {load_before} before, {load_after} after"
     )
     report(samples)
     if note:

@@ -110,6 +110,9 @@ class Spec:
     name: str
     command: tuple[str, ...]
     before: tuple[str, ...] = ()  # run unmeasured right before each measurement
+    # Runs per round: a command of a tenth of a second varies by a quarter from run to
+    # run on a shared machine, and more of them cost little.
+    times: int = 1
 
 
 def run_once(command: Sequence[str], cwd: Path) -> Sample:
@@ -128,16 +131,17 @@ def rounds(specs: Sequence[Spec], cwd: Path, repeat: int) -> dict[str, list[Samp
     samples: dict[str, list[Sample]] = {spec.name: [] for spec in specs}
     for number in range(repeat):
         for spec in specs:
-            if spec.before:
-                subprocess.run(spec.before, cwd=cwd, check=True, capture_output=True)
-            samples[spec.name].append(run_once(spec.command, cwd))
-            last = samples[spec.name][-1]
-            print(
-                f"  round {number + 1}/{repeat} {spec.name}: {last.wall:.2f} s wall, "
-                f"{last.cpu:.2f} CPU-s",
-                file=sys.stderr,
-                flush=True,
-            )
+            for _ in range(spec.times):
+                if spec.before:
+                    subprocess.run(spec.before, cwd=cwd, check=True, capture_output=True)
+                samples[spec.name].append(run_once(spec.command, cwd))
+                last = samples[spec.name][-1]
+                print(
+                    f"  round {number + 1}/{repeat} {spec.name}: {last.wall:.2f} s wall, "
+                    f"{last.cpu:.2f} CPU-s",
+                    file=sys.stderr,
+                    flush=True,
+                )
     return samples
 
 
