@@ -20,6 +20,8 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Generic, TypeVar
 
+from auditor import COLLECTOR_THRESHOLDS
+
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
     from types import TracebackType
@@ -111,7 +113,7 @@ def collect_less() -> tuple[int, int, int]:
     tenth of a scan's time. Frozen, those are never rescanned."""
     old = gc.get_threshold()
     gc.freeze()
-    gc.set_threshold(100_000, 50, 100)
+    gc.set_threshold(*COLLECTOR_THRESHOLDS)
     return old
 
 

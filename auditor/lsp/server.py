@@ -21,7 +21,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.workspace import TextDocument
 
-from auditor import __version__
+from auditor import COLLECTOR_THRESHOLDS, __version__
 from auditor.lsp.actions import FIX_ALL, Request, code_actions
 from auditor.lsp.analysis import Analysis, analyse
 from auditor.lsp.diagnostics import diagnostics
@@ -330,8 +330,8 @@ def serve(tcp_port: int | None = None) -> None:
     """Serve one editor on stdio (or on 127.0.0.1:`tcp_port`) until it says exit."""
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="%(name)s: %(message)s")
     # A parse makes hundreds of thousands of short-lived objects, freed by reference
-    # counting: the collector need not run every 700 allocations (as in auditor/scan/run.py).
-    gc.set_threshold(100_000, 50, 100)
+    # counting: the collector need not run every 700 allocations.
+    gc.set_threshold(*COLLECTOR_THRESHOLDS)
     server = make_server()
     if tcp_port is not None:
         server.start_tcp("127.0.0.1", tcp_port)
