@@ -201,27 +201,29 @@ print(json.dumps(time.process_time() - started))
 
 def scripts_floor(scripts: list[tuple[str, bytes]], scratch: Path) -> float:
     """CPU seconds for tree-sitter to parse every JS/TS blob once."""
-    data = scratch / "scripts.pickle"
-    with data.open("wb") as handle:
-        pickle.dump(scripts, handle)
-    done = subprocess.run(
-        [sys.executable, "-c", SCRIPTS_FLOOR, str(data)], capture_output=True, text=True, check=True
-    )
-    data.unlink()
-    return float(json.loads(done.stdout))
+    cpu = _in_fresh_interpreter(SCRIPTS_FLOOR, scripts, scratch)
+    assert isinstance(cpu, float)
+    return cpu
 
 
 def floor(blobs: list[bytes], scratch: Path) -> tuple[float, int]:
     """CPU seconds for CPython to parse every blob, and how many it refused."""
-    data = scratch / "blobs.pickle"
+    answer = _in_fresh_interpreter(FLOOR, blobs, scratch)
+    assert isinstance(answer, list)
+    cpu, failed = answer
+    return float(cpu), int(failed)
+
+
+def _in_fresh_interpreter(script: str, payload: object, scratch: Path) -> object:
+    """What `script` prints (JSON), run in a new interpreter on `payload` (pickled)."""
+    data = scratch / "payload.pickle"
     with data.open("wb") as handle:
-        pickle.dump(blobs, handle)
+        pickle.dump(payload, handle)
     done = subprocess.run(
-        [sys.executable, "-c", FLOOR, str(data)], capture_output=True, text=True, check=True
+        [sys.executable, "-c", script, str(data)], capture_output=True, text=True, check=True
     )
     data.unlink()
-    cpu, failed = json.loads(done.stdout)
-    return float(cpu), int(failed)
+    return json.loads(done.stdout)
 
 
 def timed_walk(root: Path, cache: Path | None) -> tuple[float, float, object]:

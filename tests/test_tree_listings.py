@@ -43,9 +43,9 @@ def _kept(path: str) -> str | None:
     return path.removeprefix("app/") if path.startswith("app/") else None
 
 
-def test_every_listing_is_the_commits_tree(tmp_path: Path) -> None:
-    shas = _history(tmp_path)
-    repo = open_repo(tmp_path)
+def _listed_as_the_trees(root: Path, shas: list[str]) -> list[list[str]]:
+    """Each commit's listing, checked against its tree (blobs and order); its paths."""
+    repo = open_repo(root)
     listings = Listings(repo, shas, _kept)
     objects = GitObjects(repo)
     got = []
@@ -57,6 +57,11 @@ def test_every_listing_is_the_commits_tree(tmp_path: Path) -> None:
         assert list((listing or {}).items()) == list(expected.items())  # in the same order
         got.append(list(listing or {}))
     repo.close()
+    return got
+
+
+def test_every_listing_is_the_commits_tree(tmp_path: Path) -> None:
+    got = _listed_as_the_trees(tmp_path, _history(tmp_path))
     assert got == [
         ["a.py", "b.py"],
         ["aa.py", "b.py", "c.py"],
@@ -134,18 +139,7 @@ def _orders_like_the_trees(root: Path, names: list[list[bytes]]) -> list[list[st
             with open(os.path.join(folder, name), "wb") as handle:
                 handle.write(b"x = 1\n")
         shas.append(commit_all(root, f"add {len(shas)}", f"2024-01-0{len(shas) + 1}T00:00:00"))
-    repo = open_repo(root)
-    listings = Listings(repo, shas, _kept)
-    objects = GitObjects(repo)
-    got = []
-    for sha in shas:
-        listing = listings.get(sha)
-        files = objects.files(repo.commit(sha).tree)
-        objects.next_commit()
-        assert list(listing or {}) == [_kept(p) for p in files if _kept(p) is not None]
-        got.append(list(listing or {}))
-    repo.close()
-    return got
+    return _listed_as_the_trees(root, shas)
 
 
 def test_paths_beyond_ascii_are_listed_in_the_trees_byte_order(tmp_path: Path) -> None:
