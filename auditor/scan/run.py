@@ -403,8 +403,6 @@ def _scan_files(
         read = project_files.stamp(engine.root, files, engine.rules) if engine.root else []
         cache = Cache(cache_dir, findings_key(engine, read))
     keep_texts = job.keep_texts
-    # A run that fixes nothing, shows no fix and keeps no text takes every hit as it is.
-    as_cached = not (job.fix or job.diff or job.fix_edits or keep_texts)
 
     done: list[_Done] = []
     tasks: list[_Task] = []
@@ -413,13 +411,11 @@ def _scan_files(
         stat = stats[source.rel]
         if cache is not None and stat is not None:
             hit = cache.lookup(source.rel, *stat) or _unchanged(cache, source, stat)
-        if hit is not None and (
-            as_cached
-            or (
-                not job._wants_fix(hit.findings)
-                and not job._wants_edits(hit.findings)
-                and not (keep_texts and hit.findings)
-            )
+        if (
+            hit is not None
+            and not job._wants_fix(hit.findings)
+            and not job._wants_edits(hit.findings)
+            and not (keep_texts and hit.findings)
         ):
             done.append(_Done(source.rel, hit.findings, hit.suppressed))
             if advance:
