@@ -160,12 +160,8 @@ def discover_all(
                 rel = _relative(base_text, listed)
                 if rel is None or exclude.match(rel):
                     continue
-                if regular and at_root:  # `_add`'s answer, without asking it again
-                    language = LANGUAGES.get(suffix_of(rel[rel.rfind("/") + 1 :]))
-                    if language is not None and rel not in found:
-                        found[rel] = SourcePath(rel, listed, language)
-                else:
-                    _add(found, root, listed, problems, regular=regular)
+                known = rel if at_root else None
+                _add(found, root, listed, problems, regular=regular, rel=known)
             for other in others:  # noted as the listing went: after it
                 if other.name.endswith(TEMP_SUFFIX):
                     leftovers.append(other)
@@ -254,13 +250,16 @@ def _add(
     *,
     explicit: bool = False,
     regular: bool = False,
+    rel: str | None = None,
 ) -> None:
     """`regular`: the walk knows it is a regular file, not a link, in a directory that
-    can be entered (its listing said so): then it needs no more system calls."""
-    language = language_of(os.path.basename(path))
+    can be entered (its listing said so): then it needs no more system calls. `rel`: the
+    path relative to the root, when the caller has worked it out."""
+    language = LANGUAGES.get(suffix_of(os.path.basename(path)))  # `language_of`, for a name
     if language is None:
         return
-    rel = _relative(root, path)
+    if rel is None:
+        rel = _relative(root, path)
     if rel is None:
         raise UsageError(f"{path}: outside the project root {root}")
     if regular:
