@@ -4,26 +4,23 @@ there, but their lines can, as tokens in the file's text."""
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from auditor.track.blob_scan import LineContexts
+from auditor.track.lru import Lru
 from auditor.track.records import FIRST_SEEN, Arrived, Dark, Unknown, Vanished
 
-_CONTEXTS: OrderedDict[str, LineContexts] = OrderedDict()
+_CONTEXTS: Lru[str, LineContexts] = Lru(8)
 
 
 def _contexts(blob: str, text_of: Callable[[str], str]) -> LineContexts:
     """`LineContexts` of a blob, read only: a file version that is the new side of one
     commit is the old side of the next (a few kept, the most recent)."""
-    found = _CONTEXTS.get(blob)
+    found = _CONTEXTS.recent(blob)
     if found is None:
-        found = _CONTEXTS[blob] = LineContexts(text_of(blob))
-        if len(_CONTEXTS) > 8:
-            _CONTEXTS.popitem(last=False)
-    else:
-        _CONTEXTS.move_to_end(blob)
+        found = LineContexts(text_of(blob))
+        _CONTEXTS.remember(blob, found)
     return found
 
 

@@ -4,10 +4,8 @@ and where each finding of a changed file is (`_Places`: the line diff and anchor
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import TypeVar
 
 import git
 
@@ -15,6 +13,7 @@ from auditor.scan.engine import Engine, backend
 from auditor.scan.source import DecodeError
 from auditor.track.blob_scan import BlobPool, scan_blob, unreadable_reason
 from auditor.track.git_objects import GitObjects, MissingBlob, run_git
+from auditor.track.lru import Lru
 from auditor.track.pairing import Keyed, LineDiff, pair_in_file
 from auditor.track.records import (
     FIRST_SEEN,
@@ -45,20 +44,6 @@ BATCH_COMMITS = 256
 BATCH_PATHS = 500_000
 
 
-_V = TypeVar("_V")
-
-
-class _Lru(OrderedDict[tuple[str, str], _V]):
-    def __init__(self, size: int) -> None:
-        super().__init__()
-        self.size = size
-
-    def remember(self, key: tuple[str, str], value: _V) -> None:
-        self[key] = value
-        if len(self) > self.size:
-            self.popitem(last=False)
-
-
 class Walker:
     def __init__(
         self, repo: git.Repo, prefix: str, engine: Engine, language_of: Callable[[str], str | None]
@@ -70,12 +55,12 @@ class Walker:
         self._languages: dict[str, str | None] = {}
         self.objects = GitObjects(repo)
         # A file reverted to a recent version is not scanned again.
-        self.scanned: _Lru[list[Keyed] | None] = _Lru(1024)
+        self.scanned: Lru[tuple[str, str], list[Keyed] | None] = Lru(1024)
         # A file version's text is read for its diff with the one before, its findings'
         # anchors, then its diff with the one after.
-        self._texts: _Lru[str | None] = _Lru(32)
+        self._texts: Lru[tuple[str, str], str | None] = Lru(32)
         # The blobs with findings that the last batches sent to the pool, not read again.
-        self._fetched: _Lru[bytes] = _Lru(2 * BATCH_BLOBS)
+        self._fetched: Lru[tuple[str, str], bytes] = Lru(2 * BATCH_BLOBS)
         self.prefetched: dict[tuple[str, str], list[Keyed] | None] = {}
         self._listings: dict[str, dict[str, str]] = {}
         self._planned: Listings | None = None
