@@ -20,8 +20,7 @@ from auditor.errors import ConfigError
 from auditor.model import Severity
 
 if TYPE_CHECKING:
-    # Named here as before; the class is made when first asked for (`__getattr__`).
-    from auditor.config_sources import SourceSettings as SourceSettings
+    from auditor.config_sources import SourceSettings  # made when a source is configured
 
 OptionValue = bool | int | float | str | tuple[str, ...]
 
@@ -414,15 +413,6 @@ def _rule_settings(check: _Checker, body: object, key: str) -> RuleSettings:
                 sub, f"must be a string, number, boolean or list (got {_describe(value)})"
             )
     return RuleSettings(severity, enabled, MappingProxyType(options))
-
-
-def __getattr__(name: str) -> object:
-    """`SourceSettings`, from auditor.config_sources, when a module asks this one for it."""
-    if name == "SourceSettings":
-        from auditor.config_sources import SourceSettings
-
-        return SourceSettings
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _source_settings(check: _Checker, name: str, body: object, key: str) -> SourceSettings:

@@ -1,7 +1,6 @@
 """One `[tool.audit.sources.<name>]` table, as auditor.config validates it: the settings of
 another analyser whose findings auditor imports. Apart from the rest of the config: a
-project without sources (most, and every warm scan of one) does not create the class.
-auditor.config still names it (`from auditor.config import SourceSettings`)."""
+project without sources (most, and every warm scan of one) does not create the class."""
 
 from __future__ import annotations
 

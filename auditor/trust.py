@@ -24,7 +24,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditor.config import Config, SourceSettings
+from auditor.config import Config
+from auditor.config_sources import SourceSettings
 from auditor.errors import AuditError
 from auditor.trust_session import current
 from auditor.trust_session import take_refused as take_refused  # the language server's

@@ -17,7 +17,7 @@ import jsonschema
 import pytest
 from test_ci_outputs import sarif_schema  # noqa: F401  (the fixture)
 
-from auditor.config import SourceSettings
+from auditor.config_sources import SourceSettings
 from auditor.model import Severity
 from auditor.sources.mypy import MYPY_TEXT_FLAGS, parse_mypy_json, parse_mypy_text
 from auditor.sources.report import severity_of

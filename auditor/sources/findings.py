@@ -9,7 +9,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from auditor.config import Config, SourceSettings
+from auditor.config import Config
+from auditor.config_sources import SourceSettings
 from auditor.globs import Globs
 from auditor.model import Finding, Location, content_key, fingerprint, normalise_code
 from auditor.scan.discovery import language_of

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
 
-from auditor.config import SourceSettings
+from auditor.config_sources import SourceSettings
 from auditor.model import Finding, Severity
 
 ContentKey = tuple[str, str, int]  # rule id, content key, occurrence: no path, no line

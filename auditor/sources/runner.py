@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from auditor.config import Config, SourceSettings
+from auditor.config import Config
+from auditor.config_sources import SourceSettings
 from auditor.sources.eslint import ESLINT_FLAGS, parse_eslint
 from auditor.sources.mypy import MYPY_JSON_FLAGS, MYPY_TEXT_FLAGS, parse_mypy_json, parse_mypy_text
 from auditor.sources.report import STDERR_TAIL, Parsed, SourceFailed

@@ -23,7 +23,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from types import FrameType
 
-from auditor.config import Config, SourceSettings
+from auditor.config import Config
+from auditor.config_sources import SourceSettings
 from auditor.sources.findings import finish, in_scope
 from auditor.sources.report import SourceReport
 from auditor.sources.runner import default_paths, start, stop

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import git
 
-from auditor.config import SourceSettings
+from auditor.config_sources import SourceSettings
 from auditor.sources.report import BROKEN_FILE_CODES, ContentKey, SourceReport
 from auditor.track.git_objects import MissingBlob, run_git
 from auditor.track.merge_base import pair
