@@ -24,17 +24,10 @@ from auditor.globs import Globs, globs
 from auditor.model import Applicability, Edit, Finding, Fix, Location, Severity, SourceError
 from auditor.scan.ast_index import AstIndex
 from auditor.scan.ast_rule import AstRule, Fixed, FixTarget, Offer, Span
-from auditor.scan.rule_base import (
-    BaseRule,
-    Invalid,
-    LineRule,
-    ParsedFile,
-    ProjectFiles,
-    RuleContext,
-    TreeSitterReport,
-    TreeSitterRule,
-    Valid,
-)
+from auditor.scan.rule_base import LineRule, ParsedFile, TreeSitterReport, TreeSitterRule
+from auditor.scan.rule_context import RuleContext
+from auditor.scan.rule_core import BaseRule, ProjectFiles
+from auditor.scan.rule_examples import Invalid, Valid
 from auditor.scan.source import LineIndex
 
 if TYPE_CHECKING:

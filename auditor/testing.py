@@ -21,7 +21,9 @@ from auditor.scan.engine import Engine, backend
 from auditor.scan.fixer import Check, FileChange, Level, Scan, fix_text
 from auditor.scan.loading import ActiveRule, merge_options
 from auditor.scan.project_phase import fix_project
-from auditor.scan.rule_base import BaseRule, Invalid, Valid, example_source, fixes_project
+from auditor.scan.rule_base import fixes_project
+from auditor.scan.rule_core import BaseRule
+from auditor.scan.rule_examples import Invalid, Valid, example_source
 
 
 def run_rule(

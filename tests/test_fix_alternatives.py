@@ -16,7 +16,7 @@ from test_lsp import apply, server  # noqa: F401  (the fixture)
 from auditor.model import Edit, Finding, Fix, Location, Severity
 from auditor.scan.cache import finding_from_raw, finding_raw
 from auditor.scan.fixer import Level, apply_edits
-from auditor.scan.rule_base import Invalid
+from auditor.scan.rule_examples import Invalid
 from auditor.testing import check_example
 from rules.python.bare_except import BareExcept
 

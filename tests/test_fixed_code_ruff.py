@@ -20,7 +20,7 @@ import pytest
 
 from auditor.plugins import BaseRule, Invalid
 from auditor.scan.loading import load_rules
-from auditor.scan.rule_base import example_source
+from auditor.scan.rule_examples import example_source
 
 _FOUND = Path(sys.executable).with_name("ruff")
 RUFF = str(_FOUND) if _FOUND.exists() else shutil.which("ruff") or "ruff"

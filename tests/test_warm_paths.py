@@ -21,7 +21,7 @@ from auditor.scan.cache import FORMAT, Cache, Entry
 from auditor.scan.discovery import SourcePath, discover, suffix_of
 from auditor.scan.loading import ActiveRule
 from auditor.scan.project_files import _matcher, stamp
-from auditor.scan.rule_base import BaseRule
+from auditor.scan.rule_core import BaseRule
 from conftest import git, write_tree
 
 NAMES = (

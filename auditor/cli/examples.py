@@ -15,7 +15,8 @@ from auditor.errors import UsageError
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from auditor.scan.rule_base import BaseRule, Invalid, Valid
+    from auditor.scan.rule_core import BaseRule
+    from auditor.scan.rule_examples import Invalid, Valid
 
 
 @cli.command("test")

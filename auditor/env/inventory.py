@@ -26,7 +26,8 @@ from auditor.model import (
 )
 from auditor.scan.engine import backend
 from auditor.scan.loading import LoadedRule, configured_options
-from auditor.scan.rule_base import BaseRule, reads_env
+from auditor.scan.rule_base import reads_env
+from auditor.scan.rule_core import BaseRule
 from auditor.scan.source import DecodeError
 from auditor.scan.targets import sources_to_scan
 

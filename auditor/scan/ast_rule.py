@@ -30,7 +30,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from auditor.model import Applicability, Edit
-from auditor.scan.rule_base import BaseRule, RuleContext, Visits
+from auditor.scan.rule_base import Visits
+from auditor.scan.rule_context import RuleContext
+from auditor.scan.rule_core import BaseRule
 
 N = TypeVar("N", bound=ast.AST)
 

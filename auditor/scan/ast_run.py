@@ -15,7 +15,7 @@ from auditor.scan.ast_fields import field_table, is_singleton, node_classes
 from auditor.scan.ast_index import AstIndex
 from auditor.scan.ast_rule import AstReport, AstRule, Offer, Span
 from auditor.scan.loading import ActiveRule
-from auditor.scan.rule_base import RuleContext
+from auditor.scan.rule_context import RuleContext
 from auditor.scan.source import LineIndex, split_lines
 
 if TYPE_CHECKING:

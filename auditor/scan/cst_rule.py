@@ -14,7 +14,9 @@ import libcst as cst
 
 from auditor.model import Applicability, Edit
 from auditor.scan.module_names import ModuleNames
-from auditor.scan.rule_base import BaseRule, RuleContext, Visits
+from auditor.scan.rule_base import Visits
+from auditor.scan.rule_context import RuleContext
+from auditor.scan.rule_core import BaseRule
 
 if TYPE_CHECKING:
     from auditor.scan.ast_index import AstIndex

@@ -16,7 +16,7 @@ from auditor.scan.cst_rule import Replacement, Report, Rule
 from auditor.scan.cst_walk import walk_batched
 from auditor.scan.loading import ActiveRule
 from auditor.scan.module_names import ModuleNames
-from auditor.scan.rule_base import RuleContext
+from auditor.scan.rule_context import RuleContext
 from auditor.scan.source import LineIndex
 
 

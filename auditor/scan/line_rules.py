@@ -7,7 +7,8 @@ from pathlib import Path
 
 from auditor.model import Edit, Finding, Fix, Location, rule_crash
 from auditor.scan.loading import ActiveRule
-from auditor.scan.rule_base import LineRule, RuleContext
+from auditor.scan.rule_base import LineRule
+from auditor.scan.rule_context import RuleContext
 from auditor.scan.source import LineIndex, split_lines
 
 

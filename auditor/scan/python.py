@@ -25,7 +25,7 @@ from auditor.scan.ast_run import Detected, Shared, detect
 from auditor.scan.compile_guard import might_refuse
 from auditor.scan.loading import ActiveRule
 from auditor.scan.python_check import check_fix, check_syntax, compiler_refusal, parsed_tree
-from auditor.scan.rule_base import RuleContext
+from auditor.scan.rule_context import RuleContext
 from auditor.scan.source import Decoded, decode_python, split_lines
 from auditor.scan.suppressions import Comment
 

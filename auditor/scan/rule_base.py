@@ -2,7 +2,7 @@
 line rule, and what the visiting rules share. The base every rule shares is in
 `auditor.scan.rule_core`, its context in `rule_context`, the examples in `rule_examples`,
 the LibCST rule in `auditor.scan.cst_rule`; rule authors import all of them from
-`auditor.plugins`, and the names of the first three from here too."""
+`auditor.plugins`."""
 
 from __future__ import annotations
 
@@ -12,13 +12,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from auditor.model import Applicability, Edit, Fix
-from auditor.scan.rule_context import RuleContext as RuleContext
-from auditor.scan.rule_core import KNOWN_LANGUAGES, TREE_SITTER_LANGUAGES
-from auditor.scan.rule_core import BaseRule as BaseRule
-from auditor.scan.rule_core import ProjectFiles as ProjectFiles
-from auditor.scan.rule_examples import Invalid as Invalid
-from auditor.scan.rule_examples import Valid as Valid
-from auditor.scan.rule_examples import example_source as example_source
+from auditor.scan.rule_context import RuleContext
+from auditor.scan.rule_core import KNOWN_LANGUAGES, TREE_SITTER_LANGUAGES, BaseRule
 
 if TYPE_CHECKING:  # a Python-only scan never imports tree-sitter
     from tree_sitter import Node

@@ -36,7 +36,8 @@ from auditor.model import (
 )
 from auditor.scan import components, js_second_opinion, jsx_ampersand, ts_repair
 from auditor.scan.loading import ActiveRule
-from auditor.scan.rule_base import ParsedFile, RuleContext, TreeSitterReport, TreeSitterRule
+from auditor.scan.rule_base import ParsedFile, TreeSitterReport, TreeSitterRule
+from auditor.scan.rule_context import RuleContext
 from auditor.scan.source import LineIndex
 from auditor.scan.suppressions import Comment
 
