@@ -28,7 +28,6 @@ from auditor.config import Config
 from auditor.config_sources import SourceSettings
 from auditor.errors import AuditError
 from auditor.trust_session import current
-from auditor.trust_session import take_refused as take_refused  # the language server's
 from auditor.user_dirs import config_dir
 
 TRUST_COMMAND = "audit trust"

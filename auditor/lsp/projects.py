@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
-from auditor import trust
+from auditor import trust, trust_session
 from auditor.config import config_candidates, find_config, load_config
 from auditor.errors import AuditError
 from auditor.scan.engine import Engine
@@ -147,7 +147,7 @@ def _load(located: _Located) -> Loaded | Broken:
     try:
         project = open_project(start, config_file).realized()
     except AuditError as exc:
-        trust.take_refused()  # the error is what the editor is told
+        trust_session.take_refused()  # the error is what the editor is told
         plugins, files = _plugins_of_config(config_file)
         return Broken(exc.message, config_file, (*config_stamps, *_stamped(files)), plugins)
     config = project.config
@@ -155,7 +155,7 @@ def _load(located: _Located) -> Loaded | Broken:
     # `audit trust` (or a revoke) loads the project again: its record is stamped too.
     watched = [*_plugin_files(config.plugins, config.root), trust.record_path(config.root)]
     stamps = (*config_stamps, *_stamped(watched))
-    refused = tuple(refusal.message() for refusal in trust.take_refused())
+    refused = tuple(refusal.message() for refusal in trust_session.take_refused())
     return Loaded(project, engine, language_filter(config, engine), stamps, refused)
 
 
