@@ -186,11 +186,9 @@ class BlobPool:
         if self.pool is None:
             done = [scan_blob(self.engine, *task) for task in tasks]
             return lambda: done
-        # Largest first in small chunks: cost follows size, and the workers even out.
-        order = sorted(range(len(tasks)), key=lambda i: len(tasks[i][2]), reverse=True)
-        size = max(1, min(8, len(tasks) // (self.jobs * 4)))
-        chunks = [[tasks[i] for i in order[n : n + size]] for n in range(0, len(order), size)]
-        pending = self.pool.submit(_pool_scan, chunks)
+        shares = _shares([len(data) for _, _, data in tasks], self.jobs)
+        order = [i for share in shares for i in share]
+        pending = self.pool.submit(_pool_scan, [[tasks[i] for i in share] for share in shares])
 
         def results() -> list[list[Keyed] | None]:
             out: list[list[Keyed] | None] = [None] * len(tasks)
@@ -204,6 +202,26 @@ class BlobPool:
     def close(self) -> None:
         if self.pool is not None:
             self.pool.close()
+
+
+# What a task costs a worker besides its bytes, in bytes: a blob no trigger is in is
+# decoded and searched, not parsed.
+_TASK_COST = 2000
+
+
+def _shares(sizes: Sequence[int], parts: int) -> list[list[int]]:
+    """The tasks (by index) split into at most `parts` shares of about equal cost, each
+    task to the share with the least so far, largest first: one share a worker, sent
+    whole. Sent in small chunks, a walk's tasks were a thousand round trips through the
+    pool, which cost the walk a tenth of its CPU (mealie: 9.7-10.3 CPU-s against 8.3-8.6
+    with one share a worker, and the same wall time)."""
+    loads = [0] * min(parts, len(sizes))
+    shares: list[list[int]] = [[] for _ in loads]
+    for index in sorted(range(len(sizes)), key=sizes.__getitem__, reverse=True):
+        least = loads.index(min(loads))
+        shares[least].append(index)
+        loads[least] += sizes[index] + _TASK_COST
+    return shares
 
 
 def _refused(text: str) -> bool:

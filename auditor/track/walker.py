@@ -37,9 +37,10 @@ from auditor.track.records import (
 from auditor.track.settle import NO_ANCHORS, anchors, settle
 from auditor.track.tree_listings import Listings
 
-# A batch of blobs for the pool: enough to keep the workers busy while the walk goes on,
-# few enough commits and paths listed ahead to keep memory flat.
-BATCH_BLOBS = 48
+# A batch of blobs for the pool: enough to keep the workers busy while the walk goes on
+# and to make a round trip through the pool worth it, few enough commits and paths listed
+# ahead to keep memory flat.
+BATCH_BLOBS = 128
 BATCH_COMMITS = 256
 BATCH_PATHS = 500_000
 
