@@ -38,6 +38,11 @@ class AstIndex:
         self._build()
         return self._parents.get(node)
 
+    def parents(self) -> dict[ast.AST, ast.AST]:
+        """Each node's parent, as `parent` answers for one."""
+        self._build()
+        return self._parents
+
     def nodes(self, kind: type[T]) -> list[T]:
         """Every node of exactly this type (not subclasses), in `ast.walk`'s order."""
         found = self._build().get(kind)

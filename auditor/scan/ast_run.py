@@ -5,6 +5,7 @@ positions from the tree, and the fixes each report offers, their edits left for 
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,7 +95,7 @@ def detect(
         rule._spans = positions.span
         instances.append((active, rule))
         shared.rules.append(rule)
-    walk(tree, [rule for _, rule in instances])
+    walk(tree, [rule for _, rule in instances], index)
     detected = []
     for active, rule in instances:
         if rule.failure is not None:
@@ -113,11 +114,15 @@ def detect(
 
 
 _Methods = list[Callable[[ast.AST], None]] | None
-_Steps = dict[type[ast.AST], tuple[_Methods, _Methods, tuple[str, ...]]]
+_Step = tuple[_Methods, _Methods, tuple[str, ...]]
+_Steps = dict[type[ast.AST], _Step]
 
 
-def walk(tree: ast.Module, rules: Sequence[AstRule]) -> None:
-    """One depth-first walk calling every rule's visit_ and leave_ methods."""
+def walk(tree: ast.Module, rules: Sequence[AstRule], index: AstIndex | None = None) -> None:
+    """One depth-first walk calling every rule's visit_ and leave_ methods. With the
+    tree's `index`, the walk steps only into the subtrees that hold a node some rule
+    visits or leaves (`_kept`): the same calls, in the same order, without a call for
+    each of the other nodes (most of a tree: its names, constants, attributes)."""
     visits: dict[str, list[Callable[[ast.AST], None]]] = {}
     leaves: dict[str, list[Callable[[ast.AST], None]]] = {}
     for rule in rules:
@@ -128,13 +133,52 @@ def walk(tree: ast.Module, rules: Sequence[AstRule]) -> None:
             leaves.setdefault(name, []).append(method)
     if not visits and not leaves:
         return
-    classes = node_classes()
-    singletons = any(is_singleton(c) and c.__name__ in {*visits, *leaves} for c in classes)
+    named = _classes_by_name()
+    visited = [cls for name in {*visits, *leaves} for cls in named.get(name, ())]
+    singletons = any(is_singleton(cls) for cls in visited)
+    steps = dict(_idle_steps(singletons))
+    for cls in visited:
+        name = cls.__name__
+        steps[cls] = (visits.get(name), leaves.get(name), steps[cls][2])
+    kept = None if index is None or singletons else _kept(index, visited)
+    if kept is None:
+        _walk(tree, steps)
+    else:
+        _walk_kept(tree, steps, kept)
+
+
+@functools.cache
+def _classes_by_name() -> dict[str, list[type[ast.AST]]]:
+    """Node classes by name (a library's own subclasses of `ast.AST` may share one)."""
+    named: dict[str, list[type[ast.AST]]] = {}
+    for cls in node_classes():
+        named.setdefault(cls.__name__, []).append(cls)
+    return named
+
+
+@functools.cache
+def _idle_steps(singletons: bool) -> _Steps:
+    """Each node class with no method to call: its children's fields only."""
     fields = field_table(singletons)
-    steps: _Steps = {
-        cls: (visits.get(cls.__name__), leaves.get(cls.__name__), fields[cls]) for cls in classes
-    }
-    _walk(tree, steps)
+    return {cls: (None, None, fields[cls]) for cls in node_classes()}
+
+
+def _kept(index: AstIndex, visited: Sequence[type[ast.AST]]) -> set[ast.AST] | None:
+    """The nodes of the `visited` classes and every node above them: where the walk must
+    go. None where a node of theirs has no parent in the index (an import's names): the
+    whole tree is walked then."""
+    tree = index.tree
+    parent = index.parents()
+    kept: set[ast.AST] = {tree}
+    for cls in visited:
+        for node in index.nodes(cls):
+            while node not in kept:
+                kept.add(node)
+                above = parent.get(node)
+                if above is None:
+                    return None
+                node = above
+    return kept
 
 
 def _walk(node: ast.AST, steps: _Steps) -> None:
@@ -150,6 +194,25 @@ def _walk(node: ast.AST, steps: _Steps) -> None:
                     _walk(item, steps)
         elif value is not None:
             _walk(value, steps)
+    if after:
+        for method in after:
+            method(node)
+
+
+def _walk_kept(node: ast.AST, steps: _Steps, kept: set[ast.AST]) -> None:
+    """`_walk` into the `kept` nodes only."""
+    before, after, fields = steps[type(node)]
+    if before:
+        for method in before:
+            method(node)
+    for name in fields:
+        value = getattr(node, name, None)
+        if type(value) is list:
+            for item in value:
+                if item in kept:
+                    _walk_kept(item, steps, kept)
+        elif value in kept:
+            _walk_kept(value, steps, kept)
     if after:
         for method in after:
             method(node)
