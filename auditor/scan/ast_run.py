@@ -17,7 +17,7 @@ from auditor.scan.ast_index import AstIndex
 from auditor.scan.ast_rule import AstReport, AstRule, Offer, Span
 from auditor.scan.loading import ActiveRule
 from auditor.scan.rule_context import RuleContext
-from auditor.scan.source import LineIndex, split_lines
+from auditor.scan.source import line_index, split_lines
 
 if TYPE_CHECKING:
     from auditor.scan.ast_scope import Scopes
@@ -40,7 +40,7 @@ class Positions:
 
     def __init__(self, text: str) -> None:
         self.lines = split_lines(text)
-        self.starts = LineIndex(text).starts
+        self.starts = line_index(text).starts
 
     def column(self, line: int, byte_column: int) -> int:
         """0-based character column of a 1-based line and a 0-based byte column."""

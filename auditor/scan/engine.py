@@ -350,9 +350,9 @@ def _triggered(
 def occurrences(findings: Sequence[Finding], text: str) -> list[tuple[str, int]]:
     """For each finding (sorted by position), its content key and which occurrence of
     that key in the file it is: the path-free part of its identity."""
-    from auditor.scan.source import LineIndex  # here: a warm scan reads no file
+    from auditor.scan.source import line_index  # here: a warm scan reads no file
 
-    index = LineIndex(text)
+    index = line_index(text)
     seen: Counter[tuple[str, str]] = Counter()
     keys = []
     for finding in findings:

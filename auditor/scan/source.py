@@ -116,3 +116,18 @@ class LineIndex:
 
     def offset(self, location: Location) -> int:
         return self.starts[location.line - 1] + location.column - 1
+
+
+_LAST: tuple[str, LineIndex] | None = None
+
+
+def line_index(text: str) -> LineIndex:
+    """`LineIndex(text)`, made again only for another text than the last: one scan of a
+    file asks for it for its rules' positions, its fingerprints and the history's keys."""
+    global _LAST
+    last = _LAST
+    if last is not None and last[0] is text:
+        return last[1]
+    index = LineIndex(text)
+    _LAST = (text, index)
+    return index

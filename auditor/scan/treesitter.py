@@ -38,7 +38,7 @@ from auditor.scan import components, js_second_opinion, jsx_ampersand, ts_repair
 from auditor.scan.loading import ActiveRule
 from auditor.scan.rule_base import ParsedFile, TreeSitterReport, TreeSitterRule
 from auditor.scan.rule_context import RuleContext
-from auditor.scan.source import LineIndex
+from auditor.scan.source import LineIndex, line_index
 from auditor.scan.suppressions import Comment
 
 _GRAMMAR_OF_SUFFIX = {
@@ -304,7 +304,7 @@ class _LazyIndex:
 
     def location(self, offset: int) -> Location:
         if self._index is None:
-            self._index = LineIndex(self.text)
+            self._index = line_index(self.text)
         return self._index.location(offset)
 
 

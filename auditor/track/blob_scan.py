@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from auditor import workers
 from auditor.model import Finding
 from auditor.scan.engine import Engine, backend
-from auditor.scan.source import DecodeError, LineIndex
+from auditor.scan.source import DecodeError, LineIndex, line_index
 from auditor.track.identity import LineReader, token_lines
 from auditor.track.pairing import Keyed
 
@@ -19,7 +19,7 @@ def keyed(findings: Sequence[Finding], text: str, *, suppressed: bool = False) -
     """Each finding with the tokens of its logical line, and of the lines around it."""
     if not findings:
         return []
-    index = LineIndex(text)
+    index = line_index(text)
     out = []
     for finding in findings:
         number = finding.start.line - 1
