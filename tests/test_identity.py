@@ -54,3 +54,20 @@ def test_line_diff_maps_untouched_lines_and_names_replaced_blocks() -> None:
     assert diff.block_of((2, 2), None) == 0 and diff.block_of(None, (4, 4)) is None
     # a finding written over lines 1 to 3 meets the edit of line 2: an edit in place
     assert diff.block_of((1, 3), None) == 0 and diff.block_of(None, (3, 5)) is None
+
+
+@pytest.mark.parametrize(
+    ("code", "key"),
+    [
+        ("f('a', \"b\")", "f ( 'a' , 'b' )"),
+        ("f('''x\ny''')", "f ( 'x\\ny' )"),
+        ("f('''x\r\ny''')", "f ( 'x\\ny' )"),  # the parser reads "\r\n" as "\n"
+        ("f('\\x41\\n')", "f ( 'A\\n' )"),
+        ("f('é', \"it's\")", "f ( 'é' , \"it's\" )"),
+        ("f('a\x00b')", "f ( ~'a\\x00b' )"),  # refused by the parser: kept as written
+        ("f(b'a', r'\\d')", "f ( bb'a' , r'\\\\d' )"),
+        ("f(`a${b}`)", "f ( `'a${b}' )"),
+    ],
+)
+def test_a_string_is_keyed_by_its_value(code: str, key: str) -> None:
+    assert token_key(code) == key

@@ -118,16 +118,16 @@ class LineIndex:
         return self.starts[location.line - 1] + location.column - 1
 
 
-_LAST: tuple[str, LineIndex] | None = None
+_LAST: list[tuple[str, LineIndex]] = []  # the last two texts asked for, the newest first
 
 
 def line_index(text: str) -> LineIndex:
-    """`LineIndex(text)`, made again only for another text than the last: one scan of a
-    file asks for it for its rules' positions, its fingerprints and the history's keys."""
-    global _LAST
-    last = _LAST
-    if last is not None and last[0] is text:
-        return last[1]
+    """`LineIndex(text)`, made again only for another text than the last two: one scan
+    of a file asks for it for its rules' positions, its fingerprints and the history's
+    keys, and a component's for its script (the markup blanked) and for the file."""
+    for known, index in _LAST:
+        if known is text:
+            return index
     index = LineIndex(text)
-    _LAST = (text, index)
+    _LAST[:] = [(text, index), *_LAST[:1]]
     return index

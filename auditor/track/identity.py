@@ -107,7 +107,25 @@ def _line_from(text: str, start: int, end: int) -> tuple[str, int]:
     return " ".join(tokens), end
 
 
+def _plain(prefix: str, literal: str) -> bool:
+    """A quoted string without prefix, escape, carriage return (the parser reads one as a
+    newline), NUL (refused) or non-ASCII character (a lone surrogate is refused)."""
+    return (
+        not prefix
+        and literal[0] != "`"
+        and literal.isascii()
+        and "\\" not in literal
+        and "\r" not in literal
+        and "\0" not in literal
+    )
+
+
 def _string_value(prefix: str, literal: str) -> str:
+    if _plain(prefix, literal):
+        # The value is the text between the quotes, as `ast.literal_eval` has it (which
+        # parses the literal): most strings are these.
+        quote = 3 if literal[:3] in ("'''", '"""') else 1
+        return repr(literal[quote:-quote])
     body = literal[len(prefix) :]
     kind = "".join(sorted(prefix.lower().replace("u", "")))
     if "f" not in kind and "t" not in kind and not body.startswith("`"):
