@@ -26,7 +26,6 @@ from auditor.scan.generated import SKIPPED
 from auditor.scan.loading import ActiveRule, LoadedRule, project_registry, resolve_rules
 from auditor.scan.manifest import any_stub
 from auditor.scan.targets import sources_to_scan
-from auditor.workers import default_jobs as default_jobs  # where callers found it
 
 # Fixing (fixer, project_fix, project_phase) and sources (trust) are imported where they
 # are used: a warm scan without --fix or --diff needs none of them, and imports are most

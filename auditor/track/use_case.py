@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from pathlib import Path
 
+from auditor import workers
 from auditor.config import display_path
 from auditor.errors import UsageError
 from auditor.globs import globs
@@ -17,7 +18,7 @@ from auditor.model import Finding
 from auditor.scan.cache import findings_key
 from auditor.scan.discovery import language_of
 from auditor.scan.loading import plugins_refused
-from auditor.scan.run import Project, ScanOutcome, default_jobs, language_filter, scan
+from auditor.scan.run import Project, ScanOutcome, language_filter, scan
 from auditor.track.commit_stats import CommitStats
 from auditor.track.declared import declared_since
 from auditor.track.git_objects import GitError, open_repo, repository_of
@@ -102,7 +103,7 @@ def history_of(
             sources=sources,
             cache=None if head_only else _history_cache(project, top),
             progress=progress,
-            jobs=default_jobs(),
+            jobs=workers.default_jobs(),
         )
     except GitError as exc:
         where = f"--since {since}" if since else str(top)
