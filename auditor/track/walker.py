@@ -255,7 +255,7 @@ class Walker:
             if delta is None
             else [p for p in delta if p in blobs and p not in state.blobs]
         )
-        renamed = self._renames(removed, added, state.blobs, blobs, commit)
+        renamed = self._renames(removed, added, state, blobs, commit)
         carried = set(renamed.values())
         vanished: list[Vanished] = []
         arrived: list[Arrived] = []
@@ -361,18 +361,23 @@ class Walker:
         self,
         removed: list[str],
         added: list[str],
-        before: dict[str, str],
+        state: WalkState,
         after: dict[str, str],
         commit: str,
     ) -> dict[str, str]:
-        """new path -> old path: identical blobs first, then git's similarity detection."""
+        """new path -> old path: identical blobs first, then git's similarity detection,
+        asked only where its answer can change the walk (`_pairing_matters`)."""
         if not removed or not added:
             return {}
-        by_blob = {before[p]: p for p in removed}
+        by_blob = {state.blobs[p]: p for p in removed}
         renamed = {p: by_blob.pop(after[p]) for p in added if after[p] in by_blob}
         left_removed = set(by_blob.values())
         left_added = [p for p in added if p not in renamed]
-        if left_removed and left_added:
+        if (
+            left_removed
+            and left_added
+            and self._pairing_matters(state, left_removed, left_added, after)
+        ):
             paths = [self.prefix + p for p in sorted({*left_removed, *left_added})]
             out = run_git(
                 self.repo, "diff", "--name-status", "-M", "-z", f"{commit}^", commit, "--", *paths
@@ -390,6 +395,19 @@ class Walker:
                 else:
                     index += 2
         return renamed
+
+    def _pairing_matters(
+        self, state: WalkState, removed: set[str], added: list[str], after: dict[str, str]
+    ) -> bool:
+        """Whether pairing removed files with added ones can change the walk: a removed
+        file had findings or could not be read (they move with it), or an added one has
+        findings (its arrivals' anchors are read against the old version) or cannot be
+        read (its span starts from what was known of the old). Otherwise the pair and the
+        two files apart come to the same: nothing leaves, nothing arrives. The added files'
+        scans are in the batch already; asked here, they are not scanned again."""
+        if any(state.files.get(path) or path in state.unknown for path in removed):
+            return True
+        return any(self.scan(path, after[path]) != [] for path in added)
 
 
 class _Places:
