@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ast
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -141,10 +141,7 @@ def walk(tree: ast.Module, rules: Sequence[AstRule], index: AstIndex | None = No
         name = cls.__name__
         steps[cls] = (visits.get(name), leaves.get(name), steps[cls][2])
     kept = None if index is None or singletons else _kept(index, visited)
-    if kept is None:
-        _walk(tree, steps)
-    else:
-        _walk_kept(tree, steps, kept)
+    _walk(tree, steps, _Every() if kept is None else kept)
 
 
 @functools.cache
@@ -181,26 +178,16 @@ def _kept(index: AstIndex, visited: Sequence[type[ast.AST]]) -> set[ast.AST] | N
     return kept
 
 
-def _walk(node: ast.AST, steps: _Steps) -> None:
-    before, after, fields = steps[type(node)]
-    if before:
-        for method in before:
-            method(node)
-    for name in fields:
-        value = getattr(node, name, None)
-        if type(value) is list:
-            for item in value:
-                if item is not None:
-                    _walk(item, steps)
-        elif value is not None:
-            _walk(value, steps)
-    if after:
-        for method in after:
-            method(node)
+class _Every:
+    """Every node: where the walk cannot be told which subtrees to keep."""
+
+    def __contains__(self, node: object) -> bool:
+        return node is not None
 
 
-def _walk_kept(node: ast.AST, steps: _Steps, kept: set[ast.AST]) -> None:
-    """`_walk` into the `kept` nodes only."""
+def _walk(node: ast.AST, steps: _Steps, kept: Container[object]) -> None:
+    """Call the methods of `steps` on `node` and, depth first, on its `kept` children.
+    (An `_Every` costs a call for each child: the walk keeps a set where it can.)"""
     before, after, fields = steps[type(node)]
     if before:
         for method in before:
@@ -210,9 +197,9 @@ def _walk_kept(node: ast.AST, steps: _Steps, kept: set[ast.AST]) -> None:
         if type(value) is list:
             for item in value:
                 if item in kept:
-                    _walk_kept(item, steps, kept)
-        elif value in kept:
-            _walk_kept(value, steps, kept)
+                    _walk(item, steps, kept)
+        elif value is not None and value in kept:
+            _walk(value, steps, kept)
     if after:
         for method in after:
             method(node)
