@@ -67,10 +67,14 @@ def run(
 
 
 def too_deep(path: str) -> Finding:
-    """Code CPython runs but a rule (or LibCST, for a fix) recursed too deep in: Python
-    3.13 compiles a 5,000-deep attribute chain that 3.11 refuses."""
-    message = "too deeply nested for the rules to analyse; no rule ran on this file"
-    return error_finding(PARSE_ERROR, path, message)
+    """Code CPython runs but a rule recursed too deep in (Python 3.13 compiles a 5,000-deep
+    attribute chain that 3.11 refuses): a limit of the tool, not an error in the code, so
+    it warns, as `libcst_limit` does, and does not fail a gate."""
+    message = (
+        "too deeply nested for the rules to analyse, though CPython runs it; "
+        "no rule ran on this file"
+    )
+    return warning_finding(PARSE_LIMIT, path, message)
 
 
 def libcst_limit(
@@ -175,9 +179,12 @@ def _with_fixes(
 
     try:
         return complete(path, text, detected)
-    except Unparsed as refused:
+    except (Unparsed, RecursionError) as refused:
+        # RecursionError: LibCST parsed the file but recursed too deep printing it back
+        # (Python 3.13 runs a 5,000-deep chain that LibCST's code generator cannot).
+        cause = refused.cause if isinstance(refused, Unparsed) else refused
         unfixed = [replace(f, fix=None, alternatives=()) if f.fix else f for f in found]
-        return [*unfixed, libcst_limit(path, refused.cause, fixes_only=True)]
+        return [*unfixed, libcst_limit(path, cause, fixes_only=True)]
 
 
 __all__ = ["Decoded", "check_fix", "check_syntax", "comments", "decode", "run"]
