@@ -164,11 +164,12 @@ def test_invalid_params_get_an_error_response(server) -> None:  # noqa: F811
 
 
 def test_lanes_run_one_documents_jobs_in_turn_and_other_documents_beside() -> None:
-    release = threading.Event()
+    started, release = threading.Event(), threading.Event()
     ran: list[str] = []
 
     def job(name: str, wait: bool = False) -> str:
         if wait:
+            started.set()
             assert release.wait(10)
         ran.append(name)
         return name
@@ -181,6 +182,9 @@ def test_lanes_run_one_documents_jobs_in_turn_and_other_documents_beside() -> No
         # Another document's job runs while the first document's is blocked.
         assert await asyncio.wait_for(lanes.run("b", job, "b1"), 10) == "b1"
         assert ran == ["b1"]
+        # The first job has started (a thread of the pool may take a while to: until
+        # then, cancelling it would free its lane, and it would never run).
+        assert await asyncio.to_thread(started.wait, 10)
         waiting.cancel()  # superseded while it waits for its lane: it never runs
         first.cancel()  # running: it cannot be stopped, and holds its lane until it ends
         await asyncio.sleep(0.05)
